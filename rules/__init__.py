@@ -1,0 +1,33 @@
+"""The built-in rule catalogue: one explicit table of every family's RULES.
+
+Each family module lists its rules in a ``RULES`` tuple; nothing registers
+itself by being imported.  ``soc2lint.registry`` validates the table.
+"""
+
+from __future__ import annotations
+
+from soc2lint.rule import Rule
+
+from . import encryption
+from . import transit
+from . import keys
+from . import secrets
+from . import iam
+from . import audit_logging
+from . import network
+from . import availability
+from . import backup
+from . import change
+
+BUILTIN_RULES: tuple[Rule, ...] = (
+    *encryption.RULES,
+    *transit.RULES,
+    *keys.RULES,
+    *secrets.RULES,
+    *iam.RULES,
+    *audit_logging.RULES,
+    *network.RULES,
+    *availability.RULES,
+    *backup.RULES,
+    *change.RULES,
+)

@@ -1,0 +1,7 @@
+"""BAK rules: backup and recovery (see ../shared/RULES.md)."""
+
+from __future__ import annotations
+
+from soc2lint.rule import Rule
+
+RULES: tuple[Rule, ...] = ()

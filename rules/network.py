@@ -1,0 +1,7 @@
+"""NET rules: network isolation (see ../shared/RULES.md)."""
+
+from __future__ import annotations
+
+from soc2lint.rule import Rule
+
+RULES: tuple[Rule, ...] = ()

@@ -1,0 +1,393 @@
+"""The ``soc2lint`` command line: argument handling and exit codes only.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it;
+2 usage or configuration error; 3 the scan was incomplete (a file did not
+parse, a rule raised, a module could not be evaluated).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from . import __version__
+from .config import FAIL_ON_CHOICES, Config, ConfigError, fail_threshold, find_config, load_config
+from .model import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+FORMATS = ("text", "json", "sarif", "github", "markdown")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageFailure(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+def _fail_usage(message: str) -> NoReturn:
+    raise UsageFailure(message)
+
+
+def _setup_logging(debug: bool) -> None:
+    # cfn-lint logs decode errors itself; we report them as findings instead.
+    logging.getLogger("cfnlint").addHandler(logging.NullHandler())
+    logging.getLogger("cfnlint").propagate = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="soc2lint: %(levelname)s: %(message)s",
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="soc2lint")
+def main() -> None:
+    """Static SOC 2 checks for Terraform and CloudFormation on AWS."""
+
+
+def _load_registry(rules_dirs: Sequence[str]) -> Any:
+    from .registry import RegistryError, load_registry
+
+    try:
+        return load_registry([Path(d) for d in rules_dirs])
+    except RegistryError as exc:
+        _fail_usage(f"rule registry: {exc}")
+
+
+def _resolve_config(config_path: str | None, paths: Sequence[Path]) -> Config:
+    try:
+        if config_path:
+            p = Path(config_path)
+            if not p.is_file():
+                _fail_usage(f"--config {config_path}: no such file")
+            return load_config(p)
+        start = paths[0] if paths else Path.cwd()
+        return load_config(find_config(start))
+    except ConfigError as exc:
+        _fail_usage(f"configuration: {exc}")
+
+
+def _split(values: Sequence[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in values:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return tuple(out)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "-f", "formats", multiple=True,
+              type=click.Choice(FORMATS, case_sensitive=False),
+              help="Output format; repeat with --output to write several (default text).")
+@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(path_type=Path),
+              help="File for the format given just before it ('-' for stdout).")
+@click.option("--select", multiple=True, help="Rules to run: IDs, slugs or families (NET).")
+@click.option("--ignore", multiple=True, help="Rules to skip: IDs, slugs or families.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+              help="Lowest severity that fails the run (default low; never = always exit 0).")
+@click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
+@click.option("--account-scope", is_flag=True, default=None,
+              help="The configuration is an account baseline: run account-wide checks.")
+@click.option("--strict", is_flag=True, default=None,
+              help="Report values that cannot be resolved as low findings.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(),
+              help="Terraform variable file (as terraform -var-file).")
+@click.option("--var", "vars_", multiple=True, metavar="NAME=VALUE",
+              help="Terraform variable (as terraform -var).")
+@click.option("--cfn-parameters", type=click.Path(),
+              help="CloudFormation parameter values (AWS CLI or CodePipeline JSON).")
+@click.option("--no-inline-suppressions", is_flag=True, default=False,
+              help="Ignore inline and Metadata suppressions: show every finding.")
+@click.option("--sarif-include-suppressed", is_flag=True, default=False,
+              help="Write suppressed results into SARIF (GitHub ignores SARIF suppressions).")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(),
+              help="Directory of extra rule modules (each defining RULES).")
+@click.option("--no-cache", is_flag=True, default=False, help="Do not use the parse cache.")
+@click.option("--jobs", "-j", type=int, default=None, help="Parser processes (default: CPUs).")
+@click.option("--debug", is_flag=True, default=False, help="Tracebacks and timing on stderr.")
+def scan(
+    paths: tuple[Path, ...],
+    formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: str | None,
+    account_scope: bool | None,
+    strict: bool | None,
+    var_files: tuple[str, ...],
+    vars_: tuple[str, ...],
+    cfn_parameters: str | None,
+    no_inline_suppressions: bool,
+    sarif_include_suppressed: bool,
+    rules_dirs: tuple[str, ...],
+    no_cache: bool,
+    jobs: int | None,
+    debug: bool,
+) -> None:
+    """Scan PATHS (default: the current directory) and report findings."""
+    _setup_logging(debug)
+    scan_paths = list(paths) or [Path(".")]
+    for p in scan_paths:
+        if not p.exists():
+            _fail_usage(f"path does not exist: {p}")
+    config = _resolve_config(config_path, scan_paths)
+    parsed_vars: dict[str, str] = dict(config.vars)
+    for v in vars_:
+        if "=" not in v:
+            _fail_usage(f"--var {v!r}: expected NAME=VALUE")
+        k, _, val = v.partition("=")
+        parsed_vars[k.strip()] = val
+    config = config.with_overrides(
+        select=_split(select) or None,
+        ignore=tuple(config.ignore) + _split(ignore) if ignore else None,
+        fail_on=fail_on.lower() if fail_on else None,
+        account_scope=account_scope,
+        strict=strict,
+        var_files=tuple(config.var_files) + tuple(var_files) if var_files else None,
+        vars=parsed_vars,
+        cfn_parameters=cfn_parameters,
+        inline_suppressions=False if no_inline_suppressions else None,
+        rules_dirs=tuple(config.rules_dirs) + tuple(rules_dirs) if rules_dirs else None,
+    )
+    pairs = _format_pairs(formats, outputs)
+    registry = _load_registry(config.rules_dirs)
+
+    from .engine import ScanRequest, UsageError, run_scan
+    from .report import render
+
+    base = Path.cwd()
+    cache_dir = None if no_cache else _cache_dir()
+    try:
+        result = run_scan(
+            ScanRequest(
+                paths=scan_paths,
+                config=config,
+                registry=registry,
+                base=base,
+                debug=debug,
+                cache_dir=cache_dir,
+                jobs=jobs or (os.cpu_count() or 1),
+            )
+        )
+    except (UsageError, ConfigError) as exc:
+        _fail_usage(str(exc))
+    except KeyboardInterrupt:
+        click.echo("soc2lint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: fail closed without a traceback unless --debug
+        if debug:
+            traceback.print_exc()
+        click.echo(
+            f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True
+        )
+        sys.exit(EXIT_INCOMPLETE)
+
+    if result.inventory is not None and result.inventory.empty and not result.findings:
+        click.echo(
+            "soc2lint: no Terraform or CloudFormation files found under "
+            + ", ".join(str(p) for p in scan_paths),
+            err=True,
+        )
+    threshold = fail_threshold(config.fail_on)
+    for fmt, out in pairs:
+        text = render(
+            fmt,
+            result,
+            threshold=threshold,
+            color=_use_color(out),
+            sarif_include_suppressed=sarif_include_suppressed,
+        )
+        _write(out, text)
+    if debug:
+        t = result.timings
+        click.echo(
+            "soc2lint: timings "
+            + " ".join(f"{k}={v:.3f}s" for k, v in t.items()),
+            err=True,
+        )
+    sys.exit(result.exit_code(threshold))
+
+
+def _format_pairs(
+    formats: Sequence[str], outputs: Sequence[Path]
+) -> list[tuple[str, Path | None]]:
+    """Pair each --format with the --output that follows it (in argv order)."""
+    fmts = [f.lower() for f in formats] or ["text"]
+    outs = list(outputs)
+    if len(outs) > len(fmts):
+        _fail_usage("more --output than --format options: give a --format before each --output")
+    # click loses the interleaving; recover it from argv when both are repeated
+    pairs: list[tuple[str, Path | None]] = []
+    argv_pairs = _argv_pairs()
+    if argv_pairs is not None and len(argv_pairs) == len(fmts):
+        return argv_pairs
+    for i, f in enumerate(fmts):
+        pairs.append((f, outs[i] if i < len(outs) else None))
+    stdout_count = sum(1 for _, o in pairs if o is None or str(o) == "-")
+    if stdout_count > 1:
+        _fail_usage("only one format can go to stdout: give the others an --output FILE")
+    return pairs
+
+
+def _argv_pairs() -> list[tuple[str, Path | None]] | None:
+    argv = sys.argv[1:]
+    pairs: list[list[Any]] = []
+    i = 0
+    try:
+        while i < len(argv):
+            a = argv[i]
+            if a in ("--format", "-f"):
+                pairs.append([argv[i + 1].lower(), None])
+                i += 2
+                continue
+            if a.startswith("--format="):
+                pairs.append([a.split("=", 1)[1].lower(), None])
+            elif a in ("--output", "-o"):
+                if not pairs or pairs[-1][1] is not None:
+                    return None
+                pairs[-1][1] = Path(argv[i + 1])
+                i += 2
+                continue
+            elif a.startswith("--output="):
+                if not pairs or pairs[-1][1] is not None:
+                    return None
+                pairs[-1][1] = Path(a.split("=", 1)[1])
+            i += 1
+    except IndexError:
+        return None
+    if not pairs:
+        return None
+    out = [(str(f), p) for f, p in pairs]
+    if sum(1 for _, o in out if o is None or str(o) == "-") > 1:
+        _fail_usage("only one format can go to stdout: give the others an --output FILE")
+    return out
+
+
+def _use_color(out: Path | None) -> bool:
+    if out is not None and str(out) != "-":
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def _write(out: Path | None, text: str) -> None:
+    if out is None or str(out) == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail_usage(f"--output {out}: cannot write: {exc.strerror}")
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("SOC2LINT_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    root = Path(xdg) if xdg else Path.home() / ".cache"
+    return root / "soc2lint"
+
+
+@main.command("rules")
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json", "markdown")),
+              default="text")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path())
+def rules_cmd(fmt: str, rules_dirs: tuple[str, ...]) -> None:
+    """List the rule catalogue (ID, slug, severity, TSC criteria, checklist, languages)."""
+    from .docs import catalogue_json, catalogue_markdown, catalogue_text
+
+    registry = _load_registry(rules_dirs)
+    if fmt == "json":
+        click.echo(catalogue_json(registry))
+    elif fmt == "markdown":
+        click.echo(catalogue_markdown(registry))
+    else:
+        click.echo(catalogue_text(registry))
+
+
+@main.command("explain")
+@click.argument("rule_name")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path())
+def explain_cmd(rule_name: str, rules_dirs: tuple[str, ...]) -> None:
+    """Show a rule's documentation with its Terraform and CloudFormation examples."""
+    from .docs import rule_page
+
+    registry = _load_registry(rules_dirs)
+    r = registry.get(rule_name)
+    if r is None:
+        _fail_usage(f"unknown rule '{rule_name}' (see `soc2lint rules`)")
+    click.echo(rule_page(r))
+
+
+@main.command("graph")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--locations", is_flag=True, help="Include attribute locations.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path())
+@click.option("--var", "vars_", multiple=True, metavar="NAME=VALUE")
+@click.option("--cfn-parameters", type=click.Path())
+@click.option("--debug", is_flag=True, default=False)
+def graph_cmd(
+    paths: tuple[Path, ...],
+    locations: bool,
+    var_files: tuple[str, ...],
+    vars_: tuple[str, ...],
+    cfn_parameters: str | None,
+    debug: bool,
+) -> None:
+    """Print the evaluated resource graph as JSON (what soc2lint understood)."""
+    import json
+
+    from .engine import ScanRequest, UsageError, run_scan
+    from .graphdump import dump_graph
+
+    _setup_logging(debug)
+    scan_paths = list(paths) or [Path(".")]
+    for p in scan_paths:
+        if not p.exists():
+            _fail_usage(f"path does not exist: {p}")
+    config = _resolve_config(None, scan_paths)
+    parsed = dict(config.vars)
+    for v in vars_:
+        k, _, val = v.partition("=")
+        parsed[k] = val
+    config = config.with_overrides(
+        select=("SYS",),
+        var_files=tuple(var_files) or None,
+        vars=parsed,
+        cfn_parameters=cfn_parameters,
+    )
+    registry = _load_registry(())
+    try:
+        result = run_scan(
+            ScanRequest(paths=scan_paths, config=config, registry=registry, base=Path.cwd(),
+                        debug=debug)
+        )
+    except (UsageError, ConfigError) as exc:
+        _fail_usage(str(exc))
+    data = dump_graph(list(result.graph), result.graph.all_edges(), with_locations=locations)
+    data["diagnostics"] = [
+        {"rule": f.rule_id, "file": f.range.file, "line": f.range.start_line, "message": f.message}
+        for f in result.findings
+    ]
+    click.echo(json.dumps(data, indent=2, sort_keys=False))
+
+
+def severity_choice() -> list[str]:
+    return [s.label for s in sorted(Severity, reverse=True)]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,264 @@
+"""Configuration: ``[tool.soc2lint]`` in ``pyproject.toml`` or a ``.soc2lint.toml``.
+
+The file is searched upward from the first scanned path (``--config FILE``
+names one explicitly).  Every key is checked: an unknown key, a bad value or
+an unknown rule ID is a :class:`ConfigError` naming it (exit 2), never
+silently ignored.  Command-line flags override the file.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .frontend import Limits
+from .model import Severity
+from .rule import DEFAULT_OPTIONS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILES = (".soc2lint.toml", "pyproject.toml")
+
+FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "never")
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class ConfigSuppression:
+    """A suppression written in configuration: rule(s) on an address (glob) and/or path (glob)."""
+
+    rules: tuple[str, ...]
+    reason: str
+    address: str = "*"
+    path: str = "*"
+    expires: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "low"
+    exclude: tuple[str, ...] = ()
+    account_scope: bool = False
+    strict: bool = False
+    var_files: tuple[str, ...] = ()
+    vars: Mapping[str, str] = field(default_factory=dict)
+    cfn_parameters: str | None = None
+    options: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
+    per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    suppress: tuple[ConfigSuppression, ...] = ()
+    inline_suppressions: bool = True
+    baseline: str | None = None
+    rules_dirs: tuple[str, ...] = ()
+    follow_symlinks: bool = False
+    limits: Limits = field(default_factory=Limits)
+    workspace: str = "default"
+    #: the file this came from (None: defaults only)
+    source: Path | None = None
+
+    def with_overrides(self, **kw: Any) -> Config:
+        clean = {k: v for k, v in kw.items() if v is not None}
+        return replace(self, **clean)
+
+
+_KEYS = {
+    "select",
+    "ignore",
+    "fail_on",
+    "exclude",
+    "account_scope",
+    "strict",
+    "var_files",
+    "vars",
+    "cfn_parameters",
+    "options",
+    "per_path_ignores",
+    "suppress",
+    "inline_suppressions",
+    "baseline",
+    "rules_dirs",
+    "follow_symlinks",
+    "limits",
+    "workspace",
+} | set(DEFAULT_OPTIONS)
+
+
+def _norm(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``.soc2lint.toml``, or ``pyproject.toml`` with a ``[tool.soc2lint]`` table."""
+    probe = start.resolve()
+    if probe.is_file():
+        probe = probe.parent
+    while True:
+        for name in CONFIG_FILES:
+            cand = probe / name
+            if cand.is_file():
+                if name == "pyproject.toml":
+                    try:
+                        data = tomllib.loads(cand.read_text(encoding="utf-8"))
+                    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                        return cand  # let load_config report it
+                    if "soc2lint" not in data.get("tool", {}):
+                        continue
+                return cand
+        if (probe / ".git").exists() or probe.parent == probe:
+            return None
+        probe = probe.parent
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and validate a configuration file (``None``: the defaults)."""
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("soc2lint", {})
+        prefix = "tool.soc2lint."
+    else:
+        table = data.get("tool", {}).get("soc2lint", data)
+        prefix = ""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{prefix.rstrip('.') or 'soc2lint'}] must be a table")
+    return parse_config(table, path, prefix)
+
+
+def parse_config(table: Mapping[str, Any], path: Path | None = None, prefix: str = "") -> Config:
+    where = f"{path}: " if path else ""
+    cfg: dict[str, Any] = {}
+    options = dict(DEFAULT_OPTIONS)
+    for raw_key, value in table.items():
+        key = _norm(raw_key)
+        name = f"{prefix}{raw_key}"
+        if key not in _KEYS:
+            raise ConfigError(f"{where}unknown configuration key '{name}'")
+        if key in ("select", "ignore", "exclude", "var_files", "rules_dirs"):
+            cfg[key] = _str_list(value, where, name)
+        elif key == "fail_on":
+            if not isinstance(value, str) or value.lower() not in FAIL_ON_CHOICES:
+                raise ConfigError(
+                    f"{where}'{name}' must be one of {', '.join(FAIL_ON_CHOICES)}, got {value!r}"
+                )
+            cfg[key] = value.lower()
+        elif key in ("account_scope", "strict", "inline_suppressions", "follow_symlinks"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}'{name}' must be true or false, got {value!r}")
+            cfg[key] = value
+        elif key in ("cfn_parameters", "baseline", "workspace"):
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}'{name}' must be a string, got {value!r}")
+            cfg[key] = value
+        elif key == "vars":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}'{name}' must be a table of NAME = value")
+            cfg[key] = {str(k): _var_text(v) for k, v in value.items()}
+        elif key == "options":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}'{name}' must be a table")
+            for ok, ov in value.items():
+                options[_check_option(_norm(ok), ov, where, f"{name}.{ok}")] = ov
+        elif key in DEFAULT_OPTIONS:
+            options[_check_option(key, value, where, name)] = value
+        elif key == "per_path_ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}'{name}' must be a table of \"glob\" = [rules]")
+            cfg[key] = {str(k): _str_list(v, where, f"{name}.{k}") for k, v in value.items()}
+        elif key == "suppress":
+            cfg[key] = tuple(_suppression(v, where, f"{name}[{i}]") for i, v in enumerate(value))
+        elif key == "limits":
+            cfg[key] = _limits(value, where, name)
+    return Config(**cfg, options=options, source=path)
+
+
+def _var_text(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def _str_list(value: Any, where: str, name: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}'{name}' must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _check_option(key: str, value: Any, where: str, name: str) -> str:
+    if key not in DEFAULT_OPTIONS:
+        raise ConfigError(
+            f"{where}unknown rule option '{name}' (known: {', '.join(sorted(DEFAULT_OPTIONS))})"
+        )
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{where}'{name}' must be a non-negative integer, got {value!r}")
+    return key
+
+
+def _suppression(value: Any, where: str, name: str) -> ConfigSuppression:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}'{name}' must be a table with rules, reason, address/path")
+    allowed = {"rules", "rule", "reason", "address", "path", "expires"}
+    for k in value:
+        if k not in allowed:
+            raise ConfigError(f"{where}unknown key '{name}.{k}'")
+    rules = value.get("rules", value.get("rule"))
+    if rules is None:
+        raise ConfigError(f"{where}'{name}' needs 'rules'")
+    reason = value.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ConfigError(f"{where}'{name}' needs a non-empty 'reason'")
+    expires = value.get("expires")
+    if isinstance(expires, _dt.date):
+        expires = expires.isoformat()
+    if expires is not None:
+        try:
+            _dt.date.fromisoformat(str(expires))
+        except ValueError:
+            raise ConfigError(f"{where}'{name}.expires' must be a date YYYY-MM-DD") from None
+    return ConfigSuppression(
+        rules=_str_list(rules, where, f"{name}.rules"),
+        reason=reason.strip(),
+        address=str(value.get("address", "*")),
+        path=str(value.get("path", "*")),
+        expires=str(expires) if expires is not None else None,
+    )
+
+
+def _limits(value: Any, where: str, name: str) -> Limits:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}'{name}' must be a table")
+    known = {f.name: f for f in fields(Limits)}
+    kw: dict[str, Any] = {}
+    for k, v in value.items():
+        nk = _norm(k)
+        if nk not in known:
+            raise ConfigError(f"{where}unknown key '{name}.{k}' (known: {', '.join(sorted(known))})")
+        if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
+            raise ConfigError(f"{where}'{name}.{k}' must be a positive number, got {v!r}")
+        kw[nk] = float(v) if nk == "file_time_budget" else int(v)
+    return Limits(**kw)
+
+
+def fail_threshold(fail_on: str) -> Severity | None:
+    """The lowest severity that fails the run; None for ``never``."""
+    return None if fail_on == "never" else Severity.parse(fail_on)

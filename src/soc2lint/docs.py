@@ -1,0 +1,275 @@
+"""Documentation generated from rule metadata: the catalogue, rule pages, ``explain``.
+
+``python -m soc2lint.docs`` (or ``soc2lint-docs``) rewrites ``docs/rules/``;
+a test fails when the committed pages differ from what this module generates.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from .model import Severity
+from .registry import Registry
+from .rule import Example, Rule, doc_sections
+
+LANG_TITLE = {"terraform": "Terraform", "cloudformation": "CloudFormation"}
+FENCE = {"terraform": "hcl", "cloudformation": "yaml"}
+
+FAMILY_TITLES = {
+    "ENC": "Encryption at rest",
+    "TLS": "Encryption in transit",
+    "KEY": "Key management",
+    "SEC": "Secrets in code",
+    "IAM": "Least-privilege IAM",
+    "LOG": "Logging and monitoring",
+    "NET": "Network isolation",
+    "AVL": "Availability",
+    "BAK": "Backup and recovery",
+    "CHG": "Change management",
+    "SYS": "Scan integrity (reserved)",
+}
+
+#: Trust Services Criteria titles (AICPA TSC 2017, revised points of focus 2022)
+TSC_TITLES = {
+    "CC3.4": "Identifies and assesses changes that could impact internal control",
+    "CC6.1": "Logical access security software, infrastructure and architectures",
+    "CC6.2": "Registration and authorization of new users",
+    "CC6.3": "Role-based access, least privilege and segregation of duties",
+    "CC6.6": "Security measures against threats from outside system boundaries",
+    "CC6.7": "Restricts transmission, movement and removal of information",
+    "CC6.8": "Prevents or detects unauthorized or malicious software",
+    "CC7.1": "Detection and monitoring of configuration changes and vulnerabilities",
+    "CC7.2": "Monitors system components for anomalies",
+    "CC7.3": "Evaluates security events",
+    "CC7.4": "Responds to identified security incidents",
+    "CC8.1": "Authorizes, designs, tests, approves and implements changes",
+    "A1.1": "Maintains and monitors processing capacity",
+    "A1.2": "Environmental protections, software, data backup and recovery infrastructure",
+    "A1.3": "Tests recovery plan procedures",
+    "C1.1": "Identifies and maintains confidential information",
+    "C1.2": "Disposes of confidential information",
+}
+
+
+def page_name(r: Rule) -> str:
+    return f"{r.id}-{r.slug}.md"
+
+
+def catalogue_rows(registry: Registry) -> list[dict[str, object]]:
+    return [
+        {
+            "id": r.id,
+            "slug": r.slug,
+            "severity": r.severity.label,
+            "family": r.family,
+            "title": r.title,
+            "tsc": list(r.tsc),
+            "checklist": r.checklist,
+            "languages": list(r.languages),
+            "graph": r.graph,
+            "account_scope": r.account_scope,
+            "reserved": r.reserved,
+            "options": list(r.options),
+            "origin": r.origin,
+        }
+        for r in registry
+    ]
+
+
+def catalogue_json(registry: Registry) -> str:
+    return json.dumps({"schema_version": 1, "rules": catalogue_rows(registry)}, indent=2)
+
+
+def catalogue_text(registry: Registry) -> str:
+    lines = []
+    for r in registry:
+        flags = ("⧉" if r.graph else " ") + ("◎" if r.account_scope else " ")
+        langs = ",".join("tf" if x == "terraform" else "cfn" for x in r.languages)
+        lines.append(
+            f"{r.id}  {r.slug:<38} {r.severity.label:<8} {flags} {','.join(r.tsc):<16} "
+            f"{r.checklist[:1]}  {langs:<6}  {r.title}"
+        )
+    lines.append("")
+    lines.append("⧉ graph rule (follows references)   ◎ account scope (--account-scope)")
+    return "\n".join(lines)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def catalogue_markdown(registry: Registry) -> str:
+    out = [
+        "# soc2lint rules",
+        "",
+        "Generated from the rules' metadata by `python -m soc2lint.docs`; do not edit by hand.",
+        "",
+        "⧉ graph rule (follows references between resources) · "
+        "◎ account scope (runs with `--account-scope`)",
+        "",
+    ]
+    by_family: dict[str, list[Rule]] = defaultdict(list)
+    for r in registry:
+        by_family[r.family].append(r)
+    for fam in sorted(by_family, key=lambda f: (f == "SYS", f)):
+        out.append(f"## {fam} — {FAMILY_TITLES.get(fam, fam)}")
+        out.append("")
+        out.append("| ID | slug | severity | TSC | checklist | languages | what fails |")
+        out.append("|---|---|---|---|---|---|---|")
+        for r in by_family[fam]:
+            marks = ("⧉ " if r.graph else "") + ("◎ " if r.account_scope else "")
+            langs = ", ".join(LANG_TITLE[x] for x in r.languages)
+            out.append(
+                f"| [{r.id}]({page_name(r)}) | `{r.slug}` | {r.severity.label} | "
+                f"{', '.join(r.tsc)} | {_md_escape(r.checklist)} | {langs} | "
+                f"{marks}{_md_escape(r.title)} |"
+            )
+        out.append("")
+    out.append("## SOC 2 mapping")
+    out.append("")
+    out.append("| TSC criterion | rules |")
+    out.append("|---|---|")
+    by_tsc: dict[str, list[str]] = defaultdict(list)
+    for r in registry:
+        if r.reserved:
+            continue
+        for t in r.tsc:
+            by_tsc[t].append(r.id)
+    for t in sorted(by_tsc, key=_tsc_key):
+        title = TSC_TITLES.get(t, "")
+        out.append(f"| {t} {('— ' + title) if title else ''} | {', '.join(sorted(by_tsc[t]))} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def _tsc_key(t: str) -> tuple[str, int, int]:
+    prefix = t.rstrip("0123456789.")
+    nums = t[len(prefix) :].split(".")
+    try:
+        return (prefix, int(nums[0]), int(nums[1]))
+    except (ValueError, IndexError):
+        return (prefix, 0, 0)
+
+
+def _example_block(lang: str, ex: Example) -> list[str]:
+    out: list[str] = []
+    files = ex.files(lang)  # type: ignore[arg-type]
+    for name, text in files.items():
+        fence = FENCE[lang]
+        if name.endswith(".json"):
+            fence = "json"
+        if len(files) > 1:
+            out.append(f"`{name}`")
+            out.append("")
+        out.append(f"```{fence}")
+        out.append(text.rstrip("\n"))
+        out.append("```")
+        out.append("")
+    return out
+
+
+def rule_page(r: Rule) -> str:
+    sections = doc_sections(r.doc)
+    marks = []
+    if r.graph:
+        marks.append("graph rule ⧉ (follows references between resources)")
+    if r.account_scope:
+        marks.append("account scope ◎ (runs with `--account-scope`)")
+    if r.reserved:
+        marks.append("reserved: reported by the engine itself")
+    out = [
+        f"# {r.id} {r.slug}",
+        "",
+        f"**{r.title}**",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Severity | {r.severity.label} (SARIF `{r.severity.sarif_level}`, "
+        f"security-severity {r.severity.security_severity}) |",
+        f"| Trust Services Criteria | {', '.join(r.tsc)} |",
+        f"| Checklist | {r.checklist} |",
+        f"| Languages | {', '.join(LANG_TITLE[x] for x in r.languages) or '—'} |",
+    ]
+    if r.options:
+        out.append(f"| Options | {', '.join(f'`{o}`' for o in r.options)} |")
+    if marks:
+        out.append(f"| Notes | {'; '.join(marks)} |")
+    out.append("")
+    for name in ("What it checks", "Why it matters for SOC 2", "How to fix", "References"):
+        body = sections.get(name)
+        if body:
+            out.append(f"## {name}")
+            out.append("")
+            out.append(body)
+            out.append("")
+    for lang in r.languages:
+        ex = r.examples.get(lang)
+        if ex is None:
+            continue
+        out.append(f"## {LANG_TITLE[lang]} examples")
+        out.append("")
+        fix = r.fix.get(lang)
+        if fix:
+            out.append(f"Fix: {fix}")
+            out.append("")
+        for i, b in enumerate(ex.bad, 1):
+            note = f" — {b.note}" if b.note else ""
+            out.append(f"### Bad {i}{note}")
+            out.append("")
+            out.append(f"Reported on `{b.address}` at line {b.line}"
+                       + (f" of `{b.file}`" if b.file else "") + ".")
+            out.append("")
+            out.extend(_example_block(lang, b))
+        for i, g in enumerate(ex.good, 1):
+            note = f" — {g.note}" if g.note else ""
+            out.append(f"### Good {i}{note}")
+            out.append("")
+            out.extend(_example_block(lang, g))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def generate(registry: Registry) -> dict[str, str]:
+    """Every generated docs file: relative path under docs/rules/ -> content."""
+    files = {"README.md": catalogue_markdown(registry)}
+    for r in registry:
+        if r.origin != "builtin":
+            continue
+        files[page_name(r)] = rule_page(r)
+    return files
+
+
+def write_docs(directory: Path, registry: Registry) -> list[str]:
+    """Rewrite ``directory`` with the generated pages; returns the names written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = generate(registry)
+    for old in directory.glob("*.md"):
+        if old.name not in files:
+            old.unlink()
+    for name, text in files.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    return sorted(files)
+
+
+def severity_counts(sevs: Iterable[Severity]) -> dict[str, int]:
+    out = {s.label: 0 for s in sorted(Severity, reverse=True)}
+    for s in sevs:
+        out[s.label] += 1
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .registry import load_registry
+
+    args = sys.argv[1:] if argv is None else argv
+    target = Path(args[0]) if args else Path("docs/rules")
+    names = write_docs(target, load_registry(use_entry_points=False))
+    print(f"wrote {len(names)} files to {target}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,156 @@
+"""The contract between the engine and the language front ends.
+
+A front end (``soc2lint.terraform``, ``soc2lint.cloudformation``) receives the
+files discovery found and :class:`LoadOptions`, and returns a
+:class:`LoadResult`: graph nodes, edges, and diagnostics for whatever it could
+not read or evaluate.  Front ends never raise for bad input: a file that does
+not parse is a ``SYS001`` diagnostic at the parser's position, and every other
+file is still loaded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import Edge, Node, Range
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem a front end met.  The engine turns it into a finding of ``rule_id``.
+
+    ``rule_id`` is one of the reserved SYS rules: ``SYS001`` parse error,
+    ``SYS006`` module not loaded (a note), ``SYS007`` configuration error
+    (module cycle, path outside the root, locals cycle, depth), ``SYS008``
+    limit exceeded.  ``address`` names what it is about: the file's display
+    path for a file that did not parse, the module call (``module.vpc``) or
+    resource address otherwise.
+    """
+
+    rule_id: str
+    message: str
+    range: Range
+    address: str
+    scope: str = ""
+
+
+@dataclass
+class LoadResult:
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: display paths of every file read (for reports, caches and suppressions)
+    files: list[str] = field(default_factory=list)
+
+    def extend(self, other: LoadResult) -> None:
+        self.nodes.extend(other.nodes)
+        self.edges.extend(other.edges)
+        self.diagnostics.extend(other.diagnostics)
+        self.files.extend(other.files)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety bounds; each one reached is a ``SYS008`` diagnostic, never a hang."""
+
+    max_file_bytes: int = 10 * 1024 * 1024
+    max_module_depth: int = 16
+    #: instances one count/for_each may create
+    max_expansion: int = 1000
+    #: evaluation steps one expression may take
+    max_eval_steps: int = 200_000
+    #: seconds one file's parse may take before it is abandoned
+    file_time_budget: float = 30.0
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """What every front end needs to know about the scan.
+
+    ``root`` bounds every read: module sources, ``file()`` paths and nested
+    stack templates that resolve outside it are refused (``SYS007``).  It is
+    the repository root (the nearest ancestor with ``.git``) or, outside a
+    repository, the scanned path.  ``base`` is the directory display paths are
+    relative to (normally the working directory).
+    """
+
+    root: Path
+    base: Path
+    var_files: tuple[Path, ...] = ()
+    vars: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict)
+    cfn_parameters: Mapping[str, Any] = field(default_factory=dict)
+    workspace: str = "default"
+    limits: Limits = field(default_factory=Limits)
+    #: directory for the content-hash parse cache; None disables caching
+    cache_dir: Path | None = None
+    #: worker processes for parsing (1 = in-process)
+    jobs: int = 1
+
+    def display(self, path: Path | str) -> str:
+        """The path as findings show it: relative to ``base`` with forward slashes."""
+        p = Path(path)
+        if not p.is_absolute():
+            p = self.base / p
+        try:
+            rel = os.path.relpath(p, self.base)
+        except ValueError:  # another drive on Windows
+            return p.as_posix()
+        if rel.startswith(".."):
+            return p.as_posix()
+        return Path(rel).as_posix()
+
+    def inside_root(self, path: Path) -> bool:
+        """True when ``path`` (resolved, symlinks followed) lies inside ``root``."""
+        try:
+            path.resolve().relative_to(self.root.resolve())
+        except (ValueError, OSError):
+            return False
+        return True
+
+
+def read_text(path: Path, limits: Limits) -> str:
+    """Read a source file the way every front end must: size-capped, ``utf-8-sig``.
+
+    Raises :class:`SourceError` with a plain message (and a position for
+    undecodable bytes) instead of OSError/UnicodeDecodeError.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
+    if size > limits.max_file_bytes:
+        raise SourceError(
+            f"file is {size} bytes, over the {limits.max_file_bytes}-byte limit "
+            "(raise limits.max_file_bytes in configuration to scan it)",
+            limit=True,
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
+    if b"\x00" in data[:8192]:
+        raise SourceError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line=line, column=col
+        ) from None
+
+
+class SourceError(Exception):
+    """A file that cannot be read as text; becomes SYS001 (or SYS008 when ``limit``)."""
+
+    def __init__(self, message: str, *, line: int = 1, column: int = 1, limit: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.limit = limit

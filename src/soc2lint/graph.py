@@ -1,0 +1,222 @@
+"""The resource graph: every node of every scanned root, and the edges between them.
+
+Rules use this facade only; networkx stays behind it so the backing can
+change when a benchmark says so.  Nodes are indexed by kind and by address
+at construction, so "all S3 buckets" or "what does this bucket point at" are
+dictionary look-ups, never scans of the whole graph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal
+
+import networkx as nx
+
+from .model import Edge, Node, Path
+
+Direction = Literal["out", "in", "both"]
+
+
+class ResourceGraph:
+    """Nodes of all scanned roots plus the edges between them."""
+
+    def __init__(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> None:
+        self._g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        self._nodes: dict[str, Node] = {}
+        self._by_kind: dict[str, list[Node]] = defaultdict(list)
+        self._by_scope_address: dict[tuple[str, str], Node] = {}
+        self._views: dict[str, Any] = {}
+        for n in nodes:
+            self.add_node(n)
+        for e in edges:
+            self.add_edge(e)
+
+    # ---- construction ------------------------------------------------------
+
+    def add_node(self, node: Node) -> None:
+        if node.id in self._nodes:
+            # Two objects with one address in one scope: keep the first, the
+            # front end reports duplicates itself.
+            return
+        self._nodes[node.id] = node
+        self._by_kind[node.kind].append(node)
+        self._by_scope_address[(node.scope, node.address)] = node
+        self._g.add_node(node.id)
+        self._views.clear()
+
+    def add_edge(self, edge: Edge) -> None:
+        if edge.src not in self._nodes or edge.dst not in self._nodes or edge.src == edge.dst:
+            return
+        key = (edge.kind, edge.src_path, edge.dst_attr)
+        if self._g.has_edge(edge.src, edge.dst, key=key):
+            return
+        self._g.add_edge(edge.src, edge.dst, key=key, edge=edge)
+        self._views.clear()
+
+    # ---- node queries ------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._nodes.values())
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._nodes
+
+    def node(self, node_id: str) -> Node:
+        return self._nodes[node_id]
+
+    def find(self, scope: str, address: str) -> Node | None:
+        """The node with this address in this scope, if any."""
+        return self._by_scope_address.get((scope, address))
+
+    def nodes(
+        self,
+        kind: str | Iterable[str] | None = None,
+        *,
+        category: str | None = "resource",
+        scope: str | None = None,
+        where: Callable[[Node], bool] | None = None,
+    ) -> list[Node]:
+        """Nodes of the given kind(s) (all kinds when None), in a stable order.
+
+        ``category`` defaults to ``resource``; pass ``None`` for every category.
+        """
+        if kind is None:
+            pool: Iterable[Node] = self._nodes.values()
+        elif isinstance(kind, str):
+            pool = self._by_kind.get(kind, ())
+        else:
+            pool = [n for k in dict.fromkeys(kind) for n in self._by_kind.get(k, ())]
+        out = [
+            n
+            for n in pool
+            if (category is None or n.category == category)
+            and (scope is None or n.scope == scope)
+            and (where is None or where(n))
+        ]
+        return out
+
+    def kinds(self) -> list[str]:
+        return sorted(k for k, v in self._by_kind.items() if v)
+
+    def scopes(self) -> list[str]:
+        return sorted({n.scope for n in self._nodes.values()})
+
+    # ---- edge queries ------------------------------------------------------
+
+    def edges(
+        self,
+        node: Node,
+        direction: Direction = "out",
+        *,
+        kind: str | Iterable[str] | None = None,
+        edge_kind: str | Iterable[str] | None = None,
+        via: str | Path | None = None,
+    ) -> list[tuple[Edge, Node]]:
+        """Edges touching ``node`` with the node at the other end.
+
+        ``kind`` filters the other node's kind; ``edge_kind`` the edge kind
+        (``ref``, ``literal``...); ``via`` the attribute path on the source
+        side: a dotted prefix (``bucket``, ``vpc_config``) matched against the
+        edge's ``src_path`` ignoring list indexes.
+        """
+        kinds = _as_set(kind)
+        ekinds = _as_set(edge_kind)
+        via_t: tuple[str, ...] | None = None
+        if via is not None:
+            via_t = tuple(
+                p for p in (via.split(".") if isinstance(via, str) else via) if isinstance(p, str)
+            )
+        out: list[tuple[Edge, Node]] = []
+        seen: set[tuple[str, str, Any]] = set()
+        if node.id not in self._g:
+            return out
+        iters = []
+        if direction in ("out", "both"):
+            iters.append(self._g.out_edges(node.id, keys=True, data="edge"))
+        if direction in ("in", "both"):
+            iters.append(self._g.in_edges(node.id, keys=True, data="edge"))
+        for it in iters:
+            for u, v, key, e in it:
+                other = self._nodes[v if u == node.id else u]
+                if kinds is not None and other.kind not in kinds:
+                    continue
+                if ekinds is not None and e.kind not in ekinds:
+                    continue
+                if via_t is not None:
+                    names = tuple(p for p in e.src_path if isinstance(p, str))
+                    if names[: len(via_t)] != via_t:
+                        continue
+                sig = (u, v, key)
+                if sig in seen:
+                    continue
+                seen.add(sig)
+                out.append((e, other))
+        out.sort(key=lambda pair: (pair[1].id, pair[0].kind, pair[0].src_path.__repr__()))
+        return out
+
+    def related(
+        self,
+        node: Node,
+        kind: str | Iterable[str] | None = None,
+        *,
+        direction: Direction = "both",
+        edge_kind: str | Iterable[str] | None = None,
+        via: str | Path | None = None,
+    ) -> list[Node]:
+        """Distinct nodes joined to ``node`` by an edge, in a stable order."""
+        seen: dict[str, Node] = {}
+        for _, other in self.edges(node, direction, kind=kind, edge_kind=edge_kind, via=via):
+            seen.setdefault(other.id, other)
+        return list(seen.values())
+
+    def referrers(
+        self, node: Node, kind: str | Iterable[str] | None = None, *, via: str | None = None
+    ) -> list[Node]:
+        """Nodes that point at ``node`` (incoming edges), optionally through attribute ``via``."""
+        return self.related(node, kind, direction="in", via=via)
+
+    def targets(
+        self, node: Node, kind: str | Iterable[str] | None = None, *, via: str | None = None
+    ) -> list[Node]:
+        """Nodes that ``node`` points at (outgoing edges), optionally from attribute ``via``."""
+        return self.related(node, kind, direction="out", via=via)
+
+    def reachable(self, node: Node, direction: Direction = "out") -> list[Node]:
+        """Every node reachable from ``node`` along edges in the given direction."""
+        if direction == "out":
+            ids = nx.descendants(self._g, node.id)
+        elif direction == "in":
+            ids = nx.ancestors(self._g, node.id)
+        else:
+            ids = nx.node_connected_component(self._g.to_undirected(as_view=True), node.id)
+            ids.discard(node.id)
+        return sorted((self._nodes[i] for i in ids), key=lambda n: n.id)
+
+    def all_edges(self) -> list[Edge]:
+        return [e for _, _, e in self._g.edges(data="edge")]
+
+    # ---- shared views -----------------------------------------------------
+
+    def view(self, name: str, build: Callable[[ResourceGraph], Any]) -> Any:
+        """A derived structure built once per graph and shared by every rule.
+
+        Views such as "which resources use this key", the network model or
+        backup coverage are computed on first use and cached here, so rules
+        and the evidence pack never recompute them.
+        """
+        if name not in self._views:
+            self._views[name] = build(self)
+        return self._views[name]
+
+
+def _as_set(value: str | Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return frozenset((value,))
+    return frozenset(value)

@@ -1,0 +1,249 @@
+"""Literal links: edges for resources named by string instead of by reference.
+
+Terraform users write ``bucket = "acme-logs"`` on an ``aws_s3_bucket_versioning``
+as often as ``bucket = aws_s3_bucket.logs.id``; CloudFormation users write
+ARNs by hand.  This pass adds ``literal`` edges from an attribute whose known
+string value names another node of the same scope:
+
+* by name, when the attribute's key says what it names (``bucket``,
+  ``role``, ``log_group_name``, ``DBParameterGroupName``...) and a node of the
+  matching kind has that name;
+* by ARN, in any attribute, when the ARN's service and resource part match a
+  node's name (``arn:aws:s3:::acme-logs/*`` -> the bucket ``acme-logs``);
+* by ID or ARN known in a plan (``vpc-0abc...``) in any attribute.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .model import Edge, Node, Path
+
+#: kind -> (Terraform name attribute, CloudFormation name property)
+NAME_ATTRS: dict[str, tuple[str, str]] = {
+    "AWS::S3::Bucket": ("bucket", "BucketName"),
+    "AWS::IAM::Role": ("name", "RoleName"),
+    "AWS::IAM::User": ("name", "UserName"),
+    "AWS::IAM::Group": ("name", "GroupName"),
+    "AWS::IAM::ManagedPolicy": ("name", "ManagedPolicyName"),
+    "AWS::IAM::InstanceProfile": ("name", "InstanceProfileName"),
+    "AWS::Logs::LogGroup": ("name", "LogGroupName"),
+    "AWS::SNS::Topic": ("name", "TopicName"),
+    "AWS::SQS::Queue": ("name", "QueueName"),
+    "AWS::KMS::Alias": ("name", "AliasName"),
+    "AWS::DynamoDB::Table": ("name", "TableName"),
+    "AWS::RDS::DBInstance": ("identifier", "DBInstanceIdentifier"),
+    "AWS::RDS::DBCluster": ("cluster_identifier", "DBClusterIdentifier"),
+    "AWS::RDS::DBParameterGroup": ("name", "DBParameterGroupName"),
+    "AWS::RDS::DBClusterParameterGroup": ("name", "DBClusterParameterGroupName"),
+    "AWS::RDS::DBSubnetGroup": ("name", "DBSubnetGroupName"),
+    "AWS::DocDB::DBCluster": ("cluster_identifier", "DBClusterIdentifier"),
+    "AWS::Neptune::DBCluster": ("cluster_identifier", "DBClusterIdentifier"),
+    "AWS::Lambda::Function": ("function_name", "FunctionName"),
+    "AWS::ECS::Cluster": ("name", "ClusterName"),
+    "AWS::EKS::Cluster": ("name", "Name"),
+    "AWS::CloudTrail::Trail": ("name", "TrailName"),
+    "AWS::ElastiCache::ReplicationGroup": ("replication_group_id", "ReplicationGroupId"),
+    "AWS::ElastiCache::SubnetGroup": ("name", "CacheSubnetGroupName"),
+    "AWS::SecretsManager::Secret": ("name", "Name"),
+    "AWS::Backup::BackupVault": ("name", "BackupVaultName"),
+    "AWS::OpenSearchService::Domain": ("domain_name", "DomainName"),
+    "AWS::Elasticsearch::Domain": ("domain_name", "DomainName"),
+    "AWS::Kinesis::Stream": ("name", "Name"),
+    "AWS::Redshift::Cluster": ("cluster_identifier", "ClusterIdentifier"),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": ("name", "Name"),
+    "AWS::EC2::SecurityGroup": ("name", "GroupName"),
+}
+
+#: normalised attribute key -> kinds a plain name in it may refer to
+KEY_KINDS: dict[str, tuple[str, ...]] = {}
+
+
+def _key(*names: str) -> Iterator[str]:
+    for n in names:
+        yield n.replace("_", "").lower()
+
+
+for _k in _key(
+    "bucket", "bucket_name", "target_bucket", "s3_bucket_name", "s3_bucket", "BucketName",
+    "DestinationBucketName", "TargetBucket", "S3BucketName", "log_bucket", "access_logs_bucket",
+):
+    KEY_KINDS[_k] = ("AWS::S3::Bucket",)
+for _k in _key("role", "roles", "role_name", "RoleName", "Roles", "iam_role"):
+    KEY_KINDS[_k] = ("AWS::IAM::Role",)
+for _k in _key("user", "users", "user_name", "UserName", "Users"):
+    KEY_KINDS[_k] = ("AWS::IAM::User",)
+for _k in _key("group", "groups", "group_name", "Groups"):
+    KEY_KINDS[_k] = ("AWS::IAM::Group",)
+for _k in _key("log_group_name", "LogGroupName", "log_group", "cloud_watch_logs_group_name"):
+    KEY_KINDS[_k] = ("AWS::Logs::LogGroup",)
+for _k in _key("table_name", "TableName"):
+    KEY_KINDS[_k] = ("AWS::DynamoDB::Table",)
+for _k in _key("parameter_group_name", "db_parameter_group_name", "DBParameterGroupName"):
+    KEY_KINDS[_k] = ("AWS::RDS::DBParameterGroup",)
+for _k in _key("db_cluster_parameter_group_name", "DBClusterParameterGroupName"):
+    KEY_KINDS[_k] = ("AWS::RDS::DBClusterParameterGroup",)
+for _k in _key("db_subnet_group_name", "DBSubnetGroupName"):
+    KEY_KINDS[_k] = ("AWS::RDS::DBSubnetGroup",)
+for _k in _key("cluster_identifier", "DBClusterIdentifier"):
+    KEY_KINDS[_k] = ("AWS::RDS::DBCluster", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster")
+for _k in _key("function_name", "FunctionName"):
+    KEY_KINDS[_k] = ("AWS::Lambda::Function",)
+for _k in _key(
+    "kms_key_id", "kms_key_arn", "kms_master_key_id", "KmsKeyId", "KmsKeyArn", "KMSMasterKeyID",
+    "KmsMasterKeyId", "key_id", "KeyId", "kms_key", "master_key_id",
+):
+    KEY_KINDS[_k] = ("AWS::KMS::Alias",)
+for _k in _key("topic_arn", "topic", "TopicName"):
+    KEY_KINDS[_k] = ("AWS::SNS::Topic",)
+for _k in _key("subnet_group_name", "CacheSubnetGroupName"):
+    KEY_KINDS[_k] = ("AWS::ElastiCache::SubnetGroup", "AWS::RDS::DBSubnetGroup")
+for _k in _key("security_groups", "SecurityGroups"):
+    KEY_KINDS[_k] = ("AWS::EC2::SecurityGroup",)
+
+#: ARN service -> (kinds, resource-part prefixes before the name)
+ARN_SERVICES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "s3": (("AWS::S3::Bucket",), ("",)),
+    "iam": (
+        ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::ManagedPolicy",
+         "AWS::IAM::InstanceProfile"),
+        ("role/", "user/", "group/", "policy/", "instance-profile/"),
+    ),
+    "logs": (("AWS::Logs::LogGroup",), ("log-group:",)),
+    "sns": (("AWS::SNS::Topic",), ("",)),
+    "sqs": (("AWS::SQS::Queue",), ("",)),
+    "kms": (("AWS::KMS::Alias",), ("alias/",)),
+    "dynamodb": (("AWS::DynamoDB::Table",), ("table/",)),
+    "rds": (
+        ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::DBParameterGroup",
+         "AWS::RDS::DBClusterParameterGroup", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster"),
+        ("db:", "cluster:", "pg:", "cluster-pg:"),
+    ),
+    "lambda": (("AWS::Lambda::Function",), ("function:",)),
+    "secretsmanager": (("AWS::SecretsManager::Secret",), ("secret:",)),
+    "cloudtrail": (("AWS::CloudTrail::Trail",), ("trail/",)),
+    "es": (("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain"), ("domain/",)),
+    "kinesis": (("AWS::Kinesis::Stream",), ("stream/",)),
+    "backup": (("AWS::Backup::BackupVault",), ("backup-vault:",)),
+    "ecs": (("AWS::ECS::Cluster",), ("cluster/",)),
+    "eks": (("AWS::EKS::Cluster",), ("cluster/",)),
+    "redshift": (("AWS::Redshift::Cluster",), ("cluster:",)),
+    "elasticache": (("AWS::ElastiCache::ReplicationGroup",), ("replicationgroup:",)),
+}
+
+_ID_ATTRS = ("id", "arn", "Arn")
+_ARN_RE = re.compile(r"^arn:[a-z0-9-]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$")
+
+
+def node_names(node: Node) -> list[str]:
+    """The literal strings a node can be named by: its name argument, and a known id/ARN."""
+    out: list[str] = []
+    spec = NAME_ATTRS.get(node.kind)
+    if spec is not None:
+        v = node.get(tf=spec[0], cfn=spec[1])
+        if isinstance(v, str) and v:
+            out.append(v)
+    for a in _ID_ATTRS:
+        v = node.attrs.get(a)
+        if isinstance(v, str) and v:
+            out.append(v)
+    return out
+
+
+def _strings(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, str]]:
+    if depth > 40:
+        return
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, (*path, i), depth + 1)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, (*path, k), depth + 1)
+
+
+def _last_key(path: Path) -> str:
+    for p in reversed(path):
+        if isinstance(p, str):
+            return p.replace("_", "").lower()
+    return ""
+
+
+def _arn_name_candidates(arn: str) -> tuple[str, list[str]] | None:
+    m = _ARN_RE.match(arn)
+    if not m:
+        return None
+    service, resource = m.group(1), m.group(2)
+    spec = ARN_SERVICES.get(service)
+    if spec is None:
+        return None
+    names: list[str] = []
+    for prefix in spec[1]:
+        if prefix and not resource.startswith(prefix):
+            continue
+        rest = resource[len(prefix) :]
+        if service == "s3":
+            rest = rest.split("/", 1)[0]
+        elif service == "iam":
+            rest = rest.rsplit("/", 1)[-1]
+        elif service == "logs":
+            rest = rest.removesuffix(":*")
+        elif service == "secretsmanager":
+            names.append(rest)
+            rest = re.sub(r"-[A-Za-z0-9]{6}$", "", rest)
+        names.append(rest)
+    return service, names
+
+
+def literal_edges(nodes: Iterable[Node]) -> list[Edge]:
+    """``literal`` edges between nodes of the same scope (see the module docstring)."""
+    by_scope: dict[str, list[Node]] = defaultdict(list)
+    for n in nodes:
+        if n.category in ("resource", "data"):
+            by_scope[n.scope].append(n)
+    edges: list[Edge] = []
+    for scope_nodes in by_scope.values():
+        # (kind, name) -> nodes ; exact id/arn -> nodes
+        by_name: dict[tuple[str, str], list[Node]] = defaultdict(list)
+        by_exact: dict[str, list[Node]] = defaultdict(list)
+        for n in scope_nodes:
+            spec = NAME_ATTRS.get(n.kind)
+            if spec is not None:
+                v = n.get(tf=spec[0], cfn=spec[1])
+                if isinstance(v, str) and v:
+                    by_name[(n.kind, v)].append(n)
+            for a in _ID_ATTRS:
+                v = n.attrs.get(a)
+                if isinstance(v, str) and len(v) > 4:
+                    by_exact[v].append(n)
+        if not by_name and not by_exact:
+            continue
+        for src in scope_nodes:
+            for path, s in _strings(src.attrs, ()):
+                if not path or len(s) > 2048:
+                    continue
+                targets: list[Node] = []
+                targets.extend(by_exact.get(s, ()))
+                if s.startswith("arn:"):
+                    parsed = _arn_name_candidates(s)
+                    if parsed is not None:
+                        service, names = parsed
+                        for kind in ARN_SERVICES[service][0]:
+                            for nm in names:
+                                targets.extend(by_name.get((kind, nm), ()))
+                else:
+                    kinds = KEY_KINDS.get(_last_key(path))
+                    if kinds:
+                        for kind in kinds:
+                            targets.extend(by_name.get((kind, s), ()))
+                seen: set[str] = set()
+                for dst in targets:
+                    if dst.id == src.id or dst.id in seen:
+                        continue
+                    seen.add(dst.id)
+                    edges.append(Edge(src.id, dst.id, "literal", path, None))
+    return edges

@@ -1,0 +1,572 @@
+"""The neutral model every front end produces and every rule reads.
+
+A :class:`Node` is one object of the scanned configuration (a resource
+instance, a data source, a module call, a variable, a CloudFormation
+parameter...).  Its attributes are plain Python values (``str``, ``int``,
+``float``, ``bool``, ``None``, ``list``, ``dict``) in the language's own
+spelling (Terraform ``storage_encrypted``, CloudFormation ``StorageEncrypted``),
+with :class:`Unknown` standing for any value that cannot be resolved
+statically.  Source positions live beside the data, in ``Node.locations``,
+keyed by attribute path, never mixed into the values.
+
+Rules read attributes through :meth:`Node.attr`, which returns an
+:class:`Attr` carrying the value, whether it is present and known, and where
+it was written.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+# --------------------------------------------------------------------------
+# Values
+# --------------------------------------------------------------------------
+
+
+class Unknown:
+    """A value that cannot be known before deploy.
+
+    ``expr`` is the source text of what could not be resolved (``var.db_pass``,
+    ``aws_kms_key.k.arn``, ``Fn::ImportValue``), used in ``--strict`` messages.
+    ``refs`` are the node addresses the value derives from (the graph edge
+    exists even when the value does not).  ``secret`` is true when the value
+    comes from a secret store or generator (``random_password``, Secrets
+    Manager, SSM SecureString, ``{{resolve:secretsmanager:...}}``): rules on
+    hard-coded secrets treat it as safe.
+    """
+
+    __slots__ = ("expr", "refs", "secret")
+
+    def __init__(self, expr: str = "", refs: Sequence[str] = (), secret: bool = False) -> None:
+        self.expr = expr
+        self.refs: tuple[str, ...] = tuple(refs)
+        self.secret = secret
+
+    def __repr__(self) -> str:
+        extra = f", refs={list(self.refs)!r}" if self.refs else ""
+        return f"Unknown({self.expr!r}{extra}{', secret' if self.secret else ''})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Unknown)
+            and self.expr == other.expr
+            and self.refs == other.refs
+            and self.secret == other.secret
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.expr, self.refs, self.secret))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Unknown, (self.expr, self.refs, self.secret))
+
+
+class _Missing:
+    """Sentinel for an attribute that is not written at all."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Missing, ())
+
+
+MISSING: Any = _Missing()
+
+PathElem: TypeAlias = str | int
+Path: TypeAlias = tuple[PathElem, ...]
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def contains_unknown(value: Any, _depth: int = 0) -> bool:
+    """True when the value is, or contains anywhere inside it, an Unknown."""
+    if isinstance(value, Unknown):
+        return True
+    if _depth > 64:
+        return False
+    if isinstance(value, dict):
+        return any(contains_unknown(v, _depth + 1) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(contains_unknown(v, _depth + 1) for v in value)
+    return False
+
+
+def to_bool(value: Any) -> bool | None:
+    """Interpret a configuration value as a boolean, three-valued.
+
+    Returns ``None`` when the value is unknown or cannot be read as a
+    boolean.  Accepts the spellings both languages use: ``true``/``false``
+    in any case, ``1``/``0``, ``yes``/``no``, ``on``/``off`` (CloudFormation
+    YAML 1.1).
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in ("true", "1", "yes", "on", "enabled"):
+            return True
+        if low in ("false", "0", "no", "off", "disabled"):
+            return False
+    return None
+
+
+def to_int(value: Any) -> int | None:
+    """Interpret a configuration value as an integer; ``None`` when it cannot be."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            try:
+                f = float(value.strip())
+            except ValueError:
+                return None
+            return int(f) if f.is_integer() else None
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """A value that may be written as a scalar or a list, as a list."""
+    if value is MISSING or value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+# --------------------------------------------------------------------------
+# Locations
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Range:
+    """A span in a file.  Lines and columns are 1-based, the end exclusive."""
+
+    file: str  # path relative to the scan root, forward slashes
+    start_line: int
+    start_col: int = 1
+    end_line: int = 0  # 0 = same as start_line
+    end_col: int = 0  # 0 = unknown
+
+    def normalized(self) -> Range:
+        end_line = self.end_line or self.start_line
+        return Range(self.file, self.start_line, self.start_col, end_line, self.end_col)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.start_line}:{self.start_col}"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resolved value was really written, when that is not the attribute.
+
+    ``via`` names the indirection in the user's words: ``var.db_password``
+    (its default), ``terraform.tfvars``, ``module.db`` input ``password``,
+    the CloudFormation parameter ``DBPassword``.  ``address`` is the node that
+    holds the literal (``var.db_password`` / the parameter's logical name)
+    so a finding can name it.
+    """
+
+    via: str
+    range: Range | None = None
+    address: str | None = None
+
+
+# --------------------------------------------------------------------------
+# Nodes and edges
+# --------------------------------------------------------------------------
+
+Language: TypeAlias = Literal["terraform", "cloudformation"]
+
+#: Categories of nodes.  Rules mostly read ``resource``.
+Category: TypeAlias = Literal[
+    "resource",  # a managed resource instance
+    "data",  # a Terraform data source instance
+    "module",  # a Terraform module call instance / CFN nested stack
+    "variable",  # a Terraform variable
+    "local",  # a Terraform local value
+    "output",  # a Terraform or CloudFormation output
+    "provider",  # a Terraform provider configuration
+    "terraform",  # a Terraform `terraform {}` settings block (required_providers...)
+    "backend",  # a Terraform backend block
+    "parameter",  # a CloudFormation parameter
+    "template",  # a CloudFormation template as a whole (Transform, Globals...)
+]
+
+
+@dataclass(eq=False)
+class Node:
+    """One object of the scanned configuration.
+
+    ``address`` is how users name it: Terraform ``module.db.aws_db_instance.main[0]``,
+    ``var.password``, ``provider.aws.east``; CloudFormation the logical ID
+    (``Parent/Child/LogicalId`` inside nested stacks).  ``scope`` is the root
+    the node was evaluated in (a Terraform root module directory or a
+    CloudFormation template path), so the same address in two roots stays two
+    nodes.  ``kind`` is the AWS CloudFormation type name for resources that
+    have one (``AWS::RDS::DBInstance``), otherwise the Terraform type
+    (``aws_s3_bucket_versioning``); ``type`` is the type as written.
+    """
+
+    scope: str
+    address: str
+    kind: str
+    type: str
+    language: Language
+    category: Category
+    name: str
+    attrs: dict[str, Any]
+    range: Range
+    #: attribute path -> where it is written
+    locations: dict[Path, Range] = field(default_factory=dict)
+    #: attribute path -> where a value that came through an indirection was written
+    origins: dict[Path, Origin] = field(default_factory=dict)
+    #: language-specific facts: module_path, count_unknown, deletion_policy,
+    #: update_replace_policy, condition, metadata, cdk_path, provider, ...
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.scope}::{self.address}"
+
+    @property
+    def file(self) -> str:
+        return self.range.file
+
+    def __repr__(self) -> str:
+        return f"Node({self.kind} {self.address!r} @ {self.range})"
+
+    # ---- attribute access -------------------------------------------------
+
+    def attr(self, path: str | Path = "", *, tf: str | None = None, cfn: str | None = None) -> Attr:
+        """The attribute at ``path`` (first match), as an :class:`Attr`.
+
+        ``path`` is dotted (``encrypt_at_rest.enabled``) or a tuple.  When the
+        two languages spell it differently, pass ``tf=`` and ``cfn=``; the
+        node's own language picks one.  Lists met on the way are searched
+        element by element (a Terraform block is a list of one dict), so the
+        first element that has the rest of the path wins.
+        """
+        found = self.attrs_at(path, tf=tf, cfn=cfn)
+        if found:
+            return found[0]
+        chosen = self._choose(path, tf, cfn)
+        p = parse_path(chosen) if isinstance(chosen, str) else tuple(chosen)
+        return Attr(self, p, MISSING)
+
+    def attrs_at(
+        self, path: str | Path = "", *, tf: str | None = None, cfn: str | None = None
+    ) -> list[Attr]:
+        """Every attribute matching ``path``, descending into every list element."""
+        chosen = self._choose(path, tf, cfn)
+        p = parse_path(chosen) if isinstance(chosen, str) else tuple(chosen)
+        out: list[Attr] = []
+        for concrete, value in _walk(self.attrs, p, ()):
+            out.append(Attr(self, concrete, value))
+        return out
+
+    def get(self, path: str | Path = "", default: Any = None, **kw: str | None) -> Any:
+        """The value at ``path``, or ``default`` when it is missing or null."""
+        a = self.attr(path, **kw)
+        return a.value if a.present else default
+
+    def _choose(self, path: str | Path, tf: str | None, cfn: str | None) -> str | Path:
+        if tf is not None or cfn is not None:
+            chosen = tf if self.language == "terraform" else cfn
+            if chosen is None:
+                # The rule did not give this language's spelling: nothing matches.
+                return ("\x00no-such-attribute",)
+            return chosen
+        return path
+
+    def location_of(self, path: Path) -> Range:
+        """Where the attribute at ``path`` is written, or its nearest written parent, or the node."""
+        p = tuple(path)
+        while p:
+            loc = self.locations.get(p)
+            if loc is not None:
+                return loc
+            p = p[:-1]
+        return self.range
+
+
+def parse_path(path: str) -> Path:
+    """``a.b[0].c`` / ``a[].b`` -> ``("a", "b", 0, "c")`` / ``("a", "*", "b")``."""
+    if not path:
+        return ()
+    out: list[PathElem] = []
+    for part in path.split("."):
+        while "[" in part:
+            head, _, rest = part.partition("[")
+            if head:
+                out.append(head)
+            idx, _, part = rest.partition("]")
+            out.append("*" if idx in ("", "*") else int(idx))
+        if part:
+            out.append(part)
+    return tuple(out)
+
+
+def format_path(path: Path) -> str:
+    out = ""
+    for elem in path:
+        if isinstance(elem, int):
+            out += f"[{elem}]"
+        elif elem == "*":
+            out += "[]"
+        else:
+            out += ("." if out else "") + elem
+    return out
+
+
+def _walk(value: Any, path: Path, done: Path) -> Iterator[tuple[Path, Any]]:
+    if not path:
+        yield done, value
+        return
+    head, rest = path[0], path[1:]
+    if isinstance(value, list):
+        if head == "*":
+            for i, item in enumerate(value):
+                yield from _walk(item, rest, (*done, i))
+        elif isinstance(head, int):
+            if 0 <= head < len(value):
+                yield from _walk(value[head], rest, (*done, head))
+        else:
+            # implicit descent: a block list, look inside each element
+            for i, item in enumerate(value):
+                yield from _walk(item, path, (*done, i))
+        return
+    if isinstance(value, dict):
+        if head == "*":
+            for k, item in value.items():
+                yield from _walk(item, rest, (*done, k))
+        elif head in value:
+            yield from _walk(value[head], rest, (*done, head))
+        elif not rest:
+            return
+        return
+    if isinstance(value, Unknown):
+        # an unknown container: whatever is inside it is unknown too
+        yield (*done, *[p for p in path if p != "*"]), value
+
+
+@dataclass(frozen=True)
+class Attr:
+    """An attribute read from a node: value, presence, knowledge and location."""
+
+    node: Node
+    path: Path
+    value: Any
+
+    @property
+    def present(self) -> bool:
+        """Written and not null."""
+        return self.value is not MISSING and self.value is not None
+
+    @property
+    def missing(self) -> bool:
+        return not self.present
+
+    @property
+    def unknown(self) -> bool:
+        return isinstance(self.value, Unknown)
+
+    @property
+    def known(self) -> bool:
+        """Present and resolved (it may still contain unknowns inside a container)."""
+        return self.present and not isinstance(self.value, Unknown)
+
+    def as_bool(self) -> bool | None:
+        return None if not self.known else to_bool(self.value)
+
+    def as_int(self) -> int | None:
+        return None if not self.known else to_int(self.value)
+
+    def as_str(self) -> str | None:
+        if not self.known:
+            return None
+        if isinstance(self.value, str):
+            return self.value
+        if isinstance(self.value, bool):
+            return "true" if self.value else "false"
+        if isinstance(self.value, int | float):
+            return str(self.value)
+        return None
+
+    @property
+    def location(self) -> Range:
+        return self.node.location_of(self.path)
+
+    @property
+    def origin(self) -> Origin | None:
+        return self.node.origins.get(self.path)
+
+    @property
+    def path_str(self) -> str:
+        return format_path(self.path)
+
+    def child(self, path: str | Path) -> Attr:
+        p = parse_path(path) if isinstance(path, str) else tuple(path)
+        for concrete, value in _walk(self.value, p, self.path):
+            return Attr(self.node, concrete, value)
+        return Attr(self.node, (*self.path, *[e for e in p if e != "*"]), MISSING)
+
+    def children(self, path: str | Path) -> list[Attr]:
+        p = parse_path(path) if isinstance(path, str) else tuple(path)
+        return [Attr(self.node, c, v) for c, v in _walk(self.value, p, self.path)]
+
+    def describe(self) -> str:
+        """The value as a message shows it."""
+        return describe_value(self.value)
+
+
+def describe_value(value: Any) -> str:
+    if value is MISSING:
+        return "not set"
+    if value is None:
+        return "null"
+    if isinstance(value, Unknown):
+        return f"unknown ({value.expr})" if value.expr else "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list | dict):
+        text = repr(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A directed relation ``src -> dst`` between two nodes (by ``Node.id``).
+
+    ``kind`` is ``ref`` (an attribute of src refers to dst), ``depends_on``,
+    ``literal`` (src names dst by a literal value that matches dst's name,
+    ARN or ID) or ``contains`` (a module call / nested stack contains dst).
+    ``src_path`` is the attribute of src that refers; ``dst_attr`` the
+    attribute of dst referred to (``arn``, ``id``, ``Arn``) when known.
+    """
+
+    src: str
+    dst: str
+    kind: Literal["ref", "depends_on", "literal", "contains"]
+    src_path: Path = ()
+    dst_attr: str | None = None
+
+
+# --------------------------------------------------------------------------
+# Severity and findings
+# --------------------------------------------------------------------------
+
+
+class Severity(enum.IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @property
+    def sarif_level(self) -> str:
+        return {4: "error", 3: "error", 2: "warning", 1: "note"}[int(self)]
+
+    @property
+    def security_severity(self) -> str:
+        return {4: "9.5", 3: "8.0", 2: "5.5", 1: "3.0"}[int(self)]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {text!r} (expected critical, high, medium or low)"
+            ) from None
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place a finding involves (SARIF relatedLocations / a code-flow hop)."""
+
+    range: Range
+    message: str
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why a finding is accepted: from an inline comment, CFN Metadata, config or a baseline."""
+
+    kind: Literal["inline", "metadata", "config", "baseline"]
+    reason: str
+    expires: str | None = None  # ISO date
+    range: Range | None = None  # where the suppression is written
+
+
+@dataclass
+class Finding:
+    """One result.  Produced by the engine from what a rule reported."""
+
+    rule_id: str
+    slug: str
+    severity: Severity
+    message: str
+    address: str
+    range: Range
+    scope: str = ""
+    attr_path: str = ""
+    kind: str = ""  # the node's kind, "" for configuration-wide findings
+    fix: str = ""
+    related: tuple[Related, ...] = ()
+    code_flow: tuple[Related, ...] = ()
+    suppression: Suppression | None = None
+    baselined: bool = False
+    #: a finding that makes the scan incomplete (parse error, rule error...)
+    incomplete: bool = False
+    #: set when the finding reports an unknown value under --strict
+    unresolved: bool = False
+    #: extra machine-readable facts (masked values, counts...); JSON-serialisable
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves: rule + scope + address + attribute path."""
+        key = "\x1f".join((self.rule_id, self.scope, self.address, self.attr_path))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        r = self.range
+        return (r.file, r.start_line, r.start_col, self.rule_id, self.address, self.attr_path)

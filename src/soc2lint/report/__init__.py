@@ -1,0 +1,42 @@
+"""Output formats: one module per format, all rendering a :class:`~soc2lint.engine.ScanResult`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Severity
+
+if TYPE_CHECKING:
+    from ..engine import ScanResult
+
+
+def render(
+    fmt: str,
+    result: ScanResult,
+    *,
+    threshold: Severity | None = Severity.LOW,
+    color: bool = False,
+    sarif_include_suppressed: bool = False,
+) -> str:
+    """The scan result in ``fmt`` (text, json, sarif, github, markdown)."""
+    if fmt == "text":
+        from .text import render_text
+
+        return render_text(result, threshold=threshold, color=color)
+    if fmt == "json":
+        from .json_report import render_json
+
+        return render_json(result, threshold=threshold)
+    if fmt == "sarif":
+        from .sarif import render_sarif
+
+        return render_sarif(result, include_suppressed=sarif_include_suppressed)
+    if fmt == "github":
+        from .github import render_github
+
+        return render_github(result, threshold=threshold)
+    if fmt == "markdown":
+        from .markdown import render_markdown
+
+        return render_markdown(result, threshold=threshold)
+    raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,77 @@
+"""Helpers shared by the output formats: source snippets, masking, summaries."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from ..model import Finding, Severity
+
+SEVERITY_ORDER = sorted(Severity, reverse=True)
+_STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
+
+
+def mask_secret(value: str) -> str:
+    """All but the last four characters replaced: ``AKIA...`` -> ``****************WXYZ``."""
+    if len(value) <= 4:
+        return "*" * len(value)
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+@lru_cache(maxsize=256)
+def _file_lines(path: str) -> tuple[str, ...]:
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines())
+    except OSError:
+        return ()
+
+
+def source_lines(base: Path, f: Finding, *, limit: int = 3) -> list[tuple[int, str]]:
+    """The lines a finding points at (at most ``limit``), secrets masked when the rule asks."""
+    lines = _file_lines(str(base / f.range.file))
+    if not lines:
+        return []
+    start = f.range.start_line
+    end = max(start, f.range.end_line or start)
+    end = min(end, start + limit - 1, len(lines))
+    out = []
+    for n in range(start, end + 1):
+        if 1 <= n <= len(lines):
+            text = lines[n - 1]
+            if f.properties.get("redact_snippet"):
+                text = redact_strings(text)
+            out.append((n, text))
+    return out
+
+
+def redact_strings(text: str) -> str:
+    """Every quoted string in ``text`` masked (used for lines that hold secrets)."""
+
+    def sub(m: re.Match[str]) -> str:
+        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        q = '"' if m.group(1) is not None else "'"
+        return f"{q}{mask_secret(inner)}{q}"
+
+    redacted = _STRING_RE.sub(sub, text)
+    # unquoted YAML scalars after "key:" are masked too
+    m = re.match(r"^(\s*[-\w.]+\s*:\s*)([^\s\"'#{\[][^#]*?)\s*$", redacted)
+    if m and not m.group(2).startswith(("!", "{{")):
+        redacted = m.group(1) + mask_secret(m.group(2))
+    return redacted
+
+
+def by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    c = Counter(f.severity for f in findings)
+    return {s.label: c.get(s, 0) for s in SEVERITY_ORDER}
+
+
+def by_family(findings: Iterable[Finding]) -> dict[str, int]:
+    c = Counter(f.rule_id[:3] for f in findings)
+    return dict(sorted(c.items()))
+
+
+def severity_sort_key(f: Finding) -> tuple[int, tuple[object, ...]]:
+    return (-int(f.severity), f.sort_key())

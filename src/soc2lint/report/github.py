@@ -1,0 +1,73 @@
+"""GitHub Actions workflow commands (``::error file=...::message``).
+
+GitHub shows at most 10 error and 10 warning annotations per step (and
+notices likewise), so the most severe findings go first, at most 10 of each
+level, and one final notice says how many more exist and where to find them.
+Values are escaped as the runner requires: ``%``, CR and LF in the message;
+additionally ``:`` and ``,`` in properties.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Finding, Severity
+from .common import severity_sort_key
+
+if TYPE_CHECKING:
+    from ..engine import ScanResult
+
+PER_LEVEL = 10
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(f: Finding) -> tuple[str, str]:
+    level = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+             Severity.LOW: "notice"}[f.severity]
+    r = f.range
+    props = [f"file={escape_property(r.file)}", f"line={r.start_line}"]
+    end_line = r.end_line or r.start_line
+    if end_line != r.start_line:
+        props.append(f"endLine={end_line}")
+    else:
+        props.append(f"col={r.start_col}")
+        if r.end_col and r.end_col > r.start_col:
+            props.append(f"endColumn={r.end_col}")
+    title = f"{f.rule_id} {f.slug} ({f.severity.label})"
+    props.append(f"title={escape_property(title)}")
+    body = f"{f.address}: {f.message}" if f.address not in f.message else f.message
+    if f.fix:
+        body += f"\nFix: {f.fix}"
+    return level, f"::{level} {','.join(props)}::{escape_data(body)}"
+
+
+def render_github(result: ScanResult, *, threshold: Severity | None) -> str:
+    findings = sorted(result.active, key=severity_sort_key)
+    used = {"error": 0, "warning": 0, "notice": 0}
+    lines: list[str] = []
+    hidden = 0
+    budget = {"error": PER_LEVEL, "warning": PER_LEVEL, "notice": PER_LEVEL - 1}
+    for f in findings:
+        level, cmd = _command(f)
+        if used[level] >= budget[level]:
+            hidden += 1
+            continue
+        used[level] += 1
+        lines.append(cmd)
+    if hidden:
+        lines.append(
+            "::notice title=soc2lint::"
+            + escape_data(
+                f"{hidden} more finding{'s' if hidden != 1 else ''} not shown as annotations "
+                "(GitHub shows 10 per level per step); see the job summary or the SARIF/JSON "
+                "report for the full list"
+            )
+        )
+    return "\n".join(lines) + ("\n" if lines else "")

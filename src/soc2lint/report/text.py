@@ -1,0 +1,91 @@
+"""The human format: findings grouped by file, with source lines, fix and a summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from ..docs import FAMILY_TITLES
+from ..model import Finding, Severity
+from .common import by_family, by_severity, source_lines
+
+if TYPE_CHECKING:
+    from ..engine import ScanResult
+
+_COLORS = {
+    Severity.CRITICAL: "\033[1;35m",
+    Severity.HIGH: "\033[1;31m",
+    Severity.MEDIUM: "\033[33m",
+    Severity.LOW: "\033[36m",
+}
+_DIM = "\033[2m"
+_BOLD = "\033[1m"
+_RESET = "\033[0m"
+
+
+def _c(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def _clean(text: str) -> str:
+    """One line, no control characters (a value may hold newlines or escapes)."""
+    return "".join(ch if ch.isprintable() else " " for ch in text.replace("\n", " "))
+
+
+def render_text(result: ScanResult, *, threshold: Severity | None, color: bool) -> str:
+    out: list[str] = []
+    active = result.active
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in active:
+        by_file[f.range.file].append(f)
+    for file in sorted(by_file):
+        out.append(_c(_clean(file), _BOLD, color))
+        for f in by_file[file]:
+            sev = _c(f"{f.severity.label:<8}", _COLORS[f.severity], color)
+            out.append(
+                f"  {f.range.start_line}:{f.range.start_col}  {sev} {f.rule_id} {f.slug}  "
+                f"{_clean(f.address)}"
+            )
+            out.append(f"      {_clean(f.message)}")
+            for n, line in source_lines(result.base, f):
+                out.append(_c(f"      {n:>5} | {_clean(line)}", _DIM, color))
+            for hop in f.code_flow:
+                out.append(f"        -> {_clean(hop.message)} ({hop.range.file}:{hop.range.start_line})")
+            if f.fix:
+                out.append(f"      fix: {_clean(f.fix)}")
+        out.append("")
+    out.append(_summary(result, threshold))
+    return "\n".join(out) + "\n"
+
+
+def _summary(result: ScanResult, threshold: Severity | None) -> str:
+    active = result.active
+    sev = by_severity(active)
+    parts = [f"{n} {k}" for k, n in sev.items() if n]
+    fam = by_family(active)
+    lines = []
+    total = len(active)
+    files = len(result.files)
+    if total:
+        lines.append(f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) "
+                     f"in {files} file{'s' if files != 1 else ''}.")
+        lines.append(
+            "By control family: "
+            + ", ".join(f"{k} {FAMILY_TITLES.get(k, k).lower()} {v}" for k, v in fam.items())
+        )
+    else:
+        lines.append(f"No findings in {files} file{'s' if files != 1 else ''}.")
+    n_sup = len(result.suppressed)
+    if n_sup:
+        lines.append(f"{n_sup} suppressed finding{'s' if n_sup != 1 else ''} "
+                     "(listed in --format json; --no-inline-suppressions shows them).")
+    n_base = sum(1 for f in result.findings if f.baselined)
+    if n_base:
+        lines.append(f"{n_base} finding{'s' if n_base != 1 else ''} in the baseline not shown.")
+    if result.incomplete:
+        lines.append("The scan is INCOMPLETE: some files or rules could not be checked (exit 3).")
+    elif threshold is not None:
+        failing = sum(1 for f in active if f.severity >= threshold)
+        if failing:
+            lines.append(f"{failing} at or above --fail-on {threshold.label}: exit 1.")
+    return "\n".join(lines)

@@ -1,0 +1,264 @@
+"""Suppressions an auditor can accept: each one names its rules, gives a reason, may expire.
+
+Inline (Terraform, CloudFormation YAML), on the resource's first line or in
+the comment lines directly above it::
+
+    # soc2lint: ignore[ENC001,s3-versioning] reason="test fixture, no customer data" expires=2027-03-31
+
+CloudFormation (JSON or YAML) resource ``Metadata``::
+
+    Metadata:
+      soc2lint:
+        ignore:
+          - id: ENC003
+            reason: "bucket holds public assets only"
+            expires: 2027-03-31
+
+A suppression on a Terraform ``module`` block applies to every resource inside
+that module call.  A suppression without a reason does not suppress and is
+reported (SYS003); an expired one stops suppressing and is reported (SYS004);
+one that matched nothing is reported at low severity (SYS005).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Node, Range
+
+DIRECTIVE_RE = re.compile(r"soc2lint\s*:\s*(?P<verb>[a-z-]+)\s*(?P<rest>.*)$", re.IGNORECASE)
+IGNORE_RE = re.compile(r"^\[(?P<rules>[^\]]*)\]\s*(?P<params>.*)$")
+PARAM_RE = re.compile(r"""(?P<key>[A-Za-z_]+)\s*=\s*(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)""")
+COMMENT_START_RE = re.compile(r"^\s*(#|//|/\*)")
+
+
+def today() -> _dt.date:
+    """Today, or ``SOC2LINT_TODAY`` (YYYY-MM-DD) so tests and reproducible runs can pin it."""
+    pinned = os.environ.get("SOC2LINT_TODAY")
+    if pinned:
+        try:
+            return _dt.date.fromisoformat(pinned)
+        except ValueError:
+            pass
+    return _dt.date.today()
+
+
+@dataclass
+class SuppressionEntry:
+    """One written suppression (inline comment, Metadata entry or config table)."""
+
+    kind: str  # inline | metadata | config
+    tokens: tuple[str, ...]
+    reason: str
+    expires: str | None
+    range: Range
+    #: problem making it invalid (missing reason, malformed...), None when valid
+    error: str | None = None
+    #: rule IDs the tokens resolve to (filled by the engine)
+    rule_ids: set[str] = field(default_factory=set)
+    #: rule IDs that matched at least one finding
+    used: set[str] = field(default_factory=set)
+    #: (scope, address) of the node it is attached to
+    target: tuple[str, str] | None = None
+
+    def expired(self, on: _dt.date) -> bool:
+        if not self.expires:
+            return False
+        try:
+            return _dt.date.fromisoformat(self.expires) < on
+        except ValueError:
+            return False
+
+
+def _unquote(v: str) -> str:
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+        inner = v[1:-1]
+        return re.sub(r"\\(.)", r"\1", inner) if v[0] == '"' else inner
+    return v
+
+
+def parse_directive(text: str, range_: Range, kind: str = "inline") -> SuppressionEntry | None:
+    """Parse the text of one comment; None when it is not a soc2lint directive."""
+    body = text.strip()
+    for marker in ("#", "//", "/*"):
+        if body.startswith(marker):
+            body = body[len(marker) :]
+            break
+    body = body.strip().removesuffix("*/").strip()
+    m = DIRECTIVE_RE.match(body)
+    if not m:
+        return None
+    verb = m.group("verb").lower()
+    if verb != "ignore":
+        return SuppressionEntry(
+            kind, (), "", None, range_, error=f"unknown soc2lint directive '{verb}' (use ignore[...])"
+        )
+    im = IGNORE_RE.match(m.group("rest").strip())
+    if not im:
+        return SuppressionEntry(
+            kind, (), "", None, range_, error="expected ignore[RULE,...] reason=\"...\""
+        )
+    tokens = tuple(t.strip() for t in im.group("rules").split(",") if t.strip())
+    params: dict[str, str] = {}
+    rest = im.group("params")
+    for pm in PARAM_RE.finditer(rest):
+        params[pm.group("key").lower()] = _unquote(pm.group("value"))
+    leftover = PARAM_RE.sub("", rest).strip()
+    error = None
+    if not tokens:
+        error = "names no rule: write ignore[RULE,...]"
+    elif leftover:
+        error = f"cannot read {leftover!r}: write reason=\"...\" expires=YYYY-MM-DD"
+    elif not params.get("reason", "").strip():
+        error = 'has no reason: add reason="why this is acceptable"'
+    unknown_keys = set(params) - {"reason", "expires"}
+    if error is None and unknown_keys:
+        error = f"unknown key(s) {', '.join(sorted(unknown_keys))} (use reason= and expires=)"
+    expires = params.get("expires")
+    if error is None and expires is not None:
+        try:
+            _dt.date.fromisoformat(expires)
+        except ValueError:
+            error = f"expires={expires!r} is not a date (YYYY-MM-DD)"
+    return SuppressionEntry(
+        kind, tokens, params.get("reason", "").strip(), expires, range_, error=error
+    )
+
+
+@dataclass
+class FileComments:
+    """The soc2lint directives of one file, by line, and which lines are comment-only."""
+
+    directives: dict[int, list[SuppressionEntry]]
+    comment_only: set[int]
+
+
+def scan_file_comments(display_path: str, text: str) -> FileComments:
+    directives: dict[int, list[SuppressionEntry]] = {}
+    comment_only: set[int] = set()
+    if "soc2lint" not in text:
+        return FileComments(directives, comment_only)
+    for i, line in enumerate(text.splitlines(), start=1):
+        if COMMENT_START_RE.match(line):
+            comment_only.add(i)
+        if "soc2lint" not in line:
+            continue
+        # the comment part of the line: from the first comment marker
+        idx = _comment_index(line)
+        if idx is None:
+            continue
+        comment = line[idx:]
+        entry = parse_directive(comment, Range(display_path, i, idx + 1, i, len(line) + 1))
+        if entry is not None:
+            directives.setdefault(i, []).append(entry)
+    return FileComments(directives, comment_only)
+
+
+def _comment_index(line: str) -> int | None:
+    """Index of the first comment marker outside a double-quoted string."""
+    in_str = False
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if in_str:
+            if c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c == "#":
+            return i
+        elif line.startswith("//", i) or line.startswith("/*", i):
+            return i
+        i += 1
+    return None
+
+
+def attached_inline(node: Node, comments: FileComments) -> list[SuppressionEntry]:
+    """Directives on the node's first line or in the comment lines directly above it."""
+    out: list[SuppressionEntry] = []
+    header = node.range.start_line
+    out.extend(comments.directives.get(header, ()))
+    line = header - 1
+    while line >= 1 and line in comments.comment_only:
+        out.extend(comments.directives.get(line, ()))
+        line -= 1
+    return out
+
+
+def metadata_entries(node: Node) -> list[SuppressionEntry]:
+    """Suppressions in a CloudFormation resource's ``Metadata.soc2lint.ignore``."""
+    md = node.meta.get("metadata")
+    if not isinstance(md, Mapping):
+        return []
+    block = md.get("soc2lint")
+    if block is None:
+        return []
+    where = node.locations.get(("@Metadata",), node.range)
+    if not isinstance(block, Mapping) or not isinstance(block.get("ignore"), list):
+        return [
+            SuppressionEntry(
+                "metadata", (), "", None, where, error="Metadata.soc2lint must be {ignore: [...]}"
+            )
+        ]
+    out: list[SuppressionEntry] = []
+    for item in block["ignore"]:
+        out.append(_metadata_item(item, where))
+    return out
+
+
+def _metadata_item(item: Any, where: Range) -> SuppressionEntry:
+    if isinstance(item, str):
+        return SuppressionEntry(
+            "metadata", (item,), "", None, where, error="has no reason: use {id, reason, expires}"
+        )
+    if not isinstance(item, Mapping):
+        return SuppressionEntry("metadata", (), "", None, where, error="entry must be a mapping")
+    raw = item.get("id", item.get("rules", item.get("rule")))
+    tokens: tuple[str, ...]
+    if isinstance(raw, str):
+        tokens = tuple(t.strip() for t in raw.split(",") if t.strip())
+    elif isinstance(raw, list):
+        tokens = tuple(str(t) for t in raw)
+    else:
+        tokens = ()
+    reason = item.get("reason")
+    reason_s = reason.strip() if isinstance(reason, str) else ""
+    expires = item.get("expires")
+    if isinstance(expires, _dt.date):
+        expires = expires.isoformat()
+    error = None
+    if not tokens:
+        error = "names no rule: give id: RULE"
+    elif not reason_s:
+        error = "has no reason: add reason"
+    elif expires is not None:
+        try:
+            _dt.date.fromisoformat(str(expires))
+        except ValueError:
+            error = f"expires {expires!r} is not a date (YYYY-MM-DD)"
+    return SuppressionEntry(
+        "metadata",
+        tokens,
+        reason_s,
+        str(expires) if expires is not None else None,
+        where,
+        error=error,
+    )
+
+
+def unique(entries: Iterable[SuppressionEntry]) -> list[SuppressionEntry]:
+    seen: set[int] = set()
+    out = []
+    for e in entries:
+        if id(e) not in seen:
+            seen.add(id(e))
+            out.append(e)
+    return out

@@ -1,0 +1,238 @@
+"""Reserved rules (SYS family) that the engine itself reports.
+
+They are listed by ``soc2lint rules`` like any other rule, so users can see
+what a parse error or an expired suppression means, but no rule module
+yields them: front ends report parse and configuration problems as
+diagnostics, the engine reports rule crashes and suppression problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .model import Severity
+from .rule import Context, Examples, Report, Rule, bad, good
+
+
+def _no_check(ctx: Context) -> Iterator[Report]:
+    return iter(())
+
+
+def _reserved(
+    id: str,
+    slug: str,
+    severity: Severity,
+    doc: str,
+    fix: str,
+    *,
+    incomplete: bool = False,
+    examples: dict[str, Examples] | None = None,
+) -> Rule:
+    return Rule(
+        id=id,
+        slug=slug,
+        severity=severity,
+        tsc=("CC8.1",) if not incomplete else ("CC7.1",),
+        checklist="D. Change Management",
+        check=_no_check,
+        doc=doc,
+        examples=examples or {},  # type: ignore[arg-type]
+        fix={"terraform": fix, "cloudformation": fix},
+        reserved=True,
+        incomplete=incomplete,
+        declared_languages=("terraform", "cloudformation"),
+    )
+
+
+PARSE_ERROR = _reserved(
+    "SYS001",
+    "parse-error",
+    Severity.HIGH,
+    """A file could not be parsed, so nothing in it was checked.
+
+    What it checks:
+        Every Terraform, tfvars, plan and CloudFormation file must parse. A file
+        that does not is reported at the parser's line and column with what it
+        expected, and the scan exits 3 (incomplete): a control that could not be
+        checked is not a pass.
+    Why it matters for SOC 2:
+        An auditor relies on the scan covering all infrastructure code (CC7.1).
+    How to fix:
+        Fix the syntax error; `terraform validate` or `cfn-lint` shows the same place.
+    References:
+        - https://developer.hashicorp.com/terraform/language/syntax/configuration
+    """,
+    "Fix the syntax error at the reported position.",
+    incomplete=True,
+    examples={
+        "terraform": Examples(
+            good=[good('resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n')],
+            bad=[bad('resource "aws_sqs_queue" "q" {\n  name = "jobs"\n', address="main.tf", line=3)],
+        ),
+        "cloudformation": Examples(
+            good=[good("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")],
+            bad=[
+                bad(
+                    "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n   Properties: [\n",
+                    address="template.yaml",
+                    line=4,
+                )
+            ],
+        ),
+    },
+)
+
+RULE_ERROR = _reserved(
+    "SYS002",
+    "rule-error",
+    Severity.HIGH,
+    """A rule raised an error, so its control was not checked.
+
+    What it checks:
+        A rule that crashes is isolated: the other rules still run, the crash is
+        reported as this finding with the rule's ID, and the scan exits 3.
+    Why it matters for SOC 2:
+        A control that was not evaluated must not look like a pass (CC7.1).
+    How to fix:
+        Report the problem with `--debug` output to the soc2lint maintainers.
+    References:
+        - https://github.com/soc2lint/soc2lint/issues
+    """,
+    "Run with --debug and report the traceback.",
+    incomplete=True,
+)
+
+SUPPRESSION_INVALID = _reserved(
+    "SYS003",
+    "suppression-invalid",
+    Severity.MEDIUM,
+    """A suppression is malformed or has no reason, so it does not suppress.
+
+    What it checks:
+        Every inline, Metadata or configuration suppression must name rules that
+        exist and give a `reason="..."`; a malformed one is reported here and the
+        finding it meant to hide is reported too.
+    Why it matters for SOC 2:
+        Exceptions to a control must be justified and reviewable (CC8.1).
+    How to fix:
+        Write `# soc2lint: ignore[RULE] reason="why" expires=YYYY-MM-DD`.
+    References:
+        - https://github.com/soc2lint/soc2lint#suppressions
+    """,
+    'Add reason="..." (and expires=YYYY-MM-DD) to the suppression.',
+)
+
+SUPPRESSION_EXPIRED = _reserved(
+    "SYS004",
+    "suppression-expired",
+    Severity.MEDIUM,
+    """A suppression has expired and no longer suppresses.
+
+    What it checks:
+        A suppression whose `expires=` date has passed stops hiding its finding
+        and is reported, so exceptions are reviewed again.
+    Why it matters for SOC 2:
+        Accepted risks must be revisited on schedule (CC8.1, CC3.4).
+    How to fix:
+        Fix the finding, or renew the exception with a new date after review.
+    References:
+        - https://github.com/soc2lint/soc2lint#suppressions
+    """,
+    "Fix the finding or renew the suppression after review.",
+)
+
+SUPPRESSION_UNUSED = _reserved(
+    "SYS005",
+    "suppression-unused",
+    Severity.LOW,
+    """A suppression matches no finding.
+
+    What it checks:
+        A suppression for a rule that ran and found nothing on that resource is
+        stale; it is reported so it can be removed before it hides a future problem.
+    Why it matters for SOC 2:
+        The list of exceptions an auditor reviews should contain only live ones (CC8.1).
+    How to fix:
+        Delete the suppression comment or Metadata entry.
+    References:
+        - https://github.com/soc2lint/soc2lint#suppressions
+    """,
+    "Remove the unused suppression.",
+)
+
+MODULE_NOT_LOADED = _reserved(
+    "SYS006",
+    "module-not-loaded",
+    Severity.LOW,
+    """A module or nested stack could not be loaded, so its resources were not seen.
+
+    What it checks:
+        Registry and git modules are read from `.terraform/modules/modules.json`
+        after `terraform init`; nested stacks with a remote TemplateURL cannot be
+        read. Each such call is noted once.
+    Why it matters for SOC 2:
+        Resources inside unread modules are not covered by this scan (CC7.1).
+    How to fix:
+        Run `terraform init` before scanning, or scan the module's source too.
+    References:
+        - https://developer.hashicorp.com/terraform/language/modules/sources
+    """,
+    "Run `terraform init` first so the module can be read.",
+)
+
+CONFIGURATION_ERROR = _reserved(
+    "SYS007",
+    "configuration-error",
+    Severity.HIGH,
+    """The configuration cannot be evaluated here (module cycle, path outside the repository...).
+
+    What it checks:
+        A module that calls itself, a module source or file() path that leaves
+        the scanned repository, nesting beyond the depth limit, a cycle between
+        locals: each is reported on the block that causes it; everything else is
+        still scanned and the scan exits 3.
+    Why it matters for SOC 2:
+        Parts of the configuration that were not evaluated were not checked (CC7.1).
+    How to fix:
+        Break the cycle or keep module sources inside the repository.
+    References:
+        - https://developer.hashicorp.com/terraform/language/modules/syntax
+    """,
+    "Fix the module source or the cycle.",
+    incomplete=True,
+)
+
+LIMIT_EXCEEDED = _reserved(
+    "SYS008",
+    "limit-exceeded",
+    Severity.HIGH,
+    """A safety limit was reached (file size, expansion count, evaluation steps).
+
+    What it checks:
+        Files over the size limit, count/for_each expansions over the cap and
+        expressions that take too many evaluation steps are cut short and
+        reported; the scan exits 3 because the cut part was not checked.
+    Why it matters for SOC 2:
+        A scan that silently skipped part of the input would overstate coverage (CC7.1).
+    How to fix:
+        Raise the limit in configuration if the input is legitimate.
+    References:
+        - https://github.com/soc2lint/soc2lint#configuration
+    """,
+    "Raise the limit in [tool.soc2lint] if the input is legitimate.",
+    incomplete=True,
+)
+
+SYSTEM_RULES: tuple[Rule, ...] = (
+    PARSE_ERROR,
+    RULE_ERROR,
+    SUPPRESSION_INVALID,
+    SUPPRESSION_EXPIRED,
+    SUPPRESSION_UNUSED,
+    MODULE_NOT_LOADED,
+    CONFIGURATION_ERROR,
+    LIMIT_EXCEEDED,
+)
+
+#: rules that can never be ignored or suppressed: they mean "not checked"
+UNIGNORABLE = frozenset(r.id for r in SYSTEM_RULES if r.incomplete)
