@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from soc2lint.rule import Rule
 
-from . import encryption
-from . import transit
-from . import keys
-from . import secrets
-from . import iam
-from . import audit_logging
-from . import network
-from . import availability
-from . import backup
-from . import change
+from . import (
+    audit_logging,
+    availability,
+    backup,
+    change,
+    encryption,
+    iam,
+    keys,
+    network,
+    secrets,
+    transit,
+)
 
 BUILTIN_RULES: tuple[Rule, ...] = (
     *encryption.RULES,

@@ -81,34 +81,136 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-@main.command()
+def _pairs_from_args(args: Sequence[str]) -> list[tuple[str, Path | None]] | None:
+    """``--format A --output X --format B``: pair each output with the format before it.
+
+    click collects repeated options separately and loses their interleaving,
+    so the raw arguments are read here (see :class:`ScanCommand`).  Returns
+    None when an ``--output`` has no ``--format`` before it.
+    """
+    pairs: list[list[Any]] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            break
+        value: str | None = None
+        opt = a
+        if a.startswith("--format=") or a.startswith("--output="):
+            opt, value = a.split("=", 1)
+        elif len(a) > 2 and a[:2] in ("-f", "-o") and not a.startswith("--"):
+            opt, value = a[:2], a[2:]
+        if opt in ("--format", "-f", "--output", "-o"):
+            if value is None:
+                if i + 1 >= len(args):
+                    return None
+                value = args[i + 1]
+                i += 1
+            if opt in ("--format", "-f"):
+                pairs.append([value.lower(), None])
+            else:
+                if not pairs or pairs[-1][1] is not None:
+                    return None
+                pairs[-1][1] = Path(value)
+        i += 1
+    return [(str(f), p) for f, p in pairs]
+
+
+class ScanCommand(click.Command):
+    """Remembers the order of --format/--output before click parses them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["soc2lint.format_pairs"] = _pairs_from_args(list(args))
+        return super().parse_args(ctx, args)
+
+
+def _format_pairs(ctx: click.Context) -> list[tuple[str, Path | None]]:
+    pairs = ctx.meta.get("soc2lint.format_pairs")
+    if pairs is None:
+        _fail_usage("give a --format before each --output (e.g. --format sarif --output x.sarif)")
+    if not pairs:
+        pairs = [("text", None)]
+    if sum(1 for _, o in pairs if o is None or str(o) == "-") > 1:
+        _fail_usage("only one format can go to stdout: give the others an --output FILE")
+    return list(pairs)
+
+
+@main.command(cls=ScanCommand)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "-f", "formats", multiple=True,
-              type=click.Choice(FORMATS, case_sensitive=False),
-              help="Output format; repeat with --output to write several (default text).")
-@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(path_type=Path),
-              help="File for the format given just before it ('-' for stdout).")
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS, case_sensitive=False),
+    help="Output format; repeat with --output to write several (default text).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "outputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="File for the format given just before it ('-' for stdout).",
+)
 @click.option("--select", multiple=True, help="Rules to run: IDs, slugs or families (NET).")
 @click.option("--ignore", multiple=True, help="Rules to skip: IDs, slugs or families.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
-              help="Lowest severity that fails the run (default low; never = always exit 0).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+    help="Lowest severity that fails the run (default low; never = always exit 0).",
+)
 @click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
-@click.option("--account-scope", is_flag=True, default=None,
-              help="The configuration is an account baseline: run account-wide checks.")
-@click.option("--strict", is_flag=True, default=None,
-              help="Report values that cannot be resolved as low findings.")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(),
-              help="Terraform variable file (as terraform -var-file).")
-@click.option("--var", "vars_", multiple=True, metavar="NAME=VALUE",
-              help="Terraform variable (as terraform -var).")
-@click.option("--cfn-parameters", type=click.Path(),
-              help="CloudFormation parameter values (AWS CLI or CodePipeline JSON).")
-@click.option("--no-inline-suppressions", is_flag=True, default=False,
-              help="Ignore inline and Metadata suppressions: show every finding.")
-@click.option("--sarif-include-suppressed", is_flag=True, default=False,
-              help="Write suppressed results into SARIF (GitHub ignores SARIF suppressions).")
-@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(),
-              help="Directory of extra rule modules (each defining RULES).")
+@click.option(
+    "--account-scope",
+    is_flag=True,
+    default=None,
+    help="The configuration is an account baseline: run account-wide checks.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="Report values that cannot be resolved as low findings.",
+)
+@click.option(
+    "--var-file",
+    "var_files",
+    multiple=True,
+    type=click.Path(),
+    help="Terraform variable file (as terraform -var-file).",
+)
+@click.option(
+    "--var",
+    "vars_",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Terraform variable (as terraform -var).",
+)
+@click.option(
+    "--cfn-parameters",
+    type=click.Path(),
+    help="CloudFormation parameter values (AWS CLI or CodePipeline JSON).",
+)
+@click.option(
+    "--no-inline-suppressions",
+    is_flag=True,
+    default=False,
+    help="Ignore inline and Metadata suppressions: show every finding.",
+)
+@click.option(
+    "--sarif-include-suppressed",
+    is_flag=True,
+    default=False,
+    help="Write suppressed results into SARIF (GitHub ignores SARIF suppressions).",
+)
+@click.option(
+    "--rules-dir",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(),
+    help="Directory of extra rule modules (each defining RULES).",
+)
 @click.option("--no-cache", is_flag=True, default=False, help="Do not use the parse cache.")
 @click.option("--jobs", "-j", type=int, default=None, help="Parser processes (default: CPUs).")
 @click.option("--debug", is_flag=True, default=False, help="Tracebacks and timing on stderr.")
@@ -157,7 +259,7 @@ def scan(
         inline_suppressions=False if no_inline_suppressions else None,
         rules_dirs=tuple(config.rules_dirs) + tuple(rules_dirs) if rules_dirs else None,
     )
-    pairs = _format_pairs(formats, outputs)
+    pairs = _format_pairs(click.get_current_context())
     registry = _load_registry(config.rules_dirs)
 
     from .engine import ScanRequest, UsageError, run_scan
@@ -209,66 +311,10 @@ def scan(
     if debug:
         t = result.timings
         click.echo(
-            "soc2lint: timings "
-            + " ".join(f"{k}={v:.3f}s" for k, v in t.items()),
+            "soc2lint: timings " + " ".join(f"{k}={v:.3f}s" for k, v in t.items()),
             err=True,
         )
     sys.exit(result.exit_code(threshold))
-
-
-def _format_pairs(
-    formats: Sequence[str], outputs: Sequence[Path]
-) -> list[tuple[str, Path | None]]:
-    """Pair each --format with the --output that follows it (in argv order)."""
-    fmts = [f.lower() for f in formats] or ["text"]
-    outs = list(outputs)
-    if len(outs) > len(fmts):
-        _fail_usage("more --output than --format options: give a --format before each --output")
-    # click loses the interleaving; recover it from argv when both are repeated
-    pairs: list[tuple[str, Path | None]] = []
-    argv_pairs = _argv_pairs()
-    if argv_pairs is not None and len(argv_pairs) == len(fmts):
-        return argv_pairs
-    for i, f in enumerate(fmts):
-        pairs.append((f, outs[i] if i < len(outs) else None))
-    stdout_count = sum(1 for _, o in pairs if o is None or str(o) == "-")
-    if stdout_count > 1:
-        _fail_usage("only one format can go to stdout: give the others an --output FILE")
-    return pairs
-
-
-def _argv_pairs() -> list[tuple[str, Path | None]] | None:
-    argv = sys.argv[1:]
-    pairs: list[list[Any]] = []
-    i = 0
-    try:
-        while i < len(argv):
-            a = argv[i]
-            if a in ("--format", "-f"):
-                pairs.append([argv[i + 1].lower(), None])
-                i += 2
-                continue
-            if a.startswith("--format="):
-                pairs.append([a.split("=", 1)[1].lower(), None])
-            elif a in ("--output", "-o"):
-                if not pairs or pairs[-1][1] is not None:
-                    return None
-                pairs[-1][1] = Path(argv[i + 1])
-                i += 2
-                continue
-            elif a.startswith("--output="):
-                if not pairs or pairs[-1][1] is not None:
-                    return None
-                pairs[-1][1] = Path(a.split("=", 1)[1])
-            i += 1
-    except IndexError:
-        return None
-    if not pairs:
-        return None
-    out = [(str(f), p) for f, p in pairs]
-    if sum(1 for _, o in out if o is None or str(o) == "-") > 1:
-        _fail_usage("only one format can go to stdout: give the others an --output FILE")
-    return out
 
 
 def _use_color(out: Path | None) -> bool:
@@ -302,8 +348,9 @@ def _cache_dir() -> Path:
 
 
 @main.command("rules")
-@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json", "markdown")),
-              default="text")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(("text", "json", "markdown")), default="text"
+)
 @click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path())
 def rules_cmd(fmt: str, rules_dirs: tuple[str, ...]) -> None:
     """List the rule catalogue (ID, slug, severity, TSC criteria, checklist, languages)."""
@@ -372,8 +419,9 @@ def graph_cmd(
     registry = _load_registry(())
     try:
         result = run_scan(
-            ScanRequest(paths=scan_paths, config=config, registry=registry, base=Path.cwd(),
-                        debug=debug)
+            ScanRequest(
+                paths=scan_paths, config=config, registry=registry, base=Path.cwd(), debug=debug
+            )
         )
     except (UsageError, ConfigError) as exc:
         _fail_usage(str(exc))

@@ -252,7 +252,9 @@ def _limits(value: Any, where: str, name: str) -> Limits:
     for k, v in value.items():
         nk = _norm(k)
         if nk not in known:
-            raise ConfigError(f"{where}unknown key '{name}.{k}' (known: {', '.join(sorted(known))})")
+            raise ConfigError(
+                f"{where}unknown key '{name}.{k}' (known: {', '.join(sorted(known))})"
+            )
         if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
             raise ConfigError(f"{where}'{name}.{k}' must be a positive number, got {v!r}")
         kw[nk] = float(v) if nk == "file_time_budget" else int(v)

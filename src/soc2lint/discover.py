@@ -97,9 +97,8 @@ def _excluded(rel: str, excludes: Sequence[str]) -> bool:
                 return True
             if rel.startswith(p + "/"):
                 return True
-        else:
-            if any(fnmatch.fnmatchcase(part, p) for part in parts):
-                return True
+        elif any(fnmatch.fnmatchcase(part, p) for part in parts):
+            return True
     return False
 
 
@@ -179,14 +178,16 @@ def discover(
             classify(start, explicit=True)
             continue
         visited: set[Path] = set()
-        for dirpath, dirnames, filenames in os.walk(start, followlinks=follow_symlinks, onerror=None):
+        for dirpath, dirnames, filenames in os.walk(
+            start, followlinks=follow_symlinks, onerror=None
+        ):
             d = Path(dirpath)
             real = d.resolve()
             if real in visited:
                 dirnames[:] = []
                 continue
             visited.add(real)
-            if d.is_symlink() or real != d.absolute() and follow_symlinks:
+            if d.is_symlink() or (real != d.absolute() and follow_symlinks):
                 try:
                     real.relative_to(root_r)
                 except ValueError:

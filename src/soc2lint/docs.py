@@ -220,8 +220,11 @@ def rule_page(r: Rule) -> str:
             note = f" — {b.note}" if b.note else ""
             out.append(f"### Bad {i}{note}")
             out.append("")
-            out.append(f"Reported on `{b.address}` at line {b.line}"
-                       + (f" of `{b.file}`" if b.file else "") + ".")
+            out.append(
+                f"Reported on `{b.address}` at line {b.line}"
+                + (f" of `{b.file}`" if b.file else "")
+                + "."
+            )
             out.append("")
             out.extend(_example_block(lang, b))
         for i, g in enumerate(ex.good, 1):

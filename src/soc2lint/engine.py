@@ -91,6 +91,7 @@ class ScanResult:
 
 def selected_rules(registry: Registry, config: Config) -> list[Rule]:
     """The rules a run executes, from select/ignore (IDs, slugs or family prefixes)."""
+
     def resolve(tokens: Sequence[str], what: str) -> set[str]:
         ids: set[str] = set()
         for t in tokens:
@@ -203,15 +204,29 @@ def run_scan(req: ScanRequest) -> ScanResult:
     if inv.terraform_dirs or inv.plan_files:
         from .terraform import load_terraform
 
-        loaded.extend(_guard(lambda: load_terraform(inv.terraform_dirs, inv.plan_files, options),
-                             "Terraform", req.debug, inv.terraform_dirs + inv.plan_files, options))
+        loaded.extend(
+            _guard(
+                lambda: load_terraform(inv.terraform_dirs, inv.plan_files, options),
+                "Terraform",
+                req.debug,
+                inv.terraform_dirs + inv.plan_files,
+                options,
+            )
+        )
     timings["terraform"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     if inv.cfn_files:
         from .cloudformation import load_cloudformation
 
-        loaded.extend(_guard(lambda: load_cloudformation(inv.cfn_files, options),
-                             "CloudFormation", req.debug, inv.cfn_files, options))
+        loaded.extend(
+            _guard(
+                lambda: load_cloudformation(inv.cfn_files, options),
+                "CloudFormation",
+                req.debug,
+                inv.cfn_files,
+                options,
+            )
+        )
     timings["cloudformation"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
@@ -355,10 +370,7 @@ def _locate(rep: Report, r: Rule, scope_files: Mapping[str, str], fallback: str)
             unresolved=rep.unresolved,
             properties=dict(rep.properties),
         )
-    if rep.range is not None:
-        rng = rep.range
-    else:
-        rng = _range_for(node, rep.path)
+    rng = rep.range if rep.range is not None else _range_for(node, rep.path)
     message = rep.message
     cdk = node.meta.get("cdk_path")
     if cdk and "CDK" not in message:
@@ -397,8 +409,12 @@ def _related(ref: Any) -> Any:
     from .model import Related
 
     node: Node = ref.node
-    rng = _range_for(node, ref.path) if ref.path else Range(
-        node.range.file, node.range.start_line, node.range.start_col, node.range.start_line, 0
+    rng = (
+        _range_for(node, ref.path)
+        if ref.path
+        else Range(
+            node.range.file, node.range.start_line, node.range.start_col, node.range.start_line, 0
+        )
     )
     return Related(range=rng, message=ref.message or node.address, address=node.address)
 
@@ -448,8 +464,11 @@ def _apply_per_path_ignores(
     out = []
     for f in findings:
         if any(
-            f.rule_id in ids and (fnmatch.fnmatchcase(f.range.file, g) or
-                                  fnmatch.fnmatchcase(f.range.file, g.rstrip("/") + "/*"))
+            f.rule_id in ids
+            and (
+                fnmatch.fnmatchcase(f.range.file, g)
+                or fnmatch.fnmatchcase(f.range.file, g.rstrip("/") + "/*")
+            )
             for g, ids in table
         ):
             continue
@@ -472,13 +491,12 @@ def _apply_suppressions(
     entries: list[SuppressionEntry] = []
     if config.inline_suppressions:
         comments: dict[str, FileComments] = {}
-        for f in files:
-            p = base / f
+        for display in files:
             try:
-                text = p.read_text(encoding="utf-8-sig", errors="replace")
+                text = (base / display).read_text(encoding="utf-8-sig", errors="replace")
             except OSError:
                 continue
-            comments[f] = scan_file_comments(f, text)
+            comments[display] = scan_file_comments(display, text)
         for node in graph:
             fc = comments.get(node.range.file)
             attached = attached_inline(node, fc) if fc is not None else []
@@ -525,10 +543,10 @@ def _apply_suppressions(
         if f.incomplete or f.rule_id.startswith("SYS"):
             continue
         cands: list[SuppressionEntry] = []
-        node = graph.find(f.scope, f.address)
+        owner = graph.find(f.scope, f.address)
         cands.extend(per_node.get((f.scope, f.address), ()))
-        if node is not None:
-            for call in node.meta.get("module_calls", ()) or ():
+        if owner is not None:
+            for call in owner.meta.get("module_calls", ()) or ():
                 cands.extend(per_node.get((f.scope, call), ()))
         for e, addr_glob, path_glob in config_entries:
             if fnmatch.fnmatchcase(f.address, addr_glob) and fnmatch.fnmatchcase(
@@ -556,22 +574,41 @@ def _apply_suppressions(
         scope = e.target[0] if e.target else ""
         where = f"suppression at {e.range.file}:{e.range.start_line}"
         if e.error is not None:
-            extra.append(_sys(SUPPRESSION_INVALID, f"{where} {e.error}; it suppresses nothing",
-                              address, e.range, scope))
+            extra.append(
+                _sys(
+                    SUPPRESSION_INVALID,
+                    f"{where} {e.error}; it suppresses nothing",
+                    address,
+                    e.range,
+                    scope,
+                )
+            )
             continue
         if e.expired(on):
-            extra.append(_sys(SUPPRESSION_EXPIRED,
-                              f"{where} for {', '.join(e.tokens)} expired on {e.expires}; the "
-                              f"finding is reported again (reason was: {e.reason})",
-                              address, e.range, scope))
+            extra.append(
+                _sys(
+                    SUPPRESSION_EXPIRED,
+                    f"{where} for {', '.join(e.tokens)} expired on {e.expires}; the "
+                    f"finding is reported again (reason was: {e.reason})",
+                    address,
+                    e.range,
+                    scope,
+                )
+            )
             continue
         if e.kind == "config":
             continue
         unused = sorted((e.rule_ids & ran) - e.used)
         if unused and not e.used:
-            extra.append(_sys(SUPPRESSION_UNUSED,
-                              f"{where} for {', '.join(e.tokens)} matches no finding on "
-                              f"{address}; remove it", address, e.range, scope))
+            extra.append(
+                _sys(
+                    SUPPRESSION_UNUSED,
+                    f"{where} for {', '.join(e.tokens)} matches no finding on {address}; remove it",
+                    address,
+                    e.range,
+                    scope,
+                )
+            )
     return findings + extra, entries
 
 

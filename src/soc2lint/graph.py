@@ -135,7 +135,7 @@ class ResourceGraph:
         seen: set[tuple[str, str, Any]] = set()
         if node.id not in self._g:
             return out
-        iters = []
+        iters: list[Any] = []
         if direction in ("out", "both"):
             iters.append(self._g.out_edges(node.id, keys=True, data="edge"))
         if direction in ("in", "both"):
@@ -198,7 +198,8 @@ class ResourceGraph:
         return sorted((self._nodes[i] for i in ids), key=lambda n: n.id)
 
     def all_edges(self) -> list[Edge]:
-        return [e for _, _, e in self._g.edges(data="edge")]
+        data: Any = self._g.edges(data="edge")
+        return [e for _, _, e in data]
 
     # ---- shared views -----------------------------------------------------
 

@@ -68,8 +68,17 @@ def _key(*names: str) -> Iterator[str]:
 
 
 for _k in _key(
-    "bucket", "bucket_name", "target_bucket", "s3_bucket_name", "s3_bucket", "BucketName",
-    "DestinationBucketName", "TargetBucket", "S3BucketName", "log_bucket", "access_logs_bucket",
+    "bucket",
+    "bucket_name",
+    "target_bucket",
+    "s3_bucket_name",
+    "s3_bucket",
+    "BucketName",
+    "DestinationBucketName",
+    "TargetBucket",
+    "S3BucketName",
+    "log_bucket",
+    "access_logs_bucket",
 ):
     KEY_KINDS[_k] = ("AWS::S3::Bucket",)
 for _k in _key("role", "roles", "role_name", "RoleName", "Roles", "iam_role"):
@@ -93,8 +102,17 @@ for _k in _key("cluster_identifier", "DBClusterIdentifier"):
 for _k in _key("function_name", "FunctionName"):
     KEY_KINDS[_k] = ("AWS::Lambda::Function",)
 for _k in _key(
-    "kms_key_id", "kms_key_arn", "kms_master_key_id", "KmsKeyId", "KmsKeyArn", "KMSMasterKeyID",
-    "KmsMasterKeyId", "key_id", "KeyId", "kms_key", "master_key_id",
+    "kms_key_id",
+    "kms_key_arn",
+    "kms_master_key_id",
+    "KmsKeyId",
+    "KmsKeyArn",
+    "KMSMasterKeyID",
+    "KmsMasterKeyId",
+    "key_id",
+    "KeyId",
+    "kms_key",
+    "master_key_id",
 ):
     KEY_KINDS[_k] = ("AWS::KMS::Alias",)
 for _k in _key("topic_arn", "topic", "TopicName"):
@@ -108,8 +126,13 @@ for _k in _key("security_groups", "SecurityGroups"):
 ARN_SERVICES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "s3": (("AWS::S3::Bucket",), ("",)),
     "iam": (
-        ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::ManagedPolicy",
-         "AWS::IAM::InstanceProfile"),
+        (
+            "AWS::IAM::Role",
+            "AWS::IAM::User",
+            "AWS::IAM::Group",
+            "AWS::IAM::ManagedPolicy",
+            "AWS::IAM::InstanceProfile",
+        ),
         ("role/", "user/", "group/", "policy/", "instance-profile/"),
     ),
     "logs": (("AWS::Logs::LogGroup",), ("log-group:",)),
@@ -118,8 +141,14 @@ ARN_SERVICES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "kms": (("AWS::KMS::Alias",), ("alias/",)),
     "dynamodb": (("AWS::DynamoDB::Table",), ("table/",)),
     "rds": (
-        ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::DBParameterGroup",
-         "AWS::RDS::DBClusterParameterGroup", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster"),
+        (
+            "AWS::RDS::DBInstance",
+            "AWS::RDS::DBCluster",
+            "AWS::RDS::DBParameterGroup",
+            "AWS::RDS::DBClusterParameterGroup",
+            "AWS::DocDB::DBCluster",
+            "AWS::Neptune::DBCluster",
+        ),
         ("db:", "cluster:", "pg:", "cluster-pg:"),
     ),
     "lambda": (("AWS::Lambda::Function",), ("function:",)),

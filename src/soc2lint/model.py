@@ -320,15 +320,16 @@ def parse_path(path: str) -> Path:
     if not path:
         return ()
     out: list[PathElem] = []
-    for part in path.split("."):
-        while "[" in part:
-            head, _, rest = part.partition("[")
+    for segment in path.split("."):
+        remaining = segment
+        while "[" in remaining:
+            head, _, rest = remaining.partition("[")
             if head:
                 out.append(head)
-            idx, _, part = rest.partition("]")
+            idx, _, remaining = rest.partition("]")
             out.append("*" if idx in ("", "*") else int(idx))
-        if part:
-            out.append(part)
+        if remaining:
+            out.append(remaining)
     return tuple(out)
 
 

@@ -35,9 +35,13 @@ class Registry:
         for r in self.rules:
             problems.extend(validate_rule(r))
             if r.id in self.by_id:
-                problems.append(f"duplicate rule id {r.id} ({r.origin} and {self.by_id[r.id].origin})")
+                problems.append(
+                    f"duplicate rule id {r.id} ({r.origin} and {self.by_id[r.id].origin})"
+                )
             if r.slug in self.by_slug:
-                problems.append(f"duplicate rule slug {r.slug} ({r.id} and {self.by_slug[r.slug].id})")
+                problems.append(
+                    f"duplicate rule slug {r.slug} ({r.id} and {self.by_slug[r.slug].id})"
+                )
             self.by_id.setdefault(r.id, r)
             self.by_slug.setdefault(r.slug, r)
         if problems:
@@ -114,9 +118,7 @@ def load_rules_dir(directory: Path) -> list[Rule]:
     return out
 
 
-def load_registry(
-    rules_dirs: Sequence[Path] = (), *, use_entry_points: bool = True
-) -> Registry:
+def load_registry(rules_dirs: Sequence[Path] = (), *, use_entry_points: bool = True) -> Registry:
     rules: list[Rule] = [*SYSTEM_RULES, *builtin_rules()]
     if use_entry_points:
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):

@@ -33,7 +33,9 @@ from .model import Node, Range
 
 DIRECTIVE_RE = re.compile(r"soc2lint\s*:\s*(?P<verb>[a-z-]+)\s*(?P<rest>.*)$", re.IGNORECASE)
 IGNORE_RE = re.compile(r"^\[(?P<rules>[^\]]*)\]\s*(?P<params>.*)$")
-PARAM_RE = re.compile(r"""(?P<key>[A-Za-z_]+)\s*=\s*(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)""")
+PARAM_RE = re.compile(
+    r"""(?P<key>[A-Za-z_]+)\s*=\s*(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)"""
+)
 COMMENT_START_RE = re.compile(r"^\s*(#|//|/\*)")
 
 
@@ -96,12 +98,17 @@ def parse_directive(text: str, range_: Range, kind: str = "inline") -> Suppressi
     verb = m.group("verb").lower()
     if verb != "ignore":
         return SuppressionEntry(
-            kind, (), "", None, range_, error=f"unknown soc2lint directive '{verb}' (use ignore[...])"
+            kind,
+            (),
+            "",
+            None,
+            range_,
+            error=f"unknown soc2lint directive '{verb}' (use ignore[...])",
         )
     im = IGNORE_RE.match(m.group("rest").strip())
     if not im:
         return SuppressionEntry(
-            kind, (), "", None, range_, error="expected ignore[RULE,...] reason=\"...\""
+            kind, (), "", None, range_, error='expected ignore[RULE,...] reason="..."'
         )
     tokens = tuple(t.strip() for t in im.group("rules").split(",") if t.strip())
     params: dict[str, str] = {}
@@ -113,7 +120,7 @@ def parse_directive(text: str, range_: Range, kind: str = "inline") -> Suppressi
     if not tokens:
         error = "names no rule: write ignore[RULE,...]"
     elif leftover:
-        error = f"cannot read {leftover!r}: write reason=\"...\" expires=YYYY-MM-DD"
+        error = f'cannot read {leftover!r}: write reason="..." expires=YYYY-MM-DD'
     elif not params.get("reason", "").strip():
         error = 'has no reason: add reason="why this is acceptable"'
     unknown_keys = set(params) - {"reason", "expires"}
@@ -173,9 +180,7 @@ def _comment_index(line: str) -> int | None:
                 in_str = False
         elif c == '"':
             in_str = True
-        elif c == "#":
-            return i
-        elif line.startswith("//", i) or line.startswith("/*", i):
+        elif c == "#" or line.startswith("//", i) or line.startswith("/*", i):
             return i
         i += 1
     return None

@@ -67,7 +67,9 @@ PARSE_ERROR = _reserved(
     examples={
         "terraform": Examples(
             good=[good('resource "aws_sqs_queue" "q" {\n  name = "jobs"\n}\n')],
-            bad=[bad('resource "aws_sqs_queue" "q" {\n  name = "jobs"\n', address="main.tf", line=3)],
+            bad=[
+                bad('resource "aws_sqs_queue" "q" {\n  name = "jobs"\n', address="main.tf", line=3)
+            ],
         ),
         "cloudformation": Examples(
             good=[good("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n")],

@@ -29,8 +29,12 @@ def escape_property(text: str) -> str:
 
 
 def _command(f: Finding) -> tuple[str, str]:
-    level = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
-             Severity.LOW: "notice"}[f.severity]
+    level = {
+        Severity.CRITICAL: "error",
+        Severity.HIGH: "error",
+        Severity.MEDIUM: "warning",
+        Severity.LOW: "notice",
+    }[f.severity]
     r = f.range
     props = [f"file={escape_property(r.file)}", f"line={r.start_line}"]
     end_line = r.end_line or r.start_line

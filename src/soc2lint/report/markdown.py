@@ -78,16 +78,23 @@ def render_markdown(result: ScanResult, *, threshold: Severity | None) -> str:
     if result.incomplete:
         out.append("**Verdict: incomplete** — some files or rules could not be checked.")
     elif failing:
-        out.append(f"**Verdict: {len(failing)} finding{'s' if len(failing) != 1 else ''} "
-                   f"at or above {threshold.label if threshold else 'never'}.**")
+        out.append(
+            f"**Verdict: {len(failing)} finding{'s' if len(failing) != 1 else ''} "
+            f"at or above {threshold.label if threshold else 'never'}.**"
+        )
     else:
         out.append("**Verdict: no findings at or above the fail threshold.**")
     out.append("")
     sev = by_severity(active)
-    out.append("| " + " | ".join(f"{ICON[s]} {s.label}" for s in SEVERITY_ORDER) + " | suppressed |")
+    out.append(
+        "| " + " | ".join(f"{ICON[s]} {s.label}" for s in SEVERITY_ORDER) + " | suppressed |"
+    )
     out.append("|" + "---|" * (len(SEVERITY_ORDER) + 1))
-    out.append("| " + " | ".join(str(sev[s.label]) for s in SEVERITY_ORDER)
-               + f" | {len(result.suppressed)} |")
+    out.append(
+        "| "
+        + " | ".join(str(sev[s.label]) for s in SEVERITY_ORDER)
+        + f" | {len(result.suppressed)} |"
+    )
     out.append("")
     tsc: Counter[str] = Counter()
     for f in active:

@@ -79,8 +79,9 @@ def _region(r: Range) -> so.Region:
     return region
 
 
-def _location(r: Range, address: str | None = None, message: str | None = None,
-              loc_id: int | None = None) -> so.Location:
+def _location(
+    r: Range, address: str | None = None, message: str | None = None, loc_id: int | None = None
+) -> so.Location:
     uri, base = _uri(r.file)
     loc = so.Location(
         physical_location=so.PhysicalLocation(
@@ -100,11 +101,14 @@ def _location(r: Range, address: str | None = None, message: str | None = None,
 def _rule_descriptor(r: Rule) -> so.ReportingDescriptor:
     sections = doc_sections(r.doc)
     full = sections.get("What it checks", r.title).replace("\n", " ")
-    help_text = "\n\n".join(
-        f"{name}: {sections[name]}"
-        for name in ("What it checks", "Why it matters for SOC 2", "How to fix")
-        if sections.get(name)
-    ) or r.title
+    help_text = (
+        "\n\n".join(
+            f"{name}: {sections[name]}"
+            for name in ("What it checks", "Why it matters for SOC 2", "How to fix")
+            if sections.get(name)
+        )
+        or r.title
+    )
     tags = ["security", "soc2", f"soc2-{r.family.lower()}", FAMILY_TITLES.get(r.family, r.family)]
     tags += [f"TSC-{t}" for t in r.tsc]
     tags += [lang for lang in r.languages]
@@ -120,8 +124,9 @@ def _rule_descriptor(r: Rule) -> so.ReportingDescriptor:
             "tags": tags[:20],
             "security-severity": r.severity.security_severity,
             "precision": r.precision,
-            "problem.severity": "error" if r.severity.sarif_level == "error" else (
-                "warning" if r.severity.sarif_level == "warning" else "recommendation"),
+            "problem.severity": "error"
+            if r.severity.sarif_level == "error"
+            else ("warning" if r.severity.sarif_level == "warning" else "recommendation"),
             "soc2": {"tsc": list(r.tsc), "checklist": r.checklist},
         },
     )
@@ -139,9 +144,11 @@ def _result(f: Finding, index: int, include_suppression: bool) -> so.Result:
     message = f.message
     if f.related:
         # GitHub links related locations that the message mentions
-        message += " Related: " + ", ".join(
-            f"[{x.address or x.message}]({i + 1})" for i, x in enumerate(f.related)
-        ) + "."
+        message += (
+            " Related: "
+            + ", ".join(f"[{x.address or x.message}]({i + 1})" for i, x in enumerate(f.related))
+            + "."
+        )
     res = so.Result(
         message=so.Message(text=message),
         rule_id=f.rule_id,
@@ -187,7 +194,7 @@ def _result(f: Finding, index: int, include_suppression: bool) -> so.Result:
             justification=f.suppression.reason
             + (f" (expires {f.suppression.expires})" if f.suppression.expires else ""),
         )
-        s._extra_status = "accepted"  # type: ignore[attr-defined]
+        s._extra_status = "accepted"
         if f.suppression.range is not None:
             s.location = _location(f.suppression.range)
         res.suppressions = [s]
@@ -197,8 +204,9 @@ def _result(f: Finding, index: int, include_suppression: bool) -> so.Result:
 def render_sarif(result: ScanResult, *, include_suppressed: bool = False) -> str:
     rules = sorted(result.rules_run, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
-    findings = [f for f in result.findings if not f.baselined and (include_suppressed or
-                                                                  not f.suppressed)]
+    findings = [
+        f for f in result.findings if not f.baselined and (include_suppressed or not f.suppressed)
+    ]
     results = []
     for f in findings:
         if f.rule_id not in index:

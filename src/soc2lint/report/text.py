@@ -50,7 +50,9 @@ def render_text(result: ScanResult, *, threshold: Severity | None, color: bool) 
             for n, line in source_lines(result.base, f):
                 out.append(_c(f"      {n:>5} | {_clean(line)}", _DIM, color))
             for hop in f.code_flow:
-                out.append(f"        -> {_clean(hop.message)} ({hop.range.file}:{hop.range.start_line})")
+                out.append(
+                    f"        -> {_clean(hop.message)} ({hop.range.file}:{hop.range.start_line})"
+                )
             if f.fix:
                 out.append(f"      fix: {_clean(f.fix)}")
         out.append("")
@@ -67,8 +69,10 @@ def _summary(result: ScanResult, threshold: Severity | None) -> str:
     total = len(active)
     files = len(result.files)
     if total:
-        lines.append(f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) "
-                     f"in {files} file{'s' if files != 1 else ''}.")
+        lines.append(
+            f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) "
+            f"in {files} file{'s' if files != 1 else ''}."
+        )
         lines.append(
             "By control family: "
             + ", ".join(f"{k} {FAMILY_TITLES.get(k, k).lower()} {v}" for k, v in fam.items())
@@ -77,8 +81,10 @@ def _summary(result: ScanResult, threshold: Severity | None) -> str:
         lines.append(f"No findings in {files} file{'s' if files != 1 else ''}.")
     n_sup = len(result.suppressed)
     if n_sup:
-        lines.append(f"{n_sup} suppressed finding{'s' if n_sup != 1 else ''} "
-                     "(listed in --format json; --no-inline-suppressions shows them).")
+        lines.append(
+            f"{n_sup} suppressed finding{'s' if n_sup != 1 else ''} "
+            "(listed in --format json; --no-inline-suppressions shows them)."
+        )
     n_base = sum(1 for f in result.findings if f.baselined)
     if n_base:
         lines.append(f"{n_base} finding{'s' if n_base != 1 else ''} in the baseline not shown.")

@@ -1,0 +1,90 @@
+"""Meta-tests of the rule catalogue: well-formed, complete, consistent with RULES.md, docs current."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from soc2lint.docs import generate
+from soc2lint.model import Severity
+from soc2lint.registry import Registry, RegistryError
+from soc2lint.rule import validate_rule
+
+from helpers import registry
+from rulekit import make_rule
+
+REPO = Path(__file__).resolve().parent.parent
+RULES_MD = REPO.parent / "shared" / "RULES.md"
+ROW = re.compile(r"^\| ([A-Z]{3}\d{3}) \| ([a-z0-9-]+) \| (critical|high|medium|low) \|")
+
+
+def _catalogue_rows() -> dict[str, tuple[str, str]]:
+    if not RULES_MD.is_file():
+        pytest.skip("../shared/RULES.md not available")
+    rows = {}
+    for line in RULES_MD.read_text(encoding="utf-8").splitlines():
+        m = ROW.match(line)
+        if m:
+            rows[m.group(1)] = (m.group(2), m.group(3))
+    return rows
+
+
+def test_registry_builds_and_every_rule_is_complete() -> None:
+    reg = registry()
+    for r in reg:
+        assert validate_rule(r) == [], r.id
+
+
+def test_ids_slugs_and_severities_match_rules_md() -> None:
+    rows = _catalogue_rows()
+    for r in registry():
+        if r.reserved:
+            continue
+        assert r.id in rows, f"{r.id} is not in RULES.md"
+        slug, sev = rows[r.id]
+        assert r.slug == slug, r.id
+        assert r.severity is Severity.parse(sev), r.id
+
+
+def test_duplicate_ids_and_slugs_are_rejected() -> None:
+    a = make_rule("TST901", "test-dup", lambda ctx: iter(()))
+    b = make_rule("TST901", "test-other", lambda ctx: iter(()))
+    c = make_rule("TST902", "test-dup", lambda ctx: iter(()))
+    with pytest.raises(RegistryError, match="duplicate rule id TST901"):
+        Registry([a, b])
+    with pytest.raises(RegistryError, match="duplicate rule slug test-dup"):
+        Registry([a, c])
+
+
+def test_incomplete_metadata_is_rejected() -> None:
+    def nodoc(ctx: object) -> list[object]:
+        return []
+
+    r = make_rule("TST903", "test-nodoc", nodoc)  # type: ignore[arg-type]
+    broken = r.__class__(**{**r.__dict__, "doc": "Title only."})
+    with pytest.raises(RegistryError, match="lacks a 'What it checks:' section"):
+        Registry([broken])
+
+
+def test_generated_docs_are_current() -> None:
+    docs = REPO / "docs" / "rules"
+    expected = generate(registry())
+    stale = [
+        name
+        for name, text in expected.items()
+        if not (docs / name).is_file() or (docs / name).read_text(encoding="utf-8") != text
+    ]
+    extra = sorted(p.name for p in docs.glob("*.md") if p.name not in expected)
+    assert not stale and not extra, (
+        f"docs/rules is stale ({stale[:5]} changed, {extra[:5]} extra): "
+        "run `python -m soc2lint.docs`"
+    )
+
+
+def test_every_package_directory_is_declared_in_pyproject() -> None:
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    for init in (REPO / "src" / "soc2lint").rglob("__init__.py"):
+        pkg = ".".join(init.parent.relative_to(REPO / "src").parts)
+        assert f'"{pkg}"' in text, f"{pkg} missing from [tool.setuptools] packages"

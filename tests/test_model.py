@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import pytest
+
+from soc2lint.model import (
+    MISSING,
+    Range,
+    Severity,
+    Unknown,
+    contains_unknown,
+    format_path,
+    parse_path,
+    to_bool,
+    to_int,
+)
+
+from helpers import make_node
+
+
+def test_parse_and_format_path_round_trip() -> None:
+    assert parse_path("a.b[0].c") == ("a", "b", 0, "c")
+    assert parse_path("a[].b") == ("a", "*", "b")
+    assert parse_path("") == ()
+    assert format_path(("a", "b", 0, "c")) == "a.b[0].c"
+    assert format_path(("a", "*", "b")) == "a[].b"
+
+
+def test_attr_descends_into_block_lists() -> None:
+    n = make_node(
+        "aws_opensearch_domain.d",
+        "AWS::OpenSearchService::Domain",
+        {"encrypt_at_rest": [{"enabled": False}]},
+    )
+    a = n.attr("encrypt_at_rest.enabled")
+    assert a.present and a.known and a.value is False
+    assert a.path == ("encrypt_at_rest", 0, "enabled")
+    assert a.as_bool() is False
+
+
+def test_attr_missing_and_null_are_not_present() -> None:
+    n = make_node("aws_x.y", "X", {"kms_key_id": None})
+    assert not n.attr("kms_key_id").present
+    assert n.attr("nothing").value is MISSING
+    assert not n.attr("nothing").present
+    assert n.get("kms_key_id", "dflt") == "dflt"
+
+
+def test_attr_picks_language_spelling() -> None:
+    tf = make_node("aws_db_instance.a", "AWS::RDS::DBInstance", {"storage_encrypted": True})
+    cfn = make_node(
+        "Db", "AWS::RDS::DBInstance", {"StorageEncrypted": "false"}, language="cloudformation"
+    )
+    assert tf.attr(tf="storage_encrypted", cfn="StorageEncrypted").as_bool() is True
+    assert cfn.attr(tf="storage_encrypted", cfn="StorageEncrypted").as_bool() is False
+    # a rule that only gives one spelling matches nothing in the other language
+    assert not cfn.attr(tf="storage_encrypted").present
+
+
+def test_unknown_values_are_present_but_not_known() -> None:
+    u = Unknown("var.enc", refs=("aws_kms_key.k",))
+    n = make_node("aws_x.y", "X", {"enc": u, "blocks": u})
+    a = n.attr("enc")
+    assert a.present and a.unknown and not a.known
+    assert a.as_bool() is None
+    # descending into an unknown container yields the unknown
+    inner = n.attr("blocks.enabled")
+    assert inner.unknown
+    assert contains_unknown({"a": [1, u]})
+    assert not contains_unknown({"a": [1, 2]})
+
+
+def test_attrs_at_wildcard_lists_every_element() -> None:
+    n = make_node(
+        "aws_instance.w",
+        "AWS::EC2::Instance",
+        {"ebs_block_device": [{"encrypted": True}, {"encrypted": False}, {}]},
+    )
+    got = [(a.path, a.value) for a in n.attrs_at("ebs_block_device[].encrypted")]
+    assert got == [
+        (("ebs_block_device", 0, "encrypted"), True),
+        (("ebs_block_device", 1, "encrypted"), False),
+    ]
+
+
+def test_location_falls_back_to_nearest_parent_then_node() -> None:
+    block = Range("main.tf", 5, 3, 7, 4)
+    n = make_node("aws_x.y", "X", {"b": [{}]}, line=2, locations={("b", 0): block})
+    assert n.location_of(("b", 0, "enabled")) == block
+    assert n.location_of(("other",)) == n.range
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (True, True),
+        ("true", True),
+        ("False", False),
+        ("1", True),
+        (0, False),
+        ("yes", True),
+        ("maybe", None),
+        (Unknown("x"), None),
+        (None, None),
+    ],
+)
+def test_to_bool(value: object, expected: bool | None) -> None:
+    assert to_bool(value) is expected
+
+
+def test_to_int() -> None:
+    assert to_int("30") == 30
+    assert to_int(7.0) == 7
+    assert to_int("7.5") is None
+    assert to_int("x") is None
+    assert to_int(True) == 1
+
+
+def test_severity_mapping_follows_rules_md() -> None:
+    assert Severity.CRITICAL.sarif_level == "error"
+    assert Severity.HIGH.sarif_level == "error"
+    assert Severity.MEDIUM.sarif_level == "warning"
+    assert Severity.LOW.sarif_level == "note"
+    assert [s.security_severity for s in sorted(Severity, reverse=True)] == [
+        "9.5",
+        "8.0",
+        "5.5",
+        "3.0",
+    ]
+    assert Severity.parse("HIGH") is Severity.HIGH
+    with pytest.raises(ValueError, match="unknown severity"):
+        Severity.parse("urgent")
