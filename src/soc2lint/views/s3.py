@@ -1,0 +1,510 @@
+"""One view of every S3 bucket's settings, wherever they are written.
+
+Terraform spreads a bucket over many resources (``aws_s3_bucket_versioning``,
+``aws_s3_bucket_server_side_encryption_configuration``, ``aws_s3_bucket_logging``,
+...), next to the deprecated inline blocks of ``aws_s3_bucket``;
+CloudFormation keeps most settings on ``AWS::S3::Bucket`` and the policy in
+``AWS::S3::BucketPolicy``.  Rules ask this view, never the raw resources, so
+"does this bucket have versioning" has one answer for ENC, LOG, BAK and NET
+rules and for the evidence pack.
+
+Each setting comes with its :class:`Source` (the node and attribute path where
+it is written), so a finding can name the resource where the fix goes.
+Precision: a separate configuration resource whose ``bucket`` cannot be
+resolved to any bucket (a variable without a value, say) might configure any
+bucket of its scope, so for buckets lacking that setting the view answers
+*unknown* rather than *missing*.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..graph import ResourceGraph
+from ..model import MISSING, Attr, Node, Path, Unknown, to_bool, to_int
+
+BUCKET = "AWS::S3::Bucket"
+
+#: separate Terraform resources that configure a bucket, by their ``bucket`` argument
+TF_BUCKET_CONFIG = (
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_logging",
+    "aws_s3_bucket_acl",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_object_lock_configuration",
+    "aws_s3_bucket_ownership_controls",
+    "aws_s3_bucket_website_configuration",
+    "aws_s3_bucket_cors_configuration",
+    "aws_s3_bucket_replication_configuration",
+    "AWS::S3::BucketPolicy",
+)
+
+
+class _UnknownSetting:
+    """The setting may exist but cannot be attributed to a bucket."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN_SETTING"
+
+
+UNKNOWN_SETTING: Any = _UnknownSetting()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a setting is written: the node and the attribute path on it."""
+
+    node: Node
+    path: Path = ()
+
+    @property
+    def attr(self) -> Attr:
+        value: Any = self.node.attrs
+        for p in self.path:
+            if isinstance(value, dict) and isinstance(p, str):
+                value = value.get(p, MISSING)
+            elif isinstance(value, list) and isinstance(p, int) and 0 <= p < len(value):
+                value = value[p]
+            else:
+                value = MISSING
+                break
+        return Attr(self.node, self.path, value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One value of a setting and where it is written."""
+
+    value: Any
+    source: Source
+
+    @property
+    def known(self) -> bool:
+        return not isinstance(self.value, Unknown) and self.value is not UNKNOWN_SETTING
+
+
+@dataclass
+class LifecycleRule:
+    enabled: bool | None
+    #: days after which current objects expire (None: never)
+    expiration_days: int | Unknown | None
+    #: days after which noncurrent versions expire (None: never)
+    noncurrent_days: int | Unknown | None
+    source: Source
+
+
+@dataclass
+class ObjectLock:
+    enabled: bool | None
+    mode: str | Unknown | None
+    #: default retention in days (years counted as 365 days); None when no default
+    days: int | Unknown | None
+    source: Source
+
+
+@dataclass
+class BucketView:
+    bucket: Node
+    #: config nodes linked to this bucket, by type (Terraform type or CFN kind)
+    linked: dict[str, list[Node]] = field(default_factory=dict)
+    #: config types in this bucket's scope that could not be attributed to any bucket
+    unattributed: set[str] = field(default_factory=set)
+
+    # ---- helpers -----------------------------------------------------------
+
+    @property
+    def name(self) -> Any:
+        return self.bucket.get(tf="bucket", cfn="BucketName")
+
+    @property
+    def is_terraform(self) -> bool:
+        return self.bucket.language == "terraform"
+
+    def _configs(self, tf_type: str) -> list[Node]:
+        return self.linked.get(tf_type, [])
+
+    def _maybe_elsewhere(self, tf_type: str) -> bool:
+        """An unattributed config resource of this type exists, or a linked one is uncertain."""
+        if tf_type in self.unattributed:
+            return True
+        return any(n.meta.get("count_unknown") for n in self._configs(tf_type))
+
+    # ---- settings ----------------------------------------------------------
+
+    def versioning(self) -> list[Setting]:
+        """Versioning status values: "Enabled", "Suspended", "Disabled" or Unknown.
+
+        Empty when versioning is not configured anywhere (the bucket is then
+        unversioned); a single UNKNOWN_SETTING when it may be configured by a
+        resource that could not be attributed.
+        """
+        out: list[Setting] = []
+        b = self.bucket
+        if self.is_terraform:
+            for a in b.attrs_at("versioning[].enabled"):
+                status: Any = a.value
+                if not isinstance(status, Unknown):
+                    flag = to_bool(status)
+                    status = (
+                        Unknown(repr(status))
+                        if flag is None
+                        else ("Enabled" if flag else "Disabled")
+                    )
+                out.append(Setting(status, Source(b, a.path)))
+            for cfg in self._configs("aws_s3_bucket_versioning"):
+                for a in cfg.attrs_at("versioning_configuration[].status"):
+                    out.append(Setting(_status(a.value), Source(cfg, a.path)))
+        else:
+            a = b.attr("VersioningConfiguration.Status")
+            if a.present:
+                out.append(Setting(_status(a.value), Source(b, a.path)))
+        if not out and self._maybe_elsewhere("aws_s3_bucket_versioning"):
+            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+        return out
+
+    def encryption(self) -> list[Setting]:
+        """Default encryption rules: value = {"algorithm": ..., "kms_key": ...}."""
+        out: list[Setting] = []
+        b = self.bucket
+        if self.is_terraform:
+            sources = [(b, "server_side_encryption_configuration[].rule[]")]
+            sources += [
+                (cfg, "rule[]")
+                for cfg in self._configs("aws_s3_bucket_server_side_encryption_configuration")
+            ]
+            for node, base in sources:
+                for rule in node.attrs_at(base):
+                    default = rule.child("apply_server_side_encryption_by_default")
+                    if isinstance(default.value, list) and default.value:
+                        default = rule.child(("apply_server_side_encryption_by_default", 0))
+                    value = {
+                        "algorithm": default.child("sse_algorithm").value,
+                        "kms_key": default.child("kms_master_key_id").value,
+                    }
+                    out.append(Setting(value, Source(node, rule.path)))
+        else:
+            for rule in b.attrs_at("BucketEncryption.ServerSideEncryptionConfiguration[]"):
+                d = rule.child("ServerSideEncryptionByDefault")
+                value = {
+                    "algorithm": d.child("SSEAlgorithm").value,
+                    "kms_key": d.child("KMSMasterKeyID").value,
+                }
+                out.append(Setting(value, Source(b, rule.path)))
+        if not out and self._maybe_elsewhere("aws_s3_bucket_server_side_encryption_configuration"):
+            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+        return out
+
+    def logging(self) -> list[Setting]:
+        """Server access logging: value = the target bucket (name, Unknown)."""
+        out: list[Setting] = []
+        b = self.bucket
+        if self.is_terraform:
+            for a in b.attrs_at("logging[]"):
+                out.append(Setting(a.child("target_bucket").value, Source(b, a.path)))
+            for cfg in self._configs("aws_s3_bucket_logging"):
+                a = cfg.attr("target_bucket")
+                out.append(Setting(a.value, Source(cfg, a.path)))
+        else:
+            a = b.attr("LoggingConfiguration")
+            if a.present:
+                out.append(Setting(a.child("DestinationBucketName").value, Source(b, a.path)))
+        if not out and self._maybe_elsewhere("aws_s3_bucket_logging"):
+            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+        return out
+
+    def acls(self) -> list[Setting]:
+        """Canned ACLs (``private``, ``public-read``...)."""
+        out: list[Setting] = []
+        b = self.bucket
+        if self.is_terraform:
+            a = b.attr("acl")
+            if a.present:
+                out.append(Setting(a.value, Source(b, a.path)))
+            for cfg in self._configs("aws_s3_bucket_acl"):
+                a = cfg.attr("acl")
+                if a.present:
+                    out.append(Setting(a.value, Source(cfg, a.path)))
+        else:
+            a = b.attr("AccessControl")
+            if a.present:
+                out.append(Setting(a.value, Source(b, a.path)))
+        return out
+
+    def public_access_block(self) -> list[Setting]:
+        """Public access block settings: value = dict of the four flags (bool/Unknown/None)."""
+        out: list[Setting] = []
+        flags = (
+            ("block_public_acls", "BlockPublicAcls"),
+            ("block_public_policy", "BlockPublicPolicy"),
+            ("ignore_public_acls", "IgnorePublicAcls"),
+            ("restrict_public_buckets", "RestrictPublicBuckets"),
+        )
+        b = self.bucket
+        if self.is_terraform:
+            for cfg in self._configs("aws_s3_bucket_public_access_block"):
+                value = {tf: _flag(cfg.attr(tf).value) for tf, _ in flags}
+                out.append(Setting(value, Source(cfg)))
+        else:
+            a = b.attr("PublicAccessBlockConfiguration")
+            if a.present:
+                if isinstance(a.value, Unknown):
+                    out.append(Setting(a.value, Source(b, a.path)))
+                else:
+                    value = {tf: _flag(a.child(cfn).value) for tf, cfn in flags}
+                    out.append(Setting(value, Source(b, a.path)))
+        if not out and self._maybe_elsewhere("aws_s3_bucket_public_access_block"):
+            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+        return out
+
+    def policies(self) -> list[Setting]:
+        """Bucket policy documents (JSON string, dict or Unknown) and where they are written."""
+        out: list[Setting] = []
+        b = self.bucket
+        if self.is_terraform:
+            a = b.attr("policy")
+            if a.present:
+                out.append(Setting(a.value, Source(b, a.path)))
+            for cfg in self._configs("aws_s3_bucket_policy"):
+                a = cfg.attr("policy")
+                if a.present:
+                    out.append(Setting(a.value, Source(cfg, a.path)))
+        for cfg in self._configs("AWS::S3::BucketPolicy"):
+            a = cfg.attr("PolicyDocument")
+            if a.present:
+                out.append(Setting(a.value, Source(cfg, a.path)))
+        kind = "aws_s3_bucket_policy" if self.is_terraform else "AWS::S3::BucketPolicy"
+        if not out and self._maybe_elsewhere(kind):
+            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+        return out
+
+    def lifecycle_rules(self) -> list[LifecycleRule] | None:
+        """Lifecycle rules; None when one may exist but cannot be attributed."""
+        out: list[LifecycleRule] = []
+        b = self.bucket
+        if self.is_terraform:
+            for r in b.attrs_at("lifecycle_rule[]"):
+                out.append(
+                    LifecycleRule(
+                        enabled=_tri(r.child("enabled").value),
+                        expiration_days=_days(r.child("expiration.days").value),
+                        noncurrent_days=_days(r.child("noncurrent_version_expiration.days").value),
+                        source=Source(b, r.path),
+                    )
+                )
+            for cfg in self._configs("aws_s3_bucket_lifecycle_configuration"):
+                for r in cfg.attrs_at("rule[]"):
+                    status = r.child("status").value
+                    out.append(
+                        LifecycleRule(
+                            enabled=_status_enabled(status),
+                            expiration_days=_days(r.child("expiration.days").value),
+                            noncurrent_days=_days(
+                                r.child("noncurrent_version_expiration.noncurrent_days").value
+                            ),
+                            source=Source(cfg, r.path),
+                        )
+                    )
+        else:
+            for r in b.attrs_at("LifecycleConfiguration.Rules[]"):
+                out.append(
+                    LifecycleRule(
+                        enabled=_status_enabled(r.child("Status").value),
+                        expiration_days=_days(r.child("ExpirationInDays").value),
+                        noncurrent_days=_days(
+                            r.child("NoncurrentVersionExpiration.NoncurrentDays").value
+                            if r.child("NoncurrentVersionExpiration").present
+                            else r.child("NoncurrentVersionExpirationInDays").value
+                        ),
+                        source=Source(b, r.path),
+                    )
+                )
+        if not out and self._maybe_elsewhere("aws_s3_bucket_lifecycle_configuration"):
+            return None
+        return out
+
+    def object_lock(self) -> ObjectLock | None:
+        """Object Lock with its default retention, or None when not configured (or unknown).
+
+        ``ObjectLock.enabled`` is None when the setting exists but is unknown.
+        """
+        b = self.bucket
+        if self.is_terraform:
+            enabled: bool | None = None
+            mode: Any = None
+            days: Any = None
+            src = Source(b)
+            configured = False
+            flag = b.attr("object_lock_enabled")
+            if flag.present:
+                configured = True
+                enabled = _tri(flag.value)
+                src = Source(b, flag.path)
+            inline = b.attr("object_lock_configuration")
+            if inline.present:
+                configured = True
+                legacy = inline.child("object_lock_enabled").value
+                if isinstance(legacy, str):
+                    enabled = legacy == "Enabled"
+                mode, days = _retention(
+                    inline.child("rule.default_retention.mode").value,
+                    inline.child("rule.default_retention.days").value,
+                    inline.child("rule.default_retention.years").value,
+                )
+                src = Source(b, inline.path)
+            for cfg in self._configs("aws_s3_bucket_object_lock_configuration"):
+                # the separate resource can only exist on a bucket created with lock on
+                configured = True
+                if enabled is None:
+                    enabled = True
+                mode, days = _retention(
+                    cfg.attr("rule.default_retention.mode").value,
+                    cfg.attr("rule.default_retention.days").value,
+                    cfg.attr("rule.default_retention.years").value,
+                )
+                src = Source(cfg, ("rule",))
+            if not configured:
+                if self._maybe_elsewhere("aws_s3_bucket_object_lock_configuration"):
+                    return ObjectLock(None, Unknown("object lock"), Unknown("object lock"), src)
+                return None
+            return ObjectLock(enabled, mode, days, src)
+        enabled = _tri(b.attr("ObjectLockEnabled").value)
+        cfg_a = b.attr("ObjectLockConfiguration")
+        if not cfg_a.present and enabled is None and b.attr("ObjectLockEnabled").missing:
+            return None
+        mode, days = _retention(
+            cfg_a.child("Rule.DefaultRetention.Mode").value,
+            cfg_a.child("Rule.DefaultRetention.Days").value,
+            cfg_a.child("Rule.DefaultRetention.Years").value,
+        )
+        flag = cfg_a.child("ObjectLockEnabled").value
+        if flag == "Enabled" and enabled is None:
+            enabled = True
+        return ObjectLock(enabled, mode, days, Source(b, cfg_a.path if cfg_a.present else ()))
+
+
+def _status(v: Any) -> Any:
+    if isinstance(v, Unknown):
+        return v
+    if isinstance(v, str):
+        return {"enabled": "Enabled", "suspended": "Suspended", "disabled": "Disabled"}.get(
+            v.lower(), v
+        )
+    return Unknown(repr(v))
+
+
+def _status_enabled(v: Any) -> bool | None:
+    if isinstance(v, str):
+        return v.lower() == "enabled"
+    return None if v is MISSING or isinstance(v, Unknown) else to_bool(v)
+
+
+def _flag(v: Any) -> Any:
+    if isinstance(v, Unknown):
+        return v
+    if v is MISSING or v is None:
+        return None
+    return to_bool(v)
+
+
+def _tri(v: Any) -> bool | None:
+    if v is MISSING or v is None or isinstance(v, Unknown):
+        return None
+    return to_bool(v)
+
+
+def _days(v: Any) -> int | Unknown | None:
+    if v is MISSING or v is None:
+        return None
+    if isinstance(v, Unknown):
+        return v
+    n = to_int(v)
+    return n if n is not None else Unknown(repr(v))
+
+
+def _retention(mode: Any, days: Any, years: Any) -> tuple[Any, Any]:
+    m = None if mode is MISSING or mode is None else mode
+    d = _days(days)
+    y = _days(years)
+    if isinstance(d, Unknown) or isinstance(y, Unknown):
+        return m, (d if isinstance(d, Unknown) else y)
+    total = None
+    if d is not None:
+        total = d
+    if y is not None:
+        total = (total or 0) + y * 365
+    return m, total
+
+
+def _build(graph: ResourceGraph) -> list[BucketView]:
+    views: dict[str, BucketView] = {}
+    for b in graph.nodes(BUCKET):
+        views[b.id] = BucketView(bucket=b)
+    scope_buckets: dict[str, list[BucketView]] = defaultdict(list)
+    for v in views.values():
+        scope_buckets[v.bucket.scope].append(v)
+    for cfg_type in TF_BUCKET_CONFIG:
+        for cfg in graph.nodes(cfg_type):
+            via = "Bucket" if cfg.language == "cloudformation" else "bucket"
+            targets = [t for t in graph.targets(cfg, BUCKET, via=via) if t.id in views]
+            if not targets:
+                targets = _by_bucket_name(cfg, scope_buckets.get(cfg.scope, ()))
+            if targets:
+                for t in targets:
+                    views[t.id].linked.setdefault(cfg_type, []).append(cfg)
+            elif not isinstance(cfg.get(tf="bucket", cfn="Bucket"), str):
+                # bucket not resolvable: it could be any bucket of the scope
+                for v in scope_buckets.get(cfg.scope, ()):
+                    v.unattributed.add(cfg_type)
+    return [views[k] for k in sorted(views)]
+
+
+def _by_bucket_name(cfg: Node, candidates: Iterable[BucketView]) -> list[Node]:
+    name = cfg.get(tf="bucket", cfn="Bucket")
+    if not isinstance(name, str):
+        return []
+    return [v.bucket for v in candidates if v.name == name]
+
+
+def bucket_views(graph: ResourceGraph) -> list[BucketView]:
+    """Every bucket with its settings (built once per graph)."""
+    result: list[BucketView] = graph.view("s3.buckets", _build)
+    return result
+
+
+def bucket_view(graph: ResourceGraph, bucket: Node) -> BucketView:
+    for v in bucket_views(graph):
+        if v.bucket.id == bucket.id:
+            return v
+    raise KeyError(bucket.id)
+
+
+def account_public_access_block(graph: ResourceGraph, scope: str | None = None) -> list[Node]:
+    """``aws_s3_account_public_access_block`` resources (all four flags checked by callers)."""
+    return graph.nodes("aws_s3_account_public_access_block", scope=scope)
+
+
+def kms_key_of(setting: Setting) -> Any:
+    """The KMS key of an encryption setting (None when SSE-S3 or not set)."""
+    if not isinstance(setting.value, dict):
+        return setting.value
+    key = setting.value.get("kms_key")
+    return None if key is MISSING else key
+
+
+__all__ = [
+    "UNKNOWN_SETTING",
+    "BucketView",
+    "LifecycleRule",
+    "ObjectLock",
+    "Setting",
+    "Source",
+    "account_public_access_block",
+    "bucket_view",
+    "bucket_views",
+    "kms_key_of",
+]
