@@ -267,6 +267,7 @@ def scan(
 
     base = Path.cwd()
     cache_dir = None if no_cache else _cache_dir()
+    progress = _Progress()
     try:
         result = run_scan(
             ScanRequest(
@@ -277,11 +278,13 @@ def scan(
                 debug=debug,
                 cache_dir=cache_dir,
                 jobs=jobs or (os.cpu_count() or 1),
+                progress=progress.update,
             )
         )
     except (UsageError, ConfigError) as exc:
         _fail_usage(str(exc))
     except KeyboardInterrupt:
+        progress.done()
         click.echo("soc2lint: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug: fail closed without a traceback unless --debug
@@ -292,6 +295,7 @@ def scan(
         )
         sys.exit(EXIT_INCOMPLETE)
 
+    progress.done()
     if result.inventory is not None and result.inventory.empty and not result.findings:
         click.echo(
             "soc2lint: no Terraform or CloudFormation files found under "
@@ -315,6 +319,33 @@ def scan(
             err=True,
         )
     sys.exit(result.exit_code(threshold))
+
+
+class _Progress:
+    """Stage messages on stderr, only on a terminal and only once a scan takes a while."""
+
+    DELAY = 2.0
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._shown = False
+        self._enabled = sys.stderr.isatty() and not os.environ.get("SOC2LINT_NO_PROGRESS")
+
+    def update(self, text: str) -> None:
+        if not self._enabled or self._clock() - self._start < self.DELAY:
+            return
+        sys.stderr.write(f"\r\033[Ksoc2lint: {text}...")
+        sys.stderr.flush()
+        self._shown = True
+
+    def done(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self._shown = False
 
 
 def _use_color(out: Path | None) -> bool:

@@ -16,7 +16,7 @@ import sys
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,9 +160,15 @@ class ScanRequest:
     cache_dir: Path | None = None
     jobs: int = 1
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    #: called with a short description at each stage (the CLI shows it on a TTY)
+    progress: Callable[[str], None] | None = None
 
 
 def run_scan(req: ScanRequest) -> ScanResult:
+    def stage(text: str) -> None:
+        if req.progress is not None:
+            req.progress(text)
+
     t0 = time.perf_counter()
     config = req.config
     timings: dict[str, float] = {}
@@ -200,6 +206,9 @@ def run_scan(req: ScanRequest) -> ScanResult:
 
     loaded = LoadResult()
     loaded.diagnostics.extend(inv.diagnostics)
+    n_tf = len(inv.terraform_dirs) + len(inv.plan_files)
+    if n_tf:
+        stage(f"reading Terraform ({n_tf} director{'ies' if n_tf != 1 else 'y'} and plans)")
     t1 = time.perf_counter()
     if inv.terraform_dirs or inv.plan_files:
         from .terraform import load_terraform
@@ -218,6 +227,7 @@ def run_scan(req: ScanRequest) -> ScanResult:
     if inv.cfn_files:
         from .cloudformation import load_cloudformation
 
+        stage(f"reading CloudFormation ({len(inv.cfn_files)} candidate files)")
         loaded.extend(
             _guard(
                 lambda: load_cloudformation(inv.cfn_files, options),
@@ -236,6 +246,7 @@ def run_scan(req: ScanRequest) -> ScanResult:
     timings["graph"] = time.perf_counter() - t3
 
     t4 = time.perf_counter()
+    stage(f"checking {len(graph)} objects with {len(rules)} rules")
     scopes = sorted({n.scope for n in loaded.nodes})
     scope_files = _scope_first_files(loaded.nodes)
     fallback_file = sorted(loaded.files)[0] if loaded.files else "."

@@ -7,6 +7,7 @@ Top level::
     scan             {root, files, rules_run, incomplete, exit_code, fail_on, options}
     summary          {total, by_severity, by_family, suppressed, baselined}
     findings         active findings (not suppressed, not baselined)
+    errors           what made the scan incomplete (parse errors, rule errors...), also in findings
     suppressed       suppressed findings, each with its suppression
     baselined        findings present in the baseline
     suppressions     every suppression written in the code or configuration
@@ -103,6 +104,17 @@ def render_json(result: ScanResult, *, threshold: Severity | None) -> str:
             "baselined": sum(1 for f in result.findings if f.baselined),
         },
         "findings": [finding_dict(f, result) for f in active],
+        "errors": [
+            {
+                "rule_id": f.rule_id,
+                "file": f.range.file,
+                "line": f.range.start_line,
+                "column": f.range.start_col,
+                "message": f.message,
+            }
+            for f in result.findings
+            if f.incomplete
+        ],
         "suppressed": [finding_dict(f, result) for f in result.suppressed],
         "baselined": [finding_dict(f, result) for f in result.findings if f.baselined],
         "suppressions": [
