@@ -135,8 +135,164 @@ def _format_pairs(ctx: click.Context) -> list[tuple[str, Path | None]]:
     return list(pairs)
 
 
+def _common_scan_options(f: F) -> F:
+    """The options shared by ``scan`` and ``baseline create``."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--select", multiple=True, help="Rules to run: IDs, slugs or families (NET)."),
+        click.option("--ignore", multiple=True, help="Rules to skip: IDs, slugs or families."),
+        click.option("--config", "config_path", type=click.Path(), help="Configuration file."),
+        click.option(
+            "--account-scope",
+            is_flag=True,
+            default=None,
+            help="The configuration is an account baseline: run account-wide checks.",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            default=None,
+            help="Report values that cannot be resolved as low findings.",
+        ),
+        click.option(
+            "--var-file",
+            "var_files",
+            multiple=True,
+            type=click.Path(),
+            help="Terraform variable file (as terraform -var-file).",
+        ),
+        click.option(
+            "--var",
+            "vars_",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Terraform variable (as terraform -var).",
+        ),
+        click.option(
+            "--cfn-parameters",
+            type=click.Path(),
+            help="CloudFormation parameter values (AWS CLI or CodePipeline JSON).",
+        ),
+        click.option(
+            "--no-inline-suppressions",
+            is_flag=True,
+            default=False,
+            help="Ignore inline and Metadata suppressions: show every finding.",
+        ),
+        click.option(
+            "--rules-dir",
+            "rules_dirs",
+            multiple=True,
+            type=click.Path(),
+            help="Directory of extra rule modules (each defining RULES).",
+        ),
+        click.option("--no-cache", is_flag=True, default=False, help="Do not use the parse cache."),
+        click.option(
+            "--jobs", "-j", type=int, default=None, help="Parser processes (default: CPUs)."
+        ),
+        click.option(
+            "--debug", is_flag=True, default=False, help="Tracebacks and timing on stderr."
+        ),
+    ]
+    for opt in reversed(options):
+        f = opt(f)
+    return f
+
+
+def _prepare(opts: dict[str, Any]) -> tuple[list[Path], Config, Any]:
+    """Paths, configuration (file + flags) and registry from the common options."""
+    _setup_logging(opts["debug"])
+    scan_paths = list(opts["paths"]) or [Path(".")]
+    if opts.get("changed_files"):
+        from .discover import find_root
+        from .precommit import expand_changed
+
+        scan_paths = expand_changed([p for p in scan_paths if p.exists()], find_root(scan_paths))
+    for p in scan_paths:
+        if not p.exists():
+            _fail_usage(f"path does not exist: {p}")
+    config = _resolve_config(opts["config_path"], scan_paths)
+    parsed_vars: dict[str, str] = dict(config.vars)
+    for v in opts["vars_"]:
+        if "=" not in v:
+            _fail_usage(f"--var {v!r}: expected NAME=VALUE")
+        k, _, val = v.partition("=")
+        parsed_vars[k.strip()] = val
+    select, ignore = opts["select"], opts["ignore"]
+    config = config.with_overrides(
+        select=_split(select) or None,
+        ignore=tuple(config.ignore) + _split(ignore) if ignore else None,
+        fail_on=opts["fail_on"].lower() if opts.get("fail_on") else None,
+        account_scope=opts["account_scope"],
+        strict=opts["strict"],
+        var_files=tuple(config.var_files) + tuple(opts["var_files"]) if opts["var_files"] else None,
+        vars=parsed_vars,
+        cfn_parameters=opts["cfn_parameters"],
+        inline_suppressions=False if opts["no_inline_suppressions"] else None,
+        rules_dirs=(
+            tuple(config.rules_dirs) + tuple(opts["rules_dirs"]) if opts["rules_dirs"] else None
+        ),
+        baseline=opts.get("baseline"),
+    )
+    registry = _load_registry(config.rules_dirs)
+    return scan_paths, config, registry
+
+
+def _run(
+    opts: dict[str, Any],
+    scan_paths: list[Path],
+    config: Config,
+    registry: Any,
+    diff_base: str | None = None,
+) -> Any:
+    from .engine import ScanRequest, UsageError, run_scan
+
+    progress = _Progress()
+    request = ScanRequest(
+        paths=scan_paths,
+        config=config,
+        registry=registry,
+        base=Path.cwd(),
+        debug=opts["debug"],
+        cache_dir=None if opts["no_cache"] else _cache_dir(),
+        jobs=opts["jobs"] or (os.cpu_count() or 1),
+        progress=progress.update,
+    )
+    try:
+        if diff_base:
+            from .diff import run_diff_scan
+
+            result = run_diff_scan(request, diff_base)
+        else:
+            result = run_scan(request)
+        if config.baseline:
+            from .diff import apply_baseline, load_baseline
+
+            apply_baseline(result, load_baseline(Path(config.baseline)))
+    except (UsageError, ConfigError) as exc:
+        progress.done()
+        _fail_usage(str(exc))
+    except KeyboardInterrupt:
+        progress.done()
+        click.echo("soc2lint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: fail closed without a traceback unless --debug
+        progress.done()
+        if opts["debug"]:
+            traceback.print_exc()
+        click.echo(
+            f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True
+        )
+        sys.exit(EXIT_INCOMPLETE)
+    progress.done()
+    if opts["debug"]:
+        t = result.timings
+        click.echo("soc2lint: timings " + " ".join(f"{k}={v:.3f}s" for k, v in t.items()), err=True)
+    return result
+
+
 @main.command(cls=ScanCommand)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_common_scan_options
 @click.option(
     "--format",
     "-f",
@@ -153,50 +309,10 @@ def _format_pairs(ctx: click.Context) -> list[tuple[str, Path | None]]:
     type=click.Path(path_type=Path),
     help="File for the format given just before it ('-' for stdout).",
 )
-@click.option("--select", multiple=True, help="Rules to run: IDs, slugs or families (NET).")
-@click.option("--ignore", multiple=True, help="Rules to skip: IDs, slugs or families.")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
     help="Lowest severity that fails the run (default low; never = always exit 0).",
-)
-@click.option("--config", "config_path", type=click.Path(), help="Configuration file.")
-@click.option(
-    "--account-scope",
-    is_flag=True,
-    default=None,
-    help="The configuration is an account baseline: run account-wide checks.",
-)
-@click.option(
-    "--strict",
-    is_flag=True,
-    default=None,
-    help="Report values that cannot be resolved as low findings.",
-)
-@click.option(
-    "--var-file",
-    "var_files",
-    multiple=True,
-    type=click.Path(),
-    help="Terraform variable file (as terraform -var-file).",
-)
-@click.option(
-    "--var",
-    "vars_",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Terraform variable (as terraform -var).",
-)
-@click.option(
-    "--cfn-parameters",
-    type=click.Path(),
-    help="CloudFormation parameter values (AWS CLI or CodePipeline JSON).",
-)
-@click.option(
-    "--no-inline-suppressions",
-    is_flag=True,
-    default=False,
-    help="Ignore inline and Metadata suppressions: show every finding.",
 )
 @click.option(
     "--sarif-include-suppressed",
@@ -205,97 +321,29 @@ def _format_pairs(ctx: click.Context) -> list[tuple[str, Path | None]]:
     help="Write suppressed results into SARIF (GitHub ignores SARIF suppressions).",
 )
 @click.option(
-    "--rules-dir",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(),
-    help="Directory of extra rule modules (each defining RULES).",
+    "--diff-base",
+    metavar="REF",
+    help="Report only findings new since git revision REF (e.g. origin/main).",
 )
-@click.option("--no-cache", is_flag=True, default=False, help="Do not use the parse cache.")
-@click.option("--jobs", "-j", type=int, default=None, help="Parser processes (default: CPUs).")
-@click.option("--debug", is_flag=True, default=False, help="Tracebacks and timing on stderr.")
-def scan(
-    paths: tuple[Path, ...],
-    formats: tuple[str, ...],
-    outputs: tuple[Path, ...],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    fail_on: str | None,
-    config_path: str | None,
-    account_scope: bool | None,
-    strict: bool | None,
-    var_files: tuple[str, ...],
-    vars_: tuple[str, ...],
-    cfn_parameters: str | None,
-    no_inline_suppressions: bool,
-    sarif_include_suppressed: bool,
-    rules_dirs: tuple[str, ...],
-    no_cache: bool,
-    jobs: int | None,
-    debug: bool,
-) -> None:
+@click.option(
+    "--baseline", type=click.Path(), help="Leave out findings recorded in this baseline file."
+)
+@click.option(
+    "--changed-files",
+    is_flag=True,
+    default=False,
+    help="PATHS are changed files (pre-commit): scan their modules and callers.",
+)
+def scan(**opts: Any) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
-    _setup_logging(debug)
-    scan_paths = list(paths) or [Path(".")]
-    for p in scan_paths:
-        if not p.exists():
-            _fail_usage(f"path does not exist: {p}")
-    config = _resolve_config(config_path, scan_paths)
-    parsed_vars: dict[str, str] = dict(config.vars)
-    for v in vars_:
-        if "=" not in v:
-            _fail_usage(f"--var {v!r}: expected NAME=VALUE")
-        k, _, val = v.partition("=")
-        parsed_vars[k.strip()] = val
-    config = config.with_overrides(
-        select=_split(select) or None,
-        ignore=tuple(config.ignore) + _split(ignore) if ignore else None,
-        fail_on=fail_on.lower() if fail_on else None,
-        account_scope=account_scope,
-        strict=strict,
-        var_files=tuple(config.var_files) + tuple(var_files) if var_files else None,
-        vars=parsed_vars,
-        cfn_parameters=cfn_parameters,
-        inline_suppressions=False if no_inline_suppressions else None,
-        rules_dirs=tuple(config.rules_dirs) + tuple(rules_dirs) if rules_dirs else None,
-    )
+    scan_paths, config, registry = _prepare(opts)
+    if opts["changed_files"] and not scan_paths:
+        sys.exit(EXIT_OK)
     pairs = _format_pairs(click.get_current_context())
-    registry = _load_registry(config.rules_dirs)
+    result = _run(opts, scan_paths, config, registry, diff_base=opts["diff_base"])
 
-    from .engine import ScanRequest, UsageError, run_scan
     from .report import render
 
-    base = Path.cwd()
-    cache_dir = None if no_cache else _cache_dir()
-    progress = _Progress()
-    try:
-        result = run_scan(
-            ScanRequest(
-                paths=scan_paths,
-                config=config,
-                registry=registry,
-                base=base,
-                debug=debug,
-                cache_dir=cache_dir,
-                jobs=jobs or (os.cpu_count() or 1),
-                progress=progress.update,
-            )
-        )
-    except (UsageError, ConfigError) as exc:
-        _fail_usage(str(exc))
-    except KeyboardInterrupt:
-        progress.done()
-        click.echo("soc2lint: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: fail closed without a traceback unless --debug
-        if debug:
-            traceback.print_exc()
-        click.echo(
-            f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True
-        )
-        sys.exit(EXIT_INCOMPLETE)
-
-    progress.done()
     if result.inventory is not None and result.inventory.empty and not result.findings:
         click.echo(
             "soc2lint: no Terraform or CloudFormation files found under "
@@ -309,16 +357,38 @@ def scan(
             result,
             threshold=threshold,
             color=_use_color(out),
-            sarif_include_suppressed=sarif_include_suppressed,
+            sarif_include_suppressed=opts["sarif_include_suppressed"],
         )
         _write(out, text)
-    if debug:
-        t = result.timings
-        click.echo(
-            "soc2lint: timings " + " ".join(f"{k}={v:.3f}s" for k, v in t.items()),
-            err=True,
-        )
     sys.exit(result.exit_code(threshold))
+
+
+@main.group("baseline")
+def baseline_group() -> None:
+    """Record today's findings so that only new ones are reported (`scan --baseline`)."""
+
+
+@baseline_group.command("create")
+@_common_scan_options
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(path_type=Path),
+    default=Path(".soc2lint-baseline.json"),
+    show_default=True,
+    help="Where to write the baseline.",
+)
+def baseline_create(**opts: Any) -> None:
+    """Scan PATHS and write every current finding's fingerprint to a baseline file."""
+    from .diff import write_baseline
+
+    opts.setdefault("fail_on", None)
+    scan_paths, config, registry = _prepare(opts)
+    result = _run(opts, scan_paths, config, registry)
+    n = write_baseline(result, opts["output"])
+    click.echo(f"soc2lint: wrote {n} finding{'s' if n != 1 else ''} to {opts['output']}", err=True)
+    sys.exit(EXIT_INCOMPLETE if result.incomplete else EXIT_OK)
 
 
 class _Progress:

@@ -67,6 +67,8 @@ class ScanResult:
     timings: dict[str, float] = field(default_factory=dict)
     rule_timings: dict[str, float] = field(default_factory=dict)
     config: Config | None = None
+    #: set by diff mode (soc2lint.diff.DiffInfo)
+    diff: Any = None
 
     @property
     def incomplete(self) -> bool:
