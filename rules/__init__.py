@@ -17,8 +17,10 @@ from . import (
     iam,
     keys,
     network,
+    resource_policies,
     secrets,
     transit,
+    zones,
 )
 
 BUILTIN_RULES: tuple[Rule, ...] = (
