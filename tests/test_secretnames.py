@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+
+from soc2lint.secretnames import looks_secret, words
+
+
+def test_words_split_every_style() -> None:
+    assert words("db_masterPassword-v2") == ["db", "master", "password", "v2"]
+    assert words("DBPassword") == ["db", "password"]
+    assert words("APIKey") == ["api", "key"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "password",
+        "DB_PASSWORD",
+        "dbPassword",
+        "master_password",
+        "MasterUserPassword",
+        "api_key",
+        "ApiKey",
+        "APIKEY",
+        "github_token",
+        "AUTH_TOKEN",
+        "client_secret",
+        "SECRET_KEY_BASE",
+        "/app/prod/db/password",
+        "stripe-secret",
+        "private_key",
+        "ssh_private_key",
+        "connection_string",
+        "pwd",
+        "SLACK_WEBHOOK_TOKEN",
+        "AccessKey",
+    ],
+)
+def test_secret_names(name: str) -> None:
+    assert looks_secret(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "db_password_secret_arn",
+        "SECRET_NAME",
+        "password_length",
+        "token_url",
+        "kms_key_id",
+        "ssh_key",
+        "key_name",
+        "api_key_id",
+        "/app/prod/password/arn",
+        "username",
+        "tokenizer",
+        "passwords_enabled",
+        "secret_rotation",
+        "KmsKeyId",
+        "database_name",
+        "private_key_path",
+        "monkey",
+        "keyboard_layout",
+        "",
+    ],
+)
+def test_not_secret_names(name: str) -> None:
+    assert not looks_secret(name)
