@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+from typing import Any
 
 import pytest
 
@@ -21,3 +23,16 @@ def _hermetic_env(
     for var in list(os.environ):
         if var.startswith("TF_VAR_"):
             monkeypatch.delenv(var, raising=False)
+
+
+def _refuse(*args: Any, **kwargs: Any) -> None:
+    raise OSError("network access is not allowed: soc2lint never touches the network")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs with outbound connections refused: the scan must never need them."""
+    monkeypatch.setattr(socket.socket, "connect", _refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", _refuse)
