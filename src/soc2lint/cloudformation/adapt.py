@@ -1,0 +1,809 @@
+"""One template, evaluated into graph nodes (resources, parameters, outputs, the template).
+
+A :class:`TemplateInstance` is a template evaluated in a scope: the
+top-level template of a scan, or a nested stack's child template with the
+parameters its parent passes (its addresses prefixed ``Parent/``).  It is
+the :class:`~soc2lint.cloudformation.intrinsics.Environment` its evaluator
+reads parameters, resources, mappings and child-stack outputs from.
+
+:class:`Builder` walks a written value and produces the evaluated one,
+recording on the way where every key and list element was written
+(``locations``), which values came from a parameter (``origins``) and which
+resources and parameters each attribute refers to (``ref`` edges).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from ..frontend import Diagnostic, LoadOptions, LoadResult, SourceError
+from ..kinds import cloudformation_kind
+from ..model import Edge, Node, Origin, Path, Range, Unknown
+from .conditions import Conditions, and3
+from .decode import is_template
+from .files import FileStore
+from .intrinsics import (
+    NOVALUE,
+    STACK_TYPES,
+    Evaluator,
+    ParamInfo,
+    ResourceInfo,
+    StackOutput,
+    dynamic_reference,
+    intrinsic_name,
+    merge_branches,
+    render,
+    to_text,
+)
+from .nested import cdk_asset_path, is_remote, local_path, template_property
+from .nodes import Span, YDict, plain, plain_key, span_of
+from .sam import adapt_sam, globals_by_type, is_sam, properties_with_globals
+
+RESOURCE_ATTRIBUTES = (
+    "Type",
+    "Properties",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+    "Condition",
+    "Metadata",
+    "DependsOn",
+    "CreationPolicy",
+    "UpdatePolicy",
+)
+
+
+@dataclass
+class Session:
+    """The evaluation of one top-level template and everything nested in it."""
+
+    options: LoadOptions
+    store: FileStore
+    root: FsPath
+    scope: str
+    result: LoadResult
+    #: (src address, Edge without scope) collected, scoped when the session ends
+    edges: list[Edge] = field(default_factory=list)
+    node_ids: set[str] = field(default_factory=set)
+
+    def node_id(self, address: str) -> str:
+        return f"{self.scope}::{address}"
+
+    def add_node(self, node: Node) -> bool:
+        if node.id in self.node_ids:
+            return False
+        self.node_ids.add(node.id)
+        self.result.nodes.append(node)
+        return True
+
+    def diagnostic(
+        self, rule_id: str, message: str, rng: Range, address: str, *, scope: str | None = None
+    ) -> None:
+        self.result.diagnostics.append(
+            Diagnostic(rule_id, message, rng, address, self.scope if scope is None else scope)
+        )
+
+    def list_file(self, path: FsPath) -> None:
+        """Name ``path`` among the files read (once per scan)."""
+        if path not in self.store.listed:
+            self.store.listed.add(path)
+            self.result.files.append(self.options.display(path))
+
+    def report_file_problems(self, path: FsPath, display: str) -> None:
+        """Report a file's read or decode problems, once per scan."""
+        if path in self.store.reported:
+            return
+        self.store.reported.add(path)
+        entry = self.store.entry(path)
+        if entry.error is not None:
+            err: SourceError = entry.error
+            self.diagnostic(
+                "SYS008" if err.limit else "SYS001",
+                err.message,
+                Range(display, err.line, err.column),
+                display,
+            )
+            return
+        if entry.decoded is None:
+            return
+        for p in entry.decoded.problems:
+            self.diagnostic(
+                "SYS001",
+                p.message,
+                Range(display, p.line, p.column, p.end_line, p.end_column),
+                display,
+            )
+
+    def finish(self) -> None:
+        """Keep the edges whose both ends are nodes, without duplicates."""
+        seen: set[tuple[Any, ...]] = set()
+        for e in self.edges:
+            key = (e.src, e.dst, e.kind, e.src_path, e.dst_attr)
+            if e.src == e.dst or key in seen:
+                continue
+            if e.src in self.node_ids and e.dst in self.node_ids:
+                seen.add(key)
+                self.result.edges.append(e)
+
+
+@dataclass
+class Collector:
+    """What a :class:`Builder` records while it evaluates one node's attributes."""
+
+    locations: dict[Path, Range] = field(default_factory=dict)
+    origins: dict[Path, Origin] = field(default_factory=dict)
+    #: (attribute path, referenced address, referenced attribute)
+    refs: list[tuple[Path, str, str | None]] = field(default_factory=list)
+
+
+class Builder:
+    """Evaluates written values structurally, keeping positions, origins and references."""
+
+    def __init__(self, ev: Evaluator, file: str) -> None:
+        self.ev = ev
+        self.file = file
+
+    def range(self, span: Span | None) -> Range | None:
+        if span is None:
+            return None
+        return Range(self.file, span[0], span[1], span[2], span[3])
+
+    def entry_range(self, key: Any, value: Any, parent: Any) -> Range | None:
+        """From the key through the end of its value."""
+        ks = span_of(key)
+        vs = span_of(value)
+        if vs is None:
+            value_spans = getattr(parent, "value_spans", None)
+            if value_spans:
+                vs = value_spans.get(key)
+        if ks is None:
+            return self.range(vs)
+        end = vs if vs is not None and vs[2:] >= ks[2:] else ks
+        return Range(self.file, ks[0], ks[1], end[2], end[3])
+
+    def build(self, x: Any, path: Path, col: Collector) -> Any:
+        if isinstance(x, dict):
+            fn = intrinsic_name(x)
+            if fn == "Fn::If":
+                return self._build_if(x, path, col)
+            if fn is not None:
+                sink: list[tuple[str, str | None]] = []
+                value, origin = self.ev.value_with_origin(x, sink)
+                col.refs.extend((path, addr, attr) for addr, attr in sink)
+                if origin is not None and value is not NOVALUE:
+                    col.origins[path] = origin
+                return value
+            out: dict[Any, Any] = {}
+            for k, v in x.items():
+                key = plain_key(k)
+                sub = (*path, key)
+                value = self.build(v, sub, col)
+                if value is NOVALUE:
+                    continue
+                out[key] = value
+                rng = self.entry_range(k, v, x)
+                if rng is not None:
+                    col.locations[sub] = rng
+            return out
+        if isinstance(x, list):
+            items: list[Any] = []
+            whole = self.range(span_of(x))
+            for item in x:
+                sub = (*path, len(items))
+                value = self.build(item, sub, col)
+                if value is NOVALUE:
+                    continue
+                items.append(value)
+                rng = self.range(span_of(item)) or whole
+                if rng is not None:
+                    col.locations[sub] = rng
+            return items
+        if isinstance(x, str):
+            return dynamic_reference(str(x))
+        return x
+
+    def _build_if(self, x: Any, path: Path, col: Collector) -> Any:
+        parts = self.ev.if_parts(x["Fn::If"])
+        if parts is None:
+            return self.ev.value(x, [])
+        cond, when_true, when_false, _name = parts
+        if cond is not None:
+            return self.build(when_true if cond else when_false, path, col)
+        left, right = Collector(), Collector()
+        a = self.build(when_true, path, left)
+        b = self.build(when_false, path, right)
+        merged = merge_branches(a, b, render(x))
+        col.refs.extend(left.refs)
+        col.refs.extend(right.refs)
+        if merged is NOVALUE:
+            return merged
+        for side in (left, right):
+            for p, rng in side.locations.items():
+                col.locations.setdefault(p, rng)
+            for p, origin in side.origins.items():
+                known = _value_at(merged, p[len(path) :])
+                if known is not None and not isinstance(known, Unknown):
+                    col.origins.setdefault(p, origin)
+        return merged
+
+
+def _value_at(value: Any, rel: Path) -> Any:
+    for elem in rel:
+        if isinstance(value, dict):
+            if elem not in value:
+                return None
+            value = value[elem]
+        elif isinstance(value, list) and isinstance(elem, int) and 0 <= elem < len(value):
+            value = value[elem]
+        else:
+            return None
+    return value
+
+
+@dataclass(frozen=True)
+class PassedValue:
+    """A parameter value a parent stack passes to its child."""
+
+    value: Any
+    origin: Origin | None
+    targets: tuple[tuple[str, str | None], ...] = ()
+
+
+def _is_list_type(ptype: str) -> bool:
+    return ptype == "CommaDelimitedList" or ptype.startswith("List<")
+
+
+def typed_parameter_value(ptype: str, raw: Any) -> Any:
+    """A parameter value as ``Ref`` returns it: list types split, scalars as strings."""
+    if isinstance(raw, Unknown):
+        return raw
+    if _is_list_type(ptype):
+        if isinstance(raw, str):
+            return [dynamic_reference(s.strip()) for s in str(raw).split(",")] if raw else []
+        if isinstance(raw, list):
+            return [_scalar_parameter(v) for v in raw]
+        return [_scalar_parameter(raw)]
+    if ptype == "Number" and isinstance(raw, int | float) and not isinstance(raw, bool):
+        return raw
+    return _scalar_parameter(raw)
+
+
+def _scalar_parameter(raw: Any) -> Any:
+    text = to_text(raw)
+    return raw if text is None else dynamic_reference(text)
+
+
+class TemplateInstance:
+    """A template evaluated in a scope (a root template, or a nested stack's child)."""
+
+    def __init__(
+        self,
+        session: Session,
+        path: FsPath,
+        template: YDict,
+        *,
+        prefix: str = "",
+        stack_path: tuple[str, ...] = (),
+        stack_addresses: tuple[str, ...] = (),
+        chain: tuple[FsPath, ...] = (),
+        passed: dict[str, PassedValue] | None = None,
+        passed_unknown: Unknown | None = None,
+        inherited: bool | None = True,
+    ) -> None:
+        self.session = session
+        self.options: LoadOptions = session.options
+        self.path = path
+        self.display = session.options.display(path)
+        self.template = template
+        self.prefix = prefix
+        self.stack_path = stack_path
+        self.stack_addresses = stack_addresses
+        self.chain = chain or (path,)
+        self.passed = passed
+        self.passed_unknown = passed_unknown
+        self.inherited = inherited
+        self.params: dict[str, ParamInfo] = {}
+        self.resources_info: dict[str, ResourceInfo] = {}
+        self.bodies: dict[str, tuple[Any, Any]] = {}
+        self.outputs: dict[str, StackOutput] = {}
+        self.conditions = Conditions(template.get("Conditions"))
+        self.ev = Evaluator(self, self.conditions, session.options.limits.max_eval_steps)
+        self.builder = Builder(self.ev, self.display)
+        self.sam_globals = globals_by_type(template) if is_sam(template) else {}
+        self._children: dict[str, TemplateInstance | None] = {}
+        self._loading: set[str] = set()
+        mappings = template.get("Mappings")
+        self._mappings: Mapping[Any, Any] = mappings if isinstance(mappings, dict) else {}
+
+    # ---- Environment ---------------------------------------------------------
+
+    @property
+    def mappings(self) -> Mapping[Any, Any]:
+        return self._mappings
+
+    def parameter(self, name: str) -> ParamInfo | None:
+        return self.params.get(name)
+
+    def resource(self, name: str) -> ResourceInfo | None:
+        return self.resources_info.get(name)
+
+    def stack_output(self, logical_id: str, output: str) -> StackOutput | None:
+        child = self.child(logical_id)
+        return None if child is None else child.outputs.get(output)
+
+    # ---- evaluation ----------------------------------------------------------
+
+    def run(self) -> None:
+        self._resolve_parameters()
+        self._collect_resources()
+        self._emit_template_node()
+        self._emit_parameter_nodes()
+        for lid, info in self.resources_info.items():
+            if not info.exists:
+                continue
+            key, body = self.bodies[lid]
+            try:
+                self._emit_resource(lid, key, body, info)
+            except RecursionError:
+                self._resource_error(lid, key, "is nested too deeply to evaluate")
+            except Exception as exc:  # one resource must not stop the template
+                self._resource_error(
+                    lid, key, f"could not be evaluated ({type(exc).__name__}: {exc})"
+                )
+        self._emit_outputs()
+
+    def _resource_error(self, lid: str, key: Any, what: str) -> None:
+        rng = self.builder.range(span_of(key)) or Range(self.display, 1, 1)
+        self.session.diagnostic(
+            "SYS001", f"resource {lid} {what}; it is not checked", rng, self.prefix + lid
+        )
+
+    def _resolve_parameters(self) -> None:
+        section = self.template.get("Parameters")
+        if not isinstance(section, dict):
+            return
+        cli = self.options.cfn_parameters if self.passed is None else {}
+        for key, definition in section.items():
+            if not isinstance(definition, dict):
+                continue
+            name = str(key)
+            address = self.prefix + name
+            ptype = definition.get("Type")
+            ptype = str(ptype) if isinstance(ptype, str) else "String"
+            origin: Origin | None = None
+            targets: tuple[tuple[str, str | None], ...] = ()
+            raw: Any
+            if self.passed is not None and name in self.passed:
+                pv = self.passed[name]
+                raw, origin, targets = pv.value, pv.origin, pv.targets
+            elif self.passed_unknown is not None:
+                raw = self.passed_unknown
+            elif name in cli:
+                raw = cli[name]
+                origin = Origin(via="--cfn-parameters", range=None, address=address)
+            elif "Default" in definition:
+                raw = plain(definition["Default"])
+                origin = Origin(
+                    via=f"parameter {name}",
+                    range=self.builder.entry_range(
+                        _key_of(definition, "Default"), definition["Default"], definition
+                    ),
+                    address=address,
+                )
+            else:
+                raw = Unknown(f"!Ref {name}", (address,))
+            if ptype.startswith("AWS::SSM::Parameter::Value<"):
+                shown = to_text(raw) if not isinstance(raw, Unknown) else None
+                expr = f"!Ref {name}" + (f" (SSM parameter {shown})" if shown else "")
+                value: Any = Unknown(expr, (address,))
+                origin = None
+            else:
+                value = typed_parameter_value(ptype, raw)
+                if isinstance(value, Unknown):
+                    origin = None
+            self.params[name] = ParamInfo(address, value, origin, targets)
+
+    def _collect_resources(self) -> None:
+        section = self.template.get("Resources")
+        if not isinstance(section, dict):
+            return
+        for key, body in section.items():
+            lid = str(key)
+            if lid.startswith("Fn::ForEach::"):
+                self.session.diagnostic(
+                    "SYS006",
+                    f"{lid} (AWS::LanguageExtensions) is not expanded; the resources it "
+                    "creates are not checked",
+                    self.builder.range(span_of(key)) or Range(self.display, 1, 1),
+                    self.prefix + lid,
+                )
+                continue
+            if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+                self.session.diagnostic(
+                    "SYS001",
+                    f"resource {lid} has no Type; it is not checked",
+                    self.builder.range(span_of(key)) or Range(self.display, 1, 1),
+                    self.prefix + lid,
+                )
+                continue
+            cond_name = body.get("Condition")
+            own = self.ev.condition(str(cond_name)) if isinstance(cond_name, str) else True
+            exists = and3(self.inherited, own) is not False
+            self.resources_info[lid] = ResourceInfo(self.prefix + lid, str(body["Type"]), exists)
+            self.bodies[lid] = (key, body)
+
+    # ---- nodes ---------------------------------------------------------------
+
+    def _base_meta(self) -> dict[str, Any]:
+        meta: dict[str, Any] = {"template": self.display}
+        if self.stack_path:
+            meta["stack_path"] = list(self.stack_path)
+            meta["module_calls"] = list(self.stack_addresses)
+        return meta
+
+    def _add(self, node: Node, col: Collector | None) -> None:
+        if not self.session.add_node(node):
+            return
+        edges = self.session.edges
+        for stack in self.stack_addresses:
+            edges.append(Edge(self.session.node_id(stack), node.id, "contains"))
+        if col is not None:
+            for path, addr, attr in col.refs:
+                edges.append(Edge(node.id, self.session.node_id(addr), "ref", path, attr))
+
+    def _node_range(self, key: Any, body: Any) -> Range:
+        ks = span_of(key)
+        bs = span_of(body)
+        if ks is None:
+            return self.builder.range(bs) or Range(self.display, 1, 1)
+        end = bs if bs is not None and bs[2:] >= ks[2:] else ks
+        return Range(self.display, ks[0], ks[1], end[2], end[3])
+
+    def _emit_template_node(self) -> None:
+        tpl = self.template
+        col = Collector()
+        attrs: dict[str, Any] = {}
+        for name in ("AWSTemplateFormatVersion", "Description", "Transform", "Globals"):
+            key = _key_of(tpl, name)
+            if key is None:
+                continue
+            attrs[name] = plain(tpl[name])
+            rng = self.builder.entry_range(key, tpl[name], tpl)
+            if rng is not None:
+                col.locations[(name,)] = rng
+        span = span_of(tpl)
+        end = (span[2], span[3]) if span else (1, 1)
+        meta = self._base_meta()
+        if isinstance(tpl.get("Metadata"), dict):
+            meta["metadata"] = plain(tpl["Metadata"])
+        node = Node(
+            scope=self.session.scope,
+            address=self.prefix + self.display,
+            kind="template",
+            type="template",
+            language="cloudformation",
+            category="template",
+            name=self.display,
+            attrs=attrs,
+            range=Range(self.display, 1, 1, end[0], end[1]),
+            locations=col.locations,
+            meta=meta,
+        )
+        self._add(node, None)
+
+    def _emit_parameter_nodes(self) -> None:
+        section = self.template.get("Parameters")
+        if not isinstance(section, dict):
+            return
+        for key, definition in section.items():
+            name = str(key)
+            info = self.params.get(name)
+            if info is None:
+                continue
+            col = Collector()
+            attrs = self.builder.build(definition, (), col)
+            if not isinstance(attrs, dict):
+                attrs = {}
+            attrs["value"] = info.value
+            if info.origin is not None:
+                col.origins[("value",)] = info.origin
+            ptype = definition.get("Type")
+            node = Node(
+                scope=self.session.scope,
+                address=info.address,
+                kind="parameter",
+                type=str(ptype) if isinstance(ptype, str) else "String",
+                language="cloudformation",
+                category="parameter",
+                name=name,
+                attrs=attrs,
+                range=self._node_range(key, definition),
+                locations=col.locations,
+                origins=col.origins,
+                meta=self._base_meta(),
+            )
+            self._add(node, None)
+
+    def _emit_resource(self, lid: str, key: Any, body: Any, info: ResourceInfo) -> None:
+        rtype = info.type
+        meta = self._base_meta()
+        col = Collector()
+        written = body.get("Properties")
+        if rtype in self.sam_globals:
+            written = properties_with_globals(body, self.sam_globals[rtype])
+        attrs: dict[str, Any] = {}
+        if written is not None:
+            value = self.builder.build(written, (), col)
+            if isinstance(value, dict):
+                attrs = value
+            elif isinstance(value, Unknown):
+                meta["properties_unknown"] = value.expr
+        for attr_name in RESOURCE_ATTRIBUTES:
+            k = _key_of(body, attr_name)
+            if k is not None:
+                rng = self.builder.entry_range(k, body[attr_name], body)
+                if rng is not None:
+                    col.locations[(f"@{attr_name}",)] = rng
+        sam = rtype.startswith("AWS::Serverless::")
+        if sam:
+            adapt_sam(rtype, attrs, col.locations)
+            meta["sam_type"] = rtype
+        for attr_name, meta_key in (
+            ("DeletionPolicy", "deletion_policy"),
+            ("UpdateReplacePolicy", "update_replace_policy"),
+        ):
+            if attr_name in body:
+                meta[meta_key] = self.ev.value(body[attr_name], [])
+        cond_name = body.get("Condition")
+        own = self.ev.condition(str(cond_name)) if isinstance(cond_name, str) else True
+        if isinstance(cond_name, str):
+            meta["condition"] = str(cond_name)
+        meta["condition_value"] = and3(self.inherited, own)
+        metadata = body.get("Metadata")
+        if isinstance(metadata, dict):
+            meta["metadata"] = plain(metadata)
+            cdk_path = metadata.get("aws:cdk:path")
+            if isinstance(cdk_path, str):
+                meta["cdk_path"] = str(cdk_path)
+        depends = body.get("DependsOn")
+        names = [str(depends)] if isinstance(depends, str) else []
+        if isinstance(depends, list):
+            names = [str(d) for d in depends if isinstance(d, str)]
+        if names:
+            meta["depends_on"] = [self.prefix + n for n in names]
+        node = Node(
+            scope=self.session.scope,
+            address=info.address,
+            kind=cloudformation_kind(rtype),
+            type=rtype,
+            language="cloudformation",
+            category="resource",
+            name=lid,
+            attrs=attrs,
+            range=self._node_range(key, body),
+            locations=col.locations,
+            origins=col.origins,
+            meta=meta,
+        )
+        self._add(node, col)
+        for n in names:
+            target = self.resources_info.get(n)
+            if target is not None and target.exists:
+                self.session.edges.append(
+                    Edge(
+                        node.id, self.session.node_id(target.address), "depends_on", ("@DependsOn",)
+                    )
+                )
+        if rtype in STACK_TYPES:
+            self.child(lid)
+
+    def _emit_outputs(self) -> None:
+        section = self.template.get("Outputs")
+        if not isinstance(section, dict):
+            return
+        for key, body in section.items():
+            if not isinstance(body, dict):
+                continue
+            name = str(key)
+            cond_name = body.get("Condition")
+            own = self.ev.condition(str(cond_name)) if isinstance(cond_name, str) else True
+            cond_value = and3(self.inherited, own)
+            if cond_value is False:
+                continue
+            col = Collector()
+            attrs: dict[str, Any] = {}
+            for k, v in body.items():
+                if k == "Condition":
+                    continue
+                kk = plain_key(k)
+                value = self.builder.build(v, (kk,), col)
+                if value is NOVALUE:
+                    continue
+                attrs[kk] = value
+                rng = self.builder.entry_range(k, v, body)
+                if rng is not None:
+                    col.locations[(kk,)] = rng
+            value = attrs.get("Value", Unknown(f"Outputs.{name}"))
+            targets = tuple((addr, attr) for path, addr, attr in col.refs if path[:1] == ("Value",))
+            self.outputs[name] = StackOutput(value, targets)
+            meta = self._base_meta()
+            if isinstance(cond_name, str):
+                meta["condition"] = str(cond_name)
+            meta["condition_value"] = cond_value
+            node = Node(
+                scope=self.session.scope,
+                address=f"{self.prefix}Outputs.{name}",
+                kind="output",
+                type="output",
+                language="cloudformation",
+                category="output",
+                name=name,
+                attrs=attrs,
+                range=self._node_range(key, body),
+                locations=col.locations,
+                origins=col.origins,
+                meta=meta,
+            )
+            self._add(node, col)
+
+    # ---- nested stacks -------------------------------------------------------
+
+    def child(self, lid: str) -> TemplateInstance | None:
+        """The evaluated child template of the nested stack ``lid`` (loaded on first use)."""
+        if lid in self._children:
+            return self._children[lid]
+        if lid in self._loading:
+            return None
+        info = self.resources_info.get(lid)
+        if info is None or not info.exists or info.type not in STACK_TYPES:
+            return None
+        self._loading.add(lid)
+        try:
+            child = self._load_child(lid, info)
+        finally:
+            self._loading.discard(lid)
+        self._children[lid] = child
+        return child
+
+    def _load_child(self, lid: str, info: ResourceInfo) -> TemplateInstance | None:
+        key, body = self.bodies[lid]
+        props = body.get("Properties")
+        props = props if isinstance(props, dict) else YDict()
+        prop = template_property(info.type)
+        where = self.builder.entry_range(_key_of(props, prop), props.get(prop), props)
+        where = where or self._node_range(key, body)
+        address = info.address
+        options = self.options
+
+        def fail(rule: str, message: str) -> None:
+            self.session.diagnostic(rule, message, where, address)
+
+        target = cdk_asset_path(body, self.path)
+        if target is None or not target.is_file():
+            written = props.get(prop)
+            if written is None:
+                fail("SYS007", f"nested stack {address} has no {prop}; its template is not loaded")
+                return None
+            location = self.ev.value(written, [])
+            if isinstance(location, dict):
+                app = location.get("ApplicationId")
+                fail(
+                    "SYS006",
+                    f"nested stack {address} is a Serverless Application Repository application "
+                    f"({render(app)}); it is not loaded (no network access), its resources are "
+                    "not checked",
+                )
+                return None
+            if not isinstance(location, str):
+                fail(
+                    "SYS006",
+                    f"the template of nested stack {address} ({render(written)}) is not known "
+                    "before deploy; its resources are not checked",
+                )
+                return None
+            if is_remote(location):
+                fail(
+                    "SYS006",
+                    f"the template of nested stack {address} is remote ({location}); it is not "
+                    "loaded (no network access), its resources are not checked",
+                )
+                return None
+            target = local_path(location, self.path)
+        shown = options.display(target)
+        if not options.inside_root(target):
+            fail(
+                "SYS007",
+                f"the template of nested stack {address} ({shown}) is outside the scanned root "
+                f"{options.root.as_posix()}; it is not loaded",
+            )
+            return None
+        resolved = target.resolve()
+        if not resolved.is_file():
+            fail("SYS007", f"the template of nested stack {address} ({shown}) does not exist")
+            return None
+        if resolved in self.chain:
+            cycle = " -> ".join(options.display(p) for p in (*self.chain, resolved))
+            fail("SYS007", f"nested stack {address} makes a cycle of templates: {cycle}")
+            return None
+        depth = len(self.stack_path) + 1
+        if depth > options.limits.max_module_depth:
+            fail(
+                "SYS007",
+                f"nested stack {address} is nested {depth} levels deep, over the limit of "
+                f"{options.limits.max_module_depth} (limits.max_module_depth); it is not loaded",
+            )
+            return None
+        store = self.session.store
+        store.consumed.add(resolved)
+        entry = store.entry(resolved)
+        child_display = options.display(resolved)
+        self.session.list_file(resolved)
+        self.session.report_file_problems(resolved, child_display)
+        decoded = entry.decoded
+        if decoded is None or decoded.root is None:
+            return None
+        if not is_template(decoded.root):
+            fail(
+                "SYS007",
+                f"the template of nested stack {address} ({child_display}) is not a "
+                "CloudFormation template",
+            )
+            return None
+        passed, passed_unknown = self._passed_parameters(address, props)
+        child = TemplateInstance(
+            self.session,
+            resolved,
+            decoded.root,
+            prefix=f"{self.prefix}{lid}/",
+            stack_path=(*self.stack_path, lid),
+            stack_addresses=(*self.stack_addresses, address),
+            chain=(*self.chain, resolved),
+            passed=passed,
+            passed_unknown=passed_unknown,
+            inherited=and3(self.inherited, self._own_condition(body)),
+        )
+        child.run()
+        return child
+
+    def _own_condition(self, body: Any) -> bool | None:
+        cond_name = body.get("Condition")
+        return self.ev.condition(str(cond_name)) if isinstance(cond_name, str) else True
+
+    def _passed_parameters(
+        self, address: str, props: Any
+    ) -> tuple[dict[str, PassedValue], Unknown | None]:
+        written = props.get("Parameters")
+        out: dict[str, PassedValue] = {}
+        if written is None:
+            return out, None
+        if intrinsic_name(written) is not None or not isinstance(written, dict):
+            sink: list[tuple[str, str | None]] = []
+            value = self.ev.value(written, sink)
+            if isinstance(value, dict):
+                where = self.builder.entry_range(_key_of(props, "Parameters"), written, props)
+                for k, v in value.items():
+                    via = Origin(f"stack {address} parameter {k}", where, address)
+                    out[str(k)] = PassedValue(v, via, tuple(sink))
+                return out, None
+            return out, Unknown(f"{render(written)} (parameters of {address})", (address,))
+        for k, v in written.items():
+            sink = []
+            value, origin = self.ev.value_with_origin(v, sink)
+            if value is NOVALUE:
+                continue
+            where = self.builder.entry_range(k, v, written)
+            passed_origin = origin or Origin(f"stack {address} parameter {k}", where, address)
+            out[str(k)] = PassedValue(value, passed_origin, tuple(sink))
+        return out, None
+
+
+def _key_of(mapping: Any, name: str) -> Any:
+    """The key object (with its span) under which ``name`` is written, or None."""
+    if not isinstance(mapping, dict) or name not in mapping:
+        return None
+    for k in mapping:
+        if k == name:
+            return k
+    return None
