@@ -22,10 +22,11 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import functools
+import gc
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .nodes import Span, YDict, YList, YStr
 
@@ -97,17 +98,31 @@ def decode_text(text: str) -> Decoded:
     except TemplateTooLarge as exc:
         return Decoded(None, [Problem(str(exc))])
     except Exception as exc:  # a decoder bug must not stop the scan
-        return Decoded(
-            None, [Problem(f"template could not be decoded ({type(exc).__name__}: {exc})")]
-        )
+        kind = type(exc).__name__
+        return Decoded(None, [Problem(f"template could not be decoded ({kind}: {exc})")])
 
 
 def _decode_text(text: str) -> Decoded:
     silence_cfnlint_logging()
+    lines = text.split("\n")
+    try:
+        root, duplicates = _fast_load(text, lines)
+    except _AliasAmplification as exc:
+        return Decoded(None, exc.problems)
+    except Exception:
+        # Whatever the fast path cannot read, cfn-lint's own decoder reports (or reads: JSON
+        # that YAML rejects goes through its JSON parser).
+        return _decode_with_cfnlint(text, lines)
+    problems: list[Problem] = []
+    for key, first, second in duplicates:
+        problems.extend(_duplicate_problems(key, first, second))
+    return Decoded(root, _unique(problems))
+
+
+def _decode_with_cfnlint(text: str, lines: list[str]) -> Decoded:
     from cfnlint.decode import decode_str  # type: ignore[import-untyped]
 
     template, matches = decode_str(text)
-    lines = text.split("\n")
     if not matches:
         return Decoded(_Converter(lines).convert(template), [])
     problems = _unique(
@@ -120,10 +135,6 @@ def _decode_text(text: str) -> Decoded:
         )
         for m in matches
     )
-    if all(str(m.message).startswith("Duplicate found") for m in matches):
-        recovered = _recover_duplicates(text, lines)
-        if recovered is not None:
-            return recovered
     return Decoded(None, problems)
 
 
@@ -138,6 +149,14 @@ def _unique(problems: Any) -> list[Problem]:
         if p not in out:
             out.append(p)
     return out
+
+
+def _duplicate_problems(key: str, first: Span, second: Span) -> list[Problem]:
+    text = f"duplicate key '{key}' (lines {first[0]} and {second[0]})"
+    return [
+        Problem(f"{text}: the value at line {second[0]} replaces this one", *first),
+        Problem(f"{text}: this value replaces the one at line {first[0]}", *second),
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -255,76 +274,212 @@ def scalar(value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------
-# duplicate keys: report both places, keep the last value
+# the fast path: cfn-lint's YAML loader, constructing positioned values directly
 # --------------------------------------------------------------------------
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _AliasAmplification(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0].message if problems else "")
+        self.problems = problems
+
+
+def _fast_load(text: str, lines: list[str]) -> tuple[Any, list[tuple[str, Span, Span]]]:
+    """Load with a subclass of cfn-lint's loader whose constructors build YDict/YList/YStr.
+
+    cfn-lint's own mapping constructor builds each mapping twice and looks for
+    duplicate keys by comparing every key with every earlier one, which makes
+    a 5 MB template take many seconds; this one detects duplicates by hashing,
+    reports every one at both lines and keeps the last value.  Timestamps and
+    binary scalars keep the text they were written as.  Short-form tags become
+    the long form exactly as cfn-lint writes them.
+    """
+    loader_cls = _fast_loader_class()
+    loader = loader_cls(text, None)
+    loader.lines = lines
+    loader.spans = _SpanMaker(lines)
+    loader.duplicates = []
+    # Building a large tree allocates hundreds of thousands of containers; the
+    # cyclic collector would walk all of them again and again (it doubled the time).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        data = loader.get_single_data()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+        loader.dispose()
+    if data is None:
+        data = YDict((1, 1, 1, 1))
+    if "&" in text:
+        _guard_aliases(data)
+    return data, loader.duplicates
+
+
+def _guard_aliases(data: Any) -> None:
+    """cfn-lint's guard against YAML alias amplification (our own when it is missing)."""
+    from cfnlint.decode import cfn_yaml
+
+    guard = getattr(cfn_yaml, "_guard_alias_expansion", None)
+    if guard is None:
+        _count_expanded(data)
+        return
+    try:
+        guard(data, None)
+    except cfn_yaml.CfnParseError as err:
+        raise _AliasAmplification(
+            [
+                Problem(
+                    _clean_message(str(m.message)),
+                    max(int(m.linenumber or 1), 1),
+                    max(int(m.columnnumber or 1), 1),
+                )
+                for m in err.matches
+            ]
+        ) from None
+
+
+def _count_expanded(data: Any) -> None:
+    memo: dict[int, int] = {}
+
+    def size(value: Any) -> int:
+        cached = memo.get(id(value))
+        if cached is not None:
+            return cached
+        children = value.values() if isinstance(value, dict) else value
+        total = 1
+        if isinstance(value, dict | list):
+            for child in children:
+                total += size(child)
+                if total > MAX_NODES:
+                    raise _AliasAmplification(
+                        [
+                            Problem(
+                                f"template resolves to more than {MAX_NODES} values once YAML "
+                                "aliases are expanded; it is not checked (YAML alias "
+                                "amplification?)"
+                            )
+                        ]
+                    )
+        memo[id(value)] = total
+        return total
+
+    size(data)
+
+
+class _SpanMaker:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self._trim = _Converter(lines).trim_end
+
+    def __call__(self, node: Any) -> Span:
+        start, end = node.start_mark, node.end_mark
+        sl, sc = start.line, start.column
+        el, ec = self._trim(end.line, end.column)
+        el, ec = max((el, ec), (sl, sc))
+        return (sl + 1, sc + 1, el + 1, ec + 1)
 
 
 @functools.cache
-def _recovery_loader() -> Any:
-    """A cfn-lint YAML loader whose mappings keep the last of duplicate keys and record them."""
+def _fast_loader_class() -> Any:
     from cfnlint.decode import cfn_yaml
-    from cfnlint.decode.node import dict_node  # type: ignore[import-untyped]
+    from yaml import MappingNode, ScalarNode, SequenceNode  # type: ignore[import-untyped]
+    from yaml.constructor import ConstructorError, SafeConstructor  # type: ignore[import-untyped]
 
-    class LastKeyWinsLoader(cfn_yaml.CfnFullLoader):  # type: ignore[misc]
-        duplicates: list[tuple[str, Any, Any]]
+    class PositionedLoader(cfn_yaml.CfnFullLoader):  # type: ignore[misc]
+        lines: list[str]
+        spans: _SpanMaker
+        duplicates: list[tuple[str, Span, Span]]
+        #: implicit tag of plain scalars, by text: templates repeat the same words
+        #: (Effect, Allow, Type...) thousands of times and the resolver's regexes are slow
+        _tags: ClassVar[dict[tuple[Any, ...], str]] = {}
 
-    def construct_mapping(loader: Any, node: Any) -> Any:
-        loader.flatten_mapping(node)
-        merged = bool(getattr(node, "using_merge", False))
-        mapping = dict_node({}, node.start_mark, node.end_mark)
-        firsts: dict[Any, Any] = {}
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is not ScalarNode:
+                return super().resolve(kind, value, implicit)
+            key = (value, implicit)
+            tag = self._tags.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._tags) > 100_000:
+                    self._tags.clear()
+                self._tags[key] = tag
+            return tag
+
+    def construct_map(loader: Any, node: Any) -> YDict:
+        own = {id(k) for k, _ in node.value if k.tag != _MERGE_TAG}
+        if len(own) != len(node.value):
+            SafeConstructor.flatten_mapping(loader, node)
+        out = YDict(loader.spans(node))
+        where: dict[Any, Any] = {}
+        value_spans: dict[Any, Span] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _mapping_key(loader, key_node)
             value = loader.construct_object(value_node, deep=True)
-            if key in mapping:
-                if not merged:
-                    loader.duplicates.append((str(key), firsts[key], key_node.start_mark))
-                del mapping[key]
-            firsts[key] = key_node.start_mark
-            mapping[key] = value
-        return mapping
+            previous = where.get(key)
+            if previous is not None:
+                if id(previous) in own and id(key_node) in own:
+                    loader.duplicates.append(
+                        (str(key), loader.spans(previous), loader.spans(key_node))
+                    )
+                del out[key]
+                value_spans.pop(key, None)
+            where[key] = key_node
+            out[key] = value
+            if not isinstance(value, str | dict | list):
+                value_spans[key] = loader.spans(value_node)
+        out.value_spans = value_spans or None
+        return out
 
-    LastKeyWinsLoader.add_constructor("tag:yaml.org,2002:map", construct_mapping)
-    LastKeyWinsLoader.add_multi_constructor("!", cfn_yaml.multi_constructor)
-    return LastKeyWinsLoader
+    def _mapping_key(loader: Any, key_node: Any) -> Any:
+        if not isinstance(key_node, ScalarNode):
+            raise ConstructorError(None, None, "mapping keys must be scalars", key_node.start_mark)
+        if key_node.tag == "tag:yaml.org,2002:null":
+            raise ConstructorError(None, None, "null key", key_node.start_mark)
+        # keys are the text written (YAML 1.1 would make `On:` the boolean true)
+        return YStr(key_node.value, loader.spans(key_node))
 
+    def construct_str(loader: Any, node: Any) -> YStr:
+        return YStr(loader.construct_scalar(node), loader.spans(node))
 
-def _recover_duplicates(text: str, lines: list[str]) -> Decoded | None:
-    try:
-        loader_cls = _recovery_loader()
-        loader = loader_cls(text, None)
-        loader.duplicates = []
-        try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
-        root = _Converter(lines).convert(data if data is not None else {})
-    except Exception:
-        return None
-    problems: list[Problem] = []
-    for key, first, second in loader.duplicates:
-        l1, c1 = first.line + 1, first.column + 1
-        l2, c2 = second.line + 1, second.column + 1
-        problems.append(
-            Problem(
-                f"duplicate key '{key}' (lines {l1} and {l2}): CloudFormation keeps only the "
-                f"last value (line {l2})",
-                l1,
-                c1,
-                l1,
-                c1 + len(key),
-            )
+    def construct_as_written(loader: Any, node: Any) -> YStr:
+        # YAML 1.1 timestamps (`Version: 2012-10-17`) and !!binary: the text as written
+        return YStr(
+            "".join(str(node.value).split()) if node.tag.endswith("binary") else str(node.value),
+            loader.spans(node),
         )
-        problems.append(
-            Problem(
-                f"duplicate key '{key}' (lines {l1} and {l2}): this value replaces the one at "
-                f"line {l1}",
-                l2,
-                c2,
-                l2,
-                c2 + len(key),
-            )
+
+    def construct_seq(loader: Any, node: Any) -> YList:
+        return YList(
+            loader.spans(node), [loader.construct_object(child, deep=True) for child in node.value]
         )
-    if not problems:
-        return None
-    return Decoded(root, _unique(problems))
+
+    def construct_tag(loader: Any, suffix: str, node: Any) -> YDict:
+        name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
+        span = loader.spans(node)
+        value: Any
+        if isinstance(node, ScalarNode):
+            text = str(loader.construct_scalar(node))
+            if name == "Fn::GetAtt":
+                value = YList(span, [YStr(part, span) for part in text.split(".", 1)])
+            else:
+                value = YStr(text, span)
+        elif isinstance(node, SequenceNode):
+            value = construct_seq(loader, node)
+        elif isinstance(node, MappingNode):
+            value = construct_map(loader, node)
+        else:  # pragma: no cover - PyYAML has no other node kinds
+            raise ConstructorError(None, None, f"bad tag !{suffix}", node.start_mark)
+        out = YDict(span)
+        out[YStr(name)] = value
+        return out
+
+    PositionedLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    PositionedLoader.add_constructor("tag:yaml.org,2002:str", construct_str)
+    PositionedLoader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
+    PositionedLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_as_written)
+    PositionedLoader.add_constructor("tag:yaml.org,2002:binary", construct_as_written)
+    PositionedLoader.add_multi_constructor("!", construct_tag)
+    return PositionedLoader
