@@ -109,17 +109,17 @@ def _decode_text(text: str) -> Decoded:
         root, duplicates = _fast_load(text, lines)
     except _AliasAmplification as exc:
         return Decoded(None, exc.problems)
-    except Exception:
+    except Exception as exc:
         # Whatever the fast path cannot read, cfn-lint's own decoder reports (or reads: JSON
         # that YAML rejects goes through its JSON parser).
-        return _decode_with_cfnlint(text, lines)
+        return _decode_with_cfnlint(text, lines, getattr(exc, "problem_mark", None))
     problems: list[Problem] = []
     for key, first, second in duplicates:
         problems.extend(_duplicate_problems(key, first, second))
     return Decoded(root, _unique(problems))
 
 
-def _decode_with_cfnlint(text: str, lines: list[str]) -> Decoded:
+def _decode_with_cfnlint(text: str, lines: list[str], mark: Any = None) -> Decoded:
     from cfnlint.decode import decode_str  # type: ignore[import-untyped]
 
     template, matches = decode_str(text)
@@ -135,12 +135,21 @@ def _decode_with_cfnlint(text: str, lines: list[str]) -> Decoded:
         )
         for m in matches
     )
+    if len(problems) == 1 and (problems[0].line, problems[0].column) == (1, 1) and mark is not None:
+        # cfn-lint reports errors of YAML's composer and constructor (a second document, a
+        # Python tag) at 1:1; the loader's exception knows where they are
+        try:
+            line, column = int(mark.line) + 1, int(mark.column) + 1
+        except (AttributeError, TypeError, ValueError):
+            return Decoded(None, problems)
+        problems = [Problem(problems[0].message, line, column)]
     return Decoded(None, problems)
 
 
 def _clean_message(message: str) -> str:
     # PyYAML appends 'in "<unicode string>", line 1, column 4' to some messages
-    return re.sub(r'\s*in "<unicode string>", line \d+, column \d+', "", message).strip()
+    text = re.sub(r'\s*in "<unicode string>", line \d+, column \d+', "", message)
+    return " ".join(text.split())
 
 
 def _unique(problems: Any) -> list[Problem]:

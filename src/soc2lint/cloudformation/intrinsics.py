@@ -162,7 +162,7 @@ def _render(value: Any, depth: int) -> str:
     if fn is not None:
         arg = value[fn]
         if fn == "Ref":
-            return f"!Ref {_render(arg, depth + 1)}"
+            return f"!Ref {arg}" if isinstance(arg, str) else f"!Ref {_render(arg, depth + 1)}"
         if fn == "Fn::GetAtt" and isinstance(arg, list) and all(isinstance(a, str) for a in arg):
             return "!GetAtt " + ".".join(str(a) for a in arg)
         return f"!{fn[4:]} {_render(arg, depth + 1)}"
