@@ -92,22 +92,27 @@ def test_loading_is_deterministic_whatever_the_order_of_files() -> None:
     assert len(one["graph"]["nodes"]) > 150
 
 
-def test_decoding_in_worker_processes_gives_the_same_graph(monkeypatch: pytest.MonkeyPatch) -> None:
-    from soc2lint.cloudformation import files as files_module
+def test_loading_in_worker_processes_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    import soc2lint.cloudformation as cfn
 
     paths = [FIXTURES / f for case in CASES.values() for f in case]
-    serial = snapshot(load_paths(paths, root=FIXTURES, base=FIXTURES))
-    monkeypatch.setattr(files_module, "POOL_MIN_FILES", 2)
+    serial = load_paths(paths, root=FIXTURES, base=FIXTURES)
+    monkeypatch.setattr(cfn, "POOL_MIN_ROOTS", 2)
     used: list[int] = []
-    real = files_module._decode_in_pool
+    real = cfn._load_in_pool
 
-    def spy(texts: list[str], workers: int) -> Any:
-        used.append(workers)
-        decoded = real(texts, workers)
-        assert decoded is not None, "the process pool could not be used"
-        return decoded
+    def spy(roots: list[Path], jobs: int, store: Any, result: Any) -> bool:
+        used.append(len(roots))
+        done = real(roots, jobs, store, result)
+        assert done, "the process pool could not be used"
+        return done
 
-    monkeypatch.setattr(files_module, "_decode_in_pool", spy)
-    pooled = snapshot(load_paths(paths, root=FIXTURES, base=FIXTURES, jobs=2))
-    assert used == [2]
-    assert pooled == serial
+    monkeypatch.setattr(cfn, "_load_in_pool", spy)
+    pooled = load_paths(paths, root=FIXTURES, base=FIXTURES, jobs=2)
+    # 12 files; the 3 nested children and CDK's nested template are not roots
+    assert used == [8]
+    assert snapshot(pooled) == snapshot(serial)
+    assert pooled.files == serial.files
+    assert [(n.scope, n.address) for n in pooled.nodes] == [
+        (n.scope, n.address) for n in serial.nodes
+    ]

@@ -9,6 +9,7 @@ cfn-lint is imported only when a file is actually decoded.
 
 from __future__ import annotations
 
+import concurrent.futures
 import gc
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,34 +55,113 @@ def load_cloudformation(files: Sequence[Path], options: LoadOptions) -> LoadResu
     return result
 
 
+#: strings without which a template cannot nest another (only such files are decoded up front)
+_NESTING_HINTS = (b"TemplateURL", b"AWS::Serverless::Application", b"aws:asset:path")
+#: below this many top-level templates a process pool costs more than it saves
+POOL_MIN_ROOTS = 16
+
+
 def _load(files: Sequence[Path], options: LoadOptions, result: LoadResult) -> None:
     paths = sorted(dict.fromkeys(Path(f).absolute() for f in files))
     store = FileStore(options)
-    store.prefetch(paths)
-    resolved = {p: p.resolve() for p in paths}
+    resolved = {p: _resolve(p) for p in paths}
     by_resolved = {r: p for p, r in resolved.items()}
     # a file that another scanned template loads as a nested stack is not a root
     referenced: set[Path] = set()
     for p in paths:
+        if not _may_nest(p, options):
+            continue
         entry = store.entry(p)
         root = entry.decoded.root if entry.decoded is not None else None
         if root is None or not is_template(root):
             continue
         for child in static_children(root, p):
-            try:
-                target = child.resolve()
-            except OSError:
-                continue
+            target = _resolve(child)
             if target != resolved[p] and target in by_resolved:
                 referenced.add(by_resolved[target])
-    for p in paths:
-        if p not in referenced:
+    roots = [p for p in paths if p not in referenced]
+    jobs = max(1, int(options.jobs))
+    if not (
+        jobs > 1 and len(roots) >= POOL_MIN_ROOTS and _load_in_pool(roots, jobs, store, result)
+    ):
+        for p in roots:
             _load_root(p, store, options, result)
     # children of templates that did not load them after all (a false condition,
     # a cycle of templates): scan them on their own
     for p in paths:
         if resolved[p] not in store.consumed:
             _load_root(p, store, options, result)
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
+
+
+def _may_nest(path: Path, options: LoadOptions) -> bool:
+    try:
+        if path.stat().st_size > options.limits.max_file_bytes:
+            return False
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return any(hint in data for hint in _NESTING_HINTS)
+
+
+def _load_in_pool(roots: list[Path], jobs: int, store: FileStore, result: LoadResult) -> bool:
+    """Load top-level templates in worker processes; False when no pool can be used.
+
+    Each worker evaluates whole templates (decode and evaluation are both
+    CPU-bound) and returns plain data; results are merged in the order of
+    ``roots``, so the outcome is the same as loading them in-process.
+    """
+    options = store.options
+    chunks = max(1, min(len(roots), jobs * 4))
+    size = -(-len(roots) // chunks)
+    batches = [[str(p) for p in roots[i : i + size]] for i in range(0, len(roots), size)]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            outcomes = list(pool.map(_load_batch, batches, [options] * len(batches)))
+    except (OSError, RuntimeError, ImportError, concurrent.futures.process.BrokenProcessPool):
+        return False
+    seen_problems: set[tuple[str, Range, str]] = set()
+    for part, consumed, reported, listed in outcomes:
+        for d in part.diagnostics:
+            if d.address == d.range.file:  # a file's own read/decode problem: once per scan
+                key = (d.rule_id, d.range, d.message)
+                if key in seen_problems:
+                    continue
+                seen_problems.add(key)
+            result.diagnostics.append(d)
+        result.nodes.extend(part.nodes)
+        result.edges.extend(part.edges)
+        for display, path in zip(part.files, listed, strict=True):
+            if Path(path) not in store.listed:
+                store.listed.add(Path(path))
+                store.listed_order.append(Path(path))
+                result.files.append(display)
+        store.consumed.update(Path(c) for c in consumed)
+        store.reported.update(Path(r) for r in reported)
+    return True
+
+
+def _load_batch(
+    paths: list[str], options: LoadOptions
+) -> tuple[LoadResult, list[str], list[str], list[str]]:
+    """Worker: load top-level templates with a store of its own."""
+    gc.disable()
+    store = FileStore(options)
+    result = LoadResult()
+    for p in paths:
+        _load_root(Path(p), store, options, result)
+    return (
+        result,
+        [str(c) for c in store.consumed],
+        [str(r) for r in store.reported],
+        [str(p) for p in store.listed_order],
+    )
 
 
 def _load_root(path: Path, store: FileStore, options: LoadOptions, result: LoadResult) -> None:

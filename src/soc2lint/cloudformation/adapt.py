@@ -89,6 +89,7 @@ class Session:
         """Name ``path`` among the files read (once per scan)."""
         if path not in self.store.listed:
             self.store.listed.add(path)
+            self.store.listed_order.append(path)
             self.result.files.append(self.options.display(path))
 
     def report_file_problems(self, path: FsPath, display: str) -> None:
