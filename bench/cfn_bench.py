@@ -268,8 +268,10 @@ def main() -> None:
     size_large = large.stat().st_size
     size_many = sum(p.stat().st_size for p in many)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    print(f"large: 1 template, {size_large / 1024:.0f} KiB; many: {len(many)} templates, "
-          f"{size_many / 1024 / 1024:.1f} MiB")
+    print(
+        f"large: 1 template, {size_large / 1024:.0f} KiB; many: {len(many)} templates, "
+        f"{size_many / 1024 / 1024:.1f} MiB"
+    )
 
     started = time.perf_counter()
     import cfnlint.decode  # noqa: F401

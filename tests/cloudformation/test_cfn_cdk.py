@@ -9,12 +9,8 @@ from soc2lint.model import Unknown
 CDK_OUT = FIXTURES / "cdk-app" / "cdk.out"
 
 
-def load_cdk() -> object:
-    # discovery hands over every JSON file of the directory
-    return load_paths(sorted(CDK_OUT.glob("*.json")), root=FIXTURES, base=FIXTURES)
-
-
 def test_manifest_tree_and_assets_are_not_templates() -> None:
+    # discovery hands over every JSON file of the directory
     result = load_paths(sorted(CDK_OUT.glob("*.json")), root=FIXTURES, base=FIXTURES)
     assert result.diagnostics == []
     assert sorted(result.files) == [

@@ -18,10 +18,6 @@ NESTED_FILES = [
 ]
 
 
-def load_fixture() -> object:
-    return load_paths(NESTED_FILES, root=FIXTURES, base=FIXTURES)
-
-
 def test_children_are_addressed_under_their_stack_in_the_parent_scope() -> None:
     result = load_paths(NESTED_FILES, root=FIXTURES, base=FIXTURES)
     assert {n.scope for n in result.nodes} == {"nested/parent.yaml"}

@@ -12,10 +12,6 @@ from soc2lint.model import Unknown
 SAM = FIXTURES / "sam" / "template.yaml"
 
 
-def load_sam() -> object:
-    return load_paths([SAM], root=FIXTURES, base=FIXTURES)
-
-
 def test_serverless_kinds_types_and_meta() -> None:
     result = load_paths([SAM], root=FIXTURES, base=FIXTURES)
     assert result.diagnostics == []
@@ -78,7 +74,7 @@ def test_scalars_override_and_ignore_globals() -> None:
         "TargetArn": Unknown("!GetAtt ReportDlq.Arn", ("ReportDlq",))
     }
     assert report["Role"] == Unknown("!GetAtt ReportRole.Arn", ("ReportRole",))
-    assert ("ReportFunction", "ReportRole", "Role", "Arn") in edges(load_sam(), "ref")
+    assert ("ReportFunction", "ReportRole", "Role", "Arn") in edges(result, "ref")
 
 
 def test_merged_values_keep_where_they_were_written() -> None:

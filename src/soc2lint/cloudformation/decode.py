@@ -94,7 +94,7 @@ def decode_text(text: str) -> Decoded:
     try:
         return _decode_text(text)
     except RecursionError:
-        return Decoded(None, [Problem(f"template is nested more than {MAX_DEPTH} levels deep")])
+        return Decoded(None, [Problem("template is nested too deeply to be read")])
     except TemplateTooLarge as exc:
         return Decoded(None, [Problem(str(exc))])
     except Exception as exc:  # a decoder bug must not stop the scan
