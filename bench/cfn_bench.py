@@ -274,7 +274,7 @@ def main() -> None:
     )
 
     started = time.perf_counter()
-    import cfnlint.decode  # noqa: F401
+    import cfnlint.decode  # type: ignore[import-untyped]  # noqa: F401
 
     print(f"import cfnlint.decode: {time.perf_counter() - started:.2f} s (once per process)")
 
