@@ -394,8 +394,8 @@ class _SpanMaker:
 @functools.cache
 def _fast_loader_class() -> Any:
     from cfnlint.decode import cfn_yaml
-    from yaml import MappingNode, ScalarNode, SequenceNode  # type: ignore[import-untyped]
-    from yaml.constructor import ConstructorError, SafeConstructor  # type: ignore[import-untyped]
+    from yaml import MappingNode, ScalarNode, SequenceNode
+    from yaml.constructor import ConstructorError, SafeConstructor
 
     class PositionedLoader(cfn_yaml.CfnFullLoader):  # type: ignore[misc]
         lines: list[str]
