@@ -1,20 +1,26 @@
 """Decoding template text with cfn-lint's decoder into positioned plain data.
 
-cfn-lint (imported lazily: importing it costs most of a second) reads YAML
-and JSON with line marks, turns short-form tags into the long form and guards
-against YAML alias amplification.  This module wraps it so that:
+cfn-lint (imported lazily: importing it costs a third of a second or more)
+reads YAML and JSON with line marks, turns short-form tags into the long
+form and guards against YAML alias amplification.  This module uses it so
+that:
 
-* a decode never raises and never reads stdin (we always pass text);
-* marks become 1-based, end-exclusive spans, with the end of a block mapping
-  pulled back over trailing blank and comment lines;
-* YAML 1.1 dates become the ISO strings they were meant to be, ``!!binary``
-  becomes base64 text;
-* a template with duplicate keys is reported at both lines and still
-  recovered (the last value wins, as CloudFormation's own parsers do), so
-  the rest of the file is checked.
+* templates are read by a subclass of cfn-lint's loader (libyaml underneath)
+  whose constructors build :class:`~.nodes.YDict`/``YList``/``YStr``
+  directly: 1-based, end-exclusive spans, the end of a block mapping pulled
+  back over trailing blank and comment lines, exact positions for numbers
+  and booleans; cfn-lint's alias guard runs on the result;
+* whatever that loader cannot read goes through ``cfnlint.decode.decode_str``
+  (never ``decode``, which reads stdin when given None), whose error
+  positions and messages become :class:`Problem` s, and whose result, when it
+  reads what the fast path could not, is converted the same way;
+* YAML 1.1 timestamps and ``!!binary`` keep the text written; mapping keys
+  are the text written (``On:`` stays ``"On"``);
+* a duplicate key is reported at both lines and the template is still read
+  (the last value wins), so the rest of the file is checked.
 
-:func:`decode_text` is a pure function of the text and returns picklable
-data, so it can run in a worker process.
+:func:`decode_text` is a pure function of the text, never raises, and
+returns picklable data.
 """
 
 from __future__ import annotations
