@@ -429,9 +429,7 @@ class TemplateInstance:
                     self.prefix + lid,
                 )
                 continue
-            cond_name = body.get("Condition")
-            own = self.ev.condition(str(cond_name)) if isinstance(cond_name, str) else True
-            exists = and3(self.inherited, own) is not False
+            exists = and3(self.inherited, self._own_condition(body)) is not False
             self.resources_info[lid] = ResourceInfo(self.prefix + lid, str(body["Type"]), exists)
             self.bodies[lid] = (key, body)
 
@@ -455,12 +453,8 @@ class TemplateInstance:
                 edges.append(Edge(node.id, self.session.node_id(addr), "ref", path, attr))
 
     def _node_range(self, key: Any, body: Any) -> Range:
-        ks = span_of(key)
-        bs = span_of(body)
-        if ks is None:
-            return self.builder.range(bs) or Range(self.display, 1, 1)
-        end = bs if bs is not None and bs[2:] >= ks[2:] else ks
-        return Range(self.display, ks[0], ks[1], end[2], end[3])
+        """From the logical ID (or name) through the end of its mapping."""
+        return self.builder.entry_range(key, body, None) or Range(self.display, 1, 1)
 
     def _emit_template_node(self) -> None:
         tpl = self.template
@@ -558,10 +552,9 @@ class TemplateInstance:
             if attr_name in body:
                 meta[meta_key] = self.ev.value(body[attr_name], [])
         cond_name = body.get("Condition")
-        own = self.ev.condition(str(cond_name)) if isinstance(cond_name, str) else True
         if isinstance(cond_name, str):
             meta["condition"] = str(cond_name)
-        meta["condition_value"] = and3(self.inherited, own)
+        meta["condition_value"] = and3(self.inherited, self._own_condition(body))
         metadata = body.get("Metadata")
         if isinstance(metadata, dict):
             meta["metadata"] = plain(metadata)
@@ -609,8 +602,7 @@ class TemplateInstance:
                 continue
             name = str(key)
             cond_name = body.get("Condition")
-            own = self.ev.condition(str(cond_name)) if isinstance(cond_name, str) else True
-            cond_value = and3(self.inherited, own)
+            cond_value = and3(self.inherited, self._own_condition(body))
             if cond_value is False:
                 continue
             col = Collector()
@@ -769,6 +761,7 @@ class TemplateInstance:
         return child
 
     def _own_condition(self, body: Any) -> bool | None:
+        """The value of a resource's or output's own ``Condition`` (True without one)."""
         cond_name = body.get("Condition")
         return self.ev.condition(str(cond_name)) if isinstance(cond_name, str) else True
 

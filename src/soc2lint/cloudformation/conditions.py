@@ -19,10 +19,6 @@ class ValueEvaluator(Protocol):
     def value(self, expr: Any, sink: list[tuple[str, str | None]]) -> Any: ...
 
 
-#: the functions allowed inside ``Conditions`` (plus ``Condition`` itself)
-CONDITION_FUNCTIONS = ("Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition")
-
-
 class Conditions:
     """The ``Conditions`` section of one template, evaluated on demand and memoised."""
 

@@ -179,11 +179,47 @@ def _duplicate_problems(key: str, first: Span, second: Span) -> list[Problem]:
 # --------------------------------------------------------------------------
 
 
+class _Spans:
+    """0-based YAML marks -> 1-based, end-exclusive spans of one text."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def __call__(self, node: Any) -> Span:
+        """The span of a YAML node (the fast loader's nodes always have marks)."""
+        return self.of_marks(node.start_mark, node.end_mark)
+
+    def of_marks(self, start: Any, end: Any) -> Span:
+        sl, sc = int(start.line), int(start.column)
+        el, ec = self.trim_end(int(end.line), int(end.column))
+        el, ec = max((el, ec), (sl, sc))
+        return (sl + 1, sc + 1, el + 1, ec + 1)
+
+    def trim_end(self, line: int, col: int) -> tuple[int, int]:
+        """Pull an exclusive 0-based end back over trailing blank and comment-only lines."""
+        lines = self.lines
+        if not lines:
+            return line, col
+        if line >= len(lines):
+            line, col = len(lines) - 1, len(lines[-1])
+        if line < 0:
+            return 0, 0
+        if lines[line][:col].strip():
+            return line, col
+        prev = line - 1
+        while prev >= 0 and (not lines[prev].strip() or lines[prev].lstrip().startswith("#")):
+            prev -= 1
+        if prev < 0:
+            return line, col
+        return prev, len(lines[prev].rstrip())
+
+
 class _Converter:
     """Copies a cfn-lint tree into YDict/YList/YStr, expanding aliases with a node budget."""
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
+        self.spans = _Spans(lines)
         self.count = 0
 
     def convert(self, node: Any, depth: int = 0) -> Any:
@@ -225,31 +261,9 @@ class _Converter:
         if start is None or end is None:
             return None
         try:
-            sl, sc = int(start.line), int(start.column)
-            el, ec = int(end.line), int(end.column)
+            return self.spans.of_marks(start, end)
         except (AttributeError, TypeError, ValueError):
             return None
-        el, ec = self.trim_end(el, ec)
-        el, ec = max((el, ec), (sl, sc))
-        return (sl + 1, sc + 1, el + 1, ec + 1)
-
-    def trim_end(self, line: int, col: int) -> tuple[int, int]:
-        """Pull an exclusive 0-based end back over trailing blank and comment-only lines."""
-        lines = self.lines
-        if not lines:
-            return line, col
-        if line >= len(lines):
-            line, col = len(lines) - 1, len(lines[-1])
-        if line < 0:
-            return 0, 0
-        if lines[line][:col].strip():
-            return line, col
-        prev = line - 1
-        while prev >= 0 and (not lines[prev].strip() or lines[prev].lstrip().startswith("#")):
-            prev -= 1
-        if prev < 0:
-            return line, col
-        return prev, len(lines[prev].rstrip())
 
     def scalar_span(self, key_span: Span) -> Span | None:
         """The span of a plain scalar written after ``key:`` on the key's line."""
@@ -314,7 +328,7 @@ def _fast_load(text: str, lines: list[str]) -> tuple[Any, list[tuple[str, Span, 
     loader_cls = _fast_loader_class()
     loader = loader_cls(text, None)
     loader.lines = lines
-    loader.spans = _SpanMaker(lines)
+    loader.spans = _Spans(lines)
     loader.duplicates = []
     # Building a large tree allocates hundreds of thousands of containers; the
     # cyclic collector would walk all of them again and again (it doubled the time).
@@ -384,19 +398,6 @@ def _count_expanded(data: Any) -> None:
     size(data)
 
 
-class _SpanMaker:
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self._trim = _Converter(lines).trim_end
-
-    def __call__(self, node: Any) -> Span:
-        start, end = node.start_mark, node.end_mark
-        sl, sc = start.line, start.column
-        el, ec = self._trim(end.line, end.column)
-        el, ec = max((el, ec), (sl, sc))
-        return (sl + 1, sc + 1, el + 1, ec + 1)
-
-
 @functools.cache
 def _fast_loader_class() -> Any:
     from cfnlint.decode import cfn_yaml
@@ -405,7 +406,7 @@ def _fast_loader_class() -> Any:
 
     class PositionedLoader(cfn_yaml.CfnFullLoader):  # type: ignore[misc]
         lines: list[str]
-        spans: _SpanMaker
+        spans: _Spans
         duplicates: list[tuple[str, Span, Span]]
         #: implicit tag of plain scalars, by text: templates repeat the same words
         #: (Effect, Allow, Type...) thousands of times and the resolver's regexes are slow

@@ -19,7 +19,7 @@ import ipaddress
 import itertools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -342,7 +342,7 @@ class Evaluator:
         return Unknown(expr, (res.address,), res.type in SECRET_TYPES)
 
 
-Handler = Any
+Handler = Callable[[Evaluator, Any, Any, Sink, int], Any]
 
 
 def _fn_ref(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> Any:

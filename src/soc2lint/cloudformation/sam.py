@@ -128,9 +128,6 @@ class _Adapter:
         self.attrs = attrs
         self.locations = locations
 
-    def has(self, key: str) -> bool:
-        return key in self.attrs
-
     def alias(self, src: str, dst: str) -> None:
         """Copy ``src`` to ``dst`` (unless ``dst`` is written), with its locations."""
         if src in self.attrs and dst not in self.attrs:
