@@ -135,3 +135,17 @@ def test_no_log_output_from_cfnlint(tmp_path: Path, capfd: pytest.CaptureFixture
     )
     captured = capfd.readouterr()
     assert captured.err == "" and captured.out == ""
+
+
+def test_own_alias_guard_counts_shared_values_once_per_use() -> None:
+    from soc2lint.cloudformation.decode import MAX_NODES, _AliasAmplification, _count_expanded
+
+    level: list[Any] = ["x"] * 9
+    for _ in range(4):
+        level = [level] * 9
+    _count_expanded({"ok": level})  # 9**5 leaves: well under the limit
+    for _ in range(2):
+        level = [level] * 9
+    with pytest.raises(_AliasAmplification) as err:
+        _count_expanded({"bomb": level})  # 9**7 leaves, counted without expanding
+    assert str(MAX_NODES) in err.value.problems[0].message
