@@ -26,7 +26,7 @@ from .discover import Inventory, discover, find_root
 from .frontend import Diagnostic, LoadOptions, LoadResult
 from .graph import ResourceGraph
 from .links import literal_edges
-from .model import Finding, Node, Range, Severity, Suppression, format_path
+from .model import Finding, Language, Node, Range, Severity, Suppression, format_path
 from .registry import Registry
 from .rule import Context, Report, Rule
 from .suppressions import (
@@ -444,8 +444,15 @@ def _diagnostic_finding(d: Diagnostic, registry: Registry) -> Finding:
         range=d.range,
         scope=d.scope,
         incomplete=bool(r and r.incomplete),
-        fix=r.fix_for(None) if r else "",
+        fix=r.fix_for(_language_of(d.range.file)) if r else "",
     )
+
+
+def _language_of(path: str) -> Language:
+    low = path.lower()
+    if low.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tfbackend")):
+        return "terraform"
+    return "cloudformation"
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .model import Severity
+from .model import Language, Severity
 from .rule import Context, Examples, Report, Rule, bad, good
 
 
@@ -23,7 +23,7 @@ def _reserved(
     slug: str,
     severity: Severity,
     doc: str,
-    fix: str,
+    fix: str | dict[Language, str],
     *,
     incomplete: bool = False,
     examples: dict[str, Examples] | None = None,
@@ -37,7 +37,7 @@ def _reserved(
         check=_no_check,
         doc=doc,
         examples=examples or {},  # type: ignore[arg-type]
-        fix={"terraform": fix, "cloudformation": fix},
+        fix=fix if isinstance(fix, dict) else {"terraform": fix, "cloudformation": fix},
         reserved=True,
         incomplete=incomplete,
         declared_languages=("terraform", "cloudformation"),
@@ -179,7 +179,11 @@ MODULE_NOT_LOADED = _reserved(
     References:
         - https://developer.hashicorp.com/terraform/language/modules/sources
     """,
-    "Run `terraform init` first so the module can be read.",
+    {
+        "terraform": "Run `terraform init` first so the module can be read from .terraform/modules.",
+        "cloudformation": "Point TemplateURL/Location at a local template (as before "
+        "`aws cloudformation package`) so the nested stack can be read.",
+    },
 )
 
 CONFIGURATION_ERROR = _reserved(
