@@ -28,18 +28,27 @@ ICON = {Severity.CRITICAL: "🟣", Severity.HIGH: "🔴", Severity.MEDIUM: "🟠
 
 
 def md_escape(text: str) -> str:
-    """Escape text for a markdown table cell: pipes, HTML and line breaks."""
-    out = (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\r", " ")
-        .replace("\n", " ")
-    )
-    for ch in "`*_[]":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    """Escape text for a markdown table cell: pipes, HTML, line breaks, emphasis.
+
+    Code spans (`like_this`) are kept as code: only their pipes are escaped,
+    since a backslash inside a code span would show literally.
+    """
+    text = text.replace("\r", " ").replace("\n", " ")
+    parts = text.split("`")
+    unmatched = len(parts) % 2 == 0  # an unmatched backtick: no code spans at all
+    if unmatched:
+        parts = [text]
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 1:
+            out.append("`" + part.replace("|", "\\|") + "`")
+            continue
+        esc = part.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+        esc = esc.replace(">", "&gt;")
+        for ch in "*_[]" + ("`" if unmatched else ""):
+            esc = esc.replace(ch, "\\" + ch)
+        out.append(esc)
+    return "".join(out)
 
 
 def file_link(path: str, line: int) -> str:
@@ -56,7 +65,10 @@ def file_link(path: str, line: int) -> str:
 
 def finding_row(f: Finding, result: ScanResult) -> str:
     rule = result.registry.by_id.get(f.rule_id)
-    rule_cell = f"[{f.rule_id}]({DOCS}{page_name(rule)})" if rule else f.rule_id
+    if rule is not None and rule.origin == "builtin":
+        rule_cell = f"[{f.rule_id}]({DOCS}{page_name(rule)})"
+    else:
+        rule_cell = f.rule_id
     tsc = ", ".join(rule.tsc) if rule else ""
     return (
         f"| {ICON[f.severity]} {f.severity.label} | {rule_cell} | `{md_escape(f.address)}` | "
