@@ -1,0 +1,157 @@
+"""Database clusters and their member instances, counted once per graph.
+
+Aurora (``aws_rds_cluster`` / ``AWS::RDS::DBCluster``), DocumentDB and Neptune
+clusters hold their data and their cluster-level settings (backup retention,
+deletion protection, final snapshot) on the cluster; the instances that serve
+it are separate resources (``aws_rds_cluster_instance``,
+``aws_docdb_cluster_instance``, ``AWS::RDS::DBInstance`` with a
+``DBClusterIdentifier``...).  Rules ask this view which instances belong to
+which cluster (AVL001, AVL007) and whether a DB instance is a cluster member
+or a read replica (the rules that are checked on the cluster or the source).
+
+Members are found by reference (``cluster_identifier = aws_rds_cluster.main.id``,
+``DBClusterIdentifier: !Ref Cluster``) and by literal cluster name.  The count
+is *unknown* when a member has an unknown ``count``/``for_each`` or an unknown
+CloudFormation condition, or when a member instance of the same kind in the
+same scope names a cluster that cannot be resolved (it may belong to any).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..graph import ResourceGraph
+from ..model import Node
+
+RDS_INSTANCE = "AWS::RDS::DBInstance"
+RDS_CLUSTER = "AWS::RDS::DBCluster"
+
+#: cluster kind -> member instance kind
+CLUSTER_MEMBER_KINDS: dict[str, str] = {
+    RDS_CLUSTER: RDS_INSTANCE,
+    "AWS::DocDB::DBCluster": "AWS::DocDB::DBInstance",
+    "AWS::Neptune::DBCluster": "AWS::Neptune::DBInstance",
+}
+
+#: the attribute of a member that names its cluster (Terraform, CloudFormation)
+MEMBER_ATTR = ("cluster_identifier", "DBClusterIdentifier")
+#: the attribute of a cluster that holds its name
+CLUSTER_NAME_ATTR = ("cluster_identifier", "DBClusterIdentifier")
+
+
+def is_cluster_member(node: Node) -> bool:
+    """An instance that belongs to a DB cluster (its settings live on the cluster).
+
+    ``aws_rds_cluster_instance``/``aws_docdb_cluster_instance``/
+    ``aws_neptune_cluster_instance`` always do; a CloudFormation
+    ``AWS::RDS::DBInstance`` does when ``DBClusterIdentifier`` is written;
+    DocDB and Neptune instances always do.
+    """
+    if node.kind not in CLUSTER_MEMBER_KINDS.values():
+        return False
+    if node.kind != RDS_INSTANCE:
+        return True
+    if node.language == "terraform":
+        return node.type != "aws_db_instance"
+    return node.attr("DBClusterIdentifier").present
+
+
+def is_read_replica(node: Node) -> bool:
+    """A DB instance created as a read replica of another (``replicate_source_db``,
+    ``SourceDBInstanceIdentifier``), even when the source is unknown."""
+    if node.kind != RDS_INSTANCE:
+        return False
+    return node.attr(tf="replicate_source_db", cfn="SourceDBInstanceIdentifier").present
+
+
+@dataclass
+class ClusterMembers:
+    """A cluster and the instances found to belong to it."""
+
+    cluster: Node
+    members: list[Node] = field(default_factory=list)
+    #: why the count cannot be known ("" when it is known)
+    unknown_reason: str = ""
+
+    @property
+    def known(self) -> bool:
+        return not self.unknown_reason
+
+    @property
+    def count(self) -> int | None:
+        """How many instances the cluster has; None when that cannot be known."""
+        return None if self.unknown_reason else len(self.members)
+
+
+def _condition_unknown(node: Node) -> bool:
+    return bool(node.meta.get("condition")) and node.meta.get("condition_value") is None
+
+
+def _build(graph: ResourceGraph) -> dict[str, ClusterMembers]:
+    out: dict[str, ClusterMembers] = {}
+    #: (scope, cluster kind) -> cluster name -> clusters
+    by_name: dict[tuple[str, str], dict[str, list[ClusterMembers]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for cluster_kind in CLUSTER_MEMBER_KINDS:
+        for c in graph.nodes(cluster_kind):
+            cm = ClusterMembers(c)
+            out[c.id] = cm
+            name = c.get(tf=CLUSTER_NAME_ATTR[0], cfn=CLUSTER_NAME_ATTR[1])
+            if isinstance(name, str):
+                by_name[(c.scope, cluster_kind)][name].append(cm)
+    unattributed: dict[tuple[str, str], str] = {}
+    for cluster_kind, member_kind in CLUSTER_MEMBER_KINDS.items():
+        for m in graph.nodes(member_kind):
+            if not is_cluster_member(m):
+                continue
+            via = MEMBER_ATTR[0] if m.language == "terraform" else MEMBER_ATTR[1]
+            targets = [out[t.id] for t in graph.targets(m, cluster_kind, via=via) if t.id in out]
+            if not targets:
+                name = m.get(tf=MEMBER_ATTR[0], cfn=MEMBER_ATTR[1])
+                if isinstance(name, str):
+                    targets = list(by_name[(m.scope, cluster_kind)].get(name, ()))
+                    if not targets:
+                        # a cluster outside this configuration: not ours to count
+                        continue
+                else:
+                    unattributed.setdefault(
+                        (m.scope, cluster_kind),
+                        f"{m.address} names a cluster that cannot be resolved",
+                    )
+                    continue
+            for cm in targets:
+                if cm.cluster.id == m.id:
+                    continue
+                cm.members.append(m)
+                if m.meta.get("count_unknown"):
+                    cm.unknown_reason = cm.unknown_reason or (
+                        f"{m.address} has an unknown count/for_each"
+                    )
+                elif _condition_unknown(m):
+                    cm.unknown_reason = cm.unknown_reason or (
+                        f"{m.address} has a condition that cannot be resolved"
+                    )
+    for cm in out.values():
+        reason = unattributed.get((cm.cluster.scope, cm.cluster.kind))
+        if reason and not cm.unknown_reason:
+            cm.unknown_reason = reason
+        cm.members.sort(key=lambda n: n.id)
+    return out
+
+
+def cluster_members(graph: ResourceGraph, cluster: Node) -> ClusterMembers:
+    """The members of an RDS/Aurora, DocDB or Neptune cluster (built once per graph)."""
+    table: dict[str, ClusterMembers] = graph.view("databases.cluster_members", _build)
+    found = table.get(cluster.id)
+    return found if found is not None else ClusterMembers(cluster)
+
+
+__all__ = [
+    "CLUSTER_MEMBER_KINDS",
+    "ClusterMembers",
+    "cluster_members",
+    "is_cluster_member",
+    "is_read_replica",
+]
