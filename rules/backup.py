@@ -1119,7 +1119,7 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
                 }
                 """,
                 address="aws_s3_bucket_versioning.uploads",
-                line=7,
+                line=8,
                 note="the fix goes into the versioning resource",
             ),
             bad(
@@ -1271,7 +1271,7 @@ def s3_versioning(ctx: Context) -> Iterator[Report]:
             continue
         s = settings[0]
         node = s.source.node
-        where = "" if node.id == b.id else f" (on {node.address} for bucket {b.address})"
+        where = "" if node.id == b.id else f" for bucket {b.address}"
         yield ctx.finding(
             node,
             s.source.path,

@@ -228,21 +228,28 @@ def _is_downloaded(node: Node) -> bool:
                 """
             ),
             good(
-                """
-                module "network" {
-                  source = "git::https://github.com/acme/terraform-modules.git//network?ref=v2.4.0"
+                {
+                    "main.tf": """
+                    module "network" {
+                      source = "git::https://github.com/acme/terraform-modules.git//network?ref=v2.4.0"
 
-                  cidr = "10.1.0.0/16"
-                }
+                      cidr = "10.1.0.0/16"
+                    }
 
-                module "dns" {
-                  source = "git@github.com:acme/terraform-dns.git?ref=3f2a9c1d4e5b6a7980c1d2e3f4a5b6c7d8e9f0a1"
-                }
+                    module "dns" {
+                      source = "git@github.com:acme/terraform-dns.git?ref=3f2a9c1d4e5b6a7980c1d2e3f4a5b6c7d8e9f0a1"
+                    }
 
-                module "app" {
-                  source = "./modules/app"
+                    module "app" {
+                      source = "./modules/app"
+                    }
+                    """,
+                    "modules/app/main.tf": """
+                    resource "aws_sqs_queue" "jobs" {
+                      name = "jobs"
+                    }
+                    """,
                 }
-                """
             ),
         ],
     ),
@@ -427,7 +434,7 @@ def _has_version(entry: Any) -> bool | None:
                     """,
                 },
                 address="terraform",
-                line=1,
+                line=2,
                 note="random is used only inside a local module",
             ),
             bad(
