@@ -347,7 +347,10 @@ def rds_multi_az(ctx: Context) -> Iterator[Report]:
         An Aurora cluster (`aws_rds_cluster` / `AWS::RDS::DBCluster` with an
         `aurora*` engine) must have at least two member instances after
         `count`/`for_each` expansion, counted by reference or literal cluster
-        identifier; when a member's count or cluster cannot be resolved the
+        identifier, plus the minimum capacity of an Aurora replica Auto Scaling
+        target (`aws_appautoscaling_target` /
+        `AWS::ApplicationAutoScaling::ScalableTarget` on
+        `rds:cluster:ReadReplicaCount`); when a member's count or cluster cannot be resolved the
         rule does not decide. Aurora Serverless v1 (`engine_mode = "serverless"`),
         Aurora Limitless and Multi-AZ DB clusters (non-Aurora engine with
         `db_cluster_instance_class` / `DBClusterInstanceClass`) pass: they fail
@@ -408,10 +411,15 @@ def _aurora_instances(ctx: Context, cluster: Node) -> Iterator[Report]:
         return
     if count >= 2:
         return
+    scaled = (
+        f" and Auto Scaling keeps {members.autoscaled_replicas} replica(s)"
+        if members.autoscaling
+        else ""
+    )
     yield ctx.finding(
         cluster,
         (),
-        f"{cluster.address}: Aurora cluster has {_members_text(members.members)}; "
+        f"{cluster.address}: Aurora cluster has {_members_text(members.members)}{scaled}; "
         "it needs at least two instances in different Availability Zones to fail over",
         related=[RelatedRef(m, (), "cluster member") for m in members.members],
     )

@@ -241,3 +241,28 @@ def test_replica_and_member_detection() -> None:
     )
     assert is_cluster_member(cfn_member)
     assert not is_cluster_member(_db())
+
+
+def test_aurora_autoscaling_minimum_counts_as_replicas() -> None:
+    cluster = make_node(
+        "aws_rds_cluster.c",
+        "AWS::RDS::DBCluster",
+        {"cluster_identifier": "orders", "engine": "aurora-mysql"},
+        type_="aws_rds_cluster",
+    )
+    writer = make_node(
+        "aws_rds_cluster_instance.w",
+        "AWS::RDS::DBInstance",
+        {"cluster_identifier": "orders"},
+        type_="aws_rds_cluster_instance",
+    )
+    target = make_node(
+        "aws_appautoscaling_target.replicas",
+        "aws_appautoscaling_target",
+        {
+            "scalable_dimension": "rds:cluster:ReadReplicaCount",
+            "resource_id": "cluster:orders",
+            "min_capacity": 1,
+        },
+    )
+    assert cluster_members(_graph([cluster, writer, target], []), cluster).count == 2

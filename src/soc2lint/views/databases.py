@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..graph import ResourceGraph
-from ..model import Node
+from ..model import Node, Unknown, to_int
 
 RDS_INSTANCE = "AWS::RDS::DBInstance"
 RDS_CLUSTER = "AWS::RDS::DBCluster"
@@ -71,6 +71,10 @@ class ClusterMembers:
 
     cluster: Node
     members: list[Node] = field(default_factory=list)
+    #: Aurora Auto Scaling targets on the cluster's replica count
+    autoscaling: list[Node] = field(default_factory=list)
+    #: replicas Auto Scaling keeps at least (the targets' minimum capacity)
+    autoscaled_replicas: int = 0
     #: why the count cannot be known ("" when it is known)
     unknown_reason: str = ""
 
@@ -81,7 +85,7 @@ class ClusterMembers:
     @property
     def count(self) -> int | None:
         """How many instances the cluster has; None when that cannot be known."""
-        return None if self.unknown_reason else len(self.members)
+        return None if self.unknown_reason else len(self.members) + self.autoscaled_replicas
 
 
 def _condition_unknown(node: Node) -> bool:
@@ -133,12 +137,50 @@ def _build(graph: ResourceGraph) -> dict[str, ClusterMembers]:
                     cm.unknown_reason = cm.unknown_reason or (
                         f"{m.address} has a condition that cannot be resolved"
                     )
+    _autoscaling(graph, out, by_name, unattributed)
     for cm in out.values():
         reason = unattributed.get((cm.cluster.scope, cm.cluster.kind))
         if reason and not cm.unknown_reason:
             cm.unknown_reason = reason
         cm.members.sort(key=lambda n: n.id)
     return out
+
+
+AUTOSCALING_TARGETS = ("aws_appautoscaling_target", "AWS::ApplicationAutoScaling::ScalableTarget")
+
+
+def _autoscaling(
+    graph: ResourceGraph,
+    out: dict[str, ClusterMembers],
+    by_name: dict[tuple[str, str], dict[str, list[ClusterMembers]]],
+    unattributed: dict[tuple[str, str], str],
+) -> None:
+    """Aurora replica Auto Scaling (``rds:cluster:ReadReplicaCount``) adds its minimum capacity."""
+    for t in graph.nodes(AUTOSCALING_TARGETS):
+        dim = t.get(tf="scalable_dimension", cfn="ScalableDimension")
+        if dim != "rds:cluster:ReadReplicaCount":
+            continue
+        via = "resource_id" if t.language == "terraform" else "ResourceId"
+        targets = [out[c.id] for c in graph.targets(t, RDS_CLUSTER, via=via) if c.id in out]
+        if not targets:
+            rid = t.get(tf="resource_id", cfn="ResourceId")
+            if isinstance(rid, str) and rid.startswith("cluster:"):
+                targets = list(by_name[(t.scope, RDS_CLUSTER)].get(rid[len("cluster:") :], ()))
+            else:
+                unattributed.setdefault(
+                    (t.scope, RDS_CLUSTER), f"{t.address} scales a cluster that cannot be resolved"
+                )
+                continue
+        low = t.get(tf="min_capacity", cfn="MinCapacity")
+        n = to_int(low) if not isinstance(low, Unknown) else None
+        for cm in targets:
+            cm.autoscaling.append(t)
+            if n is None or t.meta.get("count_unknown"):
+                cm.unknown_reason = (
+                    cm.unknown_reason or f"{t.address} has an unknown minimum capacity"
+                )
+            else:
+                cm.autoscaled_replicas += max(n, 0)
 
 
 def cluster_members(graph: ResourceGraph, cluster: Node) -> ClusterMembers:
