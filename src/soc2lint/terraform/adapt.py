@@ -1,0 +1,479 @@
+"""Evaluated module instances into graph nodes and edges (docs/graph-conventions.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..frontend import Diagnostic
+from ..kinds import terraform_data_kind, terraform_kind
+from ..model import MISSING, Edge, Node, Origin, Range, Unknown
+from ..model import Path as AttrPath
+from .evaluate import (
+    RESOURCE_META,
+    Acc,
+    BodyEval,
+    CallInstance,
+    Loader,
+    ModuleInstance,
+    ProviderConf,
+    ResourceInstance,
+    RootContext,
+    depends_on_addresses,
+    has_member,
+    member_names,
+)
+from .expressions import NULL_RESOLVER, RefEntry, Scope
+from .modules import Decl
+from .syntax import Expr, Lit, ObjectExpr, TupleExpr, literal_string, render, traversal_text
+from .values import finalize
+
+BACKEND_FILE_SUFFIXES = (".tfbackend", "backend.hcl")
+
+
+class GraphBuilder:
+    """Collects the nodes and edges of one root module."""
+
+    def __init__(self, loader: Loader, root: RootContext) -> None:
+        self.loader = loader
+        self.ev = loader.ev
+        self.root = root
+        self.scope = root.scope
+        self.nodes: dict[str, Node] = {}
+        self.refs: list[tuple[str, AttrPath, RefEntry]] = []
+        self.depends: list[tuple[str, list[str]]] = []
+        #: base address (resource, data source or module call) -> instance addresses
+        self.instances: dict[str, list[str]] = {}
+
+    # ---- helpers -----------------------------------------------------------
+
+    def add(self, node: Node) -> None:
+        if node.address not in self.nodes:
+            self.nodes[node.address] = node
+
+    def add_refs(self, address: str, acc: Acc, path_map: AttrPath | None = None) -> None:
+        for path, entry in acc.refs:
+            self.refs.append((address, path_map if path_map is not None else path, entry))
+
+    def base_meta(self, inst: ModuleInstance, calls: list[str]) -> dict[str, Any]:
+        return {"module_path": inst.prefix[:-1] if inst.prefix else "", "module_calls": list(calls)}
+
+    def literal(self, expr: Expr) -> Any:
+        value, _ = self.ev.evaluate(expr, Scope(NULL_RESOLVER), None)
+        return finalize(value)
+
+    # ---- module instances --------------------------------------------------
+
+    def build(self, inst: ModuleInstance, calls: list[str]) -> None:
+        cfg = inst.config
+        for name in cfg.variables:
+            self.variable(inst, name, calls)
+        for name in cfg.local_order:
+            self.local(inst, name, calls)
+        for decl in cfg.providers:
+            self.provider(inst, decl, calls)
+        self.terraform(inst, calls)
+        if inst.parent is None:
+            self.backend(inst)
+        for key in cfg.resources:
+            self.resource_group(inst, key, calls)
+        for key in cfg.data:
+            self.resource_group(inst, f"data.{key}", calls)
+        for name in cfg.calls:
+            self.module_call(inst, name, calls)
+        for name in cfg.outputs:
+            self.output(inst, name, calls)
+
+    def variable(self, inst: ModuleInstance, name: str, calls: list[str]) -> None:
+        decl = inst.config.variables[name]
+        slot = inst.var_slot(self.ev, name)
+        address = inst.address_of("var", name)
+        attrs: dict[str, Any] = {}
+        locations: dict[AttrPath, Range] = {}
+        body = decl.block.body
+        for key in ("default", "type", "description", "sensitive", "nullable"):
+            attr = body.attrs.get(key)
+            if attr is None:
+                continue
+            attrs[key] = render(attr.expr) if key == "type" else self.literal(attr.expr)
+            locations[(key,)] = decl.attr_range(attr)
+        attrs["value"] = finalize(slot.value)
+        origins: dict[AttrPath, Origin] = {}
+        if slot.origin is not None:
+            origins[("value",)] = slot.origin
+        meta = self.base_meta(inst, calls)
+        self.add(
+            Node(self.scope, address, "variable", "variable", "terraform", "variable", name,
+                 attrs, decl.range(), locations, origins, meta)
+        )
+        self.add_refs(address, slot.acc, ("value",))
+
+    def local(self, inst: ModuleInstance, name: str, calls: list[str]) -> None:
+        decl = inst.config.locals[name]
+        slot = inst.local_slot(self.ev, name)
+        address = inst.address_of("local", name)
+        rng = Range(decl.file, *decl.attr.pos)
+        self.add(
+            Node(self.scope, address, "local", "local", "terraform", "local", name,
+                 {"value": finalize(slot.value)}, rng, dict(slot.acc.locations),
+                 dict(slot.acc.origins), self.base_meta(inst, calls))
+        )
+        self.add_refs(address, slot.acc)
+
+    def output(self, inst: ModuleInstance, name: str, calls: list[str]) -> None:
+        decl = inst.config.outputs[name]
+        slot = inst.output_slot(self.ev, name)
+        address = inst.address_of("output", name)
+        attrs: dict[str, Any] = {"value": finalize(slot.value)}
+        locations = dict(slot.acc.locations)
+        for key in ("sensitive", "description"):
+            attr = decl.attr(key)
+            if attr is not None:
+                attrs[key] = self.literal(attr.expr)
+                locations[(key,)] = decl.attr_range(attr)
+        self.add(
+            Node(self.scope, address, "output", "output", "terraform", "output", name, attrs,
+                 decl.range(), locations, dict(slot.acc.origins), self.base_meta(inst, calls))
+        )
+        self.add_refs(address, slot.acc)
+
+    def provider(self, inst: ModuleInstance, decl: Decl, calls: list[str]) -> None:
+        name = decl.block.labels[0]
+        alias_attr = decl.attr("alias")
+        alias = literal_string(alias_attr.expr) if alias_attr else None
+        conf = inst.provider_map.get(f"{name}.{alias}" if alias else name)
+        if conf is None or conf.decl is not decl:
+            return
+        attrs: dict[str, Any] = {}
+        acc = Acc()
+        for m in member_names(decl.block.body):
+            member = conf.member(m)
+            if member.value is not MISSING:
+                attrs[m] = finalize(member.value)
+            acc.merge(member.acc)
+        meta = self.base_meta(inst, calls)
+        if alias:
+            meta["alias"] = alias
+        self.add(
+            Node(self.scope, conf.address, "provider", name, "terraform", "provider", name,
+                 attrs, decl.range(), acc.locations, acc.origins, meta)
+        )
+        self.add_refs(conf.address, acc)
+
+    def terraform(self, inst: ModuleInstance, calls: list[str]) -> None:
+        decls = inst.config.terraform
+        if not decls:
+            return
+        attrs: dict[str, Any] = {}
+        locations: dict[AttrPath, Range] = {}
+        for decl in decls:
+            body = decl.block.body
+            for key, attr in body.attrs.items():
+                if key not in attrs:
+                    attrs[key] = self.literal(attr.expr)
+                    locations[(key,)] = decl.attr_range(attr)
+            for b in body.blocks_of("required_providers"):
+                rp = attrs.setdefault("required_providers", {})
+                locations.setdefault(("required_providers",), Range(decl.file, *b.pos))
+                for pname, attr in b.body.attrs.items():
+                    rp[pname] = self.required_provider(attr.expr)
+                    locations[("required_providers", pname)] = decl.attr_range(attr)
+        address = f"{inst.prefix}terraform"
+        self.add(
+            Node(self.scope, address, "terraform", "terraform", "terraform", "terraform",
+                 "terraform", attrs, decls[0].range(), locations, {}, self.base_meta(inst, calls))
+        )
+
+    def required_provider(self, expr: Expr) -> Any:
+        if isinstance(expr, ObjectExpr):
+            out: dict[str, Any] = {}
+            for k, v in expr.items:
+                key = literal_string(k) if isinstance(k, Lit) else traversal_text(k)
+                if key is None:
+                    continue
+                if key == "configuration_aliases" and isinstance(v, TupleExpr):
+                    out[key] = [traversal_text(i) or render(i) for i in v.items]
+                else:
+                    out[key] = self.literal(v)
+            return out
+        return self.literal(expr)
+
+    def backend(self, inst: ModuleInstance) -> None:
+        for decl in inst.config.terraform:
+            for b in decl.block.body.blocks:
+                if b.type == "backend" and b.labels or b.type == "cloud":
+                    self.backend_node(inst, decl, b)
+                    return
+
+    def backend_node(self, inst: ModuleInstance, decl: Decl, block: Any) -> None:
+        btype = block.labels[0] if block.type == "backend" else "cloud"
+        acc = Acc()
+        be = BodyEval(self.loader, decl.file, "terraform.backend", self.scope)
+        attrs = be.block_dict(block.body, Scope(NULL_RESOLVER), (), acc)
+        attrs = {k: finalize(v) for k, v in attrs.items()}
+        self.merge_backend_files(attrs, acc)
+        self.add(
+            Node(self.scope, "terraform.backend", "backend", btype, "terraform", "backend",
+                 btype, attrs, Range(decl.file, *block.pos), acc.locations, acc.origins,
+                 {"module_path": "", "module_calls": []})
+        )
+
+    def merge_backend_files(self, attrs: dict[str, Any], acc: Acc) -> None:
+        """Partial backend configuration kept beside the root (``*.tfbackend``, ``backend.hcl``).
+
+        One file: its settings are merged over the block's.  Several (one per
+        environment): only settings all of them agree on are merged; the others
+        become Unknown.
+        """
+        try:
+            files = sorted(
+                p for p in self.root.dir.iterdir()
+                if p.is_file() and p.name.endswith(BACKEND_FILE_SUFFIXES)
+            )
+        except OSError:
+            return
+        per_file: list[dict[str, tuple[Any, Range]]] = []
+        for f in files:
+            pf, limit = self.loader.parse(f)
+            display = self.loader.options.display(f)
+            for prob in pf.problems:
+                self.loader.report(
+                    Diagnostic("SYS008" if limit else "SYS001", prob.message,
+                               Range(display, prob.line, prob.column), display, self.scope)
+                )
+            if pf.body is None:
+                continue
+            values = {}
+            for name, attr in pf.body.attrs.items():
+                values[name] = (self.literal(attr.expr), Range(display, *attr.pos))
+            per_file.append(values)
+        if not per_file:
+            return
+        keys = sorted({k for values in per_file for k in values})
+        for key in keys:
+            seen = [values[key] for values in per_file if key in values]
+            first_value, first_range = seen[0]
+            if len(seen) == len(per_file) and all(v == first_value for v, _ in seen):
+                attrs[key] = first_value
+                acc.locations[(key,)] = first_range
+                acc.origins[(key,)] = Origin(first_range.file, first_range, "terraform.backend")
+            else:
+                attrs[key] = Unknown(
+                    f"backend setting {key} differs between backend configuration files"
+                )
+
+    # ---- resources ---------------------------------------------------------
+
+    def resource_group(self, inst: ModuleInstance, key: str, calls: list[str]) -> None:
+        group = inst.group(key)
+        if group is None:
+            return
+        instances = group.instances(self.ev)
+        self.instances[group.base] = [ri.address for ri in instances]
+        for ri in instances:
+            self.resource(ri, calls)
+
+    def resource(self, ri: ResourceInstance, calls: list[str]) -> None:
+        group = ri.group
+        inst = ri.module
+        decl = group.decl
+        body = decl.block.body
+        attrs: dict[str, Any] = {}
+        acc = Acc()
+        for name in member_names(body, RESOURCE_META):
+            m = ri.member(self.ev, name)
+            if m.value is not MISSING:
+                attrs[name] = finalize(m.value)
+            acc.merge(m.acc)
+        acc.merge(group.meta_acc)
+        meta = self.base_meta(inst, calls)
+        if ri.key is not None:
+            meta["index"] = ri.key
+        if ri.unknown_count:
+            meta["count_unknown"] = True
+        if acc.dyn_unknown:
+            meta["dynamic_unknown"] = sorted(set(acc.dyn_unknown))
+        provider_key = group.type.split("_", 1)[0]
+        provider_attr = body.attrs.get("provider")
+        if provider_attr is not None:
+            provider_key = traversal_text(provider_attr.expr) or provider_key
+            acc.locations[("@provider",)] = decl.attr_range(provider_attr)
+        conf = inst.provider_for(provider_key)
+        meta["provider"] = conf.address
+        self.lifecycle(ri, meta, acc)
+        dep_attr = body.attrs.get("depends_on")
+        if dep_attr is not None:
+            deps = [inst.prefix + d for d in depends_on_addresses(dep_attr.expr)]
+            meta["depends_on"] = deps
+            acc.locations[("@depends_on",)] = decl.attr_range(dep_attr)
+            self.depends.append((ri.address, deps))
+        if group.mode == "data":
+            kind = terraform_data_kind(group.type)
+            category = "data"
+            if group.type == "aws_iam_policy_document":
+                self.policy_attrs(ri, attrs, acc)
+        else:
+            category = "resource"
+            kind = terraform_kind(group.type, attrs)
+            self.tags_all(ri, conf, attrs, kind)
+        self.add(
+            Node(self.scope, ri.address, kind, group.type, "terraform", category,
+                 group.name, attrs, decl.range(), acc.locations, acc.origins, meta)
+        )
+        self.add_refs(ri.address, acc)
+
+    def lifecycle(self, ri: ResourceInstance, meta: dict[str, Any], acc: Acc) -> None:
+        decl = ri.group.decl
+        blocks = decl.block.body.blocks_of("lifecycle")
+        if not blocks:
+            return
+        lc: dict[str, Any] = {}
+        for b in blocks:
+            acc.locations.setdefault(("@lifecycle",), Range(decl.file, *b.pos))
+            for name, attr in b.body.attrs.items():
+                if name in ("ignore_changes", "replace_triggered_by"):
+                    expr = attr.expr
+                    if isinstance(expr, TupleExpr):
+                        lc[name] = [traversal_text(i) or render(i) for i in expr.items]
+                    else:
+                        lc[name] = traversal_text(expr) or render(expr)
+                else:
+                    value, _ = self.ev.evaluate(attr.expr, ri.scope, None)
+                    lc[name] = finalize(value)
+                acc.locations[("@lifecycle", name)] = decl.attr_range(attr)
+        meta["lifecycle"] = lc
+
+    def tags_all(self, ri: ResourceInstance, conf: ProviderConf, attrs: dict[str, Any],
+                 kind: str) -> None:
+        if not ri.group.type.startswith("aws_"):
+            return
+        if "tags" not in attrs and not kind.startswith("AWS::"):
+            return
+        defaults = conf.default_tags()
+        if defaults is None:
+            return
+        tags = attrs.get("tags")
+        if isinstance(defaults, Unknown) or isinstance(tags, Unknown):
+            refs = set()
+            for v in (defaults, tags):
+                if isinstance(v, Unknown):
+                    refs.update(v.refs)
+            attrs["tags_all"] = Unknown(f"{ri.address}.tags_all", tuple(sorted(refs)))
+            return
+        merged = dict(defaults)
+        if isinstance(tags, dict):
+            merged.update(tags)
+        attrs["tags_all"] = merged
+
+    def policy_attrs(self, ri: ResourceInstance, attrs: dict[str, Any], acc: Acc) -> None:
+        doc = ri.policy(self.ev)
+        attrs["document"] = doc.document
+        attrs["json"] = (
+            doc.json if doc.json is not None else Unknown(f"{ri.address}.json", (ri.address,))
+        )
+        for stmt_index, block_index in doc.own_statements.items():
+            loc = acc.locations.get(("statement", block_index))
+            if loc is not None:
+                acc.locations[("document", "Statement", stmt_index)] = loc
+
+    # ---- module calls ------------------------------------------------------
+
+    def module_call(self, inst: ModuleInstance, name: str, calls: list[str]) -> None:
+        group = inst.call_group(name)
+        if group is None:
+            return
+        cfg, dir_display = group.resolve()
+        instances = group.instances(self.ev)
+        self.instances[group.base] = [ci.address for ci in instances]
+        for ci in instances:
+            self.call_node(ci, calls, dir_display)
+            child = ci.child()
+            if child is not None:
+                self.build(child, [*calls, ci.address])
+
+    def call_node(self, ci: CallInstance, calls: list[str], dir_display: str) -> None:
+        group = ci.group
+        decl = group.decl
+        body = decl.block.body
+        attrs: dict[str, Any] = {}
+        acc = Acc()
+        for key in ("source", "version"):
+            attr = body.attrs.get(key)
+            if attr is not None:
+                attrs[key] = self.literal(attr.expr)
+                acc.locations[(key,)] = decl.attr_range(attr)
+        for name in body.attrs:
+            got = ci.arg(self.ev, name)
+            if got is None:
+                continue
+            value, arg_acc = got
+            attrs[name] = finalize(value)
+            acc.merge(arg_acc)
+        acc.merge(group.meta_acc)
+        meta = self.base_meta(group.module, calls)
+        if ci.key is not None:
+            meta["index"] = ci.key
+        if ci.unknown_count:
+            meta["count_unknown"] = True
+        meta["loaded"] = ci.child() is not None
+        if dir_display:
+            meta["dir"] = dir_display
+        dep_attr = body.attrs.get("depends_on")
+        if dep_attr is not None:
+            deps = [group.module.prefix + d for d in depends_on_addresses(dep_attr.expr)]
+            meta["depends_on"] = deps
+            acc.locations[("@depends_on",)] = decl.attr_range(dep_attr)
+            self.depends.append((ci.address, deps))
+        providers = body.attrs.get("providers")
+        if providers is not None and isinstance(providers.expr, ObjectExpr):
+            meta["providers"] = {
+                (literal_string(k) if isinstance(k, Lit) else traversal_text(k)) or "?":
+                traversal_text(v) or render(v)
+                for k, v in providers.expr.items
+            }
+        self.add(
+            Node(self.scope, ci.address, "module", "module", "terraform", "module", group.name,
+                 attrs, decl.range(), acc.locations, acc.origins, meta)
+        )
+        self.add_refs(ci.address, acc)
+
+    # ---- edges -------------------------------------------------------------
+
+    def edges(self) -> list[Edge]:
+        scope = self.scope
+        out: dict[tuple[str, str, str, AttrPath, str | None], Edge] = {}
+
+        def add(src: str, dst: str, kind: str, path: AttrPath, attr: str | None) -> None:
+            if src == dst or dst not in self.nodes:
+                return
+            key = (src, dst, kind, path, attr)
+            if key not in out:
+                out[key] = Edge(f"{scope}::{src}", f"{scope}::{dst}", kind, path, attr)  # type: ignore[arg-type]
+
+        for src, path, (dst, attr, _) in self.refs:
+            add(src, dst, "ref", path, attr)
+        for src, deps in self.depends:
+            for d in deps:
+                for target in self.instances.get(d, [d]):
+                    add(src, target, "depends_on", ("@depends_on",), None)
+        for node in self.nodes.values():
+            for call in node.meta.get("module_calls", ()):
+                add(call, node.address, "contains", (), None)
+        return list(out.values())
+
+
+def load_root(loader: Loader, directory: Path) -> tuple[list[Node], list[Edge]]:
+    """Evaluate the root module in ``directory`` and everything it calls."""
+    root = RootContext(loader, directory)
+    cfg = loader.config(directory)
+    loader.emit_config_diagnostics(cfg, root.scope)
+    loader.ev.cwd = directory
+    root.collect_var_inputs(cfg.variables)
+    inst = ModuleInstance(loader, root, cfg, "", None, None)
+    builder = GraphBuilder(loader, root)
+    builder.build(inst, [])
+    return list(builder.nodes.values()), builder.edges()
+
+
+def _unused() -> None:
+    _ = has_member

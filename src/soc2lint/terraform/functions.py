@@ -1,0 +1,1168 @@
+"""Terraform's built-in functions, over known and unknown values.
+
+Each function receives evaluated arguments.  Most are *strict*: when any
+argument holds an Unknown anywhere, the caller returns an Unknown without
+calling them.  The *lenient* ones decide what they can (``coalesce("a", x)``
+is ``"a"``, ``length([x, y])`` is 2, ``contains`` finds a known match) and
+return an Unknown only for what really depends on the unknown part.
+Functions raise :class:`EvalError` where Terraform would report an error.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import ipaddress
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..model import Unknown
+from .values import (
+    EvalError,
+    Lazy,
+    equal,
+    finalize,
+    format_number,
+    has_unknown,
+    is_number,
+    key_str,
+    make_set,
+    norm_number,
+    to_bool,
+    to_int,
+    to_num,
+    to_str,
+    type_name,
+    unknown_from,
+)
+
+if TYPE_CHECKING:
+    from .expressions import Evaluator
+
+Fn = Callable[["Evaluator", list[Any]], Any]
+
+#: name -> (implementation, lenient)
+FUNCTIONS: dict[str, tuple[Fn, bool]] = {}
+
+
+def _fn(name: str, *, lenient: bool = False) -> Callable[[Fn], Fn]:
+    def deco(f: Fn) -> Fn:
+        FUNCTIONS[name] = (f, lenient)
+        return f
+
+    return deco
+
+
+def _arity(args: list[Any], lo: int, hi: int | None = None) -> None:
+    hi = lo if hi is None else hi
+    if not lo <= len(args) <= hi:
+        want = str(lo) if lo == hi else f"{lo} to {hi}"
+        raise EvalError(f"expected {want} arguments, got {len(args)}")
+
+
+def _list(v: Any) -> list[Any]:
+    if isinstance(v, list):
+        return v
+    raise EvalError(f"a list is required, got {type_name(v)}")
+
+
+def _map(v: Any) -> dict[str, Any]:
+    if isinstance(v, dict):
+        return v
+    raise EvalError(f"a map is required, got {type_name(v)}")
+
+
+def _str(v: Any) -> str:
+    if isinstance(v, list | dict) or v is None:
+        raise EvalError(f"a string is required, got {type_name(v)}")
+    return to_str(v)
+
+
+def _u(*values: Any) -> Unknown:
+    return unknown_from("", *values)
+
+
+# --------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------
+
+
+@_fn("abs")
+def f_abs(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return abs(to_num(a[0]))
+
+
+@_fn("ceil")
+def f_ceil(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return math.ceil(to_num(a[0]))
+
+
+@_fn("floor")
+def f_floor(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return math.floor(to_num(a[0]))
+
+
+@_fn("signum")
+def f_signum(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    n = to_num(a[0])
+    return (n > 0) - (n < 0)
+
+
+@_fn("pow")
+def f_pow(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    base, exp = to_num(a[0]), to_num(a[1])
+    if abs(exp) > 1024:
+        raise EvalError("exponent too large")
+    try:
+        return norm_number(float(base) ** float(exp))
+    except (OverflowError, ZeroDivisionError) as exc:
+        raise EvalError(str(exc)) from None
+
+
+@_fn("log")
+def f_log(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    try:
+        return norm_number(math.log(to_num(a[0]), to_num(a[1])))
+    except (ValueError, ZeroDivisionError) as exc:
+        raise EvalError(str(exc)) from None
+
+
+@_fn("max")
+def f_max(ev: Evaluator, a: list[Any]) -> Any:
+    if not a:
+        raise EvalError("max needs at least one number")
+    return max(to_num(x) for x in a)
+
+
+@_fn("min")
+def f_min(ev: Evaluator, a: list[Any]) -> Any:
+    if not a:
+        raise EvalError("min needs at least one number")
+    return min(to_num(x) for x in a)
+
+
+@_fn("sum")
+def f_sum(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    items = _list(a[0]) if not isinstance(a[0], dict) else list(a[0].values())
+    if not items:
+        raise EvalError("sum of an empty list")
+    total: int | float = 0
+    for x in items:
+        total += to_num(x)
+    return norm_number(total)
+
+
+@_fn("parseint")
+def f_parseint(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    try:
+        return int(_str(a[0]), to_int(a[1]))
+    except ValueError:
+        raise EvalError(f'cannot parse "{a[0]}" as an integer') from None
+
+
+@_fn("range")
+def f_range(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1, 3)
+    nums = [to_num(x) for x in a]
+    if len(nums) == 1:
+        start, end, step = 0, nums[0], 1
+    elif len(nums) == 2:
+        start, end, step = nums[0], nums[1], (1 if nums[1] >= nums[0] else -1)
+    else:
+        start, end, step = nums
+    if step == 0:
+        raise EvalError("range step must not be zero")
+    count = max(0, math.ceil((end - start) / step))
+    ev.charge(count)  # refuse before allocating: range(1e9) stops here
+    if count > 1024 * 1024:
+        raise EvalError("range too large")
+    return [norm_number(start + i * step) for i in range(count)]
+
+
+# --------------------------------------------------------------------------
+# Strings
+# --------------------------------------------------------------------------
+
+
+@_fn("lower")
+def f_lower(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return _str(a[0]).lower()
+
+
+@_fn("upper")
+def f_upper(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return _str(a[0]).upper()
+
+
+@_fn("title")
+def f_title(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return re.sub(r"(^|[^\w'])(\w)", lambda m: m.group(1) + m.group(2).upper(), _str(a[0]))
+
+
+@_fn("trimspace")
+def f_trimspace(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return _str(a[0]).strip()
+
+
+@_fn("trim")
+def f_trim(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    return _str(a[0]).strip(_str(a[1]))
+
+
+@_fn("trimprefix")
+def f_trimprefix(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    s, p = _str(a[0]), _str(a[1])
+    return s[len(p) :] if p and s.startswith(p) else s
+
+
+@_fn("trimsuffix")
+def f_trimsuffix(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    s, p = _str(a[0]), _str(a[1])
+    return s[: -len(p)] if p and s.endswith(p) else s
+
+
+@_fn("startswith")
+def f_startswith(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    return _str(a[0]).startswith(_str(a[1]))
+
+
+@_fn("endswith")
+def f_endswith(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    return _str(a[0]).endswith(_str(a[1]))
+
+
+@_fn("strcontains")
+def f_strcontains(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    return _str(a[1]) in _str(a[0])
+
+
+@_fn("strrev")
+def f_strrev(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return _str(a[0])[::-1]
+
+
+@_fn("chomp")
+def f_chomp(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return re.sub(r"(\r\n|\n|\r)+$", "", _str(a[0]))
+
+
+@_fn("indent")
+def f_indent(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    pad = " " * to_int(a[0])
+    return _str(a[1]).replace("\n", "\n" + pad)
+
+
+@_fn("substr")
+def f_substr(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 3)
+    s, off, length = _str(a[0]), to_int(a[1]), to_int(a[2])
+    if off < 0:
+        off = len(s) + off
+        if off < 0:
+            raise EvalError("offset out of range")
+    if off > len(s):
+        raise EvalError("offset out of range")
+    if length < 0:
+        return s[off:]
+    return s[off : off + length]
+
+
+@_fn("join")
+def f_join(ev: Evaluator, a: list[Any]) -> Any:
+    if len(a) < 2:
+        raise EvalError("join needs a separator and at least one list")
+    sep = _str(a[0])
+    parts: list[str] = []
+    for lst in a[1:]:
+        for item in _list(lst):
+            parts.append(_str(item))
+    ev.charge(len(parts))
+    return sep.join(parts)
+
+
+@_fn("split")
+def f_split(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    sep, s = _str(a[0]), _str(a[1])
+    if sep == "":
+        out = list(s)
+    else:
+        out = s.split(sep)
+    ev.charge(len(out))
+    return out
+
+
+def _go_regex(pattern: str) -> re.Pattern[str]:
+    # RE2 and Python agree on the common syntax; (?P<name>) works in both.
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise EvalError(f"invalid regular expression: {exc}") from None
+
+
+def _go_replacement(repl: str) -> str:
+    out = repl.replace("\\", "\\\\")
+    out = re.sub(r"\$\{(\w+)\}", lambda m: f"\\g<{m.group(1)}>", out)
+    out = re.sub(r"\$(\d+)", lambda m: f"\\g<{m.group(1)}>", out)
+    out = re.sub(r"\$([A-Za-z_]\w*)", lambda m: f"\\g<{m.group(1)}>", out)
+    return out.replace("$$", "$")
+
+
+@_fn("replace")
+def f_replace(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 3)
+    s, sub, repl = _str(a[0]), _str(a[1]), _str(a[2])
+    if len(sub) >= 2 and sub.startswith("/") and sub.endswith("/"):
+        rx = _go_regex(sub[1:-1])
+        try:
+            return rx.sub(_go_replacement(repl), s)
+        except (re.error, IndexError) as exc:
+            raise EvalError(f"invalid replacement: {exc}") from None
+    return s.replace(sub, repl)
+
+
+def _match_value(rx: re.Pattern[str], m: re.Match[str]) -> Any:
+    if rx.groupindex:
+        return {name: m.group(name) for name in rx.groupindex}
+    if rx.groups:
+        return [g if g is not None else "" for g in m.groups()]
+    return m.group(0)
+
+
+@_fn("regex")
+def f_regex(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    rx = _go_regex(_str(a[0]))
+    m = rx.search(_str(a[1]))
+    if m is None:
+        raise EvalError("pattern did not match")
+    return _match_value(rx, m)
+
+
+@_fn("regexall")
+def f_regexall(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    rx = _go_regex(_str(a[0]))
+    out = [_match_value(rx, m) for m in rx.finditer(_str(a[1]))]
+    ev.charge(len(out))
+    return out
+
+
+_VERB_RE = re.compile(r"%(?:(?P<pct>%)|(?P<flags>[-+# 0]*)(?:\[(?P<idx>\d+)\])?(?P<width>\d+)?"
+                      r"(?:\.(?P<prec>\d+))?(?P<verb>[a-zA-Z]))")
+
+
+def _format(spec: str, args: list[Any]) -> str:
+    out: list[str] = []
+    pos = 0
+    argi = 0
+    for m in _VERB_RE.finditer(spec):
+        out.append(spec[pos : m.start()])
+        pos = m.end()
+        if m.group("pct"):
+            out.append("%")
+            continue
+        if m.group("idx"):
+            argi = int(m.group("idx")) - 1
+        if argi >= len(args) or argi < 0:
+            raise EvalError("not enough arguments for format")
+        value = args[argi]
+        argi += 1
+        flags = m.group("flags") or ""
+        verb = m.group("verb")
+        prec = m.group("prec")
+        text = _format_one(value, verb, flags, prec)
+        width = int(m.group("width") or 0)
+        if len(text) < width:
+            if "-" in flags:
+                text = text.ljust(width)
+            elif "0" in flags and verb in "dfeEgGxXob":
+                sign = text[0] if text[:1] in "+-" else ""
+                text = sign + text[len(sign) :].rjust(width - len(sign), "0")
+            else:
+                text = text.rjust(width)
+        out.append(text)
+    out.append(spec[pos:])
+    return "".join(out)
+
+
+def _format_one(value: Any, verb: str, flags: str, prec: str | None) -> str:
+    if verb == "v":
+        if "#" in flags:
+            return _jsonencode(value)
+        if isinstance(value, list | dict):
+            return _jsonencode(value)
+        return to_str(value) if value is not None else "null"
+    if verb == "s":
+        text = _str(value)
+        return text[: int(prec)] if prec is not None else text
+    if verb == "q":
+        return json.dumps(_str(value), ensure_ascii=False)
+    if verb == "t":
+        return "true" if to_bool(value) else "false"
+    n = to_num(value)
+    plus = "+" if "+" in flags and n >= 0 else (" " if " " in flags and n >= 0 else "")
+    if verb == "d":
+        if isinstance(n, float) and not n.is_integer():
+            raise EvalError("%d needs a whole number")
+        return plus + str(int(n))
+    if verb in "xXob":
+        i = int(n)
+        base = {"x": "x", "X": "X", "o": "o", "b": "b"}[verb]
+        return plus + format(i, base)
+    if verb in "fFeEgG":
+        p = int(prec) if prec is not None else (6 if verb in "fFeE" else None)
+        if verb in "gG" and p is None:
+            return plus + format_number(n)
+        return plus + format(float(n), f".{p}{verb}")
+    raise EvalError(f"unsupported format verb %{verb}")
+
+
+@_fn("format")
+def f_format(ev: Evaluator, a: list[Any]) -> Any:
+    if not a:
+        raise EvalError("format needs a format string")
+    return _format(_str(a[0]), a[1:])
+
+
+@_fn("formatlist")
+def f_formatlist(ev: Evaluator, a: list[Any]) -> Any:
+    if not a:
+        raise EvalError("formatlist needs a format string")
+    spec = _str(a[0])
+    rest = a[1:]
+    lengths = {len(x) for x in rest if isinstance(x, list)}
+    if len(lengths) > 1:
+        raise EvalError("formatlist lists must have the same length")
+    n = lengths.pop() if lengths else 1
+    ev.charge(n)
+    out = []
+    for i in range(n):
+        out.append(_format(spec, [x[i] if isinstance(x, list) else x for x in rest]))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Encoding and hashing
+# --------------------------------------------------------------------------
+
+
+def _json_ready(v: Any) -> Any:
+    if isinstance(v, float) and (math.isinf(v) or math.isnan(v)):
+        raise EvalError("number is not finite")
+    if isinstance(v, dict):
+        return {k: _json_ready(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_json_ready(x) for x in v]
+    if isinstance(v, Unknown | Lazy):
+        raise EvalError("unknown value")
+    return v
+
+
+def _jsonencode(v: Any) -> str:
+    text = json.dumps(_json_ready(v), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # Terraform escapes these as Go's encoding/json does
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+@_fn("jsonencode")
+def f_jsonencode(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return _jsonencode(a[0])
+
+
+def _from_json(v: Any) -> Any:
+    if isinstance(v, float):
+        return norm_number(v)
+    if isinstance(v, dict):
+        return {k: _from_json(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_from_json(x) for x in v]
+    return v
+
+
+@_fn("jsondecode")
+def f_jsondecode(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    text = _str(a[0])
+    ev.charge(len(text) // 64)
+    try:
+        return _from_json(json.loads(text))
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise EvalError(f"invalid JSON: {exc}") from None
+
+
+def _yaml_size(v: Any, memo: dict[int, int], cap: int) -> int:
+    key = id(v)
+    if key in memo:
+        return memo[key]
+    size = 1
+    if isinstance(v, dict):
+        for k, x in v.items():
+            size += _yaml_size(k, memo, cap) + _yaml_size(x, memo, cap)
+            if size > cap:
+                break
+    elif isinstance(v, list):
+        for x in v:
+            size += _yaml_size(x, memo, cap)
+            if size > cap:
+                break
+    memo[key] = size
+    return size
+
+
+def _yaml_plain(v: Any, depth: int = 0) -> Any:
+    if depth > 64:
+        raise EvalError("YAML nested too deeply")
+    if isinstance(v, dict):
+        return {to_str(k) if not isinstance(k, str) else k: _yaml_plain(x, depth + 1)
+                for k, x in v.items()}
+    if isinstance(v, list):
+        return [_yaml_plain(x, depth + 1) for x in v]
+    if isinstance(v, bool | int | str) or v is None:
+        return v
+    if isinstance(v, float):
+        return norm_number(v)
+    return str(v)  # dates and the like
+
+
+@_fn("yamldecode")
+def f_yamldecode(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    import yaml
+
+    text = _str(a[0])
+    try:
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise EvalError(f"invalid YAML: {exc}") from None
+    cap = max(1000, ev.steps_left)
+    if _yaml_size(data, {}, cap) > cap:
+        raise EvalError("YAML expands to too many values (aliases)")
+    ev.charge(_yaml_size(data, {}, cap))
+    return _yaml_plain(data)
+
+
+@_fn("yamlencode")
+def f_yamlencode(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    import yaml
+
+    return yaml.safe_dump(_json_ready(a[0]), default_flow_style=False, sort_keys=True)
+
+
+@_fn("base64encode")
+def f_base64encode(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return base64.b64encode(_str(a[0]).encode()).decode()
+
+
+@_fn("base64decode")
+def f_base64decode(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    try:
+        return base64.b64decode(_str(a[0]), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise EvalError(f"invalid base64: {exc}") from None
+
+
+@_fn("urlencode")
+def f_urlencode(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    from urllib.parse import quote_plus
+
+    return quote_plus(_str(a[0]))
+
+
+def _hash(algo: str) -> Fn:
+    def f(ev: Evaluator, a: list[Any]) -> Any:
+        _arity(a, 1)
+        return hashlib.new(algo, _str(a[0]).encode()).hexdigest()
+
+    return f
+
+
+for _algo in ("md5", "sha1", "sha256", "sha512"):
+    FUNCTIONS[_algo] = (_hash(_algo), False)
+
+
+@_fn("base64sha256")
+def f_base64sha256(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return base64.b64encode(hashlib.sha256(_str(a[0]).encode()).digest()).decode()
+
+
+@_fn("base64sha512")
+def f_base64sha512(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return base64.b64encode(hashlib.sha512(_str(a[0]).encode()).digest()).decode()
+
+
+def _always_unknown(name: str) -> Fn:
+    def f(ev: Evaluator, a: list[Any]) -> Any:
+        return Unknown(f"{name}()")
+
+    return f
+
+
+for _name in ("uuid", "timestamp", "bcrypt", "uuidv5", "plantimestamp"):
+    FUNCTIONS[_name] = (_always_unknown(_name), True)
+
+
+# --------------------------------------------------------------------------
+# Collections
+# --------------------------------------------------------------------------
+
+
+@_fn("length", lenient=True)
+def f_length(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    v = a[0]
+    if isinstance(v, list | dict):
+        return len(v)
+    if isinstance(v, str):
+        return len(v)
+    if isinstance(v, Unknown):
+        return _u(v)
+    if isinstance(v, Lazy):
+        return _u(v)
+    raise EvalError(f"cannot take the length of {type_name(v)}")
+
+
+@_fn("element", lenient=True)
+def f_element(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    lst, idx = a
+    if isinstance(lst, Unknown) or isinstance(idx, Unknown):
+        return _u(lst, idx)
+    lst = _list(lst)
+    if not lst:
+        raise EvalError("element of an empty list")
+    return lst[to_int(idx) % len(lst)]
+
+
+@_fn("index")
+def f_index(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    for i, x in enumerate(_list(a[0])):
+        if equal(x, a[1]):
+            return i
+    raise EvalError("item not found")
+
+
+@_fn("contains", lenient=True)
+def f_contains(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    coll, value = a
+    if isinstance(coll, Unknown) or has_unknown(value):
+        return _u(coll, value)
+    items = list(coll.values()) if isinstance(coll, dict) else _list(coll)
+    unknown = False
+    for x in items:
+        if has_unknown(x):
+            unknown = True
+        elif equal(x, value):
+            return True
+    return _u(items) if unknown else False
+
+
+@_fn("keys", lenient=True)
+def f_keys(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown | Lazy):
+        return _u(a[0])
+    return sorted(_map(a[0]))
+
+
+@_fn("values", lenient=True)
+def f_values(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown | Lazy):
+        return _u(a[0])
+    m = _map(a[0])
+    return [m[k] for k in sorted(m)]
+
+
+@_fn("lookup", lenient=True)
+def f_lookup(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2, 3)
+    m, key = a[0], a[1]
+    if isinstance(m, Unknown | Lazy) or isinstance(key, Unknown):
+        return _u(m, key)
+    m = _map(m)
+    k = key_str(key)
+    if k in m:
+        return m[k]
+    if len(a) == 3:
+        return a[2]
+    raise EvalError(f'key "{k}" not found')
+
+
+@_fn("merge", lenient=True)
+def f_merge(ev: Evaluator, a: list[Any]) -> Any:
+    out: dict[str, Any] = {}
+    for m in a:
+        if m is None:
+            continue
+        if isinstance(m, Unknown | Lazy):
+            return _u(*a)
+        out.update(_map(m))
+    ev.charge(len(out))
+    return out
+
+
+@_fn("concat", lenient=True)
+def f_concat(ev: Evaluator, a: list[Any]) -> Any:
+    out: list[Any] = []
+    for lst in a:
+        if isinstance(lst, Unknown | Lazy):
+            return _u(*a)
+        out.extend(_list(lst))
+    ev.charge(len(out))
+    return out
+
+
+@_fn("coalesce", lenient=True)
+def f_coalesce(ev: Evaluator, a: list[Any]) -> Any:
+    for i, v in enumerate(a):
+        if isinstance(v, Unknown | Lazy):
+            return _u(*a[i:])
+        if v is None or v == "":
+            continue
+        return v
+    raise EvalError("no non-null, non-empty argument")
+
+
+@_fn("coalescelist", lenient=True)
+def f_coalescelist(ev: Evaluator, a: list[Any]) -> Any:
+    for i, v in enumerate(a):
+        if isinstance(v, Unknown | Lazy):
+            return _u(*a[i:])
+        if v is None:
+            continue
+        if _list(v):
+            return v
+    raise EvalError("no non-empty list")
+
+
+@_fn("compact", lenient=True)
+def f_compact(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown) or any(isinstance(x, Unknown) for x in _list(a[0])):
+        return _u(a[0])
+    return [x for x in a[0] if x is not None and x != ""]
+
+
+@_fn("distinct")
+def f_distinct(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    out: list[Any] = []
+    for x in _list(a[0]):
+        if not any(equal(x, o) for o in out):
+            out.append(x)
+    ev.charge(len(out))
+    return out
+
+
+def _flatten(v: list[Any], out: list[Any], depth: int) -> bool:
+    if depth > 64:
+        raise EvalError("list nested too deeply")
+    for x in v:
+        if isinstance(x, Unknown):
+            return False
+        if isinstance(x, list):
+            if not _flatten(x, out, depth + 1):
+                return False
+        else:
+            out.append(x)
+    return True
+
+
+@_fn("flatten", lenient=True)
+def f_flatten(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown):
+        return _u(a[0])
+    out: list[Any] = []
+    if not _flatten(_list(a[0]), out, 0):
+        return _u(a[0])
+    ev.charge(len(out))
+    return out
+
+
+@_fn("toset", lenient=True)
+def f_toset(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    v = a[0]
+    if isinstance(v, Unknown) or (isinstance(v, list) and any(has_unknown(x) for x in v)):
+        return _u(v)
+    if v is None:
+        return None
+    return make_set([to_str(x) if is_number(x) or isinstance(x, bool) else x for x in _list(v)])
+
+
+@_fn("tolist", lenient=True)
+def f_tolist(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown) or a[0] is None:
+        return a[0]
+    return list(_list(a[0]))
+
+
+@_fn("tomap", lenient=True)
+def f_tomap(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown) or a[0] is None:
+        return a[0]
+    return dict(_map(a[0]))
+
+
+@_fn("tostring", lenient=True)
+def f_tostring(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown) or a[0] is None:
+        return a[0]
+    return _str(a[0])
+
+
+@_fn("tonumber", lenient=True)
+def f_tonumber(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown) or a[0] is None:
+        return a[0]
+    return to_num(a[0])
+
+
+@_fn("tobool", lenient=True)
+def f_tobool(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown) or a[0] is None:
+        return a[0]
+    return to_bool(a[0])
+
+
+@_fn("sensitive", lenient=True)
+def f_sensitive(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return a[0]
+
+
+FUNCTIONS["nonsensitive"] = (f_sensitive, True)
+
+
+@_fn("issensitive", lenient=True)
+def f_issensitive(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return _u(a[0]) if isinstance(a[0], Unknown) else False
+
+
+@_fn("zipmap")
+def f_zipmap(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    ks, vs = _list(a[0]), _list(a[1])
+    if len(ks) != len(vs):
+        raise EvalError("zipmap lists must have the same length")
+    return {key_str(k): v for k, v in zip(ks, vs, strict=True)}
+
+
+@_fn("chunklist")
+def f_chunklist(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    lst, size = _list(a[0]), to_int(a[1])
+    if size < 0:
+        raise EvalError("chunk size must not be negative")
+    if size == 0:
+        return [lst]
+    return [lst[i : i + size] for i in range(0, len(lst), size)]
+
+
+@_fn("matchkeys")
+def f_matchkeys(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 3)
+    vals, ks, search = _list(a[0]), _list(a[1]), _list(a[2])
+    if len(vals) != len(ks):
+        raise EvalError("matchkeys lists must have the same length")
+    return [v for v, k in zip(vals, ks, strict=True) if any(equal(k, s) for s in search)]
+
+
+@_fn("transpose")
+def f_transpose(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    out: dict[str, list[str]] = {}
+    for k, lst in sorted(_map(a[0]).items()):
+        for v in _list(lst):
+            out.setdefault(_str(v), []).append(k)
+    return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+@_fn("setunion")
+def f_setunion(ev: Evaluator, a: list[Any]) -> Any:
+    out: list[Any] = []
+    for s in a:
+        out.extend(_list(s))
+    return make_set(out)
+
+
+@_fn("setintersection")
+def f_setintersection(ev: Evaluator, a: list[Any]) -> Any:
+    if not a:
+        raise EvalError("setintersection needs at least one set")
+    out = make_set(_list(a[0]))
+    for s in a[1:]:
+        other = _list(s)
+        out = [x for x in out if any(equal(x, o) for o in other)]
+    return out
+
+
+@_fn("setsubtract")
+def f_setsubtract(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    other = _list(a[1])
+    return [x for x in make_set(_list(a[0])) if not any(equal(x, o) for o in other)]
+
+
+@_fn("setproduct")
+def f_setproduct(ev: Evaluator, a: list[Any]) -> Any:
+    out: list[list[Any]] = [[]]
+    for s in a:
+        out = [prev + [x] for prev in out for x in _list(s)]
+        ev.charge(len(out))
+    return out
+
+
+@_fn("alltrue", lenient=True)
+def f_alltrue(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown):
+        return _u(a[0])
+    unknown = False
+    for x in _list(a[0]):
+        if isinstance(x, Unknown):
+            unknown = True
+        elif not to_bool(x):
+            return False
+    return _u(a[0]) if unknown else True
+
+
+@_fn("anytrue", lenient=True)
+def f_anytrue(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown):
+        return _u(a[0])
+    unknown = False
+    for x in _list(a[0]):
+        if isinstance(x, Unknown):
+            unknown = True
+        elif to_bool(x):
+            return True
+    return _u(a[0]) if unknown else False
+
+
+@_fn("reverse", lenient=True)
+def f_reverse(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    if isinstance(a[0], Unknown):
+        return _u(a[0])
+    return list(reversed(_list(a[0])))
+
+
+@_fn("sort")
+def f_sort(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return sorted(_str(x) for x in _list(a[0]))
+
+
+@_fn("slice", lenient=True)
+def f_slice(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 3)
+    if any(isinstance(x, Unknown) for x in a):
+        return _u(*a)
+    lst, start, end = _list(a[0]), to_int(a[1]), to_int(a[2])
+    if not 0 <= start <= end <= len(lst):
+        raise EvalError("slice indexes out of range")
+    return lst[start:end]
+
+
+@_fn("one", lenient=True)
+def f_one(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    v = a[0]
+    if isinstance(v, Unknown) or v is None:
+        return v
+    lst = _list(v)
+    if len(lst) > 1:
+        raise EvalError("one() of a list with more than one element")
+    return lst[0] if lst else None
+
+
+# --------------------------------------------------------------------------
+# Networking
+# --------------------------------------------------------------------------
+
+
+def _network(prefix: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    try:
+        return ipaddress.ip_network(_str(prefix), strict=False)
+    except ValueError as exc:
+        raise EvalError(f"invalid CIDR: {exc}") from None
+
+
+@_fn("cidrsubnet")
+def f_cidrsubnet(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 3)
+    net = _network(a[0])
+    newbits, netnum = to_int(a[1]), to_int(a[2])
+    new_prefix = net.prefixlen + newbits
+    if newbits < 0 or new_prefix > net.max_prefixlen:
+        raise EvalError("not enough address space for the new bits")
+    if not 0 <= netnum < (1 << newbits):
+        raise EvalError("netnum out of range")
+    base = int(net.network_address) + (netnum << (net.max_prefixlen - new_prefix))
+    addr = ipaddress.ip_address(base)
+    return f"{addr}/{new_prefix}"
+
+
+@_fn("cidrsubnets")
+def f_cidrsubnets(ev: Evaluator, a: list[Any]) -> Any:
+    if not a:
+        raise EvalError("cidrsubnets needs a prefix")
+    net = _network(a[0])
+    out = []
+    current = int(net.network_address)
+    end = int(net.broadcast_address)
+    for nb in a[1:]:
+        plen = net.prefixlen + to_int(nb)
+        if plen > net.max_prefixlen:
+            raise EvalError("not enough address space")
+        size = 1 << (net.max_prefixlen - plen)
+        if current % size:
+            current += size - current % size
+        if current + size - 1 > end:
+            raise EvalError("not enough address space")
+        out.append(f"{ipaddress.ip_address(current)}/{plen}")
+        current += size
+    return out
+
+
+@_fn("cidrhost")
+def f_cidrhost(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    net = _network(a[0])
+    num = to_int(a[1])
+    size = net.num_addresses
+    if num < 0:
+        num += size
+    if not 0 <= num < size:
+        raise EvalError("host number out of range")
+    return str(ipaddress.ip_address(int(net.network_address) + num))
+
+
+@_fn("cidrnetmask")
+def f_cidrnetmask(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    net = _network(a[0])
+    if net.version != 4:
+        raise EvalError("cidrnetmask only supports IPv4")
+    return str(net.netmask)
+
+
+# --------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------
+
+
+@_fn("file")
+def f_file(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return ev.read_file(_str(a[0]))
+
+
+@_fn("filebase64")
+def f_filebase64(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return base64.b64encode(ev.read_file(_str(a[0])).encode()).decode()
+
+
+@_fn("fileexists")
+def f_fileexists(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return ev.file_exists(_str(a[0]))
+
+
+@_fn("templatefile")
+def f_templatefile(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 2)
+    path = _str(a[0])
+    variables = a[1]
+    if isinstance(variables, Unknown):
+        return _u(variables)
+    return ev.template_file(path, _map(variables))
+
+
+@_fn("basename")
+def f_basename(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    s = _str(a[0]).rstrip("/")
+    return s.rsplit("/", 1)[-1] if s else "."
+
+
+@_fn("dirname")
+def f_dirname(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    s = _str(a[0])
+    if "/" not in s:
+        return "."
+    head = s.rsplit("/", 1)[0]
+    return head or "/"
+
+
+@_fn("abspath")
+def f_abspath(ev: Evaluator, a: list[Any]) -> Any:
+    _arity(a, 1)
+    return Unknown(f'abspath("{_str(a[0])}")')
+
+
+def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> Any:
+    """Call ``name``; unknown functions (including provider functions) give Unknown."""
+    entry = FUNCTIONS.get(name)
+    if entry is None:
+        return unknown_from(expr_text, *args)
+    fn, lenient = entry
+    if not lenient:
+        args = [finalize(x) for x in args]
+        if any(has_unknown(x) for x in args):
+            return unknown_from(expr_text, *args)
+    result = fn(ev, args)
+    if isinstance(result, Unknown) and not result.expr:
+        return Unknown(expr_text, result.refs, result.secret)
+    return result

@@ -1,0 +1,799 @@
+"""HCL native syntax: python-hcl2's raw lark tree converted to our own syntax tree.
+
+python-hcl2 gives positions on every tree node but leaves heredoc bodies as
+one opaque token and template directives flat; both are assembled here.  The
+result holds no lark object, so it pickles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from .syntax import (
+    Attribute,
+    Binary,
+    Block,
+    Body,
+    Call,
+    Conditional,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Index,
+    Lit,
+    ObjectExpr,
+    ParsedFile,
+    Pos,
+    Ref,
+    Splat,
+    SplatItem,
+    SyntaxProblem,
+    Template,
+    TFor,
+    TIf,
+    TPart,
+    TupleExpr,
+    Unary,
+)
+
+
+class HclSyntaxError(Exception):
+    """A problem in the source text, with a position in the file."""
+
+    def __init__(self, message: str, line: int, column: int, end_line: int = 0, end_col: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_col = end_col
+
+    def problem(self) -> SyntaxProblem:
+        return SyntaxProblem(self.message, self.line, self.column, self.end_line, self.end_col)
+
+
+_parser: Any = None
+
+
+def _lark() -> Any:
+    global _parser
+    if _parser is None:
+        from hcl2.api import _get_parser
+
+        _parser = _get_parser()
+    return _parser
+
+
+def parse_hcl(text: str) -> ParsedFile:
+    """Parse HCL native syntax (``.tf``, ``.tfvars``, ``.hcl``) into a :class:`ParsedFile`.
+
+    Never raises for bad input: the problem comes back in ``problems`` with
+    the parser's position and what it expected, in plain words.
+    """
+    try:
+        tree = _lark().parse(text + "\n")
+    except UnexpectedInput as exc:
+        return ParsedFile(None, (_describe_lark_error(exc, text),))
+    except LarkError as exc:
+        return ParsedFile(None, (SyntaxProblem(f"cannot parse: {exc}", 1, 1),))
+    except RecursionError:
+        return ParsedFile(
+            None, (SyntaxProblem("expressions are nested too deeply to parse", 1, 1),)
+        )
+    conv = _Converter()
+    try:
+        body = conv.body(tree.children[0])
+    except HclSyntaxError as exc:
+        return ParsedFile(None, (exc.problem(),))
+    except RecursionError:
+        return ParsedFile(
+            None, (SyntaxProblem("expressions are nested too deeply to parse", 1, 1),)
+        )
+    return ParsedFile(body, tuple(conv.problems))
+
+
+def parse_expression(text: str, line: int = 1, col: int = 1) -> Expr:
+    """Parse one expression written at ``line``:``col`` of a file.
+
+    Raises :class:`HclSyntaxError` (positions in the file's coordinates).
+    """
+    prefix = "x = ("
+    src = f"{prefix}{text}\n)"
+    conv = _Converter(line - 1, col - 1 - len(prefix))
+    try:
+        tree = _lark().parse(src + "\n")
+    except UnexpectedInput as exc:
+        prob = _describe_lark_error(exc, src)
+        ln, cl = conv.map(prob.line, prob.column)
+        raise HclSyntaxError(prob.message, ln, cl) from None
+    except LarkError as exc:
+        raise HclSyntaxError(f"cannot parse expression: {exc}", line, col) from None
+    except RecursionError:
+        raise HclSyntaxError("expression is nested too deeply", line, col) from None
+    body = conv.body(tree.children[0])
+    attr = body.attrs.get("x")
+    if attr is None or len(body.attrs) != 1 or body.blocks:
+        raise HclSyntaxError("expected a single expression", line, col)
+    return attr.expr
+
+
+# --------------------------------------------------------------------------
+# Error messages in plain words
+# --------------------------------------------------------------------------
+
+_TOKEN_WORDS = {
+    "RBRACE": '"}"',
+    "LBRACE": '"{"',
+    "RSQB": '"]"',
+    "LSQB": '"["',
+    "RPAR": '")"',
+    "LPAR": '"("',
+    "COMMA": '","',
+    "EQ": '"="',
+    "COLON": '":"',
+    "DBLQUOTE": "'\"'",
+    "QMARK": '"?"',
+    "FOR_OBJECT_ARROW": '"=>"',
+    "IN": '"in"',
+    "IF": '"if"',
+    "NL_OR_COMMENT": "a new line",
+    "$END": "end of file",
+    "NAME": "a name",
+    "INTERP_START": '"${"',
+}
+_VALUE_STARTS = {
+    "DBLQUOTE",
+    "INT_LITERAL",
+    "FLOAT_LITERAL",
+    "LBRACE",
+    "LSQB",
+    "LPAR",
+    "NAME",
+    "HEREDOC_TEMPLATE",
+    "NOT",
+    "MINUS",
+}
+_OPERATORS = {
+    "PLUS",
+    "MINUS",
+    "ASTERISK",
+    "SLASH",
+    "PERCENT",
+    "DOUBLE_EQ",
+    "NEQ",
+    "LT",
+    "GT",
+    "LEQ",
+    "GEQ",
+    "DOUBLE_AMP",
+    "DOUBLE_PIPE",
+    "QMARK",
+}
+
+
+def _expected_words(expected: set[str], context: str) -> list[str]:
+    words: list[str] = []
+    exp = set(expected)
+    if len(exp & _VALUE_STARTS) >= 3:
+        words.append("an expression")
+        exp -= _VALUE_STARTS | {"TEMPLATE_STRING", "HEREDOC_TEMPLATE_TRIM", "NOT"}
+        exp -= {"LITERAL_VALUE", "TRUE", "FALSE", "NULL"}
+    if len(exp & _OPERATORS) >= 3:
+        words.append("an operator")
+        exp -= _OPERATORS
+    string_parts = {"STRING_CHARS", "INTERP_START", "DIRECTIVE_START", "ESCAPED_DIRECTIVE"}
+    if "DBLQUOTE" in exp and exp & string_parts:
+        return ["a closing quote (\")"]
+    if "RBRACE" in exp and context == "eof":
+        return ['"}"', "an attribute"]
+    for name in ("RBRACE", "RSQB", "RPAR", "COMMA", "EQ", "COLON", "DBLQUOTE", "NAME", "IN",
+                 "FOR_OBJECT_ARROW", "LBRACE", "NL_OR_COMMENT"):
+        if name in exp:
+            words.append(_TOKEN_WORDS[name])
+    if not words:
+        words = sorted(_TOKEN_WORDS.get(e, e.lower()) for e in exp)[:4]
+    return words[:4]
+
+
+def _join_or(words: Sequence[str]) -> str:
+    if len(words) <= 1:
+        return words[0] if words else "something else"
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _found(token: Token) -> str:
+    if token.type == "$END":
+        return "end of file"
+    value = str(token)
+    if token.type == "NL_OR_COMMENT" or not value.strip():
+        return "a new line"
+    first = value.strip().splitlines()[0]
+    if len(first) > 24:
+        first = first[:24] + "..."
+    return f'"{first}"'
+
+
+def _describe_lark_error(exc: UnexpectedInput, text: str) -> SyntaxProblem:
+    line = max(1, int(getattr(exc, "line", 1) or 1))
+    col = max(1, int(getattr(exc, "column", 1) or 1))
+    if isinstance(exc, UnexpectedToken):
+        token = exc.token
+        if token.type == "$END":
+            # lark reports end of input after our appended newline; point at the real end
+            lines = text.split("\n")
+            line = min(line, max(1, len(lines)))
+        context = "eof" if token.type == "$END" else ""
+        words = _expected_words(set(exc.expected or ()), context)
+        message = f"expected {_join_or(words)}, found {_found(token)}"
+        if token.type == "STRING_CHARS" and str(token).lstrip()[:1] not in ("", "\n"):
+            message = f"unexpected {_found(token)}; " + message.replace(
+                f", found {_found(token)}", ""
+            )
+        return SyntaxProblem(message, line, col)
+    if isinstance(exc, UnexpectedCharacters):
+        ch = exc.char if isinstance(exc.char, str) else "?"
+        return SyntaxProblem(f'unexpected character "{ch}"', line, col)
+    return SyntaxProblem("unexpected end of file", line, col)
+
+
+# --------------------------------------------------------------------------
+# String escapes and templates
+# --------------------------------------------------------------------------
+
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def unescape(text: str) -> str:
+    """HCL quoted-string escapes (``\\n``, ``\\"``, ``\\u00e9``...)."""
+    if "\\" not in text:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e[0] in "uU" and len(e) > 1:
+            try:
+                return chr(int(e[1:], 16))
+            except (ValueError, OverflowError):
+                return e
+        return _SIMPLE_ESCAPES.get(e, e)
+
+    return _ESCAPE_RE.sub(repl, text)
+
+
+# A flat template item before directives are nested:
+#   ("text", str) | ("interp", Expr, strip_l, strip_r) | ("if", Expr, sl, sr, line, col)
+#   ("else"|"endif"|"endfor", None, sl, sr, line, col) | ("for", (k, v, coll), sl, sr, line, col)
+Flat = list[list[Any]]
+
+
+def assemble_template(flat: Flat, pos: Pos) -> Expr:
+    """Apply strip markers, nest ``%{if}``/``%{for}``, and build the expression."""
+    for i, item in enumerate(flat):
+        if item[0] == "text":
+            continue
+        strip_l, strip_r = item[2], item[3]
+        if strip_l and i > 0 and flat[i - 1][0] == "text":
+            flat[i - 1][1] = flat[i - 1][1].rstrip()
+        if strip_r and i + 1 < len(flat) and flat[i + 1][0] == "text":
+            flat[i + 1][1] = flat[i + 1][1].lstrip()
+
+    # stack of (kind, payload, parts-so-far, else-parts or None, line, col)
+    stack: list[list[Any]] = [["root", None, [], None, pos[0], pos[1]]]
+
+    def current() -> list[TPart]:
+        top = stack[-1]
+        return top[3] if top[3] is not None else top[2]  # type: ignore[no-any-return]
+
+    for item in flat:
+        kind = item[0]
+        if kind == "text":
+            if item[1]:
+                parts = current()
+                if parts and isinstance(parts[-1], str):
+                    parts[-1] = parts[-1] + item[1]
+                else:
+                    parts.append(item[1])
+        elif kind == "interp":
+            current().append(item[1])
+        elif kind in ("if", "for"):
+            stack.append([kind, item[1], [], None, item[4], item[5]])
+        elif kind == "else":
+            top = stack[-1]
+            if top[0] != "if" or top[3] is not None:
+                raise HclSyntaxError('"%{else}" without a matching "%{if}"', item[4], item[5])
+            top[3] = []
+        elif kind in ("endif", "endfor"):
+            want = "if" if kind == "endif" else "for"
+            top = stack[-1]
+            if top[0] != want:
+                raise HclSyntaxError(
+                    f'"%{{{kind}}}" without a matching "%{{{want}}}"', item[4], item[5]
+                )
+            stack.pop()
+            if want == "if":
+                node: TPart = TIf(top[1], tuple(top[2]), tuple(top[3] or ()))
+            else:
+                key_var, value_var, coll = top[1]
+                node = TFor(key_var, value_var, coll, tuple(top[2]))
+            current().append(node)
+    if len(stack) > 1:
+        top = stack[-1]
+        raise HclSyntaxError(
+            f'"%{{{top[0]}}}" is not closed by "%{{end{top[0]}}}"', top[4], top[5]
+        )
+    parts = stack[0][2]
+    if not parts:
+        return Lit(pos, "")
+    if all(isinstance(p, str) for p in parts):
+        return Lit(pos, "".join(parts))
+    return Template(pos, tuple(parts))
+
+
+_FOR_DIRECTIVE_RE = re.compile(
+    r"^\s*for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?\s+in\s+(.*)$", re.DOTALL
+)
+
+
+def _find_close(text: str, j: int, line_of: Callable[[int], tuple[int, int]]) -> int:
+    """Index of the ``}`` closing an interpolation or directive whose body starts at ``j``."""
+    depth = 0
+    k = j
+    n = len(text)
+    while k < n:
+        c = text[k]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            if depth == 0:
+                return k
+            depth -= 1
+        elif c == '"':
+            k += 1
+            while k < n and text[k] != '"':
+                if text[k] == "\\":
+                    k += 2
+                    continue
+                if text.startswith(("${", "%{"), k):
+                    k = _find_close(text, k + 2, line_of) + 1
+                    continue
+                k += 1
+            if k >= n:
+                break
+        k += 1
+    ln, cl = line_of(j)
+    raise HclSyntaxError('an interpolation or directive is not closed with "}"', ln, cl)
+
+
+def scan_template(
+    text: str,
+    line: int,
+    col: int,
+    *,
+    fixed_pos: bool = False,
+    col_shift: int = 0,
+) -> Flat:
+    """Split raw template text (a heredoc body, a JSON string) into flat items.
+
+    ``line``/``col`` is where ``text`` starts in the file.  With ``fixed_pos``
+    every sub-expression gets that position (JSON strings, whose escapes
+    make exact columns meaningless); ``col_shift`` is indentation a ``<<-``
+    heredoc removed from each line.
+    """
+    starts = [0]
+    if not fixed_pos:
+        starts += [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(offset: int) -> tuple[int, int]:
+        if fixed_pos:
+            return line, col
+        lo, hi = 0, len(starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        c = offset - starts[lo] + 1
+        if lo == 0:
+            return line, col + c - 1
+        return line + lo, c + col_shift
+
+    flat: Flat = []
+    buf: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if text.startswith("$${", i):
+            buf.append("${")
+            i += 3
+            continue
+        if text.startswith("%%{", i):
+            buf.append("%{")
+            i += 3
+            continue
+        if text.startswith(("${", "%{"), i):
+            if buf:
+                flat.append(["text", "".join(buf)])
+                buf = []
+            is_interp = text[i] == "$"
+            j = i + 2
+            strip_l = j < n and text[j] == "~"
+            if strip_l:
+                j += 1
+            end = _find_close(text, j, line_of)
+            inner = text[j:end]
+            strip_r = inner.rstrip().endswith("~")
+            if strip_r:
+                inner = inner.rstrip()[:-1]
+            eline, ecol = line_of(j)
+            dline, dcol = line_of(i)
+            if is_interp:
+                expr = parse_expression(inner, eline, ecol)
+                flat.append(["interp", expr, strip_l, strip_r])
+            else:
+                flat.append(_directive(inner, strip_l, strip_r, eline, ecol, dline, dcol))
+            i = end + 1
+            continue
+        buf.append(text[i])
+        i += 1
+    if buf:
+        flat.append(["text", "".join(buf)])
+    return flat
+
+
+def _directive(
+    inner: str, strip_l: bool, strip_r: bool, eline: int, ecol: int, dline: int, dcol: int
+) -> list[Any]:
+    word = inner.strip()
+    if word in ("else", "endif", "endfor"):
+        return [word, None, strip_l, strip_r, dline, dcol]
+    if word.startswith("if ") or word.startswith("if\t") or word.startswith("if\n"):
+        offset = inner.index("if") + 2
+        return ["if", parse_expression(inner[offset:], eline, ecol + offset), strip_l, strip_r,
+                dline, dcol]
+    m = _FOR_DIRECTIVE_RE.match(inner)
+    if m:
+        first, second, coll_text = m.group(1), m.group(2), m.group(3)
+        key_var, value_var = (first, second) if second else (None, first)
+        coll = parse_expression(coll_text, eline, ecol + m.start(3))
+        return ["for", (key_var, value_var, coll), strip_l, strip_r, dline, dcol]
+    raise HclSyntaxError(f'unknown template directive "%{{{word[:20]}}}"', dline, dcol)
+
+
+def heredoc_template(token_text: str, line: int, col: int, pos: Pos) -> Expr:
+    """A heredoc token (``<<EOT\\n...\\nEOT\\n``) as a template expression."""
+    first_nl = token_text.find("\n")
+    marker = token_text[2:first_nl].rstrip("\r")
+    trim = marker.startswith("-")
+    body_and_end = token_text[first_nl + 1 :]
+    # drop the closing marker line
+    stripped = body_and_end.rstrip("\n").rstrip("\r")
+    last_nl = stripped.rfind("\n")
+    body = stripped[: last_nl + 1] if last_nl >= 0 else ""
+    body = body.replace("\r\n", "\n")
+    shift = 0
+    if trim:
+        lines = body.split("\n")
+        indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
+        shift = min(indents) if indents else 0
+        if shift:
+            body = "\n".join(ln[shift:] for ln in lines)
+    flat = scan_template(body, line + 1, 1 + shift, col_shift=shift)
+    return assemble_template(flat, pos)
+
+
+# --------------------------------------------------------------------------
+# Tree conversion
+# --------------------------------------------------------------------------
+
+
+def _is_tree(x: Any, name: str | None = None) -> bool:
+    return isinstance(x, Tree) and (name is None or x.data == name)
+
+
+def _trees(t: Tree) -> list[Tree]:
+    return [c for c in t.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+class _Converter:
+    def __init__(self, line_off: int = 0, first_col_off: int = 0) -> None:
+        self.line_off = line_off
+        self.first_col_off = first_col_off
+        self.problems: list[SyntaxProblem] = []
+
+    def map(self, line: int, col: int) -> tuple[int, int]:
+        if line == 1:
+            return line + self.line_off, col + self.first_col_off
+        return line + self.line_off, col
+
+    def pos(self, node: Tree | Token) -> Pos:
+        if isinstance(node, Token):
+            sl, sc = node.line or 1, node.column or 1
+            el, ec = node.end_line or sl, node.end_column or sc
+        else:
+            m = node.meta
+            if getattr(m, "empty", True):
+                return (1 + self.line_off, 1, 1 + self.line_off, 1)
+            sl, sc, el, ec = m.line, m.column, m.end_line, m.end_column
+        a, b = self.map(sl, sc)
+        c, d = self.map(el, ec)
+        return (a, b, c, d)
+
+    # ---- bodies ------------------------------------------------------------
+
+    def body(self, t: Tree) -> Body:
+        attrs: dict[str, Attribute] = {}
+        blocks: list[Block] = []
+        for child in _trees(t):
+            if child.data == "attribute":
+                attr = self.attribute(child)
+                if attr.name in attrs:
+                    self.problems.append(
+                        SyntaxProblem(
+                            f'attribute "{attr.name}" is defined twice (first at line '
+                            f"{attrs[attr.name].pos[0]}); Terraform rejects this",
+                            attr.pos[0],
+                            attr.pos[1],
+                        )
+                    )
+                    continue
+                attrs[attr.name] = attr
+            elif child.data == "block":
+                blocks.append(self.block(child))
+        return Body(attrs, tuple(blocks))
+
+    def name_of(self, t: Tree) -> str:
+        tok = t.children[0]
+        return str(tok)
+
+    def attribute(self, t: Tree) -> Attribute:
+        trees = _trees(t)
+        name = self.name_of(trees[0])
+        expr = self.expr(trees[-1])
+        start = self.pos(t)
+        # end at the value's end (a heredoc token would otherwise run to the next line)
+        return Attribute(name, expr, (start[0], start[1], expr.pos[2], expr.pos[3]))
+
+    def block(self, t: Tree) -> Block:
+        names: list[str] = []
+        body: Body | None = None
+        for c in _trees(t):
+            if c.data == "body":
+                body = self.body(c)
+            elif c.data == "string":
+                lit = self.string(c)
+                names.append(lit.value if isinstance(lit, Lit) else "")
+            elif c.data in ("identifier", "keyword", "literal_value"):
+                names.append(self.name_of(c))
+        return Block(names[0], tuple(names[1:]), body or Body(), self.pos(t))
+
+    # ---- expressions -------------------------------------------------------
+
+    def expr(self, t: Tree | Token) -> Expr:
+        if isinstance(t, Token):
+            raise HclSyntaxError("unexpected token", *self.map(t.line or 1, t.column or 1))
+        method = getattr(self, "x_" + str(t.data), None)
+        if method is None:
+            raise HclSyntaxError(f"unsupported syntax ({t.data})", *self.pos(t)[:2])
+        result: Expr = method(t)
+        return result
+
+    def x_expr_term(self, t: Tree) -> Expr:
+        trees = _trees(t)
+        inner = self.expr(trees[0])
+        if isinstance(t.children[0], Token) and t.children[0].type == "LPAR":
+            return inner  # parentheses only group
+        return inner
+
+    def x_identifier(self, t: Tree) -> Expr:
+        return Ref(self.pos(t), self.name_of(t))
+
+    def x_literal_value(self, t: Tree) -> Expr:
+        word = self.name_of(t)
+        return Lit(self.pos(t), {"true": True, "false": False}.get(word))
+
+    def x_int_lit(self, t: Tree) -> Expr:
+        return Lit(self.pos(t), int(str(t.children[0])))
+
+    def x_float_lit(self, t: Tree) -> Expr:
+        value = float(str(t.children[0]))
+        if value.is_integer() and abs(value) < 2**53:
+            return Lit(self.pos(t), int(value))
+        return Lit(self.pos(t), value)
+
+    def x_template_string(self, t: Tree) -> Expr:
+        raw = str(t.children[0])
+        return Lit(self.pos(t), unescape(raw[2:-2]))
+
+    def x_heredoc_template(self, t: Tree) -> Expr:
+        tok = t.children[0]
+        assert isinstance(tok, Token)
+        text = str(tok)
+        line = self.map(tok.line or 1, tok.column or 1)
+        # the token ends with the newline after the marker: end the span on the marker line
+        body_lines = text.rstrip("\n").split("\n")
+        end_line = line[0] + len(body_lines) - 1
+        end_col = len(body_lines[-1].rstrip("\r")) + 1
+        pos = (line[0], line[1], end_line, end_col)
+        return heredoc_template(text, line[0], line[1], pos)
+
+    x_heredoc_template_trim = x_heredoc_template
+
+    def x_string(self, t: Tree) -> Expr:
+        return self.string(t)
+
+    def string(self, t: Tree) -> Expr:
+        flat: Flat = []
+        for part in t.children:
+            if not _is_tree(part, "string_part"):
+                continue
+            assert isinstance(part, Tree)
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                if inner.type == "ESCAPED_INTERPOLATION":
+                    text = str(inner)[1:]
+                elif inner.type == "ESCAPED_DIRECTIVE":
+                    text = str(inner)[1:]
+                else:
+                    text = unescape(str(inner))
+                if flat and flat[-1][0] == "text":
+                    flat[-1][1] += text
+                else:
+                    flat.append(["text", text])
+                continue
+            flat.append(self.template_item(inner))
+        return assemble_template(flat, self.pos(t))
+
+    def template_item(self, t: Tree) -> list[Any]:
+        kids = t.children
+        toks = [k for k in kids if isinstance(k, Token)]
+        strip_l = len(toks) > 1 and toks[1].type == "STRIP_MARKER"
+        strip_r = len(toks) > 2 and toks[-2].type == "STRIP_MARKER"
+        line, col = self.pos(t)[:2]
+        if t.data == "interpolation":
+            return ["interp", self.expr(_trees(t)[0]), False, False]
+        if t.data == "template_if_start":
+            return ["if", self.expr(_trees(t)[0]), strip_l, strip_r, line, col]
+        if t.data == "template_for_start":
+            trees = _trees(t)
+            idents = [self.name_of(x) for x in trees if x.data == "identifier"]
+            coll = self.expr([x for x in trees if x.data != "identifier"][0])
+            if len(idents) == 2:
+                return ["for", (idents[0], idents[1], coll), strip_l, strip_r, line, col]
+            return ["for", (None, idents[0], coll), strip_l, strip_r, line, col]
+        kind = {"template_else": "else", "template_endif": "endif", "template_endfor": "endfor"}
+        word = kind.get(str(t.data))
+        if word is None:
+            raise HclSyntaxError(f"unsupported template part ({t.data})", line, col)
+        return [word, None, strip_l, strip_r, line, col]
+
+    def x_tuple(self, t: Tree) -> Expr:
+        return TupleExpr(self.pos(t), tuple(self.expr(c) for c in _trees(t)))
+
+    def x_object(self, t: Tree) -> Expr:
+        items: list[tuple[Expr, Expr]] = []
+        for elem in _trees(t):
+            kt, vt = _trees(elem)[0], _trees(elem)[-1]
+            items.append((self.object_key(kt), self.expr(vt)))
+        return ObjectExpr(self.pos(t), tuple(items))
+
+    def object_key(self, t: Tree) -> Expr:
+        inner = _trees(t)[0]
+        if inner.data == "keyword":
+            return Lit(self.pos(inner), self.name_of(inner))
+        if inner.data == "expr_term" and isinstance(inner.children[0], Tree):
+            first = inner.children[0]
+            if first.data == "identifier":
+                return Lit(self.pos(first), self.name_of(first))
+            if first.data == "literal_value":
+                return Lit(self.pos(first), self.name_of(first))
+        return self.expr(inner)
+
+    def x_function_call(self, t: Tree) -> Expr:
+        trees = _trees(t)
+        idents = [self.name_of(x) for x in trees if x.data == "identifier"]
+        name = "::".join(idents)
+        args: list[Expr] = []
+        expand = False
+        for x in trees:
+            if x.data == "arguments":
+                args = [self.expr(a) for a in _trees(x)]
+                expand = any(isinstance(k, Token) and k.type == "ELLIPSIS" for k in x.children)
+        return Call(self.pos(t), name, tuple(args), expand)
+
+    def x_get_attr_expr_term(self, t: Tree) -> Expr:
+        obj_t, attr_t = _trees(t)
+        return GetAttr(self.pos(t), self.expr(obj_t), self.name_of(_trees(attr_t)[0]))
+
+    def x_index_expr_term(self, t: Tree) -> Expr:
+        obj_t, idx_t = _trees(t)
+        return Index(self.pos(t), self.expr(obj_t), self.index_key(idx_t))
+
+    def index_key(self, t: Tree) -> Expr:
+        if t.data == "short_index":
+            tok = [k for k in t.children if isinstance(k, Token) and k.type == "INT_LITERAL"][0]
+            return Lit(self.pos(tok), int(str(tok)))
+        return self.expr(_trees(t)[0])
+
+    def _splat(self, t: Tree, full: bool) -> Expr:
+        obj_t, splat_t = _trees(t)
+        obj = self.expr(obj_t)
+        pos = self.pos(t)
+        item: Expr = SplatItem(pos)
+        ops = _trees(splat_t)
+        rest: list[Tree] = []
+        for i, op in enumerate(ops):
+            if op.data == "get_attr":
+                item = GetAttr(pos, item, self.name_of(_trees(op)[0]))
+            elif full:
+                item = Index(pos, item, self.index_key(op))
+            else:
+                rest = ops[i:]
+                break
+        result: Expr = Splat(pos, obj, item)
+        for op in rest:  # an attribute-only splat ends at the first index
+            if op.data == "get_attr":
+                result = GetAttr(pos, result, self.name_of(_trees(op)[0]))
+            else:
+                result = Index(pos, result, self.index_key(op))
+        return result
+
+    def x_attr_splat_expr_term(self, t: Tree) -> Expr:
+        return self._splat(t, full=False)
+
+    def x_full_splat_expr_term(self, t: Tree) -> Expr:
+        return self._splat(t, full=True)
+
+    def x_binary_op(self, t: Tree) -> Expr:
+        trees = _trees(t)
+        left = self.expr(trees[0])
+        term = trees[1]
+        op_t, right_t = _trees(term)
+        op = str(op_t.children[0]).strip()
+        right = self.expr(right_t)
+        # the tree's span may include a trailing newline: span the operands instead
+        return Binary((*left.pos[:2], *right.pos[2:]), op, left, right)
+
+    def x_unary_op(self, t: Tree) -> Expr:
+        op = str(t.children[0]).strip()
+        operand = self.expr(_trees(t)[0])
+        if op == "-" and isinstance(operand, Lit) and isinstance(operand.value, int | float):
+            if not isinstance(operand.value, bool):
+                return Lit(self.pos(t), -operand.value)
+        return Unary(self.pos(t), op, operand)
+
+    def x_conditional(self, t: Tree) -> Expr:
+        c, a, b = _trees(t)
+        return Conditional(self.pos(t), self.expr(c), self.expr(a), self.expr(b))
+
+    def _for(self, t: Tree, is_object: bool) -> Expr:
+        trees = _trees(t)
+        intro = trees[0]
+        intro_trees = _trees(intro)
+        idents = [self.name_of(x) for x in intro_trees if x.data == "identifier"]
+        coll = self.expr([x for x in intro_trees if x.data != "identifier"][0])
+        key_var, value_var = (idents[0], idents[1]) if len(idents) == 2 else (None, idents[0])
+        rest = trees[1:]
+        cond: Expr | None = None
+        if rest and rest[-1].data == "for_cond":
+            cond = self.expr(_trees(rest[-1])[0])
+            rest = rest[:-1]
+        group = any(isinstance(k, Token) and k.type == "ELLIPSIS" for k in t.children)
+        if is_object:
+            return ForExpr(
+                self.pos(t), key_var, value_var, coll, self.expr(rest[0]), self.expr(rest[1]),
+                cond, group,
+            )
+        return ForExpr(self.pos(t), key_var, value_var, coll, None, self.expr(rest[0]), cond)
+
+    def x_for_tuple_expr(self, t: Tree) -> Expr:
+        return self._for(t, is_object=False)
+
+    def x_for_object_expr(self, t: Tree) -> Expr:
+        return self._for(t, is_object=True)

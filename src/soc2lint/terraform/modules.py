@@ -1,0 +1,296 @@
+"""Module directories: parsing their files, indexing their blocks, resolving module sources.
+
+A :class:`ModuleConfig` is the static content of one directory (every
+``.tf``/``.tf.json`` file in it), shared by every instance of the module in
+every root.  Parsing is a pure function of the file text (:func:`parse_source`)
+so it can run in worker processes; this module only decides which files to
+parse and indexes the result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..frontend import Diagnostic, LoadOptions, SourceError, read_text
+from ..model import Range
+from .hcl import parse_hcl
+from .syntax import Attribute, Block, GetAttr, ParsedFile, Ref, SyntaxProblem, literal_string
+from .tfjson import parse_tf_json
+
+TF_SUFFIXES = (".tf", ".tf.json")
+
+
+def parse_source(text: str, json_syntax: bool) -> ParsedFile:
+    """Parse one configuration file's text (pure: no I/O, no shared state)."""
+    if json_syntax:
+        return parse_tf_json(text)
+    return parse_hcl(text)
+
+
+def parse_path(path: Path, options: LoadOptions) -> tuple[ParsedFile, bool]:
+    """Read and parse ``path``; a read problem comes back as a problem of the ParsedFile.
+
+    The boolean is True when the problem is a size limit (``SYS008``).
+    """
+    try:
+        text = read_text(path, options.limits)
+    except SourceError as exc:
+        return ParsedFile(None, (SyntaxProblem(exc.message, exc.line, exc.column),)), exc.limit
+    return parse_source(text, path.name.lower().endswith(".json")), False
+
+
+def is_override(name: str) -> bool:
+    stem = name[: -len(".json")] if name.endswith(".json") else name
+    stem = stem[: -len(".tf")] if stem.endswith(".tf") else stem
+    return stem == "override" or stem.endswith("_override")
+
+
+def config_files(directory: Path) -> list[Path]:
+    """The ``.tf`` and ``.tf.json`` files of a module directory, override files last."""
+    try:
+        entries = sorted(p for p in directory.iterdir() if p.name.lower().endswith(TF_SUFFIXES))
+    except OSError:
+        return []
+    files = [p for p in entries if p.is_file()]
+    return [p for p in files if not is_override(p.name)] + [p for p in files if is_override(p.name)]
+
+
+@dataclass
+class Decl:
+    """A top-level block and the display path of the file it is in."""
+
+    block: Block
+    file: str
+
+    def range(self) -> Range:
+        return Range(self.file, *self.block.pos)
+
+    def attr(self, name: str) -> Attribute | None:
+        return self.block.body.attrs.get(name)
+
+    def attr_range(self, attr: Attribute) -> Range:
+        return Range(self.file, *attr.pos)
+
+
+@dataclass
+class LocalDecl:
+    attr: Attribute
+    file: str
+
+
+@dataclass
+class ModuleConfig:
+    """The blocks of one module directory."""
+
+    dir: Path
+    display: str
+    files: list[str] = field(default_factory=list)
+    variables: dict[str, Decl] = field(default_factory=dict)
+    locals: dict[str, LocalDecl] = field(default_factory=dict)
+    outputs: dict[str, Decl] = field(default_factory=dict)
+    resources: dict[str, Decl] = field(default_factory=dict)  # "type.name"
+    data: dict[str, Decl] = field(default_factory=dict)  # "type.name"
+    calls: dict[str, Decl] = field(default_factory=dict)
+    providers: list[Decl] = field(default_factory=list)
+    terraform: list[Decl] = field(default_factory=list)
+    resource_types: set[str] = field(default_factory=set)
+    #: diagnostics found while reading (parse errors, duplicates), reported once
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: locals in dependency order, and the locals that are part of a cycle
+    local_order: list[str] = field(default_factory=list)
+    local_cycles: dict[str, list[str]] = field(default_factory=dict)
+    reported: bool = False
+
+    def local_calls(self) -> list[tuple[str, str]]:
+        """(call name, source) of calls with a local source (``./``, ``../``)."""
+        out = []
+        for name, decl in self.calls.items():
+            attr = decl.attr("source")
+            src = literal_string(attr.expr) if attr else None
+            if src is not None and is_local_source(src):
+                out.append((name, src))
+        return out
+
+
+def is_local_source(source: str) -> bool:
+    return source.startswith(("./", "../", ".\\", "..\\")) or source in (".", "..")
+
+
+def build_config(
+    directory: Path,
+    parsed: Iterable[tuple[Path, ParsedFile, bool]],
+    display: Callable[[Path], str],
+) -> ModuleConfig:
+    """Index the parsed files of ``directory``."""
+    cfg = ModuleConfig(directory, display(directory))
+    for path, pf, limit in parsed:
+        file = display(path)
+        cfg.files.append(file)
+        for prob in pf.problems:
+            rule = "SYS008" if limit else "SYS001"
+            cfg.diagnostics.append(
+                Diagnostic(
+                    rule,
+                    prob.message,
+                    Range(file, prob.line, prob.column, prob.end_line, prob.end_column),
+                    file,
+                )
+            )
+        if pf.body is None:
+            continue
+        for block in pf.body.blocks:
+            _index_block(cfg, block, file)
+    _order_locals(cfg)
+    return cfg
+
+
+def _duplicate(cfg: ModuleConfig, what: str, block: Block, file: str, first: Decl) -> None:
+    cfg.diagnostics.append(
+        Diagnostic(
+            "SYS007",
+            f"{what} is declared twice (first at {first.file}:{first.block.pos[0]}); "
+            "Terraform rejects this, the second declaration was ignored",
+            Range(file, *block.pos),
+            what,
+        )
+    )
+
+
+def _index_block(cfg: ModuleConfig, block: Block, file: str) -> None:
+    t, labels = block.type, block.labels
+    decl = Decl(block, file)
+    if t in ("resource", "data") and len(labels) == 2:
+        table = cfg.resources if t == "resource" else cfg.data
+        key = f"{labels[0]}.{labels[1]}"
+        if key in table:
+            what = key if t == "resource" else f"data.{key}"
+            _duplicate(cfg, what, block, file, table[key])
+            return
+        table[key] = decl
+        if t == "resource":
+            cfg.resource_types.add(labels[0])
+    elif t in ("variable", "output", "module") and len(labels) == 1:
+        table = {"variable": cfg.variables, "output": cfg.outputs, "module": cfg.calls}[t]
+        prefix = {"variable": "var.", "output": "output.", "module": "module."}[t]
+        if labels[0] in table:
+            _duplicate(cfg, prefix + labels[0], block, file, table[labels[0]])
+            return
+        table[labels[0]] = decl
+    elif t == "locals":
+        for name, attr in block.body.attrs.items():
+            if name in cfg.locals:
+                first = cfg.locals[name]
+                cfg.diagnostics.append(
+                    Diagnostic(
+                        "SYS007",
+                        f"local.{name} is declared twice (first at {first.file}:"
+                        f"{first.attr.pos[0]}); the second declaration was ignored",
+                        Range(file, *attr.pos),
+                        f"local.{name}",
+                    )
+                )
+                continue
+            cfg.locals[name] = LocalDecl(attr, file)
+    elif t == "provider" and len(labels) == 1:
+        cfg.providers.append(decl)
+    elif t == "terraform":
+        cfg.terraform.append(decl)
+
+
+def _local_refs(expr: object, out: set[str]) -> None:
+    """Names of ``local.X`` referenced anywhere in an expression (static)."""
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e is None or isinstance(e, str | int | float | bool):
+            continue
+        if isinstance(e, tuple | list):
+            stack.extend(e)
+            continue
+        if isinstance(e, GetAttr) and isinstance(e.obj, Ref) and e.obj.name == "local":
+            out.add(e.name)
+        slots = getattr(type(e), "__slots__", ())
+        for s in slots:
+            if s == "pos":
+                continue
+            stack.append(getattr(e, s, None))
+
+
+def _order_locals(cfg: ModuleConfig) -> None:
+    """Topological order of locals (iterative Tarjan); cycles are recorded, not followed."""
+    deps: dict[str, list[str]] = {}
+    for name, decl in cfg.locals.items():
+        found: set[str] = set()
+        _local_refs(decl.attr.expr, found)
+        deps[name] = sorted(d for d in found if d in cfg.locals)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    order: list[str] = []
+    counter = 0
+    for start in cfg.locals:
+        if start in index:
+            continue
+        work: list[tuple[str, int]] = [(start, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = deps[node]
+            if i < len(children):
+                work.append((node, i + 1))
+                child = children[i]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            for child in children:
+                if child in on_stack:
+                    low[node] = min(low[node], low[child])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    component.append(w)
+                    if w == node:
+                        break
+                cyclic = len(component) > 1 or node in deps[node]
+                for w in sorted(component):
+                    if cyclic:
+                        cfg.local_cycles[w] = sorted(component)
+                    order.append(w)
+    cfg.local_order = order
+
+
+# --------------------------------------------------------------------------
+# .terraform/modules/modules.json
+# --------------------------------------------------------------------------
+
+
+def read_modules_json(root_dir: Path, options: LoadOptions) -> dict[str, tuple[str, Path]] | None:
+    """Key (``vpc``, ``vpc.subnets``) -> (source, directory) after ``terraform init``."""
+    path = root_dir / ".terraform" / "modules" / "modules.json"
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(read_text(path, options.limits))
+    except (SourceError, json.JSONDecodeError, RecursionError):
+        return None
+    out: dict[str, tuple[str, Path]] = {}
+    mods = data.get("Modules") if isinstance(data, dict) else None
+    for m in mods if isinstance(mods, list) else []:
+        if not isinstance(m, dict):
+            continue
+        key, src, d = m.get("Key"), m.get("Source", ""), m.get("Dir")
+        if isinstance(key, str) and isinstance(d, str) and key:
+            out[key] = (str(src), root_dir / d)
+    return out
