@@ -347,7 +347,7 @@ class GraphBuilder:
                  kind: str) -> None:
         if not ri.group.type.startswith("aws_"):
             return
-        if "tags" not in attrs and not kind.startswith("AWS::"):
+        if "tags" not in attrs and not (kind.startswith("AWS::") and _taggable(ri.group.type)):
             return
         defaults = conf.default_tags()
         if defaults is None:
@@ -462,6 +462,40 @@ class GraphBuilder:
         return list(out.values())
 
 
+#: resources with a CloudFormation kind that carry no tags of their own
+_UNTAGGED_TYPES = frozenset(
+    {
+        "aws_route",
+        "aws_kms_alias",
+        "aws_lambda_permission",
+        "aws_sns_topic_subscription",
+        "aws_lb_listener_certificate",
+        "aws_api_gateway_account",
+        "aws_api_gateway_deployment",
+        "aws_network_acl_rule",
+        "aws_security_group_rule",
+        "aws_volume_attachment",
+        "aws_secretsmanager_secret_rotation",
+        "aws_backup_selection",
+        "aws_cloudwatch_log_metric_filter",
+        "aws_cloudwatch_log_subscription_filter",
+        "aws_config_configuration_recorder",
+        "aws_config_delivery_channel",
+        "aws_securityhub_account",
+        "aws_efs_mount_target",
+        "aws_lambda_event_source_mapping",
+    }
+)
+
+
+def _taggable(resource_type: str) -> bool:
+    """Whether the provider computes ``tags_all`` for the type (a heuristic: policies,
+    attachments, associations and S3 bucket sub-configurations have no tags)."""
+    if resource_type in _UNTAGGED_TYPES or resource_type.startswith("aws_s3_bucket_"):
+        return False
+    return not resource_type.endswith(("_policy", "_attachment", "_association"))
+
+
 def load_root(loader: Loader, directory: Path) -> tuple[list[Node], list[Edge]]:
     """Evaluate the root module in ``directory`` and everything it calls."""
     root = RootContext(loader, directory)
@@ -474,6 +508,3 @@ def load_root(loader: Loader, directory: Path) -> tuple[list[Node], list[Edge]]:
     builder.build(inst, [])
     return list(builder.nodes.values()), builder.edges()
 
-
-def _unused() -> None:
-    _ = has_member

@@ -259,7 +259,7 @@ class BodyEval:
             acc.refs.append(((*path, name), r))
         rng = Range(self.file, *block.pos)
         pairs: list[tuple[Any, Any]] | None
-        if isinstance(value, Unknown | Lazy) or value is None and False:
+        if isinstance(value, Unknown | Lazy):
             pairs = None
         elif isinstance(value, list):
             if any(isinstance(v, Unknown) for v in value):
@@ -1448,7 +1448,3 @@ def depends_on_addresses(expr: Expr | None) -> list[str]:
             out.append(text)
     return out
 
-
-def unused(*_: Any) -> None:
-    """Keep imports used by type checkers only."""
-    _ = (Template, render, finalize, Block)

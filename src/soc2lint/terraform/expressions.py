@@ -360,10 +360,13 @@ class Evaluator:
             items = [obj]
         self.charge(len(items))
         out = []
-        for item in items:
+        for i, item in enumerate(items):
             value = self.eval(e.each, scope.child({SPLAT_NAME: item}))
             if isinstance(value, Lazy):
                 value.note(self)
+            elif isinstance(value, Unknown) and value.expr.startswith((".", "[")):
+                # name the element: aws_subnet.private[0].id, not .id
+                value = Unknown(f"{self.text(e.obj)}[{i}]{value.expr}", value.refs, value.secret)
             out.append(value)
         return out
 
@@ -596,6 +599,3 @@ class Evaluator:
             self._templates[key] = tmpl
         return self.eval(tmpl, Scope(NULL_RESOLVER, variables))
 
-
-def is_known_number(v: Any) -> bool:
-    return is_number(v)
