@@ -7,7 +7,7 @@ from typing import Any
 
 from ..frontend import Diagnostic
 from ..kinds import terraform_data_kind, terraform_kind
-from ..model import MISSING, Edge, Node, Origin, Range, Unknown
+from ..model import MISSING, Category, Edge, Node, Origin, Range, Unknown
 from ..model import Path as AttrPath
 from .evaluate import (
     RESOURCE_META,
@@ -20,7 +20,6 @@ from .evaluate import (
     ResourceInstance,
     RootContext,
     depends_on_addresses,
-    has_member,
     member_names,
 )
 from .expressions import NULL_RESOLVER, RefEntry, Scope
@@ -103,8 +102,20 @@ class GraphBuilder:
             origins[("value",)] = slot.origin
         meta = self.base_meta(inst, calls)
         self.add(
-            Node(self.scope, address, "variable", "variable", "terraform", "variable", name,
-                 attrs, decl.range(), locations, origins, meta)
+            Node(
+                self.scope,
+                address,
+                "variable",
+                "variable",
+                "terraform",
+                "variable",
+                name,
+                attrs,
+                decl.range(),
+                locations,
+                origins,
+                meta,
+            )
         )
         self.add_refs(address, slot.acc, ("value",))
 
@@ -114,9 +125,20 @@ class GraphBuilder:
         address = inst.address_of("local", name)
         rng = Range(decl.file, *decl.attr.pos)
         self.add(
-            Node(self.scope, address, "local", "local", "terraform", "local", name,
-                 {"value": finalize(slot.value)}, rng, dict(slot.acc.locations),
-                 dict(slot.acc.origins), self.base_meta(inst, calls))
+            Node(
+                self.scope,
+                address,
+                "local",
+                "local",
+                "terraform",
+                "local",
+                name,
+                {"value": finalize(slot.value)},
+                rng,
+                dict(slot.acc.locations),
+                dict(slot.acc.origins),
+                self.base_meta(inst, calls),
+            )
         )
         self.add_refs(address, slot.acc)
 
@@ -132,8 +154,20 @@ class GraphBuilder:
                 attrs[key] = self.literal(attr.expr)
                 locations[(key,)] = decl.attr_range(attr)
         self.add(
-            Node(self.scope, address, "output", "output", "terraform", "output", name, attrs,
-                 decl.range(), locations, dict(slot.acc.origins), self.base_meta(inst, calls))
+            Node(
+                self.scope,
+                address,
+                "output",
+                "output",
+                "terraform",
+                "output",
+                name,
+                attrs,
+                decl.range(),
+                locations,
+                dict(slot.acc.origins),
+                self.base_meta(inst, calls),
+            )
         )
         self.add_refs(address, slot.acc)
 
@@ -155,8 +189,20 @@ class GraphBuilder:
         if alias:
             meta["alias"] = alias
         self.add(
-            Node(self.scope, conf.address, "provider", name, "terraform", "provider", name,
-                 attrs, decl.range(), acc.locations, acc.origins, meta)
+            Node(
+                self.scope,
+                conf.address,
+                "provider",
+                name,
+                "terraform",
+                "provider",
+                name,
+                attrs,
+                decl.range(),
+                acc.locations,
+                acc.origins,
+                meta,
+            )
         )
         self.add_refs(conf.address, acc)
 
@@ -180,8 +226,20 @@ class GraphBuilder:
                     locations[("required_providers", pname)] = decl.attr_range(attr)
         address = f"{inst.prefix}terraform"
         self.add(
-            Node(self.scope, address, "terraform", "terraform", "terraform", "terraform",
-                 "terraform", attrs, decls[0].range(), locations, {}, self.base_meta(inst, calls))
+            Node(
+                self.scope,
+                address,
+                "terraform",
+                "terraform",
+                "terraform",
+                "terraform",
+                "terraform",
+                attrs,
+                decls[0].range(),
+                locations,
+                {},
+                self.base_meta(inst, calls),
+            )
         )
 
     def required_provider(self, expr: Expr) -> Any:
@@ -201,7 +259,7 @@ class GraphBuilder:
     def backend(self, inst: ModuleInstance) -> None:
         for decl in inst.config.terraform:
             for b in decl.block.body.blocks:
-                if b.type == "backend" and b.labels or b.type == "cloud":
+                if (b.type == "backend" and b.labels) or b.type == "cloud":
                     self.backend_node(inst, decl, b)
                     return
 
@@ -213,9 +271,20 @@ class GraphBuilder:
         attrs = {k: finalize(v) for k, v in attrs.items()}
         self.merge_backend_files(attrs, acc)
         self.add(
-            Node(self.scope, "terraform.backend", "backend", btype, "terraform", "backend",
-                 btype, attrs, Range(decl.file, *block.pos), acc.locations, acc.origins,
-                 {"module_path": "", "module_calls": []})
+            Node(
+                self.scope,
+                "terraform.backend",
+                "backend",
+                btype,
+                "terraform",
+                "backend",
+                btype,
+                attrs,
+                Range(decl.file, *block.pos),
+                acc.locations,
+                acc.origins,
+                {"module_path": "", "module_calls": []},
+            )
         )
 
     def merge_backend_files(self, attrs: dict[str, Any], acc: Acc) -> None:
@@ -227,7 +296,8 @@ class GraphBuilder:
         """
         try:
             files = sorted(
-                p for p in self.root.dir.iterdir()
+                p
+                for p in self.root.dir.iterdir()
                 if p.is_file() and p.name.endswith(BACKEND_FILE_SUFFIXES)
             )
         except OSError:
@@ -238,8 +308,13 @@ class GraphBuilder:
             display = self.loader.options.display(f)
             for prob in pf.problems:
                 self.loader.report(
-                    Diagnostic("SYS008" if limit else "SYS001", prob.message,
-                               Range(display, prob.line, prob.column), display, self.scope)
+                    Diagnostic(
+                        "SYS008" if limit else "SYS001",
+                        prob.message,
+                        Range(display, prob.line, prob.column),
+                        display,
+                        self.scope,
+                    )
                 )
             if pf.body is None:
                 continue
@@ -307,6 +382,7 @@ class GraphBuilder:
             meta["depends_on"] = deps
             acc.locations[("@depends_on",)] = decl.attr_range(dep_attr)
             self.depends.append((ri.address, deps))
+        category: Category
         if group.mode == "data":
             kind = terraform_data_kind(group.type)
             category = "data"
@@ -317,8 +393,20 @@ class GraphBuilder:
             kind = terraform_kind(group.type, attrs)
             self.tags_all(ri, conf, attrs, kind)
         self.add(
-            Node(self.scope, ri.address, kind, group.type, "terraform", category,
-                 group.name, attrs, decl.range(), acc.locations, acc.origins, meta)
+            Node(
+                self.scope,
+                ri.address,
+                kind,
+                group.type,
+                "terraform",
+                category,
+                group.name,
+                attrs,
+                decl.range(),
+                acc.locations,
+                acc.origins,
+                meta,
+            )
         )
         self.add_refs(ri.address, acc)
 
@@ -343,8 +431,9 @@ class GraphBuilder:
                 acc.locations[("@lifecycle", name)] = decl.attr_range(attr)
         meta["lifecycle"] = lc
 
-    def tags_all(self, ri: ResourceInstance, conf: ProviderConf, attrs: dict[str, Any],
-                 kind: str) -> None:
+    def tags_all(
+        self, ri: ResourceInstance, conf: ProviderConf, attrs: dict[str, Any], kind: str
+    ) -> None:
         if not ri.group.type.startswith("aws_"):
             return
         if "tags" not in attrs and not (kind.startswith("AWS::") and _taggable(ri.group.type)):
@@ -354,7 +443,7 @@ class GraphBuilder:
             return
         tags = attrs.get("tags")
         if isinstance(defaults, Unknown) or isinstance(tags, Unknown):
-            refs = set()
+            refs: set[str] = set()
             for v in (defaults, tags):
                 if isinstance(v, Unknown):
                     refs.update(v.refs)
@@ -382,7 +471,7 @@ class GraphBuilder:
         group = inst.call_group(name)
         if group is None:
             return
-        cfg, dir_display = group.resolve()
+        _, dir_display = group.resolve()
         instances = group.instances(self.ev)
         self.instances[group.base] = [ci.address for ci in instances]
         for ci in instances:
@@ -427,13 +516,25 @@ class GraphBuilder:
         providers = body.attrs.get("providers")
         if providers is not None and isinstance(providers.expr, ObjectExpr):
             meta["providers"] = {
-                (literal_string(k) if isinstance(k, Lit) else traversal_text(k)) or "?":
-                traversal_text(v) or render(v)
+                (literal_string(k) if isinstance(k, Lit) else traversal_text(k))
+                or "?": traversal_text(v) or render(v)
                 for k, v in providers.expr.items
             }
         self.add(
-            Node(self.scope, ci.address, "module", "module", "terraform", "module", group.name,
-                 attrs, decl.range(), acc.locations, acc.origins, meta)
+            Node(
+                self.scope,
+                ci.address,
+                "module",
+                "module",
+                "terraform",
+                "module",
+                group.name,
+                attrs,
+                decl.range(),
+                acc.locations,
+                acc.origins,
+                meta,
+            )
         )
         self.add_refs(ci.address, acc)
 
@@ -507,4 +608,3 @@ def load_root(loader: Loader, directory: Path) -> tuple[list[Node], list[Edge]]:
     builder = GraphBuilder(loader, root)
     builder.build(inst, [])
     return list(builder.nodes.values()), builder.edges()
-

@@ -20,7 +20,7 @@ from ..frontend import Diagnostic, LoadOptions
 from ..model import MISSING, Origin, Range, Unknown
 from ..model import Path as AttrPath
 from .expressions import NULL_RESOLVER, Evaluator, RefEntry, Resolver, Scope, Site
-from .hcl import parse_expression, HclSyntaxError
+from .hcl import HclSyntaxError, parse_expression
 from .jsonpos import JsonSyntaxError, parse_json
 from .modules import (
     Decl,
@@ -45,11 +45,10 @@ from .syntax import (
     Template,
     TupleExpr,
     literal_string,
-    render,
     traversal_text,
 )
 from .types import TypeSpec, convert, parse_type
-from .values import EvalError, Lazy, finalize, has_unknown, key_str, to_int
+from .values import EvalError, Lazy, has_unknown, key_str, to_int
 
 #: resource/data arguments that are meta-arguments, not attributes
 RESOURCE_META = frozenset(
@@ -262,10 +261,7 @@ class BodyEval:
         if isinstance(value, Unknown | Lazy):
             pairs = None
         elif isinstance(value, list):
-            if any(isinstance(v, Unknown) for v in value):
-                pairs = None
-            else:
-                pairs = list(enumerate(value))
+            pairs = None if any(isinstance(v, Unknown) for v in value) else list(enumerate(value))
         elif isinstance(value, dict):
             pairs = [(k, value[k]) for k in sorted(value)]
         elif value is None:
@@ -631,6 +627,7 @@ class ResourceInstance(Lazy):
     """One instance of a resource or data source."""
 
     __slots__ = (
+        "_policy",
         "address",
         "busy",
         "each_value",
@@ -639,7 +636,6 @@ class ResourceInstance(Lazy):
         "members",
         "scope",
         "unknown_count",
-        "_policy",
     )
 
     def __init__(
@@ -692,8 +688,9 @@ class ResourceInstance(Lazy):
         self.busy.add(name)
         try:
             acc = Acc()
-            be = BodyEval(self.module.loader, self.group.decl.file, self.address,
-                          self.module.root.scope)
+            be = BodyEval(
+                self.module.loader, self.group.decl.file, self.address, self.module.root.scope
+            )
             value = be.member(self.body, name, self.scope, (), acc)
             m = Member(value, acc)
             self.members[name] = m
@@ -704,9 +701,14 @@ class ResourceInstance(Lazy):
     def get_attr(self, ev: Evaluator, name: str) -> Any:
         ev.record(self.address, name, True)
         group = self.group
-        if group.mode == "data" and group.type == "aws_iam_policy_document" and name in (
-            "json",
-            "minified_json",
+        if (
+            group.mode == "data"
+            and group.type == "aws_iam_policy_document"
+            and name
+            in (
+                "json",
+                "minified_json",
+            )
         ):
             doc = self.policy(ev)
             text = doc.json if name == "json" else doc.minified
@@ -715,7 +717,7 @@ class ResourceInstance(Lazy):
             return text
         secret = SECRET_ATTRS.get((group.mode, group.type), frozenset())
         configured = name not in RESOURCE_META and has_member(self.body, name)
-        if secret is None and not configured or secret and name in secret:
+        if (secret is None and not configured) or (secret and name in secret):
             return Unknown("", (self.address,), secret=True)
         if configured:
             value = self.member(ev, name).value
@@ -911,7 +913,7 @@ class CallGroup:
 class CallInstance(Lazy):
     """One instance of a module call; its child module is created on first use."""
 
-    __slots__ = ("address", "args", "group", "key", "scope", "unknown_count", "_child", "_made")
+    __slots__ = ("_child", "_made", "address", "args", "group", "key", "scope", "unknown_count")
 
     def __init__(
         self,
@@ -955,8 +957,12 @@ class CallInstance(Lazy):
         if attr is None or name in MODULE_META:
             return None
         acc = Acc()
-        be = BodyEval(self.group.module.loader, self.group.decl.file, self.address,
-                      self.group.module.root.scope)
+        be = BodyEval(
+            self.group.module.loader,
+            self.group.decl.file,
+            self.address,
+            self.group.module.root.scope,
+        )
         self.args[name] = (Unknown(f"{self.address}.{name}", (self.address,)), acc)
         value = be.attribute(attr, self.scope, (name,), acc)
         self.args[name] = (value, acc)
@@ -1078,8 +1084,9 @@ class RootContext:
         except OSError:
             autos = []
         files.extend(autos)
-        files.extend(Path(f) if Path(f).is_absolute() else options.base / f
-                     for f in options.var_files)
+        files.extend(
+            Path(f) if Path(f).is_absolute() else options.base / f for f in options.var_files
+        )
         for f in files:
             for name, value, origin in self._read_tfvars(f):
                 if name in names:
@@ -1145,8 +1152,9 @@ class RootContext:
             return []
         except RecursionError:
             loader.report(
-                Diagnostic("SYS001", "JSON nested too deeply", Range(display, 1, 1), display,
-                           self.scope)
+                Diagnostic(
+                    "SYS001", "JSON nested too deeply", Range(display, 1, 1), display, self.scope
+                )
             )
             return []
         if node.kind != "obj":
@@ -1169,6 +1177,10 @@ class RootContext:
 
 class ModuleInstance(Resolver):
     """One instance of a module (the root, or a module call instance)."""
+
+    scope: Scope
+    module_key: str
+    depth: int
 
     def __init__(
         self,
@@ -1260,7 +1272,8 @@ class ModuleInstance(Resolver):
         self.var_slots[name] = slot
         decl = self.config.variables[name]
         address = self.address_of("var", name)
-        spec = parse_type(decl.attr("type").expr if decl.attr("type") else None)
+        type_attr = decl.attr("type")
+        spec = parse_type(type_attr.expr if type_attr else None)
         value: Any = MISSING
         refs: set[RefEntry] = set()
         origin: Origin | None = None
@@ -1292,7 +1305,11 @@ class ModuleInstance(Resolver):
                 value = Unknown(f"var.{name}", (address,))
         if value is None:
             nullable = decl.attr("nullable")
-            if nullable is not None and isinstance(nullable.expr, Lit) and nullable.expr.value is False:
+            if (
+                nullable is not None
+                and isinstance(nullable.expr, Lit)
+                and nullable.expr.value is False
+            ):
                 default = decl.attr("default")
                 if default is not None:
                     value, _ = ev.evaluate(default.expr, Scope(NULL_RESOLVER), None)
@@ -1447,4 +1464,3 @@ def depends_on_addresses(expr: Expr | None) -> list[str]:
         if text:
             out.append(text)
     return out
-

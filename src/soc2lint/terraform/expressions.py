@@ -50,7 +50,6 @@ from .values import (
     StepLimit,
     equal,
     has_unknown,
-    is_number,
     key_str,
     norm_number,
     to_bool,
@@ -382,7 +381,9 @@ class Evaluator:
         out: dict[str, Any] = {}
         unknown_key: list[Any] = []
         for k, v in e.items:
-            key = k.value if isinstance(k, Lit) and isinstance(k.value, str) else self.eval(k, scope)
+            key = (
+                k.value if isinstance(k, Lit) and isinstance(k.value, str) else self.eval(k, scope)
+            )
             value = self.eval(v, scope)
             if isinstance(key, Unknown | Lazy):
                 unknown_key.append(key)
@@ -430,27 +431,28 @@ class Evaluator:
         op = e.op
         left = self.eval(e.left, scope)
         right = self.eval(e.right, scope)
-        if op == "&&" or op == "||":
+        if op in {"&&", "||"}:
             decide = op == "||"
             known = []
             for v in (left, right):
                 if isinstance(v, Unknown | Lazy):
                     continue
-                b = to_bool(v)
-                if b is decide:
+                truth = to_bool(v)
+                if truth is decide:
                     return decide
-                known.append(b)
+                known.append(truth)
             if len(known) == 2:
                 return not decide
             return unknown_from(self.text(e), left, right)
-        if op == "==" or op == "!=":
+        if op in {"==", "!="}:
             if has_unknown(left) or has_unknown(right):
                 return unknown_from(self.text(e), left, right)
             same = equal(left, right)
             return same if op == "==" else not same
         if isinstance(left, Unknown | Lazy) or isinstance(right, Unknown | Lazy):
             return unknown_from(self.text(e), left, right)
-        a, b = to_num(left), to_num(right)
+        a: int | float = to_num(left)
+        b: int | float = to_num(right)
         if op == "+":
             return norm_number(a + b)
         if op == "-":
@@ -464,9 +466,11 @@ class Evaluator:
         if op == "%":
             if b == 0:
                 raise EvalError("modulo by zero")
-            return norm_number(math.fmod(a, b)) if isinstance(a, float) or isinstance(
-                b, float
-            ) else int(math.fmod(a, b))
+            return (
+                norm_number(math.fmod(a, b))
+                if isinstance(a, float) or isinstance(b, float)
+                else int(math.fmod(a, b))
+            )
         if op == "<":
             return a < b
         if op == ">":
@@ -598,4 +602,3 @@ class Evaluator:
                 raise EvalError(f"template {path}: {exc.message}") from None
             self._templates[key] = tmpl
         return self.eval(tmpl, Scope(NULL_RESOLVER, variables))
-

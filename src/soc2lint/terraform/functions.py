@@ -175,6 +175,9 @@ def f_parseint(ev: Evaluator, a: list[Any]) -> Any:
 def f_range(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 1, 3)
     nums = [to_num(x) for x in a]
+    start: int | float
+    end: int | float
+    step: int | float
     if len(nums) == 1:
         start, end, step = 0, nums[0], 1
     elif len(nums) == 2:
@@ -308,10 +311,7 @@ def f_join(ev: Evaluator, a: list[Any]) -> Any:
 def f_split(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 2)
     sep, s = _str(a[0]), _str(a[1])
-    if sep == "":
-        out = list(s)
-    else:
-        out = s.split(sep)
+    out = list(s) if sep == "" else s.split(sep)
     ev.charge(len(out))
     return out
 
@@ -372,8 +372,10 @@ def f_regexall(ev: Evaluator, a: list[Any]) -> Any:
     return out
 
 
-_VERB_RE = re.compile(r"%(?:(?P<pct>%)|(?P<flags>[-+# 0]*)(?:\[(?P<idx>\d+)\])?(?P<width>\d+)?"
-                      r"(?:\.(?P<prec>\d+))?(?P<verb>[a-zA-Z]))")
+_VERB_RE = re.compile(
+    r"%(?:(?P<pct>%)|(?P<flags>[-+# 0]*)(?:\[(?P<idx>\d+)\])?(?P<width>\d+)?"
+    r"(?:\.(?P<prec>\d+))?(?P<verb>[a-zA-Z]))"
+)
 
 
 def _format(spec: str, args: list[Any]) -> str:
@@ -545,8 +547,10 @@ def _yaml_plain(v: Any, depth: int = 0) -> Any:
     if depth > 64:
         raise EvalError("YAML nested too deeply")
     if isinstance(v, dict):
-        return {to_str(k) if not isinstance(k, str) else k: _yaml_plain(x, depth + 1)
-                for k, x in v.items()}
+        return {
+            to_str(k) if not isinstance(k, str) else k: _yaml_plain(x, depth + 1)
+            for k, x in v.items()
+        }
     if isinstance(v, list):
         return [_yaml_plain(x, depth + 1) for x in v]
     if isinstance(v, bool | int | str) or v is None:
@@ -955,7 +959,7 @@ def f_setsubtract(ev: Evaluator, a: list[Any]) -> Any:
 def f_setproduct(ev: Evaluator, a: list[Any]) -> Any:
     out: list[list[Any]] = [[]]
     for s in a:
-        out = [prev + [x] for prev in out for x in _list(s)]
+        out = [[*prev, x] for prev in out for x in _list(s)]
         ev.charge(len(out))
     return out
 

@@ -7,9 +7,10 @@ result holds no lark object, so it pickles.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -41,6 +42,9 @@ from .syntax import (
     Unary,
 )
 
+#: a raw lark parse tree node
+LTree: TypeAlias = "Tree[Token]"
+
 
 class HclSyntaxError(Exception):
     """A problem in the source text, with a position in the file."""
@@ -57,16 +61,12 @@ class HclSyntaxError(Exception):
         return SyntaxProblem(self.message, self.line, self.column, self.end_line, self.end_col)
 
 
-_parser: Any = None
-
-
+@functools.lru_cache(maxsize=1)
 def _lark() -> Any:
-    global _parser
-    if _parser is None:
-        from hcl2.api import _get_parser
+    """python-hcl2's LALR parser (built once per process, from its grammar cache)."""
+    from hcl2.parser import parser
 
-        _parser = _get_parser()
-    return _parser
+    return parser()
 
 
 def parse_hcl(text: str) -> ParsedFile:
@@ -188,11 +188,23 @@ def _expected_words(expected: set[str], context: str) -> list[str]:
         exp -= _OPERATORS
     string_parts = {"STRING_CHARS", "INTERP_START", "DIRECTIVE_START", "ESCAPED_DIRECTIVE"}
     if "DBLQUOTE" in exp and exp & string_parts:
-        return ["a closing quote (\")"]
+        return ['a closing quote (")']
     if "RBRACE" in exp and context == "eof":
         return ['"}"', "an attribute"]
-    for name in ("RBRACE", "RSQB", "RPAR", "COMMA", "EQ", "COLON", "DBLQUOTE", "NAME", "IN",
-                 "FOR_OBJECT_ARROW", "LBRACE", "NL_OR_COMMENT"):
+    for name in (
+        "RBRACE",
+        "RSQB",
+        "RPAR",
+        "COMMA",
+        "EQ",
+        "COLON",
+        "DBLQUOTE",
+        "NAME",
+        "IN",
+        "FOR_OBJECT_ARROW",
+        "LBRACE",
+        "NL_OR_COMMENT",
+    ):
         if name in exp:
             words.append(_TOKEN_WORDS[name])
     if not words:
@@ -324,9 +336,7 @@ def assemble_template(flat: Flat, pos: Pos) -> Expr:
             current().append(node)
     if len(stack) > 1:
         top = stack[-1]
-        raise HclSyntaxError(
-            f'"%{{{top[0]}}}" is not closed by "%{{end{top[0]}}}"', top[4], top[5]
-        )
+        raise HclSyntaxError(f'"%{{{top[0]}}}" is not closed by "%{{end{top[0]}}}"', top[4], top[5])
     parts = stack[0][2]
     if not parts:
         return Lit(pos, "")
@@ -455,8 +465,14 @@ def _directive(
         return [word, None, strip_l, strip_r, dline, dcol]
     if word.startswith("if ") or word.startswith("if\t") or word.startswith("if\n"):
         offset = inner.index("if") + 2
-        return ["if", parse_expression(inner[offset:], eline, ecol + offset), strip_l, strip_r,
-                dline, dcol]
+        return [
+            "if",
+            parse_expression(inner[offset:], eline, ecol + offset),
+            strip_l,
+            strip_r,
+            dline,
+            dcol,
+        ]
     m = _FOR_DIRECTIVE_RE.match(inner)
     if m:
         first, second, coll_text = m.group(1), m.group(2), m.group(3)
@@ -497,7 +513,7 @@ def _is_tree(x: Any, name: str | None = None) -> bool:
     return isinstance(x, Tree) and (name is None or x.data == name)
 
 
-def _trees(t: Tree) -> list[Tree]:
+def _trees(t: LTree) -> list[LTree]:
     return [c for c in t.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
 
 
@@ -512,7 +528,7 @@ class _Converter:
             return line + self.line_off, col + self.first_col_off
         return line + self.line_off, col
 
-    def pos(self, node: Tree | Token) -> Pos:
+    def pos(self, node: LTree | Token) -> Pos:
         if isinstance(node, Token):
             sl, sc = node.line or 1, node.column or 1
             el, ec = node.end_line or sl, node.end_column or sc
@@ -527,7 +543,7 @@ class _Converter:
 
     # ---- bodies ------------------------------------------------------------
 
-    def body(self, t: Tree) -> Body:
+    def body(self, t: LTree) -> Body:
         attrs: dict[str, Attribute] = {}
         blocks: list[Block] = []
         for child in _trees(t):
@@ -548,11 +564,11 @@ class _Converter:
                 blocks.append(self.block(child))
         return Body(attrs, tuple(blocks))
 
-    def name_of(self, t: Tree) -> str:
+    def name_of(self, t: LTree) -> str:
         tok = t.children[0]
         return str(tok)
 
-    def attribute(self, t: Tree) -> Attribute:
+    def attribute(self, t: LTree) -> Attribute:
         trees = _trees(t)
         name = self.name_of(trees[0])
         expr = self.expr(trees[-1])
@@ -560,7 +576,7 @@ class _Converter:
         # end at the value's end (a heredoc token would otherwise run to the next line)
         return Attribute(name, expr, (start[0], start[1], expr.pos[2], expr.pos[3]))
 
-    def block(self, t: Tree) -> Block:
+    def block(self, t: LTree) -> Block:
         names: list[str] = []
         body: Body | None = None
         for c in _trees(t):
@@ -575,7 +591,7 @@ class _Converter:
 
     # ---- expressions -------------------------------------------------------
 
-    def expr(self, t: Tree | Token) -> Expr:
+    def expr(self, t: LTree | Token) -> Expr:
         if isinstance(t, Token):
             raise HclSyntaxError("unexpected token", *self.map(t.line or 1, t.column or 1))
         method = getattr(self, "x_" + str(t.data), None)
@@ -584,34 +600,34 @@ class _Converter:
         result: Expr = method(t)
         return result
 
-    def x_expr_term(self, t: Tree) -> Expr:
+    def x_expr_term(self, t: LTree) -> Expr:
         trees = _trees(t)
         inner = self.expr(trees[0])
         if isinstance(t.children[0], Token) and t.children[0].type == "LPAR":
             return inner  # parentheses only group
         return inner
 
-    def x_identifier(self, t: Tree) -> Expr:
+    def x_identifier(self, t: LTree) -> Expr:
         return Ref(self.pos(t), self.name_of(t))
 
-    def x_literal_value(self, t: Tree) -> Expr:
+    def x_literal_value(self, t: LTree) -> Expr:
         word = self.name_of(t)
         return Lit(self.pos(t), {"true": True, "false": False}.get(word))
 
-    def x_int_lit(self, t: Tree) -> Expr:
+    def x_int_lit(self, t: LTree) -> Expr:
         return Lit(self.pos(t), int(str(t.children[0])))
 
-    def x_float_lit(self, t: Tree) -> Expr:
+    def x_float_lit(self, t: LTree) -> Expr:
         value = float(str(t.children[0]))
         if value.is_integer() and abs(value) < 2**53:
             return Lit(self.pos(t), int(value))
         return Lit(self.pos(t), value)
 
-    def x_template_string(self, t: Tree) -> Expr:
+    def x_template_string(self, t: LTree) -> Expr:
         raw = str(t.children[0])
         return Lit(self.pos(t), unescape(raw[2:-2]))
 
-    def x_heredoc_template(self, t: Tree) -> Expr:
+    def x_heredoc_template(self, t: LTree) -> Expr:
         tok = t.children[0]
         assert isinstance(tok, Token)
         text = str(tok)
@@ -625,10 +641,10 @@ class _Converter:
 
     x_heredoc_template_trim = x_heredoc_template
 
-    def x_string(self, t: Tree) -> Expr:
+    def x_string(self, t: LTree) -> Expr:
         return self.string(t)
 
-    def string(self, t: Tree) -> Expr:
+    def string(self, t: LTree) -> Expr:
         flat: Flat = []
         for part in t.children:
             if not _is_tree(part, "string_part"):
@@ -636,9 +652,7 @@ class _Converter:
             assert isinstance(part, Tree)
             inner = part.children[0]
             if isinstance(inner, Token):
-                if inner.type == "ESCAPED_INTERPOLATION":
-                    text = str(inner)[1:]
-                elif inner.type == "ESCAPED_DIRECTIVE":
+                if inner.type in {"ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"}:
                     text = str(inner)[1:]
                 else:
                     text = unescape(str(inner))
@@ -650,7 +664,7 @@ class _Converter:
             flat.append(self.template_item(inner))
         return assemble_template(flat, self.pos(t))
 
-    def template_item(self, t: Tree) -> list[Any]:
+    def template_item(self, t: LTree) -> list[Any]:
         kids = t.children
         toks = [k for k in kids if isinstance(k, Token)]
         strip_l = len(toks) > 1 and toks[1].type == "STRIP_MARKER"
@@ -663,7 +677,7 @@ class _Converter:
         if t.data == "template_for_start":
             trees = _trees(t)
             idents = [self.name_of(x) for x in trees if x.data == "identifier"]
-            coll = self.expr([x for x in trees if x.data != "identifier"][0])
+            coll = self.expr(next(x for x in trees if x.data != "identifier"))
             if len(idents) == 2:
                 return ["for", (idents[0], idents[1], coll), strip_l, strip_r, line, col]
             return ["for", (None, idents[0], coll), strip_l, strip_r, line, col]
@@ -673,17 +687,17 @@ class _Converter:
             raise HclSyntaxError(f"unsupported template part ({t.data})", line, col)
         return [word, None, strip_l, strip_r, line, col]
 
-    def x_tuple(self, t: Tree) -> Expr:
+    def x_tuple(self, t: LTree) -> Expr:
         return TupleExpr(self.pos(t), tuple(self.expr(c) for c in _trees(t)))
 
-    def x_object(self, t: Tree) -> Expr:
+    def x_object(self, t: LTree) -> Expr:
         items: list[tuple[Expr, Expr]] = []
         for elem in _trees(t):
             kt, vt = _trees(elem)[0], _trees(elem)[-1]
             items.append((self.object_key(kt), self.expr(vt)))
         return ObjectExpr(self.pos(t), tuple(items))
 
-    def object_key(self, t: Tree) -> Expr:
+    def object_key(self, t: LTree) -> Expr:
         inner = _trees(t)[0]
         if inner.data == "keyword":
             return Lit(self.pos(inner), self.name_of(inner))
@@ -695,7 +709,7 @@ class _Converter:
                 return Lit(self.pos(first), self.name_of(first))
         return self.expr(inner)
 
-    def x_function_call(self, t: Tree) -> Expr:
+    def x_function_call(self, t: LTree) -> Expr:
         trees = _trees(t)
         idents = [self.name_of(x) for x in trees if x.data == "identifier"]
         name = "::".join(idents)
@@ -707,27 +721,27 @@ class _Converter:
                 expand = any(isinstance(k, Token) and k.type == "ELLIPSIS" for k in x.children)
         return Call(self.pos(t), name, tuple(args), expand)
 
-    def x_get_attr_expr_term(self, t: Tree) -> Expr:
+    def x_get_attr_expr_term(self, t: LTree) -> Expr:
         obj_t, attr_t = _trees(t)
         return GetAttr(self.pos(t), self.expr(obj_t), self.name_of(_trees(attr_t)[0]))
 
-    def x_index_expr_term(self, t: Tree) -> Expr:
+    def x_index_expr_term(self, t: LTree) -> Expr:
         obj_t, idx_t = _trees(t)
         return Index(self.pos(t), self.expr(obj_t), self.index_key(idx_t))
 
-    def index_key(self, t: Tree) -> Expr:
+    def index_key(self, t: LTree) -> Expr:
         if t.data == "short_index":
-            tok = [k for k in t.children if isinstance(k, Token) and k.type == "INT_LITERAL"][0]
+            tok = next(k for k in t.children if isinstance(k, Token) and k.type == "INT_LITERAL")
             return Lit(self.pos(tok), int(str(tok)))
         return self.expr(_trees(t)[0])
 
-    def _splat(self, t: Tree, full: bool) -> Expr:
+    def _splat(self, t: LTree, full: bool) -> Expr:
         obj_t, splat_t = _trees(t)
         obj = self.expr(obj_t)
         pos = self.pos(t)
         item: Expr = SplatItem(pos)
         ops = _trees(splat_t)
-        rest: list[Tree] = []
+        rest: list[LTree] = []
         for i, op in enumerate(ops):
             if op.data == "get_attr":
                 item = GetAttr(pos, item, self.name_of(_trees(op)[0]))
@@ -744,13 +758,13 @@ class _Converter:
                 result = Index(pos, result, self.index_key(op))
         return result
 
-    def x_attr_splat_expr_term(self, t: Tree) -> Expr:
+    def x_attr_splat_expr_term(self, t: LTree) -> Expr:
         return self._splat(t, full=False)
 
-    def x_full_splat_expr_term(self, t: Tree) -> Expr:
+    def x_full_splat_expr_term(self, t: LTree) -> Expr:
         return self._splat(t, full=True)
 
-    def x_binary_op(self, t: Tree) -> Expr:
+    def x_binary_op(self, t: LTree) -> Expr:
         trees = _trees(t)
         left = self.expr(trees[0])
         term = trees[1]
@@ -760,24 +774,24 @@ class _Converter:
         # the tree's span may include a trailing newline: span the operands instead
         return Binary((*left.pos[:2], *right.pos[2:]), op, left, right)
 
-    def x_unary_op(self, t: Tree) -> Expr:
+    def x_unary_op(self, t: LTree) -> Expr:
         op = str(t.children[0]).strip()
         operand = self.expr(_trees(t)[0])
-        if op == "-" and isinstance(operand, Lit) and isinstance(operand.value, int | float):
-            if not isinstance(operand.value, bool):
-                return Lit(self.pos(t), -operand.value)
+        value = operand.value if isinstance(operand, Lit) else None
+        if op == "-" and isinstance(value, int | float) and not isinstance(value, bool):
+            return Lit(self.pos(t), -value)
         return Unary(self.pos(t), op, operand)
 
-    def x_conditional(self, t: Tree) -> Expr:
+    def x_conditional(self, t: LTree) -> Expr:
         c, a, b = _trees(t)
         return Conditional(self.pos(t), self.expr(c), self.expr(a), self.expr(b))
 
-    def _for(self, t: Tree, is_object: bool) -> Expr:
+    def _for(self, t: LTree, is_object: bool) -> Expr:
         trees = _trees(t)
         intro = trees[0]
         intro_trees = _trees(intro)
         idents = [self.name_of(x) for x in intro_trees if x.data == "identifier"]
-        coll = self.expr([x for x in intro_trees if x.data != "identifier"][0])
+        coll = self.expr(next(x for x in intro_trees if x.data != "identifier"))
         key_var, value_var = (idents[0], idents[1]) if len(idents) == 2 else (None, idents[0])
         rest = trees[1:]
         cond: Expr | None = None
@@ -787,13 +801,19 @@ class _Converter:
         group = any(isinstance(k, Token) and k.type == "ELLIPSIS" for k in t.children)
         if is_object:
             return ForExpr(
-                self.pos(t), key_var, value_var, coll, self.expr(rest[0]), self.expr(rest[1]),
-                cond, group,
+                self.pos(t),
+                key_var,
+                value_var,
+                coll,
+                self.expr(rest[0]),
+                self.expr(rest[1]),
+                cond,
+                group,
             )
         return ForExpr(self.pos(t), key_var, value_var, coll, None, self.expr(rest[0]), cond)
 
-    def x_for_tuple_expr(self, t: Tree) -> Expr:
+    def x_for_tuple_expr(self, t: LTree) -> Expr:
         return self._for(t, is_object=False)
 
-    def x_for_object_expr(self, t: Tree) -> Expr:
+    def x_for_object_expr(self, t: LTree) -> Expr:
         return self._for(t, is_object=True)

@@ -114,7 +114,7 @@ class _Parser:
         while True:
             i = self.ws(i)
             if i >= len(text) or text[i] != '"':
-                raise self.error(f'expected a property name in quotes, found {self.found(i)}', i)
+                raise self.error(f"expected a property name in quotes, found {self.found(i)}", i)
             key, kend = self.string(i)
             kpos = self.pos(i, kend)
             i = self.ws(kend)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..frontend import Diagnostic, LoadOptions, LoadResult, SourceError, read_text
 from ..kinds import terraform_data_kind, terraform_kind
-from ..model import Edge, Node, Range, Unknown
+from ..model import Category, Edge, Node, Range, Unknown
 from ..model import Path as AttrPath
 from .modules import ModuleConfig, is_local_source, read_modules_json
 from .syntax import Body, literal_string
@@ -74,7 +74,8 @@ def _merge_unknown(values: Any, unknown: Any, address: str, path: str) -> Any:
 
 def _static_locations(body: Body, file: str, path: AttrPath, out: dict[AttrPath, Range]) -> None:
     for name, attr in body.attrs.items():
-        out[(*path, name)] = Range(file, *attr.pos)
+        key: AttrPath = (*path, name)
+        out[key] = Range(file, *attr.pos)
     counts: dict[str, int] = {}
     for b in body.blocks:
         if b.type in ("dynamic", "lifecycle", "provisioner", "connection"):
@@ -82,8 +83,9 @@ def _static_locations(body: Body, file: str, path: AttrPath, out: dict[AttrPath,
         i = counts.get(b.type, 0)
         counts[b.type] = i + 1
         out.setdefault((*path, b.type), Range(file, *b.pos))
-        out[(*path, b.type, i)] = Range(file, *b.pos)
-        _static_locations(b.body, file, (*path, b.type, i), out)
+        block_path: AttrPath = (*path, b.type, i)
+        out[block_path] = Range(file, *b.pos)
+        _static_locations(b.body, file, block_path, out)
 
 
 class _PlanLoader:
@@ -210,8 +212,22 @@ class _PlanLoader:
                     ):
                         rng = decl.range()
                         _static_locations(decl.block.body, decl.file, (), locations)
-            self.add(Node(self.scope, address, "provider", name, "terraform", "provider", name,
-                          attrs, rng, locations, {}, {"module_path": "", "module_calls": []}))
+            self.add(
+                Node(
+                    self.scope,
+                    address,
+                    "provider",
+                    name,
+                    "terraform",
+                    "provider",
+                    name,
+                    attrs,
+                    rng,
+                    locations,
+                    {},
+                    {"module_path": "", "module_calls": []},
+                )
+            )
 
     def expression_values(self, expressions: dict[str, Any], address: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -242,9 +258,22 @@ class _PlanLoader:
             if decl is not None:
                 rng = decl.range()
                 _static_locations(decl.block.body, decl.file, (), locations)
-            self.add(Node(self.scope, f"var.{name}", "variable", "variable", "terraform",
-                          "variable", name, attrs, rng, locations, {},
-                          {"module_path": "", "module_calls": []}))
+            self.add(
+                Node(
+                    self.scope,
+                    f"var.{name}",
+                    "variable",
+                    "variable",
+                    "terraform",
+                    "variable",
+                    name,
+                    attrs,
+                    rng,
+                    locations,
+                    {},
+                    {"module_path": "", "module_calls": []},
+                )
+            )
 
     def module(
         self,
@@ -254,8 +283,10 @@ class _PlanLoader:
         calls: list[str],
         names: list[str],
     ) -> None:
-        config_resources = {
-            r.get("address"): r for r in config_module.get("resources") or [] if isinstance(r, dict)
+        config_resources: dict[str, Any] = {
+            str(r.get("address")): r
+            for r in config_module.get("resources") or []
+            if isinstance(r, dict)
         }
         for res in planned.get("resources") or []:
             if isinstance(res, dict):
@@ -294,8 +325,22 @@ class _PlanLoader:
         if decl is not None:
             rng = decl.range()
             _static_locations(decl.block.body, decl.file, (), locations)
-        self.add(Node(self.scope, address, "module", "module", "terraform", "module",
-                      names[-1] if names else address, attrs, rng, locations, {}, meta))
+        self.add(
+            Node(
+                self.scope,
+                address,
+                "module",
+                "module",
+                "terraform",
+                "module",
+                names[-1] if names else address,
+                attrs,
+                rng,
+                locations,
+                {},
+                meta,
+            )
+        )
         parent_prefix = calls[-2] + "." if len(calls) > 1 else ""
         self.expression_refs(address, call_conf.get("expressions") or {}, (), parent_prefix)
 
@@ -343,16 +388,34 @@ class _PlanLoader:
             if decl is not None:
                 rng = decl.range()
                 _static_locations(decl.block.body, decl.file, (), locations)
+        category: Category
         if mode == "data":
             category = "data"
             kind = terraform_data_kind(rtype)
         else:
             category = "resource"
             kind = terraform_kind(rtype, attrs)
-        self.add(Node(self.scope, address, kind, rtype, "terraform", category, str(rname),
-                      attrs, rng, locations, {}, meta))
+        self.add(
+            Node(
+                self.scope,
+                address,
+                kind,
+                rtype,
+                "terraform",
+                category,
+                str(rname),
+                attrs,
+                rng,
+                locations,
+                {},
+                meta,
+            )
+        )
         self.expression_refs(address, conf.get("expressions") or {}, (), module_prefix)
-        for key, meta_path in (("count_expression", "@count"), ("for_each_expression", "@for_each")):
+        for key, meta_path in (
+            ("count_expression", "@count"),
+            ("for_each_expression", "@for_each"),
+        ):
             e = conf.get(key)
             if isinstance(e, dict):
                 self.expression_refs(address, {meta_path: e}, (), module_prefix)
@@ -431,21 +494,30 @@ class _PlanLoader:
             if attr is None and (src, dst, path) in with_attr:
                 continue
             key = (src, dst, "ref", path, attr)
-            out.setdefault(key, Edge(f"{self.scope}::{src}", f"{self.scope}::{dst}", "ref",
-                                     path, attr))
+            out.setdefault(
+                key, Edge(f"{self.scope}::{src}", f"{self.scope}::{dst}", "ref", path, attr)
+            )
         for node in self.nodes.values():
             for d in node.meta.get("depends_on", ()):
                 for target in self.instances.get(d, [d]):
                     if target in self.nodes:
                         key = (node.address, target, "depends_on", ("@depends_on",), None)
-                        out.setdefault(key, Edge(f"{self.scope}::{node.address}",
-                                                 f"{self.scope}::{target}", "depends_on",
-                                                 ("@depends_on",)))
+                        out.setdefault(
+                            key,
+                            Edge(
+                                f"{self.scope}::{node.address}",
+                                f"{self.scope}::{target}",
+                                "depends_on",
+                                ("@depends_on",),
+                            ),
+                        )
             for call in node.meta.get("module_calls", ()):
                 if call in self.nodes:
                     key = (call, node.address, "contains", (), None)
-                    out.setdefault(key, Edge(f"{self.scope}::{call}",
-                                             f"{self.scope}::{node.address}", "contains"))
+                    out.setdefault(
+                        key,
+                        Edge(f"{self.scope}::{call}", f"{self.scope}::{node.address}", "contains"),
+                    )
         return list(out.values())
 
     def _module_ref(self, ref: str) -> list[tuple[str, str | None]]:

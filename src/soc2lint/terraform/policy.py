@@ -243,7 +243,11 @@ def _parse_doc(text: Any) -> Any:
         stmts = [stmts]
     if not isinstance(stmts, list):
         return None
-    return data.get("Version", ""), data.get("Id", ""), [_normalize_json_statement(s) for s in stmts]
+    return (
+        data.get("Version", ""),
+        data.get("Id", ""),
+        [_normalize_json_statement(s) for s in stmts],
+    )
 
 
 def policy_document(values: dict[str, Any], address: str) -> PolicyDoc:
@@ -299,8 +303,9 @@ def policy_document(values: dict[str, Any], address: str) -> PolicyDoc:
         for i, st in enumerate(doc.statements):
             sid = _sid(st)
             if isinstance(sid, Unknown) or sid:
-                doc.statements[i] = unknown_from(f"{address}.override_policy_documents", st,
-                                                 *unknown_override)
+                doc.statements[i] = unknown_from(
+                    f"{address}.override_policy_documents", st, *unknown_override
+                )
         doc.statements.extend(unknown_override)
     out: dict[str, Any] = {}
     if doc.version != "":

@@ -281,7 +281,12 @@ def _render_parts(parts: tuple[TPart, ...]) -> str:
         elif isinstance(p, TFor):
             names = f"{p.key_var}, {p.value_var}" if p.key_var else p.value_var
             out.append(
-                "%{ for " + names + " in " + render(p.coll) + " }" + _render_parts(p.body)
+                "%{ for "
+                + names
+                + " in "
+                + render(p.coll)
+                + " }"
+                + _render_parts(p.body)
                 + "%{ endfor }"
             )
         else:
@@ -329,8 +334,7 @@ def render(expr: Expr, _depth: int = 0) -> str:
         ):
             left = f"({left})"
         if isinstance(expr.right, Binary | Conditional) and (
-            isinstance(expr.right, Conditional)
-            or _BINARY_PRECEDENCE.get(expr.right.op, 0) <= prec
+            isinstance(expr.right, Conditional) or _BINARY_PRECEDENCE.get(expr.right.op, 0) <= prec
         ):
             right = f"({right})"
         return f"{left} {expr.op} {right}"

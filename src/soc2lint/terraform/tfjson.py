@@ -100,17 +100,15 @@ def parse_tf_json(text: str) -> ParsedFile:
         return ParsedFile(None, (SyntaxProblem("JSON nested too deeply", 1, 1),))
 
 
-def _expand(node: JNode, n: int, labels: tuple[str, ...], kpos: Pos) -> Iterator[
-    tuple[tuple[str, ...], JNode, Pos]
-]:
+def _expand(
+    node: JNode, n: int, labels: tuple[str, ...], kpos: Pos
+) -> Iterator[tuple[tuple[str, ...], JNode, Pos]]:
     if node.kind == "arr":
         for item in node.value:
             yield from _expand(item, n, labels, kpos)
         return
     if node.kind != "obj":
-        raise HclSyntaxError(
-            "expected a JSON object for a block body", node.pos[0], node.pos[1]
-        )
+        raise HclSyntaxError("expected a JSON object for a block body", node.pos[0], node.pos[1])
     if n == 0:
         yield labels, node, kpos
         return

@@ -63,9 +63,7 @@ def parse_type(expr: Expr | None) -> TypeSpec:
     return ANY
 
 
-def convert(
-    value: Any, spec: TypeSpec, eval_default: Callable[[Expr], Any], depth: int = 0
-) -> Any:
+def convert(value: Any, spec: TypeSpec, eval_default: Callable[[Expr], Any], depth: int = 0) -> Any:
     """``value`` converted to ``spec`` as Terraform would; EvalError when impossible."""
     if value is None or isinstance(value, Unknown | Lazy) or spec.kind == "any" or depth > 32:
         return value
