@@ -13,12 +13,14 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..frontend import Diagnostic, Limits, LoadOptions, LoadResult
+from ..frontend import Diagnostic, LoadOptions, LoadResult
 from ..model import Range
-from .modules import config_files, is_local_source, parse_path, parse_source
+from .evaluate import Loader
+from .modules import config_files, is_json_syntax, parse_source, read_source
 from .syntax import ParsedFile
 
 __all__ = ["find_roots", "load_terraform", "parse_file"]
@@ -43,40 +45,53 @@ def _recursion_headroom(limit: int = 20000) -> Iterator[None]:
         sys.setrecursionlimit(old)
 
 
-def _parse_many(paths: list[str], limits: Limits) -> list[tuple[str, ParsedFile, bool]]:
-    options = LoadOptions(root=Path("/"), base=Path("/"), limits=limits)
-    out = []
-    for p in paths:
-        pf, limit = parse_path(Path(p), options)
-        out.append((p, pf, limit))
-    return out
+def _parse_batch(batch: list[tuple[str, bool]]) -> list[ParsedFile]:
+    """Worker-process entry: parse texts (no I/O, no shared state)."""
+    return [parse_source(text, json_syntax) for text, json_syntax in batch]
 
 
-def _preparse(loader: object, files: list[Path], options: LoadOptions) -> None:
-    """Parse ``files`` into the loader's cache, in worker processes when worthwhile."""
-    from .evaluate import Loader
+def _preparse(loader: Loader, files: list[Path], options: LoadOptions) -> None:
+    """Parse ``files`` into the loader's memo in worker processes, when worthwhile.
 
-    assert isinstance(loader, Loader)
-    todo = [f for f in files if f not in loader.parsed]
+    Files are read here, cached results are taken from the content-hash cache,
+    and only the rest is sent to the pool in chunks.  Below
+    :data:`POOL_MIN_FILES` or with ``jobs=1`` nothing happens: files are then
+    parsed lazily in-process.
+    """
+    todo = [f for f in dict.fromkeys(files) if f not in loader.parsed]
     if options.jobs <= 1 or len(todo) < POOL_MIN_FILES:
-        return  # parsed lazily, in-process
-    chunks = max(1, len(todo) // (options.jobs * 4))
-    batches = [[str(p) for p in todo[i : i + chunks]] for i in range(0, len(todo), chunks)]
+        return
+    pending: list[tuple[Path, str, bool, str]] = []
+    for path in todo:
+        source = read_source(path, options)
+        if isinstance(source, ParsedFile):
+            loader.parsed[path] = source
+            continue
+        json_syntax = is_json_syntax(path)
+        key = loader.cache_key(source, json_syntax)
+        cached = loader.cache.get(key)
+        if isinstance(cached, ParsedFile):
+            loader.parsed[path] = cached
+            continue
+        pending.append((path, source, json_syntax, key))
+    if len(pending) < POOL_MIN_FILES:
+        return
+    size = max(4, len(pending) // (options.jobs * 4))
+    batches = [pending[i : i + size] for i in range(0, len(pending), size)]
     try:
         with ProcessPoolExecutor(max_workers=options.jobs) as pool:
-            for result in pool.map(_parse_many, batches, [options.limits] * len(batches)):
-                for p, pf, limit in result:
-                    loader.parsed[Path(p)] = (pf, limit)
-    except (OSError, RuntimeError, ImportError):
-        return  # no pool available: parse in-process instead
+            results = pool.map(_parse_batch, [[(t, j) for _, t, j, _ in b] for b in batches])
+            for batch, parsed in zip(batches, results, strict=True):
+                for (path, _, _, key), pf in zip(batch, parsed, strict=True):
+                    loader.parsed[path] = pf
+                    loader.cache.put(key, pf)
+    except (OSError, RuntimeError, ImportError, BrokenProcessPool):
+        return  # no usable pool here: the files are parsed in-process instead
 
 
-def find_roots(loader: object, dirs: Sequence[Path]) -> list[Path]:
+def find_roots(loader: Loader, dirs: Sequence[Path]) -> list[Path]:
     """Root modules among ``dirs``: directories no other scanned directory calls as a
     local module; directories only reachable through a cycle become roots too."""
-    from .evaluate import Loader
-
-    assert isinstance(loader, Loader)
     resolved = sorted(dict.fromkeys(d.resolve() for d in dirs))
     calls: dict[Path, list[Path]] = {}
     called: set[Path] = set()
@@ -123,7 +138,6 @@ def load_terraform(
     SYS006 modules not available, SYS007 configuration errors, SYS008 limits).
     """
     from .adapt import load_root
-    from .evaluate import Loader
     from .plan import load_plan
 
     result = LoadResult()
@@ -165,10 +179,7 @@ def load_terraform(
     return result
 
 
-def _internal_error(loader: object, exc: Exception, where: Path, options: LoadOptions) -> None:
-    from .evaluate import Loader
-
-    assert isinstance(loader, Loader)
+def _internal_error(loader: Loader, exc: Exception, where: Path, options: LoadOptions) -> None:
     display = options.display(where)
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     loader.report(
@@ -181,6 +192,3 @@ def _internal_error(loader: object, exc: Exception, where: Path, options: LoadOp
             display,
         )
     )
-
-
-_ = is_local_source

@@ -304,12 +304,12 @@ class GraphBuilder:
             return
         per_file: list[dict[str, tuple[Any, Range]]] = []
         for f in files:
-            pf, limit = self.loader.parse(f)
+            pf = self.loader.parse(f)
             display = self.loader.options.display(f)
             for prob in pf.problems:
                 self.loader.report(
                     Diagnostic(
-                        "SYS008" if limit else "SYS001",
+                        "SYS008" if prob.limit else "SYS001",
                         prob.message,
                         Range(display, prob.line, prob.column),
                         display,

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..cache import ParseCache
 from ..frontend import Diagnostic, LoadOptions
 from ..model import MISSING, Origin, Range, Unknown
 from ..model import Path as AttrPath
@@ -27,9 +28,11 @@ from .modules import (
     ModuleConfig,
     build_config,
     config_files,
+    is_json_syntax,
     is_local_source,
-    parse_path,
+    parse_source,
     read_modules_json,
+    read_source,
 )
 from .syntax import (
     Attribute,
@@ -49,6 +52,9 @@ from .syntax import (
 )
 from .types import TypeSpec, convert, parse_type
 from .values import EvalError, Lazy, has_unknown, key_str, to_int
+
+#: part of the parse-cache key: bump when the syntax tree changes shape
+PARSER_VERSION = "ast1-hcl2-8"
 
 #: resource/data arguments that are meta-arguments, not attributes
 RESOURCE_META = frozenset(
@@ -92,9 +98,10 @@ class Loader:
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[tuple[str, str, Range, str]] = set()
         self.ev = Evaluator(options, self.report)
-        self.parsed: dict[Path, tuple[ParsedFile, bool]] = {}
+        self.parsed: dict[Path, ParsedFile] = {}
         self.configs: dict[Path, ModuleConfig] = {}
         self.files: set[str] = set()
+        self.cache = ParseCache(options.cache_dir, "terraform", PARSER_VERSION)
 
     def report(self, d: Diagnostic) -> None:
         key = (d.rule_id, d.message, d.range, d.scope)
@@ -102,20 +109,36 @@ class Loader:
             self._seen.add(key)
             self.diagnostics.append(d)
 
-    def parse(self, path: Path) -> tuple[ParsedFile, bool]:
+    def parse(self, path: Path) -> ParsedFile:
+        """The parsed file (memoised; through the content-hash cache when configured)."""
         hit = self.parsed.get(path)
         if hit is None:
-            hit = parse_path(path, self.options)
+            source = read_source(path, self.options)
+            if isinstance(source, ParsedFile):
+                hit = source
+            else:
+                json_syntax = is_json_syntax(path)
+                key = self.cache_key(source, json_syntax)
+                cached = self.cache.get(key)
+                if isinstance(cached, ParsedFile):
+                    hit = cached
+                else:
+                    hit = parse_source(source, json_syntax)
+                    self.cache.put(key, hit)
             self.parsed[path] = hit
         self.files.add(self.options.display(path))
         return hit
+
+    @staticmethod
+    def cache_key(text: str, json_syntax: bool) -> str:
+        return ParseCache.key(("json:" if json_syntax else "hcl:") + text)
 
     def config(self, directory: Path) -> ModuleConfig:
         key = directory.resolve()
         cfg = self.configs.get(key)
         if cfg is None:
             files = config_files(key)
-            parsed = [(p, *self.parse(p)) for p in files]
+            parsed = [(p, self.parse(p)) for p in files]
             cfg = build_config(key, parsed, self.options.display)
             self.configs[key] = cfg
         return cfg
@@ -1101,11 +1124,11 @@ class RootContext:
         display = loader.options.display(path)
         if path.name.endswith(".json"):
             return self._read_tfvars_json(path, display)
-        pf, limit = loader.parse(path)
+        pf = loader.parse(path)
         for prob in pf.problems:
             loader.report(
                 Diagnostic(
-                    "SYS008" if limit else "SYS001",
+                    "SYS008" if prob.limit else "SYS001",
                     prob.message,
                     Range(display, prob.line, prob.column, prob.end_line, prob.end_column),
                     display,

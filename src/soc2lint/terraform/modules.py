@@ -30,16 +30,17 @@ def parse_source(text: str, json_syntax: bool) -> ParsedFile:
     return parse_hcl(text)
 
 
-def parse_path(path: Path, options: LoadOptions) -> tuple[ParsedFile, bool]:
-    """Read and parse ``path``; a read problem comes back as a problem of the ParsedFile.
-
-    The boolean is True when the problem is a size limit (``SYS008``).
-    """
+def read_source(path: Path, options: LoadOptions) -> str | ParsedFile:
+    """The text of ``path``, or a ParsedFile holding why it cannot be read."""
     try:
-        text = read_text(path, options.limits)
+        return read_text(path, options.limits)
     except SourceError as exc:
-        return ParsedFile(None, (SyntaxProblem(exc.message, exc.line, exc.column),)), exc.limit
-    return parse_source(text, path.name.lower().endswith(".json")), False
+        problem = SyntaxProblem(exc.message, exc.line, exc.column, limit=exc.limit)
+        return ParsedFile(None, (problem,))
+
+
+def is_json_syntax(path: Path) -> bool:
+    return path.name.lower().endswith(".json")
 
 
 def is_override(name: str) -> bool:
@@ -121,16 +122,16 @@ def is_local_source(source: str) -> bool:
 
 def build_config(
     directory: Path,
-    parsed: Iterable[tuple[Path, ParsedFile, bool]],
+    parsed: Iterable[tuple[Path, ParsedFile]],
     display: Callable[[Path], str],
 ) -> ModuleConfig:
     """Index the parsed files of ``directory``."""
     cfg = ModuleConfig(directory, display(directory))
-    for path, pf, limit in parsed:
+    for path, pf in parsed:
         file = display(path)
         cfg.files.append(file)
         for prob in pf.problems:
-            rule = "SYS008" if limit else "SYS001"
+            rule = "SYS008" if prob.limit else "SYS001"
             cfg.diagnostics.append(
                 Diagnostic(
                     rule,

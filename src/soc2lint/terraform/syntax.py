@@ -177,6 +177,8 @@ class SyntaxProblem:
     column: int
     end_line: int = 0
     end_column: int = 0
+    #: a safety limit (file size) rather than a syntax error: SYS008
+    limit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
