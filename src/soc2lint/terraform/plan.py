@@ -72,12 +72,20 @@ def _merge_unknown(values: Any, unknown: Any, address: str, path: str) -> Any:
     return values
 
 
+#: meta-arguments, located under "@name" (docs/graph-conventions.md)
+_META_ARGS = frozenset({"count", "for_each", "depends_on", "provider", "providers"})
+
+
 def _static_locations(body: Body, file: str, path: AttrPath, out: dict[AttrPath, Range]) -> None:
+    """Locations of what a block writes, read from the syntax tree without evaluating."""
     for name, attr in body.attrs.items():
-        key: AttrPath = (*path, name)
+        key: AttrPath = (*path, f"@{name}" if not path and name in _META_ARGS else name)
         out[key] = Range(file, *attr.pos)
     counts: dict[str, int] = {}
     for b in body.blocks:
+        if b.type == "lifecycle" and not path:
+            out[("@lifecycle",)] = Range(file, *b.pos)
+            continue
         if b.type in ("dynamic", "lifecycle", "provisioner", "connection"):
             continue
         i = counts.get(b.type, 0)
