@@ -251,3 +251,39 @@ resource "aws_s3_bucket" "aliased" {
     assert provider.attrs == {"alias": "us", "region": "us-east-1"}
     assert provider.meta["alias"] == "us"
     assert nodes["module.us"].meta["providers"] == {"aws": "aws.us"}
+
+
+def test_override_files_merge_into_the_blocks_they_override(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        {
+            "main.tf": """resource "aws_db_instance" "db" {
+  storage_encrypted = true
+  multi_az          = true
+  tags              = { Team = "data" }
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+locals {
+  env = "prod"
+}
+""",
+            "override.tf": """resource "aws_db_instance" "db" {
+  storage_encrypted = false
+}
+locals {
+  env = "dev"
+}
+""",
+            "z_override.tf": 'resource "aws_db_instance" "db" {\n  tags = { Team = "x" }\n}\n',
+        },
+    )
+    assert not diags(result)
+    db = node(result, "aws_db_instance.db")
+    assert db.attrs == {"storage_encrypted": False, "multi_az": True, "tags": {"Team": "x"}}
+    assert db.locations[("storage_encrypted",)] == Range("override.tf", 2, 3, 2, 28)
+    assert db.locations[("multi_az",)] == Range("main.tf", 3, 3, 3, 27)
+    assert db.locations[("tags",)].file == "z_override.tf"
+    assert db.meta["lifecycle"] == {"prevent_destroy": True}
+    assert node(result, "local.env").attrs["value"] == "dev"

@@ -417,7 +417,7 @@ class GraphBuilder:
             return
         lc: dict[str, Any] = {}
         for b in blocks:
-            acc.locations.setdefault(("@lifecycle",), Range(decl.file, *b.pos))
+            acc.locations.setdefault(("@lifecycle",), Range(decl.file_of("lifecycle"), *b.pos))
             for name, attr in b.body.attrs.items():
                 if name in ("ignore_changes", "replace_triggered_by"):
                     expr = attr.expr

@@ -552,7 +552,13 @@ class ResourceGroup:
         self.expanding = False
         self.kind = "single"  # single | count | for_each | unknown
         self.meta_acc = Acc()
-        self.body_eval = BodyEval(module.loader, decl.file, self.base, module.root.scope)
+
+    def meta_attribute(self, attr: Attribute, path: str) -> Any:
+        """Evaluate ``count``/``for_each`` (their references become edges at ``@count``...)."""
+        be = BodyEval(
+            self.module.loader, self.decl.file_of(attr.name), self.base, self.module.root.scope
+        )
+        return be.attribute(attr, self.module.scope, (path,), self.meta_acc)
 
     def instances(self, ev: Evaluator) -> list[ResourceInstance]:
         if self._instances is not None:
@@ -573,7 +579,7 @@ class ResourceGroup:
         limits = self.module.loader.options.limits
         if count is not None:
             self.kind = "count"
-            value = self.body_eval.attribute(count, self.module.scope, ("@count",), self.meta_acc)
+            value = self.meta_attribute(count, "@count")
             if isinstance(value, Unknown | Lazy) or value is None:
                 self.kind = "unknown"
                 return [ResourceInstance(self, None, unknown_count=True)]
@@ -589,9 +595,7 @@ class ResourceGroup:
             return [ResourceInstance(self, i) for i in range(n)]
         if for_each is not None:
             self.kind = "for_each"
-            value = self.body_eval.attribute(
-                for_each, self.module.scope, ("@for_each",), self.meta_acc
-            )
+            value = self.meta_attribute(for_each, "@for_each")
             pairs = for_each_pairs(value)
             if pairs is None:
                 self.kind = "unknown"
@@ -610,7 +614,7 @@ class ResourceGroup:
                 "SYS008",
                 f"{what} creates {n} instances of {self.base}, over the {limit} limit "
                 f"(limits.max_expansion); only the first {limit} were checked",
-                Range(self.decl.file, *attr.pos),
+                self.decl.attr_range(attr),
                 self.base,
                 self.module.root.scope,
             )
@@ -712,7 +716,10 @@ class ResourceInstance(Lazy):
         try:
             acc = Acc()
             be = BodyEval(
-                self.module.loader, self.group.decl.file, self.address, self.module.root.scope
+                self.module.loader,
+                self.group.decl.file_of(name),
+                self.address,
+                self.module.root.scope,
             )
             value = be.member(self.body, name, self.scope, (), acc)
             m = Member(value, acc)
@@ -791,7 +798,6 @@ class CallGroup:
         self.expanding = False
         self.kind = "single"
         self.meta_acc = Acc()
-        self.body_eval = BodyEval(module.loader, decl.file, self.base, module.root.scope)
         self._resolved: tuple[ModuleConfig | None, str] | None = None
         self.module_key = f"{module.module_key}.{name}" if module.module_key else name
 
@@ -862,6 +868,12 @@ class CallGroup:
         loader.emit_config_diagnostics(cfg, self.module.root.scope)
         return cfg, options.display(real)
 
+    def meta_attribute(self, attr: Attribute, path: str) -> Any:
+        be = BodyEval(
+            self.module.loader, self.decl.file_of(attr.name), self.base, self.module.root.scope
+        )
+        return be.attribute(attr, self.module.scope, (path,), self.meta_acc)
+
     def instances(self, ev: Evaluator) -> list[CallInstance]:
         if self._instances is not None:
             return self._instances
@@ -881,7 +893,7 @@ class CallGroup:
         limits = self.module.loader.options.limits
         if count is not None:
             self.kind = "count"
-            value = self.body_eval.attribute(count, self.module.scope, ("@count",), self.meta_acc)
+            value = self.meta_attribute(count, "@count")
             try:
                 if isinstance(value, Unknown | Lazy) or value is None:
                     raise EvalError("unknown count")
@@ -895,9 +907,7 @@ class CallGroup:
             return [CallInstance(self, i) for i in range(n)]
         if for_each is not None:
             self.kind = "for_each"
-            value = self.body_eval.attribute(
-                for_each, self.module.scope, ("@for_each",), self.meta_acc
-            )
+            value = self.meta_attribute(for_each, "@for_each")
             pairs = for_each_pairs(value)
             if pairs is None:
                 self.kind = "unknown"
@@ -916,7 +926,7 @@ class CallGroup:
                 "SYS008",
                 f"{what} creates {n} instances of {self.base}, over the {limit} limit "
                 f"(limits.max_expansion); only the first {limit} were checked",
-                Range(self.decl.file, *attr.pos),
+                self.decl.attr_range(attr),
                 self.base,
                 self.module.root.scope,
             )
@@ -982,7 +992,7 @@ class CallInstance(Lazy):
         acc = Acc()
         be = BodyEval(
             self.group.module.loader,
-            self.group.decl.file,
+            self.group.decl.file_of(name),
             self.address,
             self.group.module.root.scope,
         )
@@ -1042,7 +1052,9 @@ class ProviderConf:
         if self.decl is None or self.module is None:
             return Member(MISSING, Acc())
         acc = Acc()
-        be = BodyEval(self.module.loader, self.decl.file, self.address, self.module.root.scope)
+        be = BodyEval(
+            self.module.loader, self.decl.file_of(name), self.address, self.module.root.scope
+        )
         self.members[name] = Member(Unknown(self.address, ()), acc)
         value = be.member(self.decl.block.body, name, self.module.scope, (), acc)
         m = Member(value, acc)
@@ -1316,7 +1328,7 @@ class ModuleInstance(Resolver):
                 if origin is None and _is_literal(attr.expr):
                     origin = Origin(
                         f"{self.call.address} input {name}",
-                        Range(self.call.group.decl.file, *attr.pos),
+                        self.call.group.decl.attr_range(attr),
                         self.call.address,
                     )
         if value is MISSING:
@@ -1400,7 +1412,7 @@ class ModuleInstance(Resolver):
         attr = decl.attr("value")
         if attr is None:
             return slot.done(None, set())
-        be = BodyEval(self.loader, decl.file, address, self.root.scope)
+        be = BodyEval(self.loader, decl.file_of("value"), address, self.root.scope)
         value = be.attribute(attr, self.scope, ("value",), slot.acc)
         return slot.done(value, {r for _, r in slot.acc.refs})
 

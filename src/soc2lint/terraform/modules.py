@@ -17,7 +17,16 @@ from pathlib import Path
 from ..frontend import Diagnostic, LoadOptions, SourceError, read_text
 from ..model import Range
 from .hcl import parse_hcl
-from .syntax import Attribute, Block, GetAttr, ParsedFile, Ref, SyntaxProblem, literal_string
+from .syntax import (
+    Attribute,
+    Block,
+    Body,
+    GetAttr,
+    ParsedFile,
+    Ref,
+    SyntaxProblem,
+    literal_string,
+)
 from .tfjson import parse_tf_json
 
 TF_SUFFIXES = (".tf", ".tf.json")
@@ -61,10 +70,15 @@ def config_files(directory: Path) -> list[Path]:
 
 @dataclass
 class Decl:
-    """A top-level block and the display path of the file it is in."""
+    """A top-level block and the display path of the file it is in.
+
+    ``member_files`` names the override file (``override.tf``,
+    ``*_override.tf``) an argument or block type was merged from.
+    """
 
     block: Block
     file: str
+    member_files: dict[str, str] = field(default_factory=dict)
 
     def range(self) -> Range:
         return Range(self.file, *self.block.pos)
@@ -72,8 +86,11 @@ class Decl:
     def attr(self, name: str) -> Attribute | None:
         return self.block.body.attrs.get(name)
 
+    def file_of(self, member: str) -> str:
+        return self.member_files.get(member, self.file)
+
     def attr_range(self, attr: Attribute) -> Range:
-        return Range(self.file, *attr.pos)
+        return Range(self.file_of(attr.name), *attr.pos)
 
 
 @dataclass
@@ -129,6 +146,7 @@ def build_config(
     cfg = ModuleConfig(directory, display(directory))
     for path, pf in parsed:
         file = display(path)
+        override = is_override(path.name)
         cfg.files.append(file)
         for prob in pf.problems:
             rule = "SYS008" if prob.limit else "SYS001"
@@ -143,9 +161,70 @@ def build_config(
         if pf.body is None:
             continue
         for block in pf.body.blocks:
-            _index_block(cfg, block, file)
+            if override:
+                _override_block(cfg, block, file)
+            else:
+                _index_block(cfg, block, file)
     _order_locals(cfg)
     return cfg
+
+
+def _member_name(block: Block) -> str:
+    return block.labels[0] if block.type == "dynamic" and block.labels else block.type
+
+
+def _merged(base: Decl, over: Block, file: str) -> Decl:
+    """Terraform's override merge: arguments replace arguments, and the blocks of a type
+    written in the override replace every block of that type."""
+    attrs = dict(base.block.body.attrs)
+    attrs.update(over.body.attrs)
+    replaced = {_member_name(b) for b in over.body.blocks}
+    blocks = [b for b in base.block.body.blocks if _member_name(b) not in replaced]
+    blocks.extend(over.body.blocks)
+    files = dict(base.member_files)
+    files.update(dict.fromkeys(over.body.attrs, file))
+    files.update(dict.fromkeys(replaced, file))
+    block = Block(base.block.type, base.block.labels, Body(attrs, tuple(blocks)), base.block.pos)
+    return Decl(block, base.file, files)
+
+
+def _override_block(cfg: ModuleConfig, block: Block, file: str) -> None:
+    """Merge a block of an override file into the block it overrides."""
+    t, labels = block.type, block.labels
+    table: dict[str, Decl] | None = None
+    key = ""
+    if t in ("resource", "data") and len(labels) == 2:
+        table = cfg.resources if t == "resource" else cfg.data
+        key = f"{labels[0]}.{labels[1]}"
+    elif t in ("variable", "output", "module") and len(labels) == 1:
+        table = {"variable": cfg.variables, "output": cfg.outputs, "module": cfg.calls}[t]
+        key = labels[0]
+    elif t == "locals":
+        for name, attr in block.body.attrs.items():
+            cfg.locals[name] = LocalDecl(attr, file)
+        return
+    elif t == "terraform":
+        cfg.terraform.insert(0, Decl(block, file))  # settings read first-wins
+        return
+    elif t == "provider" and len(labels) == 1:
+        alias = block.body.attrs.get("alias")
+        alias_name = literal_string(alias.expr) if alias else None
+        for i, decl in enumerate(cfg.providers):
+            a = decl.attr("alias")
+            if (
+                decl.block.labels == labels
+                and (literal_string(a.expr) if a else None) == alias_name
+            ):
+                cfg.providers[i] = _merged(decl, block, file)
+                return
+        cfg.providers.append(Decl(block, file))
+        return
+    if table is None:
+        return
+    base = table.get(key)
+    table[key] = _merged(base, block, file) if base is not None else Decl(block, file)
+    if t == "resource":
+        cfg.resource_types.add(labels[0])
 
 
 def _duplicate(cfg: ModuleConfig, what: str, block: Block, file: str, first: Decl) -> None:
