@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,23 +68,45 @@ class GraphBuilder:
 
     def build(self, inst: ModuleInstance, calls: list[str]) -> None:
         cfg = inst.config
-        for name in cfg.variables:
-            self.variable(inst, name, calls)
+        for name, decl in cfg.variables.items():
+            self.guard(decl.range(), partial(self.variable, inst, name, calls))
         for name in cfg.local_order:
-            self.local(inst, name, calls)
+            ldecl = cfg.locals[name]
+            rng = Range(ldecl.file, *ldecl.attr.pos)
+            self.guard(rng, partial(self.local, inst, name, calls))
         for decl in cfg.providers:
-            self.provider(inst, decl, calls)
-        self.terraform(inst, calls)
-        if inst.parent is None:
-            self.backend(inst)
-        for key in cfg.resources:
-            self.resource_group(inst, key, calls)
-        for key in cfg.data:
-            self.resource_group(inst, f"data.{key}", calls)
+            self.guard(decl.range(), partial(self.provider, inst, decl, calls))
+        if cfg.terraform:
+            self.guard(cfg.terraform[0].range(), partial(self.terraform, inst, calls))
+            if inst.parent is None:
+                self.guard(cfg.terraform[0].range(), partial(self.backend, inst))
+        for key, decl in cfg.resources.items():
+            self.guard(decl.range(), partial(self.resource_group, inst, key, calls))
+        for key, decl in cfg.data.items():
+            self.guard(decl.range(), partial(self.resource_group, inst, f"data.{key}", calls))
         for name in cfg.calls:
             self.module_call(inst, name, calls)
-        for name in cfg.outputs:
-            self.output(inst, name, calls)
+        for name, decl in cfg.outputs.items():
+            self.guard(decl.range(), partial(self.output, inst, name, calls))
+
+    def guard(self, where: Range, build: Callable[[], None]) -> None:
+        """Build one object; a bug there is reported on its block and the rest goes on."""
+        try:
+            build()
+        except (KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as exc:
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            self.loader.report(
+                Diagnostic(
+                    "SYS001",
+                    f"internal error while evaluating this block ({detail}); it was not "
+                    "checked (please report this)",
+                    where,
+                    where.file,
+                    self.scope,
+                )
+            )
 
     def variable(self, inst: ModuleInstance, name: str, calls: list[str]) -> None:
         decl = inst.config.variables[name]
@@ -475,7 +500,7 @@ class GraphBuilder:
         instances = group.instances(self.ev)
         self.instances[group.base] = [ci.address for ci in instances]
         for ci in instances:
-            self.call_node(ci, calls, dir_display)
+            self.guard(group.decl.range(), partial(self.call_node, ci, calls, dir_display))
             child = ci.child()
             if child is not None:
                 self.build(child, [*calls, ci.address])

@@ -66,6 +66,28 @@ RefEntry = tuple[str, str | None, bool]
 SPLAT_NAME = "\x00splat"
 
 
+def _expanded_size(value: Any, cap: int) -> int:
+    """Elements of ``value`` counted as if every shared sub-value were copied (stops past cap)."""
+    memo: dict[int, int] = {}
+
+    def size(v: Any) -> int:
+        if not isinstance(v, list | dict):
+            return 1
+        key = id(v)
+        hit = memo.get(key)
+        if hit is not None:
+            return hit
+        n = 1
+        for child in v.values() if isinstance(v, dict) else v:
+            n += size(child)
+            if n > cap:
+                break
+        memo[key] = n
+        return n
+
+    return size(value)
+
+
 class Resolver:
     """Resolves root names (``var``, ``local``, resource types...) for a scope."""
 
@@ -187,6 +209,17 @@ class Evaluator:
         self.site = site or self.site
         try:
             value = self.eval(e, scope)
+            if (
+                isinstance(value, list | dict)
+                and _expanded_size(value, self.max_steps) > self.max_steps
+            ):
+                # shared sub-values (a local used twice, nested again) that expand
+                # exponentially: refuse them before anything walks them
+                self._limit(
+                    f"value expands to more than {self.max_steps} elements "
+                    f"(limits.max_eval_steps): {self.text(e)}"
+                )
+                value = self._failed(e)
         except EvalError:
             value = self._failed(e)
         except StepLimit:
@@ -233,7 +266,10 @@ class Evaluator:
         self._render_parts(parts, scope, out, unknowns)
         if unknowns:
             return unknown_from(self.text(e), *unknowns)
-        return "".join(out)
+        text = "".join(out)
+        if len(text) > 4096:
+            self.charge(len(text) >> 6)  # bounds strings that double through locals
+        return text
 
     def _render_parts(
         self, parts: tuple[TPart, ...], scope: Scope, out: list[str], unknowns: list[Any]

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import ipaddress
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..model import Unknown
@@ -316,12 +317,61 @@ def f_split(ev: Evaluator, a: list[Any]) -> Any:
     return out
 
 
-def _go_regex(pattern: str) -> re.Pattern[str]:
-    # RE2 and Python agree on the common syntax; (?P<name>) works in both.
+#: seconds one regular-expression call may take (Terraform's RE2 is linear-time;
+#: Python's backtracking engines are not, so a pathological pattern is cut off)
+REGEX_TIMEOUT = 2.0
+
+
+def _regex_engine() -> Any:
+    """The ``regex`` package (installed with cfn-lint) supports timeouts; ``re`` does not."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise EvalError(f"invalid regular expression: {exc}") from None
+        return importlib.import_module("regex")
+    except ImportError:  # pragma: no cover - regex ships with cfn-lint
+        return None
+
+
+_REGEX = _regex_engine()
+
+
+class _Pattern:
+    """A compiled RE2-style pattern whose calls are bounded in time."""
+
+    def __init__(self, pattern: str) -> None:
+        engine = _REGEX or re
+        try:
+            self.rx: Any = engine.compile(pattern)
+        except (re.error, ValueError) as exc:
+            raise EvalError(f"invalid regular expression: {exc}") from None
+        except Exception as exc:  # regex.error is not a subclass of re.error
+            raise EvalError(f"invalid regular expression: {exc}") from None
+        self.kw: dict[str, Any] = {"timeout": REGEX_TIMEOUT} if _REGEX is not None else {}
+        self.groups: int = self.rx.groups
+        self.groupindex: Mapping[str, int] = self.rx.groupindex
+
+    def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return fn(*args, **self.kw)
+        except TimeoutError:
+            raise EvalError("regular expression took too long") from None
+        except (re.error, IndexError) as exc:
+            raise EvalError(f"regular expression failed: {exc}") from None
+        except Exception as exc:
+            if _REGEX is not None and isinstance(exc, _REGEX.error):
+                raise EvalError(f"regular expression failed: {exc}") from None
+            raise
+
+    def search(self, text: str) -> Any:
+        return self._call(self.rx.search, text)
+
+    def finditer(self, text: str) -> list[Any]:
+        return list(self._call(lambda t, **kw: list(self.rx.finditer(t, **kw)), text))
+
+    def sub(self, repl: str, text: str) -> str:
+        return str(self._call(self.rx.sub, repl, text))
+
+
+def _go_regex(pattern: str) -> _Pattern:
+    return _Pattern(pattern)
 
 
 def _go_replacement(repl: str) -> str:
@@ -337,15 +387,11 @@ def f_replace(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 3)
     s, sub, repl = _str(a[0]), _str(a[1]), _str(a[2])
     if len(sub) >= 2 and sub.startswith("/") and sub.endswith("/"):
-        rx = _go_regex(sub[1:-1])
-        try:
-            return rx.sub(_go_replacement(repl), s)
-        except (re.error, IndexError) as exc:
-            raise EvalError(f"invalid replacement: {exc}") from None
+        return _go_regex(sub[1:-1]).sub(_go_replacement(repl), s)
     return s.replace(sub, repl)
 
 
-def _match_value(rx: re.Pattern[str], m: re.Match[str]) -> Any:
+def _match_value(rx: _Pattern, m: Any) -> Any:
     if rx.groupindex:
         return {name: m.group(name) for name in rx.groupindex}
     if rx.groups:
@@ -1167,6 +1213,8 @@ def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> 
         if any(has_unknown(x) for x in args):
             return unknown_from(expr_text, *args)
     result = fn(ev, args)
+    if isinstance(result, str) and len(result) > 4096:
+        ev.charge(len(result) >> 6)  # bounds strings that double through locals
     if isinstance(result, Unknown) and not result.expr:
         return Unknown(expr_text, result.refs, result.secret)
     return result
