@@ -23,7 +23,7 @@ import tracemalloc
 from pathlib import Path
 
 from soc2lint.frontend import LoadOptions
-from soc2lint.terraform import find_roots, load_terraform
+from soc2lint.terraform import find_roots, load_settings, load_terraform
 from soc2lint.terraform.adapt import GraphBuilder
 from soc2lint.terraform.evaluate import Loader, ModuleInstance, RootContext
 from soc2lint.terraform.modules import config_files
@@ -268,6 +268,8 @@ def main() -> None:
 
         hcl2.parser.parser()  # grammar load is start-up, not per-file work
 
+        settings = load_settings()  # what load_terraform runs under
+        settings.__enter__()
         loader = Loader(options)
         t0 = time.perf_counter()
         if args.jobs > 1:
@@ -303,6 +305,7 @@ def main() -> None:
         t_graph = time.perf_counter() - t2
         t_eval = max(0.0, t_first - t_graph)
         mem_graph = rss_mb()
+        settings.__exit__(None, None, None)
         py_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
 
         t3 = time.perf_counter()

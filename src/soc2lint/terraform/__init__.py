@@ -8,6 +8,7 @@ known) -> :mod:`.adapt` (nodes and edges).  Plans are read by :mod:`.plan`.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -23,7 +24,7 @@ from .evaluate import Loader
 from .modules import config_files, is_json_syntax, parse_source, read_source
 from .syntax import ParsedFile
 
-__all__ = ["find_roots", "load_terraform", "parse_file"]
+__all__ = ["find_roots", "load_settings", "load_terraform", "parse_file"]
 
 #: files below which parsing stays in-process even with jobs > 1
 POOL_MIN_FILES = 24
@@ -35,14 +36,25 @@ def parse_file(text: str, json_syntax: bool = False) -> ParsedFile:
 
 
 @contextmanager
-def _recursion_headroom(limit: int = 20000) -> Iterator[None]:
-    old = sys.getrecursionlimit()
-    if old < limit:
-        sys.setrecursionlimit(limit)
+def load_settings(recursion_limit: int = 20000) -> Iterator[None]:
+    """Interpreter settings for one load: recursion headroom, no cyclic GC passes.
+
+    Evaluation allocates many short-lived objects; each automatic collection
+    rescans every syntax tree and module instance, which are alive until the
+    load ends anyway, and doubles the evaluation time.  Collection resumes
+    (and reclaims the module instances) when the load is over.
+    """
+    old_limit = sys.getrecursionlimit()
+    if old_limit < recursion_limit:
+        sys.setrecursionlimit(recursion_limit)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        sys.setrecursionlimit(old)
+        if gc_was_enabled:
+            gc.enable()
+        sys.setrecursionlimit(old_limit)
 
 
 def _parse_batch(batch: list[tuple[str, bool]]) -> list[ParsedFile]:
@@ -142,7 +154,7 @@ def load_terraform(
 
     result = LoadResult()
     loader = Loader(options)
-    with _recursion_headroom():
+    with load_settings():
         try:
             files = [f for d in dirs for f in config_files(d)]
             _preparse(loader, files, options)
