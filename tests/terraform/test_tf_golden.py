@@ -77,9 +77,15 @@ def test_project_fixture_essentials() -> None:
         "ecs:UpdateService",
         "ecs:DescribeServices",
     ]
+    # the source document is not fully known (the bucket ARN), its statements still merge
     bucket_doc = nodes["data.aws_iam_policy_document.data_bucket"]
     assert isinstance(bucket_doc.attrs["json"], Unknown)
-    assert isinstance(bucket_doc.attrs["document"]["Statement"][0], Unknown)
+    deny, allow = bucket_doc.attrs["document"]["Statement"]
+    assert deny["Sid"] == "DenyInsecureTransport"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert deny["Principal"] == "*"
+    assert isinstance(deny["Resource"][0], Unknown)
+    assert allow["Sid"] == "AllowAnalyticsRead"
     backend = nodes["terraform.backend"]
     assert backend.attrs["encrypt"] is True
     assert backend.attrs["dynamodb_table"] == "acme-terraform-locks"

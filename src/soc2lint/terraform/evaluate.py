@@ -645,9 +645,7 @@ def for_each_pairs(value: Any) -> list[tuple[str, Any]] | None:
         except EvalError:
             return None
         return [(k, k) for k in keys]
-    if value is None:
-        return None
-    return None
+    return None  # null or not a collection: Terraform rejects it, nothing is claimed
 
 
 class ResourceInstance(Lazy):
@@ -743,7 +741,9 @@ class ResourceInstance(Lazy):
             doc = self.policy(ev)
             text = doc.json if name == "json" else doc.minified
             if text is None:
-                return Unknown("", (self.address,))
+                from .policy import DocumentUnknown
+
+                return DocumentUnknown(f"{self.address}.{name}", (self.address,), doc.document)
             return text
         secret = SECRET_ATTRS.get((group.mode, group.type), frozenset())
         configured = name not in RESOURCE_META and has_member(self.body, name)

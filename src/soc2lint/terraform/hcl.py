@@ -601,11 +601,8 @@ class _Converter:
         return result
 
     def x_expr_term(self, t: LTree) -> Expr:
-        trees = _trees(t)
-        inner = self.expr(trees[0])
-        if isinstance(t.children[0], Token) and t.children[0].type == "LPAR":
-            return inner  # parentheses only group
-        return inner
+        # a term, or a parenthesised expression (parentheses only group)
+        return self.expr(_trees(t)[0])
 
     def x_identifier(self, t: LTree) -> Expr:
         return Ref(self.pos(t), self.name_of(t))

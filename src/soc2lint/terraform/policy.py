@@ -28,6 +28,21 @@ from .values import has_unknown, unknown_from
 DEFAULT_VERSION = "2012-10-17"
 
 
+class DocumentUnknown(Unknown):
+    """The ``json`` of a policy document that is not fully known, carrying the document.
+
+    Passed unchanged into another document's ``source_policy_documents`` or
+    ``override_policy_documents``, its known statements are merged instead of
+    one Unknown statement.  Anything computed from it is a plain Unknown.
+    """
+
+    __slots__ = ("document",)
+
+    def __init__(self, expr: str, refs: tuple[str, ...], document: Any) -> None:
+        super().__init__(expr, refs)
+        self.document = document
+
+
 @dataclass
 class PolicyDoc:
     document: Any  # dict with Unknowns inside, or Unknown
@@ -228,6 +243,12 @@ class _Doc:
 
 def _parse_doc(text: Any) -> Any:
     """A source/override document: (version, id, statements) or Unknown/None."""
+    if isinstance(text, DocumentUnknown) and isinstance(text.document, dict):
+        doc = text.document
+        stmts = doc.get("Statement", [])
+        if not isinstance(stmts, list):
+            return Unknown(text.expr, text.refs)
+        return doc.get("Version", ""), doc.get("Id", ""), list(stmts)
     if isinstance(text, Unknown):
         return text
     if not isinstance(text, str):
