@@ -259,3 +259,13 @@ def test_unreadable_files_are_diagnostics_and_the_rest_still_loads(tmp_path: Pat
     assert "binary" in by_file["binary.tf"].message
     assert "UTF-8" in by_file["latin1.tf"].message
     assert "limit" in by_file["big.tf"].message
+
+
+def test_strip_markers_on_interpolations_are_accepted() -> None:
+    # python-hcl2's grammar has no strip markers on ${...}; the value keeps its spaces
+    pf = parse_file('x = "a ${~ var.x ~} b"\ny = "%{~ if true ~} y %{~ endif ~}"\n')
+    assert pf.problems == ()
+    assert pf.body is not None
+    assert render(pf.body.attrs["x"].expr) == '"a ${var.x} b"'
+    assert pf.body.attrs["x"].pos == (1, 1, 1, 22)
+    assert render(pf.body.attrs["y"].expr) == '"%{ if true }y%{ endif }"'

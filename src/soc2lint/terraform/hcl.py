@@ -76,9 +76,18 @@ def parse_hcl(text: str) -> ParsedFile:
     the parser's position and what it expected, in plain words.
     """
     try:
-        tree = _lark().parse(text + "\n")
+        try:
+            tree = _lark().parse(text + "\n")
+        except UnexpectedInput:
+            # python-hcl2's grammar lacks strip markers on interpolations
+            # (``${~ x ~}``); blanking them keeps every column, and only
+            # whitespace around the interpolation differs from Terraform's value
+            blanked = _STRIP_INTERP_RE.sub(lambda m: m.group(0).replace("~", " "), text)
+            if blanked == text:
+                raise
+            tree = _lark().parse(blanked + "\n")
     except UnexpectedInput as exc:
-        return ParsedFile(None, (_describe_lark_error(exc, text),))
+        return ParsedFile(None, (_describe_lark_error(_first_error(text, exc), text),))
     except LarkError as exc:
         return ParsedFile(None, (SyntaxProblem(f"cannot parse: {exc}", 1, 1),))
     except RecursionError:
@@ -95,6 +104,20 @@ def parse_hcl(text: str) -> ParsedFile:
             None, (SyntaxProblem("expressions are nested too deeply to parse", 1, 1),)
         )
     return ParsedFile(body, tuple(conv.problems))
+
+
+_STRIP_INTERP_RE = re.compile(r"\$\{~|~\}")
+
+
+def _first_error(text: str, fallback: UnexpectedInput) -> UnexpectedInput:
+    """The error of the original text (not of the strip-marker retry)."""
+    try:
+        _lark().parse(text + "\n")
+    except UnexpectedInput as exc:
+        return exc
+    except (LarkError, RecursionError):
+        pass
+    return fallback
 
 
 def parse_expression(text: str, line: int = 1, col: int = 1) -> Expr:
