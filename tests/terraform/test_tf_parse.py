@@ -267,5 +267,5 @@ def test_strip_markers_on_interpolations_are_accepted() -> None:
     assert pf.problems == ()
     assert pf.body is not None
     assert render(pf.body.attrs["x"].expr) == '"a ${var.x} b"'
-    assert pf.body.attrs["x"].pos == (1, 1, 1, 22)
+    assert pf.body.attrs["x"].pos == (1, 1, 1, 23)
     assert render(pf.body.attrs["y"].expr) == '"%{ if true }y%{ endif }"'
