@@ -82,7 +82,7 @@ def parse_hcl(text: str) -> ParsedFile:
             # python-hcl2's grammar lacks strip markers on interpolations
             # (``${~ x ~}``); blanking them keeps every column, and only
             # whitespace around the interpolation differs from Terraform's value
-            blanked = _STRIP_INTERP_RE.sub(lambda m: m.group(0).replace("~", " "), text)
+            blanked = _blank_interpolation_strips(text)
             if blanked == text:
                 raise
             tree = _lark().parse(blanked + "\n")
@@ -106,7 +106,25 @@ def parse_hcl(text: str) -> ParsedFile:
     return ParsedFile(body, tuple(conv.problems))
 
 
-_STRIP_INTERP_RE = re.compile(r"\$\{~|~\}")
+def _blank_interpolation_strips(text: str) -> str:
+    """``${~ x ~}`` -> ``${  x  }`` (same columns); directives' markers are kept."""
+    if "${~" not in text and "~}" not in text:
+        return text
+    out = list(text)
+    i = text.find("${")
+    while i >= 0:
+        if not (i > 0 and text[i - 1] == "$"):  # $${ is an escape, not an interpolation
+            j = i + 2
+            if j < len(text) and text[j] == "~":
+                out[j] = " "
+            try:
+                end = _find_close(text, j, lambda offset: (1, 1))
+            except HclSyntaxError:
+                break
+            if text[end - 1] == "~":
+                out[end - 1] = " "
+        i = text.find("${", i + 2)
+    return "".join(out)
 
 
 def _first_error(text: str, fallback: UnexpectedInput) -> UnexpectedInput:
