@@ -6,11 +6,13 @@ import pickle
 from pathlib import Path
 
 import pytest
-from tfload import diags, load, node
+from tfload import diags, load, node, options, write
 
 from soc2lint.frontend import Limits
+from soc2lint.graphdump import dump_graph
 from soc2lint.model import Range
-from soc2lint.terraform import parse_file
+from soc2lint.terraform import POOL_MIN_FILES, load_terraform, parse_file
+from soc2lint.terraform.evaluate import Loader
 from soc2lint.terraform.syntax import (
     Block,
     ForExpr,
@@ -269,3 +271,34 @@ def test_strip_markers_on_interpolations_are_accepted() -> None:
     assert render(pf.body.attrs["x"].expr) == '"a ${var.x} b"'
     assert pf.body.attrs["x"].pos == (1, 1, 1, 23)
     assert render(pf.body.attrs["y"].expr) == '"%{ if true }y%{ endif }"'
+
+
+def test_parsed_files_come_from_the_content_hash_cache(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "main.tf").write_text(SAMPLE)
+    opts = options(source, cache_dir=tmp_path / "cache")
+    first = Loader(opts)
+    parsed = first.parse(source / "main.tf")
+    assert (first.cache.hits, first.cache.misses) == (0, 1)
+    second = Loader(opts)
+    assert second.parse(source / "main.tf") == parsed
+    assert (second.cache.hits, second.cache.misses) == (1, 0)
+    (source / "main.tf").write_text(SAMPLE + "\n# changed\n")
+    third = Loader(opts)
+    third.parse(source / "main.tf")
+    assert third.cache.misses == 1
+
+
+def test_worker_processes_give_the_same_graph(tmp_path: Path) -> None:
+    files = {
+        f"f{i:02d}.tf": f'resource "aws_sqs_queue" "q{i}" {{\n  name = "queue-${{{i} + 1}}"\n}}\n'
+        for i in range(POOL_MIN_FILES + 6)
+    }
+    files["broken.tf"] = 'resource "aws_sqs_queue" "x" {\n'
+    write(tmp_path, files)
+    serial = load_terraform([tmp_path], [], options(tmp_path, jobs=1))
+    pooled = load_terraform([tmp_path], [], options(tmp_path, jobs=2))
+    assert dump_graph(pooled.nodes, pooled.edges) == dump_graph(serial.nodes, serial.edges)
+    assert pooled.diagnostics == serial.diagnostics
+    assert len(serial.nodes) == POOL_MIN_FILES + 6
