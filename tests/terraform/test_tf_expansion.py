@@ -229,3 +229,33 @@ resource "aws_security_group" "sg" {
     assert rule["from_port"] == Unknown("ingress.value", ("var.ports",))
     assert rule["cidr_blocks"] == ["0.0.0.0/0"]
     assert rule["protocol"] == "tcp"
+
+
+def test_dynamic_block_over_a_list_with_unknown_elements_keeps_the_count(tmp_path: Path) -> None:
+    result = load(
+        tmp_path,
+        {
+            "main.tf": """variable "extra_cidr" { type = string }
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = ["10.0.0.0/8", var.extra_cidr]
+    content {
+      from_port   = 443
+      to_port     = 443
+      cidr_blocks = [ingress.value]
+    }
+  }
+}
+""",
+        },
+    )
+    sg = node(result, "aws_security_group.sg")
+    assert "dynamic_unknown" not in sg.meta
+    assert sg.attrs["ingress"] == [
+        {"from_port": 443, "to_port": 443, "cidr_blocks": ["10.0.0.0/8"]},
+        {
+            "from_port": 443,
+            "to_port": 443,
+            "cidr_blocks": [Unknown("var.extra_cidr", ("var.extra_cidr",))],
+        },
+    ]

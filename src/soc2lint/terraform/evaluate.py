@@ -280,17 +280,12 @@ class BodyEval:
         for r in refs:
             acc.refs.append(((*path, name), r))
         rng = Range(self.file, *block.pos)
-        pairs: list[tuple[Any, Any]] | None
-        if isinstance(value, Unknown | Lazy):
-            pairs = None
-        elif isinstance(value, list):
-            pairs = None if any(isinstance(v, Unknown) for v in value) else list(enumerate(value))
+        pairs: list[tuple[Any, Any]] | None = None  # None: how many blocks is unknown
+        if isinstance(value, list):
+            # unknown elements still make one block each; their iterator value is unknown
+            pairs = list(enumerate(value))
         elif isinstance(value, dict):
             pairs = [(k, value[k]) for k in sorted(value)]
-        elif value is None:
-            pairs = []
-        else:
-            pairs = None
         if pairs is None:
             u_refs = value.refs if isinstance(value, Unknown) else ()
             it_value = {
