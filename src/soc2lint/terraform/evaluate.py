@@ -523,7 +523,7 @@ class UnknownCollection(Lazy):
         self.instance.note(ev)
         return Unknown("", self.instance.as_unknown().refs)
 
-    def splat_items(self, ev: Evaluator) -> Any:
+    def splat_items(self, ev: Evaluator) -> list[Any] | Unknown:
         self.instance.note(ev)
         return Unknown("", self.instance.as_unknown().refs)
 

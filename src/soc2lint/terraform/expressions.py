@@ -386,9 +386,10 @@ class Evaluator:
         if obj is None:
             return []
         if isinstance(obj, Lazy):
-            items = obj.splat_items(self) if hasattr(obj, "splat_items") else [obj]
-            if isinstance(items, Unknown):
-                return Unknown(self.text(e), items.refs, items.secret)
+            found = obj.splat_items(self)
+            if isinstance(found, Unknown):
+                return Unknown(self.text(e), found.refs, found.secret)
+            items = found
         elif isinstance(obj, list):
             items = obj
         else:

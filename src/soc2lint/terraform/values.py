@@ -38,6 +38,10 @@ class Lazy:
     def get_index(self, ev: Evaluator, key: Any) -> Any:
         raise EvalError("this object cannot be indexed")
 
+    def splat_items(self, ev: Evaluator) -> list[Any] | Unknown:
+        """The elements a splat (``x[*]``) iterates: a single object is one element."""
+        return [self]
+
     def note(self, ev: Evaluator) -> None:
         """Record a reference to the object as a whole (no attribute)."""
 
