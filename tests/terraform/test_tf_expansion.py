@@ -98,7 +98,7 @@ resource "aws_s3_bucket" "b" {
     assert key.meta["count_unknown"] is True
     assert "index" not in key.meta
     assert key.attrs["enable_key_rotation"] is False
-    assert key.attrs["description"] == Unknown('"key ${count.index}"', ())
+    assert key.attrs["description"] == Unknown('"key ${count.index}"', ("var.create",))
     bucket = node(result, "aws_s3_bucket.b")
     assert bucket.meta["count_unknown"] is True
     assert bucket.attrs["bucket"] == Unknown("each.key", ("var.names",))

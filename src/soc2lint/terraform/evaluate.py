@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from ..cache import ParseCache
 from ..frontend import Diagnostic, LoadOptions
@@ -52,6 +52,8 @@ from .syntax import (
 )
 from .types import TypeSpec, convert, parse_type
 from .values import EvalError, Lazy, has_unknown, key_str, to_int
+
+T = TypeVar("T")
 
 #: part of the parse-cache key: bump when the syntax tree changes shape
 PARSER_VERSION = "ast1-hcl2-8"
@@ -534,19 +536,28 @@ class UnknownCollection(Lazy):
         return self.instance.as_unknown()
 
 
-class ResourceGroup:
-    """One ``resource``/``data`` block in one module instance, and its instances."""
+class Expandable(Generic[T]):
+    """A ``resource``/``data``/``module`` block and its instances (``count``/``for_each``)."""
 
-    def __init__(self, module: ModuleInstance, decl: Decl, mode: str) -> None:
-        self.module = module
-        self.decl = decl
-        self.mode = mode
-        self.type, self.name = decl.block.labels
-        self.base = f"{module.prefix}{'data.' if mode == 'data' else ''}{self.type}.{self.name}"
-        self._instances: list[ResourceInstance] | None = None
+    module: ModuleInstance
+    decl: Decl
+    base: str
+
+    def __init__(self) -> None:
+        self._instances: list[T] | None = None
         self.expanding = False
         self.kind = "single"  # single | count | for_each | unknown
         self.meta_acc = Acc()
+
+    def make(
+        self,
+        key: int | str | None,
+        *,
+        unknown_count: bool = False,
+        each_value: Any = None,
+        unknown_refs: tuple[str, ...] = (),
+    ) -> T:
+        raise NotImplementedError
 
     def meta_attribute(self, attr: Attribute, path: str) -> Any:
         """Evaluate ``count``/``for_each`` (their references become edges at ``@count``...)."""
@@ -555,39 +566,38 @@ class ResourceGroup:
         )
         return be.attribute(attr, self.module.scope, (path,), self.meta_acc)
 
-    def instances(self, ev: Evaluator) -> list[ResourceInstance]:
+    def instances(self, ev: Evaluator) -> list[T]:
         if self._instances is not None:
             return self._instances
-        if self.expanding:  # count/for_each referring to the resource itself
-            return [ResourceInstance(self, None, unknown_count=True)]
+        if self.expanding:  # count/for_each referring to the block itself
+            return [self.make(None, unknown_count=True)]
         self.expanding = True
         try:
-            self._instances = self._expand(ev)
+            self._instances = self._expand()
         finally:
             self.expanding = False
         return self._instances
 
-    def _expand(self, ev: Evaluator) -> list[ResourceInstance]:
+    def _expand(self) -> list[T]:
         body = self.decl.block.body
         count = body.attrs.get("count")
         for_each = body.attrs.get("for_each")
-        limits = self.module.loader.options.limits
+        limit = self.module.loader.options.limits.max_expansion
         if count is not None:
             self.kind = "count"
             value = self.meta_attribute(count, "@count")
-            if isinstance(value, Unknown | Lazy) or value is None:
-                self.kind = "unknown"
-                return [ResourceInstance(self, None, unknown_count=True)]
             try:
-                n = to_int(value)
+                if isinstance(value, Unknown | Lazy) or value is None:
+                    raise EvalError("unknown count")
+                n = max(0, to_int(value))
             except EvalError:
                 self.kind = "unknown"
-                return [ResourceInstance(self, None, unknown_count=True)]
-            n = max(0, n)
-            if n > limits.max_expansion:
+                refs = value.refs if isinstance(value, Unknown) else ()
+                return [self.make(None, unknown_count=True, unknown_refs=refs)]
+            if n > limit:
                 self._over_limit("count", n, count)
-                n = limits.max_expansion
-            return [ResourceInstance(self, i) for i in range(n)]
+                n = limit
+            return [self.make(i) for i in range(n)]
         if for_each is not None:
             self.kind = "for_each"
             value = self.meta_attribute(for_each, "@for_each")
@@ -595,12 +605,12 @@ class ResourceGroup:
             if pairs is None:
                 self.kind = "unknown"
                 refs = value.refs if isinstance(value, Unknown) else ()
-                return [ResourceInstance(self, None, unknown_count=True, unknown_refs=refs)]
-            if len(pairs) > limits.max_expansion:
+                return [self.make(None, unknown_count=True, unknown_refs=refs)]
+            if len(pairs) > limit:
                 self._over_limit("for_each", len(pairs), for_each)
-                pairs = pairs[: limits.max_expansion]
-            return [ResourceInstance(self, k, each_value=v) for k, v in pairs]
-        return [ResourceInstance(self, None)]
+                pairs = pairs[:limit]
+            return [self.make(k, each_value=v) for k, v in pairs]
+        return [self.make(None)]
 
     def _over_limit(self, what: str, n: int, attr: Attribute) -> None:
         limit = self.module.loader.options.limits.max_expansion
@@ -616,14 +626,61 @@ class ResourceGroup:
         )
 
     def value(self, ev: Evaluator) -> Any:
+        """What a reference to the block gives: an instance, a list, a map, or Unknown-ish."""
         insts = self.instances(ev)
         if self.kind == "single":
             return insts[0]
         if self.kind == "unknown":
-            return UnknownCollection(insts[0])
+            return UnknownCollection(cast(Lazy, insts[0]))
         if self.kind == "count":
             return list(insts)
-        return {str(i.key): i for i in insts}
+        return {str(cast(Any, i).key): i for i in insts}
+
+
+def iteration_names(
+    body: Body, key: int | str | None, each_value: Any, unknown_refs: tuple[str, ...]
+) -> dict[str, Any]:
+    """``count`` / ``each`` as an instance sees them (Unknown when the expansion is)."""
+    if "count" in body.attrs:
+        return {
+            "count": {
+                "index": key if isinstance(key, int) else Unknown("count.index", unknown_refs)
+            }
+        }
+    if "for_each" in body.attrs:
+        if key is None:
+            return {
+                "each": {
+                    "key": Unknown("each.key", unknown_refs),
+                    "value": Unknown("each.value", unknown_refs),
+                }
+            }
+        return {"each": {"key": key, "value": each_value}}
+    return {}
+
+
+class ResourceGroup(Expandable["ResourceInstance"]):
+    """One ``resource``/``data`` block in one module instance, and its instances."""
+
+    def __init__(self, module: ModuleInstance, decl: Decl, mode: str) -> None:
+        super().__init__()
+        self.module = module
+        self.decl = decl
+        self.mode = mode
+        self.type, self.name = decl.block.labels
+        self.base = f"{module.prefix}{'data.' if mode == 'data' else ''}{self.type}.{self.name}"
+
+    def make(
+        self,
+        key: int | str | None,
+        *,
+        unknown_count: bool = False,
+        each_value: Any = None,
+        unknown_refs: tuple[str, ...] = (),
+    ) -> ResourceInstance:
+        return ResourceInstance(
+            self, key, unknown_count=unknown_count, each_value=each_value, unknown_refs=unknown_refs
+        )
 
 
 def for_each_pairs(value: Any) -> list[tuple[str, Any]] | None:
@@ -650,7 +707,6 @@ class ResourceInstance(Lazy):
         "_policy",
         "address",
         "busy",
-        "each_value",
         "group",
         "key",
         "members",
@@ -670,22 +726,8 @@ class ResourceInstance(Lazy):
         self.group = group
         self.key = key
         self.unknown_count = unknown_count
-        self.each_value = each_value
         self.address = group.base + index_text(key)
-        names: dict[str, Any] = {}
-        body = group.decl.block.body
-        if "count" in body.attrs:
-            names["count"] = {
-                "index": key if isinstance(key, int) else Unknown("count.index", unknown_refs)
-            }
-        elif "for_each" in body.attrs:
-            if key is None:
-                names["each"] = {
-                    "key": Unknown("each.key", unknown_refs),
-                    "value": Unknown("each.value", unknown_refs),
-                }
-            else:
-                names["each"] = {"key": key, "value": each_value}
+        names = iteration_names(group.decl.block.body, key, each_value, unknown_refs)
         self.scope = group.module.scope.child(names) if names else group.module.scope
         self.members: dict[str, Member] = {}
         self.busy: set[str] = set()
@@ -781,18 +823,15 @@ class ResourceInstance(Lazy):
 # --------------------------------------------------------------------------
 
 
-class CallGroup:
+class CallGroup(Expandable["CallInstance"]):
     """One ``module`` block in one module instance, and its instances."""
 
     def __init__(self, module: ModuleInstance, name: str, decl: Decl) -> None:
+        super().__init__()
         self.module = module
         self.name = name
         self.decl = decl
         self.base = f"{module.prefix}module.{name}"
-        self._instances: list[CallInstance] | None = None
-        self.expanding = False
-        self.kind = "single"
-        self.meta_acc = Acc()
         self._resolved: tuple[ModuleConfig | None, str] | None = None
         self.module_key = f"{module.module_key}.{name}" if module.module_key else name
 
@@ -863,79 +902,17 @@ class CallGroup:
         loader.emit_config_diagnostics(cfg, self.module.root.scope)
         return cfg, options.display(real)
 
-    def meta_attribute(self, attr: Attribute, path: str) -> Any:
-        be = BodyEval(
-            self.module.loader, self.decl.file_of(attr.name), self.base, self.module.root.scope
+    def make(
+        self,
+        key: int | str | None,
+        *,
+        unknown_count: bool = False,
+        each_value: Any = None,
+        unknown_refs: tuple[str, ...] = (),
+    ) -> CallInstance:
+        return CallInstance(
+            self, key, unknown_count=unknown_count, each_value=each_value, unknown_refs=unknown_refs
         )
-        return be.attribute(attr, self.module.scope, (path,), self.meta_acc)
-
-    def instances(self, ev: Evaluator) -> list[CallInstance]:
-        if self._instances is not None:
-            return self._instances
-        if self.expanding:
-            return [CallInstance(self, None, unknown_count=True)]
-        self.expanding = True
-        try:
-            self._instances = self._expand(ev)
-        finally:
-            self.expanding = False
-        return self._instances
-
-    def _expand(self, ev: Evaluator) -> list[CallInstance]:
-        body = self.decl.block.body
-        count = body.attrs.get("count")
-        for_each = body.attrs.get("for_each")
-        limits = self.module.loader.options.limits
-        if count is not None:
-            self.kind = "count"
-            value = self.meta_attribute(count, "@count")
-            try:
-                if isinstance(value, Unknown | Lazy) or value is None:
-                    raise EvalError("unknown count")
-                n = max(0, to_int(value))
-            except EvalError:
-                self.kind = "unknown"
-                return [CallInstance(self, None, unknown_count=True)]
-            if n > limits.max_expansion:
-                self._over_limit("count", n, count)
-                n = limits.max_expansion
-            return [CallInstance(self, i) for i in range(n)]
-        if for_each is not None:
-            self.kind = "for_each"
-            value = self.meta_attribute(for_each, "@for_each")
-            pairs = for_each_pairs(value)
-            if pairs is None:
-                self.kind = "unknown"
-                refs = value.refs if isinstance(value, Unknown) else ()
-                return [CallInstance(self, None, unknown_count=True, unknown_refs=refs)]
-            if len(pairs) > limits.max_expansion:
-                self._over_limit("for_each", len(pairs), for_each)
-                pairs = pairs[: limits.max_expansion]
-            return [CallInstance(self, k, each_value=v) for k, v in pairs]
-        return [CallInstance(self, None)]
-
-    def _over_limit(self, what: str, n: int, attr: Attribute) -> None:
-        limit = self.module.loader.options.limits.max_expansion
-        self.module.loader.report(
-            Diagnostic(
-                "SYS008",
-                f"{what} creates {n} instances of {self.base}, over the {limit} limit "
-                f"(limits.max_expansion); only the first {limit} were checked",
-                self.decl.attr_range(attr),
-                self.base,
-                self.module.root.scope,
-            )
-        )
-
-    def value(self, ev: Evaluator) -> Any:
-        insts = self.instances(ev)
-        if self.kind == "single":
-            return insts[0]
-        if self.kind == "unknown":
-            return UnknownCollection(insts[0])
-        if self.kind == "count":
-            return list(insts)
-        return {str(i.key): i for i in insts}
 
 
 class CallInstance(Lazy):
@@ -956,20 +933,7 @@ class CallInstance(Lazy):
         self.key = key
         self.unknown_count = unknown_count
         self.address = group.base + index_text(key)
-        body = group.decl.block.body
-        names: dict[str, Any] = {}
-        if "count" in body.attrs:
-            names["count"] = {
-                "index": key if isinstance(key, int) else Unknown("count.index", unknown_refs)
-            }
-        elif "for_each" in body.attrs:
-            if key is None:
-                names["each"] = {
-                    "key": Unknown("each.key", unknown_refs),
-                    "value": Unknown("each.value", unknown_refs),
-                }
-            else:
-                names["each"] = {"key": key, "value": each_value}
+        names = iteration_names(group.decl.block.body, key, each_value, unknown_refs)
         parent = group.module
         self.scope = parent.scope.child(names) if names else parent.scope
         self.args: dict[str, tuple[Any, Acc]] = {}
