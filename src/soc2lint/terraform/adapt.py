@@ -401,12 +401,7 @@ class GraphBuilder:
         conf = inst.provider_for(provider_key)
         meta["provider"] = conf.address
         self.lifecycle(ri, meta, acc)
-        dep_attr = body.attrs.get("depends_on")
-        if dep_attr is not None:
-            deps = [inst.prefix + d for d in depends_on_addresses(dep_attr.expr)]
-            meta["depends_on"] = deps
-            acc.locations[("@depends_on",)] = decl.attr_range(dep_attr)
-            self.depends.append((ri.address, deps))
+        self.depends_on(ri.address, decl, inst.prefix, meta, acc)
         category: Category
         if group.mode == "data":
             kind = terraform_data_kind(group.type)
@@ -434,6 +429,18 @@ class GraphBuilder:
             )
         )
         self.add_refs(ri.address, acc)
+
+    def depends_on(
+        self, address: str, decl: Decl, prefix: str, meta: dict[str, Any], acc: Acc
+    ) -> None:
+        """``meta["depends_on"]`` (module-prefixed addresses) and its edges, made later."""
+        attr = decl.attr("depends_on")
+        if attr is None:
+            return
+        deps = [prefix + d for d in depends_on_addresses(attr.expr)]
+        meta["depends_on"] = deps
+        acc.locations[("@depends_on",)] = decl.attr_range(attr)
+        self.depends.append((address, deps))
 
     def lifecycle(self, ri: ResourceInstance, meta: dict[str, Any], acc: Acc) -> None:
         decl = ri.group.decl
@@ -532,12 +539,7 @@ class GraphBuilder:
         meta["loaded"] = ci.child() is not None
         if dir_display:
             meta["dir"] = dir_display
-        dep_attr = body.attrs.get("depends_on")
-        if dep_attr is not None:
-            deps = [group.module.prefix + d for d in depends_on_addresses(dep_attr.expr)]
-            meta["depends_on"] = deps
-            acc.locations[("@depends_on",)] = decl.attr_range(dep_attr)
-            self.depends.append((ci.address, deps))
+        self.depends_on(ci.address, decl, group.module.prefix, meta, acc)
         providers = body.attrs.get("providers")
         if providers is not None and isinstance(providers.expr, ObjectExpr):
             meta["providers"] = {
