@@ -433,32 +433,26 @@ def _cycle_slot(expr_text: str, address: str) -> Slot:
 # --------------------------------------------------------------------------
 
 
-class VarNS(Lazy):
-    __slots__ = ("module",)
+class ValueNS(Lazy):
+    """``var`` or ``local``: reading one records the node and what it was computed from."""
 
-    def __init__(self, module: ModuleInstance) -> None:
+    __slots__ = ("kind", "module")
+
+    def __init__(self, module: ModuleInstance, kind: str) -> None:
         self.module = module
+        self.kind = kind  # "var" | "local"
 
     def get_attr(self, ev: Evaluator, name: str) -> Any:
-        if name not in self.module.config.variables:
-            raise EvalError(f'undeclared variable "var.{name}"')
-        slot = self.module.var_slot(ev, name)
-        ev.record(f"{self.module.prefix}var.{name}", None, False)
-        ev.record_all(slot.terminal)
-        return slot.value
-
-
-class LocalNS(Lazy):
-    __slots__ = ("module",)
-
-    def __init__(self, module: ModuleInstance) -> None:
-        self.module = module
-
-    def get_attr(self, ev: Evaluator, name: str) -> Any:
-        if name not in self.module.config.locals:
-            raise EvalError(f'undeclared local "local.{name}"')
-        slot = self.module.local_slot(ev, name)
-        ev.record(f"{self.module.prefix}local.{name}", None, False)
+        module = self.module
+        if self.kind == "var":
+            if name not in module.config.variables:
+                raise EvalError(f'undeclared variable "var.{name}"')
+            slot = module.var_slot(ev, name)
+        else:
+            if name not in module.config.locals:
+                raise EvalError(f'undeclared local "local.{name}"')
+            slot = module.local_slot(ev, name)
+        ev.record(f"{module.prefix}{self.kind}.{name}", None, False)
         ev.record_all(slot.terminal)
         return slot.value
 
@@ -1197,8 +1191,8 @@ class ModuleInstance(Resolver):
         rel = os.path.relpath(config.dir, root.dir.resolve())
         self.path_module = Path(rel).as_posix()
         self.namespaces: dict[str, Any] = {
-            "var": VarNS(self),
-            "local": LocalNS(self),
+            "var": ValueNS(self, "var"),
+            "local": ValueNS(self, "local"),
             "module": ModuleNS(self),
             "data": DataNS(self),
             "path": {

@@ -881,44 +881,26 @@ def f_toset(ev: Evaluator, a: list[Any]) -> Any:
     return make_set([to_str(x) if is_number(x) or isinstance(x, bool) else x for x in _list(v)])
 
 
-@_fn("tolist", lenient=True)
-def f_tolist(ev: Evaluator, a: list[Any]) -> Any:
-    _arity(a, 1)
-    if isinstance(a[0], Unknown) or a[0] is None:
-        return a[0]
-    return list(_list(a[0]))
+def _conversion(convert: Callable[[Any], Any]) -> Fn:
+    """``tolist``/``tostring``...: null and unknown pass through unchanged."""
+
+    def f(ev: Evaluator, a: list[Any]) -> Any:
+        _arity(a, 1)
+        if isinstance(a[0], Unknown) or a[0] is None:
+            return a[0]
+        return convert(a[0])
+
+    return f
 
 
-@_fn("tomap", lenient=True)
-def f_tomap(ev: Evaluator, a: list[Any]) -> Any:
-    _arity(a, 1)
-    if isinstance(a[0], Unknown) or a[0] is None:
-        return a[0]
-    return dict(_map(a[0]))
-
-
-@_fn("tostring", lenient=True)
-def f_tostring(ev: Evaluator, a: list[Any]) -> Any:
-    _arity(a, 1)
-    if isinstance(a[0], Unknown) or a[0] is None:
-        return a[0]
-    return _str(a[0])
-
-
-@_fn("tonumber", lenient=True)
-def f_tonumber(ev: Evaluator, a: list[Any]) -> Any:
-    _arity(a, 1)
-    if isinstance(a[0], Unknown) or a[0] is None:
-        return a[0]
-    return to_num(a[0])
-
-
-@_fn("tobool", lenient=True)
-def f_tobool(ev: Evaluator, a: list[Any]) -> Any:
-    _arity(a, 1)
-    if isinstance(a[0], Unknown) or a[0] is None:
-        return a[0]
-    return to_bool(a[0])
+for _name, _convert in (
+    ("tolist", lambda v: list(_list(v))),
+    ("tomap", lambda v: dict(_map(v))),
+    ("tostring", _str),
+    ("tonumber", to_num),
+    ("tobool", to_bool),
+):
+    FUNCTIONS[_name] = (_conversion(_convert), True)
 
 
 @_fn("sensitive", lenient=True)
