@@ -82,7 +82,10 @@ HCL_ALPHABET = string.ascii_letters + string.digits + ' _-.=:,?!"#/*%$~{}[]()<>\
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(text=st.text(alphabet=HCL_ALPHABET, max_size=300))
 def test_random_text_never_raises(tmp_path: Path, text: str) -> None:
@@ -97,7 +100,10 @@ MUTATION_SOURCE = (FIXTURES / "project" / "modules" / "network" / "main.tf").rea
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     cut=st.integers(min_value=0, max_value=len(MUTATION_SOURCE) - 1),
