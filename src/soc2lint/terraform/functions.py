@@ -713,6 +713,8 @@ def f_length(ev: Evaluator, a: list[Any]) -> Any:
 def f_element(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 2)
     lst, idx = a
+    if isinstance(lst, Unknown) and not isinstance(idx, Unknown | Lazy):
+        return Unknown(f"{lst.expr}[{to_int(idx)}]", lst.refs, lst.secret)
     if isinstance(lst, Unknown) or isinstance(idx, Unknown):
         return _u(lst, idx)
     lst = _list(lst)
@@ -1037,6 +1039,15 @@ def f_sort(ev: Evaluator, a: list[Any]) -> Any:
 @_fn("slice", lenient=True)
 def f_slice(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 3)
+    if isinstance(a[0], Unknown) and not any(isinstance(x, Unknown | Lazy) for x in a[1:]):
+        # a known window of an unknown list (slice(data.aws_availability_zones.x.names,
+        # 0, 3)): that many elements, each naming its index (Terraform fails the plan
+        # when the list is shorter, so the length is no guess about a deployed state)
+        start, end = to_int(a[1]), to_int(a[2])
+        if not 0 <= start <= end or end - start > 1024:
+            raise EvalError("slice indexes out of range")
+        u = a[0]
+        return [Unknown(f"{u.expr}[{i}]", u.refs, u.secret) for i in range(start, end)]
     if any(isinstance(x, Unknown) for x in a):
         return _u(*a)
     lst, start, end = _list(a[0]), to_int(a[1]), to_int(a[2])
