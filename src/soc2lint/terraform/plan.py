@@ -458,26 +458,16 @@ class _PlanLoader:
             return []
         parts = rest.split(".")
         head = parts[0]
-        if head in ("var",) and len(parts) >= 2:
+        if head == "var" and len(parts) >= 2:
             return [(prefix + f"var.{parts[1]}", None)]
         if head in ("local", "each", "count", "path", "terraform", "self"):
             return []
-        if head == "module" and len(parts) >= 2:
+        n = 3 if head == "data" else 2  # data.TYPE.NAME / TYPE.NAME
+        if len(parts) < n:
             return []
-        if head == "data":
-            if len(parts) < 3:
-                return []
-            base = prefix + f"data.{parts[1]}.{_strip_index(parts[2])}"
-            tail = parts[2][len(_strip_index(parts[2])) :] + (
-                "." + ".".join(parts[3:]) if len(parts) > 3 else ""
-            )
-        else:
-            if len(parts) < 2:
-                return []
-            base = prefix + f"{parts[0]}.{_strip_index(parts[1])}"
-            tail = parts[1][len(_strip_index(parts[1])) :] + (
-                "." + ".".join(parts[2:]) if len(parts) > 2 else ""
-            )
+        stem = _strip_index(parts[n - 1])
+        base = prefix + ".".join([*parts[: n - 1], stem])
+        tail = parts[n - 1][len(stem) :] + ("." + ".".join(parts[n:]) if len(parts) > n else "")
         m = _REF_INDEX.match(tail)
         attr_part = tail[m.end() :] if m else tail
         attr = attr_part.lstrip(".").split(".")[0].split("[")[0] or None
