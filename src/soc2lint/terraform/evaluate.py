@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from ..cache import ParseCache
 from ..frontend import Diagnostic, LoadOptions
@@ -53,7 +53,7 @@ from .syntax import (
 from .types import TypeSpec, convert, parse_type
 from .values import EvalError, Lazy, has_unknown, key_str, to_int
 
-T = TypeVar("T")
+T = TypeVar("T", bound="Instance")
 
 #: part of the parse-cache key: bump when the syntax tree changes shape
 PARSER_VERSION = "ast1-hcl2-8"
@@ -625,10 +625,10 @@ class Expandable(Generic[T]):
         if self.kind == "single":
             return insts[0]
         if self.kind == "unknown":
-            return UnknownCollection(cast(Lazy, insts[0]))
+            return UnknownCollection(insts[0])
         if self.kind == "count":
             return list(insts)
-        return {str(cast(Any, i).key): i for i in insts}
+        return {str(i.key): i for i in insts}
 
 
 def iteration_names(
@@ -694,23 +694,14 @@ def for_each_pairs(value: Any) -> list[tuple[str, Any]] | None:
     return None  # null or not a collection: Terraform rejects it, nothing is claimed
 
 
-class ResourceInstance(Lazy):
-    """One instance of a resource or data source."""
+class Instance(Lazy):
+    """One instance of an expandable block: its address and the scope it evaluates in."""
 
-    __slots__ = (
-        "_policy",
-        "address",
-        "busy",
-        "group",
-        "key",
-        "members",
-        "scope",
-        "unknown_count",
-    )
+    __slots__ = ("address", "group", "key", "scope", "unknown_count")
 
     def __init__(
         self,
-        group: ResourceGroup,
+        group: Expandable[Any],
         key: int | str | None,
         *,
         unknown_count: bool = False,
@@ -723,6 +714,30 @@ class ResourceInstance(Lazy):
         self.address = group.base + index_text(key)
         names = iteration_names(group.decl.block.body, key, each_value, unknown_refs)
         self.scope = group.module.scope.child(names) if names else group.module.scope
+
+
+class ResourceInstance(Instance):
+    """One instance of a resource or data source."""
+
+    __slots__ = ("_policy", "busy", "members")
+    group: ResourceGroup
+
+    def __init__(
+        self,
+        group: ResourceGroup,
+        key: int | str | None,
+        *,
+        unknown_count: bool = False,
+        each_value: Any = None,
+        unknown_refs: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(
+            group,
+            key,
+            unknown_count=unknown_count,
+            each_value=each_value,
+            unknown_refs=unknown_refs,
+        )
         self.members: dict[str, Member] = {}
         self.busy: set[str] = set()
         self._policy: Any = None
@@ -909,10 +924,11 @@ class CallGroup(Expandable["CallInstance"]):
         )
 
 
-class CallInstance(Lazy):
+class CallInstance(Instance):
     """One instance of a module call; its child module is created on first use."""
 
-    __slots__ = ("_child", "_made", "address", "args", "group", "key", "scope", "unknown_count")
+    __slots__ = ("_child", "_made", "args")
+    group: CallGroup
 
     def __init__(
         self,
@@ -923,13 +939,13 @@ class CallInstance(Lazy):
         each_value: Any = None,
         unknown_refs: tuple[str, ...] = (),
     ) -> None:
-        self.group = group
-        self.key = key
-        self.unknown_count = unknown_count
-        self.address = group.base + index_text(key)
-        names = iteration_names(group.decl.block.body, key, each_value, unknown_refs)
-        parent = group.module
-        self.scope = parent.scope.child(names) if names else parent.scope
+        super().__init__(
+            group,
+            key,
+            unknown_count=unknown_count,
+            each_value=each_value,
+            unknown_refs=unknown_refs,
+        )
         self.args: dict[str, tuple[Any, Acc]] = {}
         self._child: ModuleInstance | None = None
         self._made = False
