@@ -55,19 +55,8 @@ def run_example(r: Rule, lang: str, example: Example, tmp_path: Path) -> ScanRes
     return scan([tmp_path], base=tmp_path, config=config)
 
 
-def _front_end_missing(lang: str) -> bool:
-    # TEMPORARY until the front ends land (issues 3 and 4): their stubs say so.
-    import soc2lint.cloudformation as cfn
-    import soc2lint.terraform as tf
-
-    mod = tf if lang == "terraform" else cfn
-    return "Being built" in (mod.__doc__ or "")
-
-
 @pytest.mark.parametrize(("r", "lang", "kind", "example"), _cases())
 def test_example(r: Rule, lang: str, kind: str, example: Example, tmp_path: Path) -> None:
-    if _front_end_missing(lang):
-        pytest.skip(f"the {lang} front end has not landed yet")
     result = run_example(r, lang, example, tmp_path)
     mine = [f for f in result.findings if f.rule_id == r.id]
     broken = [f for f in result.findings if f.incomplete and f.rule_id != r.id]
