@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from soc2lint.cli import main
 
 HERE = Path(__file__).resolve().parent
+PLUGIN = HERE / "plugin"
 GOLDEN = HERE / "golden"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -74,7 +75,7 @@ def run(repo: Path, args: Sequence[str]) -> Result:
     os.chdir(repo)
     try:
         return CliRunner().invoke(
-            main, ["scan", "stacks", "--rules-dir", str(HERE), "--select", "TST201", *args]
+            main, ["scan", "stacks", "--rules-dir", str(PLUGIN), "--select", "TST201", *args]
         )
     finally:
         os.chdir(old)
@@ -140,7 +141,7 @@ def test_baseline_create_and_use(repo: Path) -> None:
                 "create",
                 "stacks",
                 "--rules-dir",
-                str(HERE),
+                str(PLUGIN),
                 "--select",
                 "TST201",
                 "--output",
