@@ -102,6 +102,8 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_sagemaker_notebook_instance": "AWS::SageMaker::NotebookInstance",
     # Secrets / keys / parameters
     "aws_kms_key": "AWS::KMS::Key",
+    # a key for imported key material is an AWS::KMS::Key with Origin EXTERNAL
+    "aws_kms_external_key": "AWS::KMS::Key",
     "aws_kms_replica_key": "AWS::KMS::ReplicaKey",
     "aws_kms_alias": "AWS::KMS::Alias",
     "aws_kms_key_policy": "aws_kms_key_policy",

@@ -113,6 +113,19 @@ for _k in _key(
     "KeyId",
     "kms_key",
     "master_key_id",
+    "key_arn",
+    "KeyArn",
+    "encryption_key",
+    "EncryptionKey",
+    "encryption_key_arn",
+    "EncryptionKeyArn",
+    "KMSKeyId",
+    "KMSKeyArn",
+    "performance_insights_kms_key_id",
+    "PerformanceInsightsKMSKeyId",
+    "master_user_secret_kms_key_id",
+    "DataVolumeKMSKeyId",
+    "encryption_at_rest_kms_key_arn",
 ):
     KEY_KINDS[_k] = ("AWS::KMS::Alias",)
 for _k in _key("topic_arn", "topic", "TopicName"):
@@ -224,6 +237,9 @@ def _arn_name_candidates(arn: str) -> tuple[str, list[str]] | None:
         elif service == "secretsmanager":
             names.append(rest)
             rest = re.sub(r"-[A-Za-z0-9]{6}$", "", rest)
+        elif service == "kms":
+            # an alias is named "alias/x" in configuration; its ARN ends ":alias/x"
+            names.append(f"alias/{rest}")
         names.append(rest)
     return service, names
 
