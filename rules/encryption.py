@@ -129,7 +129,7 @@ def rds_instance_encryption(node: Node) -> Decision:
             return Decision("unknown", source, "may inherit from a source")
         return Decision("exempt", source, "inherits the source's encryption")
     if enc.missing:
-        return Decision("unencrypted", enc, "not set (default false)")
+        return Decision("unencrypted", enc, "is not set (default false)")
     if value is None:
         return Decision("unknown", enc)
     return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
@@ -166,7 +166,7 @@ def rds_cluster_encryption(node: Node) -> Decision:
             # AWS encrypts every new Aurora cluster (created on or after 18 February
             # 2026) with an AWS-owned key when StorageEncrypted is not given.
             return Decision("encrypted", enc, "new Aurora clusters are encrypted by default", True)
-        return Decision("unencrypted", enc, "not set (default false)")
+        return Decision("unencrypted", enc, "is not set (default false)")
     if value is None:
         return Decision("unknown", enc)
     return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
@@ -184,7 +184,7 @@ def cluster_encryption(node: Node) -> Decision:
             return Decision("unknown", source, "may inherit from a source")
         return Decision("exempt", source, "inherits the source's encryption")
     if enc.missing:
-        return Decision("unencrypted", enc, "not set (default false)")
+        return Decision("unencrypted", enc, "is not set (default false)")
     if value is None:
         return Decision("unknown", enc)
     return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
@@ -195,7 +195,7 @@ def simple_flag(node: Node, tf: str, cfn: str, *, default: bool = False) -> Deci
     if enc.missing:
         if default:
             return Decision("encrypted", enc, "default true", True)
-        return Decision("unencrypted", enc, "not set (default false)")
+        return Decision("unencrypted", enc, "is not set (default false)")
     value = flag(enc)
     if value is None:
         return Decision("unknown", enc)
@@ -246,7 +246,7 @@ def volume_encryption(node: Node) -> Decision:
             return Decision("unknown", source, "may be created from a snapshot")
         return Decision("exempt", source, "inherits the snapshot's encryption")
     if enc.missing:
-        return Decision("unencrypted", enc, "not set (default false)")
+        return Decision("unencrypted", enc, "is not set (default false)")
     if value is None:
         return Decision("unknown", enc)
     return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
@@ -329,11 +329,13 @@ def device_encryption(dev: Device) -> Decision:
     if dev.encrypted.missing:
         if dev.templated:
             return Decision("unknown", dev.block, "a dynamic block that may be empty")
-        return Decision("unencrypted", dev.block, "`encrypted` is not set (default false)")
+        name = "encrypted" if dev.node.language == "terraform" else "Encrypted"
+        return Decision("unencrypted", dev.block, f"`{name}` is not set (default false)")
     if value is None:
         return Decision("unknown", dev.encrypted)
+    name = "encrypted" if dev.node.language == "terraform" else "Encrypted"
     return Decision(
-        "unencrypted", dev.encrypted, f"`encrypted` is {describe_value(dev.encrypted.value)}"
+        "unencrypted", dev.encrypted, f"`{name}` is {describe_value(dev.encrypted.value)}"
     )
 
 
@@ -1439,7 +1441,7 @@ def elasticache_encryption(node: Node) -> Decision:
             return Decision("unknown" if source.unknown else "exempt", source)
         if engine == "valkey":
             return Decision("encrypted", enc, "Valkey encrypts at rest by default", True)
-        return Decision("unencrypted", enc, "not set (default false for Redis OSS)")
+        return Decision("unencrypted", enc, "is not set (default false for Redis OSS)")
     if value is None:
         return Decision("unknown", enc)
     return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
