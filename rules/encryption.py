@@ -41,6 +41,8 @@ class Decision:
     note: str = ""
     #: encrypted by a default the configuration does not spell out (an AWS-owned key)
     by_default: bool = False
+    #: the attribute that makes the resource a restore or replica (its key is the source's)
+    source: Attr | None = None
 
 
 def written(a: Attr) -> bool:
@@ -121,9 +123,9 @@ def rds_instance_encryption(node: Node) -> Decision:
         return Decision("exempt", note="a cluster member: the cluster's setting applies")
     enc = node.attr(tf="storage_encrypted", cfn="StorageEncrypted")
     value = flag(enc)
-    if value is True:
-        return Decision("encrypted", enc)
     source = inheritance(node, RDS_INSTANCE_SOURCES)
+    if value is True:
+        return Decision("encrypted", enc, source=source)
     if source is not None:
         if source.unknown:
             return Decision("unknown", source, "may inherit from a source")
@@ -146,14 +148,16 @@ def rds_cluster_encryption(node: Node) -> Decision:
     """Storage encryption of an ``AWS::RDS::DBCluster`` (Aurora or Multi-AZ DB cluster)."""
     enc = node.attr(tf="storage_encrypted", cfn="StorageEncrypted")
     value = flag(enc)
+    source = inheritance(node, RDS_CLUSTER_SOURCES)
     if value is True:
-        return Decision("encrypted", enc)
+        return Decision("encrypted", enc, source=source)
     serverless = is_aurora_serverless_v1(node)
     if serverless:
-        return Decision("encrypted", enc, "Aurora Serverless v1 is always encrypted", True)
+        return Decision(
+            "encrypted", enc, "Aurora Serverless v1 is always encrypted", True, source=source
+        )
     if serverless is None:
         return Decision("unknown", node.attr(tf="engine_mode", cfn="EngineMode"))
-    source = inheritance(node, RDS_CLUSTER_SOURCES)
     if source is not None:
         if source.unknown:
             return Decision("unknown", source, "may inherit from a source")
@@ -236,11 +240,11 @@ def volume_encryption(node: Node) -> Decision:
     """An ``AWS::EC2::Volume`` (without the account default)."""
     enc = node.attr(tf="encrypted", cfn="Encrypted")
     value = flag(enc)
-    if value is True:
-        return Decision("encrypted", enc)
     source = inheritance(
         node, (("snapshot_id", "SnapshotId"), ("source_volume_id", "SourceVolumeId"))
     )
+    if value is True:
+        return Decision("encrypted", enc, source=source)
     if source is not None:
         if source.unknown:
             return Decision("unknown", source, "may be created from a snapshot")

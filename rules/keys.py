@@ -648,14 +648,25 @@ def _encrypted(d: Decision) -> bool:
     return d.state == "encrypted"
 
 
+def _inherits_key(ctx: Context, node: Node, d: Decision) -> Iterator[Report]:
+    """A restore or replica takes its source's key: unknown when the source may be set."""
+    if d.source is not None and d.source.unknown:
+        yield from ctx.unresolved(node, d.source, "whether it is restored or replicated")
+
+
 def _rds(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     for node in ctx.graph.nodes("AWS::RDS::DBInstance"):
         d = rds_instance_encryption(node)
-        if _encrypted(d):
+        if _encrypted(d) and d.source is not None:
+            yield from _inherits_key(ctx, node, d)
+        elif _encrypted(d):
             yield from _key_report(ctx, node, _choice(index, node, "kms_key_id", "KmsKeyId"), "rds")
     for node in ctx.graph.nodes("AWS::RDS::DBCluster"):
         d = rds_cluster_encryption(node)
         if not _encrypted(d):
+            continue
+        if d.source is not None:
+            yield from _inherits_key(ctx, node, d)
             continue
         note = ""
         if d.by_default and d.note.startswith("new Aurora"):
@@ -715,6 +726,9 @@ def _volumes(ctx: Context, index: KeyIndex) -> Iterator[Report]:
         d = volume_encryption(node)
         by_default = d.state == "unencrypted" and d.attr is not None and d.attr.missing
         if not (_encrypted(d) or (by_default and default_on is True)):
+            continue
+        if d.source is not None:
+            yield from _inherits_key(ctx, node, d)
             continue
         choice = _choice(index, node, "kms_key_id", "KmsKeyId")
         if choice.status == "default":

@@ -266,3 +266,21 @@ def test_customer_managed_key_only_for_encrypted_resources() -> None:
         "aws_ebs_default_kms_key.k", "aws_ebs_default_kms_key", {"key_arn": Unknown("x")}
     )
     assert _run(keys.customer_managed_key, vol, on, default_key) == []
+
+
+def test_replicas_and_restores_take_their_source_key() -> None:
+    replica = make_node(
+        "aws_db_instance.r",
+        "AWS::RDS::DBInstance",
+        {"replicate_source_db": "orders", "storage_encrypted": True},
+        type_="aws_db_instance",
+    )
+    maybe = make_node(
+        "aws_db_instance.m",
+        "AWS::RDS::DBInstance",
+        {"snapshot_identifier": Unknown("var.snapshot"), "storage_encrypted": True},
+        type_="aws_db_instance",
+    )
+    assert _run(keys.customer_managed_key, replica, maybe) == []
+    (rep,) = _run(keys.customer_managed_key, maybe, strict=True)
+    assert rep.unresolved and rep.node is maybe
