@@ -1026,7 +1026,8 @@ def ebs_encrypted(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_template
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-volume.html
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-blockdev-template.html
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-launchtemplate.html
     """
     default = ebs_default_encryption(ctx.graph)
     if default is True:
@@ -3105,7 +3106,7 @@ def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
         (or create the SecureString parameter outside the stack and reference it
         with `{{resolve:ssm-secure:name}}`).
     References:
-        - https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html
+        - https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-parameter-store.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ssm_parameter
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-ssm-secure-strings.html

@@ -572,8 +572,8 @@ def kms_key_shared_across_services(ctx: Context) -> Iterator[Report]:
         Terraform: one `aws_kms_key` per service, each resource pointing at its own
         service's key. CloudFormation: one `AWS::KMS::Key` per service.
     References:
-        - https://docs.aws.amazon.com/kms/latest/developerguide/kms-best-practices.html
-        - https://docs.aws.amazon.com/prescriptive-guidance/latest/encryption-best-practices/kms.html
+        - https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-mgmt
+        - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html
     """
