@@ -72,6 +72,24 @@ def inheritance(node: Node, names: Sequence[tuple[str | None, str | None]]) -> A
     return None
 
 
+def surely_set(a: Attr, graph: ResourceGraph) -> bool:
+    """An unknown value that certainly exists: it derives only from resources or data sources.
+
+    ``aws_kms_key.k.arn`` or ``!GetAtt Key.Arn`` is unknown before apply but never
+    null; a value that also depends on a variable or parameter may be.
+    """
+    value = a.value
+    if not isinstance(value, Unknown) or not value.refs:
+        return False
+    for ref in value.refs:
+        target = graph.find(a.node.scope, ref)
+        if target is None and "." in ref:
+            target = graph.find(a.node.scope, ref.rsplit(".", 1)[0])
+        if target is None or target.category not in ("resource", "data"):
+            return False
+    return True
+
+
 def lower(a: Attr, default: str | None = None) -> str | None:
     """A string attribute in lower case; ``default`` when missing; None when unknown."""
     if a.missing:
@@ -128,8 +146,8 @@ def rds_instance_encryption(node: Node) -> Decision:
         return Decision("encrypted", enc, source=source)
     if source is not None:
         if source.unknown:
-            return Decision("unknown", source, "may inherit from a source")
-        return Decision("exempt", source, "inherits the source's encryption")
+            return Decision("unknown", source, "may inherit from a source", source=source)
+        return Decision("exempt", source, "inherits the source's encryption", source=source)
     if enc.missing:
         return Decision("unencrypted", enc, "is not set (default false)")
     if value is None:
@@ -160,8 +178,8 @@ def rds_cluster_encryption(node: Node) -> Decision:
         return Decision("unknown", node.attr(tf="engine_mode", cfn="EngineMode"))
     if source is not None:
         if source.unknown:
-            return Decision("unknown", source, "may inherit from a source")
-        return Decision("exempt", source, "inherits the source's encryption")
+            return Decision("unknown", source, "may inherit from a source", source=source)
+        return Decision("exempt", source, "inherits the source's encryption", source=source)
     if enc.missing:
         engine = lower(node.attr(tf="engine", cfn="Engine"), "aurora")
         if engine is None:
@@ -185,8 +203,8 @@ def cluster_encryption(node: Node) -> Decision:
     source = inheritance(node, DOCDB_NEPTUNE_SOURCES)
     if source is not None:
         if source.unknown:
-            return Decision("unknown", source, "may inherit from a source")
-        return Decision("exempt", source, "inherits the source's encryption")
+            return Decision("unknown", source, "may inherit from a source", source=source)
+        return Decision("exempt", source, "inherits the source's encryption", source=source)
     if enc.missing:
         return Decision("unencrypted", enc, "is not set (default false)")
     if value is None:
@@ -247,8 +265,8 @@ def volume_encryption(node: Node) -> Decision:
         return Decision("encrypted", enc, source=source)
     if source is not None:
         if source.unknown:
-            return Decision("unknown", source, "may be created from a snapshot")
-        return Decision("exempt", source, "inherits the snapshot's encryption")
+            return Decision("unknown", source, "may be created from a snapshot", source=source)
+        return Decision("exempt", source, "inherits the snapshot's encryption", source=source)
     if enc.missing:
         return Decision("unencrypted", enc, "is not set (default false)")
     if value is None:
@@ -718,6 +736,8 @@ def _report(
 ) -> Iterator[Report]:
     """Turn a decision into a finding (unencrypted) or an unresolved note (unknown)."""
     if d.state == "unknown" and d.attr is not None:
+        if d.attr is d.source and surely_set(d.attr, ctx.graph):
+            return  # a restore or replica of a resource: it inherits
         yield from ctx.unresolved(node, d.attr)
     elif d.state == "unencrypted":
         attr = d.attr or node.attr(tf_name)
@@ -1443,7 +1463,7 @@ def elasticache_encryption(node: Node) -> Decision:
     if enc.missing:
         source = inheritance(node, (("global_replication_group_id", "GlobalReplicationGroupId"),))
         if source is not None:
-            return Decision("unknown" if source.unknown else "exempt", source)
+            return Decision("unknown" if source.unknown else "exempt", source, source=source)
         if engine == "valkey":
             return Decision("encrypted", enc, "Valkey encrypts at rest by default", True)
         return Decision("unencrypted", enc, "is not set (default false for Redis OSS)")
@@ -2285,7 +2305,8 @@ def sns_encrypted(ctx: Context) -> Iterator[Report]:
     for node in ctx.graph.nodes("AWS::SNS::Topic"):
         key = node.attr(tf="kms_master_key_id", cfn="KmsMasterKeyId")
         if key.unknown:
-            yield from ctx.unresolved(node, key)
+            if not surely_set(key, ctx.graph):
+                yield from ctx.unresolved(node, key)
             continue
         if written(key):
             continue

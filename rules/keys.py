@@ -22,6 +22,7 @@ from .encryption import (
     rds_cluster_encryption,
     rds_instance_encryption,
     simple_flag,
+    surely_set,
     volume_encryption,
     written,
 )
@@ -650,7 +651,7 @@ def _encrypted(d: Decision) -> bool:
 
 def _inherits_key(ctx: Context, node: Node, d: Decision) -> Iterator[Report]:
     """A restore or replica takes its source's key: unknown when the source may be set."""
-    if d.source is not None and d.source.unknown:
+    if d.source is not None and d.source.unknown and not surely_set(d.source, ctx.graph):
         yield from ctx.unresolved(node, d.source, "whether it is restored or replicated")
 
 

@@ -284,3 +284,27 @@ def test_replicas_and_restores_take_their_source_key() -> None:
     assert _run(keys.customer_managed_key, replica, maybe) == []
     (rep,) = _run(keys.customer_managed_key, maybe, strict=True)
     assert rep.unresolved and rep.node is maybe
+
+
+def test_unknown_values_that_certainly_exist() -> None:
+    primary = make_node(
+        "Primary", "AWS::RDS::DBInstance", {"Engine": "mysql"}, language="cloudformation"
+    )
+    param = make_node("SourceId", "parameter", {}, language="cloudformation", category="parameter")
+    replica = make_node(
+        "Replica",
+        "AWS::RDS::DBInstance",
+        {"SourceDBInstanceIdentifier": Unknown("!Ref Primary", ("Primary",))},
+        language="cloudformation",
+    )
+    maybe = make_node(
+        "Maybe",
+        "AWS::RDS::DBInstance",
+        {"SourceDBInstanceIdentifier": Unknown("!Ref SourceId", ("SourceId",))},
+        language="cloudformation",
+    )
+    reps = _run(encryption.rds_storage_encrypted, primary, param, replica, maybe, strict=True)
+    assert sorted((r.node.address, r.unresolved) for r in reps if r.node) == [
+        ("Maybe", True),
+        ("Primary", False),
+    ]
