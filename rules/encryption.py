@@ -286,24 +286,41 @@ class Device:
     templated: bool = False
 
 
+def blocks(parent: Node | Attr, name: str) -> list[Attr]:
+    """The nested blocks ``name`` of a node or block, each as an Attr.
+
+    HCL gives a list of blocks; ``.tf.json`` may give one object; an unknown
+    value (a dynamic block over an unknown collection) is returned as is.
+    """
+    a = parent.attr(name) if isinstance(parent, Node) else parent.child(name)
+    if isinstance(a.value, dict) or a.unknown:
+        return [a]
+    if isinstance(a.value, list):
+        return [Attr(a.node, (*a.path, i), v) for i, v in enumerate(a.value)]
+    return []
+
+
 def _tf_devices(node: Node, names: Sequence[str], *, nested_ebs: bool) -> Iterator[Device]:
     dynamic = set(node.meta.get("dynamic_unknown") or ())
     for name in names:
-        for block in node.attrs_at(f"{name}[]"):
-            if not isinstance(block.value, dict | Unknown):
-                continue
+        for block in blocks(node, name):
             templated = name in dynamic
+            if block.unknown:
+                yield Device(node, block, block, block, True)
+                continue
+            if not isinstance(block.value, dict):
+                continue
             if nested_ebs:
-                if isinstance(block.value, Unknown):
-                    yield Device(node, block, block, block, True)
-                    continue
-                for ebs in block.children("ebs[]"):
+                for ebs in blocks(block, "ebs"):
+                    if ebs.unknown:
+                        yield Device(node, ebs, ebs, ebs, True)
+                        continue
                     yield Device(
                         node,
                         ebs,
                         ebs.child("encrypted"),
                         ebs.child("snapshot_id"),
-                        templated or "ebs" in dynamic,
+                        templated or f"{name}.ebs" in dynamic or "ebs" in dynamic,
                     )
             else:
                 yield Device(
@@ -2882,8 +2899,8 @@ def eks_secrets_encrypted(ctx: Context) -> Iterator[Report]:
         if configs.unknown:
             yield from ctx.unresolved(node, configs)
             continue
-        entries = node.attrs_at(
-            "encryption_config[]" if node.language == "terraform" else "EncryptionConfig[]"
+        entries = blocks(
+            node, "encryption_config" if node.language == "terraform" else "EncryptionConfig"
         )
         if not entries:
             name = spelled(node, "encryption_config", "EncryptionConfig")

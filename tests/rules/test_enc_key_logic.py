@@ -308,3 +308,24 @@ def test_unknown_values_that_certainly_exist() -> None:
         ("Maybe", True),
         ("Primary", False),
     ]
+
+
+def test_tf_json_blocks_as_objects() -> None:
+    # .tf.json may give a nested block as one object instead of a list of blocks
+    inst = make_node(
+        "aws_instance.i", "AWS::EC2::Instance", {"root_block_device": {"volume_size": 20}}
+    )
+    (rep,) = _run(encryption.ebs_encrypted, inst)
+    assert rep.path == ("root_block_device",)
+    eks = make_node(
+        "aws_eks_cluster.c",
+        "AWS::EKS::Cluster",
+        {"encryption_config": {"resources": ["secrets"], "provider": {"key_arn": "arn:aws:kms:x"}}},
+    )
+    assert _run(encryption.eks_secrets_encrypted, eks) == []
+    lt = make_node(
+        "aws_launch_template.t",
+        "AWS::EC2::LaunchTemplate",
+        {"block_device_mappings": {"device_name": "/dev/xvda", "ebs": {"encrypted": "true"}}},
+    )
+    assert _run(encryption.ebs_encrypted, lt) == []
