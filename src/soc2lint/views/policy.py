@@ -11,10 +11,22 @@ parts kept as :class:`~soc2lint.model.Unknown` (never guessed).
 purpose (``identity``, ``trust`` or ``resource``), the node where it is
 written (where a fix goes) and the attribute path.  When a Terraform policy
 attribute refers to a ``data "aws_iam_policy_document"``, the document is the
-data source's (it is where the statements are written).
+data source's (it is where the statements are written); statements the data
+source takes from ``source_policy_documents``/``override_policy_documents``
+are located in the data source that wrote them.  Sources read: IAM managed,
+inline and role/user/group policies, role ``inline_policy`` blocks and
+CloudFormation ``Policies``, trust policies, SSO permission-set inline
+policies, SAM ``Policies`` (inline statements and the policy templates of
+``data/sam_policy_templates.json``; managed policy names and ARNs are
+attachments, see :mod:`soc2lint.views.iam`), resource policies (S3, KMS,
+SQS, SNS, Secrets Manager, OpenSearch, ECR, EFS) and Lambda permissions
+(as a one-statement resource policy).  :func:`documents_of` answers "which
+documents does this resource carry".
 
 Action matching follows IAM: case-insensitive, ``*`` and ``?`` wildcards in
-both the policy's action and the action asked about.
+both the policy's action and the action asked about.  Resource coverage
+("does this statement apply to every role?") uses the ARN formats of the
+IAM action database (:mod:`soc2lint.views.iam_actions`).
 """
 
 from __future__ import annotations
@@ -23,12 +35,14 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+from importlib import resources
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Node, Path, Range, Unknown
+from . import iam_actions
 
 Purpose = Literal["identity", "trust", "resource"]
 
@@ -102,10 +116,17 @@ class PolicyDocument:
     unknown: Unknown | None = None
     #: the node the document is about (the role, the bucket, the key...), when different
     subject: Node | None = None
+    #: the SAM policy template the statements come from, when they do
+    template: str | None = None
 
     @property
     def range(self) -> Range:
         return self.node.location_of(self.path)
+
+    @property
+    def holder(self) -> Node:
+        """The resource that uses the document (the role, the bucket...), else where it is written."""
+        return self.subject or self.node
 
 
 # --------------------------------------------------------------------------
@@ -343,6 +364,102 @@ def service_principals(principals: Any) -> list[str]:
 
 
 # --------------------------------------------------------------------------
+# resource coverage (with the IAM action database)
+# --------------------------------------------------------------------------
+
+_TEMPLATE_VAR = re.compile(r"\$\{[^{}]*\}")
+_HOLE = "\x00"
+
+
+def arn_pattern(value: str | Unknown) -> str | None:
+    """A resource as a pattern: a string as written, or an ARN template whose unknown parts
+    lie only in the partition, region or account fields (``arn:aws:iam::${account}:role/*``).
+
+    None when the value cannot be read as a pattern (the resource part itself is unknown).
+    """
+    if isinstance(value, str):
+        return value
+    expr = value.expr or ""
+    start = expr.find("arn:")
+    if start < 0:
+        return None
+    text = expr[start:].strip().rstrip("\"'")
+    if '"' in text or "'" in text or " " in text:
+        return None
+    text = _TEMPLATE_VAR.sub(_HOLE, text)
+    parts = text.split(":", 5)
+    if len(parts) != 6 or _HOLE in parts[2] or _HOLE in parts[5] or "${" in text:
+        return None
+    return ":".join([*(p.replace(_HOLE, "*") for p in parts[:5]), parts[5]])
+
+
+def resource_covers_type(stmt: Statement, service: str, resource_type: str) -> bool | None:
+    """Does the statement apply to every resource of this type?  None when unknown.
+
+    ``Resource: "*"`` or an ARN pattern covering the type (``arn:aws:iam::*:role/*``);
+    ``NotResource`` covers everything it does not list (unless what it lists covers the
+    whole type).
+    """
+    if stmt.resources is not None:
+        if isinstance(stmt.resources, Unknown):
+            return None
+        unknown = False
+        for r in stmt.resources:
+            pattern = arn_pattern(r)
+            if pattern is None:
+                unknown = True
+            elif iam_actions.arn_covers_type(pattern, service, resource_type):
+                return True
+        return None if unknown else False
+    if stmt.not_resources is not None:
+        if isinstance(stmt.not_resources, Unknown):
+            return None
+        for r in stmt.not_resources:
+            pattern = arn_pattern(r)
+            if pattern is None:
+                return None
+            if iam_actions.arn_covers_type(pattern, service, resource_type):
+                return False
+        return True
+    return False
+
+
+def action_targets(action: str) -> tuple[str, tuple[str, ...]]:
+    """(service, resource types) of a known action; ("", ()) when unknown."""
+    info = iam_actions.lookup(action)
+    if info is None:
+        return "", ()
+    return info.service, info.resource_types
+
+
+def allowed_on_every_target(stmt: Statement, action: str) -> bool | None:
+    """An Allow statement grants ``action`` on every resource the action can act on."""
+    if not stmt.allows:
+        return False
+    granted = allows_action(stmt, action)
+    if granted is not True:
+        return granted
+    service, types = action_targets(action)
+    if not types:
+        # not scoped by resource (or not in the database): any resource element grants it
+        return covers_all_resources(stmt) if not service else True
+    results = [resource_covers_type(stmt, service, t) for t in types]
+    if any(r is True for r in results):
+        return True
+    return None if any(r is None for r in results) else False
+
+
+def denied_everywhere(doc: PolicyDocument, action: str) -> bool:
+    """An unconditional Deny in the same document removes ``action`` on every resource."""
+    for s in doc.statements:
+        if not s.denies or s.has_condition is not False:
+            continue
+        if allows_action(s, action) is True and covers_all_resources(s) is True:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------
 # where documents live
 # --------------------------------------------------------------------------
 
@@ -359,9 +476,12 @@ DOCUMENT_ATTRS: dict[str, list[tuple[str | None, str | None, Purpose]]] = {
     ],
     "AWS::IAM::User": [(None, "Policies[].PolicyDocument", "identity")],
     "AWS::IAM::Group": [(None, "Policies[].PolicyDocument", "identity")],
+    "aws_ssoadmin_permission_set_inline_policy": [("inline_policy", None, "identity")],
+    "AWS::SSO::PermissionSet": [(None, "InlinePolicy", "identity")],
     "AWS::S3::Bucket": [("policy", None, "resource")],
     "AWS::S3::BucketPolicy": [("policy", "PolicyDocument", "resource")],
     "AWS::KMS::Key": [("policy", "KeyPolicy", "resource")],
+    "AWS::KMS::ReplicaKey": [("policy", "KeyPolicy", "resource")],
     "aws_kms_key_policy": [("policy", None, "resource")],
     "AWS::SQS::Queue": [("policy", None, "resource")],
     "AWS::SQS::QueuePolicy": [("policy", "PolicyDocument", "resource")],
@@ -374,95 +494,310 @@ DOCUMENT_ATTRS: dict[str, list[tuple[str | None, str | None, Purpose]]] = {
     "AWS::OpenSearchService::Domain": [("access_policies", "AccessPolicies", "resource")],
     "AWS::Elasticsearch::Domain": [("access_policies", "AccessPolicies", "resource")],
     "AWS::ECR::Repository": [(None, "RepositoryPolicyText", "resource")],
-    "data.aws_iam_policy_document": [("json", None, "identity")],
+    "aws_ecr_repository_policy": [("policy", None, "resource")],
+    "aws_efs_file_system_policy": [("policy", None, "resource")],
+    "AWS::EFS::FileSystem": [(None, "FileSystemPolicy", "resource")],
 }
 
+#: SAM resources whose ``Policies`` build the role SAM creates (kind they are read as)
+SAM_POLICY_KINDS = ("AWS::Lambda::Function", "AWS::StepFunctions::StateMachine")
+LAMBDA_PERMISSION = "AWS::Lambda::Permission"
 POLICY_DOCUMENT_DATA = "data.aws_iam_policy_document"
+_DATA_SOURCES = ("source_policy_documents", "override_policy_documents")
 
 
-def _from_data_source(graph: ResourceGraph, node: Node, path: Path) -> list[Node]:
+def is_sam(node: Node) -> bool:
+    return node.language == "cloudformation" and (
+        str(node.meta.get("sam_type") or node.type).startswith("AWS::Serverless::")
+    )
+
+
+@cache
+def sam_policy_templates() -> dict[str, list[dict[str, Any]]]:
+    """SAM policy template name -> its statements (from ``data/sam_policy_templates.json``)."""
+    text = (resources.files("soc2lint") / "data" / "sam_policy_templates.json").read_text(
+        encoding="utf-8"
+    )
+    data: dict[str, list[dict[str, Any]]] = json.loads(text)["templates"]
+    return data
+
+
+def sam_policy_entries(node: Node) -> list[tuple[Path, Any]]:
+    """The ``Policies`` entries of a SAM function/state machine that SAM turns into its role.
+
+    Empty when the resource names its own ``Role`` (SAM then ignores ``Policies``).
+    """
+    if not is_sam(node) or node.kind not in SAM_POLICY_KINDS:
+        return []
+    role = node.attrs.get("Role", node.attrs.get("RoleArn", MISSING))
+    if role is not MISSING and role is not None:
+        return []
+    value = node.attrs.get("Policies", MISSING)
+    if value is MISSING or value is None:
+        return []
+    if isinstance(value, list):
+        return [(("Policies", i), v) for i, v in enumerate(value)]
+    return [(("Policies",), value)]
+
+
+def _sam_documents(node: Node) -> Iterator[PolicyDocument]:
+    for path, entry in sam_policy_entries(node):
+        if isinstance(entry, str):
+            continue  # a managed policy name or ARN: an attachment, not a document
+        if isinstance(entry, Unknown):
+            yield PolicyDocument(node=node, path=path, purpose="identity", unknown=entry)
+            continue
+        if not isinstance(entry, dict):
+            continue
+        if "Statement" in entry:
+            yield parse_document(entry, node, path, "identity")
+            continue
+        if len(entry) != 1:
+            yield PolicyDocument(node, path, "identity", unknown=Unknown("SAM policy entry"))
+            continue
+        name = str(next(iter(entry)))
+        template = sam_policy_templates().get(name)
+        tpath: Path = (*path, name)
+        if template is None:
+            yield PolicyDocument(
+                node, tpath, "identity", unknown=Unknown(f"SAM policy template {name}")
+            )
+            continue
+        doc = parse_document({"Statement": template}, node, tpath, "identity")
+        doc.template = name
+        doc.statements = [replace(s, path=tpath) for s in doc.statements]
+        yield doc
+
+
+def _lambda_permission_document(node: Node) -> PolicyDocument:
+    """An ``aws_lambda_permission``/``AWS::Lambda::Permission`` as a one-statement resource policy."""
+    principal = node.attr(tf="principal", cfn="Principal")
+    action = node.attr(tf="action", cfn="Action")
+    cond: dict[str, dict[str, Any]] = {}
+    for tf, cfn, op, key in (
+        ("source_arn", "SourceArn", "ArnLike", "aws:SourceArn"),
+        ("source_account", "SourceAccount", "StringEquals", "aws:SourceAccount"),
+        ("principal_org_id", "PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
+        (
+            "function_url_auth_type",
+            "FunctionUrlAuthType",
+            "StringEquals",
+            "lambda:FunctionUrlAuthType",
+        ),
+    ):
+        a = node.attr(tf=tf, cfn=cfn)
+        if a.present:
+            cond.setdefault(op, {})[key] = a.value
+    p: Any = principal.value if principal.present else None
+    if isinstance(p, str) and p.strip() != "*":
+        p = {"Service" if p.endswith((".amazonaws.com", ".amazonaws.com.cn")) else "AWS": p}
+    stmt = {
+        "Effect": "Allow",
+        "Action": action.value if action.present else "lambda:InvokeFunction",
+        "Resource": node.get(tf="function_name", cfn="FunctionName", default="*"),
+        "Principal": p,
+        "Condition": cond or None,
+    }
+    doc = parse_document({"Statement": [stmt]}, node, (), "resource")
+    doc.statements = [replace(s, path=principal.path) for s in doc.statements]
+    return doc
+
+
+def _canon(value: Any) -> Any:
+    """A statement in a canonical form, to recognise it after the provider re-rendered it."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _canon(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        items = [_canon(v) for v in value]
+        if len(items) == 1:
+            return items[0]
+        return ("__list__", *sorted(items, key=repr))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Unknown):
+        return ("__unknown__", value.expr)
+    return value
+
+
+def _data_value(data: Node) -> tuple[Any, Path]:
+    if "document" in data.attrs:
+        return data.attrs["document"], ("document",)
+    return data.attrs.get("json", MISSING), ("json",)
+
+
+def data_document(
+    graph: ResourceGraph | None,
+    data: Node,
+    purpose: Purpose,
+    subject: Node | None = None,
+) -> PolicyDocument | None:
+    """The document of a ``data "aws_iam_policy_document"``, located at its statement blocks.
+
+    Statements that come from ``source_policy_documents``/``override_policy_documents``
+    are located where they are written: in the other data source when they come
+    from one, else at the attribute that brings them in.
+    """
+    value, path = _data_value(data)
+    if value is MISSING:
+        return None
+    doc = parse_document(value, data, path, purpose, subject=subject)
+    if path == ("json",):
+        # an older shape: statements located by counting the blocks
+        blocks = data.attrs.get("statement")
+        if isinstance(blocks, list) and len(blocks) == len(doc.statements):
+            doc.statements = [
+                replace(s, path=("statement", i)) for i, s in enumerate(doc.statements)
+            ]
+        return doc
+    foreign = [s for s in doc.statements if s.path not in data.locations]
+    if not foreign:
+        return doc
+    candidates: list[tuple[Any, Statement]] = []
+    if graph is not None:
+        for attr in _DATA_SOURCES:
+            for other in graph.targets(data, POLICY_DOCUMENT_DATA, via=attr):
+                other_doc = data_document(graph, other, purpose)
+                if other_doc is None:
+                    continue
+                raw = _raw_statements(other_doc)
+                candidates.extend(zip(raw, other_doc.statements, strict=False))
+    raw_mine = _raw_statements(doc)
+    fallback = next((a for a in _DATA_SOURCES if a in data.attrs), path[0])
+    out: list[Statement] = []
+    for raw, s in zip(raw_mine, doc.statements, strict=False):
+        if s.path in data.locations:
+            out.append(s)
+            continue
+        key = _canon(raw)
+        match = next((o for r, o in candidates if _canon(r) == key), None)
+        if match is not None:
+            out.append(replace(s, node=match.node, path=match.path))
+        else:
+            out.append(replace(s, path=(fallback, "Statement", s.index)))
+    doc.statements = out
+    return doc
+
+
+def _raw_statements(doc: PolicyDocument) -> list[Any]:
+    value = decode_policy(_data_value(doc.node)[0])
+    if isinstance(value, dict):
+        stmts = value.get("Statement", [])
+        if isinstance(stmts, dict):
+            return [stmts]
+        if isinstance(stmts, list):
+            return stmts
+    return [None] * len(doc.statements)
+
+
+def _data_for(graph: ResourceGraph, node: Node, path: Path, value: Any) -> Node | None:
+    """The ``data "aws_iam_policy_document"`` a Terraform policy attribute takes its value from."""
     via = ".".join(p for p in path if isinstance(p, str))
-    return graph.targets(node, POLICY_DOCUMENT_DATA, via=via)
+    sources = graph.targets(node, POLICY_DOCUMENT_DATA, via=via)
+    if len(sources) == 1:
+        only = sources[0]
+        if isinstance(value, Unknown) or value == only.attrs.get("json"):
+            return only
+        return None
+    if isinstance(value, str):
+        same = [d for d in sources if d.attrs.get("json") == value]
+        if len(same) == 1:
+            return same[0]
+    return None
 
 
-def _documents_of(graph: ResourceGraph, node: Node) -> Iterator[PolicyDocument]:
+@dataclass
+class PolicyIndex:
+    """Every document of the graph, once, and the documents each holder carries."""
+
+    documents: list[PolicyDocument] = field(default_factory=list)
+    #: holder node id -> documents written on it or in the data source it points at
+    by_holder: dict[str, list[PolicyDocument]] = field(default_factory=dict)
+
+
+def _holder_documents(graph: ResourceGraph, node: Node) -> Iterator[PolicyDocument]:
+    if node.kind == LAMBDA_PERMISSION:
+        yield _lambda_permission_document(node)
+        return
+    if node.kind in SAM_POLICY_KINDS:
+        yield from _sam_documents(node)
     for tf, cfn, purpose in DOCUMENT_ATTRS.get(node.kind, ()):
         for a in node.attrs_at(tf=tf, cfn=cfn):
             if a.missing:
                 continue
-            # a Terraform policy written in a data source: the statements live there
-            if node.language == "terraform" and node.category != "data":
-                sources = _from_data_source(graph, node, a.path)
-                if len(sources) == 1:
-                    data = sources[0]
-                    doc = data_document(data, purpose, subject=node)
+            if node.language == "terraform":
+                data = _data_for(graph, node, a.path, a.value)
+                if data is not None:
+                    doc = data_document(graph, data, purpose, subject=node)
                     if doc is not None:
                         yield doc
                         continue
             yield parse_document(a.value, node, a.path, purpose)
 
 
-def data_document(
-    data: Node, purpose: Purpose, subject: Node | None = None
-) -> PolicyDocument | None:
-    """The document of a ``data "aws_iam_policy_document"``, located at its statement blocks."""
-    value = data.attrs.get("document", data.attrs.get("json", MISSING))
-    if value is MISSING:
-        return None
-    doc = parse_document(value, data, ("json",), purpose, subject=subject)
-    # point statements at the statement blocks when their count lines up
-    blocks = data.attrs.get("statement")
-    if isinstance(blocks, list) and len(blocks) == len(doc.statements):
-        doc.statements = [
-            Statement(**{**s.__dict__, "path": ("statement", i)})
-            for i, s in enumerate(doc.statements)
-        ]
-    return doc
+def _infer_purpose(doc: PolicyDocument) -> Purpose:
+    """The purpose of a policy document no resource in the configuration uses."""
+    with_principal = [s for s in doc.statements if s.principals is not None]
+    if not with_principal:
+        return "identity"
+    trust = all(
+        isinstance(s.actions, tuple)
+        and s.actions
+        and all(isinstance(x, str) and x.lower().startswith("sts:assumerole") for x in s.actions)
+        for s in with_principal
+    )
+    return "trust" if trust else "resource"
 
 
-def _build(graph: ResourceGraph) -> list[PolicyDocument]:
-    docs: list[PolicyDocument] = []
+def _build_index(graph: ResourceGraph) -> PolicyIndex:
+    index = PolicyIndex()
     used_data: set[str] = set()
-    for kind in DOCUMENT_ATTRS:
-        if kind == POLICY_DOCUMENT_DATA:
-            continue
+    kinds = [*DOCUMENT_ATTRS, *SAM_POLICY_KINDS, LAMBDA_PERMISSION]
+    for kind in dict.fromkeys(kinds):
         for node in graph.nodes(kind, category=None):
-            for d in _documents_of(graph, node):
+            if node.category not in ("resource", "data"):
+                continue
+            for d in _holder_documents(graph, node):
+                index.by_holder.setdefault(node.id, []).append(d)
                 if d.node.kind == POLICY_DOCUMENT_DATA:
                     if d.node.id in used_data:
                         continue
                     used_data.add(d.node.id)
-                docs.append(d)
-    # data documents used by nothing in the graph are still checked as identity policies
+                index.documents.append(d)
+    # data documents no resource uses are still checked, with the purpose their content shows;
+    # those that only feed another data document reach the rules through it
     for data in graph.nodes(POLICY_DOCUMENT_DATA, category="data"):
         if data.id in used_data:
             continue
-        purpose: Purpose = "identity"
-        referrers = graph.referrers(data)
-        if any(r.kind == "AWS::IAM::Role" for r in referrers):
-            purpose = "trust"
-        elif any(r.kind in _RESOURCE_POLICY_KINDS for r in referrers):
-            purpose = "resource"
-        found = data_document(data, purpose)
-        if found is not None:
-            docs.append(found)
-    return docs
+        feeds = any(graph.referrers(data, POLICY_DOCUMENT_DATA, via=attr) for attr in _DATA_SOURCES)
+        if feeds:
+            continue
+        found = data_document(graph, data, "identity")
+        if found is None:
+            continue
+        found.purpose = _infer_purpose(found)
+        index.documents.append(found)
+    return index
 
 
-_RESOURCE_POLICY_KINDS = frozenset(
-    k for k, specs in DOCUMENT_ATTRS.items() if any(p == "resource" for _, _, p in specs)
-)
+def policy_index(graph: ResourceGraph) -> PolicyIndex:
+    result: PolicyIndex = graph.view("policy.index", _build_index)
+    return result
 
 
 def policy_documents(
     graph: ResourceGraph, purpose: Purpose | Sequence[Purpose] | None = None
 ) -> list[PolicyDocument]:
     """Every policy document of the graph (built once), optionally of one purpose."""
-    docs: list[PolicyDocument] = graph.view("policy.documents", _build)
+    docs = policy_index(graph).documents
     if purpose is None:
         return docs
     wanted = {purpose} if isinstance(purpose, str) else set(purpose)
     return [d for d in docs if d.purpose in wanted]
+
+
+def documents_of(graph: ResourceGraph, holder: Node) -> list[PolicyDocument]:
+    """The documents written on ``holder`` (or in the data source its attribute points at)."""
+    return policy_index(graph).by_holder.get(holder.id, [])
 
 
 def statements(docs: Iterable[PolicyDocument]) -> Iterator[Statement]:
