@@ -64,20 +64,27 @@ _SERVICE_WILDCARD = re.compile(r"^([A-Za-z0-9-]+):\*+$")
 
 #: single-action escalations (IAM004) -> what they let the holder do
 ESCALATIONS: dict[str, str] = {
-    "iam:CreatePolicyVersion": "rewrite any managed policy, its own included",
-    "iam:SetDefaultPolicyVersion": "switch any managed policy to a more permissive version",
-    "iam:AttachUserPolicy": "attach any policy to any user, itself included",
-    "iam:AttachGroupPolicy": "attach any policy to any group",
-    "iam:AttachRolePolicy": "attach any policy to any role",
-    "iam:PutUserPolicy": "write any inline policy on any user, itself included",
-    "iam:PutGroupPolicy": "write any inline policy on any group",
-    "iam:PutRolePolicy": "write any inline policy on any role",
-    "iam:CreateAccessKey": "create access keys for any user",
-    "iam:CreateLoginProfile": "give any user a console password",
-    "iam:UpdateLoginProfile": "reset any user's console password",
+    "iam:CreatePolicyVersion": "rewrite managed policies, its own included",
+    "iam:SetDefaultPolicyVersion": "rewrite managed policies, its own included",
+    "iam:AttachUserPolicy": "give any principal, itself included, any permission",
+    "iam:AttachGroupPolicy": "give any principal, itself included, any permission",
+    "iam:AttachRolePolicy": "give any principal, itself included, any permission",
+    "iam:PutUserPolicy": "give any principal, itself included, any permission",
+    "iam:PutGroupPolicy": "give any principal, itself included, any permission",
+    "iam:PutRolePolicy": "give any principal, itself included, any permission",
+    "iam:CreateAccessKey": "take over other users' credentials",
+    "iam:CreateLoginProfile": "take over other users' credentials",
+    "iam:UpdateLoginProfile": "take over other users' credentials",
     "iam:UpdateAssumeRolePolicy": "make any role trust it",
-    "iam:AddUserToGroup": "add any user to any group",
+    "iam:AddUserToGroup": "join any group",
 }
+
+
+def _action_list(actions: list[str], limit: int = 4) -> str:
+    if len(actions) <= limit:
+        return ", ".join(actions)
+    return f"{', '.join(actions[:limit])} and {len(actions) - limit} more"
+
 
 #: iam:PassRole companions (IAM004): action -> (service principal, what the pair allows)
 PASSROLE_COMPANIONS: dict[str, tuple[str, str]] = {
@@ -322,7 +329,7 @@ def _passed_to_services(stmt: Statement) -> list[str] | None:
                                 Resource: "*"
                 """,
                 address="DevRole",
-                line=23,
+                line=22,
                 note="Fn::If on a parameter whose default selects the wildcard",
             ),
         ],
@@ -465,8 +472,8 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
                 }
                 """,
                 address="aws_iam_role_policy.deployer",
-                line=3,
-                note="heredoc JSON; iam:* is critical",
+                line=7,
+                note="heredoc JSON (the statement is located inside it); iam:* is critical",
             ),
             bad(
                 {
@@ -1154,12 +1161,9 @@ def iam_privilege_escalation(ctx: Context) -> Iterator[Report]:
             related: list[RelatedRef] = list(related_holder(doc, stmt))
             singles, _unsure = _escalations(doc, stmt)
             if singles:
-                whats = sorted(
-                    {ESCALATIONS[a] for a in singles}, key=list(ESCALATIONS.values()).index
-                )
-                paths.append(
-                    f"{', '.join(singles)} on every target lets the holder {'; '.join(whats)}"
-                )
+                whats = list(dict.fromkeys(ESCALATIONS[a] for a in singles))
+                joined = "; ".join(whats)
+                paths.append(f"{_action_list(singles)} on every target let the holder {joined}")
             if _passrole_everywhere(doc, stmt) is True:
                 pairs = _companions(doc, stmt)
                 for action, other in pairs:
@@ -1453,7 +1457,7 @@ def iam_user_direct_policy(ctx: Context) -> Iterator[Report]:
                 }
                 """,
                 address="aws_iam_role_policy_attachment.ci_admin",
-                line=7,
+                line=8,
             ),
             bad(
                 """
@@ -1613,7 +1617,14 @@ def iam_admin_managed_policy(ctx: Context) -> Iterator[Report]:
         by_place.setdefault((g.source.id, g.path), []).append(g)
     for grants in by_place.values():
         src = grants[0].source
-        whom = ", ".join(dict.fromkeys(f"{x.principal_kind} {x.principal_label}" for x in grants))
+        whom = ", ".join(
+            dict.fromkeys(
+                f"the role SAM creates for {x.principal_label}"
+                if x.how == "SAM Policies"
+                else f"{x.principal_kind} {x.principal_label}"
+                for x in grants
+            )
+        )
         related = [
             RelatedRef(x.principal)
             for x in grants
@@ -2425,7 +2436,7 @@ _TF_MFA_POLICY = """
                 line=1,
             ),
             bad(
-                _TF_MFA_POLICY.replace('"Deny"', '"Allow"')
+                _TF_MFA_POLICY.replace('"Deny"', '"Allow"').replace("NotAction", "Action   ")
                 + """
                 resource "aws_iam_user" "bob" {
                   name = "bob"

@@ -269,16 +269,12 @@ class BucketView:
             a = b.attr("policy")
             if a.present:
                 out.append(Setting(a.value, Source(b, a.path)))
-            for cfg in self._configs("aws_s3_bucket_policy"):
-                a = cfg.attr("policy")
-                if a.present:
-                    out.append(Setting(a.value, Source(cfg, a.path)))
+        # aws_s3_bucket_policy has the kind AWS::S3::BucketPolicy (kinds.py)
         for cfg in self._configs("AWS::S3::BucketPolicy"):
-            a = cfg.attr("PolicyDocument")
+            a = cfg.attr(tf="policy", cfn="PolicyDocument")
             if a.present:
                 out.append(Setting(a.value, Source(cfg, a.path)))
-        kind = "aws_s3_bucket_policy" if self.is_terraform else "AWS::S3::BucketPolicy"
-        if not out and self._maybe_elsewhere(kind):
+        if not out and self._maybe_elsewhere("AWS::S3::BucketPolicy"):
             out.append(Setting(UNKNOWN_SETTING, Source(b)))
         return out
 
