@@ -1,0 +1,44 @@
+"""The offline IAM action database: lookups, wildcard expansion, resource coverage."""
+
+from __future__ import annotations
+
+from soc2lint.views import iam_actions
+
+
+def test_lookup_is_case_insensitive_and_knows_access_levels() -> None:
+    info = iam_actions.lookup("IAM:passrole")
+    assert info is not None
+    assert info.full_name == "iam:PassRole"
+    assert info.level == "Permissions management"
+    assert info.resource_types == ("role",)
+    assert iam_actions.lookup("s3:NoSuchAction") is None
+    assert iam_actions.lookup("nosuchservice:Get") is None
+
+
+def test_actions_without_resource_scoping() -> None:
+    listing = iam_actions.lookup("s3:ListAllMyBuckets")
+    assert listing is not None and not listing.supports_resource_scoping and listing.read_only
+    describe = iam_actions.lookup("ec2:DescribeInstances")
+    assert describe is not None and not describe.supports_resource_scoping
+
+
+def test_wildcard_expansion_and_read_only_services() -> None:
+    assert len(iam_actions.expand("s3:*")) > 100
+    assert {a.name for a in iam_actions.expand("iam:Pass*")} == {"PassRole"}
+    assert iam_actions.is_read_only("ec2:Describe*") is True
+    assert iam_actions.is_read_only("pricing:*") is True
+    assert iam_actions.is_read_only("s3:*") is False
+    assert iam_actions.is_read_only("nosuchservice:*") is None
+
+
+def test_arn_patterns_covering_every_role() -> None:
+    covers = iam_actions.arn_covers_type
+    assert covers("*", "iam", "role")
+    assert covers("arn:aws:iam::*:role/*", "iam", "role")
+    assert covers("arn:aws:iam::123456789012:role/*", "iam", "role")
+    assert covers("arn:aws-us-gov:iam::*:*", "iam", "role")
+    assert not covers("arn:aws:iam::*:role/app-*", "iam", "role")
+    assert not covers("arn:aws:iam::*:user/*", "iam", "role")
+    assert not covers("arn:aws:s3:::*", "iam", "role")
+    assert covers("arn:aws:iam::*:user/*", "iam", "user")
+    assert not covers("arn:aws:iam::*:user/${aws:username}", "iam", "user")
