@@ -31,6 +31,7 @@ from soc2lint.views.policy import (
     action_matches,
     allowed_on_every_target,
     allows_action,
+    arn_pattern,
     covers_all_resources,
     denied_everywhere,
     documents_of,
@@ -140,6 +141,18 @@ def _service_wildcards(stmt: Statement) -> list[tuple[str, str]] | None:
             continue  # a service with only List/Read actions (pricing:*...)
         out.append((a.strip(), service))
     return out
+
+
+def _resources_text(stmt: Statement) -> str:
+    """The statement's resources as a message shows them (ARN templates as patterns)."""
+    if stmt.resources is None:
+        return "every resource (NotResource)"
+    items = (stmt.resources,) if isinstance(stmt.resources, Unknown) else stmt.resources
+    shown = []
+    for r in items:
+        text = r if isinstance(r, str) else (arn_pattern(r) or r.expr or "an unknown resource")
+        shown.append(f'"{text}"')
+    return ", ".join(shown)
 
 
 def _passed_to_services(stmt: Statement) -> list[str] | None:
@@ -893,8 +906,7 @@ def iam_passrole_wildcard(ctx: Context) -> Iterator[Report]:
         seen.add(key)
         granting = _first_granting(stmt, "iam:PassRole")
         via = "" if granting.lower() == "iam:passrole" else f" (through {granting})"
-        resources = quoted(stmt.resources) if isinstance(stmt.resources, tuple) else ""
-        on = f"on {resources}" if resources else "on every resource (NotResource)"
+        on = f"on {_resources_text(stmt)}"
         yield ctx.finding(
             stmt.node,
             stmt.path,

@@ -65,6 +65,34 @@ class Unknown:
         return (Unknown, (self.expr, self.refs, self.secret))
 
 
+class PartialValue(Unknown):
+    """An encoded value (``jsonencode(...)``) that is not fully known, with what is known of it.
+
+    It *is* an :class:`Unknown`: every rule that treats it as one stays right.
+    Rules that can use a partly known structure (policy documents whose
+    ``Resource`` is ``aws_s3_bucket.b.arn``) read :attr:`value`, the decoded
+    structure with :class:`Unknown` where parts could not be resolved.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(
+        self,
+        expr: str = "",
+        refs: Sequence[str] = (),
+        secret: bool = False,
+        value: Any = None,
+    ) -> None:
+        super().__init__(expr, refs, secret)
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"PartialValue({self.expr!r}, value={self.value!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (PartialValue, (self.expr, self.refs, self.secret, self.value))
+
+
 class _Missing:
     """Sentinel for an attribute that is not written at all."""
 

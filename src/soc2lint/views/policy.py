@@ -41,7 +41,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
-from ..model import MISSING, Node, Path, Range, Unknown
+from ..model import MISSING, Node, PartialValue, Path, Range, Unknown
 from . import iam_actions
 
 Purpose = Literal["identity", "trust", "resource"]
@@ -186,7 +186,13 @@ def _get(d: dict[str, Any], *keys: str) -> Any:
 
 
 def decode_policy(value: Any) -> Any:
-    """A policy value as a dict/list/Unknown: JSON strings are decoded; bad JSON is Unknown."""
+    """A policy value as a dict/list/Unknown: JSON strings are decoded; bad JSON is Unknown.
+
+    A partly known ``jsonencode(...)`` (:class:`~soc2lint.model.PartialValue`) gives its
+    known structure, with Unknown where parts are not known.
+    """
+    if isinstance(value, PartialValue) and isinstance(value.value, dict | list):
+        return value.value
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -401,10 +407,9 @@ def resource_covers_type(stmt: Statement, service: str, resource_type: str) -> b
     whole type).
     """
     if stmt.resources is not None:
-        if isinstance(stmt.resources, Unknown):
-            return None
         unknown = False
-        for r in stmt.resources:
+        items = (stmt.resources,) if isinstance(stmt.resources, Unknown) else stmt.resources
+        for r in items:
             pattern = arn_pattern(r)
             if pattern is None:
                 unknown = True
@@ -412,9 +417,8 @@ def resource_covers_type(stmt: Statement, service: str, resource_type: str) -> b
                 return True
         return None if unknown else False
     if stmt.not_resources is not None:
-        if isinstance(stmt.not_resources, Unknown):
-            return None
-        for r in stmt.not_resources:
+        excluded = stmt.not_resources
+        for r in (excluded,) if isinstance(excluded, Unknown) else excluded:
             pattern = arn_pattern(r)
             if pattern is None:
                 return None
@@ -691,6 +695,8 @@ def _raw_statements(doc: PolicyDocument) -> list[Any]:
 
 def _data_for(graph: ResourceGraph, node: Node, path: Path, value: Any) -> Node | None:
     """The ``data "aws_iam_policy_document"`` a Terraform policy attribute takes its value from."""
+    if isinstance(value, PartialValue):
+        return None  # a partly known jsonencode(...): its own structure is the document
     via = ".".join(p for p in path if isinstance(p, str))
     sources = graph.targets(node, POLICY_DOCUMENT_DATA, via=via)
     if len(sources) == 1:
