@@ -256,6 +256,25 @@ def _passed_to_services(stmt: Statement) -> list[str] | None:
                 line=7,
                 note="the action comes through a local module's input",
             ),
+            bad(
+                {
+                    "main.tf": """
+                    resource "aws_iam_policy" "legacy_admin" {
+                      name   = "legacy-admin"
+                      policy = file("${path.module}/policies/admin.json")
+                    }
+                    """,
+                    "policies/admin.json": """
+                    {
+                      "Version": "2012-10-17",
+                      "Statement": [{"Effect": "Allow", "Action": "*:*", "Resource": "*"}]
+                    }
+                    """,
+                },
+                address="aws_iam_policy.legacy_admin",
+                line=3,
+                note="a JSON file read with file(): the finding points at the attribute",
+            ),
         ],
         good=[
             good(
@@ -507,6 +526,34 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
                 line=7,
                 note="the action comes from terraform.tfvars",
             ),
+            bad(
+                """
+                data "aws_iam_policy_document" "base" {
+                  statement {
+                    sid       = "Queues"
+                    actions   = ["sqs:*"]
+                    resources = ["*"]
+                  }
+                }
+
+                data "aws_iam_policy_document" "worker" {
+                  source_policy_documents = [data.aws_iam_policy_document.base.json]
+                  statement {
+                    sid       = "Read"
+                    actions   = ["s3:GetObject"]
+                    resources = ["arn:aws:s3:::acme-data/*"]
+                  }
+                }
+
+                resource "aws_iam_policy" "worker" {
+                  name   = "worker"
+                  policy = data.aws_iam_policy_document.worker.json
+                }
+                """,
+                address="data.aws_iam_policy_document.base",
+                line=2,
+                note="merged through source_policy_documents: named where the statement is written",
+            ),
         ],
         good=[
             good(
@@ -741,6 +788,28 @@ def _passrole_everywhere(doc: PolicyDocument, stmt: Statement) -> bool | None:
                 address="aws_iam_policy.ops",
                 line=8,
                 note="iam:Pass* on an ARN pattern covering every role, from terraform.tfvars",
+            ),
+            bad(
+                """
+                resource "aws_iam_role" "scheduler" {
+                  name               = "scheduler"
+                  assume_role_policy = "{}"
+
+                  inline_policy {
+                    name = "run-tasks"
+                    policy = jsonencode({
+                      Version = "2012-10-17"
+                      Statement = [
+                        { Effect = "Allow", Action = "ecs:RunTask", Resource = "*" },
+                        { Effect = "Allow", Action = "iam:PassRole", Resource = "*" },
+                      ]
+                    })
+                  }
+                }
+                """,
+                address="aws_iam_role.scheduler",
+                line=11,
+                note="a role's inline_policy block",
             ),
         ],
         good=[
