@@ -2212,13 +2212,19 @@ def iam_trust_any_principal(ctx: Context) -> Iterator[Report]:
 _SERVICE_FAMILIES = {"edgelambda": "lambda", "ecs-tasks": "ecs"}
 
 
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+
+
 def _service_name(principal: str) -> str:
+    """The service a principal belongs to: ``monitoring.rds.amazonaws.com`` -> ``rds``,
+    ``logs.eu-west-1.amazonaws.com`` -> ``logs``, ``edgelambda.amazonaws.com`` -> ``lambda``."""
     host = principal.strip().lower()
     for suffix in (".amazonaws.com.cn", ".amazonaws.com", ".api.aws"):
         if host.endswith(suffix):
             host = host[: -len(suffix)]
             break
-    name = host.split(".", 1)[0]
+    labels = [x for x in host.split(".") if x and not _REGION.match(x)]
+    name = labels[-1] if labels else host
     return _SERVICE_FAMILIES.get(name, name)
 
 
@@ -2819,7 +2825,15 @@ def iam_password_policy(ctx: Context) -> Iterator[Report]:
     minimum = to_int(ctx.option("min_password_length"))
     if minimum is None:
         return
-    tf_scopes = sorted({n.scope for n in ctx.graph.nodes(None) if n.language == "terraform"})
+    # Terraform roots that manage AWS resources (a root of another cloud is not an AWS baseline)
+    tf_scopes = sorted(
+        {
+            n.scope
+            for n in ctx.graph.nodes(None)
+            if n.language == "terraform"
+            and (n.type.startswith("aws_") or n.kind.startswith("AWS::"))
+        }
+    )
     if not tf_scopes:
         return
     policies = ctx.graph.nodes(PASSWORD_POLICY)
