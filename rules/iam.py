@@ -1226,7 +1226,7 @@ def iam_privilege_escalation(ctx: Context) -> Iterator[Report]:
         `Resource`.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
-        - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_iam_credentials_console.html
+        - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html
         - https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
     """
@@ -1475,7 +1475,7 @@ def iam_user_direct_policy(ctx: Context) -> Iterator[Report]:
         CloudFormation: put the policy on an `AWS::IAM::Group` and list it in the
         user's `Groups`.
     References:
-        - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#use-groups-for-permissions
+        - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_create.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_user_policy_attachment
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_policy_attachment
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-user.html
@@ -1686,7 +1686,7 @@ def iam_admin_managed_policy(ctx: Context) -> Iterator[Report]:
         `ManagedPolicyArns` entry or SAM `Policies` entry likewise.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html
-        - https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html
+        - https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role_policy_attachment
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html
     """
