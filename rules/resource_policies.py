@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from soc2lint.graph import ResourceGraph
 from soc2lint.model import Node, Path, Severity, Unknown
 from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good, rule
 from soc2lint.views.policy import (
@@ -324,15 +325,20 @@ def kms_key_policy_public(ctx: Context) -> Iterator[Report]:
 # --------------------------------------------------------------------------
 
 
+def _config_buckets(graph: ResourceGraph) -> dict[str, list[Node]]:
+    """Bucket-configuration node id (ACL, policy...) -> the buckets it is linked to."""
+    out: dict[str, list[Node]] = {}
+    for v in bucket_views(graph):
+        for configs in v.linked.values():
+            for c in configs:
+                out.setdefault(c.id, []).append(v.bucket)
+    return out
+
+
 def _bucket_of(ctx: Context, node: Node) -> list[Node]:
     """Buckets a bucket-configuration node (ACL, policy) is linked to."""
-    out: list[Node] = []
-    for v in bucket_views(ctx.graph):
-        for configs in v.linked.values():
-            if any(c.id == node.id for c in configs):
-                out.append(v.bucket)
-                break
-    return out
+    index: dict[str, list[Node]] = ctx.graph.view("s3.config_buckets", _config_buckets)
+    return index.get(node.id, [])
 
 
 @rule(

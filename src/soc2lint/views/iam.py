@@ -311,6 +311,10 @@ def _principals_at(
 def resolve_policy_arn(graph: ResourceGraph, node: Node, path: Path, value: Any) -> PolicyRef:
     """What a ``policy_arn``/``ManagedPolicyArns`` element (or SAM policy name) points at."""
     written = value if isinstance(value, str) else None
+    if isinstance(value, str):
+        m = _AWS_MANAGED_ARN.match(value.strip())
+        if m:  # the account "aws": an AWS managed policy, whatever else is named alike
+            return PolicyRef(aws_managed=m.group(1), written=value)
     edges = _out_edges(graph, node, (MANAGED_POLICY, DATA_IAM_POLICY))
     for target in _edges_at(edges, path):
         if target.kind == MANAGED_POLICY:

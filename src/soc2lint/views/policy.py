@@ -634,6 +634,7 @@ def data_document(
     data: Node,
     purpose: Purpose,
     subject: Node | None = None,
+    _seen: frozenset[str] = frozenset(),
 ) -> PolicyDocument | None:
     """The document of a ``data "aws_iam_policy_document"``, located at its statement blocks.
 
@@ -657,10 +658,10 @@ def data_document(
     if not foreign:
         return doc
     candidates: list[tuple[Any, Statement]] = []
-    if graph is not None:
+    if graph is not None and data.id not in _seen:
         for attr in _DATA_SOURCES:
             for other in graph.targets(data, POLICY_DOCUMENT_DATA, via=attr):
-                other_doc = data_document(graph, other, purpose)
+                other_doc = data_document(graph, other, purpose, _seen=_seen | {data.id})
                 if other_doc is None:
                     continue
                 raw = _raw_statements(other_doc)
