@@ -233,3 +233,19 @@ def test_lambda_permission_is_a_one_statement_resource_policy() -> None:
     (s3,) = documents_of(g, scoped)
     assert s3.statements[0].principals == {"Service": ("s3.amazonaws.com",)}
     assert s3.statements[0].has_condition is True
+
+
+def test_data_documents_used_by_other_resources_are_not_iam_policies() -> None:
+    allow_all = make_node(
+        "data.aws_iam_policy_document.full_access",
+        "data.aws_iam_policy_document",
+        {"document": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}},
+        category="data",
+    )
+    scp = make_node(
+        "aws_organizations_policy.full_access",
+        "aws_organizations_policy",
+        {"content": Unknown("", (allow_all.address,))},
+    )
+    g = ResourceGraph([allow_all, scp], [Edge(scp.id, allow_all.id, "ref", ("content",), "json")])
+    assert policy_documents(g) == []

@@ -778,6 +778,10 @@ def _build_index(graph: ResourceGraph) -> PolicyIndex:
         feeds = any(graph.referrers(data, POLICY_DOCUMENT_DATA, via=attr) for attr in _DATA_SOURCES)
         if feeds:
             continue
+        if any(r.category == "resource" for r in graph.referrers(data)):
+            # used by a resource this model does not read as a policy holder (an
+            # Organizations SCP, an IoT policy...): not an IAM identity or resource policy
+            continue
         found = data_document(graph, data, "identity")
         if found is None:
             continue
