@@ -523,7 +523,7 @@ class _Builder:
         for node in self.nodes(USER):
             if node.language == "cloudformation":
                 a = node.attr("LoginProfile")
-                if a.present:
+                if a.present and not isinstance(a.value, Unknown):
                     self.view.login_profiles[node.id].append((node, a.path))
 
     def compute(self) -> None:
