@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..model import Unknown
+from ..model import PartialValue, Unknown
 from .values import (
     EvalError,
     Lazy,
@@ -1204,6 +1204,10 @@ def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> 
     if not lenient:
         args = [finalize(x) for x in args]
         if any(has_unknown(x) for x in args):
+            if name == "jsonencode" and len(args) == 1 and isinstance(args[0], dict | list):
+                # keep what is known: policy documents whose ARNs are references
+                partial = unknown_from(expr_text, *args)
+                return PartialValue(partial.expr, partial.refs, partial.secret, args[0])
             return unknown_from(expr_text, *args)
     result = fn(ev, args)
     if isinstance(result, str) and len(result) > 4096:
