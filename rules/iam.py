@@ -110,10 +110,6 @@ def _identity_statements(ctx: Context) -> Iterator[tuple[PolicyDocument, Stateme
             yield doc, s
 
 
-def _admin_verdict(stmt: Statement) -> bool | None:
-    return is_full_admin_statement(stmt)
-
-
 def _first_granting(stmt: Statement, action: str) -> str:
     """The action element of the statement that grants ``action`` (for messages)."""
     if isinstance(stmt.actions, tuple):
@@ -430,7 +426,7 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
         if stmt is None:
             yield from unresolved_document(ctx, doc)
             continue
-        verdict = _admin_verdict(stmt)
+        verdict = is_full_admin_statement(stmt)
         key = (stmt.node.id, stmt.path)
         if verdict is None:
             if key not in seen:
@@ -691,7 +687,7 @@ def iam_service_wildcard(ctx: Context) -> Iterator[Report]:
         if stmt is None or not stmt.allows:
             continue
         key = (stmt.node.id, stmt.path)
-        if key in seen or _admin_verdict(stmt) is not False:
+        if key in seen or is_full_admin_statement(stmt) is not False:
             continue
         wildcards = _service_wildcards(stmt)
         if wildcards is None:
@@ -963,7 +959,7 @@ def iam_passrole_wildcard(ctx: Context) -> Iterator[Report]:
         if stmt is None or not stmt.allows:
             continue
         key = (stmt.node.id, stmt.path)
-        if key in seen or _admin_verdict(stmt) is not False:
+        if key in seen or is_full_admin_statement(stmt) is not False:
             continue
         verdict = _passrole_everywhere(doc, stmt)
         if verdict is None:
@@ -990,17 +986,13 @@ def iam_passrole_wildcard(ctx: Context) -> Iterator[Report]:
 # --------------------------------------------------------------------------
 
 
-def _escalations(doc: PolicyDocument, stmt: Statement) -> tuple[list[str], bool]:
-    """Single-action escalations the statement grants on every target; and whether unsure."""
-    found: list[str] = []
-    unsure = False
-    for action in ESCALATIONS:
-        v = allowed_on_every_target(stmt, action)
-        if v is None:
-            unsure = True
-        elif v and not denied_everywhere(doc, action):
-            found.append(action)
-    return found, unsure
+def _escalations(doc: PolicyDocument, stmt: Statement) -> list[str]:
+    """Single-action escalations the statement grants on every target (unknowns do not count)."""
+    return [
+        action
+        for action in ESCALATIONS
+        if allowed_on_every_target(stmt, action) is True and not denied_everywhere(doc, action)
+    ]
 
 
 def _companions(doc: PolicyDocument, passrole: Statement) -> list[tuple[str, Statement]]:
@@ -1236,11 +1228,11 @@ def iam_privilege_escalation(ctx: Context) -> Iterator[Report]:
             continue
         for stmt in doc.statements:
             key = (stmt.node.id, stmt.path)
-            if key in seen or not stmt.allows or _admin_verdict(stmt) is not False:
+            if key in seen or not stmt.allows or is_full_admin_statement(stmt) is not False:
                 continue
             paths: list[str] = []
             related: list[RelatedRef] = list(related_holder(doc, stmt))
-            singles, _unsure = _escalations(doc, stmt)
+            singles = _escalations(doc, stmt)
             if singles:
                 whats = list(dict.fromkeys(ESCALATIONS[a] for a in singles))
                 joined = "; ".join(whats)

@@ -14,6 +14,7 @@ from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good
 from soc2lint.views.policy import (
     PolicyDocument,
     Statement,
+    denies_when_false,
     documents_of,
     principal_is_public,
 )
@@ -615,17 +616,6 @@ def _check_acl(
 # --------------------------------------------------------------------------
 
 
-def _denies_insecure_transport(stmt: Statement) -> bool | None:
-    if isinstance(stmt.effect, Unknown):
-        return None
-    if not stmt.denies:
-        return False
-    values = stmt.condition_values("Bool", "aws:SecureTransport")
-    if values is None:
-        return None
-    return any(v is False or (isinstance(v, str) and v.strip().lower() == "false") for v in values)
-
-
 @rule(
     id="TLS007",
     slug="s3-deny-insecure-transport",
@@ -850,7 +840,7 @@ def s3_deny_insecure_transport(ctx: Context) -> Iterator[Report]:
                     verdict = None if verdict is not True else verdict
                     continue
                 for stmt in doc.statements:
-                    v = _denies_insecure_transport(stmt)
+                    v = denies_when_false(stmt, "aws:SecureTransport")
                     if v is True:
                         verdict = True
                     elif v is None and verdict is False:

@@ -40,7 +40,6 @@ from ..model import MISSING, Edge, Node, Path, Unknown
 from .policy import (
     PolicyDocument,
     Statement,
-    allows_action,
     covers_all_resources,
     documents_of,
     is_sam,
@@ -247,16 +246,6 @@ def grant_denies_without_mfa(grant: Grant) -> bool | None:
             if v is None:
                 unknown = True
     return None if unknown else False
-
-
-def allows_all(stmt: Statement, action: str) -> bool | None:
-    """An Allow statement grants ``action`` on every resource."""
-    if not stmt.allows:
-        return False
-    a = allows_action(stmt, action)
-    if a is not True:
-        return a
-    return covers_all_resources(stmt)
 
 
 # --------------------------------------------------------------------------
@@ -574,7 +563,6 @@ __all__ = [
     "IamView",
     "PolicyRef",
     "RoleUse",
-    "allows_all",
     "denies_without_mfa",
     "grant_denies_without_mfa",
     "grant_is_admin",

@@ -453,6 +453,19 @@ def allowed_on_every_target(stmt: Statement, action: str) -> bool | None:
     return None if any(r is None for r in results) else False
 
 
+def denies_when_false(stmt: Statement, key: str) -> bool | None:
+    """A ``Deny`` conditioned on the boolean ``key`` being false (``Bool``/``BoolIfExists``),
+    such as ``aws:SecureTransport`` or ``aws:MultiFactorAuthPresent``.  None when unknown."""
+    if isinstance(stmt.effect, Unknown):
+        return None
+    if not stmt.denies:
+        return False
+    values = stmt.condition_values("Bool", key)
+    if values is None:
+        return None
+    return any(v is False or (isinstance(v, str) and v.strip().lower() == "false") for v in values)
+
+
 def denied_everywhere(doc: PolicyDocument, action: str) -> bool:
     """An unconditional Deny in the same document removes ``action`` on every resource."""
     for s in doc.statements:
