@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from soc2lint.secretnames import looks_secret, words
+from soc2lint.secretnames import looks_password, looks_secret, words
 
 
 def test_words_split_every_style() -> None:
@@ -66,3 +66,42 @@ def test_secret_names(name: str) -> None:
 )
 def test_not_secret_names(name: str) -> None:
     assert not looks_secret(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "db_password",
+        "DB_PASSWORD",
+        "MasterUserPassword",
+        "master_password",
+        "DBPassword",
+        "admin_passwd",
+        "RedisPwd",
+        "adminpassword",
+        "key_passphrase",
+        "user_passwords",
+    ],
+)
+def test_password_names(name: str) -> None:
+    assert looks_password(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "password_length",
+        "db_password_secret_arn",
+        "manage_master_user_password",
+        "create_random_password",
+        "password_policy",
+        "api_key",
+        "auth_token",
+        "passwords_enabled",
+        "password_ssm_parameter",
+        "username",
+        "",
+    ],
+)
+def test_not_password_names(name: str) -> None:
+    assert not looks_password(name)

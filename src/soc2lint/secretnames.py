@@ -1,5 +1,8 @@
 """One shared, tested answer to "does this name look like it holds a secret?".
 
+:func:`looks_password` is the narrower question SEC003 asks of variables and
+parameters: does the name hold a *password* (not an API key or a token)?
+
 Used by the secrets rules (SEC003 password-named variables and parameters,
 SEC004 environment variables, SEC005 NoEcho) and ENC013 (SSM parameters).
 Names are split into words (``DB_PASSWORD``, ``dbPassword``, ``db-password``,
@@ -121,3 +124,26 @@ def looks_secret(name: str) -> bool:
     if any(pair in SECRET_PAIRS for pair in itertools.pairwise(ws)):
         return True
     return joined in SECRET_WORDS
+
+
+#: words that make a name password-named (SEC003: variables and parameters)
+PASSWORD_WORDS = frozenset(
+    {"password", "passwords", "passwd", "pwd", "passphrase", "masterpassword", "adminpassword"}
+)
+
+
+def looks_password(name: str) -> bool:
+    """True when ``name`` names a password (``db_password``, ``MasterUserPassword``).
+
+    Names that refer to a password rather than hold one (``password_secret_arn``,
+    ``password_length``, ``manage_master_user_password`` is a flag...) are not.
+    """
+    ws = words(name.rsplit("/", 1)[-1] if "/" in name else name)
+    if not ws:
+        return False
+    if ws[-1] in REFERENCE_WORDS or ws[0] in ("manage", "create", "generate", "random"):
+        return False
+    joined = "".join(ws)
+    return any(w in PASSWORD_WORDS for w in ws) or any(
+        joined.endswith(w) for w in ("password", "passwd", "passphrase")
+    )
