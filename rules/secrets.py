@@ -204,24 +204,32 @@ class StringHit:
 _DERIVED = {"tags_all", "json", "minified_json"}
 
 
-def _scan_roots(node: Node) -> list[tuple[Path, Any, Range | None]]:
-    """The attributes of a node that hold text written in it (path, value, range override)."""
+def _scan_roots(node: Node) -> list[tuple[Path, Any, Range | None, str]]:
+    """The attributes of a node that hold text written in it.
+
+    (path, value, range override, field name): a variable's default, a
+    parameter's Default, a local or output value are named by the variable,
+    parameter, local or output itself.
+    """
+    own = node.address.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
     if node.category == "variable":
-        roots: list[tuple[Path, Any, Range | None]] = []
+        roots: list[tuple[Path, Any, Range | None, str]] = []
         if "default" in node.attrs:
-            roots.append((("default",), node.attrs["default"], None))
+            roots.append((("default",), node.attrs["default"], None, own))
         o = node.origins.get(("value",))
         if o is not None and o.range is not None and ".tfvars" in o.range.file:
-            roots.append((("value",), node.attrs.get("value"), o.range))
+            roots.append((("value",), node.attrs.get("value"), o.range, own))
         return roots
     if node.category == "parameter":
-        return [(("Default",), node.attrs["Default"], None)] if "Default" in node.attrs else []
+        if "Default" in node.attrs:
+            return [(("Default",), node.attrs["Default"], None, own)]
+        return []
     if node.category in ("template", "terraform"):
         return []
     if node.category in ("local", "output"):
         key = "Value" if "Value" in node.attrs else "value"
-        return [((key,), node.attrs.get(key), None)]
-    return [((k,), v, None) for k, v in node.attrs.items() if k not in _DERIVED]
+        return [((key,), node.attrs.get(key), None, own)]
+    return [((k,), v, None, k) for k, v in node.attrs.items() if k not in _DERIVED]
 
 
 def _walk_strings(
@@ -268,8 +276,7 @@ def _credential_hits(graph: ResourceGraph) -> list[_NodeHits]:
     for node in graph.nodes(None, category=None):
         keys: list[tuple[StringHit, Range | None]] = []
         secrets: list[tuple[StringHit, Range | None]] = []
-        for root, value, rng in _scan_roots(node):
-            field = str(root[0])
+        for root, value, rng, field in _scan_roots(node):
             for path, name, text in _walk_strings(value, root, field):
                 if "AKIA" not in text and "ASIA" not in text and len(text) < 40:
                     continue

@@ -318,7 +318,7 @@ def _redirects_to_https(listener: Node) -> tuple[bool | None, str]:
                           TargetGroupArn: !Ref TargetGroupArn
                 """,
                 address="HttpListener",
-                line=13,
+                line=12,
             ),
             bad(
                 """
@@ -788,7 +788,7 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
                             StatusCode: "404"
                 """,
                 address="HttpsListener",
-                line=6,
+                line=5,
                 note="no SslPolicy: CloudFormation creates the listener with ELBSecurityPolicy-2016-08",
             ),
             bad(
@@ -1285,7 +1285,7 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
                           SslSupportMethod: sni-only
                 """,
                 address="Site",
-                line=20,
+                line=19,
                 note="custom certificate without MinimumProtocolVersion: TLSv1 (medium)",
             ),
         ],
