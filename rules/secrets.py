@@ -335,7 +335,7 @@ def _example_note(*tokens: str) -> str:
                   user_data     = <<-EOF
                     #!/bin/bash
                     export AWS_ACCESS_KEY_ID=AKIA2E0A8F3B244C9986
-                    export AWS_SECRET_ACCESS_KEY=7CE556A3BC234CC1FF9E8A5C324C0BB70AA21B6D
+                    export AWS_SECRET_ACCESS_KEY=q8Hw2nRzX4vLp0TsYc7JkDe9BfMa5Ug3Wi6Ko1Nb
                     aws s3 sync s3://acme-batch-input /data
                   EOF
                 }
@@ -520,17 +520,17 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
     tokens_by_node = {h.node.id: h.tokens() for h in all_hits}
     done: set[tuple[str, str, tuple[Any, ...]]] = set()
 
-    def copied(node: Node, path: Path, token: str) -> bool:
-        if origin_at(node, path) is not None:
+    def copied(node: Node, path: Path, token: str, written_at: Range | None) -> bool:
+        if written_at is None and origin_at(node, path) is not None:
             return True  # reported where the origin writes it
         return any(token in tokens_by_node.get(o.id, ()) for o in refs_at(graph, node, path))
 
     for hits in all_hits:
         node = hits.node
-        secrets = [(h, r) for h, r in hits.secrets if not copied(node, h.path, h.token)]
+        secrets = [(h, r) for h, r in hits.secrets if not copied(node, h.path, h.token, r)]
         reported_secret = False
         for hit, rng in hits.keys:
-            if copied(node, hit.path, hit.token):
+            if copied(node, hit.path, hit.token, rng):
                 continue
             paired = secrets or hits.secrets
             if not paired and not credential_named(hit.field):
@@ -1310,7 +1310,7 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
                 }
                 """,
                 address="aws_lambda_function.notifier",
-                line=12,
+                line=14,
             ),
             bad(
                 """
@@ -1339,7 +1339,7 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
                 }
                 """,
                 address="aws_ecs_task_definition.api",
-                line=12,
+                line=18,
             ),
         ],
         good=[

@@ -564,7 +564,7 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
                 }
                 """,
                 address="aws_lb_listener.https",
-                line=16,
+                line=17,
             ),
             bad(
                 """
@@ -2703,7 +2703,7 @@ def _apigw_policy(ctx: Context, dom: Node, attrs: list[Attr]) -> Iterator[Report
                 }
                 """,
                 address="aws_msk_cluster.events",
-                line=18,
+                line=17,
             ),
         ],
         good=[
