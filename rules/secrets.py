@@ -159,7 +159,7 @@ def _finding(ctx: Context, place: Place, message: str, **kw: Any) -> Report:
 # ==========================================================================
 
 AWS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
-AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 #: the example credentials of AWS's documentation: still findings (they are
