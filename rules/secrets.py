@@ -116,12 +116,13 @@ class Place:
 
     @property
     def key(self) -> tuple[str, str, tuple[Any, ...]]:
-        where: tuple[Any, ...] = (
-            (self.range.file, self.range.start_line, self.range.start_col)
-            if self.range
-            else self.path
+        """One finding per written place: the scope, the name and the source position."""
+        r = self.range or self.node.location_of(self.path)
+        return (
+            self.node.scope,
+            self.address or self.node.address,
+            (r.file, r.start_line, r.start_col),
         )
-        return (self.node.scope, self.address or self.node.address, where)
 
 
 def place_of_origin(graph: ResourceGraph, node: Node, opath: Path, origin: Origin) -> Place | None:
@@ -759,15 +760,16 @@ def iam_access_key_created(ctx: Context) -> Iterator[Report]:
     """
     for key in ctx.graph.nodes("AWS::IAM::AccessKey"):
         user = key.attr(tf="user", cfn="UserName")
-        if isinstance(user.value, str):
+        users = ctx.graph.targets(key, "AWS::IAM::User")
+        if len(users) == 1:
+            whom = f" for {users[0].address}"
+        elif isinstance(user.value, str):
             whom = f' for IAM user "{user.value}"'
-        elif isinstance(user.value, Unknown) and user.value.refs:
-            whom = f" for {user.value.refs[0]}"
+        elif isinstance(user.value, Unknown) and user.value.expr:
+            whom = f" for {user.value.expr}"
         else:
             whom = ""
-        related = [
-            RelatedRef(u, (), "the key's user") for u in ctx.graph.targets(key, "AWS::IAM::User")
-        ]
+        related = [RelatedRef(u, (), "the key's user") for u in users]
         yield ctx.finding(
             key,
             (),
