@@ -81,9 +81,15 @@ def is_literal_secret(value: Any) -> TypeGuard[str]:
     return bool(text) and not text.startswith(_REFERENCE_PREFIXES)
 
 
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#\s]*)", re.IGNORECASE)
+
+
 def _is_trivial(value: str) -> bool:
-    """Values that cannot be a secret: flags, numbers, null words."""
+    """Values that cannot be a secret: flags, numbers, null words, URLs without credentials."""
     text = value.strip().lower()
+    url = _URL.match(text)
+    if url:
+        return "@" not in url.group(1)
     if text in (
         "true",
         "false",

@@ -94,6 +94,25 @@ REFERENCE_WORDS = frozenset(
         "required",
         "kms",
         "key",
+        # names of places and settings around a secret, not the secret itself
+        "table",
+        "bucket",
+        "queue",
+        "topic",
+        "issuer",
+        "audience",
+        "host",
+        "hostname",
+        "domain",
+        "prefix",
+        "region",
+        "algorithm",
+        "format",
+        "timeout",
+        "lifetime",
+        "duration",
+        "location",
+        "provider",
     }
 )
 
