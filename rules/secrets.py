@@ -849,22 +849,42 @@ def _managed_password(node: Node) -> bool | None:
     return to_bool(flag.value) is True
 
 
-def _local_place(
-    graph: ResourceGraph, node: Node, path: Path, literal: str
-) -> tuple[bool, Place | None]:
-    """(the value comes from another node, the local that writes it if any)."""
+def _string_path(node: Node, literal: str) -> Path | None:
+    """Where ``node`` holds the string ``literal`` (in what it writes), if anywhere."""
+    for root, value, _rng, field in _scan_roots(node):
+        for path, _name, text in _walk_strings(value, root, field):
+            if text == literal:
+                return path
+    return None
+
+
+def written_place(graph: ResourceGraph, node: Node, path: Path, literal: str) -> Place | None:
+    """Where the literal found at ``path`` of ``node`` is written in the code.
+
+    The node itself, unless the value came through an origin (variable
+    default, tfvars, module input, parameter default) or from a node it refers
+    to (a local, a variable whose value is the literal); None when it is
+    written outside the scanned code (``--var``, ``--cfn-parameters``) or in
+    another resource's configuration (reported there by the rules about it).
+    """
+    found = origin_at(node, path)
+    if found is not None:
+        return place_of_origin(graph, node, found[0], found[1])
     for other in refs_at(graph, node, path):
-        if other.category == "local":
-            found = [
-                p
-                for p, _f, s in _walk_strings(other.attrs.get("value"), ("value",), "value")
-                if s == literal
-            ]
-            if found:
-                return True, Place(other, found[0])
-        if other.category in ("resource", "data", "local", "output", "module"):
-            return True, None
-    return False, None
+        at = _string_path(other, literal) if other.category != "variable" else None
+        if other.category == "variable":
+            origin = other.origins.get(("value",))
+            if other.attrs.get("value") == literal or _string_path(other, literal) is not None:
+                if origin is not None:
+                    return place_of_origin(graph, other, ("value",), origin)
+                return Place(other, ("default",))
+            continue
+        if at is None:
+            continue
+        if other.category in ("local", "parameter"):
+            return Place(other, at)
+        return None  # another resource's configured value
+    return Place(node, path)
 
 
 @rule(
@@ -1202,34 +1222,23 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
                 continue
             if not is_literal_secret(value):
                 continue
-            found = origin_at(node, path)
-            if found is not None:
-                opath, origin = found
-                place = place_of_origin(graph, node, opath, origin)
-                if place is None:
-                    continue
-                via = place.address or node.address
-                message = (
-                    f"{via}: literal password ({mask(value)}) used as `{field}` of {node.address}"
+            place = written_place(graph, node, path, value)
+            if place is None:
+                continue
+            if place.node is node and place.range is None:
+                yield from emit(
+                    place, f"{node.address}: `{field}` is a literal password ({mask(value)})"
                 )
-                related = [RelatedRef(node, path, f"`{field}` of {node.address}")]
-                if place.key in done:
-                    continue
-                done.add(place.key)
-                yield _finding(ctx, place, message, related=related)
                 continue
-            from_other, local = _local_place(graph, node, path, value)
-            if from_other:
-                if local is not None:
-                    yield from emit(
-                        local,
-                        f"{local.node.address}: literal password ({mask(value)}) used as "
-                        f"`{field}` of {node.address}",
-                    )
+            if place.key in done:
                 continue
-            yield from emit(
-                Place(node, path),
-                f"{node.address}: `{field}` is a literal password ({mask(value)})",
+            done.add(place.key)
+            yield _finding(
+                ctx,
+                place,
+                f"{place.address or place.node.address}: literal password ({mask(value)}) used as "
+                f"`{field}` of {node.address}",
+                related=[RelatedRef(node, path, f"`{field}` of {node.address}")],
             )
 
 
@@ -1560,21 +1569,17 @@ def secret_in_environment(ctx: Context) -> Iterator[Report]:
                 continue
             if not is_literal_secret(value) or _is_trivial(value):
                 continue
-            place = Place(node, path)
-            found = origin_at(node, path)
-            if found is not None:
-                opath, origin = found
-                origin_place = place_of_origin(graph, node, opath, origin)
-                if origin_place is None:
-                    continue
-                owner = origin_place.node
-                if owner.category in ("variable", "parameter") and looks_password(
-                    owner.address.rsplit(".", 1)[-1]
-                ):
-                    continue  # SEC003 names the password variable
-                place = origin_place
-            elif refs_at(graph, node, path):
-                continue  # taken from another node's configuration
+            place = written_place(graph, node, path, value)
+            if place is None:
+                continue
+            owner = place.node
+            if (
+                owner is not node
+                and owner.category in ("variable", "parameter")
+                and place.path in (("default",), ("value",), ("Default",))
+                and looks_password(owner.address.rsplit(".", 1)[-1])
+            ):
+                continue  # SEC003 names the password variable
             if place.key in done:
                 continue
             done.add(place.key)

@@ -474,7 +474,7 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
         written = (
             "`protocol` is not set (HTTP by default)"
             if a.missing
-            else f'{spelled(listener, "protocol", "Protocol")} is "HTTP"'
+            else f'`{spelled(listener, "protocol", "Protocol")}` is "HTTP"'
         )
         yield ctx.finding(
             listener,
