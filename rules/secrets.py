@@ -873,8 +873,12 @@ def written_place(graph: ResourceGraph, node: Node, path: Path, literal: str) ->
     for other in refs_at(graph, node, path):
         at = _string_path(other, literal) if other.category != "variable" else None
         if other.category == "variable":
-            origin = other.origins.get(("value",))
-            if other.attrs.get("value") == literal or _string_path(other, literal) is not None:
+            in_value = any(
+                text == literal
+                for _p, _n, text in _walk_strings(other.attrs.get("value"), ("value",), "value")
+            )
+            if in_value or _string_path(other, literal) is not None:
+                origin = other.origins.get(("value",))
                 if origin is not None:
                     return place_of_origin(graph, other, ("value",), origin)
                 return Place(other, ("default",))
