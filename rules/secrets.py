@@ -858,6 +858,21 @@ def _string_path(node: Node, literal: str) -> Path | None:
     return None
 
 
+def _variable_place(graph: ResourceGraph, var: Node, literal: str) -> Place | None:
+    """Where a variable's value that holds ``literal`` is written."""
+    origin = var.origins.get(("value",))
+    if origin is not None:
+        return place_of_origin(graph, var, ("value",), origin)
+    if _string_path(var, literal) is not None:
+        return Place(var, ("default",))
+    # a module input built from an expression: named at the module call's argument
+    call_address, sep, name = var.address.rpartition(".var.")
+    call = graph.find(var.scope, call_address) if sep else None
+    if call is not None:
+        return Place(call, (name,))
+    return Place(var, ("value",))
+
+
 def written_place(graph: ResourceGraph, node: Node, path: Path, literal: str) -> Place | None:
     """Where the literal found at ``path`` of ``node`` is written in the code.
 
@@ -870,7 +885,9 @@ def written_place(graph: ResourceGraph, node: Node, path: Path, literal: str) ->
     found = origin_at(node, path)
     if found is not None:
         return place_of_origin(graph, node, found[0], found[1])
-    for other in refs_at(graph, node, path):
+    # values of `for_each` instances come from the collection (each.value)
+    sources = refs_at(graph, node, path) + refs_at(graph, node, ("@for_each",))
+    for other in sources:
         at = _string_path(other, literal) if other.category != "variable" else None
         if other.category == "variable":
             in_value = any(
@@ -878,10 +895,7 @@ def written_place(graph: ResourceGraph, node: Node, path: Path, literal: str) ->
                 for _p, _n, text in _walk_strings(other.attrs.get("value"), ("value",), "value")
             )
             if in_value or _string_path(other, literal) is not None:
-                origin = other.origins.get(("value",))
-                if origin is not None:
-                    return place_of_origin(graph, other, ("value",), origin)
-                return Place(other, ("default",))
+                return _variable_place(graph, other, literal)
             continue
         if at is None:
             continue
