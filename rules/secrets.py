@@ -788,50 +788,48 @@ def iam_access_key_created(ctx: Context) -> Iterator[Report]:
 # SEC003 hardcoded-password
 # ==========================================================================
 
-TF_PASSWORD_FIELDS = frozenset(
+#: password fields, compared without case and underscores: Terraform `password`,
+#: `master_password`, `master_user_password`, `auth_token`, `admin_password`,
+#: `admin_user_password` and their `_wo` write-only forms; CloudFormation
+#: `Password`, `MasterUserPassword`, `AuthToken`, `AdminPassword`...; map keys such
+#: as a Glue connection's `PASSWORD`
+PASSWORD_FIELDS = frozenset(
     {
         "password",
-        "master_password",
-        "master_user_password",
-        "auth_token",
-        "admin_password",
-        "admin_user_password",
-        "password_wo",
-        "master_password_wo",
+        "masterpassword",
+        "masteruserpassword",
+        "authtoken",
+        "adminpassword",
+        "adminuserpassword",
+        "passwordwo",
+        "masterpasswordwo",
+        "adminuserpasswordwo",
     }
 )
-CFN_PASSWORD_FIELDS = frozenset(
-    {
-        "Password",
-        "MasterUserPassword",
-        "AuthToken",
-        "AdminPassword",
-        "AdminUserPassword",
-        "MasterPassword",
-    }
-)
-PASSWORD_LIST_FIELDS = frozenset({"passwords", "Passwords"})
+PASSWORD_LIST_FIELDS = frozenset({"passwords"})
 
 
-def _password_fields(
-    value: Any, path: Path, tf: bool, depth: int = 0
-) -> Iterator[tuple[Path, Any]]:
+def _field_key(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def _password_fields(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, Any]]:
     if depth > 20:
         return
-    names = TF_PASSWORD_FIELDS if tf else CFN_PASSWORD_FIELDS
     if isinstance(value, dict):
         for k, v in value.items():
             p = (*path, k)
-            if k in names:
+            key = _field_key(str(k))
+            if key in PASSWORD_FIELDS:
                 yield p, v
-            elif k in PASSWORD_LIST_FIELDS and isinstance(v, list):
+            elif key in PASSWORD_LIST_FIELDS and isinstance(v, list):
                 for i, item in enumerate(v):
                     yield (*p, i), item
             elif isinstance(v, dict | list):
-                yield from _password_fields(v, p, tf, depth + 1)
+                yield from _password_fields(v, p, depth + 1)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _password_fields(v, (*path, i), tf, depth + 1)
+            yield from _password_fields(v, (*path, i), depth + 1)
 
 
 def _is_aws_resource(node: Node) -> bool:
@@ -1227,9 +1225,8 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
     for node in graph.nodes(None):
         if not _is_aws_resource(node):
             continue
-        tf = node.language == "terraform"
         managed = _managed_password(node)
-        for path, value in _password_fields(node.attrs, (), tf):
+        for path, value in _password_fields(node.attrs, ()):
             top_level = len(path) == 1
             if top_level and managed is not False:
                 continue
