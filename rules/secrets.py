@@ -1148,7 +1148,9 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         ElastiCache `auth_token`, MQ users, DMS endpoints, directories... — and
         `MasterUserPassword`, `Password`, `AuthToken`, `AdminPassword` in
         CloudFormation, plus `passwords` / `Passwords` lists (ElastiCache and
-        MemoryDB users). Not literals, so never findings: variables and parameters
+        MemoryDB users); field names are compared without case or underscores, so a
+        Glue connection's `PASSWORD` or a CloudFormation `LoginProfile.Password`
+        count too. Not literals, so never findings: variables and parameters
         without a default, resource references, `random_password`, Secrets Manager
         and SSM values, `{{resolve:...}}` dynamic references (all unknown to a
         static scan), and `manage_master_user_password = true` /
@@ -1729,6 +1731,7 @@ def cfn_secret_parameter_noecho(ctx: Context) -> Iterator[Report]:
             param,
             noecho if noecho.present else (),
             f"{param.address}: secret parameter is displayed in clear text (`NoEcho` is {shown})",
+            properties=REDACT,
         )
 
 
