@@ -2000,12 +2000,12 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
             bad(
                 """
                 resource "aws_db_instance" "orders" {
-                  identifier          = "orders"
-                  engine              = "postgres"
-                  engine_version      = "14.12"
-                  instance_class      = "db.t4g.medium"
-                  allocated_storage   = 50
-                  username            = "orders"
+                  identifier                  = "orders"
+                  engine                      = "postgres"
+                  engine_version              = "14.12"
+                  instance_class              = "db.t4g.medium"
+                  allocated_storage           = 50
+                  username                    = "orders"
                   manage_master_user_password = true
                 }
                 """,
@@ -2026,14 +2026,14 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
                 }
 
                 resource "aws_db_instance" "app" {
-                  identifier           = "app"
-                  engine               = "mysql"
-                  engine_version       = "8.0.36"
-                  instance_class       = "db.t4g.medium"
-                  allocated_storage    = 20
-                  username             = "app"
+                  identifier                  = "app"
+                  engine                      = "mysql"
+                  engine_version              = "8.0.36"
+                  instance_class              = "db.t4g.medium"
+                  allocated_storage           = 20
+                  username                    = "app"
                   manage_master_user_password = true
-                  parameter_group_name = aws_db_parameter_group.mysql.name
+                  parameter_group_name        = aws_db_parameter_group.mysql.name
                 }
                 """,
                 address="aws_db_parameter_group.mysql",
@@ -2070,12 +2070,12 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
             good(
                 """
                 resource "aws_db_instance" "orders" {
-                  identifier          = "orders"
-                  engine              = "postgres"
-                  engine_version      = "16.3"
-                  instance_class      = "db.t4g.medium"
-                  allocated_storage   = 50
-                  username            = "orders"
+                  identifier                  = "orders"
+                  engine                      = "postgres"
+                  engine_version              = "16.3"
+                  instance_class              = "db.t4g.medium"
+                  allocated_storage           = 50
+                  username                    = "orders"
                   manage_master_user_password = true
                 }
                 """,
@@ -2094,14 +2094,14 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
                 }
 
                 resource "aws_db_instance" "app" {
-                  identifier           = "app"
-                  engine               = "mysql"
-                  engine_version       = "8.0.36"
-                  instance_class       = "db.t4g.medium"
-                  allocated_storage    = 20
-                  username             = "app"
+                  identifier                  = "app"
+                  engine                      = "mysql"
+                  engine_version              = "8.0.36"
+                  instance_class              = "db.t4g.medium"
+                  allocated_storage           = 20
+                  username                    = "app"
                   manage_master_user_password = true
-                  parameter_group_name = aws_db_parameter_group.mysql.name
+                  parameter_group_name        = aws_db_parameter_group.mysql.name
                 }
                 """,
             ),
@@ -2112,14 +2112,14 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
                 }
 
                 resource "aws_db_instance" "app" {
-                  identifier           = "app"
-                  engine               = "mysql"
-                  engine_version       = "8.0.36"
-                  instance_class       = "db.t4g.medium"
-                  allocated_storage    = 20
-                  username             = "app"
+                  identifier                  = "app"
+                  engine                      = "mysql"
+                  engine_version              = "8.0.36"
+                  instance_class              = "db.t4g.medium"
+                  allocated_storage           = 20
+                  username                    = "app"
                   manage_master_user_password = true
-                  parameter_group_name = var.parameter_group_name
+                  parameter_group_name        = var.parameter_group_name
                 }
                 """,
                 note="the group comes from a variable without a default: unknown",
@@ -2127,10 +2127,10 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
             good(
                 """
                 resource "aws_rds_cluster" "reporting" {
-                  cluster_identifier          = "reporting"
-                  engine                      = "aurora-mysql"
-                  master_username             = "reporting"
-                  manage_master_user_password = true
+                  cluster_identifier              = "reporting"
+                  engine                          = "aurora-mysql"
+                  master_username                 = "reporting"
+                  manage_master_user_password     = true
                   db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.tls.name
                 }
 
