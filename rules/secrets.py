@@ -24,6 +24,8 @@ from soc2lint.model import Node, Origin, Path, Range, Severity, Unknown, to_bool
 from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good, rule
 from soc2lint.secretnames import looks_password, looks_secret, words
 
+from .transit import existence_unknown, maybe_absent
+
 CHECKLIST_KEYS = "A. No access keys in code"
 CHECKLIST_HARDCODING = "B. No key hardcoding"
 TSC = ("CC6.1",)
@@ -747,7 +749,8 @@ def iam_access_key_created(ctx: Context) -> Iterator[Report]:
     What it checks:
         Every `aws_iam_access_key` and `AWS::IAM::AccessKey` that exists (a
         `count = 0` resource or a false CloudFormation `Condition` is not created and
-        is not reported), whatever its status: the configuration issues a
+        is not reported; an unknown count or condition is unknown), whatever its
+        status: the configuration issues a
         long-lived credential to an IAM user. The finding names the key resource.
     Why it matters for SOC 2:
         Checklist A asks for no long-lived access keys; keys created by code end
@@ -765,6 +768,9 @@ def iam_access_key_created(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html
     """
     for key in ctx.graph.nodes("AWS::IAM::AccessKey"):
+        if maybe_absent(key):
+            yield from existence_unknown(ctx, key)
+            continue
         user = key.attr(tf="user", cfn="UserName")
         users = ctx.graph.targets(key, "AWS::IAM::User")
         if len(users) == 1:

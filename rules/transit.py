@@ -30,6 +30,19 @@ def _upper(value: Any) -> str | None:
     return value.strip().upper() if isinstance(value, str) else None
 
 
+def maybe_absent(node: Node) -> bool:
+    """True when the node may not be created (unknown count/for_each, unknown CFN Condition)."""
+    if node.meta.get("count_unknown"):
+        return True
+    return bool(node.meta.get("condition")) and node.meta.get("condition_value") is None
+
+
+def existence_unknown(ctx: Context, node: Node) -> Iterator[Report]:
+    """Under --strict, say that the node may not exist; nothing otherwise."""
+    path = ("@count",) if node.language == "terraform" else ("@Condition",)
+    yield from ctx.unresolved(node, path, "whether the resource is created")
+
+
 def _dynamic_unknown(node: Node, block: str) -> bool:
     return block in (node.meta.get("dynamic_unknown") or ())
 
@@ -452,6 +465,9 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-elb-listener.html
     """
     for listener in ctx.graph.nodes(LISTENER):
+        if maybe_absent(listener):
+            yield from existence_unknown(ctx, listener)
+            continue
         a, protocol = listener_protocol(ctx, listener)
         if protocol is None:
             if a.present:
@@ -483,6 +499,9 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
             f"action ({types}) is not a redirect to HTTPS",
         )
     for elb in ctx.graph.nodes(CLASSIC_ELB):
+        if maybe_absent(elb):
+            yield from existence_unknown(ctx, elb)
+            continue
         key = "lb_protocol" if elb.language == "terraform" else "Protocol"
         port_key = "lb_port" if elb.language == "terraform" else "LoadBalancerPort"
         listeners = elb.attrs_at(
@@ -929,6 +948,9 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-elb-policy.html
     """
     for listener in ctx.graph.nodes(LISTENER):
+        if maybe_absent(listener):
+            yield from existence_unknown(ctx, listener)
+            continue
         _, protocol = listener_protocol(ctx, listener)
         if protocol not in ("HTTPS", "TLS"):
             continue
@@ -957,6 +979,8 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
     reported: set[tuple[str, tuple[Any, ...]]] = set()
     for classic in tls.classic_listeners(ctx.graph):
         elb = classic.elb
+        if maybe_absent(elb):
+            continue
         if not classic.policies:
             if classic.unknown:
                 yield from ctx.unresolved(
@@ -1376,6 +1400,9 @@ def cloudfront_https(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewercertificate.html
     """
     for dist in ctx.graph.nodes("AWS::CloudFront::Distribution"):
+        if maybe_absent(dist):
+            yield from existence_unknown(ctx, dist)
+            continue
         tf = dist.language == "terraform"
         behaviours: list[Attr] = []
         if tf:
@@ -1698,6 +1725,9 @@ def opensearch_https(ctx: Context) -> Iterator[Report]:
         - https://github.com/aws/aws-cdk/issues/34658
     """
     for dom in ctx.graph.nodes(SEARCH_DOMAINS):
+        if maybe_absent(dom):
+            yield from existence_unknown(ctx, dom)
+            continue
         tf = dom.language == "terraform"
         options = dom.attr(tf="domain_endpoint_options", cfn="DomainEndpointOptions")
         enforce = dom.attr(
@@ -1936,6 +1966,9 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html
     """
     for group in ctx.graph.nodes("AWS::ElastiCache::ReplicationGroup"):
+        if maybe_absent(group):
+            yield from existence_unknown(ctx, group)
+            continue
         engine = group.attr(tf="engine", cfn="Engine")
         if (
             engine.known
@@ -2288,6 +2321,9 @@ def rds_force_tls(ctx: Context) -> Iterator[Report]:
     """
     group_findings: dict[str, dict[str, Any]] = {}
     for db in ctx.graph.nodes((dbp.DB_INSTANCE, dbp.DB_CLUSTER)):
+        if maybe_absent(db):
+            yield from existence_unknown(ctx, db)
+            continue
         if dbp.is_cluster_member(db):
             continue
         engine = db.attr(tf="engine", cfn="Engine")
@@ -2605,8 +2641,14 @@ def apigw_tls12(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-domainnameconfiguration.html
     """
     for dom in ctx.graph.nodes("AWS::ApiGateway::DomainName"):
+        if maybe_absent(dom):
+            yield from existence_unknown(ctx, dom)
+            continue
         yield from _apigw_policy(ctx, dom, [dom.attr(tf="security_policy", cfn="SecurityPolicy")])
     for dom in ctx.graph.nodes("AWS::ApiGatewayV2::DomainName"):
+        if maybe_absent(dom):
+            yield from existence_unknown(ctx, dom)
+            continue
         attrs = dom.attrs_at(
             tf="domain_name_configuration[].security_policy",
             cfn="DomainNameConfigurations[].SecurityPolicy",
@@ -2868,6 +2910,9 @@ def msk_in_transit(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-encryptionintransit.html
     """
     for cluster in ctx.graph.nodes("AWS::MSK::Cluster"):
+        if maybe_absent(cluster):
+            yield from existence_unknown(ctx, cluster)
+            continue
         broker = cluster.attr(
             tf="encryption_info.encryption_in_transit.client_broker",
             cfn="EncryptionInfo.EncryptionInTransit.ClientBroker",

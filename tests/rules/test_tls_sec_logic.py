@@ -226,3 +226,27 @@ Resources:
     result = _scan(tmp_path, files, "SEC005")
     (finding,) = [f for f in result.findings if f.rule_id == "SEC005"]
     assert finding.properties.get("redact_snippet") is True
+
+
+def test_resources_that_may_not_exist_are_unknown(tmp_path: Path) -> None:
+    files = {
+        "main.tf": """
+variable "create" {
+  type = bool
+}
+
+resource "aws_elasticache_replication_group" "maybe" {
+  count                = var.create ? 1 : 0
+  replication_group_id = "maybe"
+  description          = "maybe"
+  node_type            = "cache.t4g.small"
+}
+
+resource "aws_iam_access_key" "maybe" {
+  count = var.create ? 1 : 0
+  user  = "ci"
+}
+"""
+    }
+    assert _mine(_scan(tmp_path, files, "TLS005"), "TLS005") == []
+    assert _mine(_scan(tmp_path, files, "SEC002"), "SEC002") == []
