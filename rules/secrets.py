@@ -874,7 +874,8 @@ def _variable_place(graph: ResourceGraph, var: Node, literal: str) -> Place | No
     call = graph.find(var.scope, call_address) if sep else None
     if call is not None:
         return Place(call, (name,))
-    return Place(var, ("value",))
+    # a root variable given on the command line or in a plan: not in the code
+    return None
 
 
 def written_place(graph: ResourceGraph, node: Node, path: Path, literal: str) -> Place | None:
