@@ -520,7 +520,7 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html
-        - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+        - https://docs.aws.amazon.com/IAM/latest/UserGuide/security-creds-programmatic-access.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs#authentication-and-configuration
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html
     """
@@ -764,6 +764,7 @@ def iam_access_key_created(ctx: Context) -> Iterator[Report]:
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html
+        - https://docs.aws.amazon.com/wellarchitected/latest/framework/sec_identities_unique.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_access_key
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html
     """
@@ -1184,9 +1185,8 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html
         - https://docs.aws.amazon.com/secretsmanager/latest/userguide/hardcoded.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#manage_master_user_password
-        - https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html#creds
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html
     """
     graph = ctx.graph
     done: set[tuple[str, str, tuple[Any, ...]]] = set()
@@ -1571,8 +1571,8 @@ def secret_in_environment(ctx: Context) -> Iterator[Report]:
         the function's environment.
     References:
         - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
-        - https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption
-        - https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html
+        - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html
+        - https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_task_definition
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-taskdefinition-containerdefinition.html
     """
@@ -1718,7 +1718,7 @@ def cfn_secret_parameter_noecho(ctx: Context) -> Iterator[Report]:
         parameter.
     References:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html#creds
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html
     """
     for param in ctx.graph.nodes("parameter", category="parameter"):

@@ -457,12 +457,12 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
         CloudFormation: `Protocol: HTTPS` with `Certificates`, or a default action
         `Type: redirect` with `RedirectConfig.Protocol: HTTPS`.
     References:
-        - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-update-rules.html
+        - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
         - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb_listener
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elb
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-listener.html
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-elb-listener.html
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-listeners.html
     """
     for listener in ctx.graph.nodes(LISTENER):
         if maybe_absent(listener):
@@ -1395,7 +1395,7 @@ def cloudfront_https(ctx: Context) -> Iterator[Report]:
     References:
         - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html
         - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html
-        - https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html
+        - https://docs.aws.amazon.com/AmazonCloudFront/latest/APIReference/API_ViewerCertificate.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudfront_distribution
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewercertificate.html
     """
