@@ -863,46 +863,55 @@ def _string_path(node: Node, literal: str) -> Path | None:
     return None
 
 
-def _variable_place(graph: ResourceGraph, var: Node, literal: str) -> Place | None:
+def _variable_place(graph: ResourceGraph, var: Node, literal: str, depth: int) -> Place | None:
     """Where a variable's value that holds ``literal`` is written."""
     origin = var.origins.get(("value",))
     if origin is not None:
         return place_of_origin(graph, var, ("value",), origin)
     if _string_path(var, literal) is not None:
         return Place(var, ("default",))
-    # a module input built from an expression: named at the module call's argument
+    # a module input built from an expression (`var.x ? null : var.y`): follow it
+    # outwards to where the literal is written, else name the module call's argument
     call_address, sep, name = var.address.rpartition(".var.")
     call = graph.find(var.scope, call_address) if sep else None
     if call is not None:
+        outer = written_place(graph, call, (name,), literal, depth + 1)
+        if outer is not None and outer.node is not call:
+            return outer
         return Place(call, (name,))
     # a root variable given on the command line or in a plan: not in the code
     return None
 
 
-def written_place(graph: ResourceGraph, node: Node, path: Path, literal: str) -> Place | None:
+def written_place(
+    graph: ResourceGraph, node: Node, path: Path, literal: str, depth: int = 0
+) -> Place | None:
     """Where the literal found at ``path`` of ``node`` is written in the code.
 
     The node itself, unless the value came through an origin (variable
     default, tfvars, module input, parameter default) or from a node it refers
-    to (a local, a variable whose value is the literal); None when it is
-    written outside the scanned code (``--var``, ``--cfn-parameters``) or in
-    another resource's configuration (reported there by the rules about it).
+    to (a local, a variable whose value is the literal, followed outwards
+    through module calls); None when it is written outside the scanned code
+    (``--var``, ``--cfn-parameters``) or in another resource's configuration
+    (reported there by the rules about it).
     """
     found = origin_at(node, path)
     if found is not None:
         return place_of_origin(graph, node, found[0], found[1])
+    if depth > 16:
+        return Place(node, path)
     # values of `for_each` instances come from the collection (each.value)
     sources = refs_at(graph, node, path) + refs_at(graph, node, ("@for_each",))
     for other in sources:
-        at = _string_path(other, literal) if other.category != "variable" else None
         if other.category == "variable":
             in_value = any(
                 text == literal
                 for _p, _n, text in _walk_strings(other.attrs.get("value"), ("value",), "value")
             )
             if in_value or _string_path(other, literal) is not None:
-                return _variable_place(graph, other, literal)
+                return _variable_place(graph, other, literal, depth)
             continue
+        at = _string_path(other, literal)
         if at is None:
             continue
         if other.category in ("local", "parameter"):
