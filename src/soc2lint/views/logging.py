@@ -1,45 +1,63 @@
 """Where logs go: trails and their buckets and log groups, flow logs, log destinations.
 
 The LOG rules and the evidence pack ask the same questions about logging:
-which bucket a CloudTrail trail delivers to, which log group it streams to,
-which VPCs have a flow log, and which buckets are themselves log
-destinations (so that S3 access logging is not demanded of them).  This view
+which bucket a CloudTrail trail delivers to and under which key prefix,
+which log group it streams to, which VPCs have a flow log, which buckets are
+themselves log destinations (so that S3 access logging is not demanded of
+them), and whether a bucket keeps what it receives long enough.  This view
 answers them once per graph.
 
 Every answer keeps the project's unknown semantics: a destination written as
 a value that cannot be resolved (a variable without default, a parameter,
-``Fn::ImportValue``) might be any bucket of its scope, so the view records
-the scope as *uncertain* instead of guessing.  Matching follows graph edges
-(references and the engine's ``literal`` edges) first, then known strings:
-a bucket name, an S3 ARN (``arn:aws:s3:::name/prefix``), an ``s3://name/``
-URI or a bucket domain name (``name.s3.amazonaws.com``, as CloudFront's
-logging configuration spells it).
+``Fn::ImportValue``, the output of a module that was not loaded) might be any
+bucket of its scope, so the view records the scope as *uncertain* instead of
+guessing.  A value that derives from another object of the configuration
+that is not of the wanted kind (a bucket policy, a data source of another
+type) is attributed to that object, not to "anything".  Matching follows
+graph edges (references and the engine's ``literal`` edges) and the
+references an unknown value carries, then known strings: a bucket name, an
+S3 ARN (``arn:aws:s3:::name/prefix``), an ``s3://name/`` URI or a bucket
+domain name (``name.s3.amazonaws.com``, as CloudFront's logging
+configuration spells it); a log group name or ARN.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
-from ..model import MISSING, Attr, Node, Path, Unknown, contains_unknown, to_bool
+from ..model import MISSING, Attr, Node, Path, Unknown, to_bool
+from .s3 import LifecycleRule, Source, bucket_view
 
 BUCKET = "AWS::S3::Bucket"
 TRAIL = "AWS::CloudTrail::Trail"
 LOG_GROUP = "AWS::Logs::LogGroup"
 VPC = "AWS::EC2::VPC"
 FLOW_LOG = "AWS::EC2::FlowLog"
+DISTRIBUTION = "AWS::CloudFront::Distribution"
+#: CloudWatch Logs delivery sources (vended logs, CloudFront standard logging v2)
+DELIVERY_SOURCE_KINDS = ("aws_cloudwatch_log_delivery_source", "AWS::Logs::DeliverySource")
 
-#: resource categories that stand for a real object (an edge to one of these
-#: attributes the value to something that is not a bucket of the configuration)
+#: node categories that stand for a real object (an edge to one of these attributes
+#: the value to that object)
 _OBJECT_CATEGORIES = ("resource", "data")
+
+#: kind -> the Terraform data source that may look up an object of that kind
+_DATA_LOOKUPS: dict[str, tuple[str, ...]] = {
+    BUCKET: ("data.aws_s3_bucket",),
+    LOG_GROUP: ("data.aws_cloudwatch_log_group", "data.aws_cloudwatch_log_groups"),
+    VPC: ("data.aws_vpc", "data.aws_vpcs"),
+}
 
 _S3_DOMAIN = re.compile(
     r"^([a-z0-9][a-z0-9.\-]*?)\.s3(?:[.\-](?:dualstack\.)?[a-z0-9\-]+)?\.amazonaws\.com(?:\.cn)?/?$"
 )
+
+Tri = bool | None
 
 
 def maybe_absent(node: Node) -> bool:
@@ -52,14 +70,14 @@ def maybe_absent(node: Node) -> bool:
 def bucket_name_from(value: str) -> str | None:
     """The bucket a string names: a plain name, an S3 ARN, an ``s3://`` URI or a domain name.
 
-    Returns None for strings that are ARNs of other services.
+    Returns None for strings that are ARNs of other services or paths.
     """
     text = value.strip()
     if not text:
         return None
     if text.startswith("arn:"):
         parts = text.split(":", 5)
-        if len(parts) == 6 and parts[2] == "s3":
+        if len(parts) == 6 and parts[2] == "s3" and not parts[3] and not parts[4]:
             name = parts[5].split("/", 1)[0]
             return name or None
         return None
@@ -74,6 +92,40 @@ def bucket_name_from(value: str) -> str | None:
     return text
 
 
+def bucket_key_prefix_from(value: Any) -> str | Unknown | None:
+    """The folder inside the bucket an S3 ARN or URI names (``arn:aws:s3:::b/flow`` -> ``flow``).
+
+    ``""`` when it names the bucket itself, None when the value is not an S3 location.
+    """
+    if isinstance(value, Unknown):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.startswith("arn:"):
+        parts = text.split(":", 5)
+        if len(parts) != 6 or parts[2] != "s3":
+            return None
+        rest = parts[5]
+    elif text.startswith("s3://"):
+        rest = text[5:]
+    else:
+        return None
+    _, _, folder = rest.partition("/")
+    return folder.strip("/")
+
+
+def log_group_name_from(value: str) -> str | None:
+    """The log group a name or ARN names (``arn:aws:logs:r:a:log-group:NAME[:*]``)."""
+    text = value.strip()
+    if text.startswith("arn:"):
+        parts = text.split(":")
+        if len(parts) >= 7 and parts[2] == "logs" and parts[5] == "log-group":
+            return parts[6] or None
+        return None
+    return text or None
+
+
 # --------------------------------------------------------------------------
 # Attribute -> nodes it names
 # --------------------------------------------------------------------------
@@ -84,26 +136,20 @@ class Resolved:
     """What one attribute names: nodes of the wanted kind, and whether that is all."""
 
     nodes: tuple[Node, ...]
-    #: True when the value cannot be attributed (it might name any node of the scope)
+    #: True when the value cannot be attributed (it might name a node of the scope)
     uncertain: bool = False
     #: True when the attribute is not written (or null)
     missing: bool = False
+    #: literal names the value gives (normalised), matched or not
+    names: tuple[str, ...] = ()
 
 
-def _edges_from(graph: ResourceGraph, node: Node, path: Path) -> list[tuple[Any, Node]]:
-    """Outgoing edges whose source path starts with ``path`` exactly (indexes included)."""
-    out = []
-    n = len(path)
-    for edge, other in graph.edges(node, "out", edge_kind=("ref", "literal")):
-        if tuple(edge.src_path[:n]) == tuple(path):
-            out.append((edge, other))
-    return out
-
-
-class _NameIndex:
+class NameIndex:
     """Nodes of one kind by (scope, name), for matching literal names."""
 
-    def __init__(self, graph: ResourceGraph, kind: str, name_of: Any) -> None:
+    def __init__(
+        self, graph: ResourceGraph, kind: str, name_of: Callable[[Node], list[str]]
+    ) -> None:
         self.by_name: dict[tuple[str, str], list[Node]] = defaultdict(list)
         for n in graph.nodes(kind):
             for name in name_of(n):
@@ -118,41 +164,32 @@ def _bucket_names(node: Node) -> list[str]:
     return [v] if isinstance(v, str) and v else []
 
 
-def resolve_attr(
-    graph: ResourceGraph,
-    attr: Attr,
-    kind: str,
-    names: _NameIndex | None = None,
-    *,
-    normalise: Any = None,
-) -> Resolved:
-    """The nodes of ``kind`` that ``attr`` names, by edge first, then by literal name."""
-    if attr.missing:
-        return Resolved((), missing=True)
-    node = attr.node
-    edges = _edges_from(graph, node, attr.path)
-    hits = {o.id: o for _, o in edges if o.kind == kind}
-    if hits:
-        return Resolved(tuple(hits[k] for k in sorted(hits)))
-    found: dict[str, Node] = {}
-    unknown = False
-    for value in _leaves(attr.value):
-        if isinstance(value, Unknown):
-            unknown = True
-            continue
-        if not isinstance(value, str) or names is None:
-            continue
-        name = normalise(value) if normalise is not None else value
-        if name:
-            for n in names.get(node.scope, name):
-                found[n.id] = n
-    if found:
-        return Resolved(tuple(found[k] for k in sorted(found)))
-    if unknown:
-        # attributed elsewhere when the value derives from a real object that is not `kind`
-        others = [o for _, o in edges if o.category in _OBJECT_CATEGORIES and o.kind != kind]
-        return Resolved((), uncertain=not others)
-    return Resolved(())
+def _log_group_names(node: Node) -> list[str]:
+    v = node.get(tf="name", cfn="LogGroupName")
+    return [v] if isinstance(v, str) and v else []
+
+
+def _vpc_ids(node: Node) -> list[str]:
+    out = []
+    for key in ("id", "VpcId"):
+        v = node.attrs.get(key)
+        if isinstance(v, str) and v:
+            out.append(v)
+    return out
+
+
+def bucket_index(graph: ResourceGraph) -> NameIndex:
+    index: NameIndex = graph.view(
+        "logging.bucket_names", lambda g: NameIndex(g, BUCKET, _bucket_names)
+    )
+    return index
+
+
+def log_group_index(graph: ResourceGraph) -> NameIndex:
+    index: NameIndex = graph.view(
+        "logging.log_group_names", lambda g: NameIndex(g, LOG_GROUP, _log_group_names)
+    )
+    return index
 
 
 def _leaves(value: Any) -> Iterator[Any]:
@@ -161,6 +198,62 @@ def _leaves(value: Any) -> Iterator[Any]:
             yield from _leaves(v)
     else:
         yield value
+
+
+def resolve_attr(
+    graph: ResourceGraph,
+    attr: Attr,
+    kind: str,
+    names: NameIndex | None = None,
+    *,
+    normalise: Callable[[str], str | None] | None = None,
+) -> Resolved:
+    """The nodes of ``kind`` that ``attr`` names: by edge, by an unknown's refs, by literal name."""
+    if attr.missing:
+        return Resolved((), missing=True)
+    node = attr.node
+    n = len(attr.path)
+    hits: dict[str, Node] = {}
+    others: list[Node] = []
+    for edge, other in graph.edges(node, "out", edge_kind=("ref", "literal")):
+        if tuple(edge.src_path[:n]) != tuple(attr.path):
+            continue
+        if other.kind == kind:
+            hits[other.id] = other
+        else:
+            others.append(other)
+    unknown = False
+    found_names: list[str] = []
+    for value in _leaves(attr.value):
+        if isinstance(value, Unknown):
+            unknown = True
+            for ref in value.refs:
+                target = graph.find(node.scope, ref)
+                if target is None:
+                    continue
+                if target.kind == kind:
+                    hits[target.id] = target
+                else:
+                    others.append(target)
+            continue
+        if not isinstance(value, str):
+            continue
+        name = normalise(value) if normalise is not None else value
+        if not name:
+            continue
+        found_names.append(name)
+        if names is not None:
+            for t in names.get(node.scope, name):
+                hits[t.id] = t
+    if hits:
+        return Resolved(tuple(hits[k] for k in sorted(hits)), names=tuple(found_names))
+    if unknown:
+        lookups = _DATA_LOOKUPS.get(kind, ())
+        attributed = any(
+            o.category in _OBJECT_CATEGORIES and o.kind not in lookups for o in others
+        )
+        return Resolved((), uncertain=not attributed, names=tuple(found_names))
+    return Resolved((), names=tuple(found_names))
 
 
 # --------------------------------------------------------------------------
@@ -175,12 +268,15 @@ class TrailInfo:
     trail: Node
     #: buckets of the configuration the trail delivers to
     buckets: tuple[Node, ...]
-    #: the bucket is named by something that cannot be attributed
-    bucket_uncertain: bool
+    #: the bucket is named by something that is not a bucket of the configuration
+    #: (an external bucket, or a value that cannot be resolved)
+    bucket_unresolved: bool
     #: log groups of the configuration the trail streams to
     log_groups: tuple[Node, ...]
-    #: "none": no CloudWatch Logs delivery; "resolved": groups found; "unresolved": set
-    #: but not attributable to a group of the configuration
+    #: log group names the trail's ARN gives, whether or not the group is configured here
+    log_group_names: tuple[str, ...]
+    #: "none": no CloudWatch Logs delivery; "resolved": groups or names found;
+    #: "unresolved": set, but to a value that cannot be read
     log_group_state: Literal["none", "resolved", "unresolved"]
 
     @property
@@ -192,8 +288,31 @@ class TrailInfo:
         return self.trail.attr(tf="cloud_watch_logs_group_arn", cfn="CloudWatchLogsLogGroupArn")
 
     @property
-    def logging(self) -> bool | None:
-        """Whether the trail records events: ``enable_logging`` (default true) / ``IsLogging``."""
+    def key_prefix(self) -> str | Unknown:
+        """The key prefix the trail writes under (``""`` when none)."""
+        v = self.trail.get(tf="s3_key_prefix", cfn="S3KeyPrefix")
+        if v is None:
+            return ""
+        if isinstance(v, str | Unknown):
+            return v
+        return Unknown(repr(v))
+
+    @property
+    def log_key_prefix(self) -> str | Unknown:
+        """Where the trail's log files land in its bucket: ``[prefix/]AWSLogs/``."""
+        p = self.key_prefix
+        if isinstance(p, Unknown):
+            return p
+        p = p.strip("/")
+        return f"{p}/AWSLogs/" if p else "AWSLogs/"
+
+    @property
+    def logging(self) -> Tri:
+        """Whether the trail records events: ``enable_logging`` (default true) / ``IsLogging``.
+
+        ``IsLogging`` is required in CloudFormation; when it is absent the
+        template cannot be deployed, and the trail is not held against it.
+        """
         a = self.trail.attr(tf="enable_logging", cfn="IsLogging")
         if a.missing:
             return True
@@ -201,25 +320,20 @@ class TrailInfo:
             return None
         return to_bool(a.value)
 
-
-def _log_group_names(node: Node) -> list[str]:
-    v = node.get(tf="name", cfn="LogGroupName")
-    return [v] if isinstance(v, str) and v else []
-
-
-def _log_group_from_arn(value: str) -> str | None:
-    if value.startswith("arn:"):
-        parts = value.split(":")
-        # arn:aws:logs:region:account:log-group:NAME[:*]
-        if len(parts) >= 7 and parts[2] == "logs" and parts[5] == "log-group":
-            return parts[6]
-        return None
-    return value
+    @property
+    def multi_region(self) -> Tri:
+        """``is_multi_region_trail`` / ``IsMultiRegionTrail``, default false."""
+        a = self.trail.attr(tf="is_multi_region_trail", cfn="IsMultiRegionTrail")
+        if a.missing:
+            return False
+        if a.unknown:
+            return None
+        return to_bool(a.value)
 
 
 def _build_trails(graph: ResourceGraph) -> list[TrailInfo]:
-    buckets = _NameIndex(graph, BUCKET, _bucket_names)
-    groups = _NameIndex(graph, LOG_GROUP, _log_group_names)
+    buckets = bucket_index(graph)
+    groups = log_group_index(graph)
     out = []
     for t in graph.nodes(TRAIL):
         b = resolve_attr(
@@ -230,11 +344,11 @@ def _build_trails(graph: ResourceGraph) -> list[TrailInfo]:
             normalise=bucket_name_from,
         )
         g_attr = t.attr(tf="cloud_watch_logs_group_arn", cfn="CloudWatchLogsLogGroupArn")
-        g = resolve_attr(graph, g_attr, LOG_GROUP, groups, normalise=_log_group_from_arn)
+        g = resolve_attr(graph, g_attr, LOG_GROUP, groups, normalise=log_group_name_from)
         state: Literal["none", "resolved", "unresolved"]
         if g.missing or (isinstance(g_attr.value, str) and not g_attr.value.strip()):
             state = "none"
-        elif g.nodes:
+        elif g.nodes or (g.names and not g.uncertain):
             state = "resolved"
         else:
             state = "unresolved"
@@ -242,8 +356,9 @@ def _build_trails(graph: ResourceGraph) -> list[TrailInfo]:
             TrailInfo(
                 trail=t,
                 buckets=b.nodes,
-                bucket_uncertain=b.uncertain or (not b.nodes and not b.missing),
+                bucket_unresolved=not b.nodes,
                 log_groups=g.nodes,
+                log_group_names=g.names,
                 log_group_state=state,
             )
         )
@@ -272,7 +387,7 @@ class LogDelivery:
 
 @dataclass
 class LogDestinations:
-    """Buckets that receive logs of other resources."""
+    """Buckets that receive logs of other resources (CloudTrail is deliberately not counted)."""
 
     by_bucket: dict[str, list[LogDelivery]] = field(default_factory=dict)
     #: scopes holding a log delivery whose bucket cannot be attributed
@@ -281,7 +396,7 @@ class LogDestinations:
     def deliveries(self, bucket: Node) -> list[LogDelivery]:
         return self.by_bucket.get(bucket.id, [])
 
-    def is_destination(self, bucket: Node) -> bool | None:
+    def is_destination(self, bucket: Node) -> Tri:
         """True: a log destination; None: it might be one; False: it is not."""
         if self.by_bucket.get(bucket.id):
             return True
@@ -292,7 +407,7 @@ class LogDestinations:
         return False
 
 
-#: WAF requires its S3 log destinations to be named aws-waf-logs-*
+#: WAF requires the S3 buckets it logs to to be named aws-waf-logs-*
 _WAF_LOG_BUCKET = re.compile(r"^aws-waf-logs-")
 
 
@@ -304,7 +419,8 @@ class _Source:
     language: Literal["terraform", "cloudformation"]
     path: str
     what: str
-    #: an unresolved value makes the scope uncertain (the attribute can only name a bucket)
+    #: an unresolved value makes the scope uncertain (False: the attribute can also
+    #: name a destination that is not a bucket, such as a log group or a stream)
     s3_only: bool = True
 
 
@@ -344,14 +460,9 @@ _SOURCES: tuple[_Source, ...] = (
         "load balancer access logs",
     ),
     # CloudFront standard logging (legacy)
+    _Source((DISTRIBUTION,), "terraform", "logging_config[].bucket", "CloudFront access logs"),
     _Source(
-        ("AWS::CloudFront::Distribution",),
-        "terraform",
-        "logging_config[].bucket",
-        "CloudFront access logs",
-    ),
-    _Source(
-        ("AWS::CloudFront::Distribution",),
+        (DISTRIBUTION,),
         "cloudformation",
         "DistributionConfig.Logging.Bucket",
         "CloudFront access logs",
@@ -383,7 +494,13 @@ _SOURCES: tuple[_Source, ...] = (
         "LoggingInfo.BrokerLogs.S3.Bucket",
         "MSK broker logs",
     ),
-    # Network Firewall
+    # Global Accelerator flow logs
+    _Source(
+        ("aws_globalaccelerator_accelerator",),
+        "terraform",
+        "attributes[].flow_logs_s3_bucket",
+        "Global Accelerator flow logs",
+    ),
     _Source(
         ("aws_networkfirewall_logging_configuration",),
         "terraform",
@@ -448,17 +565,27 @@ _ELBV2_BUCKET_KEYS = {
 }
 
 
-def _flow_log_s3(node: Node) -> bool | None:
+def flow_log_to_s3(node: Node) -> Tri:
     """A flow log delivering to S3: True / False / None when the type is unknown."""
     t = node.attr(tf="log_destination_type", cfn="LogDestinationType")
     if t.missing:
-        dest = node.get(tf="log_destination", cfn="LogDestination")
-        if isinstance(dest, str):
-            return dest.startswith("arn:") and dest.split(":")[2:3] == ["s3"]
-        return False  # the default destination type is CloudWatch Logs
+        # the default destination type is CloudWatch Logs (provider and EC2 API)
+        return False
     if t.unknown:
         return None
     return str(t.value).lower() == "s3"
+
+
+def elbv2_attribute(node: Node, key: str) -> Attr | None:
+    """The ``Value`` of a CloudFormation ELBv2 ``LoadBalancerAttributes`` entry, if written."""
+    attrs = node.attr("LoadBalancerAttributes")
+    if not isinstance(attrs.value, list):
+        return None
+    found: Attr | None = None
+    for i, item in enumerate(attrs.value):
+        if isinstance(item, dict) and item.get("Key") == key:
+            found = Attr(node, ("LoadBalancerAttributes", i, "Value"), item.get("Value", MISSING))
+    return found
 
 
 def _source_attrs(graph: ResourceGraph) -> Iterator[tuple[Attr, str, bool]]:
@@ -473,19 +600,12 @@ def _source_attrs(graph: ResourceGraph) -> Iterator[tuple[Attr, str, bool]]:
     for n in graph.nodes("AWS::ElasticLoadBalancingV2::LoadBalancer"):
         if n.language != "cloudformation":
             continue
-        attrs = n.attr("LoadBalancerAttributes")
-        if not isinstance(attrs.value, list):
-            continue
-        for i, item in enumerate(attrs.value):
-            if not isinstance(item, dict):
-                continue
-            key = item.get("Key")
-            if isinstance(key, str) and key in _ELBV2_BUCKET_KEYS:
-                a = Attr(n, ("LoadBalancerAttributes", i, "Value"), item.get("Value", MISSING))
-                if a.present:
-                    yield a, _ELBV2_BUCKET_KEYS[key], True
+        for key, what in _ELBV2_BUCKET_KEYS.items():
+            value = elbv2_attribute(n, key)
+            if value is not None and value.present:
+                yield value, what, True
     for n in graph.nodes(FLOW_LOG):
-        s3 = _flow_log_s3(n)
+        s3 = flow_log_to_s3(n)
         if s3 is False:
             continue
         a = n.attr(tf="log_destination", cfn="LogDestination")
@@ -494,7 +614,7 @@ def _source_attrs(graph: ResourceGraph) -> Iterator[tuple[Attr, str, bool]]:
 
 
 def _build_destinations(graph: ResourceGraph) -> LogDestinations:
-    names = _NameIndex(graph, BUCKET, _bucket_names)
+    names = bucket_index(graph)
     out = LogDestinations()
     for attr, what, s3_only in _source_attrs(graph):
         delivery = LogDelivery(attr.node, attr.path, what)
@@ -527,7 +647,7 @@ def log_destinations(graph: ResourceGraph) -> LogDestinations:
 
 @dataclass
 class FlowLogIndex:
-    """Flow logs by the VPC they capture."""
+    """VPC-level flow logs by the VPC they capture."""
 
     by_vpc: dict[str, list[Node]] = field(default_factory=dict)
     #: scopes with a VPC-level flow log whose VPC cannot be attributed
@@ -537,28 +657,28 @@ class FlowLogIndex:
         return self.by_vpc.get(vpc.id, [])
 
 
-def _vpc_ids(node: Node) -> list[str]:
-    v = node.attrs.get("id") or node.attrs.get("VpcId")
-    return [v] if isinstance(v, str) and v else []
+def _flow_log_vpc_attr(fl: Node) -> Attr | None:
+    """The attribute naming the VPC a flow log captures; None for subnet/ENI/TGW flow logs."""
+    if fl.language == "cloudformation":
+        rtype = fl.attr("ResourceType")
+        if rtype.known and str(rtype.value).upper() != "VPC":
+            return None
+        return fl.attr("ResourceId")
+    a = fl.attr("vpc_id")
+    return None if a.missing else a
 
 
 def _build_flow_logs(graph: ResourceGraph) -> FlowLogIndex:
-    ids = _NameIndex(graph, VPC, _vpc_ids)
+    ids = NameIndex(graph, VPC, _vpc_ids)
     out = FlowLogIndex()
     for fl in graph.nodes(FLOW_LOG):
-        if fl.language == "cloudformation":
-            rtype = fl.attr("ResourceType")
-            if rtype.known and str(rtype.value).upper() != "VPC":
-                continue
-            attr = fl.attr("ResourceId")
-        else:
-            attr = fl.attr("vpc_id")
-        if attr.missing:
+        attr = _flow_log_vpc_attr(fl)
+        if attr is None or attr.missing:
             continue
         r = resolve_attr(graph, attr, VPC, ids)
         for v in r.nodes:
             out.by_vpc.setdefault(v.id, []).append(fl)
-        if r.uncertain or (not r.nodes and contains_unknown(attr.value)):
+        if r.uncertain:
             out.uncertain_scopes.setdefault(fl.scope, []).append(fl)
     return out
 
@@ -569,23 +689,236 @@ def flow_logs(graph: ResourceGraph) -> FlowLogIndex:
     return result
 
 
-def flow_log_destination_groups(graph: ResourceGraph, flow_log: Node) -> Resolved:
-    """The log groups a flow log delivers to (CloudWatch Logs destination)."""
-    groups = graph.view(
-        "logging.log_group_names", lambda g: _NameIndex(g, LOG_GROUP, _log_group_names)
-    )
-    s3 = _flow_log_s3(flow_log)
-    if s3 is not False:
-        return Resolved((), uncertain=s3 is None)
-    if flow_log.language == "terraform":
-        a = flow_log.attr("log_destination")
-        if a.missing:
-            a = flow_log.attr("log_group_name")
-    else:
-        a = flow_log.attr("LogDestination")
-        if a.missing:
-            a = flow_log.attr("LogGroupName")
-    return resolve_attr(graph, a, LOG_GROUP, groups, normalise=_log_group_from_arn)
+@dataclass(frozen=True)
+class FlowLogDestination:
+    """Where a flow log delivers: CloudWatch Logs groups, or S3 buckets under a prefix."""
+
+    type: Literal["cloudwatch", "s3", "other", "unknown"]
+    attr: Attr
+    resolved: Resolved
+    #: S3 only: the prefix its log files land under (``[folder/]AWSLogs/``)
+    log_key_prefix: str | Unknown | None = None
+
+
+def flow_log_destination(graph: ResourceGraph, flow_log: Node) -> FlowLogDestination:
+    """The log groups or buckets a flow log delivers to."""
+    s3 = flow_log_to_s3(flow_log)
+    dest = flow_log.attr(tf="log_destination", cfn="LogDestination")
+    if s3 is None:
+        return FlowLogDestination("unknown", dest, Resolved((), uncertain=True))
+    if s3:
+        r = resolve_attr(graph, dest, BUCKET, bucket_index(graph), normalise=bucket_name_from)
+        folder = bucket_key_prefix_from(dest.value)
+        prefix: str | Unknown | None
+        if isinstance(folder, Unknown):
+            prefix = folder
+        elif folder is None:
+            prefix = Unknown("flow log destination")
+        else:
+            prefix = f"{folder}/AWSLogs/" if folder else "AWSLogs/"
+        return FlowLogDestination("s3", dest, r, prefix)
+    t = flow_log.attr(tf="log_destination_type", cfn="LogDestinationType")
+    if t.present and str(t.value).lower() not in ("cloud-watch-logs", "cloudwatch-logs"):
+        return FlowLogDestination("other", dest, Resolved(()))
+    a = dest
+    if a.missing:
+        a = flow_log.attr(tf="log_group_name", cfn="LogGroupName")
+    r = resolve_attr(graph, a, LOG_GROUP, log_group_index(graph), normalise=log_group_name_from)
+    return FlowLogDestination("cloudwatch", a, r)
+
+
+# --------------------------------------------------------------------------
+# CloudFront standard logging (v2): CloudWatch Logs delivery sources
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class DeliverySources:
+    """CloudWatch Logs delivery sources by the resource whose logs they deliver."""
+
+    by_resource: dict[str, list[Node]] = field(default_factory=dict)
+    #: scopes with a delivery source whose resource cannot be attributed
+    uncertain_scopes: dict[str, list[Node]] = field(default_factory=dict)
+
+
+def _build_delivery_sources(graph: ResourceGraph) -> DeliverySources:
+    out = DeliverySources()
+    for src in graph.nodes(DELIVERY_SOURCE_KINDS):
+        log_type = src.attr(tf="log_type", cfn="LogType")
+        if log_type.known and str(log_type.value).upper() != "ACCESS_LOGS":
+            continue
+        a = src.attr(tf="resource_arn", cfn="ResourceArn")
+        r = resolve_attr(graph, a, DISTRIBUTION)
+        for d in r.nodes:
+            out.by_resource.setdefault(d.id, []).append(src)
+        if r.uncertain or (not r.nodes and log_type.unknown):
+            out.uncertain_scopes.setdefault(src.scope, []).append(src)
+    return out
+
+
+def delivery_sources(graph: ResourceGraph) -> DeliverySources:
+    """Delivery sources of access logs by distribution (built once per graph)."""
+    result: DeliverySources = graph.view("logging.delivery_sources", _build_delivery_sources)
+    return result
+
+
+# --------------------------------------------------------------------------
+# How long a bucket keeps what it receives
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Whether a bucket keeps log files at least ``threshold`` days.
+
+    ``status`` is ``ok``, ``fail`` or ``unknown``.  On failure ``source`` is
+    where the wrong value is written (a lifecycle rule's expiration, an
+    Object Lock default retention) or None when nothing is declared at all;
+    ``detail`` says what was found, for messages.
+    """
+
+    status: Literal["ok", "fail", "unknown"]
+    detail: str = ""
+    source: Source | None = None
+
+
+def _overlap(rule_prefix: str | Unknown | None, log_prefix: str | Unknown | None) -> Tri:
+    """Whether a lifecycle rule limited to ``rule_prefix`` reaches keys under ``log_prefix``."""
+    if rule_prefix is None or rule_prefix == "":
+        return True
+    if isinstance(rule_prefix, Unknown) or log_prefix is None or isinstance(log_prefix, Unknown):
+        return None
+    return log_prefix.startswith(rule_prefix) or rule_prefix.startswith(log_prefix)
+
+
+def _rule_applies(rule: LifecycleRule, log_prefix: str | Unknown | None) -> Tri:
+    if rule.enabled is False:
+        return False
+    if rule.tag_filter is True:
+        # CloudTrail and flow log files carry no object tags
+        return False
+    overlap = _overlap(rule.prefix, log_prefix)
+    if overlap is False:
+        return False
+    if rule.enabled is None or rule.tag_filter is None or overlap is None:
+        return None
+    return True
+
+
+def _too_soon(rule: LifecycleRule, threshold: int) -> Tri:
+    """The rule expires current objects before ``threshold`` days."""
+    if rule.expiration_date is not None:
+        # on that date every object the rule covers expires, however young
+        return True
+    days = rule.expiration_days
+    if days is None:
+        return False
+    if isinstance(days, Unknown):
+        return None
+    return days < threshold
+
+
+def lifecycle_retention(
+    rules: list[LifecycleRule] | None, threshold: int, log_prefix: str | Unknown | None
+) -> Retention:
+    """Lifecycle rules' verdict: fail when an enabled rule covering the logs expires them early."""
+    if rules is None:
+        return Retention("unknown", "a lifecycle configuration cannot be attributed")
+    uncertain = False
+    for rule in rules:
+        applies = _rule_applies(rule, log_prefix)
+        if applies is False:
+            continue
+        soon = _too_soon(rule, threshold)
+        if soon is False:
+            continue
+        if applies is True and soon is True:
+            detail = (
+                f"expires objects on {rule.expiration_date}"
+                if rule.expiration_date is not None
+                else f"expires objects after {rule.expiration_days} days"
+            )
+            path = rule.expiration_path or rule.source.path
+            return Retention("fail", detail, Source(rule.source.node, path))
+        uncertain = True
+    return Retention("unknown" if uncertain else "ok")
+
+
+def object_lock_retention(view_lock: Any, threshold: int) -> Retention:
+    """Object Lock verdict: ok with a default retention of at least ``threshold`` days."""
+    lock = view_lock
+    if lock is None or lock.enabled is False:
+        return Retention("fail", "no Object Lock")
+    days = lock.days
+    if isinstance(days, Unknown):
+        return Retention("unknown", "Object Lock retention unknown")
+    if days is None:
+        return Retention("fail", "Object Lock without a default retention", lock.source)
+    if days < threshold:
+        return Retention(
+            "fail", f"Object Lock default retention of {days} days", lock.source
+        )
+    return Retention("ok" if lock.enabled else "unknown")
+
+
+def bucket_retention(
+    graph: ResourceGraph,
+    bucket: Node,
+    threshold: int,
+    log_prefix: str | Unknown | None,
+    *,
+    require_declared: bool,
+) -> Retention:
+    """Whether ``bucket`` keeps log files under ``log_prefix`` at least ``threshold`` days.
+
+    With ``require_declared`` (LOG005) the retention must be declared: an
+    Object Lock default retention of at least the threshold, or a lifecycle
+    configuration that expires nothing sooner; a bucket with neither fails.
+    Without it (a flow log's bucket, LOG009) only a lifecycle rule that
+    expires log files too soon fails.
+    """
+    view = bucket_view(graph, bucket)
+    lock = object_lock_retention(view.object_lock(), threshold)
+    if lock.status == "ok":
+        return lock
+    rules = view.lifecycle_rules()
+    life = lifecycle_retention(rules, threshold, log_prefix)
+    if life.status == "fail":
+        return life if lock.status == "fail" else Retention("unknown", life.detail)
+    if life.status == "unknown":
+        return life
+    if rules or not require_declared:
+        return Retention("ok")
+    if lock.status == "unknown":
+        return lock
+    if lock.source is not None:
+        return Retention("fail", lock.detail + " and no lifecycle configuration", lock.source)
+    return Retention("fail", "neither Object Lock nor a lifecycle configuration")
+
+
+# --------------------------------------------------------------------------
+# Parts of the configuration that were not read
+# --------------------------------------------------------------------------
+
+
+def unloaded_modules(graph: ResourceGraph) -> list[Node]:
+    """Module calls and nested stacks whose contents were not loaded.
+
+    Terraform module calls carry ``meta["loaded"] = False`` when their source
+    could not be read (a remote module without ``.terraform``); a
+    CloudFormation stack resource that contains nothing was not loaded
+    either (a remote ``TemplateURL``).  Controls inside them are unknown.
+    """
+
+    def build(g: ResourceGraph) -> list[Node]:
+        out = [n for n in g.nodes("module", category="module") if n.meta.get("loaded") is False]
+        for stack in g.nodes("AWS::CloudFormation::Stack"):
+            if not g.edges(stack, "out", edge_kind="contains"):
+                out.append(stack)
+        return out
+
+    result: list[Node] = graph.view("logging.unloaded_modules", build)
+    return result
 
 
 def nodes_by_id(nodes: Iterable[Node]) -> dict[str, Node]:
@@ -593,16 +926,29 @@ def nodes_by_id(nodes: Iterable[Node]) -> dict[str, Node]:
 
 
 __all__ = [
+    "DeliverySources",
+    "FlowLogDestination",
     "FlowLogIndex",
     "LogDelivery",
     "LogDestinations",
+    "NameIndex",
     "Resolved",
+    "Retention",
     "TrailInfo",
+    "bucket_key_prefix_from",
     "bucket_name_from",
-    "flow_log_destination_groups",
+    "bucket_retention",
+    "delivery_sources",
+    "elbv2_attribute",
+    "flow_log_destination",
+    "flow_log_to_s3",
     "flow_logs",
+    "lifecycle_retention",
     "log_destinations",
+    "log_group_name_from",
     "maybe_absent",
+    "object_lock_retention",
     "resolve_attr",
     "trails",
+    "unloaded_modules",
 ]

@@ -96,6 +96,14 @@ class LifecycleRule:
     #: days after which noncurrent versions expire (None: never)
     noncurrent_days: int | Unknown | None
     source: Source
+    #: key prefix the rule is limited to ("" or None: every object; Unknown: not known)
+    prefix: str | Unknown | None = None
+    #: the rule only applies to objects carrying given tags (None: not known)
+    tag_filter: bool | None = False
+    #: the date on which current objects expire (ISO text, Unknown), None when not set
+    expiration_date: Any = None
+    #: where the current-object expiration is written (days or date), () when it is not
+    expiration_path: Path = ()
 
 
 @dataclass
@@ -284,39 +292,59 @@ class BucketView:
         b = self.bucket
         if self.is_terraform:
             for r in b.attrs_at("lifecycle_rule[]"):
+                days = r.child("expiration.days")
+                date = r.child("expiration.date")
                 out.append(
                     LifecycleRule(
                         enabled=_tri(r.child("enabled").value),
-                        expiration_days=_days(r.child("expiration.days").value),
+                        expiration_days=_days(days.value),
                         noncurrent_days=_days(r.child("noncurrent_version_expiration.days").value),
                         source=Source(b, r.path),
+                        prefix=_prefix(r.child("prefix").value),
+                        tag_filter=_has_tags(r.child("tags").value),
+                        expiration_date=_date(date.value),
+                        expiration_path=_first_written(days, date),
                     )
                 )
             for cfg in self._configs("aws_s3_bucket_lifecycle_configuration"):
                 for r in cfg.attrs_at("rule[]"):
                     status = r.child("status").value
+                    days = r.child("expiration.days")
+                    date = r.child("expiration.date")
+                    prefix, tags = _tf_rule_filter(r)
                     out.append(
                         LifecycleRule(
                             enabled=_status_enabled(status),
-                            expiration_days=_days(r.child("expiration.days").value),
+                            expiration_days=_days(days.value),
                             noncurrent_days=_days(
                                 r.child("noncurrent_version_expiration.noncurrent_days").value
                             ),
                             source=Source(cfg, r.path),
+                            prefix=prefix,
+                            tag_filter=tags,
+                            expiration_date=_date(date.value),
+                            expiration_path=_first_written(days, date),
                         )
                     )
         else:
             for r in b.attrs_at("LifecycleConfiguration.Rules[]"):
+                days = r.child("ExpirationInDays")
+                date = r.child("ExpirationDate")
+                tag_filters = r.child("TagFilters").value
                 out.append(
                     LifecycleRule(
                         enabled=_status_enabled(r.child("Status").value),
-                        expiration_days=_days(r.child("ExpirationInDays").value),
+                        expiration_days=_days(days.value),
                         noncurrent_days=_days(
                             r.child("NoncurrentVersionExpiration.NoncurrentDays").value
                             if r.child("NoncurrentVersionExpiration").present
                             else r.child("NoncurrentVersionExpirationInDays").value
                         ),
                         source=Source(b, r.path),
+                        prefix=_prefix(r.child("Prefix").value),
+                        tag_filter=_has_tags(tag_filters),
+                        expiration_date=_date(date.value),
+                        expiration_path=_first_written(days, date),
                     )
                 )
         if not out and self._maybe_elsewhere("aws_s3_bucket_lifecycle_configuration"):
@@ -422,6 +450,66 @@ def _days(v: Any) -> int | Unknown | None:
     return n if n is not None else Unknown(repr(v))
 
 
+def _prefix(v: Any) -> str | Unknown | None:
+    if v is MISSING or v is None:
+        return None
+    if isinstance(v, Unknown | str):
+        return v
+    return Unknown(repr(v))
+
+
+def _has_tags(v: Any) -> bool | None:
+    """A tag filter that restricts the rule: True when tags are given, None when unknown."""
+    if v is MISSING or v is None:
+        return False
+    if isinstance(v, Unknown):
+        return None
+    if isinstance(v, dict | list):
+        return bool(v)
+    return None
+
+
+def _date(v: Any) -> Any:
+    return None if v is MISSING or v is None else v
+
+
+def _first_written(*attrs: Attr) -> Path:
+    for a in attrs:
+        if a.present:
+            return a.path
+    return ()
+
+
+def _tf_rule_filter(r: Attr) -> tuple[str | Unknown | None, bool | None]:
+    """(prefix, tag filter) of an ``aws_s3_bucket_lifecycle_configuration`` rule.
+
+    The prefix is written as the rule's deprecated ``prefix``, as
+    ``filter { prefix }`` or as ``filter { and { prefix, tags } }``; tags as
+    ``filter { tag {} }`` or inside ``and``.
+    """
+    prefix = _prefix(r.child("prefix").value)
+    tags: bool | None = False
+    flt = r.child("filter")
+    if isinstance(flt.value, Unknown):
+        return flt.value, None
+    for f in r.children("filter[]"):
+        p = _prefix(f.child("prefix").value)
+        if p is not None:
+            prefix = p
+        if f.child("tag").present:
+            tags = True
+        for a in f.children("and[]"):
+            p = _prefix(a.child("prefix").value)
+            if p is not None:
+                prefix = p
+            t = _has_tags(a.child("tags").value)
+            if t is True:
+                tags = True
+            elif t is None and tags is False:
+                tags = None
+    return prefix, tags
+
+
 def _retention(mode: Any, days: Any, years: Any) -> tuple[Any, Any]:
     m = None if mode is MISSING or mode is None else mode
     d = _days(days)
@@ -473,10 +561,11 @@ def bucket_views(graph: ResourceGraph) -> list[BucketView]:
 
 
 def bucket_view(graph: ResourceGraph, bucket: Node) -> BucketView:
-    for v in bucket_views(graph):
-        if v.bucket.id == bucket.id:
-            return v
-    raise KeyError(bucket.id)
+    """The view of one bucket (a dictionary look-up, built once per graph)."""
+    index: dict[str, BucketView] = graph.view(
+        "s3.buckets_by_id", lambda g: {v.bucket.id: v for v in bucket_views(g)}
+    )
+    return index[bucket.id]
 
 
 def account_public_access_block(graph: ResourceGraph, scope: str | None = None) -> list[Node]:
