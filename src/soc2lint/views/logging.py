@@ -249,9 +249,7 @@ def resolve_attr(
         return Resolved(tuple(hits[k] for k in sorted(hits)), names=tuple(found_names))
     if unknown:
         lookups = _DATA_LOOKUPS.get(kind, ())
-        attributed = any(
-            o.category in _OBJECT_CATEGORIES and o.kind not in lookups for o in others
-        )
+        attributed = any(o.category in _OBJECT_CATEGORIES and o.kind not in lookups for o in others)
         return Resolved((), uncertain=not attributed, names=tuple(found_names))
     return Resolved((), names=tuple(found_names))
 
@@ -855,9 +853,7 @@ def object_lock_retention(view_lock: Any, threshold: int) -> Retention:
     if days is None:
         return Retention("fail", "Object Lock without a default retention", lock.source)
     if days < threshold:
-        return Retention(
-            "fail", f"Object Lock default retention of {days} days", lock.source
-        )
+        return Retention("fail", f"Object Lock default retention of {days} days", lock.source)
     return Retention("ok" if lock.enabled else "unknown")
 
 
