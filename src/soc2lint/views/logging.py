@@ -611,6 +611,122 @@ def _source_attrs(graph: ResourceGraph) -> Iterator[tuple[Attr, str, bool]]:
             yield a, "VPC flow logs", s3 is True
 
 
+#: who writes logs into a bucket, as its ACL or bucket policy names them (lower case)
+_LOG_WRITER_MARKERS: tuple[tuple[str, str], ...] = (
+    ("log-delivery-write", "S3 server access logs (log-delivery-write ACL)"),
+    ("logdeliverywrite", "S3 server access logs (LogDeliveryWrite ACL)"),
+    ("acs.amazonaws.com/groups/s3/logdelivery", "S3 server access logs (LogDelivery grant)"),
+    ("logging.s3.amazonaws.com", "S3 server access logs (bucket policy)"),
+    ("delivery.logs.amazonaws.com", "vended logs (bucket policy for delivery.logs)"),
+    ("logdelivery.elasticloadbalancing.amazonaws.com", "load balancer access logs (policy)"),
+    ("aws_elb_service_account", "load balancer access logs (policy for the ELB account)"),
+    ("aws_cloudfront_log_delivery_canonical_user_id", "CloudFront access logs (ACL grant)"),
+    # the awslogsdelivery account CloudFront standard logging (legacy) writes as
+    (
+        "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0",
+        "CloudFront access logs (ACL grant)",
+    ),
+)
+
+#: the accounts Elastic Load Balancing writes access logs from, by region (AWS documentation,
+#: "Enable access logs for your Application Load Balancer")
+ELB_LOG_ACCOUNTS = (
+    "127311923021",
+    "033677994240",
+    "027434742980",
+    "797873946194",
+    "098369216593",
+    "985666609251",
+    "054676820928",
+    "156460612806",
+    "652711504416",
+    "635631232127",
+    "009996457667",
+    "897822967062",
+    "754344448648",
+    "582318560864",
+    "600734575887",
+    "383597477331",
+    "114774131450",
+    "783225319266",
+    "718504428378",
+    "076674570225",
+    "507241528517",
+    "048591011584",
+    "190560391635",
+    "638102146993",
+    "037604701340",
+)
+
+
+def _text(graph: ResourceGraph, node: Node, value: Any) -> str:
+    """A value as searchable text; unknown policy documents through the node they come from."""
+    parts: list[str] = []
+    for leaf in _walk_values(value):
+        if isinstance(leaf, Unknown):
+            parts.append(leaf.expr)
+            parts.extend(leaf.refs)
+            for ref in leaf.refs:
+                target = graph.find(node.scope, ref)
+                if target is not None and target.kind == "data.aws_iam_policy_document":
+                    parts.append(_text(graph, target, target.attrs.get("document")))
+        else:
+            parts.append(str(leaf))
+    return "\n".join(parts).lower()
+
+
+def _walk_values(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _walk_values(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _walk_values(v)
+    elif value is not None and value is not MISSING:
+        yield value
+
+
+def _log_writer_evidence(graph: ResourceGraph, bucket: Node) -> LogDelivery | None:
+    """The bucket's ACL or policy lets a log delivery service write into it."""
+    view = bucket_view(graph, bucket)
+    places: list[tuple[Node, Path, Any]] = []
+    for key in ("acl", "grant", "AccessControl"):
+        a = bucket.attr(key)
+        if a.present:
+            places.append((bucket, a.path, a.value))
+    for cfg in view.linked.get("aws_s3_bucket_acl", []):
+        places.append((cfg, (), cfg.attrs))
+    for s in view.policies():
+        places.append((s.source.node, s.source.path, s.value))
+    for node, path, value in places:
+        text = _text(graph, node, value)
+        for marker, what in _LOG_WRITER_MARKERS:
+            if marker in text:
+                return LogDelivery(node, path, what)
+        if any(f"::{a}:root" in text for a in ELB_LOG_ACCOUNTS):
+            return LogDelivery(node, path, "load balancer access logs (policy for the ELB account)")
+    return None
+
+
+def _replica_targets(graph: ResourceGraph, bucket: Node, names: NameIndex) -> list[Node]:
+    """Buckets this bucket replicates into."""
+    view = bucket_view(graph, bucket)
+    attrs: list[Attr] = []
+    if bucket.language == "terraform":
+        attrs += bucket.attrs_at("replication_configuration[].rules[].destination[].bucket")
+        for cfg in view.linked.get("aws_s3_bucket_replication_configuration", []):
+            attrs += cfg.attrs_at("rule[].destination[].bucket")
+    else:
+        attrs += bucket.attrs_at("ReplicationConfiguration.Rules[].Destination.Bucket")
+    out: dict[str, Node] = {}
+    for a in attrs:
+        for t in resolve_attr(graph, a, BUCKET, names, normalise=bucket_name_from).nodes:
+            if t.id != bucket.id:
+                out[t.id] = t
+    return list(out.values())
+
+
 def _build_destinations(graph: ResourceGraph) -> LogDestinations:
     names = bucket_index(graph)
     out = LogDestinations()
@@ -621,13 +737,25 @@ def _build_destinations(graph: ResourceGraph) -> LogDestinations:
             out.by_bucket.setdefault(b.id, []).append(delivery)
         if r.uncertain and s3_only:
             out.uncertain_scopes.setdefault(attr.node.scope, []).append(delivery)
-    # CloudFormation: LoggingConfiguration without DestinationBucketName logs into the bucket itself
-    for b in graph.nodes(BUCKET):
+    buckets = graph.nodes(BUCKET)
+    for b in buckets:
+        # CloudFormation: LoggingConfiguration without DestinationBucketName logs into itself
         if b.language == "cloudformation":
             cfg = b.attr("LoggingConfiguration")
             if cfg.present and not cfg.unknown and cfg.child("DestinationBucketName").missing:
                 out.by_bucket.setdefault(b.id, []).append(
                     LogDelivery(b, cfg.path, "S3 server access logs")
+                )
+        if b.id not in out.by_bucket:
+            evidence = _log_writer_evidence(graph, b)
+            if evidence is not None:
+                out.by_bucket.setdefault(b.id, []).append(evidence)
+    # a replica of a log bucket receives the same logs
+    for b in buckets:
+        if b.id in out.by_bucket:
+            for target in _replica_targets(graph, b, names):
+                out.by_bucket.setdefault(target.id, []).append(
+                    LogDelivery(b, (), f"replica of log bucket {b.address}")
                 )
     return out
 
