@@ -73,6 +73,17 @@ def _trail_related(info: TrailInfo) -> RelatedRef:
     )
 
 
+def _names_an_object(ctx: Context, node: Node, value: Any) -> bool:
+    """An unknown value derived from a resource or data source (an ARN): it is set."""
+    if not isinstance(value, Unknown):
+        return False
+    for ref in value.refs:
+        target = ctx.graph.find(node.scope, ref)
+        if target is not None and target.category in ("resource", "data"):
+            return True
+    return False
+
+
 def _configured_elsewhere(ctx: Context, node: Node) -> bool:
     """A module or nested stack that was not loaded receives this node: it may configure it."""
     unloaded = unloaded_modules(ctx.graph)
@@ -640,7 +651,8 @@ def cloudtrail_kms(ctx: Context) -> Iterator[Report]:
         t = info.trail
         a = t.attr(tf="kms_key_id", cfn="KMSKeyId")
         if a.unknown:
-            yield from ctx.unresolved(t, a)
+            if not _names_an_object(ctx, t, a.value):
+                yield from ctx.unresolved(t, a)
             continue
         if is_blank(a):
             name = spelled(t, "kms_key_id", "KMSKeyId")
@@ -1333,7 +1345,8 @@ def cloudtrail_to_cloudwatch(ctx: Context) -> Iterator[Report]:
         t = info.trail
         a = info.log_group_attr
         if a.unknown:
-            yield from ctx.unresolved(t, a)
+            if not _names_an_object(ctx, t, a.value):
+                yield from ctx.unresolved(t, a)
             continue
         if info.log_group_state == "none":
             name = spelled(t, "cloud_watch_logs_group_arn", "CloudWatchLogsLogGroupArn")
@@ -4326,10 +4339,13 @@ def _composite_rule_text(ctx: Context) -> str:
     return "\n".join(texts)
 
 
+_DASHBOARDS = ("aws_cloudwatch_dashboard", "AWS::CloudWatch::Dashboard")
+
+
 def _alarm_consumed(ctx: Context, alarm: Node, composite_text: str) -> bool:
     """Another resource watches the alarm's state (composite alarm, deployment rollback...)."""
     for _edge, other in ctx.graph.edges(alarm, "in", edge_kind=("ref", "literal")):
-        if other.category == "resource" and other.id != alarm.id:
+        if other.category == "resource" and other.kind not in _DASHBOARDS:
             return True
     name = alarm.get(tf="alarm_name", cfn="AlarmName")
     if isinstance(name, str) and name and composite_text:
