@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from soc2lint.model import Attr, Node, Range, Unknown, to_bool, to_int
+from soc2lint.model import Attr, Node, Range, Unknown, to_bool
 from soc2lint.rule import Context
 
 # --------------------------------------------------------------------------
@@ -27,12 +27,6 @@ def bool_with_default(a: Attr, default: bool) -> bool | None:
     if a.unknown:
         return None
     return to_bool(a.value)
-
-
-def int_value(a: Attr) -> int | None:
-    if not a.known:
-        return None
-    return to_int(a.value)
 
 
 def is_blank(a: Attr) -> bool:

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Attr, Node, Path, Unknown, to_bool
-from .s3 import LifecycleRule, Source, bucket_view
+from .s3 import LifecycleRule, ObjectLock, Source, bucket_view
 
 BUCKET = "AWS::S3::Bucket"
 TRAIL = "AWS::CloudTrail::Trail"
@@ -970,7 +970,7 @@ def lifecycle_retention(
     return Retention("unknown" if uncertain else "ok")
 
 
-def object_lock_retention(view_lock: Any, threshold: int) -> Retention:
+def object_lock_retention(view_lock: ObjectLock | None, threshold: int) -> Retention:
     """Object Lock verdict: ok with a default retention of at least ``threshold`` days."""
     lock = view_lock
     if lock is None or lock.enabled is False:
@@ -1043,10 +1043,6 @@ def unloaded_modules(graph: ResourceGraph) -> list[Node]:
 
     result: list[Node] = graph.view("logging.unloaded_modules", build)
     return result
-
-
-def nodes_by_id(nodes: Iterable[Node]) -> dict[str, Node]:
-    return {n.id: n for n in nodes}
 
 
 __all__ = [
