@@ -37,10 +37,6 @@ def is_blank(a: Attr) -> bool:
     return (isinstance(v, str) and not v.strip()) or (isinstance(v, list) and not v)
 
 
-def spelled(node: Node, tf: str, cfn: str) -> str:
-    return tf if node.language == "terraform" else cfn
-
-
 # --------------------------------------------------------------------------
 # Where configuration-wide (account-scope) findings point
 # --------------------------------------------------------------------------

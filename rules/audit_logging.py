@@ -23,6 +23,7 @@ from soc2lint.model import (
     to_int,
 )
 from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good, rule
+from soc2lint.views.databases import is_cluster_member
 from soc2lint.views.logging import (
     BUCKET,
     DISTRIBUTION,
@@ -45,7 +46,7 @@ from soc2lint.views.logging import (
 )
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_view
 
-from ._common import check_true
+from ._common import check_true, spelled
 from ._log_support import (
     EVENT_CLASSES,
     MetricRef,
@@ -57,7 +58,6 @@ from ._log_support import (
     filter_metrics,
     is_blank,
     join_names,
-    spelled,
 )
 
 AUDIT_TRAIL = "A. Audit Trail"
@@ -2579,12 +2579,6 @@ def s3_access_logging(ctx: Context) -> Iterator[Report]:
         yield ctx.finding(bucket, (), f"{bucket.address}: server access logging is not enabled")
 
 
-def _is_cluster_member(node: Node) -> bool:
-    if node.type == "aws_rds_cluster_instance":
-        return True
-    return node.attr(tf="cluster_identifier", cfn="DBClusterIdentifier").present
-
-
 @rule(
     id="LOG012",
     slug="rds-log-exports",
@@ -2771,7 +2765,7 @@ def rds_log_exports(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster#enabled_cloudwatch_logs_exports
     """
     for db in ctx.graph.nodes(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")):
-        if db.kind == "AWS::RDS::DBInstance" and _is_cluster_member(db):
+        if is_cluster_member(db):
             continue
         a = db.attr(tf="enabled_cloudwatch_logs_exports", cfn="EnableCloudwatchLogsExports")
         if a.unknown:
