@@ -73,6 +73,12 @@ def _trail_related(info: TrailInfo) -> RelatedRef:
     )
 
 
+def _first_line(node: Node) -> Range:
+    """The first line of a node, where a configuration-wide finding about it points."""
+    r = node.range
+    return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
+
+
 def _names_an_object(ctx: Context, node: Node, value: Any) -> bool:
     """An unknown value derived from a resource or data source (an ARN): it is set."""
     if not isinstance(value, Unknown):
@@ -1543,7 +1549,7 @@ def cloudtrail_present(ctx: Context) -> Iterator[Report]:
         yield ctx.config_finding(
             f"no multi-region CloudTrail trail records the account ({detail})",
             scope=first.scope,
-            range=first.range,
+            range=_first_line(first),
             related=[RelatedRef(i.trail, (), "trail") for i in infos],
         )
         return
@@ -5017,7 +5023,7 @@ def security_alarms(ctx: Context) -> Iterator[Report]:
             "no alarm can watch CloudTrail events: no trail delivers to CloudWatch Logs "
             f"(missing alarms for {join_names(missing)})",
             scope=first.scope,
-            range=first.range,
+            range=_first_line(first),
             related=[RelatedRef(i.trail, i.log_group_attr.path, "trail") for i in infos],
         )
         return
@@ -5025,7 +5031,7 @@ def security_alarms(ctx: Context) -> Iterator[Report]:
     scope: str | None
     rng: Range | None
     if streaming:
-        scope, rng = streaming[0].trail.scope, streaming[0].trail.range
+        scope, rng = streaming[0].trail.scope, _first_line(streaming[0].trail)
     else:
         scope, rng = control_location(ctx, ("alarm", "cis", "monitoring", "cloudwatch"))
     where = "on the CloudTrail log group" if streaming else "on any log group (no trail here)"
