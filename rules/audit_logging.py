@@ -650,6 +650,7 @@ def cloudtrail_kms(ctx: Context) -> Iterator[Report]:
         `kms_key_id` (Terraform) or `KMSKeyId` (CloudFormation).
     References:
         - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
+        - https://docs.aws.amazon.com/controltower/latest/controlreference/cloudtrail-rules.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html
     """
@@ -869,7 +870,7 @@ def cloudtrail_bucket_versioned(ctx: Context) -> Iterator[Report]:
         status = "Enabled" }`. CloudFormation: `VersioningConfiguration:
         {Status: Enabled}`.
     References:
-        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html
+        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_versioning
     """
@@ -1156,9 +1157,9 @@ def cloudtrail_bucket_locked(ctx: Context) -> Iterator[Report]:
         `ObjectLockEnabled: true` and `ObjectLockConfiguration`, or
         `LifecycleConfiguration` with `ExpirationInDays` at least the threshold.
     References:
-        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
-        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
-        - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/get-and-view-cloudtrail-log-files.html
+        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
+        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html
+        - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_object_lock_configuration
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_lifecycle_configuration
     """
@@ -1522,7 +1523,7 @@ def cloudtrail_present(ctx: Context) -> Iterator[Report]:
         `IsLogging: true`), or an organization trail in the management account.
     References:
         - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trails.html
-        - https://docs.aws.amazon.com/config/latest/developerguide/multi-region-cloudtrail-enabled.html
+        - https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-security-trail-enabled.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail
     """
     infos = trails(ctx.graph)
@@ -1792,9 +1793,8 @@ def vpc_flow_logs(ctx: Context) -> Iterator[Report]:
         traffic_type = "ALL", log_destination = ... }`. CloudFormation:
         `AWS::EC2::FlowLog` with `ResourceType: VPC`, `ResourceId: !Ref Vpc`.
     References:
-        - https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html
+        - https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-create-flow-log.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/flow_log
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-flowlog.html
     """
     index = flow_logs(ctx.graph)
     for vpc in ctx.graph.nodes(VPC):
@@ -1994,10 +1994,9 @@ def log_retention_minimum(ctx: Context) -> Iterator[Report]:
         (365 is common), or remove it to keep logs forever; lengthen the
         bucket's lifecycle expiration.
     References:
-        - https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
-        - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html
+        - https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteRetentionPolicy.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_log_group
-        - https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html
+        - https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-create-flow-log.html
     """
     threshold = int(ctx.option("log_retention_days"))
     for group in ctx.graph.nodes(LOG_GROUP):
@@ -2354,11 +2353,10 @@ def lb_access_logs(ctx: Context) -> Iterator[Report]:
         enabled = true }`; CloudFormation `LoadBalancerAttributes` with
         `access_logs.s3.enabled: "true"` and `access_logs.s3.bucket`.
     References:
-        - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
-        - https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-access-logs.html
+        - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html
+        - https://docs.aws.amazon.com/elasticloadbalancing/2012-06-01/APIReference/API_AccessLog.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb#access_logs
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elb#access_logs
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-loadbalancer-loadbalancerattribute.html
     """
     for lb in ctx.graph.nodes(ELBV2):
         t = _lb_type(lb)
@@ -2565,7 +2563,7 @@ def s3_access_logging(ctx: Context) -> Iterator[Report]:
         CloudFormation `LoggingConfiguration: {DestinationBucketName: ...}`.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html
-        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_logging
     """
     destinations = log_destinations(ctx.graph)
@@ -2756,7 +2754,8 @@ def rds_log_exports(ctx: Context) -> Iterator[Report]:
         `enabled_cloudwatch_logs_exports` / `EnableCloudwatchLogsExports`.
         Instances that belong to a cluster (`aws_rds_cluster_instance`,
         `DBClusterIdentifier`) are not checked: the cluster carries the
-        setting.
+        setting. RDS Custom instances (`custom-*` engines) are not checked
+        either: the RDS API documents that the setting does not apply to them.
     Why it matters for SOC 2:
         Database error, audit and slow-query logs stay on the instance, rotate
         away and are lost with it unless exported; exported logs can be
@@ -2766,13 +2765,17 @@ def rds_log_exports(ctx: Context) -> Iterator[Report]:
         MariaDB: `audit`, `error`, `general`, `slowquery`); CloudFormation
         `EnableCloudwatchLogsExports`.
     References:
-        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html
+        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html
+        - https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CloudwatchLogsExportConfiguration.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#enabled_cloudwatch_logs_exports
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster#enabled_cloudwatch_logs_exports
     """
     for db in ctx.graph.nodes(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")):
         if is_cluster_member(db):
             continue
+        engine = db.get(tf="engine", cfn="Engine")
+        if isinstance(engine, str) and engine.lower().startswith("custom-"):
+            continue  # RDS Custom does not support log exports
         a = db.attr(tf="enabled_cloudwatch_logs_exports", cfn="EnableCloudwatchLogsExports")
         if a.unknown:
             yield from ctx.unresolved(db, a)
@@ -2964,7 +2967,7 @@ def eks_control_plane_logs(ctx: Context) -> Iterator[Report]:
         "authenticator"]`; CloudFormation `Logging: {ClusterLogging:
         {EnabledTypes: [{Type: api}, {Type: audit}, {Type: authenticator}]}}`.
     References:
-        - https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+        - https://docs.aws.amazon.com/eks/latest/userguide/api-server-flags.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_cluster#enabled_cluster_log_types
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-loggingtypeconfig.html
     """
@@ -3216,7 +3219,6 @@ def apigw_access_logs(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_stage#access_log_settings
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/apigatewayv2_stage#access_log_settings
-        - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-api.html
     """
     g = ctx.graph
     for st in g.nodes("AWS::ApiGateway::Stage"):
@@ -3502,7 +3504,6 @@ def apigw_data_trace(ctx: Context) -> Iterator[Report]:
     References:
         - https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_method_settings
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html
     """
     for kinds, sam_type, language, paths in _DATA_TRACE_PATHS:
         for node in ctx.graph.nodes(kinds):
@@ -3951,9 +3952,9 @@ def guardduty_enabled(ctx: Context) -> Iterator[Report]:
         CloudFormation `AWS::GuardDuty::Detector` with `Enable: true`; or let
         the organization's delegated administrator enable it for every account.
     References:
-        - https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_settingup.html
+        - https://docs.aws.amazon.com/guardduty/latest/ug/what-is-guardduty.html
+        - https://docs.aws.amazon.com/guardduty/latest/APIReference/Welcome.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/guardduty_detector
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-detector.html
     """
     detectors = ctx.graph.nodes("AWS::GuardDuty::Detector")
     disabled: list[tuple[Node, Attr]] = []
@@ -4129,9 +4130,8 @@ def securityhub_enabled(ctx: Context) -> Iterator[Report]:
         Terraform `resource "aws_securityhub_account" "main" {}`;
         CloudFormation `AWS::SecurityHub::Hub`.
     References:
-        - https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-settingup.html
+        - https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/securityhub_account
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-hub.html
     """
     hubs = ctx.graph.nodes("AWS::SecurityHub::Hub")
     if any(not maybe_absent(h) for h in hubs):
@@ -4286,9 +4286,9 @@ def access_analyzer_enabled(ctx: Context) -> Iterator[Report]:
         analyzer_name = "account" }`; CloudFormation
         `AWS::AccessAnalyzer::Analyzer` with `Type: ACCOUNT`.
     References:
-        - https://docs.aws.amazon.com/IAM/latest/UserGuide/what-is-access-analyzer.html
+        - https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-external.html
+        - https://docs.aws.amazon.com/access-analyzer/latest/APIReference/Welcome.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/accessanalyzer_analyzer
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accessanalyzer-analyzer.html
     """
     analyzers = ctx.graph.nodes("AWS::AccessAnalyzer::Analyzer")
     unused: list[tuple[Node, Attr]] = []
@@ -4587,9 +4587,9 @@ def alarm_without_action(ctx: Context) -> Iterator[Report]:
         Terraform `alarm_actions = [aws_sns_topic.alerts.arn]`; CloudFormation
         `AlarmActions: [!Ref AlertsTopic]`.
     References:
-        - https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+        - https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html
+        - https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Acting_Alarm_Changes.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_metric_alarm
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html
     """
     composite_text = _composite_rule_text(ctx)
     for alarm in ctx.graph.nodes("AWS::CloudWatch::Alarm"):
@@ -4964,9 +4964,8 @@ def security_alarms(ctx: Context) -> Iterator[Report]:
         `cis-alarms` module does all four).
     References:
         - https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
-        - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+        - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_log_metric_filter
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-metricfilter.html
     """
     g = ctx.graph
     infos = trails(g)
