@@ -59,6 +59,7 @@ from ._log_support import (
     is_blank,
     join_names,
 )
+from .encryption import surely_set
 
 AUDIT_TRAIL = "A. Audit Trail"
 MONITORING = "C. Logging and Monitoring"
@@ -77,17 +78,6 @@ def _first_line(node: Node) -> Range:
     """The first line of a node, where a configuration-wide finding about it points."""
     r = node.range
     return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
-
-
-def _names_an_object(ctx: Context, node: Node, value: Any) -> bool:
-    """An unknown value derived from a resource or data source (an ARN): it is set."""
-    if not isinstance(value, Unknown):
-        return False
-    for ref in value.refs:
-        target = ctx.graph.find(node.scope, ref)
-        if target is not None and target.category in ("resource", "data"):
-            return True
-    return False
 
 
 def _configured_elsewhere(ctx: Context, node: Node) -> bool:
@@ -658,7 +648,7 @@ def cloudtrail_kms(ctx: Context) -> Iterator[Report]:
         t = info.trail
         a = t.attr(tf="kms_key_id", cfn="KMSKeyId")
         if a.unknown:
-            if not _names_an_object(ctx, t, a.value):
+            if not surely_set(a, ctx.graph):
                 yield from ctx.unresolved(t, a)
             continue
         if is_blank(a):
@@ -1352,7 +1342,7 @@ def cloudtrail_to_cloudwatch(ctx: Context) -> Iterator[Report]:
         t = info.trail
         a = info.log_group_attr
         if a.unknown:
-            if not _names_an_object(ctx, t, a.value):
+            if not surely_set(a, ctx.graph):
                 yield from ctx.unresolved(t, a)
             continue
         if info.log_group_state == "none":
