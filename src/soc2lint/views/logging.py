@@ -628,8 +628,10 @@ _LOG_WRITER_MARKERS: tuple[tuple[str, str], ...] = (
     ),
 )
 
-#: the accounts Elastic Load Balancing writes access logs from, by region (AWS documentation,
-#: "Enable access logs for your Application Load Balancer")
+#: the accounts Elastic Load Balancing writes access logs from, by region (regions opened
+#: before August 2022; later ones use logdelivery.elasticloadbalancing.amazonaws.com), as
+#: listed in "Attach a policy to your S3 bucket" of the Elastic Load Balancing guide
+#: (docs.aws.amazon.com/elasticloadbalancing/latest/classic/enable-access-logs.html)
 ELB_LOG_ACCOUNTS = (
     "127311923021",
     "033677994240",
