@@ -42,7 +42,7 @@ from soc2lint.views.network import (
 )
 from soc2lint.views.s3 import Setting, account_public_access_block, bucket_views
 
-CHECKLIST = "G. Network Security"
+CHECKLIST = "G. Network Isolation"
 TSC = ("CC6.6",)
 
 ADMIN_PORTS: dict[int, tuple[str, ...]] = {22: ("tcp",), 3389: ("tcp", "udp")}

@@ -1562,10 +1562,28 @@ class NetworkModel:
     def zone_span(self, subnets: Targets) -> ZoneSpan:
         """How many distinct zones the resolved subnets cover (bounds)."""
         keys: list[ZoneKey | None] = []
-        for n in subnets.nodes:
-            keys.append(self.zone_of(n))
-        keys.extend(None for _ in dict.fromkeys(subnets.literals))
-        return span_of_zones(keys, subnets.count)
+        count = subnets.count
+        seen: set[str] = set()
+        for t in subnets.items:
+            if t.node is not None:
+                if t.node.id in seen:
+                    continue
+                seen.add(t.node.id)
+                if t.node.meta.get("count_unknown"):
+                    # one node standing for an unknown number of subnets
+                    keys.append(None)
+                    count = None
+                else:
+                    keys.append(self.zone_of(t.node))
+            elif t.literal is not None:
+                if t.literal in seen:
+                    continue
+                seen.add(t.literal)
+                keys.append(None)
+            else:
+                keys.append(None)
+                count = None
+        return span_of_zones(keys, count)
 
     # ---- attachments ------------------------------------------------------
 
