@@ -1360,6 +1360,14 @@ def _cfn_rds_default_public(model: NetworkModel, node: Node) -> PublicAccess | N
     attached.  Only reported when every link is in the template.
     """
     a = node.attr("PubliclyAccessible")
+    if any(
+        node.attr(k).present
+        for k in ("DBClusterIdentifier", "SourceDBInstanceIdentifier", "SourceDBClusterIdentifier")
+    ):
+        return None  # Aurora members and replicas: the default is not documented plainly
+    spec = ATTACH[node.kind].subnet_group
+    if spec is None or not node.attr(spec[1] or "").present:
+        return None
     sg = model.subnet_group_of(node)
     if sg is None or sg.node is None:
         return None

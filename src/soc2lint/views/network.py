@@ -150,12 +150,29 @@ Tri: TypeAlias = bool | None
 CidrClass = Literal["anywhere", "public", "private"]
 
 
+_PRIVATE_NETS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "fc00::/7",
+        "fe80::/10",
+        "::1/128",
+    )
+)
+
+
 def cidr_class(value: Any) -> CidrClass | None:
     """``anywhere`` (``0.0.0.0/0``, ``::/0``), ``public``, ``private``; None when not a known CIDR.
 
-    Private means inside the ranges the IANA special-purpose registries mark
-    as not globally reachable (RFC 1918, CGNAT ``100.64.0.0/10``, link-local,
-    loopback, IPv6 ULA ``fc00::/7``...): :attr:`ipaddress.IPv4Network.is_private`.
+    Private means inside RFC 1918, the shared CGNAT range (RFC 6598), loopback,
+    link-local or IPv6 unique-local (RFC 4193) space, the ranges a VPC or a
+    corporate network uses; every other range is reachable from the internet
+    (documentation ranges such as 203.0.113.0/24 stand for public addresses).
     """
     if not isinstance(value, str):
         return None
@@ -166,8 +183,9 @@ def cidr_class(value: Any) -> CidrClass | None:
         return None
     if net.prefixlen == 0:
         return "anywhere"
-    if net.is_private or net.is_loopback or net.is_link_local:
-        return "private"
+    for private in _PRIVATE_NETS:
+        if net.version == private.version and net.subnet_of(private):  # type: ignore[arg-type]
+            return "private"
     return "public"
 
 
