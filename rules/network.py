@@ -99,9 +99,8 @@ def _rule_at(rule: SgRule, peer: Peer | None = None) -> Path:
 
 
 def _rule_name(rule: SgRule) -> str:
-    if rule.inline:
-        return f"{rule.holder.address}: {rule.direction} rule"
-    return f"{rule.holder.address}:"
+    """``aws_security_group.db: ingress rule tcp/5432`` (the holder and the rule)."""
+    return f"{rule.holder.address}: {rule.direction} rule {rule.ports_text()}"
 
 
 def _group_related(rule: SgRule) -> tuple[RelatedRef, ...]:
@@ -137,8 +136,7 @@ def _open_from_anywhere(
             yield ctx.finding(
                 r.holder,
                 _rule_at(r, anywhere[0]),
-                f"{_rule_name(r)} ingress {r.ports_text()} from {sources} opens {what} "
-                f"{listed}{more} to the internet",
+                f"{_rule_name(r)} from {sources} opens {what} {listed}{more} to the internet",
                 related=_group_related(r),
             )
         elif (anywhere and unsure) or (unknown_peer and (hits or unsure)):
@@ -818,8 +816,7 @@ def sg_all_ports_open(ctx: Context) -> Iterator[Report]:
             yield ctx.finding(
                 r.holder,
                 _rule_at(r, anywhere[0]),
-                f"{_rule_name(r)} ingress {r.ports_text()} from {sources}: every port is open "
-                "to the internet",
+                f"{_rule_name(r)} from {sources}: every port is open to the internet",
                 related=_group_related(r),
             )
         elif (anywhere and covered is None) or (unknown_peer and covered is not False):
@@ -1122,7 +1119,7 @@ def datastore_cidr_ingress(ctx: Context) -> Iterator[Report]:
             yield ctx.finding(
                 r.holder,
                 _rule_at(r, (public or cidrs)[0]),
-                f"{_rule_name(r)} ingress {r.ports_text()} from {kind} {ranges} reaches {names}; "
+                f"{_rule_name(r)} from {kind} {ranges} reaches {names}; "
                 "admit the application tier's security group instead",
                 severity=Severity.HIGH if public else None,
                 related=(
@@ -1315,7 +1312,7 @@ def default_security_group_open(ctx: Context) -> Iterator[Report]:
             group,
             first,
             f"{group.address}: the default security group has {len(written)} "
-            f"rule{'s' if len(written) != 1 else ''} ({summary}); remove them so resources "
+            f"rule{'s' if len(written) != 1 else ''} ({summary}); without rules, resources "
             "that fall back to it get no network access",
         )
 
@@ -1677,11 +1674,13 @@ def datastore_publicly_accessible(ctx: Context) -> Iterator[Report]:
                 yield from ctx.unresolved(node, pa.attr)
             continue
         if pa.public:
+            effect = (
+                "the replication instance gets a public IP address"
+                if node.kind == DMS_INSTANCE
+                else "the database gets a public endpoint"
+            )
             yield ctx.finding(
-                node,
-                pa.attr,
-                f"{node.address}: {pa.reason}: the database gets a public endpoint",
-                related=pa.related,
+                node, pa.attr, f"{node.address}: {pa.reason}; {effect}", related=pa.related
             )
 
 
@@ -2313,12 +2312,16 @@ def instance_public_ip(ctx: Context) -> Iterator[Report]:
             s = mapped[0]
             at = node.attr(tf="subnet_id", cfn="SubnetId") if via is node else node.attr(())
             through = "" if via is node else f" (through {via.address})"
+            tf = node.language == "terraform"
+            mapping = "map_public_ip_on_launch" if tf else "MapPublicIpOnLaunch"
+            opt_out = (
+                "associate_public_ip_address = false" if tf else "AssociatePublicIpAddress: false"
+            )
             yield ctx.finding(
                 node,
                 at,
-                f"{node.address}: launches into {s.address}{through}, which has "
-                "`map_public_ip_on_launch` true, and does not set "
-                "`associate_public_ip_address = false`: instances get a public IP address",
+                f"{node.address}: launches into {s.address}{through}, which has `{mapping}` "
+                f"true, and does not set `{opt_out}`: instances get a public IP address",
                 related=(
                     RelatedRef(s, (), f"subnet {s.address} maps public IPs"),
                     *([RelatedRef(via, (), f"used by {via.address}")] if via is not node else []),
@@ -2931,8 +2934,21 @@ def _instance_path(ctx: Context, model: NetworkModel, inst: Node) -> Iterator[Re
     if not _nacl_hop(model, subnet, port):
         return
     hop_rule = _rule_hop(*admitted)
-    hop_res = Hop(hop_addr.ref, f"public address: {hop_addr.text}")
-    yield _path_finding(ctx, inst, at, port, (hop_route, hop_subnet, hop_rule, hop_res))
+    hops = _address_hops(inst, at, hop_addr, subnet)
+    yield _path_finding(ctx, inst, at, port, (hop_route, hop_subnet, hop_rule, *hops))
+
+
+def _address_hops(node: Node, at: Attr | Path, hop_addr: Hop, subnet: Node) -> list[Hop]:
+    """The public-address hop (an EIP, a launch template) and the resource itself, last."""
+    path = at.path if isinstance(at, Attr) else at
+    own = hop_addr.ref.node is node
+    hop_res = Hop(
+        RelatedRef(node, path, f"{node.address} has a public address ({hop_addr.text})"),
+        f"public address: {hop_addr.text}",
+    )
+    if own or hop_addr.ref.node is subnet:
+        return [hop_res]
+    return [hop_addr, hop_res]
 
 
 def _launch_source(model: NetworkModel, asg: Node) -> Node | None:
@@ -2960,9 +2976,9 @@ def _asg_path(ctx: Context, model: NetworkModel, asg: Node) -> Iterator[Report]:
     if not _nacl_hop(model, subnet, port):
         return
     hop_rule = _rule_hop(*admitted)
-    hop_res = Hop(hop_addr.ref, f"public address: {hop_addr.text}")
     at = asg.attr(tf="vpc_zone_identifier", cfn="VPCZoneIdentifier")
-    yield _path_finding(ctx, asg, at, port, (hop_route, hop_subnet, hop_rule, hop_res))
+    hops = _address_hops(asg, at, hop_addr, subnet)
+    yield _path_finding(ctx, asg, at, port, (hop_route, hop_subnet, hop_rule, *hops))
 
 
 def _lb_paths(ctx: Context, model: NetworkModel) -> Iterator[Report]:
@@ -4317,7 +4333,7 @@ def sg_rule_without_description(ctx: Context) -> Iterator[Report]:
         yield ctx.finding(
             r.holder,
             at,
-            f"{_rule_name(r)} {r.direction} {r.ports_text()} "
+            f"{_rule_name(r)} "
             f"{'from' if r.direction == 'ingress' else 'to'} "
             f"{', '.join(p.describe() for p in r.peers[:3]) or 'nowhere'} has "
             f"{'an empty description' if empty else 'no description'}",

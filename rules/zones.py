@@ -1009,8 +1009,8 @@ def nat_gateway_single_az(ctx: Context) -> Iterator[Report]:
         yield ctx.finding(
             nat,
             (),
-            f"{nat.address}: private subnets in {span.lower} availability zones"
-            f"{_zones_text(span)} ({names}) all route 0.0.0.0/0 through this one NAT gateway; "
+            f"{nat.address}: private subnets {names} in {span.lower} availability zones"
+            f"{_zones_text(span)} all route 0.0.0.0/0 through this one NAT gateway; "
             "an outage of its zone cuts the others off",
             related=[RelatedRef(s, (), f"private subnet {s.address}") for s in subnets],
         )
