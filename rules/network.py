@@ -3564,8 +3564,8 @@ def vpc_endpoints_for_private_traffic(ctx: Context) -> Iterator[Report]:
     vpcs: dict[str, Node] = {}
     for s in ctx.graph.nodes(SUBNET):
         vpc = model.vpc_of(s)
-        if vpc is None:
-            continue
+        if vpc is None or s.meta.get("count_unknown"):
+            continue  # a subnet with an unknown count may not exist
         if model.internet_route(s).public is False:
             private_by_vpc[vpc.id].append(s)
             vpcs[vpc.id] = vpc
@@ -3844,28 +3844,36 @@ def nacl_admin_port_open(ctx: Context) -> Iterator[Report]:
                     entries[key] = d.entry
                     if port not in hits[key]:
                         hits[key].append(port)
+        # one finding per resource holding the entries (inline blocks of one ACL
+        # share it; IPv4 and IPv6 allow-all entries are one problem)
+        by_holder: dict[str, list[tuple[NaclEntry, list[int]]]] = defaultdict(list)
         for key, ports in hits.items():
-            yield _nacl_finding(ctx, entries[key], ports)
+            e = entries[key]
+            by_holder[e.holder.id].append((e, ports))
+        for found in by_holder.values():
+            found.sort(key=lambda item: item[0].number or 0)
+            yield _nacl_finding(ctx, found)
         if unknown and not hits:
             yield from ctx.unresolved(acl, (), "the ACL's entries")
 
 
-def _nacl_finding(ctx: Context, e: NaclEntry, ports: list[int]) -> Report:
-    at: Path = e.path if e.path else e.cidr_path
+def _nacl_finding(ctx: Context, found: list[tuple[NaclEntry, list[int]]]) -> Report:
+    first = found[0][0]
+    at: Path = first.path if first.path else first.cidr_path
+    ports = sorted({p for _, ps in found for p in ps})
     listed = ", ".join(f"{p} ({ADMIN_NAMES[p]})" for p in ports)
-    where = (
-        f"{e.holder.address}: ingress entry {e.number}"
-        if e.path
-        else f"{e.holder.address}: entry {e.number}"
+    what = "; ".join(
+        f"{'ingress entry' if e.path else 'entry'} {e.number} allows {e.ports_text()} from {e.cidr}"
+        for e, _ in found
     )
     return ctx.finding(
-        e.holder,
+        first.holder,
         at,
-        f"{where} allows {e.ports_text()} from {e.cidr}, admitting {listed} from anywhere with "
-        "no lower-numbered deny",
+        f"{first.holder.address}: {what}, admitting {listed} from anywhere with no "
+        "lower-numbered deny",
         related=()
-        if e.acl is None or e.acl is e.holder
-        else (RelatedRef(e.acl, (), f"network ACL {e.acl.address}"),),
+        if first.acl is None or first.acl is first.holder
+        else (RelatedRef(first.acl, (), f"network ACL {first.acl.address}"),),
     )
 
 
