@@ -2545,6 +2545,63 @@ def _exposed_port(rule: SgRule, port: int | None) -> int:
                 line=42,
                 note="an Elastic IP gives the instance its public address",
             ),
+            bad(
+                """
+                resource "aws_route_table" "public" {
+                  vpc_id = "vpc-0123456789abcdef0"
+                  route {
+                    cidr_block = "0.0.0.0/0"
+                    gateway_id = "igw-0123456789abcdef0"
+                  }
+                }
+
+                resource "aws_subnet" "public" {
+                  vpc_id     = "vpc-0123456789abcdef0"
+                  cidr_block = "10.0.0.0/24"
+                }
+
+                resource "aws_route_table_association" "public" {
+                  subnet_id      = aws_subnet.public.id
+                  route_table_id = aws_route_table.public.id
+                }
+
+                resource "aws_lb" "git" {
+                  name               = "git-ssh"
+                  load_balancer_type = "network"
+                  subnets            = [aws_subnet.public.id]
+                }
+
+                resource "aws_lb_listener" "ssh" {
+                  load_balancer_arn = aws_lb.git.arn
+                  port              = 22
+                  protocol          = "TCP"
+                  default_action {
+                    type             = "forward"
+                    target_group_arn = aws_lb_target_group.ssh.arn
+                  }
+                }
+
+                resource "aws_lb_target_group" "ssh" {
+                  port     = 22
+                  protocol = "TCP"
+                  vpc_id   = "vpc-0123456789abcdef0"
+                }
+
+                resource "aws_lb_target_group_attachment" "git" {
+                  target_group_arn = aws_lb_target_group.ssh.arn
+                  target_id        = aws_instance.git.id
+                }
+
+                resource "aws_instance" "git" {
+                  ami           = "ami-0123456789abcdef0"
+                  instance_type = "t3.micro"
+                  subnet_id     = "subnet-0fedcba9876543210"
+                }
+                """,
+                address="aws_instance.git",
+                line=46,
+                note="a public network load balancer forwards port 22 to a private instance",
+            ),
         ],
         good=[
             good(
