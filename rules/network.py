@@ -407,7 +407,6 @@ def sg_admin_port_open(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group_rule
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_security_group_ingress_rule
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group-rule-1.html
-        - https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html
     """
     yield from _open_from_anywhere(ctx, ADMIN_PORTS, ADMIN_NAMES, "the administration port")
 
@@ -609,9 +608,9 @@ def sg_database_port_open(ctx: Context) -> Iterator[Report]:
         `SourceSecurityGroupId`.
     References:
         - https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
-        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.RDSSecurityGroups.html
+        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/infrastructure-security.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group_rule
-        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-security-group-ingress.html
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group-ingress.html
     """
     yield from _open_from_anywhere(ctx, DATABASE_PORTS, DATABASE_NAMES, "the database port")
 
@@ -1095,7 +1094,7 @@ def datastore_cidr_ingress(ctx: Context) -> Iterator[Report]:
         `aws_vpc_security_group_ingress_rule`. CloudFormation:
         `SourceSecurityGroupId`.
     References:
-        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Scenarios.html
+        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/infrastructure-security.html
         - https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_security_group_ingress_rule
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group-rule-1.html
@@ -1283,7 +1282,7 @@ def default_security_group_open(ctx: Context) -> Iterator[Report]:
         Terraform: keep `aws_default_security_group` with `vpc_id` and no rule
         blocks; create dedicated groups for the resources that need access.
     References:
-        - https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html
+        - https://docs.aws.amazon.com/config/latest/developerguide/vpc-default-security-group-closed.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_security_group
     """
     for group in ctx.graph.nodes(DEFAULT_SECURITY_GROUP):
@@ -1658,7 +1657,6 @@ def datastore_publicly_accessible(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationinstance.html
-        - https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationInstance.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/redshift_cluster
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dms_replication_instance
@@ -2010,8 +2008,7 @@ def datastore_in_public_subnet(ctx: Context) -> Iterator[Report]:
         whose route table has no internet-gateway route (use a NAT gateway for
         outbound traffic, or no default route at all for an isolated tier).
     References:
-        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html
-        - https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html
+        - https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_subnet_group
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html
     """
@@ -2271,8 +2268,7 @@ def instance_public_ip(ctx: Context) -> Iterator[Report]:
         the launch template's `network_interfaces`, or place it in a private
         subnet. CloudFormation: `AssociatePublicIpAddress: false`.
     References:
-        - https://docs.aws.amazon.com/vpc/latest/userguide/modify-subnets.html
-        - https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-network-iface-embedded.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_template
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html
@@ -2891,10 +2887,8 @@ def internet_exposure_path(ctx: Context) -> Iterator[Report]:
         CloudFormation `PubliclyAccessible: false`,
         `AssociatePublicIpAddress: false`, narrow `CidrIp`.
     References:
-        - https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html
-        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding
-        - https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html
-        - https://docs.aws.amazon.com/code-guru/latest/reviewer-ug/sarif.html
+        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/infrastructure-security.html
+        - https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
     """
     model = _model(ctx)
     # data stores with a public endpoint
@@ -3319,7 +3313,8 @@ def s3_public_access_block(ctx: Context) -> Iterator[Report]:
         properties true.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
-        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/create-bucket-faq.html
+        - https://aws.amazon.com/blogs/aws/heads-up-amazon-s3-security-changes-are-coming-in-april-of-2023/
+        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-block-public-access-bucket.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_public_access_block
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_account_public_access_block
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-publicaccessblockconfiguration.html
@@ -3612,7 +3607,7 @@ def vpc_endpoints_for_private_traffic(ctx: Context) -> Iterator[Report]:
         `AWS::EC2::VPCEndpoint` with `ServiceName: !Sub
         com.amazonaws.${AWS::Region}.s3` and `RouteTableIds`.
     References:
-        - https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
+        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_endpoint
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html
     """

@@ -355,8 +355,6 @@ def compute_multi_az(ctx: Context) -> Iterator[Report]:
         `AwsvpcConfiguration.Subnets`.
     References:
         - https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-availability-zone-balanced.html
-        - https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html
-        - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-options.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/autoscaling_group
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/availability_zones
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-getavailabilityzones.html
@@ -559,7 +557,6 @@ def lb_multi_az(ctx: Context) -> Iterator[Report]:
         classic load balancer).
     References:
         - https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#availability-zones
-        - https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#availability-zones
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html
     """
@@ -753,6 +750,36 @@ def lb_multi_az(ctx: Context) -> Iterator[Report]:
                 }
                 """,
                 note="the subnets' zones are unknown",
+            ),
+            good(
+                """
+                resource "aws_subnet" "private" {
+                  count             = 2
+                  vpc_id            = "vpc-0123456789abcdef0"
+                  cidr_block        = "10.0.${count.index + 10}.0/24"
+                  availability_zone = ["eu-west-1a", "eu-west-1b"][count.index]
+                }
+
+                resource "aws_nat_gateway" "regional" {
+                  vpc_id            = "vpc-0123456789abcdef0"
+                  availability_mode = "regional"
+                }
+
+                resource "aws_route_table" "private" {
+                  vpc_id = "vpc-0123456789abcdef0"
+                  route {
+                    cidr_block     = "0.0.0.0/0"
+                    nat_gateway_id = aws_nat_gateway.regional.id
+                  }
+                }
+
+                resource "aws_route_table_association" "private" {
+                  count          = 2
+                  subnet_id      = aws_subnet.private[count.index].id
+                  route_table_id = aws_route_table.private.id
+                }
+                """,
+                note="a regional NAT gateway spans the zones",
             ),
         ],
     ),
@@ -957,9 +984,11 @@ def nat_gateway_single_az(ctx: Context) -> Iterator[Report]:
         `AWS::EC2::Route`; explicit associations, else the main table). When
         they all use the same NAT gateway and lie in two or more distinct
         availability zones (as resolved for AVL003), the NAT gateway is
-        reported, with the subnets as related locations. A NAT gateway lives
-        in one zone: its zone's outage cuts every other zone's private subnets
-        off from the internet. Unknown routes, targets or zones are not
+        reported, with the subnets as related locations. A zonal NAT gateway
+        (the default `availability_mode`/`AvailabilityMode`) lives in one zone:
+        its zone's outage cuts every other zone's private subnets off from the
+        internet. A regional NAT gateway (`availability_mode = "regional"`)
+        spans zones and passes. Unknown routes, targets, modes or zones are not
         reported; a NAT gateway outside the configuration cannot be named and
         is not reported.
     Why it matters for SOC 2:
@@ -973,7 +1002,7 @@ def nat_gateway_single_az(ctx: Context) -> Iterator[Report]:
         private route tables.
     References:
         - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
-        - https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html
+        - https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/nat_gateway
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html
     """
@@ -996,6 +1025,12 @@ def nat_gateway_single_az(ctx: Context) -> Iterator[Report]:
         nat = members[0][1]
         if not isinstance(nat, Node) or nat.kind != NAT or nat.meta.get("count_unknown"):
             continue
+        mode = nat.attr(tf="availability_mode", cfn="AvailabilityMode")
+        if mode.unknown:
+            yield from ctx.unresolved(nat, mode)
+            continue
+        if mode.present and str(mode.value).lower() == "regional":
+            continue  # a regional NAT gateway spans the zones itself
         if key in unsure:
             yield from ctx.unresolved(nat, (), "the routes of the VPC's other subnets")
             continue
