@@ -427,3 +427,44 @@ def test_tf_json_files_load_like_hcl(tmp_path: Path) -> None:
     assert b.range.file == "main.tf.json"
     assert b.range.start_line == 9
     assert b.locations[("bucket",)].start_line == 10
+
+
+def test_unknown_list_indexed_by_count_names_each_element(tmp_path: Path) -> None:
+    """Distinct count indexes into data.aws_availability_zones stay distinguishable."""
+    result = load(
+        tmp_path,
+        {
+            "main.tf": """data "aws_availability_zones" "available" {
+  state = "available"
+}
+variable "zones" {
+  type = map(string)
+}
+resource "aws_subnet" "private" {
+  count             = 2
+  vpc_id            = "vpc-0123456789abcdef0"
+  cidr_block        = "10.0.${count.index}.0/24"
+  availability_zone = data.aws_availability_zones.available.names[count.index]
+}
+resource "aws_subnet" "named" {
+  for_each          = toset(["a"])
+  vpc_id            = "vpc-0123456789abcdef0"
+  cidr_block        = "10.1.0.0/24"
+  availability_zone = var.zones[each.key]
+}
+""",
+        },
+    )
+    zones = [node(result, f"aws_subnet.private[{i}]").attrs["availability_zone"] for i in (0, 1)]
+    assert zones == [
+        Unknown(
+            "data.aws_availability_zones.available.names[0]",
+            ("data.aws_availability_zones.available",),
+        ),
+        Unknown(
+            "data.aws_availability_zones.available.names[1]",
+            ("data.aws_availability_zones.available",),
+        ),
+    ]
+    named = node(result, 'aws_subnet.named["a"]').attrs["availability_zone"]
+    assert isinstance(named, Unknown) and named.expr == 'var.zones["a"]'

@@ -15,6 +15,7 @@ and outputs, which are transparent (a reference to ``local.x`` records
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,9 @@ from .values import (
 RefEntry = tuple[str, str | None, bool]
 
 SPLAT_NAME = "\x00splat"
+
+#: an expression that can take an index suffix as written (a.b["k"][0].c)
+_SIMPLE_TRAVERSAL = re.compile(r'^[A-Za-z_][\w.\-]*(?:\[(?:\d+|"[^"]*")\][\w.\-]*)*$')
 
 
 def _expanded_size(value: Any, cap: int) -> int:
@@ -373,6 +377,18 @@ class Evaluator:
             if k in obj:
                 return obj[k]
             raise EvalError(f'no element "{k}"')
+        if isinstance(obj, Unknown) and isinstance(e, Index):
+            # name the element by its evaluated key, so that distinct instances
+            # stay distinguishable (data.aws_availability_zones.x.names[1], not
+            # names[count.index] for every instance)
+            base = self.text(e.obj)
+            if not _SIMPLE_TRAVERSAL.match(base):
+                base = f"({base})"
+            if isinstance(key, int | float) and not isinstance(key, bool):
+                return Unknown(f"{base}[{to_int(key)}]", obj.refs, obj.secret)
+            if isinstance(key, str):
+                return Unknown(f'{base}["{key}"]', obj.refs, obj.secret)
+            return Unknown(self.text(e), obj.refs, obj.secret)
         if isinstance(obj, Unknown):
             return Unknown(self.text(e), obj.refs, obj.secret)
         if obj is None:
