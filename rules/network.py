@@ -2887,7 +2887,10 @@ def internet_exposure_path(ctx: Context) -> Iterator[Report]:
         CloudFormation `PubliclyAccessible: false`,
         `AssociatePublicIpAddress: false`, narrow `CidrIp`.
     References:
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html
+        - https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/infrastructure-security.html
+        - https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
         - https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
     """
     model = _model(ctx)
