@@ -421,7 +421,21 @@ class TemplateInstance:
                     self.prefix + lid,
                 )
                 continue
-            if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+            rtype = body.get("Type") if isinstance(body, dict) else None
+            if isinstance(rtype, dict) and len(rtype) == 1:
+                # a tag such as `Type: !Rain::Module x.yaml`: a pre-processor's module,
+                # expanded before deploy by another tool; not an error in the template
+                ((tag, arg),) = rtype.items()
+                tag_name = str(tag).removeprefix("Fn::")
+                self.session.diagnostic(
+                    "SYS006",
+                    f"resource {lid} is a {tag_name} ({arg}) that soc2lint does not expand; "
+                    "the resources it creates are not checked",
+                    self.builder.range(span_of(key)) or Range(self.display, 1, 1),
+                    self.prefix + lid,
+                )
+                continue
+            if not isinstance(body, dict) or not isinstance(rtype, str):
                 self.session.diagnostic(
                     "SYS001",
                     f"resource {lid} has no Type; it is not checked",
