@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Unknown, describe_value, to_bool
 from soc2lint.rule import Context, Report
 
@@ -108,3 +109,27 @@ def known_strings(values: Iterable[Any]) -> list[str]:
 
 def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
+
+
+def surely_set(a: Attr, graph: ResourceGraph) -> bool:
+    """An unknown value that certainly exists: it derives only from resources or data sources.
+
+    ``aws_kms_key.k.arn`` or ``!GetAtt Key.Arn`` is unknown before apply but never
+    null; a value that also depends on a variable or parameter may be.
+    """
+    value = a.value
+    if not isinstance(value, Unknown) or not value.refs:
+        return False
+    for ref in value.refs:
+        target = graph.find(a.node.scope, ref)
+        if target is None and "." in ref:
+            target = graph.find(a.node.scope, ref.rsplit(".", 1)[0])
+        if target is None or target.category not in ("resource", "data"):
+            return False
+    return True
+
+
+def existence_unknown(ctx: Context, node: Node) -> Iterator[Report]:
+    """Under --strict, say that the node may not exist; nothing otherwise."""
+    path = ("@count",) if node.language == "terraform" else ("@Condition",)
+    yield from ctx.unresolved(node, path, "whether the resource is created")

@@ -5,18 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from soc2lint.model import Node, Unknown
 from soc2lint.rule import Context, RelatedRef, Report
 from soc2lint.views.policy import PolicyDocument, Statement, policy_documents
-
-
-def uncertain(node: Node) -> bool:
-    """The node may not exist (unknown count/for_each or condition)."""
-    return bool(node.meta.get("count_unknown")) or (
-        node.language == "cloudformation"
-        and node.meta.get("condition") is not None
-        and node.meta.get("condition_value") is None
-    )
 
 
 def label(stmt: Statement) -> str:
@@ -57,7 +47,7 @@ def documents(
     for doc in policy_documents(ctx.graph, purpose):  # type: ignore[arg-type]
         if holder_kinds is not None and doc.holder.kind not in holder_kinds:
             continue
-        judge = doc.unknown is None and not uncertain(doc.node) and not uncertain(doc.holder)
+        judge = doc.unknown is None and not doc.node.may_not_exist and not doc.holder.may_not_exist
         yield doc, judge
 
 
@@ -66,7 +56,3 @@ def unresolved_document(ctx: Context, doc: PolicyDocument) -> Iterator[Report]:
     if doc.unknown is not None and doc.unknown.expr:
         what = f"the policy document ({doc.unknown.expr})"
     yield from ctx.unresolved(doc.node, doc.path, what)
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)

@@ -39,14 +39,13 @@ from soc2lint.views.logging import (
     log_destinations,
     log_group_index,
     log_group_name_from,
-    maybe_absent,
     resolve_attr,
     trails,
     unloaded_modules,
 )
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_view
 
-from ._common import check_true, spelled
+from ._common import check_true, spelled, surely_set
 from ._log_support import (
     EVENT_CLASSES,
     MetricRef,
@@ -59,7 +58,6 @@ from ._log_support import (
     is_blank,
     join_names,
 )
-from .encryption import surely_set
 
 AUDIT_TRAIL = "A. Audit Trail"
 MONITORING = "C. Logging and Monitoring"
@@ -1520,7 +1518,7 @@ def cloudtrail_present(ctx: Context) -> Iterator[Report]:
     unknown = False
     for info in infos:
         mr, logging = info.multi_region, info.logging
-        if mr is True and logging is True and not maybe_absent(info.trail):
+        if mr is True and logging is True and not info.trail.may_not_exist:
             return
         if mr is not False and logging is not False:
             unknown = True
@@ -1789,7 +1787,7 @@ def vpc_flow_logs(ctx: Context) -> Iterator[Report]:
     index = flow_logs(ctx.graph)
     for vpc in ctx.graph.nodes(VPC):
         attached = index.of(vpc)
-        if any(not maybe_absent(fl) for fl in attached):
+        if any(not fl.may_not_exist for fl in attached):
             continue
         if attached or vpc.scope in index.uncertain_scopes or _configured_elsewhere(ctx, vpc):
             yield from ctx.unresolved(vpc, (), "a flow log that may capture this VPC")
@@ -3779,7 +3777,7 @@ def cloudfront_logging(ctx: Context) -> Iterator[Report]:
         if state is True:
             continue
         v2 = sources.by_resource.get(d.id, [])
-        if any(not maybe_absent(s) for s in v2):
+        if any(not s.may_not_exist for s in v2):
             continue
         if state is None or v2 or d.scope in sources.uncertain_scopes:
             yield from ctx.unresolved(d, a, "the distribution's access logging")
@@ -3952,7 +3950,7 @@ def guardduty_enabled(ctx: Context) -> Iterator[Report]:
     for d in detectors:
         e = d.attr(tf="enable", cfn="Enable")
         on = bool_with_default(e, True)
-        if on is True and not maybe_absent(d):
+        if on is True and not d.may_not_exist:
             return
         (disabled if on is False else unknown).append((d, e))
     if unknown:
@@ -4124,12 +4122,12 @@ def securityhub_enabled(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/securityhub_account
     """
     hubs = ctx.graph.nodes("AWS::SecurityHub::Hub")
-    if any(not maybe_absent(h) for h in hubs):
+    if any(not h.may_not_exist for h in hubs):
         return
     evidence = [
         n for n in _evidence_of(ctx, ("aws_securityhub_", "AWS::SecurityHub::")) if n not in hubs
     ]
-    if any(not maybe_absent(n) for n in evidence):
+    if any(not n.may_not_exist for n in evidence):
         return
     if hubs or evidence:
         for h in [*hubs, *evidence][:1]:
@@ -4290,7 +4288,7 @@ def access_analyzer_enabled(ctx: Context) -> Iterator[Report]:
             continue
         kind = str(t.value).upper() if t.present else "ACCOUNT"
         if kind in _EXTERNAL_ACCESS_ANALYZERS:
-            if not maybe_absent(an):
+            if not an.may_not_exist:
                 return
             unknown.append((an, t))
         else:
@@ -4992,7 +4990,7 @@ def security_alarms(ctx: Context) -> Iterator[Report]:
             if not classes:
                 continue
             watched = _alarm_watches(filter_metrics(f), alarms)
-            sure = certain and on_trail is True and watched is True and not maybe_absent(f)
+            sure = certain and on_trail is True and watched is True and not f.may_not_exist
             for c in classes:
                 if status[c] is True:
                     continue
@@ -5045,7 +5043,7 @@ def _alarm_watches(
                 same = m.matches(w)
                 if same is False:
                     continue
-                if same is True and notifies is True and not maybe_absent(alarm):
+                if same is True and notifies is True and not alarm.may_not_exist:
                     return True
                 result = None
     return result

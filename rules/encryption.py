@@ -19,7 +19,7 @@ from soc2lint.rule import Context, Examples, Report, Rule, bad, good, rule
 from soc2lint.secretnames import looks_secret
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
 
-from ._common import spelled
+from ._common import spelled, surely_set
 
 CHECKLIST = "B. Data at Rest"
 TSC = ("CC6.1", "C1.1")
@@ -70,24 +70,6 @@ def inheritance(node: Node, names: Sequence[tuple[str | None, str | None]]) -> A
                 continue
             return a
     return None
-
-
-def surely_set(a: Attr, graph: ResourceGraph) -> bool:
-    """An unknown value that certainly exists: it derives only from resources or data sources.
-
-    ``aws_kms_key.k.arn`` or ``!GetAtt Key.Arn`` is unknown before apply but never
-    null; a value that also depends on a variable or parameter may be.
-    """
-    value = a.value
-    if not isinstance(value, Unknown) or not value.refs:
-        return False
-    for ref in value.refs:
-        target = graph.find(a.node.scope, ref)
-        if target is None and "." in ref:
-            target = graph.find(a.node.scope, ref.rsplit(".", 1)[0])
-        if target is None or target.category not in ("resource", "data"):
-            return False
-    return True
 
 
 def lower(a: Attr, default: str | None = None) -> str | None:

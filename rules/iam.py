@@ -46,7 +46,6 @@ from ._iam_helpers import (
     label,
     quoted,
     related_holder,
-    uncertain,
     unresolved_document,
 )
 
@@ -1478,7 +1477,7 @@ def iam_user_direct_policy(ctx: Context) -> Iterator[Report]:
         if g.principal_kind != "user":
             continue
         src = g.source
-        if uncertain(src):
+        if src.may_not_exist:
             continue
         is_user = src.kind == USER
         path = _user_grant_location(src.kind, is_user, g.path, g.principal_path)
@@ -1685,7 +1684,7 @@ def iam_admin_managed_policy(ctx: Context) -> Iterator[Report]:
     view = iam_view(ctx.graph)
     by_place: dict[tuple[str, Path], list[Grant]] = {}
     for g in view.grants:
-        if g.policy.aws_managed not in ADMIN_MANAGED_POLICIES or uncertain(g.source):
+        if g.policy.aws_managed not in ADMIN_MANAGED_POLICIES or g.source.may_not_exist:
             continue
         by_place.setdefault((g.source.id, g.path), []).append(g)
     for grants in by_place.values():
@@ -1954,7 +1953,7 @@ def iam_too_many_admins(ctx: Context) -> Iterator[Report]:
     view = iam_view(ctx.graph)
     by_scope: dict[str, list[Node]] = {}
     for user in ctx.graph.nodes(USER):
-        if uncertain(user):
+        if user.may_not_exist:
             continue
         grants, _complete = view.effective_grants(user)
         if any(grant_is_admin(g) is True for g in grants):
@@ -2425,7 +2424,7 @@ def iam_role_shared_across_services(ctx: Context) -> Iterator[Report]:
     """
     view = iam_view(ctx.graph)
     for role in ctx.graph.nodes(ROLE):
-        if uncertain(role):
+        if role.may_not_exist:
             continue
         services: dict[str, list[str]] = {}
         trust_path: Path = ()
@@ -2686,7 +2685,7 @@ def iam_user_without_mfa_enforcement(ctx: Context) -> Iterator[Report]:
     view = iam_view(ctx.graph)
     for user in ctx.graph.nodes(USER):
         profiles = view.login_profiles.get(user.id)
-        if not profiles or uncertain(user) or all(uncertain(n) for n, _ in profiles):
+        if not profiles or user.may_not_exist or all(n.may_not_exist for n, _ in profiles):
             continue
         grants, complete = view.effective_grants(user)
         verdicts = [grant_denies_without_mfa(g) for g in grants]
@@ -2837,7 +2836,7 @@ def iam_password_policy(ctx: Context) -> Iterator[Report]:
         )
         return
     for policy in policies:
-        if uncertain(policy):
+        if policy.may_not_exist:
             yield from ctx.unresolved(policy, (), "whether the password policy exists")
             continue
         a = policy.attr("minimum_password_length")

@@ -14,6 +14,7 @@ from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good
 from soc2lint.views.keys import KeyChoice, KeyIndex, key_index
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
 
+from ._common import surely_set
 from .encryption import (
     Decision,
     ebs_default_encryption,
@@ -22,7 +23,6 @@ from .encryption import (
     rds_cluster_encryption,
     rds_instance_encryption,
     simple_flag,
-    surely_set,
     volume_encryption,
     written,
 )

@@ -26,7 +26,6 @@ from ._iam_helpers import (
     label,
     quoted,
     related_holder,
-    uncertain,
     unresolved_document,
 )
 
@@ -555,12 +554,12 @@ def s3_public_bucket(ctx: Context) -> Iterator[Report]:
     """
     # ACLs: inline on buckets, and every aws_s3_bucket_acl (public whichever bucket it names)
     for bucket in ctx.graph.nodes(BUCKET):
-        if uncertain(bucket):
+        if bucket.may_not_exist:
             continue
         a = bucket.attr(tf="acl", cfn="AccessControl")
         yield from _check_acl(ctx, bucket, a.path, a.value, [])
     for acl in ctx.graph.nodes(S3_ACL):
-        if uncertain(acl):
+        if acl.may_not_exist:
             continue
         a = acl.attr("acl")
         related = [RelatedRef(b, (), "the bucket") for b in _bucket_of(ctx, acl)]
@@ -817,7 +816,7 @@ def s3_deny_insecure_transport(ctx: Context) -> Iterator[Report]:
     """
     for view in bucket_views(ctx.graph):
         bucket = view.bucket
-        if uncertain(bucket):
+        if bucket.may_not_exist:
             continue
         settings = view.policies()
         if any(s.value is UNKNOWN_SETTING for s in settings):

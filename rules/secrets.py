@@ -24,7 +24,7 @@ from soc2lint.model import Node, Origin, Path, Range, Severity, Unknown, to_bool
 from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good, rule
 from soc2lint.secretnames import looks_password, looks_secret, words
 
-from .transit import existence_unknown, maybe_absent
+from ._common import existence_unknown
 
 CHECKLIST_KEYS = "A. No access keys in code"
 CHECKLIST_HARDCODING = "B. No key hardcoding"
@@ -769,7 +769,7 @@ def iam_access_key_created(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html
     """
     for key in ctx.graph.nodes("AWS::IAM::AccessKey"):
-        if maybe_absent(key):
+        if key.may_not_exist:
             yield from existence_unknown(ctx, key)
             continue
         user = key.attr(tf="user", cfn="UserName")

@@ -16,7 +16,7 @@ from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good
 from soc2lint.views import db_params as dbp
 from soc2lint.views import tls
 
-from ._common import spelled
+from ._common import existence_unknown, spelled
 
 CHECKLIST = "B. Data in Transit"
 TSC = ("CC6.7",)
@@ -28,19 +28,6 @@ CLASSIC_ELB = tls.CLASSIC_ELB
 
 def _upper(value: Any) -> str | None:
     return value.strip().upper() if isinstance(value, str) else None
-
-
-def maybe_absent(node: Node) -> bool:
-    """True when the node may not be created (unknown count/for_each, unknown CFN Condition)."""
-    if node.meta.get("count_unknown"):
-        return True
-    return bool(node.meta.get("condition")) and node.meta.get("condition_value") is None
-
-
-def existence_unknown(ctx: Context, node: Node) -> Iterator[Report]:
-    """Under --strict, say that the node may not exist; nothing otherwise."""
-    path = ("@count",) if node.language == "terraform" else ("@Condition",)
-    yield from ctx.unresolved(node, path, "whether the resource is created")
 
 
 def _dynamic_unknown(node: Node, block: str) -> bool:
@@ -465,7 +452,7 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-listeners.html
     """
     for listener in ctx.graph.nodes(LISTENER):
-        if maybe_absent(listener):
+        if listener.may_not_exist:
             yield from existence_unknown(ctx, listener)
             continue
         a, protocol = listener_protocol(ctx, listener)
@@ -499,7 +486,7 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
             f"action ({types}) is not a redirect to HTTPS",
         )
     for elb in ctx.graph.nodes(CLASSIC_ELB):
-        if maybe_absent(elb):
+        if elb.may_not_exist:
             yield from existence_unknown(ctx, elb)
             continue
         key = "lb_protocol" if elb.language == "terraform" else "Protocol"
@@ -948,7 +935,7 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-elb-policy.html
     """
     for listener in ctx.graph.nodes(LISTENER):
-        if maybe_absent(listener):
+        if listener.may_not_exist:
             yield from existence_unknown(ctx, listener)
             continue
         _, protocol = listener_protocol(ctx, listener)
@@ -979,7 +966,7 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
     reported: set[tuple[str, tuple[Any, ...]]] = set()
     for classic in tls.classic_listeners(ctx.graph):
         elb = classic.elb
-        if maybe_absent(elb):
+        if elb.may_not_exist:
             continue
         if not classic.policies:
             if classic.unknown:
@@ -1400,7 +1387,7 @@ def cloudfront_https(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewercertificate.html
     """
     for dist in ctx.graph.nodes("AWS::CloudFront::Distribution"):
-        if maybe_absent(dist):
+        if dist.may_not_exist:
             yield from existence_unknown(ctx, dist)
             continue
         tf = dist.language == "terraform"
@@ -1725,7 +1712,7 @@ def opensearch_https(ctx: Context) -> Iterator[Report]:
         - https://github.com/aws/aws-cdk/issues/34658
     """
     for dom in ctx.graph.nodes(SEARCH_DOMAINS):
-        if maybe_absent(dom):
+        if dom.may_not_exist:
             yield from existence_unknown(ctx, dom)
             continue
         tf = dom.language == "terraform"
@@ -1966,7 +1953,7 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html
     """
     for group in ctx.graph.nodes("AWS::ElastiCache::ReplicationGroup"):
-        if maybe_absent(group):
+        if group.may_not_exist:
             yield from existence_unknown(ctx, group)
             continue
         engine = group.attr(tf="engine", cfn="Engine")
@@ -2321,7 +2308,7 @@ def rds_force_tls(ctx: Context) -> Iterator[Report]:
     """
     group_findings: dict[str, dict[str, Any]] = {}
     for db in ctx.graph.nodes((dbp.DB_INSTANCE, dbp.DB_CLUSTER)):
-        if maybe_absent(db):
+        if db.may_not_exist:
             yield from existence_unknown(ctx, db)
             continue
         if dbp.is_cluster_member(db):
@@ -2641,12 +2628,12 @@ def apigw_tls12(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-domainnameconfiguration.html
     """
     for dom in ctx.graph.nodes("AWS::ApiGateway::DomainName"):
-        if maybe_absent(dom):
+        if dom.may_not_exist:
             yield from existence_unknown(ctx, dom)
             continue
         yield from _apigw_policy(ctx, dom, [dom.attr(tf="security_policy", cfn="SecurityPolicy")])
     for dom in ctx.graph.nodes("AWS::ApiGatewayV2::DomainName"):
-        if maybe_absent(dom):
+        if dom.may_not_exist:
             yield from existence_unknown(ctx, dom)
             continue
         attrs = dom.attrs_at(
@@ -2910,7 +2897,7 @@ def msk_in_transit(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-encryptionintransit.html
     """
     for cluster in ctx.graph.nodes("AWS::MSK::Cluster"):
-        if maybe_absent(cluster):
+        if cluster.may_not_exist:
             yield from existence_unknown(ctx, cluster)
             continue
         broker = cluster.attr(

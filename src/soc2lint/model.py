@@ -286,6 +286,18 @@ class Node:
     def file(self) -> str:
         return self.range.file
 
+    @property
+    def condition_unknown(self) -> bool:
+        """A CloudFormation ``Condition`` that cannot be decided."""
+        return self.meta.get("condition_value", True) is None
+
+    @property
+    def may_not_exist(self) -> bool:
+        """The node may not be created: unknown ``count``/``for_each`` or an undecidable
+        CloudFormation ``Condition``.  Its settings are still checked, but it is no proof
+        that something exists (a log destination, a second instance, console access)."""
+        return bool(self.meta.get("count_unknown")) or self.condition_unknown
+
     def __repr__(self) -> str:
         return f"Node({self.kind} {self.address!r} @ {self.range})"
 

@@ -88,10 +88,6 @@ class ClusterMembers:
         return None if self.unknown_reason else len(self.members) + self.autoscaled_replicas
 
 
-def _condition_unknown(node: Node) -> bool:
-    return bool(node.meta.get("condition")) and node.meta.get("condition_value") is None
-
-
 def _build(graph: ResourceGraph) -> dict[str, ClusterMembers]:
     out: dict[str, ClusterMembers] = {}
     #: (scope, cluster kind) -> cluster name -> clusters
@@ -133,7 +129,7 @@ def _build(graph: ResourceGraph) -> dict[str, ClusterMembers]:
                     cm.unknown_reason = cm.unknown_reason or (
                         f"{m.address} has an unknown count/for_each"
                     )
-                elif _condition_unknown(m):
+                elif m.condition_unknown:
                     cm.unknown_reason = cm.unknown_reason or (
                         f"{m.address} has a condition that cannot be resolved"
                     )

@@ -134,10 +134,7 @@ class KeyUse:
     @property
     def uncertain(self) -> bool:
         """The user may not exist (unknown count / condition): no proof of use."""
-        n = self.user
-        return bool(n.meta.get("count_unknown")) or (
-            "condition" in n.meta and n.meta.get("condition_value") is None
-        )
+        return self.user.may_not_exist
 
     def describe(self) -> str:
         where = format_path(self.path)

@@ -60,13 +60,6 @@ _S3_DOMAIN = re.compile(
 Tri = bool | None
 
 
-def maybe_absent(node: Node) -> bool:
-    """The node may not exist: unknown ``count``/``for_each`` or unknown CFN ``Condition``."""
-    if node.meta.get("count_unknown"):
-        return True
-    return "condition_value" in node.meta and node.meta["condition_value"] is None
-
-
 def bucket_name_from(value: str) -> str | None:
     """The bucket a string names: a plain name, an S3 ARN, an ``s3://`` URI or a domain name.
 
@@ -1068,7 +1061,6 @@ __all__ = [
     "lifecycle_retention",
     "log_destinations",
     "log_group_name_from",
-    "maybe_absent",
     "object_lock_retention",
     "resolve_attr",
     "trails",
