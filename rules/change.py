@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from soc2lint.model import Attr, Node, Severity, Unknown, describe_value, to_bool
+from soc2lint.model import Node, Severity, Unknown, describe_value, to_bool
 from soc2lint.rule import Context, Examples, Report, Rule, bad, good, rule
 from soc2lint.views.databases import is_cluster_member, is_read_replica
 
@@ -770,10 +770,9 @@ def state_backend_insecure(ctx: Context) -> Iterator[Report]:
             continue
         locked = (to_bool(lockfile.value) if lockfile.present else False) or table.present
         if not locked:
-            at: Attr | tuple[str, ...] = lockfile if lockfile.present else ()
             yield ctx.finding(
                 be,
-                at,
+                lockfile,
                 f"{be.address}: S3 backend has no state locking (neither `use_lockfile = true` "
                 "nor `dynamodb_table`)",
                 severity=Severity.MEDIUM,
