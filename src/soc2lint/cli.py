@@ -391,6 +391,63 @@ def baseline_create(**opts: Any) -> None:
     sys.exit(EXIT_INCOMPLETE if result.incomplete else EXIT_OK)
 
 
+@main.command("evidence")
+@_common_scan_options
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(path_type=Path),
+    default=Path("compliance"),
+    show_default=True,
+    help="Directory to write the evidence pack into (its pack files are replaced).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+    help="Exit 1 when findings at or above this severity exist (default: the pack never fails).",
+)
+@click.option(
+    "--reproducible",
+    is_flag=True,
+    default=False,
+    help="Leave out the generation time, so the same code gives byte-identical files.",
+)
+def evidence(**opts: Any) -> None:
+    """Scan PATHS and write the SOC 2 evidence pack (control matrix and inventories)."""
+    from .evidence import build_pack, display_paths, write_pack
+
+    fail_on = opts["fail_on"]
+    scan_paths, config, registry = _prepare(opts)
+    result = _run(opts, scan_paths, config, registry)
+    strict_result = result
+    if not config.strict:
+        # the control matrix counts unknowns: the same scan, reporting unresolved values
+        strict_result = _run(opts, scan_paths, config.with_overrides(strict=True), registry)
+    threshold = fail_threshold(fail_on.lower()) if fail_on else None
+    output: Path = opts["output"]
+    files = build_pack(
+        result,
+        strict_result,
+        output=output,
+        scan_paths=display_paths(scan_paths, result.base),
+        reproducible=opts["reproducible"],
+        threshold=threshold,
+    )
+    try:
+        write_pack(files, output)
+    except OSError as exc:
+        _fail_usage(f"--output {output}: cannot write: {exc.strerror or exc}")
+    active = [f for f in result.active if not f.rule_id.startswith("SYS")]
+    state = "INCOMPLETE scan, " if result.incomplete else ""
+    click.echo(
+        f"soc2lint: wrote {len(files)} files to {output} ({state}{len(active)} open "
+        f"finding{'s' if len(active) != 1 else ''})",
+        err=True,
+    )
+    sys.exit(result.exit_code(threshold))
+
+
 class _Progress:
     """Stage messages on stderr, only on a terminal and only once a scan takes a while."""
 

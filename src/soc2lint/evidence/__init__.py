@@ -1,0 +1,116 @@
+"""The audit evidence pack: ``soc2lint evidence`` writes the compliance repository from the code.
+
+One module per section (``access``, ``encryption``, ``logging``, ``network``,
+``recovery``, ``change``, ``exceptions``), ``readme`` for the control matrix,
+``matrix`` for what each rule evaluates, and this module to assemble and
+write the files.  Every generator is a pure function of the scan: the same
+code gives byte-identical files (sorted, no timestamp except one line of
+README.md, which ``--reproducible`` leaves out).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model import Severity
+from .common import Pack
+from .context import EvidenceContext
+from .gitinfo import head_commit
+from .matrix import build_matrix
+
+if TYPE_CHECKING:
+    from ..engine import ScanResult
+
+#: files and directories the pack consists of (what ``write_pack`` replaces)
+PACK_ENTRIES = (
+    "README.md",
+    "access-control",
+    "encryption",
+    "logging",
+    "network",
+    "disaster-recovery",
+    "change-management",
+    "exceptions",
+    "findings.json",
+    "findings.sarif",
+)
+
+
+def build_pack(
+    result: ScanResult,
+    strict_result: ScanResult,
+    *,
+    output: Path,
+    scan_paths: Sequence[str],
+    reproducible: bool = False,
+    threshold: Severity | None = None,
+    now: _dt.datetime | None = None,
+) -> dict[str, str]:
+    """Every file of the pack: relative path -> text.
+
+    ``result`` is the scan as the user configured it; ``strict_result`` the
+    same scan with unresolved values reported (the same object when the user
+    asked for ``--strict``), from which the control matrix counts unknowns.
+    """
+    from ..report import render
+    from . import access, change, encryption, exceptions, logging, network, readme, recovery
+
+    config = result.config
+    rows = build_matrix(
+        strict_result.graph,
+        strict_result.findings,
+        strict_result.registry,
+        strict_result.rules_run,
+        account_scope=bool(config and config.account_scope),
+    )
+    when = now or _dt.datetime.now(_dt.timezone.utc)
+    ctx = EvidenceContext(
+        result=result,
+        rows=rows,
+        pack=Pack(output=output.resolve(), base=result.base.resolve()),
+        scan_paths=list(scan_paths),
+        reproducible=reproducible,
+        generated_at=when.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        commit=head_commit(result.root),
+    )
+    files: dict[str, str] = {}
+    for module in (readme, access, encryption, logging, network, recovery, change, exceptions):
+        files.update(module.render(ctx))
+    files["findings.json"] = render("json", result, threshold=threshold)
+    files["findings.sarif"] = render("sarif", result)
+    return dict(sorted(files.items()))
+
+
+def write_pack(files: dict[str, str], output: Path) -> None:
+    """Write the pack, replacing the pack's own files and directories (nothing else) first."""
+    output.mkdir(parents=True, exist_ok=True)
+    for entry in PACK_ENTRIES:
+        p = output / entry
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p)
+        elif p.exists() or p.is_symlink():
+            p.unlink()
+    for rel, text in files.items():
+        target = output / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+
+
+def display_paths(paths: Sequence[Path], base: Path) -> list[str]:
+    out = []
+    for p in paths:
+        try:
+            rel = os.path.relpath(p.resolve(), base.resolve())
+        except ValueError:
+            rel = str(p)
+        out.append(rel.replace(os.sep, "/"))
+    return out
+
+
+__all__ = ["PACK_ENTRIES", "build_pack", "display_paths", "write_pack"]

@@ -1,0 +1,320 @@
+"""README.md of the pack: what was scanned, the control matrix, manual controls, findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .. import __version__
+from ..docs import FAMILY_TITLES, TSC_TITLES, page_name
+from ..model import Finding
+from ..report.common import severity_sort_key
+from .common import md, table
+from .context import EvidenceContext
+from .matrix import MatrixRow
+
+README = "README.md"
+
+DOCS_URI = "https://github.com/soc2lint/soc2lint/blob/main/docs/rules/"
+
+#: where the inventory behind each rule family is
+FAMILY_EVIDENCE: dict[str, tuple[str, str]] = {
+    "ENC": ("encryption/encrypted-resources.md", "encrypted resources"),
+    "TLS": ("encryption/encrypted-resources.md", "encrypted resources"),
+    "KEY": ("encryption/kms-keys.md", "KMS keys"),
+    "SEC": ("access-control/iam-principals.md", "IAM principals"),
+    "IAM": ("access-control/iam-principals.md", "IAM principals"),
+    "LOG": ("logging/logging-inventory.md", "logging inventory"),
+    "NET": ("network/firewall-rules.md", "firewall rules"),
+    "AVL": ("disaster-recovery/backup-inventory.md", "backup inventory"),
+    "BAK": ("disaster-recovery/backup-inventory.md", "backup inventory"),
+    "CHG": ("change-management/change-controls.md", "change controls"),
+}
+
+#: titles of criteria that only manual controls name (the rules' are in soc2lint.docs)
+EXTRA_TSC_TITLES = {
+    "CC1.4": "Attracts, develops and retains competent individuals",
+    "CC4.1": "Selects, develops and performs ongoing and separate evaluations",
+}
+
+#: Controls no code can show (RULES.md, "Not checkable from code"): control, criteria, evidence
+MANUAL_CONTROLS: tuple[tuple[str, str, str], ...] = (
+    (
+        "Root account MFA",
+        "CC6.1",
+        "Screenshot or credential report showing MFA on the root user of every account; "
+        "no root access keys.",
+    ),
+    (
+        "IAM Access Analyzer reviews",
+        "CC6.1, CC6.3",
+        "Records of periodic reviews of Access Analyzer findings (external and unused "
+        "access) and what was done about them.",
+    ),
+    (
+        "Quarterly restore tests",
+        "A1.3",
+        "Restore test reports: what was restored, from which backup, how long it took, "
+        "whether it met the recovery objectives.",
+    ),
+    (
+        "Incident log",
+        "CC7.3, CC7.4",
+        "The incident register with triage, response and post-incident review for the "
+        "audit period.",
+    ),
+    (
+        "Security awareness training",
+        "CC1.4",
+        "Training completion records for every staff member, and the training content.",
+    ),
+    (
+        "Penetration tests",
+        "CC4.1",
+        "The latest penetration test report and the remediation of its findings.",
+    ),
+    (
+        "Auditor engagement",
+        "CC4.1",
+        "Engagement letter, audit period, system description and the auditor's requests.",
+    ),
+)
+
+PASSWORD_POLICY_MANUAL = (
+    "Account password policy (IAM011)",
+    "CC6.1, CC6.2",
+    "CloudFormation has no password-policy resource: export the account password "
+    "policy (`aws iam get-account-password-policy`) showing a minimum length of at "
+    "least {length}.",
+)
+
+CONTENTS: tuple[tuple[str, str], ...] = (
+    ("access-control/iam-principals.md", "every IAM user, group and role: trust, policies, admin access, findings (also `.csv`)"),
+    ("encryption/encrypted-resources.md", "every data store: encryption at rest, key, encryption in transit (also `.csv`)"),
+    ("encryption/kms-keys.md", "every KMS key: rotation, policy, which resources use it"),
+    ("logging/logging-inventory.md", "CloudTrail trails and buckets, flow logs, log groups, access logs"),
+    ("network/network-diagram.md", "a Mermaid diagram per VPC, internet exposure paths highlighted"),
+    ("network/firewall-rules.md", "every security-group and network ACL rule with its justification"),
+    ("disaster-recovery/backup-inventory.md", "backups, retention, point-in-time recovery, Multi-AZ, deletion protection"),
+    ("change-management/change-controls.md", "module and provider pinning, state backend, deletion policies"),
+    ("exceptions/suppressions.md", "every suppression: rule, resource, reason, expiry, and the expired ones"),
+    ("findings.json", "the findings of the same scan, soc2lint JSON schema"),
+    ("findings.sarif", "the findings of the same scan, SARIF 2.1.0"),
+)  # fmt: skip
+
+
+def _tsc_key(t: str) -> tuple[int, str, int, int]:
+    prefix = t.rstrip("0123456789.")
+    nums = t[len(prefix) :].split(".")
+    major = int(nums[0]) if nums and nums[0].isdigit() else 0
+    minor = int(nums[1]) if len(nums) > 1 and nums[1].isdigit() else 0
+    return (0 if prefix == "CC" else 1, prefix, major, minor)
+
+
+def _title(t: str) -> str:
+    return TSC_TITLES.get(t) or EXTRA_TSC_TITLES.get(t, "")
+
+
+def _row_cells(ctx: EvidenceContext, row: MatrixRow) -> list[str]:
+    r = row.rule
+    rule_link = f"[{r.id}]({DOCS_URI}{page_name(r)})"
+    evidence = FAMILY_EVIDENCE.get(r.family)
+    ev = ctx.pack.pack_link(README, evidence[0], evidence[1]) if evidence else ""
+    if not row.ran:
+        return [rule_link, md(r.title), "—", "—", "—", "—", "—", f"not run ({md(row.not_run)})"]
+    if not row.declared:
+        fail = row.count("fail")
+        return [rule_link, md(r.title), "?", "?", str(fail), str(row.count("excepted")),
+                str(row.count("unknown")), "applicability not declared (third-party rule)"]  # fmt: skip
+    return [
+        rule_link,
+        md(r.title),
+        str(row.applicable),
+        str(row.count("pass")),
+        str(row.count("fail")),
+        str(row.count("excepted")),
+        str(row.count("unknown")),
+        ev,
+    ]
+
+
+def _scanned(ctx: EvidenceContext) -> list[str]:
+    res = ctx.result
+    cfg = res.config
+    out = ["## What was scanned", ""]
+    paths = ", ".join(f"`{md(p)}`" if "`" not in p else md(p) for p in ctx.scan_paths)
+    out.append(f"- Paths: {paths}")
+    if ctx.commit is not None:
+        branch = f" (branch `{md(ctx.commit.branch)}`)" if ctx.commit.branch else " (detached HEAD)"
+        out.append(f"- Commit: `{ctx.commit.sha}`{branch}")
+    else:
+        out.append("- Commit: not in a git repository")
+    out.append(f"- soc2lint: {__version__}")
+    tf = [f for f in res.files if f.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tfbackend"))]
+    cfn = [f for f in res.files if f not in tf]
+    out.append(f"- Files: {len(res.files)} ({len(tf)} Terraform, {len(cfn)} CloudFormation or plan)")
+    if cfg is not None:
+        out.append("- Configuration:")
+        src = cfg.source
+        out.append(f"  - file: {md(_display(ctx, src)) if src else 'none (defaults)'}")
+        out.append(f"  - rules selected: {md(', '.join(cfg.select)) if cfg.select else 'all'}")
+        out.append(f"  - rules ignored: {md(', '.join(cfg.ignore)) if cfg.ignore else 'none'}")
+        out.append(f"  - account scope: {'yes' if cfg.account_scope else 'no'}")
+        out.append(f"  - strict: {'yes' if cfg.strict else 'no'} (unknowns are counted in the matrix either way)")
+        out.append(f"  - inline suppressions: {'honoured' if cfg.inline_suppressions else 'ignored'}")
+        if cfg.var_files:
+            out.append(f"  - variable files: {md(', '.join(cfg.var_files))}")
+        if cfg.vars:
+            out.append(f"  - variables: {md(', '.join(sorted(cfg.vars)))}")
+        if cfg.cfn_parameters:
+            out.append(f"  - CloudFormation parameters: {md(cfg.cfn_parameters)}")
+        opts = ", ".join(f"{k} = {v}" for k, v in sorted(cfg.options.items()))
+        out.append(f"  - thresholds: {md(opts)}")
+        if cfg.per_path_ignores:
+            ppi = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(cfg.per_path_ignores.items()))
+            out.append(f"  - per-path ignores: {md(ppi)}")
+    out.append("")
+    if res.incomplete:
+        out.append("**The scan was incomplete**: the files or rules below were not fully checked, "
+                   "so a control they cover is not shown to pass.")  # fmt: skip
+        out.append("")
+        rows = [
+            [md(f.rule_id), ctx.pack.link(README, f.range), md(f.message)]
+            for f in res.findings
+            if f.incomplete
+        ]
+        out.extend(table(["Rule", "Where", "Problem"], rows))
+        out.append("")
+    else:
+        out.append("The scan was complete: every file was read and every selected rule ran.")
+        out.append("")
+    return out
+
+
+def _display(ctx: EvidenceContext, path: object) -> str:
+    import os
+    from pathlib import Path
+
+    p = Path(str(path))
+    try:
+        return os.path.relpath(p.resolve(), ctx.pack.base).replace(os.sep, "/")
+    except ValueError:
+        return str(p)
+
+
+def _matrix(ctx: EvidenceContext) -> list[str]:
+    out = ["## Control matrix", ""]
+    out.append(
+        "Each Trust Services Criterion that soc2lint checks, the rules that check it, and how "
+        "the resources each rule evaluates fared. *Evaluated* counts the resources the rule "
+        "applies to (declared per rule in `soc2lint.evidence.matrix`); *fail* those with an "
+        "open finding; *excepted* those whose findings are suppressed with a reason (see "
+        + ctx.pack.pack_link(README, "exceptions/suppressions.md", "exceptions")
+        + "); *unknown* those whose setting could not be resolved from the code (a variable "
+        "without a value, an imported value); *pass* the rest. Configuration-wide rules "
+        "evaluate each scanned root once."
+    )
+    out.append("")
+    by_tsc: dict[str, list[MatrixRow]] = defaultdict(list)
+    for row in ctx.rows:
+        for t in row.rule.tsc:
+            by_tsc[t].append(row)
+    summary = []
+    for t in sorted(by_tsc, key=_tsc_key):
+        rows = [r for r in by_tsc[t] if r.ran and r.declared]
+        summary.append(
+            [
+                f"[{md(t)}](#{t.lower().replace('.', '')})",
+                md(_title(t)),
+                str(len(by_tsc[t])),
+                str(sum(r.count("pass") for r in rows)),
+                str(sum(r.count("fail") for r in rows)),
+                str(sum(r.count("excepted") for r in rows)),
+                str(sum(r.count("unknown") for r in rows)),
+            ]
+        )
+    out.extend(table(["Criterion", "Title", "Rules", "Pass", "Fail", "Excepted", "Unknown"], summary))
+    out.append("")
+    headers = ["Rule", "Control", "Evaluated", "Pass", "Fail", "Excepted", "Unknown", "Evidence"]
+    for t in sorted(by_tsc, key=_tsc_key):
+        out.append(f"### {t}")
+        out.append("")
+        title = _title(t)
+        if title:
+            out.append(md(title))
+            out.append("")
+        rows_sorted = sorted(by_tsc[t], key=lambda r: r.rule.id)
+        out.extend(table(headers, [_row_cells(ctx, r) for r in rows_sorted]))
+        out.append("")
+    return out
+
+
+def _manual(ctx: EvidenceContext) -> list[str]:
+    out = ["## Controls code cannot show", ""]
+    out.append(
+        "These controls are operational: no configuration file proves them. They belong in "
+        "the compliance repository beside this pack, collected by hand for the audit period."
+    )
+    out.append("")
+    rows = [[md(c), md(t), md(e)] for c, t, e in MANUAL_CONTROLS]
+    languages = {n.language for n in ctx.graph}
+    if "cloudformation" in languages and "terraform" not in languages:
+        c, t, e = PASSWORD_POLICY_MANUAL
+        rows.append([md(c), md(t), md(e.format(length=ctx.option("min_password_length")))])
+    out.extend(table(["Control", "Criteria", "Evidence to collect"], rows))
+    out.append("")
+    return out
+
+
+def _findings(ctx: EvidenceContext) -> list[str]:
+    active = sorted(
+        (f for f in ctx.result.active if not f.rule_id.startswith("SYS")), key=severity_sort_key
+    )
+    out = ["## Open findings", ""]
+    if not active:
+        out.append("None.")
+        out.append("")
+        return out
+    out.append(
+        f"{len(active)} finding{'s' if len(active) != 1 else ''}, most severe first; "
+        "every field is in `findings.json` and `findings.sarif`."
+    )
+    out.append("")
+    rows = [_finding_row(ctx, f) for f in active]
+    out.extend(table(["Severity", "Rule", "Resource", "Where", "Finding"], rows))
+    out.append("")
+    return out
+
+
+def _finding_row(ctx: EvidenceContext, f: Finding) -> list[str]:
+    return [
+        f.severity.label,
+        md(f.rule_id),
+        md(f.address),
+        ctx.pack.link(README, f.range),
+        md(f.message),
+    ]
+
+
+def render(ctx: EvidenceContext) -> dict[str, str]:
+    out = ["# SOC 2 evidence pack", ""]
+    out.append(
+        "Generated by [soc2lint](https://github.com/soc2lint/soc2lint) from the infrastructure "
+        "code, to be committed and reviewed with it. Do not edit by hand: regenerate with "
+        "`soc2lint evidence`. Every entry links to the file and line it comes from."
+    )
+    out.append("")
+    if not ctx.reproducible:
+        out.append(f"Generated at {ctx.generated_at}.")
+        out.append("")
+    out.extend(_scanned(ctx))
+    out.extend(_matrix(ctx))
+    out.extend(_manual(ctx))
+    out.extend(_findings(ctx))
+    out.append("## Contents")
+    out.append("")
+    for path, text in CONTENTS:
+        out.append(f"- {ctx.pack.pack_link(README, path, path)}: {text}")
+    out.append("")
+    out.append(f"Rule families: {md(', '.join(f'{k} {v}' for k, v in FAMILY_TITLES.items() if k != 'SYS'))}.")
+    out.append("")
+    return {README: "\n".join(out)}
