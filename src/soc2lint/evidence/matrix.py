@@ -26,7 +26,8 @@ Only nodes of the languages the rule supports count.  Then, per rule:
 A finding names the resource where the fix goes, which is sometimes not the
 subject (a bucket's separate encryption resource, the variable holding a
 password).  It is attributed to its own node when that is a subject, else to
-the first related location that is; a finding that maps to no subject is
+the first related location that is, else to the bucket a separate S3
+configuration resource belongs to (the S3 view's links); a finding that maps to no subject is
 still counted (as an extra applicable subject) and listed in
 ``MatrixRow.unmapped``, which the tests require to stay empty on every rule
 example and fixture, so the table cannot drift from the rules.
@@ -85,16 +86,39 @@ def _secret_named_cfn_parameter(graph: ResourceGraph, node: Node) -> bool:
     return looks_secret(node.address.rsplit("/", 1)[-1])
 
 
-def _identity_policy_holders(graph: ResourceGraph) -> Iterable[Node]:
+def _policy_writers(
+    graph: ResourceGraph, purpose: str, holder_kinds: tuple[str, ...] = ()
+) -> list[Node]:
+    """Where the statements of the graph's policies of one purpose are written.
+
+    A statement a data source takes from a source document is located (and
+    reported) in the document that wrote it, so both count.
+    """
     from ..views.policy import policy_documents
 
-    return [d.node for d in policy_documents(graph, "identity")]
+    out: list[Node] = []
+    for d in policy_documents(graph, purpose):  # type: ignore[arg-type]
+        if holder_kinds and d.holder.kind not in holder_kinds:
+            continue
+        out.append(d.node)
+        out.extend(s.node for s in d.statements)
+    return out
+
+
+def _identity_policy_holders(graph: ResourceGraph) -> Iterable[Node]:
+    return _policy_writers(graph, "identity")
 
 
 def _trust_policy_holders(graph: ResourceGraph) -> Iterable[Node]:
-    from ..views.policy import policy_documents
+    return _policy_writers(graph, "trust")
 
-    return [d.node for d in policy_documents(graph, "trust")]
+
+def _key_policies(graph: ResourceGraph) -> Iterable[Node]:
+    return _policy_writers(graph, "resource", KEY_POLICY_HOLDERS)
+
+
+def _bucket_policies(graph: ResourceGraph) -> Iterable[Node]:
+    return _policy_writers(graph, "resource", (*BUCKET, "AWS::S3::BucketPolicy"))
 
 
 def _trail_buckets(graph: ResourceGraph) -> Iterable[Node]:
@@ -144,6 +168,7 @@ SEARCH = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")
 ELASTICACHE = ("AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster")
 LBS = ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer")
 BUCKET = ("AWS::S3::Bucket",)
+KEY_POLICY_HOLDERS = ("AWS::KMS::Key", "AWS::KMS::ReplicaKey", "aws_kms_key_policy")
 SG_RULE_HOLDERS = (
     "AWS::EC2::SecurityGroup",
     "aws_default_security_group",
@@ -156,6 +181,7 @@ INSTANCES = (
     "AWS::AutoScaling::LaunchConfiguration",
 )
 APIGW_STAGES = (
+    "AWS::ApiGateway::Deployment",
     "AWS::ApiGateway::Stage",
     "AWS::ApiGatewayV2::Stage",
     "AWS::ApiGateway::RestApi",
@@ -190,7 +216,7 @@ APPLICABILITY: dict[str, Applies] = {
     "TLS009": Applies(("AWS::MSK::Cluster",), what="MSK clusters"),
     # KEY
     "KEY001": Applies(("AWS::KMS::Key",), what="KMS keys"),
-    "KEY002": Applies(("AWS::KMS::Key", "AWS::KMS::ReplicaKey", "aws_kms_key_policy"), what="KMS key policies"),
+    "KEY002": Applies(KEY_POLICY_HOLDERS, subjects=_key_policies, what="KMS key policies"),
     "KEY003": Applies(("AWS::KMS::Key", "AWS::KMS::ReplicaKey"), what="KMS keys"),
     "KEY004": Applies(
         (*RDS, "AWS::DynamoDB::Table", "AWS::EC2::Volume", "AWS::EFS::FileSystem", "AWS::SecretsManager::Secret", *BUCKET),
@@ -248,7 +274,7 @@ APPLICABILITY: dict[str, Applies] = {
     "NET008": Applies(INSTANCES, what="instances, launch templates and configurations"),
     "NET009": Applies(subjects=_datastores, kinds=("AWS::EC2::Instance", "AWS::AutoScaling::AutoScalingGroup", *LBS), what="data stores, instances, auto scaling groups and load balancers"),
     "NET010": Applies((*BUCKET, "aws_s3_bucket_public_access_block"), what="S3 buckets"),
-    "NET011": Applies((*BUCKET, "AWS::S3::BucketPolicy", "aws_s3_bucket_acl"), what="S3 buckets, bucket policies and ACLs"),
+    "NET011": Applies((*BUCKET, "AWS::S3::BucketPolicy", "aws_s3_bucket_acl"), subjects=_bucket_policies, what="S3 buckets, bucket policies and ACLs"),
     "NET012": Applies(("AWS::EC2::VPC",), what="VPCs"),
     "NET013": Applies(("AWS::EC2::NetworkAcl", "aws_default_network_acl", "AWS::EC2::NetworkAclEntry"), what="network ACLs"),
     "NET014": Applies(("AWS::EKS::Cluster",), what="EKS clusters"),
@@ -328,7 +354,30 @@ def _subjects(graph: ResourceGraph, rule: Rule, applies: Applies) -> dict[Subjec
     return out
 
 
-def _subject_of(f: Finding, subjects: dict[SubjectKey, Node | None], per_scope: bool) -> SubjectKey | None:
+def _owners(graph: ResourceGraph) -> dict[SubjectKey, SubjectKey]:
+    """Configuration resources -> the resource they configure (S3's separate resources)."""
+
+    def build(g: ResourceGraph) -> dict[SubjectKey, SubjectKey]:
+        from ..views.s3 import bucket_views
+
+        out: dict[SubjectKey, SubjectKey] = {}
+        for view in bucket_views(g):
+            b = view.bucket
+            for nodes in view.linked.values():
+                for cfg in nodes:
+                    out.setdefault((cfg.scope, cfg.address), (b.scope, b.address))
+        return out
+
+    result: dict[SubjectKey, SubjectKey] = graph.view("evidence.owners", build)
+    return result
+
+
+def _subject_of(
+    f: Finding,
+    subjects: dict[SubjectKey, Node | None],
+    per_scope: bool,
+    owners: dict[SubjectKey, SubjectKey],
+) -> SubjectKey | None:
     if per_scope:
         return (f.scope, ".")
     key = (f.scope, f.address)
@@ -337,6 +386,9 @@ def _subject_of(f: Finding, subjects: dict[SubjectKey, Node | None], per_scope: 
     for rel in (*f.related, *f.code_flow):
         if rel.address and (f.scope, rel.address) in subjects:
             return (f.scope, rel.address)
+    owner = owners.get(key)
+    if owner is not None and owner in subjects:
+        return owner
     return None
 
 
@@ -361,6 +413,7 @@ def build_matrix(
         if not f.baselined:
             by_rule[f.rule_id].append(f)
     rows: list[MatrixRow] = []
+    owners = _owners(graph)
     for rule in registry:
         if rule.reserved:
             continue
@@ -376,7 +429,7 @@ def build_matrix(
         if applies is not None:
             row.statuses = dict.fromkeys(subjects, "pass")
         for f in by_rule.get(rule.id, ()):
-            key = _subject_of(f, subjects, applies.per_scope if applies else False)
+            key = _subject_of(f, subjects, applies.per_scope if applies else False, owners)
             if key is None:
                 key = (f.scope, f.address)
                 if applies is not None:
