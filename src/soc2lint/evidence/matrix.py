@@ -153,6 +153,18 @@ def _password_holders(graph: ResourceGraph) -> Iterable[Node]:
     return out
 
 
+def _api_stage(graph: ResourceGraph, node: Node) -> bool:
+    """A stage, a SAM API (it creates its stage) or a deployment that creates a stage (LOG014)."""
+    from ..views.policy import is_sam
+
+    if node.kind in ("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api"):
+        return is_sam(node)
+    if node.kind == "AWS::ApiGateway::Deployment":
+        stage = node.attr(tf="stage_name", cfn="StageName")
+        return stage.unknown or (isinstance(stage.value, str) and bool(stage.value.strip()))
+    return True
+
+
 def _application_and_classic_lbs(graph: ResourceGraph, node: Node) -> bool:
     if node.kind != "AWS::ElasticLoadBalancingV2::LoadBalancer":
         return True
@@ -255,7 +267,7 @@ APPLICABILITY: dict[str, Applies] = {
     "LOG011": Applies(BUCKET, what="S3 buckets"),
     "LOG012": Applies(RDS, where=_not_cluster_member, what="RDS instances and clusters"),
     "LOG013": Applies(("AWS::EKS::Cluster",), what="EKS clusters"),
-    "LOG014": Applies(APIGW_STAGES, what="API Gateway stages"),
+    "LOG014": Applies(APIGW_STAGES, where=_api_stage, what="API Gateway stages"),
     "LOG015": Applies(("AWS::ApiGateway::Stage", "AWS::ApiGateway::RestApi", "aws_api_gateway_method_settings"), what="API Gateway method settings"),
     "LOG016": Applies(("AWS::CloudFront::Distribution",), what="CloudFront distributions"),
     "LOG017": Applies(per_scope=True, what="each scanned root (account scope)"),
