@@ -94,7 +94,9 @@ def find_mermaid() -> Path | None:
     return None
 
 
-def render(diagrams: list[str], *, chromium: str, mermaid_js: Path, timeout: float = 120) -> list[Rendered]:
+def render(
+    diagrams: list[str], *, chromium: str, mermaid_js: Path, timeout: float = 120
+) -> list[Rendered]:
     """Render every diagram in one Chromium run; one result per diagram."""
     with tempfile.TemporaryDirectory(prefix="soc2lint-mermaid-") as tmp:
         work = Path(tmp)

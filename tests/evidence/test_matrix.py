@@ -114,9 +114,7 @@ def _fixture_projects() -> list[Path]:
     return out
 
 
-@pytest.mark.parametrize(
-    "project", _fixture_projects(), ids=lambda p: str(p.relative_to(FIXTURES))
-)
+@pytest.mark.parametrize("project", _fixture_projects(), ids=lambda p: str(p.relative_to(FIXTURES)))
 @pytest.mark.parametrize("account_scope", [False, True], ids=["app", "account"])
 def test_findings_of_every_fixture_name_a_declared_subject(
     project: Path, account_scope: bool

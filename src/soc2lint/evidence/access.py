@@ -28,12 +28,27 @@ COLUMNS = (
     ("address", "the resource address (Terraform) or logical ID (CloudFormation)"),
     ("scope", "the Terraform root or CloudFormation template it belongs to"),
     ("location", "file:line where it is declared"),
-    ("trust", "roles: who may assume it (service, account or federated principals, `*` for anyone); users: console login and access keys; groups: members"),
-    ("attached_policies", "managed policies attached to it (AWS managed by name, customer managed by address or ARN), `;`-separated"),
-    ("inline_policies", "inline policies, by the resource (and attribute) they are written in, `;`-separated"),
-    ("admin_equivalent", "`yes`, `no` or `unknown`: holds AdministratorAccess, IAMFullAccess, PowerUserAccess or an Allow of `*` on `*` (users: also through their groups)"),
-    ("findings", "rule IDs of the findings that name it or list it as related (suppressed ones included), `;`-separated"),
-)  # fmt: skip
+    (
+        "trust",
+        "roles: who may assume it (service, account or federated principals, `*` for anyone); users: console login and access keys; groups: members",
+    ),
+    (
+        "attached_policies",
+        "managed policies attached to it (AWS managed by name, customer managed by address or ARN), `;`-separated",
+    ),
+    (
+        "inline_policies",
+        "inline policies, by the resource (and attribute) they are written in, `;`-separated",
+    ),
+    (
+        "admin_equivalent",
+        "`yes`, `no` or `unknown`: holds AdministratorAccess, IAMFullAccess, PowerUserAccess or an Allow of `*` on `*` (users: also through their groups)",
+    ),
+    (
+        "findings",
+        "rule IDs of the findings that name it or list it as related (suppressed ones included), `;`-separated",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +64,11 @@ class PrincipalRow:
 
 def _trust(ctx: EvidenceContext, role: Node) -> str:
     if is_sam(role):
-        return "Service: lambda.amazonaws.com (SAM)" if role.kind == "AWS::Lambda::Function" else "Service: states.amazonaws.com (SAM)"
+        return (
+            "Service: lambda.amazonaws.com (SAM)"
+            if role.kind == "AWS::Lambda::Function"
+            else "Service: states.amazonaws.com (SAM)"
+        )
     parts: list[str] = []
     docs = [d for d in documents_of(ctx.graph, role) if d.purpose == "trust"]
     if not docs:
@@ -77,11 +96,7 @@ def _trust(ctx: EvidenceContext, role: Node) -> str:
 def _user_trust(ctx: EvidenceContext, user: Node) -> str:
     view = iam_view(ctx.graph)
     console = "console login" if view.login_profiles.get(user.id) else "no console login"
-    keys = [
-        n
-        for n in ctx.graph.referrers(user, "AWS::IAM::AccessKey")
-        if n.category == "resource"
-    ]
+    keys = [n for n in ctx.graph.referrers(user, "AWS::IAM::AccessKey") if n.category == "resource"]
     text = f"{console}; {len(keys)} access key{'s' if len(keys) != 1 else ''} in code"
     groups = view.groups_of_user.get(user.id, [])
     if groups:
@@ -103,7 +118,9 @@ def _policies(grants: Iterable[Grant]) -> tuple[list[str], list[str]]:
     attached: list[str] = []
     inline: list[str] = []
     for g in grants:
-        if g.how == "inline" or (g.how == "SAM Policies" and not g.policy.written and not g.policy.aws_managed):
+        if g.how == "inline" or (
+            g.how == "SAM Policies" and not g.policy.written and not g.policy.aws_managed
+        ):
             where = g.source.address
             if g.principal is not None and g.source.id == g.principal.id and g.path:
                 where = f"{where} {format_path(g.path)}"
@@ -140,8 +157,15 @@ def principal_rows(ctx: EvidenceContext) -> list[PrincipalRow]:
                 trust = _trust(ctx, node) if label == "role" else _group_trust(ctx, node)
             attached, inline = _policies(view.grants_of(node))
             rows.append(
-                PrincipalRow(node, label, trust, attached, inline, _admin(grants, complete),
-                             ctx.rule_ids_touching(node))  # fmt: skip
+                PrincipalRow(
+                    node,
+                    label,
+                    trust,
+                    attached,
+                    inline,
+                    _admin(grants, complete),
+                    ctx.rule_ids_touching(node),
+                )
             )
     # the roles SAM creates for functions and state machines with Policies
     seen = {r.node.id for r in rows}
@@ -153,8 +177,15 @@ def principal_rows(ctx: EvidenceContext) -> list[PrincipalRow]:
         grants = view.grants_of(n)
         attached, inline = _policies(grants)
         rows.append(
-            PrincipalRow(n, "role (SAM)", _trust(ctx, n), attached, inline, _admin(grants),
-                         ctx.rule_ids_touching(n))  # fmt: skip
+            PrincipalRow(
+                n,
+                "role (SAM)",
+                _trust(ctx, n),
+                attached,
+                inline,
+                _admin(grants),
+                ctx.rule_ids_touching(n),
+            )
         )
     rows.sort(key=lambda r: (r.kind, r.node.scope, node_sort_key(r.node)))
     return rows
@@ -172,10 +203,19 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
     rows = principal_rows(ctx)
     yn = {True: "yes", False: "no", None: "unknown"}
     csv_rows = [
-        [r.kind, r.node.address, r.node.scope, location(first_line(r.node)), r.trust,
-         "; ".join(r.attached), "; ".join(r.inline), yn[r.admin], "; ".join(r.findings)]
+        [
+            r.kind,
+            r.node.address,
+            r.node.scope,
+            location(first_line(r.node)),
+            r.trust,
+            "; ".join(r.attached),
+            "; ".join(r.inline),
+            yn[r.admin],
+            "; ".join(r.findings),
+        ]
         for r in rows
-    ]  # fmt: skip
+    ]
     out = ["# IAM principals", ""]
     out.append(
         "Every IAM user, group and role declared in the scanned code (and the role SAM creates "
@@ -197,14 +237,30 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
     out.append("")
     if rows:
         md_rows = [
-            [md(r.kind), ctx.pack.link(MD, first_line(r.node), r.node.address), md(r.trust),
-             md("; ".join(r.attached)) or "none", md("; ".join(r.inline)) or "none",
-             yn[r.admin], md(", ".join(r.findings)) or "none"]
+            [
+                md(r.kind),
+                ctx.pack.link(MD, first_line(r.node), r.node.address),
+                md(r.trust),
+                md("; ".join(r.attached)) or "none",
+                md("; ".join(r.inline)) or "none",
+                yn[r.admin],
+                md(", ".join(r.findings)) or "none",
+            ]
             for r in rows
-        ]  # fmt: skip
+        ]
         out.extend(
-            table(["Kind", "Principal", "Trust", "Attached policies", "Inline policies",
-                   "Admin-equivalent", "Findings"], md_rows)  # fmt: skip
+            table(
+                [
+                    "Kind",
+                    "Principal",
+                    "Trust",
+                    "Attached policies",
+                    "Inline policies",
+                    "Admin-equivalent",
+                    "Findings",
+                ],
+                md_rows,
+            )
         )
         out.append("")
     ext = _external_grants(ctx)
@@ -220,12 +276,16 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
             table(
                 ["Principal", "Kind", "Policy", "Written in"],
                 [
-                    [md(g.principal_label), g.principal_kind, md(g.policy.describe()),
-                     ctx.pack.link(MD, g.source.location_of(g.path), g.source.address)]
+                    [
+                        md(g.principal_label),
+                        g.principal_kind,
+                        md(g.policy.describe()),
+                        ctx.pack.link(MD, g.source.location_of(g.path), g.source.address),
+                    ]
                     for g in ext
                 ],
             )
-        )  # fmt: skip
+        )
         out.append("")
     out.append("## Columns of iam-principals.csv")
     out.append("")

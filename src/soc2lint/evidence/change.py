@@ -100,7 +100,9 @@ def _providers(ctx: EvidenceContext) -> list[str]:
             source, version = _required(req[name])
             rows.append(
                 [
-                    ctx.pack.link(MD, b.location_of(("required_providers", name)), f"{b.scope}: {name}"),
+                    ctx.pack.link(
+                        MD, b.location_of(("required_providers", name)), f"{b.scope}: {name}"
+                    ),
                     md(source) or "default (hashicorp)",
                     md(version) or "**none**",
                 ]
@@ -125,7 +127,9 @@ def _backends(ctx: EvidenceContext) -> list[str]:
     out = ["## Terraform state backends", ""]
     backends = _sorted(ctx.graph.nodes("backend", category="backend"))
     if not backends:
-        out.append("No Terraform backend is declared (local state, or configured outside the code).")
+        out.append(
+            "No Terraform backend is declared (local state, or configured outside the code)."
+        )
         out.append("")
         return out
     rows = []
@@ -142,7 +146,9 @@ def _backends(ctx: EvidenceContext) -> list[str]:
         rows.append(
             [
                 ctx.pack.link(MD, first_line(b), f"{b.scope} ({b.type})"),
-                md(describe(enc)) if enc is not None else ("not set" if b.type == "s3" else "backend's own"),
+                md(describe(enc))
+                if enc is not None
+                else ("not set" if b.type == "s3" else "backend's own"),
                 md(locking),
                 md(_word(ctx, "CHG003", b)),
             ]
@@ -169,11 +175,13 @@ def _deletion(ctx: EvidenceContext) -> list[str]:
             [
                 ctx.pack.link(MD, first_line(n), n.address),
                 md(n.kind),
-                md(f"DeletionPolicy: {describe(dp) if dp is not None else 'default'}; "
-                   f"UpdateReplacePolicy: {describe(urp) if urp is not None else 'default'}"),
+                md(
+                    f"DeletionPolicy: {describe(dp) if dp is not None else 'default'}; "
+                    f"UpdateReplacePolicy: {describe(urp) if urp is not None else 'default'}"
+                ),
                 md(_word(ctx, "CHG006", n)),
             ]
-        )  # fmt: skip
+        )
     for n in _sorted([n for n in ctx.graph.nodes(STATEFUL_TF) if n.language == "terraform"]):
         parts = []
         rule = None
@@ -181,11 +189,18 @@ def _deletion(ctx: EvidenceContext) -> list[str]:
             fd = n.attrs.get("force_destroy")
             parts.append(f"force_destroy = {describe(fd) if fd is not None else 'false (default)'}")
             rule = "CHG004"
-        elif n.kind in ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster"):
+        elif n.kind in (
+            "AWS::RDS::DBInstance",
+            "AWS::RDS::DBCluster",
+            "AWS::DocDB::DBCluster",
+            "AWS::Neptune::DBCluster",
+        ):
             if n.type == "aws_rds_cluster_instance":
                 continue
             sfs = n.attrs.get("skip_final_snapshot")
-            parts.append(f"skip_final_snapshot = {describe(sfs) if sfs is not None else 'false (default)'}")
+            parts.append(
+                f"skip_final_snapshot = {describe(sfs) if sfs is not None else 'false (default)'}"
+            )
             rule = "CHG005"
         lifecycle = n.meta.get("lifecycle") or {}
         pd = lifecycle.get("prevent_destroy") if isinstance(lifecycle, dict) else None

@@ -12,18 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from soc2lint.rules.encryption import (
-    Decision,
-    elasticache_encryption,
-    rds_cluster_encryption,
-    rds_instance_encryption,
-    rds_instance_member,
-)
-
 from ..model import MISSING, Node, Path, Unknown, format_path, parse_path
 from ..views.keys import ALIAS_KIND, KEY_KINDS, KeyChoice, key_index
 from ..views.policy import documents_of
 from ..views.s3 import UNKNOWN_SETTING, bucket_view
+from ._rules import EncryptionDecision, encryption_decision, rds_instance_member
 from .common import (
     columns_doc,
     csv_text,
@@ -53,34 +46,92 @@ class Store:
 
 STORES: dict[str, Store] = {
     "AWS::RDS::DBInstance": Store("RDS instance", "ENC001", ("kms_key_id", "KmsKeyId"), "TLS006"),
-    "AWS::RDS::DBCluster": Store("RDS/Aurora cluster", "ENC001", ("kms_key_id", "KmsKeyId"), "TLS006"),
-    "AWS::DocDB::DBCluster": Store("DocumentDB cluster", "ENC010", ("kms_key_id", "KmsKeyId"), None),
-    "AWS::Neptune::DBCluster": Store("Neptune cluster", "ENC010", ("kms_key_arn", "KmsKeyId"), None),
-    "AWS::DynamoDB::Table": Store("DynamoDB table", None, ("server_side_encryption.kms_key_arn", "SSESpecification.KMSMasterKeyId"), None, "HTTPS API endpoint"),
+    "AWS::RDS::DBCluster": Store(
+        "RDS/Aurora cluster", "ENC001", ("kms_key_id", "KmsKeyId"), "TLS006"
+    ),
+    "AWS::DocDB::DBCluster": Store(
+        "DocumentDB cluster", "ENC010", ("kms_key_id", "KmsKeyId"), None
+    ),
+    "AWS::Neptune::DBCluster": Store(
+        "Neptune cluster", "ENC010", ("kms_key_arn", "KmsKeyId"), None
+    ),
+    "AWS::DynamoDB::Table": Store(
+        "DynamoDB table",
+        None,
+        ("server_side_encryption.kms_key_arn", "SSESpecification.KMSMasterKeyId"),
+        None,
+        "HTTPS API endpoint",
+    ),
     "AWS::S3::Bucket": Store("S3 bucket", "ENC003", None, "TLS007"),
-    "AWS::EFS::FileSystem": Store("EFS file system", "ENC004", ("kms_key_id", "KmsKeyId"), None, "not checked (TLS is a client mount option)"),
-    "AWS::EC2::Volume": Store("EBS volume", "ENC002", ("kms_key_id", "KmsKeyId"), None, "not applicable (block storage)"),
-    "AWS::ElastiCache::ReplicationGroup": Store("ElastiCache replication group", "ENC005", ("kms_key_id", "KmsKeyId"), "TLS005"),
+    "AWS::EFS::FileSystem": Store(
+        "EFS file system",
+        "ENC004",
+        ("kms_key_id", "KmsKeyId"),
+        None,
+        "not checked (TLS is a client mount option)",
+    ),
+    "AWS::EC2::Volume": Store(
+        "EBS volume", "ENC002", ("kms_key_id", "KmsKeyId"), None, "not applicable (block storage)"
+    ),
+    "AWS::ElastiCache::ReplicationGroup": Store(
+        "ElastiCache replication group", "ENC005", ("kms_key_id", "KmsKeyId"), "TLS005"
+    ),
     "AWS::Redshift::Cluster": Store("Redshift cluster", "ENC006", ("kms_key_id", "KmsKeyId"), None),
-    "AWS::OpenSearchService::Domain": Store("OpenSearch domain", "ENC007", ("encrypt_at_rest.kms_key_id", "EncryptionAtRestOptions.KmsKeyId"), "TLS004"),
-    "AWS::Elasticsearch::Domain": Store("Elasticsearch domain", "ENC007", ("encrypt_at_rest.kms_key_id", "EncryptionAtRestOptions.KmsKeyId"), "TLS004"),
-    "AWS::SQS::Queue": Store("SQS queue", "ENC008", ("kms_master_key_id", "KmsMasterKeyId"), None, "HTTPS API endpoint"),
-    "AWS::SNS::Topic": Store("SNS topic", "ENC009", ("kms_master_key_id", "KmsMasterKeyId"), None, "HTTPS API endpoint"),
-    "AWS::Kinesis::Stream": Store("Kinesis stream", "ENC011", ("kms_key_id", "StreamEncryption.KeyId"), None, "HTTPS API endpoint"),
-    "AWS::SecretsManager::Secret": Store("Secrets Manager secret", None, ("kms_key_id", "KmsKeyId"), None, "HTTPS API endpoint"),
-    "AWS::MSK::Cluster": Store("MSK cluster", None, ("encryption_info.encryption_at_rest_kms_key_arn", "EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId"), "TLS009"),
-}  # fmt: skip
+    "AWS::OpenSearchService::Domain": Store(
+        "OpenSearch domain",
+        "ENC007",
+        ("encrypt_at_rest.kms_key_id", "EncryptionAtRestOptions.KmsKeyId"),
+        "TLS004",
+    ),
+    "AWS::Elasticsearch::Domain": Store(
+        "Elasticsearch domain",
+        "ENC007",
+        ("encrypt_at_rest.kms_key_id", "EncryptionAtRestOptions.KmsKeyId"),
+        "TLS004",
+    ),
+    "AWS::SQS::Queue": Store(
+        "SQS queue", "ENC008", ("kms_master_key_id", "KmsMasterKeyId"), None, "HTTPS API endpoint"
+    ),
+    "AWS::SNS::Topic": Store(
+        "SNS topic", "ENC009", ("kms_master_key_id", "KmsMasterKeyId"), None, "HTTPS API endpoint"
+    ),
+    "AWS::Kinesis::Stream": Store(
+        "Kinesis stream",
+        "ENC011",
+        ("kms_key_id", "StreamEncryption.KeyId"),
+        None,
+        "HTTPS API endpoint",
+    ),
+    "AWS::SecretsManager::Secret": Store(
+        "Secrets Manager secret", None, ("kms_key_id", "KmsKeyId"), None, "HTTPS API endpoint"
+    ),
+    "AWS::MSK::Cluster": Store(
+        "MSK cluster",
+        None,
+        (
+            "encryption_info.encryption_at_rest_kms_key_arn",
+            "EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId",
+        ),
+        "TLS009",
+    ),
+}
 
 COLUMNS = (
     ("type", "what the data store is (RDS instance, S3 bucket, ...)"),
     ("address", "the resource address (Terraform) or logical ID (CloudFormation)"),
     ("scope", "the Terraform root or CloudFormation template it belongs to"),
     ("location", "file:line where it is declared"),
-    ("at_rest", "`yes`, `no`, `unknown`, `AWS default` (encrypted by a service default the code does not spell out) or `inherited` (a cluster member, a restore or a replica takes its source's encryption)"),
-    ("key", "`customer-managed` (with the key's address, or the ARN/alias when the key is not in this code), `AWS-managed`, `AWS-owned`, `none` or `unknown`"),
+    (
+        "at_rest",
+        "`yes`, `no`, `unknown`, `AWS default` (encrypted by a service default the code does not spell out) or `inherited` (a cluster member, a restore or a replica takes its source's encryption)",
+    ),
+    (
+        "key",
+        "`customer-managed` (with the key's address, or the ARN/alias when the key is not in this code), `AWS-managed`, `AWS-owned`, `none` or `unknown`",
+    ),
     ("in_transit", "`enforced`, `not enforced`, `unknown`, or why no setting applies"),
     ("findings", "rule IDs of the findings that name it or list it as related, `;`-separated"),
-)  # fmt: skip
+)
 
 KEY_WORDS = {
     "customer": "customer-managed",
@@ -110,14 +161,8 @@ def _key_path(node: Node, spelling: tuple[str, str]) -> Path:
     return parse_path(text)
 
 
-def _decision(node: Node) -> Decision | None:
-    if node.kind == "AWS::RDS::DBInstance":
-        return rds_instance_encryption(node)
-    if node.kind == "AWS::RDS::DBCluster":
-        return rds_cluster_encryption(node)
-    if node.kind == "AWS::ElastiCache::ReplicationGroup":
-        return elasticache_encryption(node)
-    return None
+def _decision(node: Node) -> EncryptionDecision | None:
+    return encryption_decision(node)
 
 
 def _status_words(status: str | None, fail: str = "no") -> str:
@@ -133,7 +178,7 @@ def _key_text(choice: KeyChoice, default: str) -> str:
     if choice.status == "default":
         return default
     word = KEY_WORDS[choice.status]
-    if choice.status == "named" or choice.status == "aws_managed":
+    if choice.status in ("named", "aws_managed"):
         return f"{word}: {describe(choice.value)}"
     if choice.status == "unknown":
         return f"unknown ({describe(choice.value)})"
@@ -150,14 +195,20 @@ def _store_row(ctx: EvidenceContext, node: Node, store: Store) -> StoreRow:
         at_rest = _status_words(status)
         d = _decision(node)
         if d is not None and d.state == "exempt":
-            at_rest = "inherited" if d.source is not None or node.kind == "AWS::RDS::DBInstance" else "not applicable"
+            at_rest = (
+                "inherited"
+                if d.inherits or node.kind == "AWS::RDS::DBInstance"
+                else "not applicable"
+            )
         if node.kind == "AWS::RDS::DBInstance" and rds_instance_member(node):
             at_rest = "inherited (cluster member)"
         if d is not None and d.by_default and at_rest == "yes":
             at_rest = "AWS default"
         default_key = "AWS-managed (service default)"
         if node.kind == "AWS::DynamoDB::Table":
-            enabled = node.attr(tf="server_side_encryption.enabled", cfn="SSESpecification.SSEEnabled")
+            enabled = node.attr(
+                tf="server_side_encryption.enabled", cfn="SSESpecification.SSEEnabled"
+            )
             on = enabled.as_bool() if enabled.present else False
             if enabled.unknown or on is None:
                 at_rest, default_key = "yes", "unknown"
@@ -167,7 +218,11 @@ def _store_row(ctx: EvidenceContext, node: Node, store: Store) -> StoreRow:
                 default_key = "AWS-managed (aws/dynamodb)"
         if node.kind == "AWS::SQS::Queue" and at_rest == "yes":
             default_key = "SQS-managed (SSE-SQS)"
-            at_rest = "AWS default" if node.attr(tf="sqs_managed_sse_enabled", cfn="SqsManagedSseEnabled").missing else "yes"
+            at_rest = (
+                "AWS default"
+                if node.attr(tf="sqs_managed_sse_enabled", cfn="SqsManagedSseEnabled").missing
+                else "yes"
+            )
         if at_rest.startswith("no"):
             default_key = "none"
         if d is not None and d.by_default and "Aurora" in d.note:
@@ -190,7 +245,9 @@ def _store_row(ctx: EvidenceContext, node: Node, store: Store) -> StoreRow:
             in_transit = "the cluster's setting"
     else:
         in_transit = store.transit_note
-    return StoreRow(node, store.label, at_rest, key, key_nodes, in_transit, ctx.rule_ids_touching(node))
+    return StoreRow(
+        node, store.label, at_rest, key, key_nodes, in_transit, ctx.rule_ids_touching(node)
+    )
 
 
 def _bucket(ctx: EvidenceContext, node: Node) -> tuple[str, str, tuple[Node, ...]]:
@@ -249,31 +306,46 @@ def _resources(ctx: EvidenceContext) -> dict[str, str]:
     for r in rows:
         counts[r.at_rest.split(" (")[0]] += 1
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-    out.append(f"{len(rows)} data store{'s' if len(rows) != 1 else ''}" + (f" (encrypted at rest: {summary})." if rows else "."))
+    out.append(
+        f"{len(rows)} data store{'s' if len(rows) != 1 else ''}"
+        + (f" (encrypted at rest: {summary})." if rows else ".")
+    )
     out.append("")
     if rows:
         out.extend(
             table(
                 ["Type", "Resource", "At rest", "Key", "In transit", "Findings"],
                 [
-                    [md(r.label), ctx.pack.link(MD, first_line(r.node), r.node.address),
-                     md(r.at_rest), _key_cell(ctx, r, MD), md(r.in_transit),
-                     md(", ".join(r.findings)) or "none"]
+                    [
+                        md(r.label),
+                        ctx.pack.link(MD, first_line(r.node), r.node.address),
+                        md(r.at_rest),
+                        _key_cell(ctx, r, MD),
+                        md(r.in_transit),
+                        md(", ".join(r.findings)) or "none",
+                    ]
                     for r in rows
                 ],
             )
-        )  # fmt: skip
+        )
         out.append("")
     out.append("## Columns of encrypted-resources.csv")
     out.append("")
     out.extend(columns_doc(COLUMNS))
     out.append("")
     csv_rows = [
-        [r.label, r.node.address, r.node.scope, location(first_line(r.node)), r.at_rest,
-         r.key + (": " + ", ".join(k.address for k in r.key_nodes) if r.key_nodes else ""),
-         r.in_transit, "; ".join(r.findings)]
+        [
+            r.label,
+            r.node.address,
+            r.node.scope,
+            location(first_line(r.node)),
+            r.at_rest,
+            r.key + (": " + ", ".join(k.address for k in r.key_nodes) if r.key_nodes else ""),
+            r.in_transit,
+            "; ".join(r.findings),
+        ]
         for r in rows
-    ]  # fmt: skip
+    ]
     return {MD: "\n".join(out), CSV: csv_text([c for c, _ in COLUMNS], csv_rows)}
 
 
@@ -347,7 +419,9 @@ def _keys(ctx: EvidenceContext) -> dict[str, str]:
     for key in keys:
         out.append(f"## {md(key.address)}")
         out.append("")
-        out.append(f"- Declared: {ctx.pack.link(KEYS_MD, first_line(key))} (scope `{md(key.scope)}`)")
+        out.append(
+            f"- Declared: {ctx.pack.link(KEYS_MD, first_line(key))} (scope `{md(key.scope)}`)"
+        )
         desc = key.get(tf="description", cfn="Description")
         if desc is not None:
             out.append(f"- Description: {md(describe(desc))}")
@@ -368,14 +442,18 @@ def _keys(ctx: EvidenceContext) -> dict[str, str]:
                 table(
                     ["Used by", "Service", "Attribute", "How"],
                     [
-                        [ctx.pack.link(KEYS_MD, u.user.location_of(u.path), u.about.address),
-                         md(u.service),
-                         md(format_path(u.path) + (f" via {u.alias.address}" if u.alias else "")),
-                         md(u.via) + (" (may not exist)" if u.uncertain else "")]
+                        [
+                            ctx.pack.link(KEYS_MD, u.user.location_of(u.path), u.about.address),
+                            md(u.service),
+                            md(
+                                format_path(u.path) + (f" via {u.alias.address}" if u.alias else "")
+                            ),
+                            md(u.via) + (" (may not exist)" if u.uncertain else ""),
+                        ]
                         for u in uses
                     ],
                 )
-            )  # fmt: skip
+            )
         else:
             out.append("Used by no resource of the scanned code.")
         out.append("")

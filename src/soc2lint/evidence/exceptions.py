@@ -33,7 +33,10 @@ def _state(e: SuppressionEntry, ran: set[str]) -> str:
 def render(ctx: EvidenceContext) -> dict[str, str]:
     res = ctx.result
     ran = {r.id for r in res.rules_run}
-    entries = sorted(res.suppressions, key=lambda e: (e.range.file, e.range.start_line, e.range.start_col, e.tokens))
+    entries = sorted(
+        res.suppressions,
+        key=lambda e: (e.range.file, e.range.start_line, e.range.start_col, e.tokens),
+    )
     by_entry: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
     for f in res.suppressed:
         s = f.suppression
@@ -68,12 +71,17 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
             table(
                 ["Rules", "Resource", "Reason", "Expired on", "Written at"],
                 [
-                    [md(", ".join(e.tokens)), md(e.target[1] if e.target else ""), md(e.reason),
-                     md(e.expires), ctx.pack.link(MD, e.range)]
+                    [
+                        md(", ".join(e.tokens)),
+                        md(e.target[1] if e.target else ""),
+                        md(e.reason),
+                        md(e.expires),
+                        ctx.pack.link(MD, e.range),
+                    ]
                     for e in expired
                 ],
             )
-        )  # fmt: skip
+        )
         out.append("")
     out.append("## All suppressions")
     out.append("")
@@ -89,10 +97,14 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
                 md(e.reason) or "**none**",
                 md(e.expires) or "never",
                 md(states[id(e)]),
-                ctx.pack.link(MD, e.range) if e.kind != "config" else md(f"{e.range.file} (configuration)"),
+                ctx.pack.link(MD, e.range)
+                if e.kind != "config"
+                else md(f"{e.range.file} (configuration)"),
                 md(what) or "none",
             ]
         )
-    out.extend(table(["Rules", "Resource", "Reason", "Expires", "State", "Written at", "Suppresses"], rows))
+    out.extend(
+        table(["Rules", "Resource", "Reason", "Expires", "State", "Written at", "Suppresses"], rows)
+    )
     out.append("")
     return {MD: "\n".join(out)}

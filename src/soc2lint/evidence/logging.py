@@ -107,11 +107,20 @@ def _trails(ctx: EvidenceContext) -> list[str]:
         )
     out.extend(
         table(
-            ["Trail", "Multi-region", "Global events", "Log file validation", "KMS key",
-             "Logging", "Bucket", "CloudWatch Logs", "Findings"],
+            [
+                "Trail",
+                "Multi-region",
+                "Global events",
+                "Log file validation",
+                "KMS key",
+                "Logging",
+                "Bucket",
+                "CloudWatch Logs",
+                "Findings",
+            ],
             rows,
         )
-    )  # fmt: skip
+    )
     out.append("")
     if buckets:
         out.append("### Trail buckets")
@@ -130,7 +139,10 @@ def _trails(ctx: EvidenceContext) -> list[str]:
                     ctx.pack.link(MD, first_line(b), b.address),
                     md(_versioning(b, ctx)),
                     md(_object_lock(b, ctx)),
-                    md(ret.status.replace("ok", "kept long enough") + (f": {ret.detail}" if ret.detail else "")),
+                    md(
+                        ret.status.replace("ok", "kept long enough")
+                        + (f": {ret.detail}" if ret.detail else "")
+                    ),
                     md(", ".join(ctx.rule_ids_touching(b))) or "none",
                 ]
             )
@@ -153,10 +165,14 @@ def _flow_logs(ctx: EvidenceContext) -> list[str]:
         if not fls:
             maybe = index.uncertain_scopes.get(vpc.scope)
             rows.append(
-                [ctx.pack.link(MD, first_line(vpc), vpc.address),
-                 "unknown (a flow log's VPC cannot be resolved)" if maybe else "none",
-                 "", "", md(_rule_word(ctx, "LOG008", vpc))]
-            )  # fmt: skip
+                [
+                    ctx.pack.link(MD, first_line(vpc), vpc.address),
+                    "unknown (a flow log's VPC cannot be resolved)" if maybe else "none",
+                    "",
+                    "",
+                    md(_rule_word(ctx, "LOG008", vpc)),
+                ]
+            )
             continue
         for fl in sorted(fls, key=node_sort_key):
             dest = flow_log_destination(ctx.graph, fl)
@@ -184,7 +200,9 @@ def _log_groups(ctx: EvidenceContext) -> list[str]:
         out.append("")
         return out
     threshold = ctx.option("log_retention_days")
-    out.append(f"Retention below {threshold} days (`log_retention_days`) fails LOG009; none means the logs never expire.")
+    out.append(
+        f"Retention below {threshold} days (`log_retention_days`) fails LOG009; none means the logs never expire."
+    )
     out.append("")
     rows = []
     for g in groups:
@@ -212,11 +230,25 @@ def _log_groups(ctx: EvidenceContext) -> list[str]:
 
 
 ACCESS_LOGS = (
-    ("Load balancers", ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer"), "LOG010"),
-    ("API Gateway stages", ("AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api", "AWS::ApiGateway::Deployment"), "LOG014"),
+    (
+        "Load balancers",
+        ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer"),
+        "LOG010",
+    ),
+    (
+        "API Gateway stages",
+        (
+            "AWS::ApiGateway::Stage",
+            "AWS::ApiGatewayV2::Stage",
+            "AWS::ApiGateway::RestApi",
+            "AWS::ApiGatewayV2::Api",
+            "AWS::ApiGateway::Deployment",
+        ),
+        "LOG014",
+    ),
     ("CloudFront distributions", ("AWS::CloudFront::Distribution",), "LOG016"),
     ("S3 buckets (server access logging)", ("AWS::S3::Bucket",), "LOG011"),
-)  # fmt: skip
+)
 
 
 def _access_logs(ctx: EvidenceContext) -> list[str]:
@@ -234,7 +266,11 @@ def _access_logs(ctx: EvidenceContext) -> list[str]:
             if status is None and rule_id in ("LOG014",):
                 continue  # an API whose stages are reported separately
             rows.append(
-                [md(label), ctx.pack.link(MD, first_line(n), n.address), md(_rule_word(ctx, rule_id, n))]
+                [
+                    md(label),
+                    ctx.pack.link(MD, first_line(n), n.address),
+                    md(_rule_word(ctx, rule_id, n)),
+                ]
             )
     if rows:
         out.extend(table(["Kind", "Resource", "Access logs"], rows))

@@ -66,7 +66,7 @@ class Applies:
 
 
 def _not_cluster_member(graph: ResourceGraph, node: Node) -> bool:
-    from soc2lint.rules.encryption import rds_instance_member
+    from ._rules import rds_instance_member
 
     return node.kind != "AWS::RDS::DBInstance" or not rds_instance_member(node)
 
@@ -138,7 +138,7 @@ def _everything(graph: ResourceGraph) -> Iterable[Node]:
 
 
 def _password_holders(graph: ResourceGraph) -> Iterable[Node]:
-    from soc2lint.rules.secrets import _password_fields, looks_password
+    from ._rules import looks_password, password_fields
 
     out: list[Node] = []
     for var in graph.nodes("variable", category="variable"):
@@ -148,7 +148,7 @@ def _password_holders(graph: ResourceGraph) -> Iterable[Node]:
         if looks_password(param.address.rsplit("/", 1)[-1]):
             out.append(param)
     for node in graph.nodes(None):
-        if next(iter(_password_fields(node.attrs, ())), None) is not None:
+        if next(iter(password_fields(node.attrs)), None) is not None:
             out.append(node)
     return out
 
@@ -203,11 +203,18 @@ APIGW_STAGES = (
 #: Every built-in rule -> what it evaluates.  A test fails when a rule is missing.
 APPLICABILITY: dict[str, Applies] = {
     # ENC
-    "ENC001": Applies(RDS, where=_not_cluster_member, what="RDS instances (not cluster members) and clusters"),
-    "ENC002": Applies(("AWS::EC2::Volume", *INSTANCES), what="EBS volumes, instances, launch templates and configurations"),
+    "ENC001": Applies(
+        RDS, where=_not_cluster_member, what="RDS instances (not cluster members) and clusters"
+    ),
+    "ENC002": Applies(
+        ("AWS::EC2::Volume", *INSTANCES),
+        what="EBS volumes, instances, launch templates and configurations",
+    ),
     "ENC003": Applies(BUCKET, what="S3 buckets"),
     "ENC004": Applies(("AWS::EFS::FileSystem",), what="EFS file systems"),
-    "ENC005": Applies(("AWS::ElastiCache::ReplicationGroup",), what="ElastiCache replication groups"),
+    "ENC005": Applies(
+        ("AWS::ElastiCache::ReplicationGroup",), what="ElastiCache replication groups"
+    ),
     "ENC006": Applies(("AWS::Redshift::Cluster",), what="Redshift clusters"),
     "ENC007": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
     "ENC008": Applies(("AWS::SQS::Queue",), what="SQS queues"),
@@ -215,39 +222,98 @@ APPLICABILITY: dict[str, Applies] = {
     "ENC010": Applies(DB_CLUSTERS, what="DocumentDB and Neptune clusters"),
     "ENC011": Applies(("AWS::Kinesis::Stream",), what="Kinesis streams"),
     "ENC012": Applies(("AWS::EKS::Cluster",), what="EKS clusters"),
-    "ENC013": Applies(("AWS::SSM::Parameter",), where=_secret_named_parameter, what="SSM parameters with secret-looking names"),
+    "ENC013": Applies(
+        ("AWS::SSM::Parameter",),
+        where=_secret_named_parameter,
+        what="SSM parameters with secret-looking names",
+    ),
     # TLS
-    "TLS001": Applies(("AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancing::LoadBalancer"), what="load balancer listeners, classic load balancers"),
-    "TLS002": Applies(("AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancing::LoadBalancer", "aws_load_balancer_policy"), what="load balancer listeners, classic load balancers"),
+    "TLS001": Applies(
+        ("AWS::ElasticLoadBalancingV2::Listener", "AWS::ElasticLoadBalancing::LoadBalancer"),
+        what="load balancer listeners, classic load balancers",
+    ),
+    "TLS002": Applies(
+        (
+            "AWS::ElasticLoadBalancingV2::Listener",
+            "AWS::ElasticLoadBalancing::LoadBalancer",
+            "aws_load_balancer_policy",
+        ),
+        what="load balancer listeners, classic load balancers",
+    ),
     "TLS003": Applies(("AWS::CloudFront::Distribution",), what="CloudFront distributions"),
     "TLS004": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
-    "TLS005": Applies(("AWS::ElastiCache::ReplicationGroup",), what="ElastiCache replication groups"),
+    "TLS005": Applies(
+        ("AWS::ElastiCache::ReplicationGroup",), what="ElastiCache replication groups"
+    ),
     "TLS006": Applies(RDS, what="RDS instances and clusters"),
     "TLS007": Applies((*BUCKET, "AWS::S3::BucketPolicy"), what="S3 buckets"),
-    "TLS008": Applies(("AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName"), what="API Gateway custom domains"),
+    "TLS008": Applies(
+        ("AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName"),
+        what="API Gateway custom domains",
+    ),
     "TLS009": Applies(("AWS::MSK::Cluster",), what="MSK clusters"),
     # KEY
     "KEY001": Applies(("AWS::KMS::Key",), what="KMS keys"),
     "KEY002": Applies(KEY_POLICY_HOLDERS, subjects=_key_policies, what="KMS key policies"),
     "KEY003": Applies(("AWS::KMS::Key", "AWS::KMS::ReplicaKey"), what="KMS keys"),
     "KEY004": Applies(
-        (*RDS, "AWS::DynamoDB::Table", "AWS::EC2::Volume", "AWS::EFS::FileSystem", "AWS::SecretsManager::Secret", *BUCKET),
+        (
+            *RDS,
+            "AWS::DynamoDB::Table",
+            "AWS::EC2::Volume",
+            "AWS::EFS::FileSystem",
+            "AWS::SecretsManager::Secret",
+            *BUCKET,
+        ),
         where=_not_cluster_member,
         what="RDS, DynamoDB, EBS, EFS, Secrets Manager and S3 resources",
     ),
     # SEC
     "SEC001": Applies(subjects=_everything, what="every object of the configuration"),
     "SEC002": Applies(("AWS::IAM::AccessKey",), what="IAM access keys"),
-    "SEC003": Applies(subjects=_password_holders, what="password fields, password variables and parameters"),
-    "SEC004": Applies(("AWS::Lambda::Function", "AWS::ECS::TaskDefinition"), what="Lambda functions and ECS task definitions"),
-    "SEC005": Applies(("parameter",), where=_secret_named_cfn_parameter, what="CloudFormation parameters with secret-looking names"),
+    "SEC003": Applies(
+        subjects=_password_holders, what="password fields, password variables and parameters"
+    ),
+    "SEC004": Applies(
+        ("AWS::Lambda::Function", "AWS::ECS::TaskDefinition"),
+        what="Lambda functions and ECS task definitions",
+    ),
+    "SEC005": Applies(
+        ("parameter",),
+        where=_secret_named_cfn_parameter,
+        what="CloudFormation parameters with secret-looking names",
+    ),
     # IAM
     "IAM001": Applies(subjects=_identity_policy_holders, what="identity policies"),
     "IAM002": Applies(subjects=_identity_policy_holders, what="identity policies"),
     "IAM003": Applies(subjects=_identity_policy_holders, what="identity policies"),
     "IAM004": Applies(subjects=_identity_policy_holders, what="identity policies"),
-    "IAM005": Applies(("AWS::IAM::User", "AWS::IAM::UserPolicy", "aws_iam_user_policy_attachment", "aws_iam_policy_attachment", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"), what="IAM users and the policies attached to users"),
-    "IAM006": Applies(("AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Role", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policy_attachments_exclusive", "AWS::Lambda::Function", "AWS::StepFunctions::StateMachine"), what="IAM principals and policy attachments"),
+    "IAM005": Applies(
+        (
+            "AWS::IAM::User",
+            "AWS::IAM::UserPolicy",
+            "aws_iam_user_policy_attachment",
+            "aws_iam_policy_attachment",
+            "AWS::IAM::Policy",
+            "AWS::IAM::ManagedPolicy",
+        ),
+        what="IAM users and the policies attached to users",
+    ),
+    "IAM006": Applies(
+        (
+            "AWS::IAM::User",
+            "AWS::IAM::Group",
+            "AWS::IAM::Role",
+            "aws_iam_user_policy_attachment",
+            "aws_iam_group_policy_attachment",
+            "aws_iam_role_policy_attachment",
+            "aws_iam_policy_attachment",
+            "aws_iam_role_policy_attachments_exclusive",
+            "AWS::Lambda::Function",
+            "AWS::StepFunctions::StateMachine",
+        ),
+        what="IAM principals and policy attachments",
+    ),
     "IAM007": Applies(per_scope=True, what="each scanned root"),
     "IAM008": Applies(subjects=_trust_policy_holders, what="role trust policies"),
     "IAM009": Applies(("AWS::IAM::Role",), what="IAM roles"),
@@ -257,18 +323,29 @@ APPLICABILITY: dict[str, Applies] = {
     "LOG001": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
     "LOG002": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
     "LOG003": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
-    "LOG004": Applies(("AWS::CloudTrail::Trail",), subjects=_trail_buckets, what="CloudTrail buckets"),
-    "LOG005": Applies(("AWS::CloudTrail::Trail",), subjects=_trail_buckets, what="CloudTrail buckets"),
+    "LOG004": Applies(
+        ("AWS::CloudTrail::Trail",), subjects=_trail_buckets, what="CloudTrail buckets"
+    ),
+    "LOG005": Applies(
+        ("AWS::CloudTrail::Trail",), subjects=_trail_buckets, what="CloudTrail buckets"
+    ),
     "LOG006": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
     "LOG007": Applies(per_scope=True, what="each scanned root (account scope)"),
     "LOG008": Applies(("AWS::EC2::VPC",), what="VPCs"),
-    "LOG009": Applies(("AWS::Logs::LogGroup", "AWS::EC2::FlowLog"), what="log groups and flow logs"),
-    "LOG010": Applies(LBS, where=_application_and_classic_lbs, what="application and classic load balancers"),
+    "LOG009": Applies(
+        ("AWS::Logs::LogGroup", "AWS::EC2::FlowLog"), what="log groups and flow logs"
+    ),
+    "LOG010": Applies(
+        LBS, where=_application_and_classic_lbs, what="application and classic load balancers"
+    ),
     "LOG011": Applies(BUCKET, what="S3 buckets"),
     "LOG012": Applies(RDS, where=_not_cluster_member, what="RDS instances and clusters"),
     "LOG013": Applies(("AWS::EKS::Cluster",), what="EKS clusters"),
     "LOG014": Applies(APIGW_STAGES, where=_api_stage, what="API Gateway stages"),
-    "LOG015": Applies(("AWS::ApiGateway::Stage", "AWS::ApiGateway::RestApi", "aws_api_gateway_method_settings"), what="API Gateway method settings"),
+    "LOG015": Applies(
+        ("AWS::ApiGateway::Stage", "AWS::ApiGateway::RestApi", "aws_api_gateway_method_settings"),
+        what="API Gateway method settings",
+    ),
     "LOG016": Applies(("AWS::CloudFront::Distribution",), what="CloudFront distributions"),
     "LOG017": Applies(per_scope=True, what="each scanned root (account scope)"),
     "LOG018": Applies(per_scope=True, what="each scanned root (account scope)"),
@@ -281,24 +358,45 @@ APPLICABILITY: dict[str, Applies] = {
     "NET003": Applies(SG_RULE_HOLDERS, what="security groups and ingress rules"),
     "NET004": Applies(SG_RULE_HOLDERS, what="security groups and ingress rules"),
     "NET005": Applies(("aws_default_security_group",), what="default security groups"),
-    "NET006": Applies((*RDS, "AWS::Redshift::Cluster", "AWS::DMS::ReplicationInstance"), what="RDS, Redshift and DMS instances"),
+    "NET006": Applies(
+        (*RDS, "AWS::Redshift::Cluster", "AWS::DMS::ReplicationInstance"),
+        what="RDS, Redshift and DMS instances",
+    ),
     "NET007": Applies(subjects=_datastores, what="data stores"),
     "NET008": Applies(INSTANCES, what="instances, launch templates and configurations"),
-    "NET009": Applies(subjects=_datastores, kinds=("AWS::EC2::Instance", "AWS::AutoScaling::AutoScalingGroup", *LBS), what="data stores, instances, auto scaling groups and load balancers"),
+    "NET009": Applies(
+        subjects=_datastores,
+        kinds=("AWS::EC2::Instance", "AWS::AutoScaling::AutoScalingGroup", *LBS),
+        what="data stores, instances, auto scaling groups and load balancers",
+    ),
     "NET010": Applies((*BUCKET, "aws_s3_bucket_public_access_block"), what="S3 buckets"),
-    "NET011": Applies((*BUCKET, "AWS::S3::BucketPolicy", "aws_s3_bucket_acl"), subjects=_bucket_policies, what="S3 buckets, bucket policies and ACLs"),
+    "NET011": Applies(
+        (*BUCKET, "AWS::S3::BucketPolicy", "aws_s3_bucket_acl"),
+        subjects=_bucket_policies,
+        what="S3 buckets, bucket policies and ACLs",
+    ),
     "NET012": Applies(("AWS::EC2::VPC",), what="VPCs"),
-    "NET013": Applies(("AWS::EC2::NetworkAcl", "aws_default_network_acl", "AWS::EC2::NetworkAclEntry"), what="network ACLs"),
+    "NET013": Applies(
+        ("AWS::EC2::NetworkAcl", "aws_default_network_acl", "AWS::EC2::NetworkAclEntry"),
+        what="network ACLs",
+    ),
     "NET014": Applies(("AWS::EKS::Cluster",), what="EKS clusters"),
     "NET015": Applies(SG_ALL_RULE_HOLDERS, what="security groups and their rules"),
     "NET016": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
     # AVL
     "AVL001": Applies(RDS, where=_not_db_member, what="RDS instances and clusters"),
     "AVL002": Applies(ELASTICACHE, what="ElastiCache replication groups and clusters"),
-    "AVL003": Applies(("AWS::AutoScaling::AutoScalingGroup", "AWS::EKS::Nodegroup", "AWS::ECS::Service"), what="auto scaling groups, EKS node groups, ECS services"),
+    "AVL003": Applies(
+        ("AWS::AutoScaling::AutoScalingGroup", "AWS::EKS::Nodegroup", "AWS::ECS::Service"),
+        what="auto scaling groups, EKS node groups, ECS services",
+    ),
     "AVL004": Applies(LBS, what="load balancers"),
     "AVL005": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
-    "AVL006": Applies((*RDS, *DB_CLUSTERS, "AWS::DynamoDB::Table"), where=_not_db_member, what="databases and DynamoDB tables"),
+    "AVL006": Applies(
+        (*RDS, *DB_CLUSTERS, "AWS::DynamoDB::Table"),
+        where=_not_db_member,
+        what="databases and DynamoDB tables",
+    ),
     "AVL007": Applies(DB_CLUSTERS, what="DocumentDB and Neptune clusters"),
     "AVL008": Applies(("AWS::EC2::NatGateway",), what="NAT gateways"),
     # BAK
@@ -308,7 +406,9 @@ APPLICABILITY: dict[str, Applies] = {
     "BAK004": Applies(ELASTICACHE, what="ElastiCache replication groups and clusters"),
     "BAK005": Applies(BUCKET, what="S3 buckets"),
     "BAK006": Applies(("AWS::Redshift::Cluster",), what="Redshift clusters"),
-    "BAK007": Applies(("AWS::EC2::Volume", "AWS::EFS::FileSystem"), what="EBS volumes and EFS file systems"),
+    "BAK007": Applies(
+        ("AWS::EC2::Volume", "AWS::EFS::FileSystem"), what="EBS volumes and EFS file systems"
+    ),
     # CHG
     "CHG001": Applies(("module",), what="module calls"),
     "CHG002": Applies(("terraform", "provider"), what="provider requirements"),
@@ -316,10 +416,18 @@ APPLICABILITY: dict[str, Applies] = {
     "CHG004": Applies(BUCKET, what="S3 buckets"),
     "CHG005": Applies((*RDS, *DB_CLUSTERS), what="databases"),
     "CHG006": Applies(
-        (*RDS, "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::EFS::FileSystem", *BUCKET, *ELASTICACHE, "AWS::ElastiCache::ServerlessCache"),
+        (
+            *RDS,
+            "AWS::DynamoDB::Table",
+            "AWS::DynamoDB::GlobalTable",
+            "AWS::EFS::FileSystem",
+            *BUCKET,
+            *ELASTICACHE,
+            "AWS::ElastiCache::ServerlessCache",
+        ),
         what="stateful CloudFormation resources",
     ),
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -431,7 +539,11 @@ def build_matrix(
             continue
         applies = APPLICABILITY.get(rule.id)
         if rule.id not in ran:
-            why = "needs --account-scope" if rule.account_scope and not account_scope else "not selected"
+            why = (
+                "needs --account-scope"
+                if rule.account_scope and not account_scope
+                else "not selected"
+            )
             rows.append(MatrixRow(rule, False, why, applies is not None))
             continue
         row = MatrixRow(rule, True, declared=applies is not None)

@@ -14,6 +14,7 @@ zone and tier (public / private), and edges are capped (every rule is in
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -136,12 +137,24 @@ def _firewall(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
         )
     out.append("## Security-group rules")
     out.append("")
-    out.append(f"{len(rows)} rule{'s' if len(rows) != 1 else ''}, {undocumented} without a description.")
+    out.append(
+        f"{len(rows)} rule{'s' if len(rows) != 1 else ''}, {undocumented} without a description."
+    )
     out.append("")
     if rows:
         out.extend(
-            table(["Security group", "Direction", "Ports", "Source / destination",
-                   "Justification (description)", "Written at", "Flags"], rows)  # fmt: skip
+            table(
+                [
+                    "Security group",
+                    "Direction",
+                    "Ports",
+                    "Source / destination",
+                    "Justification (description)",
+                    "Written at",
+                    "Flags",
+                ],
+                rows,
+            )
         )
         out.append("")
     entries = model.nacl_entries()
@@ -167,7 +180,9 @@ def _firewall(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
             direction = {True: "egress", False: "ingress", None: "unknown"}[e.egress]
             erows.append(
                 [
-                    ctx.pack.link(FIREWALL, first_line(e.acl), e.acl.address) if e.acl else "unresolved ACL",
+                    ctx.pack.link(FIREWALL, first_line(e.acl), e.acl.address)
+                    if e.acl
+                    else "unresolved ACL",
                     direction,
                     md(describe(e.number)) if e.number is not None else "unknown",
                     md(describe(e.action)),
@@ -176,7 +191,11 @@ def _firewall(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
                     ctx.pack.link(FIREWALL, e.holder.location_of(e.path)),
                 ]
             )
-        out.extend(table(["Network ACL", "Direction", "Rule", "Action", "Ports", "CIDR", "Written at"], erows))
+        out.extend(
+            table(
+                ["Network ACL", "Direction", "Rule", "Action", "Ports", "CIDR", "Written at"], erows
+            )
+        )
     else:
         out.append("No network ACL entry is declared (subnets use their VPC's default ACL).")
     out.append("")
@@ -235,7 +254,9 @@ def _collect(ctx: EvidenceContext, model: NetworkModel) -> tuple[dict[str, _Vpc]
         if vid not in vpcs:
             vpcs[vid] = _Vpc(v)
         z = model.zone_of(s)
-        vpcs[vid].subnets[s.id] = _Subnet(s, zone_label(z) if z else "zone unknown", _tier(model, s))
+        vpcs[vid].subnets[s.id] = _Subnet(
+            s, zone_label(z) if z else "zone unknown", _tier(model, s)
+        )
         subnet_vpc[s.id] = vid
         route = model.internet_route(s).route
         if route is not None and isinstance(route.target, Node):
@@ -334,7 +355,9 @@ def _vpc_diagram(
             sid = f"s{len(subnet_ids) + 1}"
             subnet_ids[s.node.id] = sid
             cidr = s.node.get(tf="cidr_block", cfn="CidrBlock")
-            stitle = f"{s.tier} subnet: {s.node.address}" + (f" {describe(cidr)}" if cidr is not None else "")
+            stitle = f"{s.tier} subnet: {s.node.address}" + (
+                f" {describe(cidr)}" if cidr is not None else ""
+            )
             lines.append(f'      subgraph {sid}["{mermaid_text(stitle, 120)}"]')
             for r in sorted(s.residents, key=lambda n: n.id):
                 nid = d.node_id(r.id)
@@ -381,16 +404,20 @@ def _vpc_diagram(
                 sources = [inet]
             elif peer.kind == "security_group" and peer.value.node is not None:
                 sources = [d.node_id(n.id) for n in members.get(peer.value.node.id, [])]
-            for dst in members[rule.group.id]:
-                for src in sources:
-                    dst_id = d.node_id(dst.id)
-                    if src != dst_id:
-                        merged[(src, dst_id)].append(rule.ports_text())
+            for target in members[rule.group.id]:
+                target_id = d.node_id(target.id)
+                for src_id in sources:
+                    if src_id != target_id:
+                        merged[(src_id, target_id)].append(rule.ports_text())
     exposed_ids = {d.node_id(n.id) for n in placed.values() if (n.scope, n.address) in exposed}
-    for (src, dst), ports in sorted(merged.items()):
+    for (src_id, dst_id), ports in sorted(merged.items()):
         label = ", ".join(sorted(set(ports)))
-        style = "exposed" if src == inet and dst in exposed_ids else ("internet" if src == inet else "sg")
-        d.edges.append((src, dst, label, style))
+        style = (
+            "exposed"
+            if src_id == inet and dst_id in exposed_ids
+            else ("internet" if src_id == inet else "sg")
+        )
+        d.edges.append((src_id, dst_id, label, style))
     # NET009 paths: internet -> hops -> resource, through placed nodes
     for f in net009:
         hops = [h.address for h in f.code_flow if h.address] + [f.address]
@@ -400,18 +427,20 @@ def _vpc_diagram(
                 n.id for a in hops for n in placed.values() if n.address == a and n.scope == f.scope
             )
         ]
-        for a, b in zip(chain, chain[1:], strict=False):
+        for a, b in itertools.pairwise(chain):
             if not any(e[0] == a and e[1] == b for e in d.edges):
                 d.edges.append((a, b, "exposure path", "exposed"))
             else:
-                d.edges = [(s, t, lab, "exposed" if (s, t) == (a, b) else st) for s, t, lab, st in d.edges]
+                d.edges = [
+                    (s, t, lab, "exposed" if (s, t) == (a, b) else st) for s, t, lab, st in d.edges
+                ]
     shown = d.edges[:MAX_EDGES] if len(d.edges) > MAX_EDGES else d.edges
     hidden = len(d.edges) - len(shown)
     red: list[int] = []
-    for i, (src, dst, label, style) in enumerate(shown):
+    for i, (src_id, dst_id, label, style) in enumerate(shown):
         arrow = {"span": "-.-", "exposed": "==>", "internet": "-.->"}.get(style, "-->")
         text = f'|"{mermaid_text(label)}"|' if label else ""
-        lines.append(f"  {src} {arrow}{text} {dst}")
+        lines.append(f"  {src_id} {arrow}{text} {dst_id}")
         if style == "exposed":
             red.append(i)
     for nid in sorted(exposed_ids, key=lambda x: int(x[1:])):
@@ -439,13 +468,20 @@ def _diagrams(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
     if not vpcs:
         out.append("No VPC or subnet is declared in the scanned code.")
         out.append("")
-    for vid in sorted(vpcs, key=lambda k: (vpcs[k].node is None, vpcs[k].node.id if vpcs[k].node else k)):
+
+    def vpc_key(k: str) -> tuple[bool, str]:
+        node = vpcs[k].node
+        return (node is None, node.id if node is not None else k)
+
+    for vid in sorted(vpcs, key=vpc_key):
         vpc = vpcs[vid]
         title = vpc.node.address if vpc.node is not None else "subnets whose VPC is not resolved"
         out.append(f"## {md(title)}")
         out.append("")
         if vpc.node is not None:
-            out.append(f"Declared at {ctx.pack.link(DIAGRAM, first_line(vpc.node))} (scope `{md(vpc.node.scope)}`).")
+            out.append(
+                f"Declared at {ctx.pack.link(DIAGRAM, first_line(vpc.node))} (scope `{md(vpc.node.scope)}`)."
+            )
             out.append("")
         lines, hidden = _vpc_diagram(ctx, model, vpc, exposed, net009)
         out.append("```mermaid")
@@ -461,10 +497,16 @@ def _diagrams(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
             f"{len({s.zone for s in vpc.subnets.values()})} zones."
         )
         out.append("")
-        paths = [f for f in net009 if any(
-            (f.scope, f.address) == (r.scope, r.address)
-            for s in vpc.subnets.values() for r in s.residents
-        ) or any((f.scope, f.address) == (n.scope, n.address) for n, _ in vpc.spanning)]  # fmt: skip
+        paths = [
+            f
+            for f in net009
+            if any(
+                (f.scope, f.address) == (r.scope, r.address)
+                for s in vpc.subnets.values()
+                for r in s.residents
+            )
+            or any((f.scope, f.address) == (n.scope, n.address) for n, _ in vpc.spanning)
+        ]
         if paths:
             out.append("Internet exposure paths:")
             out.append("")
@@ -474,10 +516,14 @@ def _diagrams(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
     if unplaced:
         out.append("## Not placed in a subnet of the code")
         out.append("")
-        out.append("Instances and data stores whose subnets are not declared here or cannot be resolved.")
+        out.append(
+            "Instances and data stores whose subnets are not declared here or cannot be resolved."
+        )
         out.append("")
         for n in sorted(unplaced, key=lambda n: (n.scope, node_sort_key(n))):
-            out.append(f"- {md(LABELS.get(n.kind, n.kind))}: {ctx.pack.link(DIAGRAM, first_line(n), n.address)}")
+            out.append(
+                f"- {md(LABELS.get(n.kind, n.kind))}: {ctx.pack.link(DIAGRAM, first_line(n), n.address)}"
+            )
         out.append("")
     return {DIAGRAM: "\n".join(out)}
 

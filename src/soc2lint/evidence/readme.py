@@ -88,18 +88,42 @@ PASSWORD_POLICY_MANUAL = (
 )
 
 CONTENTS: tuple[tuple[str, str], ...] = (
-    ("access-control/iam-principals.md", "every IAM user, group and role: trust, policies, admin access, findings (also `.csv`)"),
-    ("encryption/encrypted-resources.md", "every data store: encryption at rest, key, encryption in transit (also `.csv`)"),
+    (
+        "access-control/iam-principals.md",
+        "every IAM user, group and role: trust, policies, admin access, findings (also `.csv`)",
+    ),
+    (
+        "encryption/encrypted-resources.md",
+        "every data store: encryption at rest, key, encryption in transit (also `.csv`)",
+    ),
     ("encryption/kms-keys.md", "every KMS key: rotation, policy, which resources use it"),
-    ("logging/logging-inventory.md", "CloudTrail trails and buckets, flow logs, log groups, access logs"),
-    ("network/network-diagram.md", "a Mermaid diagram per VPC, internet exposure paths highlighted"),
-    ("network/firewall-rules.md", "every security-group and network ACL rule with its justification"),
-    ("disaster-recovery/backup-inventory.md", "backups, retention, point-in-time recovery, Multi-AZ, deletion protection"),
-    ("change-management/change-controls.md", "module and provider pinning, state backend, deletion policies"),
-    ("exceptions/suppressions.md", "every suppression: rule, resource, reason, expiry, and the expired ones"),
+    (
+        "logging/logging-inventory.md",
+        "CloudTrail trails and buckets, flow logs, log groups, access logs",
+    ),
+    (
+        "network/network-diagram.md",
+        "a Mermaid diagram per VPC, internet exposure paths highlighted",
+    ),
+    (
+        "network/firewall-rules.md",
+        "every security-group and network ACL rule with its justification",
+    ),
+    (
+        "disaster-recovery/backup-inventory.md",
+        "backups, retention, point-in-time recovery, Multi-AZ, deletion protection",
+    ),
+    (
+        "change-management/change-controls.md",
+        "module and provider pinning, state backend, deletion policies",
+    ),
+    (
+        "exceptions/suppressions.md",
+        "every suppression: rule, resource, reason, expiry, and the expired ones",
+    ),
     ("findings.json", "the findings of the same scan, soc2lint JSON schema"),
     ("findings.sarif", "the findings of the same scan, SARIF 2.1.0"),
-)  # fmt: skip
+)
 
 
 def _tsc_key(t: str) -> tuple[int, str, int, int]:
@@ -123,8 +147,16 @@ def _row_cells(ctx: EvidenceContext, row: MatrixRow) -> list[str]:
         return [rule_link, md(r.title), "—", "—", "—", "—", "—", f"not run ({md(row.not_run)})"]
     if not row.declared:
         fail = row.count("fail")
-        return [rule_link, md(r.title), "?", "?", str(fail), str(row.count("excepted")),
-                str(row.count("unknown")), "applicability not declared (third-party rule)"]  # fmt: skip
+        return [
+            rule_link,
+            md(r.title),
+            "?",
+            "?",
+            str(fail),
+            str(row.count("excepted")),
+            str(row.count("unknown")),
+            "applicability not declared (third-party rule)",
+        ]
     return [
         rule_link,
         md(r.title),
@@ -149,9 +181,15 @@ def _scanned(ctx: EvidenceContext) -> list[str]:
     else:
         out.append("- Commit: not in a git repository")
     out.append(f"- soc2lint: {__version__}")
-    tf = [f for f in res.files if f.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tfbackend"))]
+    tf = [
+        f
+        for f in res.files
+        if f.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tfbackend"))
+    ]
     cfn = [f for f in res.files if f not in tf]
-    out.append(f"- Files: {len(res.files)} ({len(tf)} Terraform, {len(cfn)} CloudFormation or plan)")
+    out.append(
+        f"- Files: {len(res.files)} ({len(tf)} Terraform, {len(cfn)} CloudFormation or plan)"
+    )
     if cfg is not None:
         out.append("- Configuration:")
         src = cfg.source
@@ -159,8 +197,12 @@ def _scanned(ctx: EvidenceContext) -> list[str]:
         out.append(f"  - rules selected: {md(', '.join(cfg.select)) if cfg.select else 'all'}")
         out.append(f"  - rules ignored: {md(', '.join(cfg.ignore)) if cfg.ignore else 'none'}")
         out.append(f"  - account scope: {'yes' if cfg.account_scope else 'no'}")
-        out.append(f"  - strict: {'yes' if cfg.strict else 'no'} (unknowns are counted in the matrix either way)")
-        out.append(f"  - inline suppressions: {'honoured' if cfg.inline_suppressions else 'ignored'}")
+        out.append(
+            f"  - strict: {'yes' if cfg.strict else 'no'} (unknowns are counted in the matrix either way)"
+        )
+        out.append(
+            f"  - inline suppressions: {'honoured' if cfg.inline_suppressions else 'ignored'}"
+        )
         if cfg.var_files:
             out.append(f"  - variable files: {md(', '.join(cfg.var_files))}")
         if cfg.vars:
@@ -174,8 +216,10 @@ def _scanned(ctx: EvidenceContext) -> list[str]:
             out.append(f"  - per-path ignores: {md(ppi)}")
     out.append("")
     if res.incomplete:
-        out.append("**The scan was incomplete**: the files or rules below were not fully checked, "
-                   "so a control they cover is not shown to pass.")  # fmt: skip
+        out.append(
+            "**The scan was incomplete**: the files or rules below were not fully checked, "
+            "so a control they cover is not shown to pass."
+        )
         out.append("")
         rows = [
             [md(f.rule_id), ctx.pack.link(README, f.range), md(f.message)]
@@ -232,7 +276,9 @@ def _matrix(ctx: EvidenceContext) -> list[str]:
                 str(sum(r.count("unknown") for r in rows)),
             ]
         )
-    out.extend(table(["Criterion", "Title", "Rules", "Pass", "Fail", "Excepted", "Unknown"], summary))
+    out.extend(
+        table(["Criterion", "Title", "Rules", "Pass", "Fail", "Excepted", "Unknown"], summary)
+    )
     out.append("")
     headers = ["Rule", "Control", "Evaluated", "Pass", "Fail", "Excepted", "Unknown", "Evidence"]
     for t in sorted(by_tsc, key=_tsc_key):
@@ -315,6 +361,8 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
     for path, text in CONTENTS:
         out.append(f"- {ctx.pack.pack_link(README, path, path)}: {text}")
     out.append("")
-    out.append(f"Rule families: {md(', '.join(f'{k} {v}' for k, v in FAMILY_TITLES.items() if k != 'SYS'))}.")
+    out.append(
+        f"Rule families: {md(', '.join(f'{k} {v}' for k, v in FAMILY_TITLES.items() if k != 'SYS'))}."
+    )
     out.append("")
     return {README: "\n".join(out)}

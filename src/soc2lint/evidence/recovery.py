@@ -18,19 +18,61 @@ MD = "disaster-recovery/backup-inventory.md"
 
 #: kind -> (label, retention attribute (tf, cfn), retention rule, Multi-AZ rule, deletion rule)
 STATEFUL: dict[str, tuple[str, tuple[str, str] | None, str | None, str | None, str | None]] = {
-    "AWS::RDS::DBInstance": ("RDS instance", ("backup_retention_period", "BackupRetentionPeriod"), "BAK001", "AVL001", "AVL006"),
-    "AWS::RDS::DBCluster": ("RDS/Aurora cluster", ("backup_retention_period", "BackupRetentionPeriod"), "BAK001", "AVL001", "AVL006"),
-    "AWS::DocDB::DBCluster": ("DocumentDB cluster", ("backup_retention_period", "BackupRetentionPeriod"), "BAK001", "AVL007", "AVL006"),
-    "AWS::Neptune::DBCluster": ("Neptune cluster", ("backup_retention_period", "BackupRetentionPeriod"), "BAK001", "AVL007", "AVL006"),
+    "AWS::RDS::DBInstance": (
+        "RDS instance",
+        ("backup_retention_period", "BackupRetentionPeriod"),
+        "BAK001",
+        "AVL001",
+        "AVL006",
+    ),
+    "AWS::RDS::DBCluster": (
+        "RDS/Aurora cluster",
+        ("backup_retention_period", "BackupRetentionPeriod"),
+        "BAK001",
+        "AVL001",
+        "AVL006",
+    ),
+    "AWS::DocDB::DBCluster": (
+        "DocumentDB cluster",
+        ("backup_retention_period", "BackupRetentionPeriod"),
+        "BAK001",
+        "AVL007",
+        "AVL006",
+    ),
+    "AWS::Neptune::DBCluster": (
+        "Neptune cluster",
+        ("backup_retention_period", "BackupRetentionPeriod"),
+        "BAK001",
+        "AVL007",
+        "AVL006",
+    ),
     "AWS::DynamoDB::Table": ("DynamoDB table", None, "BAK002", None, "AVL006"),
-    "AWS::ElastiCache::ReplicationGroup": ("ElastiCache replication group", ("snapshot_retention_limit", "SnapshotRetentionLimit"), "BAK004", "AVL002", None),
-    "AWS::ElastiCache::CacheCluster": ("ElastiCache cluster", ("snapshot_retention_limit", "SnapshotRetentionLimit"), "BAK004", "AVL002", None),
-    "AWS::Redshift::Cluster": ("Redshift cluster", ("automated_snapshot_retention_period", "AutomatedSnapshotRetentionPeriod"), "BAK006", None, None),
+    "AWS::ElastiCache::ReplicationGroup": (
+        "ElastiCache replication group",
+        ("snapshot_retention_limit", "SnapshotRetentionLimit"),
+        "BAK004",
+        "AVL002",
+        None,
+    ),
+    "AWS::ElastiCache::CacheCluster": (
+        "ElastiCache cluster",
+        ("snapshot_retention_limit", "SnapshotRetentionLimit"),
+        "BAK004",
+        "AVL002",
+        None,
+    ),
+    "AWS::Redshift::Cluster": (
+        "Redshift cluster",
+        ("automated_snapshot_retention_period", "AutomatedSnapshotRetentionPeriod"),
+        "BAK006",
+        None,
+        None,
+    ),
     "AWS::OpenSearchService::Domain": ("OpenSearch domain", None, None, "AVL005", None),
     "AWS::Elasticsearch::Domain": ("Elasticsearch domain", None, None, "AVL005", None),
     "AWS::EFS::FileSystem": ("EFS file system", None, "BAK007", None, None),
     "AWS::EC2::Volume": ("EBS volume", None, "BAK007", None, None),
-}  # fmt: skip
+}
 
 _MULTI_AZ_NA = {
     "AWS::DynamoDB::Table": "regional (replicated across AZs)",
@@ -51,7 +93,9 @@ def _word(ctx: EvidenceContext, rule_id: str | None, node: Node, na: str = "not 
     return _WORDS[s] + ("" if s == "pass" else f" ({rule_id})")
 
 
-def _retention(ctx: EvidenceContext, node: Node, spelling: tuple[str, str] | None, rule: str | None) -> str:
+def _retention(
+    ctx: EvidenceContext, node: Node, spelling: tuple[str, str] | None, rule: str | None
+) -> str:
     if spelling is None:
         return "not applicable"
     a = node.attr(tf=spelling[0], cfn=spelling[1])
@@ -64,9 +108,12 @@ def _retention(ctx: EvidenceContext, node: Node, spelling: tuple[str, str] | Non
     if rule is None:
         return value
     s = ctx.status(rule, node)
-    verdict = {"pass": "pass", "fail": "fail", "excepted": "fail, excepted", "unknown": "unknown"}.get(
-        s or "", "not checked"
-    )
+    verdict = {
+        "pass": "pass",
+        "fail": "fail",
+        "excepted": "fail, excepted",
+        "unknown": "unknown",
+    }.get(s or "", "not checked")
     return f"{value} ({rule}: {verdict})"
 
 
@@ -76,7 +123,9 @@ def _aws_backup(ctx: EvidenceContext, cov: Coverage) -> str:
         if p.mechanism == "aws-backup":
             plan = p.plan.address if p.plan is not None else "a plan"
             days = ", ".join("forever" if r is None else describe(r) for r in p.retention)
-            parts.append(f"{plan} via {p.source.address}" + (f" (kept {days} days)" if days else ""))
+            parts.append(
+                f"{plan} via {p.source.address}" + (f" (kept {days} days)" if days else "")
+            )
         elif p.mechanism == "dlm":
             parts.append(f"DLM {p.source.address}")
         elif p.mechanism == "efs-backup-policy":
@@ -92,9 +141,17 @@ def _pitr(node: Node, cov: Coverage) -> str:
         if p:
             days = ", ".join(describe(r) for r in p[0].retention)
             return f"yes ({days} days)"
-        a = node.attr(tf="point_in_time_recovery.enabled", cfn="PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled")
+        a = node.attr(
+            tf="point_in_time_recovery.enabled",
+            cfn="PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
+        )
         return f"unknown ({describe(a.value)})" if a.unknown else "no"
-    if node.kind in ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster"):
+    if node.kind in (
+        "AWS::RDS::DBInstance",
+        "AWS::RDS::DBCluster",
+        "AWS::DocDB::DBCluster",
+        "AWS::Neptune::DBCluster",
+    ):
         return "with automated backups"
     return "not applicable"
 
@@ -137,9 +194,19 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
     rows.sort(key=lambda r: (r[0], r[1].scope, node_sort_key(r[1])))
     if rows:
         out.extend(
-            table(["Type", "Resource", "Automated backups (retention)", "AWS Backup / DLM",
-                   "Point-in-time recovery", "Multi-AZ", "Deletion protection", "Findings"],
-                  [r[2] for r in rows])  # fmt: skip
+            table(
+                [
+                    "Type",
+                    "Resource",
+                    "Automated backups (retention)",
+                    "AWS Backup / DLM",
+                    "Point-in-time recovery",
+                    "Multi-AZ",
+                    "Deletion protection",
+                    "Findings",
+                ],
+                [r[2] for r in rows],
+            )
         )
     else:
         out.append("No stateful resource is declared in the scanned code.")
@@ -154,23 +221,31 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
             table(
                 ["Bucket", "Versioning (BAK005)", "Findings"],
                 [
-                    [ctx.pack.link(MD, first_line(b), b.address), md(_word(ctx, "BAK005", b)),
-                     md(", ".join(ctx.rule_ids_touching(b))) or "none"]
+                    [
+                        ctx.pack.link(MD, first_line(b), b.address),
+                        md(_word(ctx, "BAK005", b)),
+                        md(", ".join(ctx.rule_ids_touching(b))) or "none",
+                    ]
                     for b in buckets
                 ],
             )
-        )  # fmt: skip
+        )
         out.append("")
-    plans = sorted(ctx.graph.nodes("AWS::Backup::BackupPlan"), key=lambda n: (n.scope, node_sort_key(n)))
+    plans = sorted(
+        ctx.graph.nodes("AWS::Backup::BackupPlan"), key=lambda n: (n.scope, node_sort_key(n))
+    )
     if plans:
         out.append("## AWS Backup plans")
         out.append("")
         out.extend(
             table(
                 ["Plan", "Retention meets the threshold (BAK003)"],
-                [[ctx.pack.link(MD, first_line(p), p.address), md(_word(ctx, "BAK003", p))] for p in plans],
+                [
+                    [ctx.pack.link(MD, first_line(p), p.address), md(_word(ctx, "BAK003", p))]
+                    for p in plans
+                ],
             )
-        )  # fmt: skip
+        )
         out.append("")
     return {MD: "\n".join(out)}
 
