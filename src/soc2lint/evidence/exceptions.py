@@ -48,7 +48,7 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
         "`Metadata`) or in the soc2lint configuration. Each is an accepted exception to a "
         "control: who accepted it and why should be traceable through the commit that added "
         "it. A suppression without a reason never suppresses; an expired one stops "
-        f"suppressing and its finding is open again (dates are compared with {today().isoformat()})."
+        "suppressing and its finding is open again (expiry is judged on the day of the scan)."
     )
     out.append("")
     if not entries:
