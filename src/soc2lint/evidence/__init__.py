@@ -60,13 +60,20 @@ def build_pack(
     from ..report import render
     from . import access, change, encryption, exceptions, logging, network, readme, recovery
 
+    from ..engine import selected_rules
+
     config = result.config
+    selected = None
+    if config is not None:
+        wide = config.with_overrides(account_scope=True)
+        selected = {r.id for r in selected_rules(strict_result.registry, wide)}
     rows = build_matrix(
         strict_result.graph,
         strict_result.findings,
         strict_result.registry,
         strict_result.rules_run,
         account_scope=bool(config and config.account_scope),
+        selected=selected,
     )
     when = now or _dt.datetime.now(_dt.timezone.utc)
     ctx = EvidenceContext(

@@ -36,7 +36,7 @@ example and fixture, so the table cannot drift from the rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -522,10 +522,13 @@ def build_matrix(
     rules_run: Sequence[Rule],
     *,
     account_scope: bool,
+    selected: Collection[str] | None = None,
 ) -> list[MatrixRow]:
     """One row per non-reserved rule of the registry (run or not), in ID order.
 
     ``findings`` must come from a strict scan (unresolved values reported).
+    ``selected`` are the rule IDs the configuration selects (account scope
+    aside), to say why a rule did not run.
     """
     ran = {r.id for r in rules_run}
     by_rule: dict[str, list[Finding]] = defaultdict(list)
@@ -539,11 +542,12 @@ def build_matrix(
             continue
         applies = APPLICABILITY.get(rule.id)
         if rule.id not in ran:
-            why = (
-                "needs --account-scope"
-                if rule.account_scope and not account_scope
-                else "not selected"
-            )
+            if selected is not None and rule.id not in selected:
+                why = "not selected"
+            elif rule.account_scope and not account_scope:
+                why = "needs --account-scope"
+            else:
+                why = "not selected"
             rows.append(MatrixRow(rule, False, why, applies is not None))
             continue
         row = MatrixRow(rule, True, declared=applies is not None)

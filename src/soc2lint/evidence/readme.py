@@ -245,51 +245,83 @@ def _display(ctx: EvidenceContext, path: object) -> str:
         return str(p)
 
 
+def _manual_controls(ctx: EvidenceContext) -> list[tuple[str, str, str]]:
+    """The manual controls of this pack (IAM011 only in a CloudFormation-only baseline)."""
+    out = list(MANUAL_CONTROLS)
+    languages = {n.language for n in ctx.graph}
+    if "cloudformation" in languages and "terraform" not in languages:
+        c, t, e = PASSWORD_POLICY_MANUAL
+        out.append((c, t, e.format(length=ctx.option("min_password_length"))))
+    return out
+
+
+def _criteria(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
 def _matrix(ctx: EvidenceContext) -> list[str]:
     out = ["## Control matrix", ""]
     out.append(
-        "Each Trust Services Criterion that soc2lint checks, the rules that check it, and how "
-        "the resources each rule evaluates fared. *Evaluated* counts the resources the rule "
-        "applies to (declared per rule in `soc2lint.evidence.matrix`); *fail* those with an "
-        "open finding; *excepted* those whose findings are suppressed with a reason (see "
+        "Each Trust Services Criterion that soc2lint checks or that a manual control covers, "
+        "the rules that check it, and how the resources each rule evaluates fared. "
+        "*Evaluated* counts the resources the rule applies to (declared per rule in "
+        "`soc2lint.evidence.matrix`); *fail* those with an open finding; *excepted* those "
+        "whose findings are suppressed with a reason (see "
         + ctx.pack.pack_link(README, "exceptions/suppressions.md", "exceptions")
         + "); *unknown* those whose setting could not be resolved from the code (a variable "
         "without a value, an imported value); *pass* the rest. Configuration-wide rules "
-        "evaluate each scanned root once."
+        "evaluate each scanned root once. In the summary, the counts add up the checks of the "
+        "rows below (one check per rule and resource); *manual* counts the controls to be "
+        "evidenced by hand ("
+        + ctx.pack.pack_link(README, "#controls-code-cannot-show", "below")
+        + ")."
     )
     out.append("")
     by_tsc: dict[str, list[MatrixRow]] = defaultdict(list)
     for row in ctx.rows:
         for t in row.rule.tsc:
             by_tsc[t].append(row)
+    manual_by_tsc: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for control in _manual_controls(ctx):
+        for t in _criteria(control[1]):
+            manual_by_tsc[t].append(control)
+    criteria = sorted(set(by_tsc) | set(manual_by_tsc), key=_tsc_key)
     summary = []
-    for t in sorted(by_tsc, key=_tsc_key):
-        rows = [r for r in by_tsc[t] if r.ran and r.declared]
+    for t in criteria:
+        rows = [r for r in by_tsc.get(t, []) if r.ran and r.declared]
         summary.append(
             [
                 f"[{md(t)}](#{t.lower().replace('.', '')})",
                 md(_title(t)),
-                str(len(by_tsc[t])),
+                str(len(by_tsc.get(t, []))),
                 str(sum(r.count("pass") for r in rows)),
                 str(sum(r.count("fail") for r in rows)),
                 str(sum(r.count("excepted") for r in rows)),
                 str(sum(r.count("unknown") for r in rows)),
+                str(len(manual_by_tsc.get(t, []))),
             ]
         )
     out.extend(
-        table(["Criterion", "Title", "Rules", "Pass", "Fail", "Excepted", "Unknown"], summary)
+        table(
+            ["Criterion", "Title", "Rules", "Pass", "Fail", "Excepted", "Unknown", "Manual"],
+            summary,
+        )
     )
     out.append("")
     headers = ["Rule", "Control", "Evaluated", "Pass", "Fail", "Excepted", "Unknown", "Evidence"]
-    for t in sorted(by_tsc, key=_tsc_key):
+    manual_link = ctx.pack.pack_link(README, "#controls-code-cannot-show", "collect by hand")
+    for t in criteria:
         out.append(f"### {t}")
         out.append("")
         title = _title(t)
         if title:
             out.append(md(title))
             out.append("")
-        rows_sorted = sorted(by_tsc[t], key=lambda r: r.rule.id)
-        out.extend(table(headers, [_row_cells(ctx, r) for r in rows_sorted]))
+        rows_sorted = sorted(by_tsc.get(t, []), key=lambda r: r.rule.id)
+        cells = [_row_cells(ctx, r) for r in rows_sorted]
+        for control, _, _ in manual_by_tsc.get(t, []):
+            cells.append(["manual", md(control), "—", "—", "—", "—", "—", manual_link])
+        out.extend(table(headers, cells))
         out.append("")
     return out
 
@@ -301,11 +333,7 @@ def _manual(ctx: EvidenceContext) -> list[str]:
         "the compliance repository beside this pack, collected by hand for the audit period."
     )
     out.append("")
-    rows = [[md(c), md(t), md(e)] for c, t, e in MANUAL_CONTROLS]
-    languages = {n.language for n in ctx.graph}
-    if "cloudformation" in languages and "terraform" not in languages:
-        c, t, e = PASSWORD_POLICY_MANUAL
-        rows.append([md(c), md(t), md(e.format(length=ctx.option("min_password_length")))])
+    rows = [[md(c), md(t), md(e)] for c, t, e in _manual_controls(ctx)]
     out.extend(table(["Control", "Criteria", "Evidence to collect"], rows))
     out.append("")
     return out
