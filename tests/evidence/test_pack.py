@@ -128,7 +128,9 @@ def test_escaping_of_names_reasons_and_descriptions(
     assert r"public \| assets \`cdn\` &lt;b&gt;bold&lt;/b&gt; \*not\* \_italic\_" in exc
     diagram = pack["network/network-diagram.md"]
     assert "aws_instance.web[#quot;a#124;b#quot;]" in diagram
-    assert "<" not in "".join(re.findall(r'"([^"]*)"', "".join(re.findall(r"```mermaid\n(.*?)```", diagram, re.S))))
+    assert "<" not in "".join(
+        re.findall(r'"([^"]*)"', "".join(re.findall(r"```mermaid\n(.*?)```", diagram, re.S)))
+    )
 
 
 # ---- what the README says ----------------------------------------------------
@@ -187,8 +189,14 @@ def test_exit_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         {"infra/main.tf": 'resource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n'},
     )
     assert run_evidence(tmp_path, ["infra", "-o", "a"], monkeypatch).exit_code == 0
-    assert run_evidence(tmp_path, ["infra", "-o", "b", "--fail-on", "high"], monkeypatch).exit_code == 1
-    assert run_evidence(tmp_path, ["infra", "-o", "c", "--fail-on", "never"], monkeypatch).exit_code == 0
+    assert (
+        run_evidence(tmp_path, ["infra", "-o", "b", "--fail-on", "high"], monkeypatch).exit_code
+        == 1
+    )
+    assert (
+        run_evidence(tmp_path, ["infra", "-o", "c", "--fail-on", "never"], monkeypatch).exit_code
+        == 0
+    )
     assert run_evidence(tmp_path, ["missing", "-o", "d"], monkeypatch).exit_code == 2
     assert run_evidence(tmp_path, ["infra", "--select", "NOPE01"], monkeypatch).exit_code == 2
 
@@ -239,7 +247,10 @@ def test_findings_files_are_those_of_the_users_scan_not_the_strict_one(
             )
         },
     )
-    assert run_evidence(tmp_path, ["infra", "-o", "out", "--select", "ENC001"], monkeypatch).exit_code == 0
+    assert (
+        run_evidence(tmp_path, ["infra", "-o", "out", "--select", "ENC001"], monkeypatch).exit_code
+        == 0
+    )
     doc = json.loads((tmp_path / "out" / "findings.json").read_text())
     assert doc["findings"] == []
     readme = (tmp_path / "out" / "README.md").read_text()

@@ -457,8 +457,9 @@ def _diagrams(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
     out.append(
         "One diagram per VPC, drawn from the code: subnets grouped by availability zone and "
         "marked public (default route to an internet gateway) or private, what is placed in "
-        "each subnet, and the security-group rules between them (solid: from another security "
-        "group; dotted: from the internet). Subnets with nothing placed in them are collapsed "
+        "each subnet, and the security-group rules between them (solid: admitted from another "
+        "security group; dotted: a rule admitting the internet, which reaches the resource "
+        "only through a public subnet and a public address). Subnets with nothing placed in them are collapsed "
         "per zone and tier. Internet exposure paths (NET009 findings) are drawn in red. "
         "Evidence for CC6.6 (checklist G, Network Isolation); every rule is listed in "
         + ctx.pack.pack_link(DIAGRAM, FIREWALL, "firewall-rules.md")
