@@ -20,8 +20,7 @@ import pytest
 from soc2lint.evidence.network import mermaid_blocks
 
 from mermaid_render import find_chromium, find_mermaid, render
-from packs import REPO, copy_sources, run_evidence
-from test_large_vpc import large_vpc_project
+from packs import REPO, copy_sources, large_vpc_project, run_evidence
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

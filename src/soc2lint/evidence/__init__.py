@@ -57,10 +57,9 @@ def build_pack(
     same scan with unresolved values reported (the same object when the user
     asked for ``--strict``), from which the control matrix counts unknowns.
     """
+    from ..engine import selected_rules
     from ..report import render
     from . import access, change, encryption, exceptions, logging, network, readme, recovery
-
-    from ..engine import selected_rules
 
     config = result.config
     selected = None

@@ -319,8 +319,8 @@ def _matrix(ctx: EvidenceContext) -> list[str]:
             out.append("")
         rows_sorted = sorted(by_tsc.get(t, []), key=lambda r: r.rule.id)
         cells = [_row_cells(ctx, r) for r in rows_sorted]
-        for control, _, _ in manual_by_tsc.get(t, []):
-            cells.append(["manual", md(control), "—", "—", "—", "—", "—", manual_link])
+        for manual_control in manual_by_tsc.get(t, []):
+            cells.append(["manual", md(manual_control[0]), "—", "—", "—", "—", "—", manual_link])
         out.extend(table(headers, cells))
         out.append("")
     return out
