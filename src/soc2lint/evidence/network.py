@@ -25,6 +25,8 @@ from ..views.network import (
     ATTACH,
     DATASTORE_KINDS,
     IGW,
+    LAUNCH_CONFIGURATION,
+    LAUNCH_TEMPLATE,
     NAT,
     SUBNET,
     VPC,
@@ -41,8 +43,6 @@ FIREWALL = "network/firewall-rules.md"
 
 #: most security-group edges drawn in one diagram (the rest are in firewall-rules.md)
 MAX_EDGES = 60
-#: most dotted edges from one multi-subnet resource to its subnets
-MAX_SPAN_EDGES = 6
 
 LABELS: dict[str, str] = {
     **DATASTORE_KINDS,
@@ -116,7 +116,7 @@ def _firewall(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
             undocumented += 1
             flags.append("no description")
         if r.anywhere_peers():
-            flags.append("open to the internet")
+            flags.append("open to the internet" if r.direction == "ingress" else "to the internet")
         if r.templated:
             flags.append("from a dynamic block")
         group = (
@@ -303,6 +303,16 @@ class _Diagram:
         return self.ids[node_id]
 
 
+def _groups_of(model: NetworkModel, node: Node) -> list[Node]:
+    """A resource's security groups; an Auto Scaling or EKS node group's come from its template."""
+    groups = list(model.security_groups_of(node).nodes)
+    if node.kind in ("AWS::AutoScaling::AutoScalingGroup", "AWS::EKS::Nodegroup"):
+        templates = model.graph.targets(node, (LAUNCH_TEMPLATE, LAUNCH_CONFIGURATION))
+        for t in templates:
+            groups.extend(model.security_groups_of(t).nodes)
+    return list({g.id: g for g in groups}.values())
+
+
 def _shape(node: Node, nid: str) -> str:
     text = mermaid_text(_label(node))
     if node.kind in DATASTORE_KINDS:
@@ -368,7 +378,7 @@ def _vpc_diagram(
         for tier, group in sorted(empty.items()):
             gid = f"e{zi}{tier[:2]}"
             names = ", ".join(s.node.address for s in group[:3]) + (", …" if len(group) > 3 else "")
-            text = f"{len(group)} {tier} subnet{'s' if len(group) != 1 else ''} (nothing placed): {names}"
+            text = f"{len(group)} {tier} subnet{'s' if len(group) != 1 else ''}: {names}"
             lines.append(f'      {gid}["{mermaid_text(text, 140)}"]')
             lines.append(f"      class {gid} collapsed")
             for s in group:
@@ -381,10 +391,6 @@ def _vpc_diagram(
         shape = _shape(node, nid).replace(mermaid_text(_label(node)), text, 1)
         lines.append(f"    {shape}")
         placed[node.id] = node
-        targets = sorted({subnet_ids[s] for s in sids if s in subnet_ids})
-        if len(targets) <= MAX_SPAN_EDGES:
-            for t in targets:
-                d.edges.append((nid, t, "", "span"))
     lines.append("  end")
     # internet gateway
     for igw in vpc.igws.values():
@@ -392,7 +398,7 @@ def _vpc_diagram(
     # security-group edges between placed resources, and from the internet
     members: dict[str, list[Node]] = defaultdict(list)
     for n in placed.values():
-        for g in model.security_groups_of(n).nodes:
+        for g in _groups_of(model, n):
             members[g.id].append(n)
     merged: dict[tuple[str, str], list[str]] = defaultdict(list)
     for rule in model.sg_rules("ingress"):
@@ -438,7 +444,7 @@ def _vpc_diagram(
     hidden = len(d.edges) - len(shown)
     red: list[int] = []
     for i, (src_id, dst_id, label, style) in enumerate(shown):
-        arrow = {"span": "-.-", "exposed": "==>", "internet": "-.->"}.get(style, "-->")
+        arrow = {"exposed": "==>", "internet": "-.->"}.get(style, "-->")
         text = f'|"{mermaid_text(label)}"|' if label else ""
         lines.append(f"  {src_id} {arrow}{text} {dst_id}")
         if style == "exposed":
@@ -459,8 +465,9 @@ def _diagrams(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
         "marked public (default route to an internet gateway) or private, what is placed in "
         "each subnet, and the security-group rules between them (solid: admitted from another "
         "security group; dotted: a rule admitting the internet, which reaches the resource "
-        "only through a public subnet and a public address). Subnets with nothing placed in them are collapsed "
-        "per zone and tier. Internet exposure paths (NET009 findings) are drawn in red. "
+        "only through a public subnet and a public address). Subnets that hold no resource of their own are collapsed "
+        "into one box per zone and tier; resources spread over several subnets are drawn "
+        "once, at the VPC level, and their subnets are listed under the diagram. Internet exposure paths (NET009 findings) are drawn in red. "
         "Evidence for CC6.6 (checklist G, Network Isolation); every rule is listed in "
         + ctx.pack.pack_link(DIAGRAM, FIREWALL, "firewall-rules.md")
         + "."
@@ -491,6 +498,26 @@ def _diagrams(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
         out.append("")
         if hidden:
             out.append(f"{hidden} more edges are not drawn; see the firewall rules.")
+            out.append("")
+        if vpc.spanning:
+            out.append("Resources spread over several subnets:")
+            out.append("")
+            span_rows = []
+            for node, sids in sorted(vpc.spanning, key=lambda x: x[0].id):
+                subnets = [vpc.subnets[sid] for sid in sids]
+                span_rows.append(
+                    [
+                        ctx.pack.link(DIAGRAM, first_line(node), node.address),
+                        md(LABELS.get(node.kind, node.kind)),
+                        md(
+                            ", ".join(
+                                f"{sub.node.address} ({sub.tier}, {sub.zone})"
+                                for sub in sorted(subnets, key=lambda x: node_sort_key(x.node))
+                            )
+                        ),
+                    ]
+                )
+            out.extend(table(["Resource", "Kind", "Subnets (tier, zone)"], span_rows))
             out.append("")
         n_pub = sum(1 for s in vpc.subnets.values() if s.tier == "public")
         out.append(
