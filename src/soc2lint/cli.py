@@ -415,7 +415,7 @@ def baseline_create(**opts: Any) -> None:
 )
 def evidence(**opts: Any) -> None:
     """Scan PATHS and write the SOC 2 evidence pack (control matrix and inventories)."""
-    from .evidence import build_pack, display_paths, write_pack
+    from .evidence import PackError, build_pack, display_paths, write_pack
 
     fail_on = opts["fail_on"]
     scan_paths, config, registry = _prepare(opts)
@@ -436,6 +436,8 @@ def evidence(**opts: Any) -> None:
     )
     try:
         write_pack(files, output)
+    except PackError as exc:
+        _fail_usage(f"--output: {exc}")
     except OSError as exc:
         _fail_usage(f"--output {output}: cannot write: {exc.strerror or exc}")
     active = [f for f in result.active if not f.rule_id.startswith("SYS")]

@@ -224,12 +224,23 @@ def test_rewriting_a_pack_removes_stale_files_and_keeps_others(
 ) -> None:
     write_files(tmp_path, {"infra/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'})
     out = tmp_path / "compliance"
-    (out / "network").mkdir(parents=True)
+    assert run_evidence(tmp_path, ["infra", "-o", "compliance"], monkeypatch).exit_code == 0
     (out / "network" / "stale.md").write_text("old")
     (out / "policies.md").write_text("written by people")
     assert run_evidence(tmp_path, ["infra", "-o", "compliance"], monkeypatch).exit_code == 0
     assert not (out / "network" / "stale.md").exists()
     assert (out / "policies.md").read_text() == "written by people"
+
+
+def test_a_directory_that_is_not_a_pack_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_files(tmp_path, {"infra/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'})
+    (tmp_path / "README.md").write_text("# My project\n")
+    r = run_evidence(tmp_path, ["infra", "-o", "."], monkeypatch)
+    assert r.exit_code == 2
+    assert "not an evidence pack" in r.output
+    assert (tmp_path / "README.md").read_text() == "# My project\n"
 
 
 def test_findings_files_are_those_of_the_users_scan_not_the_strict_one(

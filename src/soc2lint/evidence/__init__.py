@@ -92,8 +92,34 @@ def build_pack(
     return dict(sorted(files.items()))
 
 
+class PackError(Exception):
+    """The output directory holds files the pack would overwrite but did not write."""
+
+
+#: the first line of every pack's README.md: what makes a directory a pack to replace
+README_TITLE = "# SOC 2 evidence pack"
+
+
+def _is_pack(output: Path) -> bool:
+    try:
+        with open(output / "README.md", encoding="utf-8") as fh:
+            return fh.readline().rstrip("\n") == README_TITLE
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def write_pack(files: dict[str, str], output: Path) -> None:
-    """Write the pack, replacing the pack's own files and directories (nothing else) first."""
+    """Write the pack, replacing the pack's own files and directories (nothing else) first.
+
+    A directory that holds some of those names without being a pack (no
+    README.md written by soc2lint) is refused rather than overwritten.
+    """
+    clashes = [e for e in PACK_ENTRIES if (output / e).exists() or (output / e).is_symlink()]
+    if clashes and not _is_pack(output):
+        raise PackError(
+            f"{output} already holds {', '.join(clashes)} and is not an evidence pack "
+            "(its README.md was not written by soc2lint); choose an empty or new directory"
+        )
     output.mkdir(parents=True, exist_ok=True)
     for entry in PACK_ENTRIES:
         p = output / entry
@@ -119,4 +145,4 @@ def display_paths(paths: Sequence[Path], base: Path) -> list[str]:
     return out
 
 
-__all__ = ["PACK_ENTRIES", "build_pack", "display_paths", "write_pack"]
+__all__ = ["PACK_ENTRIES", "README_TITLE", "PackError", "build_pack", "display_paths", "write_pack"]
