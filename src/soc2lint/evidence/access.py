@@ -46,7 +46,7 @@ COLUMNS = (
     ),
     (
         "findings",
-        "rule IDs of the findings that name it or list it as related (suppressed ones included), `;`-separated",
+        "rule IDs of the findings that name it or list it as related, `(excepted)` when suppressed, `;`-separated",
     ),
 )
 

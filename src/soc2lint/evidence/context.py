@@ -53,7 +53,11 @@ class EvidenceContext:
         return list(self._by_node.get((node.scope, node.address), ()))
 
     def rule_ids_touching(self, node: Node) -> list[str]:
-        return sorted({f.rule_id for f in self.findings_touching(node)})
+        """Rule IDs of the findings touching the node; ``(excepted)`` when all are suppressed."""
+        by_rule: dict[str, bool] = {}
+        for f in self.findings_touching(node):
+            by_rule[f.rule_id] = by_rule.get(f.rule_id, True) and f.suppressed
+        return [f"{r} (excepted)" if excepted else r for r, excepted in sorted(by_rule.items())]
 
     def status(self, rule_id: str, node: Node) -> Status | None:
         """How the node fared under a rule in the control matrix (None: not evaluated)."""

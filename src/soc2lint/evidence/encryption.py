@@ -130,7 +130,10 @@ COLUMNS = (
         "`customer-managed` (with the key's address, or the ARN/alias when the key is not in this code), `AWS-managed`, `AWS-owned`, `none` or `unknown`",
     ),
     ("in_transit", "`enforced`, `not enforced`, `unknown`, or why no setting applies"),
-    ("findings", "rule IDs of the findings that name it or list it as related, `;`-separated"),
+    (
+        "findings",
+        "rule IDs of the findings that name it or list it as related, `(excepted)` when suppressed, `;`-separated",
+    ),
 )
 
 KEY_WORDS = {
