@@ -11,8 +11,10 @@ explicit table (:data:`APPLICABILITY`), written from the rule's own code:
 * ``subjects``: a function of the graph, when the subjects come from a shared
   view rather than from a kind (the nodes holding identity policies, the
   buckets CloudTrail trails deliver to, the data stores of the network model);
-* ``per_scope``: configuration-wide rules (IAM007, the account-scope rules):
-  the subject is each scanned root, named ``.`` like their findings.
+* ``per_scope``: configuration-wide rules checked root by root (IAM007): the
+  subject is each scanned root, named ``.`` like their findings;
+* ``whole``: the account-scope rules (LOG007, IAM011...), which ask whether the
+  account baseline as a whole has a control: one subject, the configuration.
 
 Only nodes of the languages the rule supports count.  Then, per rule:
 
@@ -47,6 +49,8 @@ from ..rule import Rule
 from ..secretnames import looks_secret
 
 SubjectKey = tuple[str, str]  # (scope, address); address "." for a whole root
+#: the subject of the account-scope rules: the whole scanned configuration
+WHOLE: SubjectKey = ("", ".")
 Status = Literal["pass", "fail", "excepted", "unknown"]
 
 
@@ -58,6 +62,8 @@ class Applies:
     where: Callable[[ResourceGraph, Node], bool] | None = None
     subjects: Callable[[ResourceGraph], Iterable[Node]] | None = None
     per_scope: bool = False
+    #: account-scope rules: one subject, the whole scanned configuration (the account baseline)
+    whole: bool = False
     #: what the subjects are, in words, for the README
     what: str = ""
 
@@ -318,7 +324,7 @@ APPLICABILITY: dict[str, Applies] = {
     "IAM008": Applies(subjects=_trust_policy_holders, what="role trust policies"),
     "IAM009": Applies(("AWS::IAM::Role",), what="IAM roles"),
     "IAM010": Applies(("AWS::IAM::User",), what="IAM users"),
-    "IAM011": Applies(per_scope=True, what="each scanned Terraform root (account scope)"),
+    "IAM011": Applies(whole=True, what="the account baseline"),
     # LOG
     "LOG001": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
     "LOG002": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
@@ -330,7 +336,7 @@ APPLICABILITY: dict[str, Applies] = {
         ("AWS::CloudTrail::Trail",), subjects=_trail_buckets, what="CloudTrail buckets"
     ),
     "LOG006": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
-    "LOG007": Applies(per_scope=True, what="each scanned root (account scope)"),
+    "LOG007": Applies(whole=True, what="the account baseline"),
     "LOG008": Applies(("AWS::EC2::VPC",), what="VPCs"),
     "LOG009": Applies(
         ("AWS::Logs::LogGroup", "AWS::EC2::FlowLog"), what="log groups and flow logs"
@@ -347,11 +353,11 @@ APPLICABILITY: dict[str, Applies] = {
         what="API Gateway method settings",
     ),
     "LOG016": Applies(("AWS::CloudFront::Distribution",), what="CloudFront distributions"),
-    "LOG017": Applies(per_scope=True, what="each scanned root (account scope)"),
-    "LOG018": Applies(per_scope=True, what="each scanned root (account scope)"),
-    "LOG019": Applies(per_scope=True, what="each scanned root (account scope)"),
+    "LOG017": Applies(whole=True, what="the account baseline"),
+    "LOG018": Applies(whole=True, what="the account baseline"),
+    "LOG019": Applies(whole=True, what="the account baseline"),
     "LOG020": Applies(("AWS::CloudWatch::Alarm",), what="CloudWatch alarms"),
-    "LOG021": Applies(per_scope=True, what="each scanned root (account scope)"),
+    "LOG021": Applies(whole=True, what="the account baseline"),
     # NET
     "NET001": Applies(SG_RULE_HOLDERS, what="security groups and ingress rules"),
     "NET002": Applies(SG_RULE_HOLDERS, what="security groups and ingress rules"),
@@ -452,6 +458,10 @@ class MatrixRow:
 def _subjects(graph: ResourceGraph, rule: Rule, applies: Applies) -> dict[SubjectKey, Node | None]:
     langs = set(rule.languages)
     out: dict[SubjectKey, Node | None] = {}
+    if applies.whole:
+        if any(n.language in langs for n in graph):
+            out[WHOLE] = None
+        return out
     if applies.per_scope:
         by_scope: dict[str, set[str]] = defaultdict(set)
         for n in graph:
@@ -495,10 +505,12 @@ def _owners(graph: ResourceGraph) -> dict[SubjectKey, SubjectKey]:
 def _subject_of(
     f: Finding,
     subjects: dict[SubjectKey, Node | None],
-    per_scope: bool,
+    applies: Applies | None,
     owners: dict[SubjectKey, SubjectKey],
 ) -> SubjectKey | None:
-    if per_scope:
+    if applies is not None and applies.whole:
+        return WHOLE
+    if applies is not None and applies.per_scope:
         return (f.scope, ".")
     key = (f.scope, f.address)
     if key in subjects:
@@ -557,7 +569,7 @@ def build_matrix(
         if applies is not None:
             row.statuses = dict.fromkeys(subjects, "pass")
         for f in by_rule.get(rule.id, ()):
-            key = _subject_of(f, subjects, applies.per_scope if applies else False, owners)
+            key = _subject_of(f, subjects, applies, owners)
             if key is None:
                 key = (f.scope, f.address)
                 if applies is not None:

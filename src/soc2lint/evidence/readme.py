@@ -269,8 +269,9 @@ def _matrix(ctx: EvidenceContext) -> list[str]:
         "whose findings are suppressed with a reason (see "
         + ctx.pack.pack_link(README, "exceptions/suppressions.md", "exceptions")
         + "); *unknown* those whose setting could not be resolved from the code (a variable "
-        "without a value, an imported value); *pass* the rest. Configuration-wide rules "
-        "evaluate each scanned root once. In the summary, the counts add up the checks of the "
+        "without a value, an imported value); *pass* the rest. IAM007 evaluates each scanned "
+        "root once; the account-scope rules evaluate the scanned configuration as one "
+        "account baseline. In the summary, the counts add up the checks of the "
         "rows below (one check per rule and resource); *manual* counts the controls to be "
         "evidenced by hand ("
         + ctx.pack.pack_link(README, "#controls-code-cannot-show", "below")
