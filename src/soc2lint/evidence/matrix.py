@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ..graph import ResourceGraph
-from ..model import Finding, Node
+from ..model import Finding, Node, Unknown
 from ..registry import Registry
 from ..rule import Rule
 from ..secretnames import looks_secret
@@ -171,6 +171,22 @@ def _api_stage(graph: ResourceGraph, node: Node) -> bool:
     return True
 
 
+def _symmetric_key(graph: ResourceGraph, node: Node) -> bool:
+    """KEY001 exempts asymmetric and HMAC keys."""
+    spec = node.get(tf="customer_master_key_spec", cfn="KeySpec")
+    return not (isinstance(spec, str) and spec.strip().upper() != "SYMMETRIC_DEFAULT")
+
+
+def _tls_listener(graph: ResourceGraph, node: Node) -> bool:
+    """TLS002 looks at HTTPS/TLS listeners (and every classic load balancer)."""
+    if node.kind != "AWS::ElasticLoadBalancingV2::Listener":
+        return True
+    protocol = node.get(tf="protocol", cfn="Protocol")
+    if protocol is None or isinstance(protocol, Unknown):
+        return protocol is not None or node.attr(tf="certificate_arn", cfn="Certificates").present
+    return isinstance(protocol, str) and protocol.strip().upper() in ("HTTPS", "TLS")
+
+
 def _application_and_classic_lbs(graph: ResourceGraph, node: Node) -> bool:
     if node.kind != "AWS::ElasticLoadBalancingV2::LoadBalancer":
         return True
@@ -244,7 +260,8 @@ APPLICABILITY: dict[str, Applies] = {
             "AWS::ElasticLoadBalancing::LoadBalancer",
             "aws_load_balancer_policy",
         ),
-        what="load balancer listeners, classic load balancers",
+        where=_tls_listener,
+        what="HTTPS/TLS listeners, classic load balancers",
     ),
     "TLS003": Applies(("AWS::CloudFront::Distribution",), what="CloudFront distributions"),
     "TLS004": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
@@ -259,7 +276,7 @@ APPLICABILITY: dict[str, Applies] = {
     ),
     "TLS009": Applies(("AWS::MSK::Cluster",), what="MSK clusters"),
     # KEY
-    "KEY001": Applies(("AWS::KMS::Key",), what="KMS keys"),
+    "KEY001": Applies(("AWS::KMS::Key",), where=_symmetric_key, what="symmetric KMS keys"),
     "KEY002": Applies(KEY_POLICY_HOLDERS, subjects=_key_policies, what="KMS key policies"),
     "KEY003": Applies(("AWS::KMS::Key", "AWS::KMS::ReplicaKey"), what="KMS keys"),
     "KEY004": Applies(
