@@ -1,9 +1,14 @@
 """The resource graph: every node of every scanned root, and the edges between them.
 
-Rules use this facade only; networkx stays behind it so the backing can
-change when a benchmark says so.  Nodes are indexed by kind and by address
-at construction, so "all S3 buckets" or "what does this bucket point at" are
-dictionary look-ups, never scans of the whole graph.
+Rules use this facade only, so the backing can change when a benchmark says
+so.  It was a networkx ``MultiDiGraph``; on a 60k-resource scan adding the
+edges alone took 6 s, so it is now two adjacency dictionaries (out and in)
+keyed by node id, then by the node at the other end, then by the edge key
+``(kind, src_path, dst_attr)``: the same iteration order as the
+``MultiDiGraph`` it replaces, at a fraction of the cost.  Nodes are indexed
+by kind and by address at construction, so "all S3 buckets" or "what does
+this bucket point at" are dictionary look-ups, never scans of the whole
+graph.
 """
 
 from __future__ import annotations
@@ -12,26 +17,29 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
-import networkx as nx
-
 from .model import Edge, Node, Path
 
 Direction = Literal["out", "in", "both"]
+
+#: an edge's identity between two nodes: (kind, src_path, dst_attr)
+EdgeKey = tuple[str, Path, "str | None"]
+#: node id -> node at the other end -> edge key -> edge
+Adjacency = dict[str, dict[str, dict[EdgeKey, Edge]]]
 
 
 class ResourceGraph:
     """Nodes of all scanned roots plus the edges between them."""
 
     def __init__(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> None:
-        self._g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        self._out: Adjacency = {}
+        self._in: Adjacency = {}
         self._nodes: dict[str, Node] = {}
         self._by_kind: dict[str, list[Node]] = defaultdict(list)
         self._by_scope_address: dict[tuple[str, str], Node] = {}
         self._views: dict[str, Any] = {}
         for n in nodes:
             self.add_node(n)
-        for e in edges:
-            self.add_edge(e)
+        self.add_edges(edges)
 
     # ---- construction ------------------------------------------------------
 
@@ -43,17 +51,61 @@ class ResourceGraph:
         self._nodes[node.id] = node
         self._by_kind[node.kind].append(node)
         self._by_scope_address[(node.scope, node.address)] = node
-        self._g.add_node(node.id)
         self._views.clear()
 
+    def add_edges(self, edges: Iterable[Edge]) -> None:
+        """:meth:`add_edge` for each edge (the loop inlined: graphs have ~5 edges a node)."""
+        nodes, out_adj, in_adj = self._nodes, self._out, self._in
+        added = False
+        for edge in edges:
+            src, dst = edge.src, edge.dst
+            if src == dst or src not in nodes or dst not in nodes:
+                continue
+            key: EdgeKey = (edge.kind, edge.src_path, edge.dst_attr)
+            out = out_adj.get(src)
+            if out is None:
+                out = out_adj[src] = {dst: {key: edge}}
+            else:
+                keyed = out.get(dst)
+                if keyed is None:
+                    out[dst] = {key: edge}
+                elif key in keyed:
+                    continue
+                else:
+                    keyed[key] = edge
+            inc = in_adj.get(dst)
+            if inc is None:
+                in_adj[dst] = {src: {key: edge}}
+            else:
+                back = inc.get(src)
+                if back is None:
+                    inc[src] = {key: edge}
+                else:
+                    back[key] = edge
+            added = True
+        if added and self._views:
+            self._views.clear()
+
     def add_edge(self, edge: Edge) -> None:
-        if edge.src not in self._nodes or edge.dst not in self._nodes or edge.src == edge.dst:
+        src, dst = edge.src, edge.dst
+        if src == dst or src not in self._nodes or dst not in self._nodes:
             return
-        key = (edge.kind, edge.src_path, edge.dst_attr)
-        if self._g.has_edge(edge.src, edge.dst, key=key):
+        key: EdgeKey = (edge.kind, edge.src_path, edge.dst_attr)
+        out = self._out.get(src)
+        if out is None:
+            out = self._out[src] = {}
+        keyed = out.get(dst)
+        if keyed is None:
+            keyed = out[dst] = {}
+        elif key in keyed:
             return
-        self._g.add_edge(edge.src, edge.dst, key=key, edge=edge)
-        self._views.clear()
+        keyed[key] = edge
+        inc = self._in.get(dst)
+        if inc is None:
+            inc = self._in[dst] = {}
+        inc.setdefault(src, {})[key] = edge
+        if self._views:
+            self._views.clear()
 
     # ---- node queries ------------------------------------------------------
 
@@ -132,31 +184,28 @@ class ResourceGraph:
                 p for p in (via.split(".") if isinstance(via, str) else via) if isinstance(p, str)
             )
         out: list[tuple[Edge, Node]] = []
-        seen: set[tuple[str, str, Any]] = set()
-        if node.id not in self._g:
-            return out
-        iters: list[Any] = []
+        tables: list[Adjacency] = []
         if direction in ("out", "both"):
-            iters.append(self._g.out_edges(node.id, keys=True, data="edge"))
+            tables.append(self._out)
         if direction in ("in", "both"):
-            iters.append(self._g.in_edges(node.id, keys=True, data="edge"))
-        for it in iters:
-            for u, v, key, e in it:
-                other = self._nodes[v if u == node.id else u]
+            tables.append(self._in)
+        nodes = self._nodes
+        # No self-edges are stored, so an edge met from both ends is never the same edge.
+        for table in tables:
+            for other_id, keyed in table.get(node.id, {}).items():
+                other = nodes[other_id]
                 if kinds is not None and other.kind not in kinds:
                     continue
-                if ekinds is not None and e.kind not in ekinds:
-                    continue
-                if via_t is not None:
-                    names = tuple(p for p in e.src_path if isinstance(p, str))
-                    if names[: len(via_t)] != via_t:
+                for e in keyed.values():
+                    if ekinds is not None and e.kind not in ekinds:
                         continue
-                sig = (u, v, key)
-                if sig in seen:
-                    continue
-                seen.add(sig)
-                out.append((e, other))
-        out.sort(key=lambda pair: (pair[1].id, pair[0].kind, pair[0].src_path.__repr__()))
+                    if via_t is not None:
+                        names = tuple(p for p in e.src_path if isinstance(p, str))
+                        if names[: len(via_t)] != via_t:
+                            continue
+                    out.append((e, other))
+        if len(out) > 1:
+            out.sort(key=lambda pair: (pair[1].id, pair[0].kind, pair[0].src_path.__repr__()))
         return out
 
     def related(
@@ -188,18 +237,30 @@ class ResourceGraph:
 
     def reachable(self, node: Node, direction: Direction = "out") -> list[Node]:
         """Every node reachable from ``node`` along edges in the given direction."""
-        if direction == "out":
-            ids = nx.descendants(self._g, node.id)
-        elif direction == "in":
-            ids = nx.ancestors(self._g, node.id)
-        else:
-            ids = nx.node_connected_component(self._g.to_undirected(as_view=True), node.id)
-            ids.discard(node.id)
-        return sorted((self._nodes[i] for i in ids), key=lambda n: n.id)
+        tables: list[Adjacency] = []
+        if direction in ("out", "both"):
+            tables.append(self._out)
+        if direction in ("in", "both"):
+            tables.append(self._in)
+        seen = {node.id}
+        stack = [node.id]
+        while stack:
+            current = stack.pop()
+            for table in tables:
+                for other in table.get(current, ()):
+                    if other not in seen:
+                        seen.add(other)
+                        stack.append(other)
+        seen.discard(node.id)
+        return sorted((self._nodes[i] for i in seen), key=lambda n: n.id)
 
     def all_edges(self) -> list[Edge]:
-        data: Any = self._g.edges(data="edge")
-        return [e for _, _, e in data]
+        """Every edge, by source node in insertion order."""
+        out: list[Edge] = []
+        for src in self._nodes:
+            for keyed in self._out.get(src, {}).values():
+                out.extend(keyed.values())
+        return out
 
     # ---- shared views -----------------------------------------------------
 
