@@ -3,17 +3,27 @@
 python-hcl2 gives positions on every tree node but leaves heredoc bodies as
 one opaque token and template directives flat; both are assembled here.  The
 result holds no lark object, so it pickles.
+
+lark is imported on the first parse, not with this module: a scan whose
+files all come from the parse cache never needs it.  The LALR tables come
+from a grammar cache; python-hcl2 keeps its own in its package directory,
+and when that cannot be written (a read-only site-packages) every process
+would rebuild the tables (about 1.4 s), so with a cache directory configured
+(:func:`set_grammar_cache_dir`) the tables are kept there instead.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TypeAlias
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from lark import Token, Tree
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+if TYPE_CHECKING:
+    from lark import Lark, Token, Tree
+    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from .syntax import (
     Attribute,
@@ -61,12 +71,69 @@ class HclSyntaxError(Exception):
         return SyntaxProblem(self.message, self.line, self.column, self.end_line, self.end_col)
 
 
+_grammar_cache_dir: Path | None = None
+
+
+def set_grammar_cache_dir(directory: Path | None) -> None:
+    """Keep the LALR tables under ``directory`` (the scan's cache directory)."""
+    global _grammar_cache_dir  # noqa: PLW0603
+    _grammar_cache_dir = directory
+
+
+def _import_lark() -> None:
+    """Bind lark's classes in this module (on the first parse of the process)."""
+    global Token, Tree, LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken  # noqa: PLW0603
+    from lark import Token, Tree
+    from lark.exceptions import (
+        LarkError,
+        UnexpectedCharacters,
+        UnexpectedInput,
+        UnexpectedToken,
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def _lark() -> Any:
-    """python-hcl2's LALR parser (built once per process, from its grammar cache)."""
-    from hcl2.parser import parser
+    """python-hcl2's LALR parser (built once per process, from a grammar cache)."""
+    _import_lark()
+    import hcl2.parser
 
-    return parser()
+    if _grammar_cache_dir is None:
+        return hcl2.parser.parser()
+    try:
+        return _cached_parser(_grammar_cache_dir)
+    except OSError:
+        return hcl2.parser.parser()
+
+
+def _cached_parser(directory: Path) -> Lark:
+    """python-hcl2's parser with its tables cached under ``directory``.
+
+    The file is named after the hcl2, lark and Python versions; lark checks
+    the grammar's hash when it loads it, and rebuilds and rewrites it on a
+    mismatch or a partial file (two first scans racing on a new cache
+    directory may both build it: slower, never wrong).
+    """
+    import hcl2.parser
+    import lark
+    from hcl2.postlexer import PostLexer
+
+    try:
+        from hcl2.version import version as hcl2_version
+    except ImportError:  # pragma: no cover - the sdist always has it
+        hcl2_version = "unknown"
+    py = "{}.{}".format(*sys.version_info[:2])
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"hcl2-{hcl2_version}-lark-{lark.__version__}-py{py}.grammar"
+    # lark hashes its options, the cache path included: always the same path
+    return lark.Lark.open(
+        "hcl2.lark",
+        rel_to=hcl2.parser.__file__,
+        parser="lalr",
+        cache=str(target),
+        propagate_positions=True,
+        postlex=PostLexer(),
+    )
 
 
 def parse_hcl(text: str) -> ParsedFile:
@@ -75,9 +142,10 @@ def parse_hcl(text: str) -> ParsedFile:
     Never raises for bad input: the problem comes back in ``problems`` with
     the parser's position and what it expected, in plain words.
     """
+    parser = _lark()
     try:
         try:
-            tree = _lark().parse(text + "\n")
+            tree = parser.parse(text + "\n")
         except UnexpectedInput:
             # python-hcl2's grammar lacks strip markers on interpolations
             # (``${~ x ~}``); blanking them keeps every column, and only
@@ -146,8 +214,9 @@ def parse_expression(text: str, line: int = 1, col: int = 1) -> Expr:
     prefix = "x = ("
     src = f"{prefix}{text}\n)"
     conv = _Converter(line - 1, col - 1 - len(prefix))
+    parser = _lark()
     try:
-        tree = _lark().parse(src + "\n")
+        tree = parser.parse(src + "\n")
     except UnexpectedInput as exc:
         prob = _describe_lark_error(exc, src)
         ln, cl = conv.map(prob.line, prob.column)
