@@ -1,50 +1,153 @@
-"""A content-addressed cache of parsed files, safe for concurrent runs.
+"""On-disk caches, safe for concurrent runs: parsed files, and evaluated results.
 
-Front ends store the parsed form of a file under the SHA-256 of its bytes
-(and the parser's version), so an unchanged file is never parsed twice, and a
-changed file can never be served stale.  Entries are written to a temporary
-file and renamed into place, so two scans racing on one cache directory both
-succeed, and an interrupted scan leaves no half-written entry.  A corrupt or
-unreadable entry is treated as a miss.
+Two kinds of entry live under one cache directory (the CLI's default is
+``$XDG_CACHE_HOME/soc2lint``):
+
+* :class:`ParseCache`: the parsed form of a file under the SHA-256 of its
+  text (and the parser), so an unchanged file is never parsed twice and a
+  changed file can never be served stale.
+* :class:`ResultCache`: a front end's evaluated output for one root (a
+  Terraform root module, a CloudFormation template), under a key naming the
+  root and every option that changes its evaluation.  Each entry carries the
+  *manifest* of what the evaluation read: every directory it listed or read
+  configuration from (with the names in it and the content of its
+  configuration files) and every other file it read (or found missing).  An
+  entry is used only when every item of its manifest is unchanged, so any
+  changed, added or removed input invalidates it.
+
+Every namespace is further keyed by the soc2lint version, a format number and
+a fingerprint of the installed source (:func:`code_fingerprint`), so a new or
+edited soc2lint never reads entries an older one wrote.
+
+Entries are written to a temporary file and renamed into place, so two scans
+racing on one cache directory both succeed (the last rename wins, and both
+entries are valid), and an interrupted scan leaves no half-written entry.  A
+corrupt, truncated or unreadable entry is a miss.  A cache that cannot be
+written is only slower, never wrong.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
-import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 
 #: bump when the cached structures change shape
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+
+#: a manifest item: ("dir" | "file", absolute path, digest)
+Dependency = tuple[str, str, str]
+
+#: files whose content is part of a directory's digest (what Terraform reads from a
+#: module directory: configuration, variable files, backend files)
+DIR_CONTENT_SUFFIXES = (
+    ".tf",
+    ".tf.json",
+    ".tfvars",
+    ".tfvars.json",
+    ".tfbackend",
+    ".hcl",
+)
 
 
-class ParseCache:
-    def __init__(self, directory: Path | None, namespace: str, version: str = "") -> None:
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Names, sizes and modification times of soc2lint's own source files.
+
+    Part of every cache key: an edited checkout (``pip install -e``) or a new
+    release never reads what another version of the code wrote.
+    """
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for dirpath, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if not name.endswith(".py"):
+                continue
+            p = os.path.join(dirpath, name)
+            with contextlib.suppress(OSError):
+                st = os.stat(p)
+                h.update(
+                    f"{os.path.relpath(p, package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode()
+                )
+    return h.hexdigest()[:16]
+
+
+def digest(*parts: str | bytes) -> str:
+    """SHA-256 of ``parts`` (each length-prefixed, so no two lists collide)."""
+    h = hashlib.sha256()
+    for p in parts:
+        raw = p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p
+        h.update(len(raw).to_bytes(8, "little"))
+        h.update(raw)
+    return h.hexdigest()
+
+
+class _Store:
+    """Atomic, corruption-tolerant files under one namespace directory."""
+
+    def __init__(self, directory: Path | None, namespace: str, version: str) -> None:
         self.enabled = directory is not None
-        tag = f"{namespace}-v{CACHE_FORMAT}-{__version__}-{version}".replace("/", "_")
-        self.directory = (directory / tag) if directory is not None else None
+        tag = f"{namespace}-v{CACHE_FORMAT}-{__version__}-{version}-{code_fingerprint()}"
+        self.directory = (directory / tag.replace("/", "_")) if directory is not None else None
+        self._made: set[Path] = set()
+
+    def _path(self, key: str, suffix: str) -> Path:
+        assert self.directory is not None
+        return self.directory / key[:2] / f"{key[2:]}{suffix}"
+
+    def _write(self, path: Path, chunks: Iterable[Any]) -> bool:
+        """Pickle ``chunks`` one after another into ``path``, atomically."""
+        parent = path.parent
+        try:
+            if parent not in self._made:
+                parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(parent)
+            tmp = parent / f".tmp-{path.name}-{os.getpid()}-{os.urandom(4).hex()}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    for chunk in chunks:
+                        pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+            return False
+        return True
+
+    @staticmethod
+    def _discard(path: Path) -> None:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+class ParseCache(_Store):
+    """Parsed files by the SHA-256 of their text."""
+
+    def __init__(self, directory: Path | None, namespace: str, version: str = "") -> None:
+        super().__init__(directory, namespace, version)
         self.hits = 0
         self.misses = 0
 
     @staticmethod
     def key(data: bytes | str) -> str:
-        raw = data.encode("utf-8") if isinstance(data, str) else data
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
         return hashlib.sha256(raw).hexdigest()
-
-    def _path(self, key: str) -> Path:
-        assert self.directory is not None
-        return self.directory / key[:2] / f"{key[2:]}.pickle"
 
     def get(self, key: str) -> Any | None:
         if self.directory is None:
             return None
-        path = self._path(key)
+        path = self._path(key, ".pickle")
         try:
             with path.open("rb") as fh:
                 value = pickle.load(fh)
@@ -53,27 +156,209 @@ class ParseCache:
             return None
         except Exception:  # corrupt, truncated, from another version: a miss
             self.misses += 1
-            with contextlib.suppress(OSError):
-                path.unlink()
+            self._discard(path)
             return None
         self.hits += 1
         return value
 
+    def has(self, key: str) -> bool:
+        """Whether an entry exists (without reading it: it may still prove corrupt)."""
+        return self.directory is not None and self._path(key, ".pickle").is_file()
+
     def put(self, key: str, value: Any) -> None:
-        if self.directory is None:
-            return
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        if self.directory is not None:
+            self._write(self._path(key, ".pickle"), (value,))
+
+
+class Sources:
+    """File contents and digests, each file read at most once per scan.
+
+    The digests are what manifests record, and the bytes are what the front
+    end then parses, so an entry can never describe content other than the
+    content it was computed from.  Files over ``max_bytes`` are not read:
+    their digest is their size (the front end reports them as too large
+    without reading them either).
+    """
+
+    def __init__(self, max_bytes: int = 10 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._data: dict[str, bytes | OSError] = {}
+        self._sizes: dict[str, int] = {}
+        self._entries: dict[str, list[tuple[str, bool, bool]] | OSError] = {}
+        self._files: dict[str, str] = {}
+        self._dirs: dict[str, str] = {}
+
+    def entries(self, path: Path | str) -> list[tuple[str, bool, bool]]:
+        """``(name, is_dir, is_file)`` of every entry of a directory, sorted by name, listed
+        once per scan (raises OSError).  Symbolic links count as what they point at."""
+        key = os.fspath(path)
+        found = self._entries.get(key)
+        if found is None:
             try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-        except (OSError, pickle.PicklingError, RecursionError):
-            # a cache that cannot be written is only slower, never wrong
-            return
+                with os.scandir(key) as it:
+                    found = sorted((e.name, e.is_dir(), e.is_file()) for e in it)
+            except OSError as exc:
+                found = exc
+            self._entries[key] = found
+        if isinstance(found, OSError):
+            raise found
+        return found
+
+    def size(self, path: Path | str) -> int:
+        """The file's size in bytes (raises OSError)."""
+        key = os.fspath(path)
+        size = self._sizes.get(key)
+        if size is None:
+            size = os.stat(key).st_size
+            self._sizes[key] = size
+        return size
+
+    def read(self, path: Path | str) -> bytes:
+        """The file's bytes (raises OSError), read once per scan."""
+        key = os.fspath(path)
+        data = self._data.get(key)
+        if data is None:
+            try:
+                with open(key, "rb") as fh:
+                    data = fh.read()
+            except OSError as exc:
+                data = exc
+            self._data[key] = data
+        if isinstance(data, OSError):
+            raise data
+        return data
+
+    def file_digest(self, path: Path | str) -> str:
+        """Digest of a file's real path and content; "missing" or "error" when unreadable."""
+        key = os.fspath(path)
+        d = self._files.get(key)
+        if d is None:
+            d = self._file_digest(key)
+            self._files[key] = d
+        return d
+
+    def _file_digest(self, key: str) -> str:
+        try:
+            if not os.path.isfile(key):
+                return "dir" if os.path.isdir(key) else "missing"
+            size = self.size(key)
+            if size > self.max_bytes:
+                return digest("large", os.path.realpath(key), str(size))
+            return digest("file", os.path.realpath(key), self.read(key))
+        except OSError as exc:
+            return f"error:{exc.errno}"
+
+    def dir_digest(self, path: Path | str) -> str:
+        """Digest of a directory: its real path, every name in it, and the content of its
+        configuration files (:data:`DIR_CONTENT_SUFFIXES`); "missing" when absent."""
+        key = os.fspath(path)
+        d = self._dirs.get(key)
+        if d is None:
+            d = self._dir_digest(key)
+            self._dirs[key] = d
+        return d
+
+    def _dir_digest(self, key: str) -> str:
+        try:
+            if not os.path.isdir(key):
+                return "file" if os.path.exists(key) else "missing"
+            entries = self.entries(key)
+        except OSError as exc:
+            return f"error:{exc.errno}"
+        parts: list[str | bytes] = ["dir", os.path.realpath(key)]
+        for name, is_dir, is_file in entries:
+            parts.append(f"{name}\0{int(is_dir)}{int(is_file)}")
+            if is_file and name.lower().endswith(DIR_CONTENT_SUFFIXES):
+                parts.append(self.file_digest(os.path.join(key, name)))
+        return digest(*parts)
+
+    def current(self, dep: Dependency) -> str:
+        kind, path, _ = dep
+        return self.dir_digest(path) if kind == "dir" else self.file_digest(path)
+
+    def unchanged(self, deps: Iterable[Dependency]) -> bool:
+        return all(self.current(dep) == dep[2] for dep in deps)
+
+
+class Manifest:
+    """What one evaluation read, recorded while it runs (see :class:`ResultCache`)."""
+
+    def __init__(self, sources: Sources) -> None:
+        self.sources = sources
+        self._deps: dict[tuple[str, str], str] = {}
+
+    def directory(self, path: Path | str) -> None:
+        """The evaluation listed ``path`` or read configuration from it (or found it absent)."""
+        key = os.fspath(path)
+        if ("dir", key) not in self._deps:
+            self._deps[("dir", key)] = self.sources.dir_digest(key)
+
+    def file(self, path: Path | str) -> None:
+        """The evaluation read ``path`` (or found it absent)."""
+        key = os.fspath(path)
+        if ("file", key) not in self._deps:
+            self._deps[("file", key)] = self.sources.file_digest(key)
+
+    def deps(self) -> tuple[Dependency, ...]:
+        return tuple(sorted((k, p, d) for (k, p), d in self._deps.items()))
+
+
+class ResultCache(_Store):
+    """Evaluated results under a key, valid while their manifest is unchanged.
+
+    An entry file holds two pickles: the manifest, then the result, so a
+    stale entry is recognised without loading its result.
+    """
+
+    def __init__(self, directory: Path | None, namespace: str, version: str = "") -> None:
+        super().__init__(directory, namespace, version)
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        return digest(*parts)
+
+    def get(self, key: str, sources: Sources) -> Any | None:
+        if self.directory is None:
+            return None
+        path = self._path(key, ".result")
+        try:
+            with path.open("rb") as fh:
+                deps = pickle.load(fh)
+                if not isinstance(deps, tuple) or not sources.unchanged(deps):
+                    self.misses += 1
+                    return None
+                value = pickle.load(fh)
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except Exception:  # corrupt, truncated, from another version: a miss
+            self.misses += 1
+            self._discard(path)
+            return None
+        self.hits += 1
+        return value
+
+    def get_stale(self, key: str) -> tuple[tuple[Dependency, ...], Any] | None:
+        """The entry's manifest and value without checking the manifest: for reusing
+        the parts of a result whose own inputs the caller compares itself."""
+        if self.directory is None:
+            return None
+        path = self._path(key, ".result")
+        try:
+            with path.open("rb") as fh:
+                deps = pickle.load(fh)
+                value = pickle.load(fh)
+        except FileNotFoundError:
+            return None
+        except Exception:
+            self._discard(path)
+            return None
+        if not isinstance(deps, tuple):
+            return None
+        return deps, value
+
+    def put(self, key: str, deps: Sequence[Dependency], value: Any) -> None:
+        if self.directory is not None:
+            self._write(self._path(key, ".result"), (tuple(deps), value))

@@ -14,9 +14,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Edge, Node, Range
+
+if TYPE_CHECKING:
+    from .cache import Sources
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,24 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: display paths of every file read (for reports, caches and suppressions)
     files: list[str] = field(default_factory=list)
+    #: ``literal`` edges (:mod:`soc2lint.links`) of scopes the front end computed them
+    #: for; the engine computes the other scopes'
+    literal_edges: dict[str, list[Edge]] = field(default_factory=dict)
+    #: seconds by stage (``terraform.parse``, ``cloudformation.evaluate``...)
+    timings: dict[str, float] = field(default_factory=dict)
+    #: counts by cache (roots evaluated and served from the cache, files parsed...)
+    cache_stats: dict[str, int] = field(default_factory=dict)
 
     def extend(self, other: LoadResult) -> None:
         self.nodes.extend(other.nodes)
         self.edges.extend(other.edges)
         self.diagnostics.extend(other.diagnostics)
         self.files.extend(other.files)
+        self.literal_edges.update(other.literal_edges)
+        for k, v in other.timings.items():
+            self.timings[k] = self.timings.get(k, 0.0) + v
+        for k, n in other.cache_stats.items():
+            self.cache_stats[k] = self.cache_stats.get(k, 0) + n
 
 
 @dataclass(frozen=True)
@@ -113,14 +128,15 @@ class LoadOptions:
         return True
 
 
-def read_text(path: Path, limits: Limits) -> str:
+def read_text(path: Path, limits: Limits, sources: Sources | None = None) -> str:
     """Read a source file the way every front end must: size-capped, ``utf-8-sig``.
 
     Raises :class:`SourceError` with a plain message (and a position for
-    undecodable bytes) instead of OSError/UnicodeDecodeError.
+    undecodable bytes) instead of OSError/UnicodeDecodeError.  With
+    ``sources``, the bytes are the ones the scan's cache manifests digest.
     """
     try:
-        size = path.stat().st_size
+        size = sources.size(path) if sources is not None else path.stat().st_size
     except OSError as exc:
         raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
     if size > limits.max_file_bytes:
@@ -130,7 +146,7 @@ def read_text(path: Path, limits: Limits) -> str:
             limit=True,
         )
     try:
-        data = path.read_bytes()
+        data = sources.read(path) if sources is not None else path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
     if b"\x00" in data[:8192]:

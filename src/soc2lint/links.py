@@ -246,12 +246,23 @@ def _arn_name_candidates(arn: str) -> tuple[str, list[str]] | None:
 
 def literal_edges(nodes: Iterable[Node]) -> list[Edge]:
     """``literal`` edges between nodes of the same scope (see the module docstring)."""
+    return [e for edges in literal_edges_by_scope(nodes).values() for e in edges]
+
+
+def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
+    """:func:`literal_edges` by scope, scopes in the order their first resource comes.
+
+    Edges never cross scopes, so a front end may compute a scope's edges
+    when it evaluates it (and cache them with it).
+    """
     by_scope: dict[str, list[Node]] = defaultdict(list)
     for n in nodes:
         if n.category in ("resource", "data"):
             by_scope[n.scope].append(n)
-    edges: list[Edge] = []
-    for scope_nodes in by_scope.values():
+    out: dict[str, list[Edge]] = {}
+    for scope, scope_nodes in by_scope.items():
+        edges: list[Edge] = []
+        out[scope] = edges
         # (kind, name) -> nodes ; exact id/arn -> nodes
         by_name: dict[tuple[str, str], list[Node]] = defaultdict(list)
         by_exact: dict[str, list[Node]] = defaultdict(list)
@@ -291,4 +302,4 @@ def literal_edges(nodes: Iterable[Node]) -> list[Edge]:
                         continue
                     seen.add(dst.id)
                     edges.append(Edge(src.id, dst.id, "literal", path, None))
-    return edges
+    return out

@@ -11,17 +11,25 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import time
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..cache import Manifest, ParseCache, ResultCache, Sources
 from ..frontend import Diagnostic, LoadOptions, LoadResult
-from ..model import Range
-from .evaluate import Loader
+from ..links import literal_edges
+from ..model import Edge, Range
+from . import functions
+from .adapt import load_root
+from .evaluate import PARSER_VERSION, Loader, RootRecord
+from .hcl import _lark, set_grammar_cache_dir
 from .modules import config_files, is_json_syntax, parse_source, read_source
+from .plan import load_plan
 from .syntax import ParsedFile
 
 __all__ = ["find_roots", "load_settings", "load_terraform", "parse_file"]
@@ -57,68 +65,97 @@ def load_settings(recursion_limit: int = 20000) -> Iterator[None]:
         sys.setrecursionlimit(old_limit)
 
 
-def _parse_batch(batch: list[tuple[str, bool]]) -> list[ParsedFile]:
-    """Worker-process entry: parse texts (no I/O, no shared state)."""
-    return [parse_source(text, json_syntax) for text, json_syntax in batch]
+def _parse_batch(batch: list[tuple[str, bool, str]], cache_dir: Path | None) -> list[ParsedFile]:
+    """Worker-process entry: parse texts and store them in the parse cache (no shared
+    state: the cache's writes are atomic, so workers write their entries themselves)."""
+    set_grammar_cache_dir(cache_dir)
+    cache = ParseCache(cache_dir, "terraform", PARSER_VERSION)
+    out = []
+    for text, json_syntax, key in batch:
+        pf = parse_source(text, json_syntax)
+        cache.put(key, pf)
+        out.append(pf)
+    return out
 
 
 def _preparse(loader: Loader, files: list[Path], options: LoadOptions) -> None:
-    """Parse ``files`` into the loader's memo in worker processes, when worthwhile.
+    """Parse the ``files`` the parse cache does not have, in worker processes, when
+    worthwhile.
 
-    Files are read here, cached results are taken from the content-hash cache,
-    and only the rest is sent to the pool in chunks.  Below
-    :data:`POOL_MIN_FILES` or with ``jobs=1`` nothing happens: files are then
-    parsed lazily in-process.
+    Files the cache has are left alone: :meth:`Loader.parse` reads them when
+    (and if) an evaluation needs them.  Below :data:`POOL_MIN_FILES` files to
+    parse, or with ``jobs=1``, nothing happens: files are then parsed lazily
+    in-process.
     """
+    if options.jobs <= 1:
+        return
     todo = [f for f in dict.fromkeys(files) if f not in loader.parsed]
-    if options.jobs <= 1 or len(todo) < POOL_MIN_FILES:
+    if len(todo) < POOL_MIN_FILES:
         return
     pending: list[tuple[Path, str, bool, str]] = []
     for path in todo:
-        source = read_source(path, options)
+        source = read_source(path, options, loader.sources)
         if isinstance(source, ParsedFile):
-            loader.parsed[path] = source
             continue
         json_syntax = is_json_syntax(path)
         key = loader.cache_key(source, json_syntax)
-        cached = loader.cache.get(key)
-        if isinstance(cached, ParsedFile):
-            loader.parsed[path] = cached
+        if loader.cache.has(key):
             continue
         pending.append((path, source, json_syntax, key))
     if len(pending) < POOL_MIN_FILES:
         return
-    size = max(4, len(pending) // (options.jobs * 4))
-    batches = [pending[i : i + size] for i in range(0, len(pending), size)]
+    started = time.perf_counter()
+    # Chunks big enough to amortise the round trip, small enough to balance the
+    # workers (a file's cost is about its length): about eight per worker.
+    size = max(4, -(-len(pending) // (options.jobs * 8)))
+    pending.sort(key=lambda item: -len(item[1]))
+    batches = [pending[i :: -(-len(pending) // size)] for i in range(-(-len(pending) // size))]
     try:
-        with ProcessPoolExecutor(max_workers=options.jobs) as pool:
-            results = pool.map(_parse_batch, [[(t, j) for _, t, j, _ in b] for b in batches])
+        _lark()  # built (or read from its cache) once here; forked workers inherit it
+        with ProcessPoolExecutor(max_workers=min(options.jobs, len(batches))) as pool:
+            results = pool.map(
+                _parse_batch,
+                [[(t, j, k) for _, t, j, k in b] for b in batches],
+                [options.cache_dir] * len(batches),
+            )
             for batch, parsed in zip(batches, results, strict=True):
-                for (path, _, _, key), pf in zip(batch, parsed, strict=True):
+                for (path, _, _, _), pf in zip(batch, parsed, strict=True):
                     loader.parsed[path] = pf
-                    loader.cache.put(key, pf)
     except (OSError, RuntimeError, ImportError, BrokenProcessPool):
         return  # no usable pool here: the files are parsed in-process instead
+    finally:
+        loader.parse_seconds += time.perf_counter() - started
 
 
 def find_roots(loader: Loader, dirs: Sequence[Path]) -> list[Path]:
     """Root modules among ``dirs``: directories no other scanned directory calls as a
     local module; directories only reachable through a cycle become roots too."""
     resolved = sorted(dict.fromkeys(d.resolve() for d in dirs))
+    return roots_from_calls(
+        resolved, {d: [src for _, src in loader.config(d).local_calls()] for d in resolved}
+    )
+
+
+def _call_targets(directory: Path, sources: Sequence[str]) -> list[Path]:
+    targets = []
+    for src in sources:
+        target = Path(os.path.normpath(directory / src))
+        try:
+            target = target.resolve()
+        except OSError:
+            continue
+        if target != directory:
+            targets.append(target)
+    return targets
+
+
+def roots_from_calls(resolved: Sequence[Path], local_calls: dict[Path, list[str]]) -> list[Path]:
+    """:func:`find_roots` from each directory's local module sources."""
     calls: dict[Path, list[Path]] = {}
     called: set[Path] = set()
     for d in resolved:
-        cfg = loader.config(d)
-        targets = []
-        for _, src in cfg.local_calls():
-            target = Path(os.path.normpath(d / src))
-            try:
-                target = target.resolve()
-            except OSError:
-                continue
-            if target != d:
-                targets.append(target)
-                called.add(target)
+        targets = _call_targets(d, local_calls.get(d, []))
+        called.update(targets)
         calls[d] = targets
     roots = [d for d in resolved if d not in called]
     reached: set[Path] = set()
@@ -141,6 +178,80 @@ def find_roots(loader: Loader, dirs: Sequence[Path]) -> list[Path]:
     return roots
 
 
+# --------------------------------------------------------------------------
+# Loading with the result cache
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class DirInfo:
+    """What a scanned directory contributes before any root is evaluated."""
+
+    display: str
+    files: list[str]
+    #: the configuration's own diagnostics (parse errors, duplicates), without scope
+    diagnostics: list[Diagnostic]
+    #: sources of its local module calls (which directories are roots)
+    local_calls: list[str]
+
+
+def _options_key(options: LoadOptions) -> str:
+    """Everything in the options that changes what an evaluation produces."""
+    return ParseCache.key(
+        repr(
+            (
+                str(options.root),
+                str(options.base),
+                [str(p) for p in options.var_files],
+                sorted(options.vars.items()),
+                sorted(options.env.items()),
+                options.workspace,
+                options.limits,
+            )
+        )
+    )
+
+
+def _dir_info(loader: Loader, directory: Path) -> DirInfo:
+    cfg = loader.config(directory)
+    return DirInfo(
+        cfg.display,
+        list(cfg.files),
+        list(cfg.diagnostics),
+        [src for _, src in cfg.local_calls()],
+    )
+
+
+def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[RootRecord, bool]:
+    """Evaluate one root, recording what it produced and what it read.
+
+    Returns the record and whether it may be cached (not when a time limit,
+    which depends on the machine's load, decided part of it).
+    """
+    record = RootRecord(options.display(root))
+    manifest = Manifest(loader.sources)
+    for vf in options.var_files:
+        manifest.file(vf if vf.is_absolute() else options.base / vf)
+    timeouts = functions.timeouts()
+    loader.record, loader.manifest = record, manifest
+    try:
+        nodes, edges = load_root(loader, root)
+    except Exception as exc:
+        nodes, edges = [], []
+        _internal_error(loader, exc, root, options)
+    finally:
+        loader.record, loader.manifest = None, None
+    record.nodes = sorted(nodes, key=lambda n: (n.scope, n.address))
+    record.edges = sorted(edges, key=_edge_order)
+    record.literal_edges = literal_edges(record.nodes)
+    record.deps = manifest.deps()
+    return record, functions.timeouts() == timeouts
+
+
+def _edge_order(e: Edge) -> tuple[str, str, str, str, str]:
+    return (e.src, e.dst, e.kind, repr(e.src_path), e.dst_attr or "")
+
+
 def load_terraform(
     dirs: Sequence[Path], plan_files: Sequence[Path], options: LoadOptions
 ) -> LoadResult:
@@ -148,28 +259,59 @@ def load_terraform(
 
     Never raises for bad input: problems are diagnostics (SYS001 parse errors,
     SYS006 modules not available, SYS007 configuration errors, SYS008 limits).
-    """
-    from .adapt import load_root
-    from .plan import load_plan
 
+    With a cache directory, each root's evaluated nodes, edges and diagnostics
+    are kept in a :class:`~soc2lint.cache.ResultCache` under the root's path
+    and the options, with the manifest of every directory and file its
+    evaluation read; an unchanged root is not evaluated (nor its files
+    parsed) again.  Which directories are roots is kept the same way, under
+    the list of scanned directories, with the digests of all of them.
+    """
+    set_grammar_cache_dir(options.cache_dir)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
     result = LoadResult()
-    loader = Loader(options)
+    sources = Sources(options.limits.max_file_bytes)
+    loader = Loader(options, sources)
+    results = ResultCache(options.cache_dir, "terraform-results", PARSER_VERSION)
+    opt_key = _options_key(options)
+    records: list[RootRecord] = []
+    dir_infos: dict[Path, DirInfo] = {}
+    evaluate_seconds = 0.0
     with load_settings():
         try:
-            files = [f for d in dirs for f in config_files(d)]
-            _preparse(loader, files, options)
-            roots = find_roots(loader, dirs)
+            resolved = sorted(dict.fromkeys(d.resolve() for d in dirs))
+            roots, dir_infos = _roots(loader, resolved, results, opt_key)
         except Exception as exc:  # a bug, not bad input: report, do not crash the scan
             roots = []
             _internal_error(loader, exc, dirs[0] if dirs else options.root, options)
+        misses: list[Path] = []
+        cached: dict[Path, RootRecord] = {}
         for root in roots:
-            try:
-                nodes, edges = load_root(loader, root)
-            except Exception as exc:
-                _internal_error(loader, exc, root, options)
-                continue
-            result.nodes.extend(nodes)
-            result.edges.extend(edges)
+            hit = results.get(results.key("root", opt_key, str(root)), sources)
+            if isinstance(hit, RootRecord):
+                cached[root] = hit
+            else:
+                misses.append(root)
+        # digests, the roots and the cached roots (parsing of changed directories aside)
+        timings["terraform.cache"] = time.perf_counter() - started - loader.parse_seconds
+        if misses:
+            # the files of the roots to evaluate, and of every scanned directory (their
+            # modules are among them): parse what the parse cache lacks, in parallel
+            _preparse(loader, [f for d in resolved for f in config_files(d, sources)], options)
+        for root in roots:
+            record = cached.get(root)
+            if record is None:
+                t = time.perf_counter()
+                parse_before = loader.parse_seconds
+                record, cacheable = _evaluate_root(loader, root, options)
+                if cacheable:
+                    results.put(results.key("root", opt_key, str(root)), record.deps, record)
+                evaluate_seconds += (time.perf_counter() - t) - (
+                    loader.parse_seconds - parse_before
+                )
+            records.append(record)
+        emitted = _merge(loader, records, result)
         for plan in plan_files:
             try:
                 plan_result = load_plan(plan, options, loader)
@@ -180,15 +322,123 @@ def load_terraform(
             result.edges.extend(plan_result.edges)
             result.files.extend(plan_result.files)
         # configurations never reached from a root still report their parse errors
+        for d, info in dir_infos.items():
+            if str(d) not in emitted:
+                emitted.add(str(d))
+                for diag in info.diagnostics:
+                    loader.report(replace(diag, scope=info.display))
         for cfg in loader.configs.values():
-            loader.emit_config_diagnostics(cfg, cfg.display)
+            if str(cfg.dir) not in emitted:
+                loader.emit_config_diagnostics(cfg, cfg.display)
     result.diagnostics.extend(loader.diagnostics)
     result.files.extend(loader.files)
+    for info in dir_infos.values():
+        result.files.extend(info.files)
     result.files = sorted(set(result.files))
-    result.nodes.sort(key=lambda n: (n.scope, n.address))
-    result.edges.sort(key=lambda e: (e.src, e.dst, e.kind, repr(e.src_path), e.dst_attr or ""))
-    result.diagnostics.sort(key=lambda d: (d.range.file, d.range.start_line, d.rule_id, d.message))
+    if plan_files:
+        result.nodes.sort(key=lambda n: (n.scope, n.address))
+        result.edges.sort(key=_edge_order)
+    result.diagnostics.sort(
+        key=lambda d: (
+            d.range.file,
+            d.range.start_line,
+            d.rule_id,
+            d.message,
+            d.scope,
+            d.address,
+            d.range,
+        )
+    )
+    timings["terraform.parse"] = loader.parse_seconds
+    timings["terraform.evaluate"] = evaluate_seconds
+    timings["terraform"] = time.perf_counter() - started
+    result.timings.update(timings)
+    result.cache_stats.update(
+        {
+            "terraform.roots": len(roots),
+            "terraform.roots_cached": len(cached),
+            "terraform.files_parsed": loader.cache.misses,
+        }
+    )
     return result
+
+
+def _roots(
+    loader: Loader, resolved: list[Path], results: ResultCache, opt_key: str
+) -> tuple[list[Path], dict[Path, DirInfo]]:
+    """The roots among ``resolved`` and what each scanned directory holds.
+
+    Kept in the result cache under the list of directories; when some of
+    them changed, the others' information is taken from the previous entry
+    (it depends only on their content, which the digests compare), so only
+    the changed directories are parsed.
+    """
+    sources = loader.sources
+    key = results.key("roots", opt_key, *[str(d) for d in resolved])
+    current = {d: sources.dir_digest(d) for d in resolved}
+    previous = results.get_stale(key)
+    old_deps: dict[tuple[str, str], str] = {}
+    old_infos: dict[Path, DirInfo] = {}
+    if previous is not None:
+        deps, value = previous
+        old_deps = {(k, p): dg for k, p, dg in deps}
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], dict):
+            old_infos = value[1]
+    infos: dict[Path, DirInfo] = {}
+    for d in resolved:
+        info = old_infos.get(d)
+        if info is not None and old_deps.get(("dir", str(d))) == current[d]:
+            infos[d] = info
+    changed = [d for d in resolved if d not in infos]
+    _preparse(loader, [f for d in changed for f in config_files(d, sources)], loader.options)
+    for d in changed:
+        infos[d] = _dir_info(loader, d)
+    manifest = Manifest(sources)
+    for d in resolved:
+        manifest.directory(d)
+        for target in _call_targets(d, infos[d].local_calls):
+            manifest.directory(target)
+    deps = manifest.deps()
+    roots = roots_from_calls(resolved, {d: infos[d].local_calls for d in resolved})
+    if {(k, p): dg for k, p, dg in deps} != old_deps or infos.keys() != old_infos.keys():
+        results.put(key, deps, (roots, infos))
+    return roots, infos
+
+
+def _merge(loader: Loader, records: list[RootRecord], result: LoadResult) -> set[str]:
+    """Put the roots' records together as one load would have produced them.
+
+    A configuration's own diagnostics are reported once, in the scope of
+    the first root (in root order) that used it.  Returns the directories
+    whose diagnostics were reported.
+    """
+    emitted: set[str] = set()
+    for record in records:
+        for d in record.diagnostics:
+            loader.report(d)
+        for directory, _display, diagnostics in record.configs:
+            if directory in emitted:
+                continue
+            emitted.add(directory)
+            for d in diagnostics:
+                loader.report(replace(d, scope=record.scope))
+        loader.files.update(record.files)
+    # each record is sorted, and every node and edge of a record is in its root's scope:
+    # ordering the records by scope orders the whole (see the sort keys in _evaluate_root)
+    by_node_scope = sorted(records, key=lambda r: r.scope)
+    by_edge_scope = sorted(records, key=lambda r: r.scope + "::")
+    for record in by_node_scope:
+        result.nodes.extend(record.nodes)
+    for record in by_edge_scope:
+        result.edges.extend(record.edges)
+    for record in records:
+        result.literal_edges[record.scope] = record.literal_edges
+    if any(n.scope != r.scope for r in records for n in r.nodes) or any(
+        not e.src.startswith(r.scope + "::") for r in records for e in r.edges
+    ):
+        result.nodes.sort(key=lambda n: (n.scope, n.address))
+        result.edges.sort(key=_edge_order)
+    return emitted
 
 
 def _internal_error(loader: Loader, exc: Exception, where: Path, options: LoadOptions) -> None:

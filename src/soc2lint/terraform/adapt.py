@@ -319,12 +319,13 @@ class GraphBuilder:
         environment): only settings all of them agree on are merged; the others
         become Unknown.
         """
+        self.loader.note_dir(self.root.dir)
         try:
-            files = sorted(
-                p
-                for p in self.root.dir.iterdir()
-                if p.is_file() and p.name.endswith(BACKEND_FILE_SUFFIXES)
-            )
+            files = [
+                self.root.dir / name
+                for name, _, is_file in self.loader.sources.entries(self.root.dir)
+                if is_file and name.endswith(BACKEND_FILE_SUFFIXES)
+            ]
         except OSError:
             return
         per_file: list[dict[str, tuple[Any, Range]]] = []

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from ..cache import ParseCache
+from ..cache import Dependency, Manifest, ParseCache, Sources
 from ..frontend import Diagnostic, LoadOptions
 from ..model import MISSING, Origin, Range, Unknown
 from ..model import Path as AttrPath
@@ -92,30 +93,93 @@ def index_text(key: int | str | None) -> str:
 # --------------------------------------------------------------------------
 
 
-class Loader:
-    """State of one ``load_terraform`` call: parse cache, configs, diagnostics."""
+class RootRecord:
+    """What evaluating one root produced, in a form the result cache can keep.
 
-    def __init__(self, options: LoadOptions) -> None:
+    ``configs`` lists the module configurations the root used, in order,
+    with their own diagnostics (parse errors, duplicates): those are reported
+    once per scan, in the scope of the first root that uses the configuration,
+    which only the merge of every root can decide.
+    """
+
+    __slots__ = (
+        "configs",
+        "deps",
+        "diagnostics",
+        "edges",
+        "files",
+        "literal_edges",
+        "nodes",
+        "scope",
+    )
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        self.deps: tuple[Dependency, ...] = ()
+        self.nodes: list[Any] = []
+        self.edges: list[Any] = []
+        #: the root's literal edges (see soc2lint.links), computed with it
+        self.literal_edges: list[Any] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.configs: list[tuple[str, str, list[Diagnostic]]] = []
+        self.files: set[str] = set()
+
+
+class Loader:
+    """State of one ``load_terraform`` call: parse cache, configs, diagnostics.
+
+    While a root is evaluated for the result cache, ``record`` collects what
+    it reports and reads, and ``manifest`` what its result depends on.
+    """
+
+    def __init__(self, options: LoadOptions, sources: Sources | None = None) -> None:
         self.options = options
+        self.sources = sources if sources is not None else Sources(options.limits.max_file_bytes)
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[tuple[str, str, Range, str]] = set()
         self.ev = Evaluator(options, self.report)
+        self.ev.sources = self.sources
+        self.ev.note_file = self.note_file
         self.parsed: dict[Path, ParsedFile] = {}
         self.configs: dict[Path, ModuleConfig] = {}
         self.files: set[str] = set()
         self.cache = ParseCache(options.cache_dir, "terraform", PARSER_VERSION)
+        self.record: RootRecord | None = None
+        self.manifest: Manifest | None = None
+        #: seconds spent parsing (and reading parsed files from the cache)
+        self.parse_seconds = 0.0
 
     def report(self, d: Diagnostic) -> None:
+        if self.record is not None:
+            self.record.diagnostics.append(d)
+            return
         key = (d.rule_id, d.message, d.range, d.scope)
         if key not in self._seen:
             self._seen.add(key)
             self.diagnostics.append(d)
 
+    def note_file(self, path: Path) -> None:
+        """The evaluation depends on ``path`` (read it, or looked for it)."""
+        if self.manifest is not None:
+            self.manifest.file(path)
+
+    def note_dir(self, path: Path) -> None:
+        """The evaluation depends on directory ``path`` (listed it, or looked for it)."""
+        if self.manifest is not None:
+            self.manifest.directory(path)
+
+    def note_read(self, display: str) -> None:
+        self.files.add(display)
+        if self.record is not None:
+            self.record.files.add(display)
+
     def parse(self, path: Path) -> ParsedFile:
         """The parsed file (memoised; through the content-hash cache when configured)."""
+        self.note_file(path)
         hit = self.parsed.get(path)
         if hit is None:
-            source = read_source(path, self.options)
+            started = time.perf_counter()
+            source = read_source(path, self.options, self.sources)
             if isinstance(source, ParsedFile):
                 hit = source
             else:
@@ -128,7 +192,8 @@ class Loader:
                     hit = parse_source(source, json_syntax)
                     self.cache.put(key, hit)
             self.parsed[path] = hit
-        self.files.add(self.options.display(path))
+            self.parse_seconds += time.perf_counter() - started
+        self.note_read(self.options.display(path))
         return hit
 
     @staticmethod
@@ -137,15 +202,25 @@ class Loader:
 
     def config(self, directory: Path) -> ModuleConfig:
         key = directory.resolve()
+        self.note_dir(key)
         cfg = self.configs.get(key)
         if cfg is None:
-            files = config_files(key)
+            files = config_files(key, self.sources)
             parsed = [(p, self.parse(p)) for p in files]
             cfg = build_config(key, parsed, self.options.display)
             self.configs[key] = cfg
+        elif self.record is not None:
+            for f in cfg.files:
+                self.note_read(f)
         return cfg
 
     def emit_config_diagnostics(self, cfg: ModuleConfig, scope: str) -> None:
+        record = self.record
+        if record is not None:
+            # reported when the roots are merged (see RootRecord)
+            if all(c[0] != str(cfg.dir) for c in record.configs):
+                record.configs.append((str(cfg.dir), cfg.display, list(cfg.diagnostics)))
+            return
         if cfg.reported:
             return
         cfg.reported = True
@@ -882,6 +957,7 @@ class CallGroup(Expandable["CallInstance"]):
                 )
             target = Path(os.path.normpath(entry[1]))
             label = f"module {src} (from .terraform/modules)"
+        loader.note_dir(target)
         if not options.inside_root(target):
             return self._problem(
                 "SYS007",
@@ -1064,7 +1140,10 @@ class RootContext:
     def modules_json(self) -> dict[str, tuple[str, Path]] | None:
         if not self._mj_read:
             self._mj_read = True
-            self._modules_json = read_modules_json(self.dir, self.loader.options)
+            self.loader.note_file(self.dir / ".terraform" / "modules" / "modules.json")
+            self._modules_json = read_modules_json(
+                self.dir, self.loader.options, self.loader.sources
+            )
         return self._modules_json
 
     def collect_var_inputs(self, declared: Iterable[str]) -> None:
@@ -1076,18 +1155,20 @@ class RootContext:
             if key.startswith("TF_VAR_") and key[7:] in names:
                 out[key[7:]] = (options.env[key], True, Origin(key, None, f"var.{key[7:]}"))
         files: list[Path] = []
-        for name in ("terraform.tfvars", "terraform.tfvars.json"):
-            if (self.dir / name).is_file():
-                files.append(self.dir / name)
+        self.loader.note_dir(self.dir)
         try:
-            autos = sorted(
-                p
-                for p in self.dir.iterdir()
-                if p.is_file() and p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
-            )
+            listed = self.loader.sources.entries(self.dir)
         except OSError:
-            autos = []
-        files.extend(autos)
+            listed = []
+        present = {name for name, _, is_file in listed if is_file}
+        for name in ("terraform.tfvars", "terraform.tfvars.json"):
+            if name in present:
+                files.append(self.dir / name)
+        files.extend(
+            self.dir / name
+            for name in sorted(present)
+            if name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+        )
         files.extend(
             Path(f) if Path(f).is_absolute() else options.base / f for f in options.var_files
         )
@@ -1132,9 +1213,10 @@ class RootContext:
         from .jsonpos import to_python
 
         loader = self.loader
-        loader.files.add(display)
+        loader.note_read(display)
+        loader.note_file(path)
         try:
-            text = read_text(path, loader.options.limits)
+            text = read_text(path, loader.options.limits, loader.sources)
             node = parse_json(text)
         except SourceError as exc:
             loader.report(

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..cache import Sources
 from ..frontend import Diagnostic, LoadOptions, SourceError, read_text
 from ..model import Range, Unknown
 from .functions import call_function
@@ -157,6 +158,9 @@ class Evaluator:
         self.site: Site | None = None
         self.cwd: Path = options.root
         self.files_read: set[str] = set()
+        #: the scan's file reader, and where reads are recorded (set by the loader)
+        self.sources: Sources | None = None
+        self.note_file: Callable[[Path], None] = lambda path: None
         self._render: dict[int, tuple[Expr, str]] = {}
         self._templates: dict[Path, Expr] = {}
         self._dispatch: dict[type, Callable[[Any, Scope], Any]] = {
@@ -614,6 +618,7 @@ class Evaluator:
         p = Path(path)
         if not p.is_absolute():
             p = self.cwd / p
+        self.note_file(p)
         if not self.options.inside_root(p):
             site = self.site
             if site is not None:
@@ -633,7 +638,7 @@ class Evaluator:
     def read_file(self, path: str) -> str:
         p = self._resolve_file(path)
         try:
-            text = read_text(p, self.options.limits)
+            text = read_text(p, self.options.limits, self.sources)
         except SourceError as exc:
             raise EvalError(f"cannot read {path}: {exc.message}") from None
         self.charge(len(text) // 256)

@@ -332,6 +332,14 @@ def _regex_engine() -> Any:
 
 _REGEX = _regex_engine()
 
+#: regular-expression calls cut off by the time limit in this process (a result
+#: decided by the machine's load is not cached)
+_timeouts = 0
+
+
+def timeouts() -> int:
+    return _timeouts
+
 
 class _Pattern:
     """A compiled RE2-style pattern whose calls are bounded in time."""
@@ -349,9 +357,11 @@ class _Pattern:
         self.groupindex: Mapping[str, int] = self.rx.groupindex
 
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        global _timeouts  # noqa: PLW0603
         try:
             return fn(*args, **self.kw)
         except TimeoutError:
+            _timeouts += 1
             raise EvalError("regular expression took too long") from None
         except (re.error, IndexError) as exc:
             raise EvalError(f"regular expression failed: {exc}") from None

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import Sources
 from ..frontend import Diagnostic, LoadOptions, SourceError, read_text
 from ..model import Range
 from .hcl import parse_hcl
@@ -39,10 +40,12 @@ def parse_source(text: str, json_syntax: bool) -> ParsedFile:
     return parse_hcl(text)
 
 
-def read_source(path: Path, options: LoadOptions) -> str | ParsedFile:
+def read_source(
+    path: Path, options: LoadOptions, sources: Sources | None = None
+) -> str | ParsedFile:
     """The text of ``path``, or a ParsedFile holding why it cannot be read."""
     try:
-        return read_text(path, options.limits)
+        return read_text(path, options.limits, sources)
     except SourceError as exc:
         problem = SyntaxProblem(exc.message, exc.line, exc.column, limit=exc.limit)
         return ParsedFile(None, (problem,))
@@ -58,13 +61,17 @@ def is_override(name: str) -> bool:
     return stem == "override" or stem.endswith("_override")
 
 
-def config_files(directory: Path) -> list[Path]:
+def config_files(directory: Path, sources: Sources | None = None) -> list[Path]:
     """The ``.tf`` and ``.tf.json`` files of a module directory, override files last."""
     try:
-        entries = sorted(p for p in directory.iterdir() if p.name.lower().endswith(TF_SUFFIXES))
+        listed = (sources or Sources()).entries(directory)
     except OSError:
         return []
-    files = [p for p in entries if p.is_file()]
+    files = [
+        directory / name
+        for name, _, is_file in listed
+        if is_file and name.lower().endswith(TF_SUFFIXES)
+    ]
     return [p for p in files if not is_override(p.name)] + [p for p in files if is_override(p.name)]
 
 
@@ -356,13 +363,15 @@ def _order_locals(cfg: ModuleConfig) -> None:
 # --------------------------------------------------------------------------
 
 
-def read_modules_json(root_dir: Path, options: LoadOptions) -> dict[str, tuple[str, Path]] | None:
+def read_modules_json(
+    root_dir: Path, options: LoadOptions, sources: Sources | None = None
+) -> dict[str, tuple[str, Path]] | None:
     """Key (``vpc``, ``vpc.subnets``) -> (source, directory) after ``terraform init``."""
     path = root_dir / ".terraform" / "modules" / "modules.json"
     if not path.is_file():
         return None
     try:
-        data = json.loads(read_text(path, options.limits))
+        data = json.loads(read_text(path, options.limits, sources))
     except (SourceError, json.JSONDecodeError, RecursionError):
         return None
     out: dict[str, tuple[str, Path]] = {}
