@@ -2203,7 +2203,9 @@ COMPONENTS_PER_ROOT = 26
 def _components(name: str, env: str, rng: random.Random, count: int) -> str:
     out = []
     for i in range(count):
-        kind, make = COMPONENT_KINDS[(i + rng.randrange(len(COMPONENT_KINDS))) % len(COMPONENT_KINDS)]
+        kind, make = COMPONENT_KINDS[
+            (i + rng.randrange(len(COMPONENT_KINDS))) % len(COMPONENT_KINDS)
+        ]
         out.append(make(f"{kind}_{i:02d}", name, env, rng))
     return "\n".join(out)
 
@@ -2254,7 +2256,9 @@ def _root_files(
     octet = 10 + index * 4 + ENVIRONMENTS.index(env)
     name = f"{group}-{env}-{short}"
     files: dict[str, str] = {}
-    files["versions.tf"] = VERSIONS + f"""
+    files["versions.tf"] = (
+        VERSIONS
+        + f"""
 terraform {{
   backend "s3" {{
     bucket         = "acme-terraform-state"
@@ -2265,6 +2269,7 @@ terraform {{
   }}
 }}
 """
+    )
     files["providers.tf"] = f"""provider "aws" {{
   region = var.region
 

@@ -7,9 +7,11 @@ parse, a rule raised, a module could not be evaluated).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -351,6 +353,10 @@ def scan(**opts: Any) -> None:
             err=True,
         )
     threshold = fail_threshold(config.fail_on)
+    # The scan's objects live until the process ends: keep the cyclic collector
+    # from walking them again while the reports are built.
+    gc.freeze()
+    started = time.perf_counter()
     for fmt, out in pairs:
         text = render(
             fmt,
@@ -360,7 +366,47 @@ def scan(**opts: Any) -> None:
             sarif_include_suppressed=opts["sarif_include_suppressed"],
         )
         _write(out, text)
+    result.timings["report"] = time.perf_counter() - started
+    _write_timings(result)
     sys.exit(result.exit_code(threshold))
+
+
+def _peak_rss_kib() -> tuple[int, int]:
+    """Peak RSS of this process and of its largest child process (0 where unknown)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return 0, 0
+    scale = 1024 if sys.platform == "darwin" else 1  # bytes on macOS, KiB elsewhere
+    return (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // scale,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // scale,
+    )
+
+
+def _write_timings(result: Any) -> None:
+    """``SOC2LINT_TIMINGS=FILE``: the scan's stage timings as JSON (for bench/run.py)."""
+    target = os.environ.get("SOC2LINT_TIMINGS")
+    if not target:
+        return
+    import json
+
+    own, workers = _peak_rss_kib()
+    data = {
+        "timings": result.timings,
+        "rule_timings": result.rule_timings,
+        "cache_stats": result.cache_stats,
+        "findings": len(result.findings),
+        "nodes": len(result.graph),
+        "files": len(result.files),
+        # peak resident set size in KiB of this process, and of its largest worker
+        "maxrss_kib": own,
+        "workers_maxrss_kib": workers,
+    }
+    try:
+        Path(target).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"soc2lint: SOC2LINT_TIMINGS {target}: {exc.strerror}", err=True)
 
 
 @main.group("baseline")
