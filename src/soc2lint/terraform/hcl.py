@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -92,18 +93,40 @@ def _import_lark() -> None:
     )
 
 
+#: python-hcl2's own cache loads in a few hundredths of a second; a rebuild takes over 1 s
+_REBUILT_SECONDS = 0.5
+#: marker in the cache directory: python-hcl2's own grammar cache was rebuilt, not loaded
+_STALE_MARKER = "hcl2-own-grammar-cache-unusable"
+
+
 @functools.lru_cache(maxsize=1)
 def _lark() -> Any:
-    """python-hcl2's LALR parser (built once per process, from a grammar cache)."""
+    """python-hcl2's LALR parser (built once per process, from a grammar cache).
+
+    python-hcl2's own cache (in its package directory) is used while it works;
+    when it is missing, or once it was seen to be rebuilt rather than loaded
+    (stale, and not writable), the tables are cached in the scan's cache
+    directory instead.
+    """
     _import_lark()
     import hcl2.parser
 
-    if _grammar_cache_dir is None:
-        return hcl2.parser.parser()
-    try:
-        return _cached_parser(_grammar_cache_dir)
-    except OSError:
-        return hcl2.parser.parser()
+    directory = _grammar_cache_dir
+    own = Path(hcl2.parser.PARSER_FILE)
+    if directory is not None and (not own.is_file() or (directory / _STALE_MARKER).exists()):
+        try:
+            return _cached_parser(directory)
+        except OSError:
+            pass
+    started = time.perf_counter()
+    parser = hcl2.parser.parser()
+    if directory is not None and time.perf_counter() - started > _REBUILT_SECONDS:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / _STALE_MARKER).touch()
+        except OSError:
+            pass
+    return parser
 
 
 def _cached_parser(directory: Path) -> Lark:
