@@ -44,14 +44,16 @@ class ResourceGraph:
     # ---- construction ------------------------------------------------------
 
     def add_node(self, node: Node) -> None:
-        if node.id in self._nodes:
+        node_id = node.id
+        if node_id in self._nodes:
             # Two objects with one address in one scope: keep the first, the
             # front end reports duplicates itself.
             return
-        self._nodes[node.id] = node
+        self._nodes[node_id] = node
         self._by_kind[node.kind].append(node)
         self._by_scope_address[(node.scope, node.address)] = node
-        self._views.clear()
+        if self._views:
+            self._views.clear()
 
     def add_edges(self, edges: Iterable[Edge]) -> None:
         """:meth:`add_edge` for each edge (the loop inlined: graphs have ~5 edges a node)."""

@@ -17,6 +17,7 @@ it was written.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -312,11 +313,17 @@ class Node:
         element by element (a Terraform block is a list of one dict), so the
         first element that has the rest of the path wins.
         """
-        found = self.attrs_at(path, tf=tf, cfn=cfn)
-        if found:
-            return found[0]
         chosen = self._choose(path, tf, cfn)
         p = parse_path(chosen) if isinstance(chosen, str) else tuple(chosen)
+        if len(p) == 1:
+            # the common case, a top-level attribute: no walk
+            head = p[0]
+            if head in self.attrs:
+                return Attr(self, p, self.attrs[head])
+            if head != "*":
+                return Attr(self, p, MISSING)
+        for concrete, value in _walk(self.attrs, p, ()):
+            return Attr(self, concrete, value)
         return Attr(self, p, MISSING)
 
     def attrs_at(
@@ -355,8 +362,12 @@ class Node:
         return self.range
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_path(path: str) -> Path:
-    """``a.b[0].c`` / ``a[].b`` -> ``("a", "b", 0, "c")`` / ``("a", "*", "b")``."""
+    """``a.b[0].c`` / ``a[].b`` -> ``("a", "b", 0, "c")`` / ``("a", "*", "b")``.
+
+    Memoised: rules name the same few hundred paths on every node.
+    """
     if not path:
         return ()
     out: list[PathElem] = []
