@@ -68,6 +68,28 @@ class LoadResult:
             self.cache_stats[k] = self.cache_stats.get(k, 0) + n
 
 
+def shared_edges(edges: list[Edge]) -> list[Edge]:
+    """``edges`` with equal node ids and attribute paths as one object each.
+
+    Front ends build an id string per edge end; pickling (a worker's result,
+    a cache entry) writes each distinct object in full, and the ids were
+    most of a 50k-line monorepo's cached size.  Shared, each is written once
+    (and takes memory once when read back).
+    """
+    strings: dict[str, str] = {}
+    paths: dict[Any, Any] = {}
+    out = []
+    for e in edges:
+        src = strings.setdefault(e.src, e.src)
+        dst = strings.setdefault(e.dst, e.dst)
+        path = paths.setdefault(e.src_path, e.src_path)
+        if src is e.src and dst is e.dst and path is e.src_path:
+            out.append(e)
+        else:
+            out.append(Edge(src, dst, e.kind, path, e.dst_attr))
+    return out
+
+
 @dataclass(frozen=True)
 class Limits:
     """Safety bounds; each one reached is a ``SYS008`` diagnostic, never a hang."""

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
 
-from ..frontend import Diagnostic, LoadOptions, LoadResult
+from ..frontend import Diagnostic, LoadOptions, LoadResult, shared_edges
+from ..links import literal_edges_by_scope
 from ..model import Range
 from .adapt import Session, TemplateInstance
 from .decode import is_template, looks_like_template
@@ -137,6 +138,7 @@ def _load_in_pool(roots: list[Path], jobs: int, store: FileStore, result: LoadRe
             result.diagnostics.append(d)
         result.nodes.extend(part.nodes)
         result.edges.extend(part.edges)
+        result.literal_edges.update(part.literal_edges)
         for display, path in zip(part.files, listed, strict=True):
             if Path(path) not in store.listed:
                 store.listed.add(Path(path))
@@ -156,6 +158,12 @@ def _load_batch(
     result = LoadResult()
     for p in paths:
         _load_root(Path(p), store, options, result)
+    # computed here, in parallel, rather than by the engine; shared id strings make
+    # the result much smaller to send back
+    result.edges = shared_edges(result.edges)
+    result.literal_edges = {
+        scope: shared_edges(edges) for scope, edges in literal_edges_by_scope(result.nodes).items()
+    }
     return (
         result,
         [str(c) for c in store.consumed],

@@ -1,12 +1,31 @@
-"""Reading and decoding template files once per scan."""
+"""Reading and decoding template files once per scan, through the parse cache."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import ParseCache
 from ..frontend import LoadOptions, SourceError, read_text
 from .decode import Decoded, decode_text
+
+#: part of the parse-cache key: bump when :class:`Decoded` changes shape
+DECODER_VERSION = "decoded1"
+
+
+@functools.cache
+def decoder_version() -> str:
+    """This decoder and the libraries under it (their tags and scalars shape the result)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [DECODER_VERSION]
+    for dist in ("cfn-lint", "PyYAML"):
+        try:
+            parts.append(f"{dist}-{version(dist)}")
+        except PackageNotFoundError:  # pragma: no cover - both are dependencies
+            parts.append(f"{dist}-none")
+    return "-".join(parts)
 
 
 @dataclass
@@ -30,6 +49,9 @@ class FileStore:
     #: files already named in ``LoadResult.files``, as a set and in that order
     listed: set[Path] = field(default_factory=set)
     listed_order: list[Path] = field(default_factory=list)
+    #: decoded templates by the SHA-256 of their text (cfn-lint is not even imported
+    #: for a template found there)
+    cache: ParseCache | None = None
 
     def entry(self, path: Path) -> Entry:
         cached = self.entries.get(path)
@@ -40,6 +62,19 @@ class FileStore:
         except SourceError as exc:
             entry = Entry(error=exc)
         else:
-            entry = Entry(decoded=decode_text(text))
+            entry = Entry(decoded=self.decode(text))
         self.entries[path] = entry
         return entry
+
+    def decode(self, text: str) -> Decoded:
+        if self.options.cache_dir is None:
+            return decode_text(text)
+        if self.cache is None:
+            self.cache = ParseCache(self.options.cache_dir, "cloudformation", decoder_version())
+        key = ParseCache.key(text)
+        hit = self.cache.get(key)
+        if isinstance(hit, Decoded):
+            return hit
+        decoded = decode_text(text)
+        self.cache.put(key, decoded)
+        return decoded

@@ -17,20 +17,21 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cache import Manifest, ParseCache, ResultCache, Sources
-from ..frontend import Diagnostic, LoadOptions, LoadResult
+from ..frontend import Diagnostic, LoadOptions, LoadResult, shared_edges
 from ..links import literal_edges
 from ..model import Edge, Range
-from . import functions
-from .adapt import load_root
-from .evaluate import PARSER_VERSION, Loader, RootRecord
-from .hcl import _lark, set_grammar_cache_dir
-from .modules import config_files, is_json_syntax, parse_source, read_source
-from .plan import load_plan
-from .syntax import ParsedFile
+from .records import PARSER_VERSION, DirInfo, Reported, RootRecord
+
+if TYPE_CHECKING:
+    # the parser and the evaluator are imported when something must be parsed or
+    # evaluated: a scan served from the cache never needs them
+    from .evaluate import Loader
+    from .syntax import ParsedFile
 
 __all__ = ["find_roots", "load_settings", "load_terraform", "parse_file"]
 
@@ -40,6 +41,8 @@ POOL_MIN_FILES = 24
 
 def parse_file(text: str, json_syntax: bool = False) -> ParsedFile:
     """Parse one configuration file's text: a pure function, safe to cache by content."""
+    from .modules import parse_source
+
     return parse_source(text, json_syntax)
 
 
@@ -68,6 +71,9 @@ def load_settings(recursion_limit: int = 20000) -> Iterator[None]:
 def _parse_batch(batch: list[tuple[str, bool, str]], cache_dir: Path | None) -> list[ParsedFile]:
     """Worker-process entry: parse texts and store them in the parse cache (no shared
     state: the cache's writes are atomic, so workers write their entries themselves)."""
+    from .hcl import set_grammar_cache_dir
+    from .modules import parse_source
+
     set_grammar_cache_dir(cache_dir)
     cache = ParseCache(cache_dir, "terraform", PARSER_VERSION)
     out = []
@@ -87,6 +93,10 @@ def _preparse(loader: Loader, files: list[Path], options: LoadOptions) -> None:
     parse, or with ``jobs=1``, nothing happens: files are then parsed lazily
     in-process.
     """
+    from .hcl import _lark
+    from .modules import is_json_syntax, read_source
+    from .syntax import ParsedFile
+
     if options.jobs <= 1:
         return
     todo = [f for f in dict.fromkeys(files) if f not in loader.parsed]
@@ -183,18 +193,6 @@ def roots_from_calls(resolved: Sequence[Path], local_calls: dict[Path, list[str]
 # --------------------------------------------------------------------------
 
 
-@dataclass
-class DirInfo:
-    """What a scanned directory contributes before any root is evaluated."""
-
-    display: str
-    files: list[str]
-    #: the configuration's own diagnostics (parse errors, duplicates), without scope
-    diagnostics: list[Diagnostic]
-    #: sources of its local module calls (which directories are roots)
-    local_calls: list[str]
-
-
 def _options_key(options: LoadOptions) -> str:
     """Everything in the options that changes what an evaluation produces."""
     return ParseCache.key(
@@ -228,6 +226,9 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
     Returns the record and whether it may be cached (not when a time limit,
     which depends on the machine's load, decided part of it).
     """
+    from . import functions
+    from .adapt import load_root
+
     record = RootRecord(options.display(root))
     manifest = Manifest(loader.sources)
     for vf in options.var_files:
@@ -242,14 +243,44 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
     finally:
         loader.record, loader.manifest = None, None
     record.nodes = sorted(nodes, key=lambda n: (n.scope, n.address))
-    record.edges = sorted(edges, key=_edge_order)
-    record.literal_edges = literal_edges(record.nodes)
+    record.edges = shared_edges(sorted(edges, key=_edge_order))
+    record.literal_edges = shared_edges(literal_edges(record.nodes))
     record.deps = manifest.deps()
     return record, functions.timeouts() == timeouts
 
 
 def _edge_order(e: Edge) -> tuple[str, str, str, str, str]:
     return (e.src, e.dst, e.kind, repr(e.src_path), e.dst_attr or "")
+
+
+class _Loading:
+    """One ``load_terraform`` call's shared state; the :class:`Loader` (parser and
+    evaluator) is created when something must be parsed or evaluated."""
+
+    def __init__(self, options: LoadOptions) -> None:
+        self.options = options
+        self.sources = Sources(options.limits.max_file_bytes)
+        self.reported = Reported()
+        self.files: set[str] = set()
+        self._loader: Loader | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._loader is not None
+
+    @property
+    def loader(self) -> Loader:
+        if self._loader is None:
+            from .evaluate import Loader
+            from .hcl import set_grammar_cache_dir
+
+            set_grammar_cache_dir(self.options.cache_dir)
+            self._loader = Loader(self.options, self.sources, self.reported)
+        return self._loader
+
+    @property
+    def parse_seconds(self) -> float:
+        return self._loader.parse_seconds if self._loader is not None else 0.0
 
 
 def load_terraform(
@@ -267,71 +298,76 @@ def load_terraform(
     parsed) again.  Which directories are roots is kept the same way, under
     the list of scanned directories, with the digests of all of them.
     """
-    set_grammar_cache_dir(options.cache_dir)
     timings: dict[str, float] = {}
     started = time.perf_counter()
     result = LoadResult()
-    sources = Sources(options.limits.max_file_bytes)
-    loader = Loader(options, sources)
+    state = _Loading(options)
     results = ResultCache(options.cache_dir, "terraform-results", PARSER_VERSION)
     opt_key = _options_key(options)
     records: list[RootRecord] = []
     dir_infos: dict[Path, DirInfo] = {}
+    cached: dict[Path, RootRecord] = {}
     evaluate_seconds = 0.0
     with load_settings():
         try:
             resolved = sorted(dict.fromkeys(d.resolve() for d in dirs))
-            roots, dir_infos = _roots(loader, resolved, results, opt_key)
+            roots, dir_infos = _roots(state, resolved, results, opt_key)
         except Exception as exc:  # a bug, not bad input: report, do not crash the scan
             roots = []
-            _internal_error(loader, exc, dirs[0] if dirs else options.root, options)
+            _internal_error(state.loader, exc, dirs[0] if dirs else options.root, options)
         misses: list[Path] = []
-        cached: dict[Path, RootRecord] = {}
         for root in roots:
-            hit = results.get(results.key("root", opt_key, str(root)), sources)
+            hit = results.get(results.key("root", opt_key, str(root)), state.sources)
             if isinstance(hit, RootRecord):
                 cached[root] = hit
             else:
                 misses.append(root)
         # digests, the roots and the cached roots (parsing of changed directories aside)
-        timings["terraform.cache"] = time.perf_counter() - started - loader.parse_seconds
+        timings["terraform.cache"] = time.perf_counter() - started - state.parse_seconds
         if misses:
+            from .modules import config_files
+
             # the files of the roots to evaluate, and of every scanned directory (their
             # modules are among them): parse what the parse cache lacks, in parallel
-            _preparse(loader, [f for d in resolved for f in config_files(d, sources)], options)
+            files = [f for d in resolved for f in config_files(d, state.sources)]
+            _preparse(state.loader, files, options)
         for root in roots:
             record = cached.get(root)
             if record is None:
                 t = time.perf_counter()
-                parse_before = loader.parse_seconds
-                record, cacheable = _evaluate_root(loader, root, options)
+                parse_before = state.parse_seconds
+                record, cacheable = _evaluate_root(state.loader, root, options)
                 if cacheable:
                     results.put(results.key("root", opt_key, str(root)), record.deps, record)
-                evaluate_seconds += (time.perf_counter() - t) - (
-                    loader.parse_seconds - parse_before
-                )
+                evaluate_seconds += (time.perf_counter() - t) - (state.parse_seconds - parse_before)
             records.append(record)
-        emitted = _merge(loader, records, result)
-        for plan in plan_files:
-            try:
-                plan_result = load_plan(plan, options, loader)
-            except Exception as exc:
-                _internal_error(loader, exc, plan, options)
-                continue
-            result.nodes.extend(plan_result.nodes)
-            result.edges.extend(plan_result.edges)
-            result.files.extend(plan_result.files)
+        emitted = _merge(state, records, result)
+        if plan_files:
+            from .plan import load_plan
+
+            for plan in plan_files:
+                try:
+                    plan_result = load_plan(plan, options, state.loader)
+                except Exception as exc:
+                    _internal_error(state.loader, exc, plan, options)
+                    continue
+                result.nodes.extend(plan_result.nodes)
+                result.edges.extend(plan_result.edges)
+                result.files.extend(plan_result.files)
         # configurations never reached from a root still report their parse errors
         for d, info in dir_infos.items():
             if str(d) not in emitted:
                 emitted.add(str(d))
                 for diag in info.diagnostics:
-                    loader.report(replace(diag, scope=info.display))
-        for cfg in loader.configs.values():
-            if str(cfg.dir) not in emitted:
-                loader.emit_config_diagnostics(cfg, cfg.display)
-    result.diagnostics.extend(loader.diagnostics)
-    result.files.extend(loader.files)
+                    state.reported.add(replace(diag, scope=info.display))
+        if state.started:
+            for cfg in state.loader.configs.values():
+                if str(cfg.dir) not in emitted:
+                    state.loader.emit_config_diagnostics(cfg, cfg.display)
+    result.diagnostics.extend(state.reported.items)
+    result.files.extend(state.files)
+    if state.started:
+        result.files.extend(state.loader.files)
     for info in dir_infos.values():
         result.files.extend(info.files)
     result.files = sorted(set(result.files))
@@ -349,7 +385,7 @@ def load_terraform(
             d.range,
         )
     )
-    timings["terraform.parse"] = loader.parse_seconds
+    timings["terraform.parse"] = state.parse_seconds
     timings["terraform.evaluate"] = evaluate_seconds
     timings["terraform"] = time.perf_counter() - started
     result.timings.update(timings)
@@ -357,14 +393,14 @@ def load_terraform(
         {
             "terraform.roots": len(roots),
             "terraform.roots_cached": len(cached),
-            "terraform.files_parsed": loader.cache.misses,
+            "terraform.files_parsed": state.loader.cache.misses if state.started else 0,
         }
     )
     return result
 
 
 def _roots(
-    loader: Loader, resolved: list[Path], results: ResultCache, opt_key: str
+    state: _Loading, resolved: list[Path], results: ResultCache, opt_key: str
 ) -> tuple[list[Path], dict[Path, DirInfo]]:
     """The roots among ``resolved`` and what each scanned directory holds.
 
@@ -373,7 +409,7 @@ def _roots(
     (it depends only on their content, which the digests compare), so only
     the changed directories are parsed.
     """
-    sources = loader.sources
+    sources = state.sources
     key = results.key("roots", opt_key, *[str(d) for d in resolved])
     current = {d: sources.dir_digest(d) for d in resolved}
     previous = results.get_stale(key)
@@ -387,12 +423,16 @@ def _roots(
     infos: dict[Path, DirInfo] = {}
     for d in resolved:
         info = old_infos.get(d)
-        if info is not None and old_deps.get(("dir", str(d))) == current[d]:
+        if isinstance(info, DirInfo) and old_deps.get(("dir", str(d))) == current[d]:
             infos[d] = info
     changed = [d for d in resolved if d not in infos]
-    _preparse(loader, [f for d in changed for f in config_files(d, sources)], loader.options)
-    for d in changed:
-        infos[d] = _dir_info(loader, d)
+    if changed:
+        from .modules import config_files
+
+        loader = state.loader
+        _preparse(loader, [f for d in changed for f in config_files(d, sources)], state.options)
+        for d in changed:
+            infos[d] = _dir_info(loader, d)
     manifest = Manifest(sources)
     for d in resolved:
         manifest.directory(d)
@@ -405,7 +445,7 @@ def _roots(
     return roots, infos
 
 
-def _merge(loader: Loader, records: list[RootRecord], result: LoadResult) -> set[str]:
+def _merge(state: _Loading, records: list[RootRecord], result: LoadResult) -> set[str]:
     """Put the roots' records together as one load would have produced them.
 
     A configuration's own diagnostics are reported once, in the scope of
@@ -415,14 +455,14 @@ def _merge(loader: Loader, records: list[RootRecord], result: LoadResult) -> set
     emitted: set[str] = set()
     for record in records:
         for d in record.diagnostics:
-            loader.report(d)
+            state.reported.add(d)
         for directory, _display, diagnostics in record.configs:
             if directory in emitted:
                 continue
             emitted.add(directory)
             for d in diagnostics:
-                loader.report(replace(d, scope=record.scope))
-        loader.files.update(record.files)
+                state.reported.add(replace(d, scope=record.scope))
+        state.files.update(record.files)
     # each record is sorted, and every node and edge of a record is in its root's scope:
     # ordering the records by scope orders the whole (see the sort keys in _evaluate_root)
     by_node_scope = sorted(records, key=lambda r: r.scope)

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from ..cache import Dependency, Manifest, ParseCache, Sources
+from ..cache import Manifest, ParseCache, Sources
 from ..frontend import Diagnostic, LoadOptions
 from ..model import MISSING, Origin, Range, Unknown
 from ..model import Path as AttrPath
@@ -35,6 +35,7 @@ from .modules import (
     read_modules_json,
     read_source,
 )
+from .records import PARSER_VERSION, Reported, RootRecord
 from .syntax import (
     Attribute,
     Block,
@@ -56,8 +57,6 @@ from .values import EvalError, Lazy, has_unknown, key_str, to_int
 
 T = TypeVar("T", bound="Instance")
 
-#: part of the parse-cache key: bump when the syntax tree changes shape
-PARSER_VERSION = "ast1-hcl2-8"
 
 #: resource/data arguments that are meta-arguments, not attributes
 RESOURCE_META = frozenset(
@@ -93,38 +92,6 @@ def index_text(key: int | str | None) -> str:
 # --------------------------------------------------------------------------
 
 
-class RootRecord:
-    """What evaluating one root produced, in a form the result cache can keep.
-
-    ``configs`` lists the module configurations the root used, in order,
-    with their own diagnostics (parse errors, duplicates): those are reported
-    once per scan, in the scope of the first root that uses the configuration,
-    which only the merge of every root can decide.
-    """
-
-    __slots__ = (
-        "configs",
-        "deps",
-        "diagnostics",
-        "edges",
-        "files",
-        "literal_edges",
-        "nodes",
-        "scope",
-    )
-
-    def __init__(self, scope: str) -> None:
-        self.scope = scope
-        self.deps: tuple[Dependency, ...] = ()
-        self.nodes: list[Any] = []
-        self.edges: list[Any] = []
-        #: the root's literal edges (see soc2lint.links), computed with it
-        self.literal_edges: list[Any] = []
-        self.diagnostics: list[Diagnostic] = []
-        self.configs: list[tuple[str, str, list[Diagnostic]]] = []
-        self.files: set[str] = set()
-
-
 class Loader:
     """State of one ``load_terraform`` call: parse cache, configs, diagnostics.
 
@@ -132,11 +99,17 @@ class Loader:
     it reports and reads, and ``manifest`` what its result depends on.
     """
 
-    def __init__(self, options: LoadOptions, sources: Sources | None = None) -> None:
+    def __init__(
+        self,
+        options: LoadOptions,
+        sources: Sources | None = None,
+        reported: Reported | None = None,
+    ) -> None:
         self.options = options
         self.sources = sources if sources is not None else Sources(options.limits.max_file_bytes)
-        self.diagnostics: list[Diagnostic] = []
-        self._seen: set[tuple[str, str, Range, str]] = set()
+        self.reported = reported if reported is not None else Reported()
+        #: what was reported, each diagnostic once
+        self.diagnostics: list[Diagnostic] = self.reported.items
         self.ev = Evaluator(options, self.report)
         self.ev.sources = self.sources
         self.ev.note_file = self.note_file
@@ -153,10 +126,7 @@ class Loader:
         if self.record is not None:
             self.record.diagnostics.append(d)
             return
-        key = (d.rule_id, d.message, d.range, d.scope)
-        if key not in self._seen:
-            self._seen.add(key)
-            self.diagnostics.append(d)
+        self.reported.add(d)
 
     def note_file(self, path: Path) -> None:
         """The evaluation depends on ``path`` (read it, or looked for it)."""
