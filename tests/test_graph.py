@@ -83,3 +83,19 @@ def test_literal_edges_by_name_and_arn() -> None:
     # a tag that happens to equal the name is not a reference; other scopes do not link
     assert all(e.src not in (tag.id, other_scope.id) for e in edges)
     assert len(edges) == 2
+
+
+def test_reachable_follows_edges_transitively() -> None:
+    a = make_node("aws_iam_role.a", "AWS::IAM::Role")
+    b = make_node("aws_iam_policy.b", "AWS::IAM::ManagedPolicy")
+    c = make_node("aws_kms_key.c", "AWS::KMS::Key")
+    d = make_node("aws_sqs_queue.d", "AWS::SQS::Queue")
+    g = ResourceGraph(
+        [a, b, c, d],
+        [Edge(a.id, b.id, "ref", ("policy",), "arn"), Edge(b.id, c.id, "ref", ("key",), "arn")],
+    )
+    assert g.reachable(a) == [b, c]  # sorted by id
+    assert g.reachable(c, "in") == [b, a]
+    assert g.reachable(b, "both") == [a, c]
+    assert g.reachable(d) == []
+    assert [e.dst for e in g.all_edges()] == [b.id, c.id]

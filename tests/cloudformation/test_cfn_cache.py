@@ -1,0 +1,76 @@
+"""CloudFormation templates through the parse cache: same result, cfn-lint not even
+imported when every template is found there, a changed template decoded again."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from cfn_testlib import write
+
+from soc2lint.cloudformation import load_cloudformation
+from soc2lint.frontend import LoadOptions, LoadResult
+from soc2lint.graphdump import dump_graph
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+Resources:
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "acme-${Env}-logs"
+      VersioningConfiguration:
+        Status: Enabled
+"""
+
+
+def _load(root: Path, cache: Path | None, jobs: int = 1) -> LoadResult:
+    paths = sorted(root.glob("*.yaml"))
+    opts = LoadOptions(root=root, base=root, cache_dir=cache, jobs=jobs)
+    return load_cloudformation(paths, opts)
+
+
+def _view(r: LoadResult) -> object:
+    return dump_graph(r.nodes, r.edges, with_locations=True), r.diagnostics, r.files
+
+
+def test_decoded_templates_come_from_the_cache(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src, {"app.yaml": TEMPLATE, "broken.yaml": "Resources:\n  X: [\n"})
+    cache = tmp_path / "cache"
+    uncached = _load(src, None)
+    assert _view(_load(src, cache)) == _view(uncached)
+    assert _view(_load(src, cache)) == _view(uncached)
+    assert len(list(cache.rglob("*.pickle"))) == 2
+    (src / "app.yaml").write_text(TEMPLATE.replace("Enabled", "Suspended"))
+    changed = _load(src, cache)
+    assert _view(changed) == _view(_load(src, None))
+    assert _view(changed) != _view(uncached)
+
+
+def test_a_scan_served_from_the_cache_does_not_import_cfn_lint(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write(src, {"app.yaml": TEMPLATE})
+    script = f"""
+import sys
+from pathlib import Path
+from soc2lint.cloudformation import load_cloudformation
+from soc2lint.frontend import LoadOptions
+root = Path({str(src)!r})
+r = load_cloudformation([root / "app.yaml"], LoadOptions(root=root, base=root,
+    cache_dir=Path({str(tmp_path / "cache")!r})))
+print(len(r.nodes), "cfnlint" in sys.modules)
+"""
+    first = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+    assert first.stdout.split()[1] == "True", first.stderr
+    assert second.stdout.split() == [first.stdout.split()[0], "False"], second.stderr
