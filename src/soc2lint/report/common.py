@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..model import Finding, Severity
 
@@ -75,3 +78,81 @@ def by_family(findings: Iterable[Finding]) -> dict[str, int]:
 
 def severity_sort_key(f: Finding) -> tuple[int, tuple[object, ...]]:
     return (-int(f.severity), f.sort_key())
+
+
+def dumps_indented(obj: Any) -> str:
+    """``json.dumps(obj, indent=2, ensure_ascii=False)``, byte for byte, several times faster.
+
+    Before Python 3.13 the standard library encodes indented JSON in pure Python,
+    one generator per container; a 60k-finding report took seconds.  This writes
+    the same text with the C string encoder; anything it does not know is left
+    to :func:`json.dumps` (which then decides, as before).
+    """
+    chunks: list[str] = []
+    try:
+        _dump(obj, chunks, "\n")
+    except _Unsupported:
+        return json.dumps(obj, indent=2, ensure_ascii=False)
+    return "".join(chunks)
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_encode_str: Any = getattr(json.encoder, "c_encode_basestring", None) or (
+    json.encoder.py_encode_basestring
+)
+
+
+def _float(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if value == float("inf"):
+        return "Infinity"
+    if value == -float("inf"):
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def _dump(obj: Any, out: list[str], newline: str) -> None:
+    if isinstance(obj, str):
+        out.append(_encode_str(obj))
+    elif obj is None:
+        out.append("null")
+    elif obj is True:
+        out.append("true")
+    elif obj is False:
+        out.append("false")
+    elif isinstance(obj, int):
+        out.append(int.__repr__(obj))
+    elif isinstance(obj, float):
+        out.append(_float(obj))
+    elif isinstance(obj, dict):
+        if not obj:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        first = True
+        for key, value in obj.items():
+            if not isinstance(key, str):
+                raise _Unsupported
+            out.append("{" + inner if first else "," + inner)
+            first = False
+            out.append(_encode_str(key))
+            out.append(": ")
+            _dump(value, out, inner)
+        out.append(newline + "}")
+    elif isinstance(obj, list | tuple):
+        if not obj:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        first = True
+        for value in obj:
+            out.append("[" + inner if first else "," + inner)
+            first = False
+            _dump(value, out, inner)
+        out.append(newline + "]")
+    else:
+        raise _Unsupported

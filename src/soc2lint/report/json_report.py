@@ -20,12 +20,11 @@ unresolved, properties.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..model import Finding, Related, Severity
-from .common import by_family, by_severity
+from .common import by_family, by_severity, dumps_indented
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -133,4 +132,4 @@ def render_json(result: ScanResult, *, threshold: Severity | None) -> str:
             for e in sorted(result.suppressions, key=lambda e: (e.range.file, e.range.start_line))
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(doc) + "\n"

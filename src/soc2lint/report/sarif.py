@@ -16,7 +16,7 @@ are left out unless asked for, because GitHub ignores SARIF suppressions.
 
 from __future__ import annotations
 
-import json
+import functools
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -27,6 +27,7 @@ from .. import __version__
 from ..docs import FAMILY_TITLES, page_name, rule_page
 from ..model import Finding, Range, Related
 from ..rule import Rule, doc_sections
+from .common import dumps_indented
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -40,17 +41,42 @@ SRCROOT = "%SRCROOT%"
 _ALWAYS = frozenset({"level", "kind"})
 
 
+_FIELDS: dict[type, tuple[tuple[str, Any, bool, str], ...] | None] = {}
+
+
+def _sarif_fields(cls: type) -> tuple[tuple[str, Any, bool, str], ...] | None:
+    """(name, default, always written, schema name) of an attrs class; None for others."""
+    if cls in _FIELDS:
+        return _FIELDS[cls]
+    if not attr.has(cls):
+        _FIELDS[cls] = None
+        return None
+    _FIELDS[cls] = fields = tuple(
+        (
+            a.name,
+            a.default,
+            a.name in _ALWAYS or a.default is attr.NOTHING,
+            a.metadata.get("schema_property_name", a.name),
+        )
+        for a in attr.fields(cls)
+    )
+    return fields
+
+
 def to_sarif_dict(obj: Any) -> Any:
     """sarif-om object tree -> plain JSON data with the schema's property names."""
-    if attr.has(type(obj)):
+    if isinstance(obj, str | int | float | bool) or obj is None:
+        return obj
+    fields = _sarif_fields(type(obj))
+    if fields is not None:
         out: dict[str, Any] = {}
-        for a in attr.fields(type(obj)):
-            value = getattr(obj, a.name)
+        for name, default, always, schema_name in fields:
+            value = getattr(obj, name)
             if value is None:
                 continue
-            if a.name not in _ALWAYS and a.default is not attr.NOTHING and value == a.default:
+            if not always and value == default:
                 continue
-            out[a.metadata.get("schema_property_name", a.name)] = to_sarif_dict(value)
+            out[schema_name] = to_sarif_dict(value)
         # attributes set on the instance that sarif-om does not know (e.g. Suppression.status)
         for k, v in vars(obj).items():
             if k.startswith("_extra_"):
@@ -63,6 +89,7 @@ def to_sarif_dict(obj: Any) -> Any:
     return obj
 
 
+@functools.lru_cache(maxsize=4096)
 def _uri(path: str) -> tuple[str, str | None]:
     if path.startswith("/"):
         return "file://" + quote(path), None
@@ -248,4 +275,4 @@ def render_sarif(result: ScanResult, *, include_suppressed: bool = False) -> str
     data = to_sarif_dict(log)
     # "$schema" first, as readers expect
     ordered = {"$schema": data.pop("$schema"), **data}
-    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(ordered) + "\n"
