@@ -307,6 +307,9 @@ def scalar(value: Any) -> Any:
 # --------------------------------------------------------------------------
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 class _AliasAmplification(Exception):
@@ -423,6 +426,36 @@ def _fast_loader_class() -> Any:
                     self._tags.clear()
                 self._tags[key] = tag
             return tag
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            # PyYAML's generic construct_object does a dozen dictionary operations
+            # per node (deep-construction state, constructor lookup, generator
+            # check); strings, mappings and sequences, nearly every node of a
+            # template, are built here directly, everything else the usual way
+            constructed = self.constructed_objects
+            if node in constructed:
+                return constructed[node]
+            cls = node.__class__
+            tag = node.tag
+            if cls is ScalarNode and tag == _STR_TAG:
+                data: Any = YStr(node.value, self.spans(node))
+            elif (cls is MappingNode and tag == _MAP_TAG) or (
+                cls is SequenceNode and tag == _SEQ_TAG
+            ):
+                recursive = self.recursive_objects
+                if node in recursive:
+                    raise ConstructorError(
+                        None, None, "found unconstructable recursive node", node.start_mark
+                    )
+                recursive[node] = None
+                data = (
+                    construct_map(self, node) if cls is MappingNode else construct_seq(self, node)
+                )
+                del recursive[node]
+            else:
+                return super().construct_object(node, deep)
+            constructed[node] = data
+            return data
 
     def construct_map(loader: Any, node: Any) -> YDict:
         own = {id(k) for k, _ in node.value if k.tag != _MERGE_TAG}
