@@ -187,7 +187,22 @@ class _Spans:
 
     def __call__(self, node: Any) -> Span:
         """The span of a YAML node (the fast loader's nodes always have marks)."""
-        return self.of_marks(node.start_mark, node.end_mark)
+        start, end = node.start_mark, node.end_mark
+        el, ec = end.line, end.column
+        lines = self.lines
+        # the common case, an end just after text on its line (every scalar): nothing to
+        # trim; else the general path (block collections end where the next key starts)
+        if (
+            ec > 0
+            and 0 <= el < len(lines)
+            and ec <= len(lines[el])
+            and not lines[el][ec - 1].isspace()
+        ):
+            sl, sc = start.line, start.column
+            if el < sl or (el == sl and ec < sc):
+                el, ec = sl, sc
+            return (sl + 1, sc + 1, el + 1, ec + 1)
+        return self.of_marks(start, end)
 
     def of_marks(self, start: Any, end: Any) -> Span:
         sl, sc = int(start.line), int(start.column)
