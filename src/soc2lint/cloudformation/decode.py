@@ -5,11 +5,13 @@ reads YAML and JSON with line marks, turns short-form tags into the long
 form and guards against YAML alias amplification.  This module uses it so
 that:
 
-* templates are read by a subclass of cfn-lint's loader (libyaml underneath)
-  whose constructors build :class:`~.nodes.YDict`/``YList``/``YStr``
+* templates are read by a loader shaped like cfn-lint's (libyaml's safe loader,
+  cfn-lint's merge-key handling), whose constructors build
+  :class:`~.nodes.YDict`/``YList``/``YStr``
   directly: 1-based, end-exclusive spans, the end of a block mapping pulled
   back over trailing blank and comment lines, exact positions for numbers
-  and booleans; cfn-lint's alias guard runs on the result;
+  and booleans; cfn-lint's alias guard runs on the result when the text has
+  an anchor;
 * whatever that loader cannot read goes through ``cfnlint.decode.decode_str``
   (never ``decode``, which reads stdin when given None), whose error
   positions and messages become :class:`Problem` s, and whose result, when it
@@ -344,7 +346,7 @@ def _fast_load(text: str, lines: list[str]) -> tuple[Any, list[tuple[str, Span, 
     the long form exactly as cfn-lint writes them.
     """
     loader_cls = _fast_loader_class()
-    loader = loader_cls(text, None)
+    loader = loader_cls(text)
     loader.lines = lines
     loader.spans = _Spans(lines)
     loader.duplicates = []
@@ -418,11 +420,16 @@ def _count_expanded(data: Any) -> None:
 
 @functools.cache
 def _fast_loader_class() -> Any:
-    from cfnlint.decode import cfn_yaml
+    import yaml
     from yaml import MappingNode, ScalarNode, SequenceNode
     from yaml.constructor import ConstructorError, SafeConstructor
 
-    class PositionedLoader(cfn_yaml.CfnFullLoader):  # type: ignore[misc]
+    # cfn-lint's loader is libyaml's safe loader with its own constructors, every one of
+    # which is replaced below; deriving from the safe loader directly spares importing
+    # cfn-lint (over half a second) for every well-formed template
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class PositionedLoader(base):  # type: ignore[misc,valid-type]
         lines: list[str]
         spans: _Spans
         duplicates: list[tuple[str, Span, Span]]
@@ -441,6 +448,13 @@ def _fast_loader_class() -> Any:
                     self._tags.clear()
                 self._tags[key] = tag
             return tag
+
+        def flatten_mapping(self, node: Any) -> None:
+            # as cfn-lint's loader: merge keys (<<) are flattened twice
+            if any(key_node.tag == _MERGE_TAG for key_node, _ in node.value):
+                super().flatten_mapping(node)
+                node.using_merge = True
+            super().flatten_mapping(node)
 
         def construct_object(self, node: Any, deep: bool = False) -> Any:
             # PyYAML's generic construct_object does a dozen dictionary operations
