@@ -151,9 +151,11 @@ def split(run: Run) -> str:
     parse = t.get("terraform.parse", 0.0) + t.get("cloudformation.parse", 0.0)
     evaluate = t.get("terraform.evaluate", 0.0) + t.get("cloudformation.evaluate", 0.0)
     cache = t.get("terraform.cache", 0.0) + t.get("cloudformation.cache", 0.0)
+    # with a pool, CloudFormation's are summed over the workers (they overlap)
+    pooled = "cloudformation.pool" in t
     parts = [
-        ("parse", parse),
-        ("evaluate", evaluate),
+        ("parse" + ("Σ" if pooled else ""), parse),
+        ("evaluate" + ("Σ" if pooled else ""), evaluate),
         ("cache", cache),
         ("graph", t.get("graph", 0.0)),
         ("rules", t.get("rules", 0.0)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import gc
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
@@ -30,6 +31,7 @@ __all__ = ["load_cloudformation"]
 def load_cloudformation(files: Sequence[Path], options: LoadOptions) -> LoadResult:
     """Load every CloudFormation template among ``files`` (others are skipped silently)."""
     result = LoadResult()
+    started = time.perf_counter()
     # The graph is hundreds of thousands of small containers that live until the
     # scan ends; the cyclic collector walking them over and over doubled load time.
     gc_was_enabled = gc.isenabled()
@@ -53,6 +55,7 @@ def load_cloudformation(files: Sequence[Path], options: LoadOptions) -> LoadResu
     finally:
         if gc_was_enabled:
             gc.enable()
+    result.timings["cloudformation"] = time.perf_counter() - started
     return result
 
 
@@ -82,16 +85,31 @@ def _load(files: Sequence[Path], options: LoadOptions, result: LoadResult) -> No
                 referenced.add(by_resolved[target])
     roots = [p for p in paths if p not in referenced]
     jobs = max(1, int(options.jobs))
-    if not (
-        jobs > 1 and len(roots) >= POOL_MIN_ROOTS and _load_in_pool(roots, jobs, store, result)
-    ):
-        for p in roots:
-            _load_root(p, store, options, result)
+    pooled = time.perf_counter()
+    if jobs > 1 and len(roots) >= POOL_MIN_ROOTS and _load_in_pool(roots, jobs, store, result):
+        # decoding and evaluation are summed over the workers, which ran side by side
+        result.timings["cloudformation.pool"] = time.perf_counter() - pooled
+    else:
+        _timed_roots(roots, store, options, result)
     # children of templates that did not load them after all (a false condition,
     # a cycle of templates): scan them on their own
-    for p in paths:
-        if resolved[p] not in store.consumed:
-            _load_root(p, store, options, result)
+    _timed_roots([p for p in paths if resolved[p] not in store.consumed], store, options, result)
+    _add_timing(result, "cloudformation.parse", store.decode_seconds)
+
+
+def _add_timing(result: LoadResult, key: str, seconds: float) -> None:
+    result.timings[key] = result.timings.get(key, 0.0) + seconds
+
+
+def _timed_roots(
+    roots: list[Path], store: FileStore, options: LoadOptions, result: LoadResult
+) -> None:
+    """:func:`_load_root` for each of ``roots``, adding evaluation time (decoding aside)."""
+    started, decoded = time.perf_counter(), store.decode_seconds
+    for p in roots:
+        _load_root(p, store, options, result)
+    spent = time.perf_counter() - started - (store.decode_seconds - decoded)
+    _add_timing(result, "cloudformation.evaluate", spent)
 
 
 def _resolve(path: Path) -> Path:
@@ -139,6 +157,8 @@ def _load_in_pool(roots: list[Path], jobs: int, store: FileStore, result: LoadRe
         result.nodes.extend(part.nodes)
         result.edges.extend(part.edges)
         result.literal_edges.update(part.literal_edges)
+        for stage, seconds in part.timings.items():
+            _add_timing(result, stage, seconds)
         for display, path in zip(part.files, listed, strict=True):
             if Path(path) not in store.listed:
                 store.listed.add(Path(path))
@@ -156,8 +176,8 @@ def _load_batch(
     gc.disable()
     store = FileStore(options)
     result = LoadResult()
-    for p in paths:
-        _load_root(Path(p), store, options, result)
+    _timed_roots([Path(p) for p in paths], store, options, result)
+    result.timings["cloudformation.parse"] = store.decode_seconds
     # computed here, in parallel, rather than by the engine; shared id strings make
     # the result much smaller to send back
     result.edges = shared_edges(result.edges)

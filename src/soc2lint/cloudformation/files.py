@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,11 +53,14 @@ class FileStore:
     #: decoded templates by the SHA-256 of their text (cfn-lint is not even imported
     #: for a template found there)
     cache: ParseCache | None = None
+    #: seconds spent reading and decoding (or reading from the cache)
+    decode_seconds: float = 0.0
 
     def entry(self, path: Path) -> Entry:
         cached = self.entries.get(path)
         if cached is not None:
             return cached
+        started = time.perf_counter()
         try:
             text = read_text(path, self.options.limits)
         except SourceError as exc:
@@ -64,6 +68,7 @@ class FileStore:
         else:
             entry = Entry(decoded=self.decode(text))
         self.entries[path] = entry
+        self.decode_seconds += time.perf_counter() - started
         return entry
 
     def decode(self, text: str) -> Decoded:
