@@ -39,6 +39,7 @@ turns reports into findings (location, fingerprint, fix text).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -343,7 +344,7 @@ class Rule:
     @property
     def title(self) -> str:
         """The docstring's first line: what is wrong when the rule fires."""
-        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.slug
+        return _first_line(self.doc) or self.slug
 
     def section(self, name: str) -> str:
         return doc_sections(self.doc).get(name, "")
@@ -352,6 +353,13 @@ class Rule:
         if language and language in self.fix:
             return self.fix[language]
         return next(iter(self.fix.values()), "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_line(doc: str) -> str:
+    """Memoised: reports ask every finding's rule for its title."""
+    text = doc.strip()
+    return text.splitlines()[0].strip() if text else ""
 
 
 def rule(
