@@ -151,7 +151,7 @@ def split(run: Run) -> str:
     parse = t.get("terraform.parse", 0.0) + t.get("cloudformation.parse", 0.0)
     evaluate = t.get("terraform.evaluate", 0.0) + t.get("cloudformation.evaluate", 0.0)
     cache = t.get("terraform.cache", 0.0) + t.get("cloudformation.cache", 0.0)
-    # with a pool, CloudFormation's are summed over the workers (they overlap)
+    # with a pool, CloudFormation's are CPU seconds summed over the workers (Σ)
     pooled = "cloudformation.pool" in t
     parts = [
         ("parse" + ("Σ" if pooled else ""), parse),
