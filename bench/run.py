@@ -20,9 +20,15 @@ in a fresh process (its own cache directory, ``SOC2LINT_CACHE_DIR``):
 printing wall time, CPU time (user + system, workers included), peak RSS
 (the scan process, and its largest worker), and the scan's own split
 (``SOC2LINT_TIMINGS``: ``ScanResult.timings`` and ``rule_timings``):
-parse / evaluate / cache / graph / rules / report.  Then the scaling of cold
-time with lines, the rules' share of the cold scan, the slowest rules, and
-the time from process start to the first byte of output for one small file.
+parse / evaluate / cache / graph / rules / supp(ressions) / report, in
+seconds of wall time, except CloudFormation's parse and evaluate when a
+process pool ran them (marked Σ): CPU seconds summed over the workers.  Then
+the scaling of cold time with lines, the rules' share of the cold scan, the
+slowest rules, and the time from process start to the first byte of output
+for one small file.
+
+The machine's load average is printed before and after: on a shared
+machine wall time is CPU time stretched by whatever else runs.
 
 ``--checkov`` installs Checkov into a separate virtual environment under
 ``--out`` (never a soc2lint dependency) and times it on the same corpora;
@@ -159,6 +165,7 @@ def split(run: Run) -> str:
         ("cache", cache),
         ("graph", t.get("graph", 0.0)),
         ("rules", t.get("rules", 0.0)),
+        ("supp", t.get("suppressions", 0.0)),
         ("report", t.get("report", 0.0)),
     ]
     return "  ".join(f"{name} {value:5.2f}" for name, value in parts)
