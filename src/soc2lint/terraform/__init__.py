@@ -223,8 +223,9 @@ def _dir_info(loader: Loader, directory: Path) -> DirInfo:
 def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[RootRecord, bool]:
     """Evaluate one root, recording what it produced and what it read.
 
-    Returns the record and whether it may be cached (not when a time limit,
-    which depends on the machine's load, decided part of it).
+    Returns the record and whether it may be cached: not when a time limit,
+    which depends on the machine's load, decided part of it, nor when the
+    evaluation failed (a bug, or memory running out: not a property of the input).
     """
     from . import functions
     from .adapt import load_root
@@ -234,11 +235,12 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
     for vf in options.var_files:
         manifest.file(vf if vf.is_absolute() else options.base / vf)
     timeouts = functions.timeouts()
+    failed = False
     loader.record, loader.manifest = record, manifest
     try:
         nodes, edges = load_root(loader, root)
     except Exception as exc:
-        nodes, edges = [], []
+        nodes, edges, failed = [], [], True
         _internal_error(loader, exc, root, options)
     finally:
         loader.record, loader.manifest = None, None
@@ -246,7 +248,7 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
     record.edges = shared_edges(sorted(edges, key=_edge_order))
     record.literal_edges = shared_edges(literal_edges(record.nodes))
     record.deps = manifest.deps()
-    return record, functions.timeouts() == timeouts
+    return record, not failed and functions.timeouts() == timeouts
 
 
 def _edge_order(e: Edge) -> tuple[str, str, str, str, str]:
