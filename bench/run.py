@@ -39,6 +39,7 @@ this prints figures.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -338,11 +339,10 @@ def main() -> None:
 
     tf = [(n, *cold_by_corpus[n]) for n in ("tf10k", "tf50k", "tf100k") if n in cold_by_corpus]
     if len(tf) >= 2:
-        base_name, base_lines, base = tf[0]
         parts = []
-        for n, lines, run in tf[1:]:
+        for (base_name, base_lines, base), (n, lines, run) in itertools.pairwise(tf):
             parts.append(
-                f"{n}/{base_name}: lines x{lines / base_lines:.1f}, "
+                f"{n}/{base_name}: lines x{lines / base_lines:.2f}, "
                 f"wall x{run.wall / base.wall:.2f}, cpu x{run.cpu / base.cpu:.2f}"
             )
         text = "scaling (cold): " + "; ".join(parts)
