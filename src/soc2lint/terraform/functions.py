@@ -28,6 +28,7 @@ from .values import (
     finalize,
     format_number,
     has_unknown,
+    int_literal,
     is_number,
     key_str,
     make_set,
@@ -37,7 +38,9 @@ from .values import (
     to_num,
     to_str,
     type_name,
+    unique_values,
     unknown_from,
+    value_key,
 )
 
 if TYPE_CHECKING:
@@ -276,8 +279,11 @@ def f_chomp(ev: Evaluator, a: list[Any]) -> Any:
 @_fn("indent")
 def f_indent(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 2)
-    pad = " " * to_int(a[0])
-    return _str(a[1]).replace("\n", "\n" + pad)
+    width, text = to_int(a[0]), _str(a[1])
+    if width < 0:
+        raise EvalError("indent needs a non-negative number of spaces")
+    ev.charge((width * text.count("\n")) >> 6)  # before allocating: indent(1e9, ...)
+    return text.replace("\n", "\n" + " " * width)
 
 
 @_fn("substr")
@@ -397,7 +403,12 @@ def f_replace(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 3)
     s, sub, repl = _str(a[0]), _str(a[1]), _str(a[2])
     if len(sub) >= 2 and sub.startswith("/") and sub.endswith("/"):
-        return _go_regex(sub[1:-1]).sub(_go_replacement(repl), s)
+        rx = _go_regex(sub[1:-1])
+        if len(repl) > 1:  # the result's size, charged before it is built
+            ev.charge((sum(1 for _ in rx.finditer(s)) * len(repl)) >> 6)
+        return rx.sub(_go_replacement(repl), s)
+    if len(repl) > len(sub):
+        ev.charge((s.count(sub) * (len(repl) - len(sub))) >> 6)
     return s.replace(sub, repl)
 
 
@@ -434,7 +445,7 @@ _VERB_RE = re.compile(
 )
 
 
-def _format(spec: str, args: list[Any]) -> str:
+def _format(ev: Evaluator, spec: str, args: list[Any]) -> str:
     out: list[str] = []
     pos = 0
     argi = 0
@@ -453,8 +464,10 @@ def _format(spec: str, args: list[Any]) -> str:
         flags = m.group("flags") or ""
         verb = m.group("verb")
         prec = m.group("prec")
-        text = _format_one(value, verb, flags, prec)
         width = int(m.group("width") or 0)
+        # "%0999999999d" or "%.999999999f" would allocate a gigabyte: charge first
+        ev.charge((width + (int(prec) if prec and verb in "fFeEgG" else 0)) >> 6)
+        text = _format_one(value, verb, flags, prec)
         if len(text) < width:
             if "-" in flags:
                 text = text.ljust(width)
@@ -504,7 +517,7 @@ def _format_one(value: Any, verb: str, flags: str, prec: str | None) -> str:
 def f_format(ev: Evaluator, a: list[Any]) -> Any:
     if not a:
         raise EvalError("format needs a format string")
-    return _format(_str(a[0]), a[1:])
+    return _format(ev, _str(a[0]), a[1:])
 
 
 @_fn("formatlist")
@@ -520,7 +533,7 @@ def f_formatlist(ev: Evaluator, a: list[Any]) -> Any:
     ev.charge(n)
     out = []
     for i in range(n):
-        out.append(_format(spec, [x[i] if isinstance(x, list) else x for x in rest]))
+        out.append(_format(ev, spec, [x[i] if isinstance(x, list) else x for x in rest]))
     return out
 
 
@@ -575,8 +588,8 @@ def f_jsondecode(ev: Evaluator, a: list[Any]) -> Any:
     text = _str(a[0])
     ev.charge(len(text) // 64)
     try:
-        return _from_json(json.loads(text))
-    except (json.JSONDecodeError, RecursionError) as exc:
+        return _from_json(json.loads(text, parse_int=int_literal))
+    except (ValueError, RecursionError) as exc:
         raise EvalError(f"invalid JSON: {exc}") from None
 
 
@@ -848,10 +861,7 @@ def f_compact(ev: Evaluator, a: list[Any]) -> Any:
 @_fn("distinct")
 def f_distinct(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 1)
-    out: list[Any] = []
-    for x in _list(a[0]):
-        if not any(equal(x, o) for o in out):
-            out.append(x)
+    out = unique_values(_list(a[0]))
     ev.charge(len(out))
     return out
 
@@ -956,7 +966,9 @@ def f_matchkeys(ev: Evaluator, a: list[Any]) -> Any:
     vals, ks, search = _list(a[0]), _list(a[1]), _list(a[2])
     if len(vals) != len(ks):
         raise EvalError("matchkeys lists must have the same length")
-    return [v for v, k in zip(vals, ks, strict=True) if any(equal(k, s) for s in search)]
+    ev.charge(len(vals) + len(search))
+    wanted = _Members(search)
+    return [v for v, k in zip(vals, ks, strict=True) if k in wanted]
 
 
 @_fn("transpose")
@@ -967,6 +979,31 @@ def f_transpose(ev: Evaluator, a: list[Any]) -> Any:
         for v in _list(lst):
             out.setdefault(_str(v), []).append(k)
     return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+class _Members:
+    """Membership by Terraform equality in constant time (pairwise for unknowns)."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.keys: set[Any] = set()
+        self.rest: list[Any] = []
+        for it in items:
+            try:
+                self.keys.add(value_key(it))
+            except TypeError:
+                self.rest.append(it)
+        self.size = len(items)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __contains__(self, value: Any) -> bool:
+        try:
+            if value_key(value) in self.keys:
+                return True
+        except TypeError:
+            pass
+        return any(equal(value, o) for o in self.rest)
 
 
 @_fn("setunion")
@@ -983,24 +1020,30 @@ def f_setintersection(ev: Evaluator, a: list[Any]) -> Any:
         raise EvalError("setintersection needs at least one set")
     out = make_set(_list(a[0]))
     for s in a[1:]:
-        other = _list(s)
-        out = [x for x in out if any(equal(x, o) for o in other)]
+        other = _Members(_list(s))
+        ev.charge(len(out) + len(other))
+        out = [x for x in out if x in other]
     return out
 
 
 @_fn("setsubtract")
 def f_setsubtract(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 2)
-    other = _list(a[1])
-    return [x for x in make_set(_list(a[0])) if not any(equal(x, o) for o in other)]
+    items, other = make_set(_list(a[0])), _Members(_list(a[1]))
+    ev.charge(len(items) + len(other))
+    return [x for x in items if x not in other]
 
 
 @_fn("setproduct")
 def f_setproduct(ev: Evaluator, a: list[Any]) -> Any:
+    lists = [_list(s) for s in a]
+    total = 1
+    for lst in lists:  # the product's size, charged before anything is built
+        total *= len(lst)
+        ev.charge(total * (len(lists) + 1) if total else 0)
     out: list[list[Any]] = [[]]
-    for s in a:
-        out = [[*prev, x] for prev in out for x in _list(s)]
-        ev.charge(len(out))
+    for lst in lists:
+        out = [[*prev, x] for prev in out for x in lst]
     return out
 
 
@@ -1219,7 +1262,12 @@ def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> 
                 partial = unknown_from(expr_text, *args)
                 return PartialValue(partial.expr, partial.refs, partial.secret, args[0])
             return unknown_from(expr_text, *args)
-    result = fn(ev, args)
+    try:
+        result = fn(ev, args)
+    except (ArithmeticError, ValueError) as exc:
+        # floor(1e999), int("9" * 5000), a float too large for a format: the
+        # function fails on these arguments as Terraform's would, never the scan
+        raise EvalError(f"{name}: {exc}") from None
     if isinstance(result, str) and len(result) > 4096:
         ev.charge(len(result) >> 6)  # bounds strings that double through locals
     if isinstance(result, Unknown) and not result.expr:

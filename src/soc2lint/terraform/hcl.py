@@ -52,6 +52,7 @@ from .syntax import (
     TupleExpr,
     Unary,
 )
+from .values import int_literal
 
 #: a raw lark parse tree node
 LTree: TypeAlias = "Tree[Token]"
@@ -745,7 +746,7 @@ class _Converter:
         return Lit(self.pos(t), {"true": True, "false": False}.get(word))
 
     def x_int_lit(self, t: LTree) -> Expr:
-        return Lit(self.pos(t), int(str(t.children[0])))
+        return Lit(self.pos(t), int_literal(str(t.children[0])))
 
     def x_float_lit(self, t: LTree) -> Expr:
         value = float(str(t.children[0]))
@@ -862,7 +863,7 @@ class _Converter:
     def index_key(self, t: LTree) -> Expr:
         if t.data == "short_index":
             tok = next(k for k in t.children if isinstance(k, Token) and k.type == "INT_LITERAL")
-            return Lit(self.pos(tok), int(str(tok)))
+            return Lit(self.pos(tok), int_literal(str(tok)))
         return self.expr(_trees(t)[0])
 
     def _splat(self, t: LTree, full: bool) -> Expr:

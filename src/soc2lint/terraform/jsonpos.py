@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .syntax import Pos
+from .values import int_literal
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -92,7 +93,7 @@ class _Parser:
         m = _NUMBER.match(text, i)
         if m and m.end() > i:
             raw = m.group(0)
-            num: int | float = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
+            num: int | float = float(raw) if any(ch in raw for ch in ".eE") else int_literal(raw)
             if isinstance(num, float) and num.is_integer() and abs(num) < 2**53:
                 num = int(num)
             return JNode("num", num, self.pos(i, m.end())), m.end()

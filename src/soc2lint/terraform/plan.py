@@ -21,6 +21,7 @@ from ..model import Category, Edge, Node, Range, Unknown
 from ..model import Path as AttrPath
 from .modules import ModuleConfig, is_local_source, read_modules_json
 from .syntax import Body, literal_string
+from .values import int_literal
 
 _MODULE_SEG = re.compile(r'module\.([A-Za-z0-9_-]+)(\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.?')
 _REF_INDEX = re.compile(r'^(\[(?:"(?:[^"\\]|\\.)*"|\d+)\])')
@@ -165,7 +166,7 @@ class _PlanLoader:
             self.diag("SYS008" if exc.limit else "SYS001", exc.message, exc.line, exc.column)
             return self.result
         try:
-            data = json.loads(self.text)
+            data = json.loads(self.text, parse_int=int_literal)
         except json.JSONDecodeError as exc:
             self.diag("SYS001", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)
             return self.result

@@ -54,6 +54,15 @@ def is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def int_literal(text: str) -> int | float:
+    """An integer literal's value.  Python refuses to parse integers of more than
+    4300 digits (a ValueError); such a literal becomes a float (infinity)."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
 def norm_number(v: float | int) -> int | float:
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**63:
         return int(v)
@@ -221,12 +230,50 @@ def equal(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def value_key(v: Any) -> Any:
+    """A hashable key for a known value: ``value_key(a) == value_key(b)`` exactly when
+    ``equal(a, b)``.  Lets set functions run in linear time (comparing every pair is
+    quadratic: ``distinct(range(100000))`` would take minutes).  Raises TypeError for
+    values without one (unknowns); callers then compare pairwise."""
+    if v is None:
+        return ("null",)
+    if isinstance(v, bool):
+        return ("bool", v)
+    if is_number(v):
+        return ("number", v)  # 1 == 1.0 and hash(1) == hash(1.0)
+    if isinstance(v, str):
+        return ("string", v)
+    if isinstance(v, list):
+        return ("list", tuple(value_key(x) for x in v))
+    if isinstance(v, dict):
+        return ("map", tuple(sorted((k, value_key(x)) for k, x in v.items())))
+    raise TypeError(f"no key for {type(v).__name__}")
+
+
+def unique_values(items: Iterable[Any], exact_type: bool = False) -> list[Any]:
+    """``items`` without duplicates (by :func:`equal`), first occurrence kept, in order.
+    ``exact_type`` also keeps values of different Python types apart (1 and 1.0)."""
+    out: list[Any] = []
+    seen: set[Any] = set()
+    pairwise: list[Any] = []
+    for it in items:
+        try:
+            key = value_key(it)
+        except TypeError:
+            if not any(type(it) is type(o) and equal(it, o) for o in pairwise):
+                pairwise.append(it)
+                out.append(it)
+            continue
+        if exact_type:
+            key = (type(it).__name__, key)
+        if key not in seen:
+            seen.add(key)
+            out.append(it)
+    return out
+
+
 def make_set(items: list[Any]) -> list[Any]:
     """A Terraform set as a list: duplicates removed; strings in lexical order."""
     if all(isinstance(x, str) for x in items):
         return sorted(set(items))
-    out: list[Any] = []
-    for it in items:
-        if not any(type(it) is type(o) and equal(it, o) for o in out):
-            out.append(it)
-    return out
+    return unique_values(items, exact_type=True)

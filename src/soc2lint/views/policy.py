@@ -199,7 +199,7 @@ def decode_policy(value: Any) -> Any:
             return MISSING
         try:
             return json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # ValueError: also integers of 4300+ digits
             return Unknown("policy JSON that does not parse")
     return value
 

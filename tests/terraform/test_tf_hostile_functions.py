@@ -1,0 +1,147 @@
+"""Regression tests for hostile expressions found while hardening (issue 13).
+
+Each case once took gigabytes, minutes, or escaped the evaluator as an
+exception (losing every block of the directory).  Now each one costs
+evaluation steps *before* allocating, so ``limits.max_eval_steps`` stops it
+with a SYS008 finding and the value is Unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from tfload import by_address, diags, ev, load, node
+
+from soc2lint.model import Unknown
+
+#: more than any of these may allocate while being refused
+MAX_PEAK_BYTES = 64 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        'format("%0999999999d", 1)',  # once: a 1 GB string, then refused
+        'format("%999999999s", "a")',
+        'format("%.999999999f", 1)',
+        'format("%10000000000000000000000d", 1)',  # once: OverflowError escaped
+        'formatlist("%0999999d", range(1000))',
+        'indent(999999999, "a\\nb")',  # once: 2 GB
+        'indent(1e300, "a\\nb")',  # once: OverflowError escaped
+        # once: MemoryError (100 kB x 100 kB)
+        'replace(join("", [for i in range(20000): "aaaaa"]), "a", join("", [for i in range(20000): "bbbbb"]))',
+        'replace(join("", [for i in range(20000): "aaaaa"]), "/a/", join("", [for i in range(20000): "bbbbb"]))',
+        "setproduct(range(200), range(200), range(200))",  # once: 8 million lists, 11 s
+    ],
+)
+def test_large_results_are_refused_before_they_are_built(expr: str) -> None:
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        value = ev(expr)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(value, Unknown)
+    assert peak < MAX_PEAK_BYTES, f"{expr} allocated {peak} bytes"
+    assert time.perf_counter() - start < 10
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        ('format("%05d|%-4s|%.2f", 42, "ab", 3.14159)', "00042|ab  |3.14"),
+        ('indent(2, "a\\nb")', "a\n  b"),
+        ('replace("a-b-c", "-", "--")', "a--b--c"),
+        ('replace("a1b22", "/[0-9]+/", "<$0>")', "a<1>b<22>"),
+        ('setproduct([1, 2], ["a"])', [[1, "a"], [2, "a"]]),
+        ("setproduct([1, 2], [])", []),
+    ],
+)
+def test_the_same_functions_still_work_on_ordinary_input(expr: str, expected: object) -> None:
+    assert ev(expr) == expected
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        ("length(distinct(range(30000)))", 30000),
+        ("length(setintersection(range(30000), range(15000)))", 15000),
+        ("length(setsubtract(range(30000), range(15000)))", 15000),
+        ("length(toset([for i in range(30000) : [i]]))", 30000),
+        ("length(matchkeys(range(30000), range(30000), range(30000)))", 30000),
+    ],
+)
+def test_set_functions_are_linear(expr: str, expected: int) -> None:
+    # compared every pair before: distinct(range(30000)) ran for minutes
+    start = time.perf_counter()
+    assert ev(expr) == expected
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        (
+            'distinct([1, 1.0, "1", true, [1], [1.0], {a = 1}, {a = 1}, null, null])',
+            [1, "1", True, [1], {"a": 1}, None],
+        ),
+        ("setintersection([1, 2, [3]], [[3], 2])", [2, [3]]),
+        ("setsubtract([1, 2, [3]], [[3]])", [1, 2]),
+        ('matchkeys(["a", "b"], [1, [2]], [[2]])', ["b"]),
+        ("toset([1, 1.0, 2])", ["1", "2"]),
+    ],
+)
+def test_set_functions_keep_terraform_equality(expr: str, expected: object) -> None:
+    assert ev(expr) == expected
+
+
+@pytest.mark.parametrize("expr", ["floor(1e999)", "ceil(-1e999)", "floor(0 * 1e999)"])
+def test_arithmetic_errors_in_functions_give_unknown(expr: str) -> None:
+    # OverflowError/ValueError escaped the evaluator: the block became an internal error
+    assert isinstance(ev(expr), Unknown)
+
+
+def test_a_huge_integer_literal_does_not_lose_the_directory(tmp_path: Path) -> None:
+    # Python refuses int() of 4300+ digits; the whole directory was "internal error"
+    big = "9" * 6000
+    result = load(
+        tmp_path,
+        {
+            "main.tf": f'resource "aws_s3_bucket" "big" {{\n  bucket = {big}\n}}\n'
+            f"locals {{\n  l = [1][{big}]\n}}\n",
+            "other.tf.json": '{"resource": {"aws_sqs_queue": {"q": {"delay_seconds": BIG}}}}'.replace(
+                "BIG", big
+            ),
+            "good.tf": 'resource "aws_s3_bucket" "good" {\n  bucket = "g"\n}\n',
+        },
+    )
+    assert not [d for d in result.diagnostics if "internal error" in d.message]
+    assert node(result, "aws_s3_bucket.good").attrs["bucket"] == "g"
+    assert {"aws_s3_bucket.big", "aws_sqs_queue.q"} <= set(by_address(result))
+
+
+def test_a_huge_integer_in_a_plan_is_read(tmp_path: Path) -> None:
+    big = "9" * 6000
+    resource = {
+        "address": "aws_s3_bucket.x",
+        "mode": "managed",
+        "type": "aws_s3_bucket",
+        "name": "x",
+        "values": {"bucket": "b", "n": 0},
+    }
+    text = json.dumps(
+        {"format_version": "1.2", "planned_values": {"root_module": {"resources": [resource]}}}
+    )
+    plan = text.replace('"n": 0', f'"n": {big}')
+    result = load(tmp_path, {"plan.json": plan}, dirs=[], plans=["plan.json"])
+    assert not diags(result, "SYS001")
+    assert "aws_s3_bucket.x" in by_address(result)
+
+
+def test_jsondecode_of_a_huge_integer(tmp_path: Path) -> None:
+    assert ev('jsondecode("[' + "9" * 6000 + ']")') == [float("inf")]
