@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,7 +109,16 @@ def _looks_like_plan(head: str) -> bool:
     )
 
 
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:  # vanished, unreadable metadata, a loop
+        return True  # let the reader report it
+
+
 def _sniff(path: Path) -> str:
+    if not _regular(path):
+        return ""
     try:
         with path.open("rb") as fh:
             data = fh.read(SNIFF_BYTES)
@@ -222,7 +232,11 @@ def discover(
                 if excludes and _excluded(rel_of(f), excludes):
                     continue
                 if f.is_symlink():
-                    target = f.resolve()
+                    try:
+                        target = f.resolve()
+                    except (OSError, RuntimeError):  # a loop: a.tf -> b.tf -> a.tf
+                        inv.skipped.append((f, "symlink loop"))
+                        continue
                     try:
                         target.relative_to(root_r)
                     except ValueError:
@@ -231,6 +245,10 @@ def discover(
                     if not target.exists():
                         inv.skipped.append((f, "dangling symlink"))
                         continue
+                if not _regular(f):
+                    # a FIFO would block the scan forever on open; devices and sockets
+                    inv.skipped.append((f, "not a regular file"))
+                    continue
                 classify(f, explicit=False)
 
     inv.terraform_dirs = sorted(tf_dirs)

@@ -24,7 +24,7 @@ from typing import Any
 
 from .config import Config, ConfigError
 from .discover import Inventory, discover, find_root
-from .frontend import Diagnostic, LoadOptions, LoadResult
+from .frontend import Diagnostic, LoadOptions, LoadResult, read_for_display
 from .graph import ResourceGraph
 from .links import literal_edges_by_scope
 from .model import Finding, Language, Node, Range, Severity, Suppression, format_path
@@ -295,7 +295,7 @@ def _run_scan(req: ScanRequest) -> ScanResult:
     findings = _dedupe(findings)
     findings = _apply_per_path_ignores(findings, config, req.registry)
     findings, entries = _apply_suppressions(
-        findings, graph, loaded.files, base, config, req.registry, ran
+        findings, graph, loaded.files, base, root, config, req.registry, ran
     )
     findings = [f for f in findings if f.rule_id in ran]
     findings.sort(key=Finding.sort_key)
@@ -541,6 +541,7 @@ def _apply_suppressions(
     graph: ResourceGraph,
     files: Sequence[str],
     base: Path,
+    root: Path,
     config: Config,
     registry: Registry,
     ran: set[str],
@@ -552,9 +553,8 @@ def _apply_suppressions(
     if config.inline_suppressions:
         comments: dict[str, FileComments] = {}
         for display in files:
-            try:
-                text = (base / display).read_text(encoding="utf-8-sig", errors="replace")
-            except OSError:
+            text = read_for_display(base / display, root, config.limits)
+            if text is None:
                 continue
             comments[display] = scan_file_comments(display, text)
         for node in graph:

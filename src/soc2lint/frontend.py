@@ -11,9 +11,14 @@ file is still loaded.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import signal
+import stat
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from .model import Edge, Node, Range
@@ -100,7 +105,8 @@ class Limits:
     max_expansion: int = 1000
     #: evaluation steps one expression may take
     max_eval_steps: int = 200_000
-    #: seconds one file's parse may take before it is abandoned
+    #: seconds one file's parse (HCL, YAML, JSON) may take before it is abandoned;
+    #: enforced with SIGALRM where the platform has it (see :func:`time_budget`)
     file_time_budget: float = 30.0
 
 
@@ -145,9 +151,19 @@ class LoadOptions:
         """True when ``path`` (resolved, symlinks followed) lies inside ``root``."""
         try:
             path.resolve().relative_to(self.root.resolve())
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (3.10-3.12)
             return False
         return True
+
+    def read_source_file(self, path: Path, sources: Sources | None = None) -> str:
+        """:func:`read_text` for a file found in a scanned directory: one that resolves
+        outside ``root`` (a symlink out of the repository) is refused, not read."""
+        if not self.inside_root(path):
+            raise SourceError(
+                "is a symlink that resolves outside the scanned repository "
+                f"({self.display(self.root)}) or in a loop; it was not read"
+            )
+        return read_text(path, self.limits, sources)
 
 
 def read_text(path: Path, limits: Limits, sources: Sources | None = None) -> str:
@@ -158,7 +174,14 @@ def read_text(path: Path, limits: Limits, sources: Sources | None = None) -> str
     ``sources``, the bytes are the ones the scan's cache manifests digest.
     """
     try:
-        size = sources.size(path) if sources is not None else path.stat().st_size
+        st = path.stat()
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        # opening a FIFO blocks until someone writes to it; devices never end
+        raise SourceError("not a regular file (a FIFO, device or socket); it was not read")
+    try:
+        size = sources.size(path) if sources is not None else st.st_size
     except OSError as exc:
         raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
     if size > limits.max_file_bytes:
@@ -183,6 +206,25 @@ def read_text(path: Path, limits: Limits, sources: Sources | None = None) -> str
         ) from None
 
 
+def read_for_display(path: Path, root: Path | None, limits: Limits) -> str | None:
+    """A scanned file's text for snippets and suppression comments, or None.
+
+    None for what the front ends refused to read: a file over
+    ``limits.max_file_bytes``, one that is not a regular file (a FIFO would
+    block), one resolving outside ``root`` (a symlink out of the repository:
+    its lines must not be printed), or one that cannot be read.
+    """
+    try:
+        if root is not None:
+            path.resolve().relative_to(root.resolve())
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
+            return None
+        return path.read_bytes().decode("utf-8-sig", errors="replace")
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
 class SourceError(Exception):
     """A file that cannot be read as text; becomes SYS001 (or SYS008 when ``limit``)."""
 
@@ -192,3 +234,58 @@ class SourceError(Exception):
         self.line = line
         self.column = column
         self.limit = limit
+
+
+class TimeBudgetExceeded(Exception):
+    """A block guarded by :func:`time_budget` ran out of time."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"reading it took longer than {seconds:g} seconds "
+            "(limits.file_time_budget); it was not checked"
+        )
+        self.message = str(self)
+
+
+class _Expired(BaseException):
+    """Raised by the timer; a BaseException so that parsers' ``except Exception``
+    clauses do not swallow it on the way out."""
+
+
+def budget_available() -> bool:
+    """True when :func:`time_budget` can interrupt code on this thread and platform."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise :class:`TimeBudgetExceeded` if the block runs longer than ``seconds``.
+
+    A real-time interval timer (``SIGALRM``) interrupts the block between two
+    Python bytecodes, so pure-Python parsers (lark for HCL, PyYAML and cfn-lint
+    for templates) are stopped wherever they are.  Not bounded: code inside a
+    single C call (``json.loads``, a regex match, which has its own timeout) runs
+    to completion first; on platforms without ``setitimer`` (Windows) or off the
+    main thread the block runs without a time limit.  Worker processes parse on
+    their own main thread, so the budget applies there too.  A budget inside
+    another budget leaves the outer timer in charge.
+    """
+    if seconds <= 0 or not budget_available() or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+    armed = True
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        if armed:
+            raise _Expired()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise TimeBudgetExceeded(seconds) from None
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

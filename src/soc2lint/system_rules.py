@@ -225,7 +225,7 @@ LIMIT_EXCEEDED = _reserved(
     References:
         - https://github.com/soc2lint/soc2lint#configuration
     """,
-    "Raise the limit in [tool.soc2lint] if the input is legitimate.",
+    "Raise the limit in [tool.soc2lint.limits] (the message names the setting) if the input is legitimate.",
     incomplete=True,
 )
 

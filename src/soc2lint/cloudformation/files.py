@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import ParseCache
-from ..frontend import LoadOptions, SourceError, read_text
+from ..frontend import LoadOptions, SourceError, TimeBudgetExceeded, time_budget
 from .decode import Decoded, decode_text
 
 #: part of the parse-cache key: bump when :class:`Decoded` changes shape
@@ -62,11 +62,15 @@ class FileStore:
             return cached
         started = time.process_time()
         try:
-            text = read_text(path, self.options.limits)
+            text = self.options.read_source_file(path)
         except SourceError as exc:
             entry = Entry(error=exc)
         else:
-            entry = Entry(decoded=self.decode(text))
+            try:
+                with time_budget(self.options.limits.file_time_budget):
+                    entry = Entry(decoded=self.decode(text))
+            except TimeBudgetExceeded as exc:
+                entry = Entry(error=SourceError(exc.message, limit=True))
         self.entries[path] = entry
         self.decode_seconds += time.process_time() - started
         return entry

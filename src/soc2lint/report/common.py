@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..frontend import Limits, read_for_display
 from ..model import Finding, Severity
 
 SEVERITY_ORDER = sorted(Severity, reverse=True)
@@ -25,16 +26,28 @@ def mask_secret(value: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _file_lines(path: str) -> tuple[str, ...]:
-    try:
-        return tuple(Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines())
-    except OSError:
-        return ()
+def _file_lines(path: str, root: str | None, max_bytes: int) -> tuple[str, ...]:
+    text = read_for_display(
+        Path(path), Path(root) if root is not None else None, Limits(max_file_bytes=max_bytes)
+    )
+    return tuple(text.splitlines()) if text is not None else ()
 
 
-def source_lines(base: Path, f: Finding, *, limit: int = 3) -> list[tuple[int, str]]:
-    """The lines a finding points at (at most ``limit``), secrets masked when the rule asks."""
-    lines = _file_lines(str(base / f.range.file))
+def source_lines(
+    base: Path,
+    f: Finding,
+    *,
+    limit: int = 3,
+    root: Path | None = None,
+    max_bytes: int = Limits.max_file_bytes,
+) -> list[tuple[int, str]]:
+    """The lines a finding points at (at most ``limit``), secrets masked when the rule asks.
+
+    Nothing for files the scan would not read: over ``max_bytes``, not regular,
+    or (given ``root``) resolving outside it."""
+    lines = _file_lines(
+        str(base / f.range.file), str(root) if root is not None else None, max_bytes
+    )
     if not lines:
         return []
     start = f.range.start_line

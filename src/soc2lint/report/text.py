@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from ..docs import FAMILY_TITLES
+from ..frontend import Limits
 from ..model import Finding, Severity
 from .common import by_family, by_severity, source_lines
 
@@ -47,7 +48,9 @@ def render_text(result: ScanResult, *, threshold: Severity | None, color: bool) 
                 f"{_clean(f.address)}"
             )
             out.append(f"      {_clean(f.message)}")
-            for n, line in source_lines(result.base, f):
+            for n, line in source_lines(
+                result.base, f, root=result.root, max_bytes=_max_bytes(result)
+            ):
                 out.append(_c(f"      {n:>5} | {_clean(line)}", _DIM, color))
             for hop in f.code_flow:
                 out.append(
@@ -95,3 +98,9 @@ def _summary(result: ScanResult, threshold: Severity | None) -> str:
         if failing:
             lines.append(f"{failing} at or above --fail-on {threshold.label}: exit 1.")
     return "\n".join(lines)
+
+
+def _max_bytes(result: ScanResult) -> int:
+    return (
+        result.config.limits.max_file_bytes if result.config is not None else Limits.max_file_bytes
+    )

@@ -68,18 +68,23 @@ def load_settings(recursion_limit: int = 20000) -> Iterator[None]:
         sys.setrecursionlimit(old_limit)
 
 
-def _parse_batch(batch: list[tuple[str, bool, str]], cache_dir: Path | None) -> list[ParsedFile]:
+def _parse_batch(
+    batch: list[tuple[str, bool, str]], cache_dir: Path | None, seconds: float
+) -> list[ParsedFile]:
     """Worker-process entry: parse texts and store them in the parse cache (no shared
-    state: the cache's writes are atomic, so workers write their entries themselves)."""
+    state: the cache's writes are atomic, so workers write their entries themselves).
+    Each parse runs within ``seconds`` (the worker's own timer: limits.file_time_budget);
+    a parse over budget is a limit problem, never cached."""
     from .hcl import set_grammar_cache_dir
-    from .modules import parse_source
+    from .modules import is_cacheable, parse_bounded
 
     set_grammar_cache_dir(cache_dir)
     cache = ParseCache(cache_dir, "terraform", PARSER_VERSION)
     out = []
     for text, json_syntax, key in batch:
-        pf = parse_source(text, json_syntax)
-        cache.put(key, pf)
+        pf = parse_bounded(text, json_syntax, seconds)
+        if is_cacheable(pf):
+            cache.put(key, pf)
         out.append(pf)
     return out
 
@@ -127,6 +132,7 @@ def _preparse(loader: Loader, files: list[Path], options: LoadOptions) -> None:
                 _parse_batch,
                 [[(t, j, k) for _, t, j, k in b] for b in batches],
                 [options.cache_dir] * len(batches),
+                [options.limits.file_time_budget] * len(batches),
             )
             for batch, parsed in zip(batches, results, strict=True):
                 for (path, _, _, _), pf in zip(batch, parsed, strict=True):
@@ -248,7 +254,13 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
     record.edges = shared_edges(sorted(edges, key=_edge_order))
     record.literal_edges = shared_edges(literal_edges(record.nodes))
     record.deps = manifest.deps()
-    return record, not failed and functions.timeouts() == timeouts
+    # a parse abandoned for time (in-process or in a worker) depends on the machine too
+    timed_out = any(
+        p.limit and "file_time_budget" in p.message
+        for pf in loader.parsed.values()
+        for p in pf.problems
+    )
+    return record, not failed and not timed_out and functions.timeouts() == timeouts
 
 
 def _edge_order(e: Edge) -> tuple[str, str, str, str, str]:

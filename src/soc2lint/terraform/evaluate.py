@@ -29,9 +29,10 @@ from .modules import (
     ModuleConfig,
     build_config,
     config_files,
+    is_cacheable,
     is_json_syntax,
     is_local_source,
-    parse_source,
+    parse_bounded,
     read_modules_json,
     read_source,
 )
@@ -159,8 +160,9 @@ class Loader:
                 if isinstance(cached, ParsedFile):
                     hit = cached
                 else:
-                    hit = parse_source(source, json_syntax)
-                    self.cache.put(key, hit)
+                    hit = parse_bounded(source, json_syntax, self.options.limits.file_time_budget)
+                    if is_cacheable(hit):
+                        self.cache.put(key, hit)
             self.parsed[path] = hit
             self.parse_seconds += time.perf_counter() - started
         self.note_read(self.options.display(path))

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import Sources
-from ..frontend import Diagnostic, LoadOptions, SourceError, read_text
+from ..frontend import (
+    Diagnostic,
+    LoadOptions,
+    SourceError,
+    TimeBudgetExceeded,
+    read_text,
+    time_budget,
+)
 from ..model import Range
 from .hcl import parse_hcl
 from .syntax import (
@@ -40,12 +47,27 @@ def parse_source(text: str, json_syntax: bool) -> ParsedFile:
     return parse_hcl(text)
 
 
+def parse_bounded(text: str, json_syntax: bool, seconds: float) -> ParsedFile:
+    """:func:`parse_source` within ``limits.file_time_budget``: a parse that takes
+    longer is abandoned and the file is a SYS008 problem instead."""
+    try:
+        with time_budget(seconds):
+            return parse_source(text, json_syntax)
+    except TimeBudgetExceeded as exc:
+        return ParsedFile(None, (SyntaxProblem(exc.message, 1, 1, limit=True),))
+
+
+def is_cacheable(parsed: ParsedFile) -> bool:
+    """Limit problems depend on the configuration, not the text: never cache them."""
+    return not any(p.limit for p in parsed.problems)
+
+
 def read_source(
     path: Path, options: LoadOptions, sources: Sources | None = None
 ) -> str | ParsedFile:
     """The text of ``path``, or a ParsedFile holding why it cannot be read."""
     try:
-        return read_text(path, options.limits, sources)
+        return options.read_source_file(path, sources)
     except SourceError as exc:
         problem = SyntaxProblem(exc.message, exc.line, exc.column, limit=exc.limit)
         return ParsedFile(None, (problem,))
