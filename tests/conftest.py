@@ -7,8 +7,20 @@ import socket
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("SOC2LINT_TODAY", "2026-06-01")
+
+# Hypothesis: "ci" (default) is derandomized and small so the suite stays short and
+# reproducible; HYPOTHESIS_PROFILE=fuzz runs longer, randomized (see tests/fuzzing.py).
+_SLOW_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True
+)
+settings.register_profile(
+    "fuzz", derandomize=False, deadline=None, suppress_health_check=_SLOW_OK, print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -145,3 +145,21 @@ def test_a_huge_integer_in_a_plan_is_read(tmp_path: Path) -> None:
 
 def test_jsondecode_of_a_huge_integer(tmp_path: Path) -> None:
     assert ev('jsondecode("[' + "9" * 6000 + ']")') == [float("inf")]
+
+
+@pytest.mark.parametrize("expr", ["1e999 % 1", "-(1e999) % 3", "BIG / 3", "BIG % 7"])
+def test_arithmetic_errors_in_operators_give_unknown(expr: str) -> None:
+    # found by test_fuzz_properties: math.fmod(inf, 1) raised ValueError out of the evaluator
+    assert isinstance(ev(expr.replace("BIG", "9" * 1000)), Unknown)
+
+
+def test_integers_squared_through_locals_stay_bounded(tmp_path: Path) -> None:
+    # each local squares the one before: 2**40 digits without a bound on integer width
+    squares = "\n".join(f"  s{i} = local.s{i - 1} * local.s{i - 1}" for i in range(1, 41))
+    start = time.perf_counter()
+    result = load(
+        tmp_path,
+        {"main.tf": f"locals {{\n  s0 = 12345678901234567\n{squares}\n}}\n"},
+    )
+    assert time.perf_counter() - start < 10
+    assert node(result, "local.s40").attrs["value"] == float("inf")

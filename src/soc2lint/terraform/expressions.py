@@ -239,6 +239,10 @@ class Evaluator:
         except RecursionError:
             self._limit(f"expression nests too deeply to evaluate: {self.text(e)}")
             value = self._failed(e)
+        except (ArithmeticError, ValueError):
+            # Python's numerics refusing a value (overflow, math domain) that a
+            # function or operator did not anticipate: an evaluation error, not a crash
+            value = self._failed(e)
         refs = self.refs
         self.steps_left, self.refs, self.site = saved
         return value, refs
@@ -510,6 +514,13 @@ class Evaluator:
             return unknown_from(self.text(e), left, right)
         a: int | float = to_num(left)
         b: int | float = to_num(right)
+        try:
+            return self._arith(op, a, b)
+        except (ArithmeticError, ValueError) as exc:  # inf % 1, 10**400 / 3, ...
+            raise EvalError(f"{op}: {exc}") from None
+
+    @staticmethod
+    def _arith(op: str, a: int | float, b: int | float) -> Any:
         if op == "+":
             return norm_number(a + b)
         if op == "-":

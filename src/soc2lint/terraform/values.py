@@ -63,9 +63,16 @@ def int_literal(text: str) -> int | float:
         return float(text)
 
 
+#: integers wider than this become floats (infinite past 1.8e308): Terraform's numbers
+#: have 512-bit precision, and squaring an integer through locals doubles its size each time
+MAX_INT_BITS = 1024
+
+
 def norm_number(v: float | int) -> int | float:
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**63:
         return int(v)
+    if isinstance(v, int) and v.bit_length() > MAX_INT_BITS:
+        return math.inf if v > 0 else -math.inf
     return v
 
 
