@@ -116,7 +116,10 @@ def _problems(result: LoadResult) -> list[str]:
 @settings(max_examples=examples(100))
 @given(terraform_document(), terraform_document())
 def test_random_terraform_configurations_load(tmp_path_factory: Any, doc: str, module: str) -> None:
-    root = tmp_path_factory.mktemp("tf")
+    check_terraform_configuration(tmp_path_factory.mktemp("tf"), doc, module)
+
+
+def check_terraform_configuration(root: Path, doc: str, module: str) -> None:
     (root / "main.tf").write_text(doc, encoding="utf-8")
     (root / "mod").mkdir()
     (root / "mod" / "main.tf").write_text('variable "input" {}\n' + module, encoding="utf-8")
@@ -129,7 +132,10 @@ def test_random_terraform_configurations_load(tmp_path_factory: Any, doc: str, m
 def test_random_cloudformation_templates_load(
     tmp_path_factory: Any, template: dict[str, Any], as_json: bool
 ) -> None:
-    root = tmp_path_factory.mktemp("cfn")
+    check_cloudformation_template(tmp_path_factory.mktemp("cfn"), template, as_json)
+
+
+def check_cloudformation_template(root: Path, template: dict[str, Any], as_json: bool) -> None:
     path = root / ("template.json" if as_json else "template.yaml")
     path.write_text(dump_template(template, as_json), encoding="utf-8")
     result = load_cloudformation([path], LoadOptions(root=root, base=root, limits=LIMITS))
@@ -167,7 +173,10 @@ GOOD_CFN = (
 def test_generated_input_scans_with_every_rule(
     tmp_path_factory: Any, doc: str, template: dict[str, Any], as_json: bool
 ) -> None:
-    root = tmp_path_factory.mktemp("scan")
+    check_generated_scan(tmp_path_factory.mktemp("scan"), doc, template, as_json)
+
+
+def check_generated_scan(root: Path, doc: str, template: dict[str, Any], as_json: bool) -> None:
     (root / "tf").mkdir()
     (root / "tf" / "main.tf").write_text(doc, encoding="utf-8")
     (root / "good").mkdir()
@@ -202,7 +211,10 @@ def test_there_are_fixture_files_to_mutate() -> None:
 def test_mutated_fixture_files_scan_soundly(tmp_path_factory: Any, data: st.DataObject) -> None:
     source = data.draw(st.sampled_from(FIXTURE_FILES), label="fixture")
     mutated = data.draw(mutation(source.read_bytes()), label="mutated")
-    root = tmp_path_factory.mktemp("mut")
+    check_mutated_scan(tmp_path_factory.mktemp("mut"), source, mutated)
+
+
+def check_mutated_scan(root: Path, source: Path, mutated: bytes) -> None:
     (root / "bad").mkdir()
     (root / "bad" / source.name).write_bytes(mutated)
     if source.name.endswith((".tf", ".tf.json")):

@@ -143,3 +143,12 @@ def test_json_lists_suppressed_with_justification(tmp_path: Path) -> None:
     assert data["summary"]["total"] == 1 and data["summary"]["suppressed"] == 1
     assert data["suppressed"][0]["suppression"]["reason"] == "accepted"
     assert data["findings"][0]["fingerprint"] == _finding(1).fingerprint
+
+
+def test_github_escaping_of_separators_and_control_characters() -> None:
+    from soc2lint.report.github import escape_data, escape_property
+
+    # U+2028 split the annotation in two for Python's splitlines and for some log viewers
+    assert escape_data("a\u2028b\u2029c\x1b[31md\x0cE\x85") == "a b c [31md E "
+    assert escape_data("50%\r\n") == "50%25%0D%0A"
+    assert escape_property("f,i:l\ne") == "f%2Ci%3Al%0Ae"

@@ -116,6 +116,11 @@ def _regular(path: Path) -> bool:
         return True  # let the reader report it
 
 
+#: what _sniff returns for a file it cannot read: it goes to the CloudFormation front
+#: end, which reports the read error (SYS001) instead of the file being skipped silently
+UNREADABLE = "Resources (unreadable)"
+
+
 def _sniff(path: Path) -> str:
     if not _regular(path):
         return ""
@@ -123,7 +128,7 @@ def _sniff(path: Path) -> str:
         with path.open("rb") as fh:
             data = fh.read(SNIFF_BYTES)
     except OSError:
-        return ""
+        return UNREADABLE
     return data.decode("utf-8", errors="replace")
 
 

@@ -127,8 +127,15 @@ def _decode_text(text: str) -> Decoded:
     return Decoded(root, _unique(problems))
 
 
+def warm_up() -> None:
+    """Import cfn-lint's decoders now (over a second, once per process), outside any
+    file's time budget."""
+    _fast_loader_class()
+    from cfnlint.decode import decode_str  # type: ignore[import-untyped]  # noqa: F401
+
+
 def _decode_with_cfnlint(text: str, lines: list[str], mark: Any = None) -> Decoded:
-    from cfnlint.decode import decode_str  # type: ignore[import-untyped]
+    from cfnlint.decode import decode_str
 
     template, matches = decode_str(text)
     if not matches:

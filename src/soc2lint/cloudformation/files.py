@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..cache import ParseCache
 from ..frontend import LoadOptions, SourceError, TimeBudgetExceeded, time_budget
-from .decode import Decoded, decode_text
+from .decode import Decoded, decode_text, warm_up
 
 #: part of the parse-cache key: bump when :class:`Decoded` changes shape
 DECODER_VERSION = "decoded1"
@@ -66,6 +66,7 @@ class FileStore:
         except SourceError as exc:
             entry = Entry(error=exc)
         else:
+            warm_up()
             try:
                 with time_budget(self.options.limits.file_time_budget):
                     entry = Entry(decoded=self.decode(text))

@@ -4,11 +4,14 @@ GitHub shows at most 10 error and 10 warning annotations per step (and
 notices likewise), so the most severe findings go first, at most 10 of each
 level, and one final notice says how many more exist and where to find them.
 Values are escaped as the runner requires: ``%``, CR and LF in the message;
-additionally ``:`` and ``,`` in properties.
+additionally ``:`` and ``,`` in properties.  Other line and paragraph
+separators and control characters (U+2028, form feed, ESC...) become spaces:
+the runner does not decode them, and log viewers may break lines on them.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Severity
@@ -20,7 +23,12 @@ if TYPE_CHECKING:
 PER_LEVEL = 10
 
 
+#: control characters other than CR and LF, and Unicode line/paragraph separators
+_CONTROLS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def escape_data(text: str) -> str:
+    text = _CONTROLS.sub(" ", text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

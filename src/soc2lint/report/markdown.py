@@ -9,6 +9,7 @@ comment, 1 MiB for a step summary): rows beyond the budget are folded into a
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -27,13 +28,16 @@ DOCS = "https://github.com/soc2lint/soc2lint/blob/main/docs/rules/"
 ICON = {Severity.CRITICAL: "🟣", Severity.HIGH: "🔴", Severity.MEDIUM: "🟠", Severity.LOW: "🔵"}
 
 
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def md_escape(text: str) -> str:
     """Escape text for a markdown table cell: pipes, HTML, line breaks, emphasis.
 
     Code spans (`like_this`) are kept as code: only their pipes are escaped,
     since a backslash inside a code span would show literally.
     """
-    text = text.replace("\r", " ").replace("\n", " ")
+    text = _BREAKS.sub(" ", text)  # CR, LF, U+2028... would end the table row
     parts = text.split("`")
     unmatched = len(parts) % 2 == 0  # an unmatched backtick: no code spans at all
     if unmatched:

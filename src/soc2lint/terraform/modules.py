@@ -24,7 +24,7 @@ from ..frontend import (
     time_budget,
 )
 from ..model import Range
-from .hcl import parse_hcl
+from .hcl import parse_hcl, warm_up
 from .syntax import (
     Attribute,
     Block,
@@ -50,6 +50,8 @@ def parse_source(text: str, json_syntax: bool) -> ParsedFile:
 def parse_bounded(text: str, json_syntax: bool, seconds: float) -> ParsedFile:
     """:func:`parse_source` within ``limits.file_time_budget``: a parse that takes
     longer is abandoned and the file is a SYS008 problem instead."""
+    if not json_syntax:
+        warm_up()
     try:
         with time_budget(seconds):
             return parse_source(text, json_syntax)
