@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import socket
 from pathlib import Path
 
@@ -83,3 +84,104 @@ def test_sockets_are_blocked_during_tests() -> None:
             s.connect(("198.51.100.1", 443))
     finally:
         s.close()
+
+
+#: modules whose mere import means running programs; only diff mode may use them
+EXEC_MODULES = {"subprocess", "pty", "pexpect", "sh", "plumbum"}
+#: functions that start or replace processes, or run code from data, by module
+DANGEROUS_ATTRS = {
+    "os": {
+        "system",
+        "popen",
+        "fork",
+        "forkpty",
+        "posix_spawn",
+        "posix_spawnp",
+        "startfile",
+        *(f"exec{s}" for s in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")),
+        *(f"spawn{s}" for s in ("l", "le", "lp", "lpe", "v", "ve", "vp", "vpe")),
+    },
+    "asyncio": {"create_subprocess_exec", "create_subprocess_shell"},
+    "yaml": {"load", "load_all", "full_load", "unsafe_load", "unsafe_load_all"},
+    "marshal": {"load", "loads"},
+    "shelve": {"open"},
+}
+#: loading pickles runs code: only the parse cache (in the user's own cache directory) does
+PICKLE_ALLOWED = {"src/soc2lint/cache.py"}
+
+
+def test_no_way_to_run_programs_or_code_from_data() -> None:
+    offenders = []
+    for path in _sources():
+        rel = path.relative_to(REPO).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            modules: list[str] = []
+            if isinstance(node, ast.Import):
+                modules = [a.name.split(".")[0] for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module.split(".")[0]]
+                for alias in node.names:  # from os import system
+                    if alias.name in DANGEROUS_ATTRS.get(modules[0], set()):
+                        offenders.append(f"{rel}:{node.lineno} imports {modules[0]}.{alias.name}")
+            for m in modules:
+                if m in EXEC_MODULES and rel not in ALLOWED_EXEC:
+                    offenders.append(f"{rel}:{node.lineno} imports {m}")
+                if m == "pickle" and rel not in PICKLE_ALLOWED:
+                    offenders.append(f"{rel}:{node.lineno} imports pickle")
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.attr in DANGEROUS_ATTRS.get(node.value.id, set())
+            ):
+                offenders.append(f"{rel}:{node.lineno} uses {node.value.id}.{node.attr}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"eval", "exec", "compile", "__import__"}
+            ):
+                offenders.append(f"{rel}:{node.lineno} calls {node.func.id}()")
+    assert not offenders, offenders
+
+
+def test_diff_mode_runs_git_with_argument_lists_and_no_user_options() -> None:
+    """The only program soc2lint runs is git, for --diff-base: an argv list (never a
+    shell), and a revision that looks like an option is refused before git sees it."""
+    source = (REPO / "src/soc2lint/diff.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "subprocess"
+        ):
+            argv = node.args[0]
+            assert isinstance(argv, ast.List), ast.unparse(node)
+            assert isinstance(argv.elts[0], ast.Constant) and argv.elts[0].value == "git"
+            assert not [k for k in node.keywords if k.arg in ("shell", "executable")]
+    from soc2lint.diff import resolve_commit
+    from soc2lint.engine import UsageError
+
+    for ref in ("--output=/tmp/x", "-h", "--remote=ssh://example.com/x", "a\x00b", ""):
+        with pytest.raises(UsageError):
+            resolve_commit(REPO, ref)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership")
+def test_a_cache_directory_others_can_write_is_not_used(tmp_path: Path) -> None:
+    from soc2lint.cache import ParseCache
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    cache = ParseCache(shared, "terraform")
+    assert cache.directory is None  # a planted pickle would run code
+    cache.put(ParseCache.key("x"), {"a": 1})
+    assert not any(shared.iterdir())
+    private = tmp_path / "private"
+    cache = ParseCache(private, "terraform")
+    assert cache.directory is not None
+    cache.put(ParseCache.key("x"), {"a": 1})
+    assert cache.get(ParseCache.key("x")) == {"a": 1}
+    assert (private.stat().st_mode & 0o777) == 0o700

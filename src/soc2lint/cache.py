@@ -24,6 +24,10 @@ racing on one cache directory both succeed (the last rename wins, and both
 entries are valid), and an interrupted scan leaves no half-written entry.  A
 corrupt, truncated or unreadable entry is a miss.  A cache that cannot be
 written is only slower, never wrong.
+
+Entries are pickles, and loading a pickle can run code: a cache directory that
+someone else could write to (not owned by the user running the scan, or group-
+or world-writable) is not used at all, as ssh treats its key files.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import logging
 import os
 import pickle
 from collections.abc import Iterable, Sequence
@@ -90,10 +95,34 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+_warned: set[str] = set()
+
+
+def trusted_directory(directory: Path) -> bool:
+    """True when only the current user can write ``directory`` (created 0700 if missing)."""
+    if not hasattr(os, "getuid"):  # Windows: no POSIX ownership to check
+        return True
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = directory.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 class _Store:
     """Atomic, corruption-tolerant files under one namespace directory."""
 
     def __init__(self, directory: Path | None, namespace: str, version: str) -> None:
+        if directory is not None and not trusted_directory(directory):
+            if str(directory) not in _warned:
+                _warned.add(str(directory))
+                logging.getLogger("soc2lint").warning(
+                    "not using the cache directory %s: another user could write to it "
+                    "(entries are pickles, which can run code)",
+                    directory,
+                )
+            directory = None
         self.enabled = directory is not None
         tag = f"{namespace}-v{CACHE_FORMAT}-{__version__}-{version}-{code_fingerprint()}"
         self.directory = (directory / tag.replace("/", "_")) if directory is not None else None
