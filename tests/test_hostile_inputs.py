@@ -9,6 +9,7 @@ yields its finding.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import re
@@ -435,8 +436,16 @@ def test_unreadable_files_and_directories(tmp_path: Path, monkeypatch: pytest.Mo
             raise PermissionError(13, "Permission denied", str(self))
         return real_open(self, *args, **kwargs)
 
+    real_builtin_open = builtins.open
+
+    def builtin_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, str | Path) and deny(Path(file)):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_builtin_open(file, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     monkeypatch.setattr(Path, "open", open_)
+    monkeypatch.setattr(builtins, "open", builtin_open)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
         main, ["scan", ".", "--no-cache", "--jobs", "1", "--format", "json"]
@@ -595,3 +604,21 @@ def _fixture_secrets() -> list[str]:
                     ):
                         out.append(value)
     return out
+
+
+def test_yaml_alias_limit_is_configurable(tmp_path: Path) -> None:
+    template = (
+        "AWSTemplateFormatVersion: '2010-09-09'\nMappings:\n  M:\n    a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\n"
+        "    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: *b\n"
+    )
+    write_files(tmp_path, {"aliases.yaml": template, "good/main.tf": GOOD_TF})
+    code, findings, _ = scan_json(tmp_path)
+    assert not by_rule(findings, "SYS008")  # about 100 values: fine by default
+    limits(tmp_path, max_yaml_nodes=50)
+    code, findings, _ = scan_json(tmp_path)
+    assert code == 3
+    [limited] = by_rule(findings, "SYS008")
+    assert limited["file"] == "aliases.yaml"
+    assert "limits.max_yaml_nodes" in limited["message"]
+    assert good_still_reported(findings)

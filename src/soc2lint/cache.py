@@ -199,6 +199,15 @@ class ParseCache(_Store):
             self._write(self._path(key, ".pickle"), (value,))
 
 
+def _kinds(entry: os.DirEntry[str]) -> tuple[str, bool, bool]:
+    """``(name, is_dir, is_file)``; an entry whose type cannot be read (a symlink loop:
+    ELOOP) is neither, instead of the OSError losing the whole directory's listing."""
+    try:
+        return entry.name, entry.is_dir(), entry.is_file()
+    except OSError:
+        return entry.name, False, False
+
+
 class Sources:
     """File contents and digests, each file read at most once per scan.
 
@@ -225,7 +234,7 @@ class Sources:
         if found is None:
             try:
                 with os.scandir(key) as it:
-                    found = sorted((e.name, e.is_dir(), e.is_file()) for e in it)
+                    found = sorted(_kinds(e) for e in it)
             except OSError as exc:
                 found = exc
             self._entries[key] = found

@@ -101,6 +101,8 @@ class Limits:
 
     max_file_bytes: int = 10 * 1024 * 1024
     max_module_depth: int = 16
+    #: values a YAML template may hold once its aliases are expanded (cfn-lint's guard)
+    max_yaml_nodes: int = 250_000
     #: instances one count/for_each may create
     max_expansion: int = 1000
     #: evaluation steps one expression may take

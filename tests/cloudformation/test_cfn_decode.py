@@ -138,14 +138,19 @@ def test_no_log_output_from_cfnlint(tmp_path: Path, capfd: pytest.CaptureFixture
 
 
 def test_own_alias_guard_counts_shared_values_once_per_use() -> None:
-    from soc2lint.cloudformation.decode import MAX_NODES, _AliasAmplification, _count_expanded
+    from soc2lint.cloudformation.decode import (
+        DEFAULT_MAX_YAML_NODES,
+        _AliasAmplification,
+        _guard_aliases,
+    )
 
     level: list[Any] = ["x"] * 9
     for _ in range(4):
         level = [level] * 9
-    _count_expanded({"ok": level})  # 9**5 leaves: well under the limit
+    _guard_aliases({"ok": level}, DEFAULT_MAX_YAML_NODES)  # 9**5 leaves: under the limit
     for _ in range(2):
         level = [level] * 9
     with pytest.raises(_AliasAmplification) as err:
-        _count_expanded({"bomb": level})  # 9**7 leaves, counted without expanding
-    assert str(MAX_NODES) in err.value.problems[0].message
+        _guard_aliases({"bomb": level}, DEFAULT_MAX_YAML_NODES)  # 9**7, counted without expanding
+    problem = err.value.problems[0]
+    assert str(DEFAULT_MAX_YAML_NODES) in problem.message and problem.limit

@@ -111,7 +111,7 @@ class Session:
             return
         for p in entry.decoded.problems:
             self.diagnostic(
-                "SYS001",
+                "SYS008" if p.limit else "SYS001",
                 p.message,
                 Range(display, p.line, p.column, p.end_line, p.end_column),
                 display,

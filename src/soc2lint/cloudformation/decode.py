@@ -41,6 +41,8 @@ from .nodes import Span, YDict, YList, YStr
 #: alias-expanded node count above which a template is rejected (cfn-lint's own
 #: guard is 250,000; this one also protects the duplicate-key recovery path)
 MAX_NODES = 300_000
+#: alias-expanded values allowed by default (limits.max_yaml_nodes): cfn-lint's guard
+DEFAULT_MAX_YAML_NODES = 250_000
 #: nesting depth above which a template is rejected (real templates stay far below)
 MAX_DEPTH = 200
 
@@ -58,6 +60,8 @@ class Problem:
     column: int = 1
     end_line: int = 0
     end_column: int = 0
+    #: a safety limit rather than a syntax error: SYS008
+    limit: bool = False
 
 
 @dataclass
@@ -97,10 +101,10 @@ def silence_cfnlint_logging() -> None:
     logger.propagate = False
 
 
-def decode_text(text: str) -> Decoded:
-    """Decode template text.  Never raises."""
+def decode_text(text: str, max_nodes: int = DEFAULT_MAX_YAML_NODES) -> Decoded:
+    """Decode template text.  Never raises.  ``max_nodes`` bounds YAML alias expansion."""
     try:
-        return _decode_text(text)
+        return _decode_text(text, max_nodes)
     except RecursionError:
         return Decoded(None, [Problem("template is nested too deeply to be read")])
     except TemplateTooLarge as exc:
@@ -110,11 +114,11 @@ def decode_text(text: str) -> Decoded:
         return Decoded(None, [Problem(f"template could not be decoded ({kind}: {exc})")])
 
 
-def _decode_text(text: str) -> Decoded:
+def _decode_text(text: str, max_nodes: int = DEFAULT_MAX_YAML_NODES) -> Decoded:
     silence_cfnlint_logging()
     lines = text.split("\n")
     try:
-        root, duplicates = _fast_load(text, lines)
+        root, duplicates = _fast_load(text, lines, max_nodes)
     except _AliasAmplification as exc:
         return Decoded(None, exc.problems)
     except Exception as exc:
@@ -128,14 +132,14 @@ def _decode_text(text: str) -> Decoded:
 
 
 def warm_up() -> None:
-    """Import cfn-lint's decoders now (over a second, once per process), outside any
-    file's time budget."""
+    """Build the YAML loader class now (once per process), outside any file's time
+    budget.  cfn-lint (over a second to import) is left to the first template that
+    needs it, as the fast path avoids it."""
     _fast_loader_class()
-    from cfnlint.decode import decode_str  # type: ignore[import-untyped]  # noqa: F401
 
 
 def _decode_with_cfnlint(text: str, lines: list[str], mark: Any = None) -> Decoded:
-    from cfnlint.decode import decode_str
+    from cfnlint.decode import decode_str  # type: ignore[import-untyped]
 
     template, matches = decode_str(text)
     if not matches:
@@ -342,7 +346,9 @@ class _AliasAmplification(Exception):
         self.problems = problems
 
 
-def _fast_load(text: str, lines: list[str]) -> tuple[Any, list[tuple[str, Span, Span]]]:
+def _fast_load(
+    text: str, lines: list[str], max_nodes: int = DEFAULT_MAX_YAML_NODES
+) -> tuple[Any, list[tuple[str, Span, Span]]]:
     """Load with a subclass of cfn-lint's loader whose constructors build YDict/YList/YStr.
 
     cfn-lint's own mapping constructor builds each mapping twice and looks for
@@ -370,34 +376,15 @@ def _fast_load(text: str, lines: list[str]) -> tuple[Any, list[tuple[str, Span, 
     if data is None:
         data = YDict((1, 1, 1, 1))
     if "&" in text:
-        _guard_aliases(data)
+        _guard_aliases(data, max_nodes)
     return data, loader.duplicates
 
 
-def _guard_aliases(data: Any) -> None:
-    """cfn-lint's guard against YAML alias amplification (our own when it is missing)."""
-    from cfnlint.decode import cfn_yaml
-
-    guard = getattr(cfn_yaml, "_guard_alias_expansion", None)
-    if guard is None:
-        _count_expanded(data)
-        return
-    try:
-        guard(data, None)
-    except cfn_yaml.CfnParseError as err:
-        raise _AliasAmplification(
-            [
-                Problem(
-                    _clean_message(str(m.message)),
-                    max(int(m.linenumber or 1), 1),
-                    max(int(m.columnnumber or 1), 1),
-                )
-                for m in err.matches
-            ]
-        ) from None
-
-
-def _count_expanded(data: Any) -> None:
+def _guard_aliases(data: Any, max_nodes: int) -> None:
+    """The guard against YAML alias amplification: cfn-lint's algorithm (the
+    alias-expanded node count in O(distinct nodes), memoised on identity) with
+    the configured bound, ``limits.max_yaml_nodes`` (cfn-lint's own is 250,000;
+    it still guards cfn-lint's decoder, the fallback path)."""
     memo: dict[int, int] = {}
 
     def size(value: Any) -> int:
@@ -409,13 +396,14 @@ def _count_expanded(data: Any) -> None:
         if isinstance(value, dict | list):
             for child in children:
                 total += size(child)
-                if total > MAX_NODES:
+                if total > max_nodes:
                     raise _AliasAmplification(
                         [
                             Problem(
-                                f"template resolves to more than {MAX_NODES} values once YAML "
-                                "aliases are expanded; it is not checked (YAML alias "
-                                "amplification?)"
+                                f"template resolves to more than {max_nodes} values once YAML "
+                                "aliases are expanded (limits.max_yaml_nodes); it is not "
+                                "checked (YAML alias amplification?)",
+                                limit=True,
                             )
                         ]
                     )

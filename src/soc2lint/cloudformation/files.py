@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..cache import ParseCache
 from ..frontend import LoadOptions, SourceError, TimeBudgetExceeded, time_budget
-from .decode import Decoded, decode_text, warm_up
+from .decode import DEFAULT_MAX_YAML_NODES, Decoded, decode_text, warm_up
 
 #: part of the parse-cache key: bump when :class:`Decoded` changes shape
 DECODER_VERSION = "decoded1"
@@ -77,14 +77,19 @@ class FileStore:
         return entry
 
     def decode(self, text: str) -> Decoded:
+        max_nodes = self.options.limits.max_yaml_nodes
         if self.options.cache_dir is None:
-            return decode_text(text)
+            return decode_text(text, max_nodes)
         if self.cache is None:
             self.cache = ParseCache(self.options.cache_dir, "cloudformation", decoder_version())
-        key = ParseCache.key(text)
+        # the alias bound decides what a template decodes to: part of the key
+        key = ParseCache.key(
+            text if max_nodes == DEFAULT_MAX_YAML_NODES else f"{max_nodes}\0{text}"
+        )
         hit = self.cache.get(key)
         if isinstance(hit, Decoded):
             return hit
-        decoded = decode_text(text)
-        self.cache.put(key, decoded)
+        decoded = decode_text(text, max_nodes)
+        if not any(p.limit for p in decoded.problems):
+            self.cache.put(key, decoded)
         return decoded

@@ -100,12 +100,12 @@ _REBUILT_SECONDS = 0.5
 _STALE_MARKER = "hcl2-own-grammar-cache-unusable"
 
 
-@functools.lru_cache(maxsize=1)
 def warm_up() -> None:
     """Build the parser now (0.4 s, once per process), outside any file's time budget."""
     _lark()
 
 
+@functools.lru_cache(maxsize=1)
 def _lark() -> Any:
     """python-hcl2's LALR parser (built once per process, from a grammar cache).
 
