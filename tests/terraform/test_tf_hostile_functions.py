@@ -163,3 +163,23 @@ def test_integers_squared_through_locals_stay_bounded(tmp_path: Path) -> None:
     )
     assert time.perf_counter() - start < 10
     assert node(result, "local.s40").attrs["value"] == float("inf")
+
+
+def test_deeply_nested_template_directives(tmp_path: Path) -> None:
+    # the RecursionError handler rendered the expression for its message, which
+    # recursed again without a bound: "internal error" for the block
+    depth = 20000
+    text = '"' + "%{if true}" * depth + "x" + "%{endif}" * depth + '"'
+    result = load(
+        tmp_path,
+        {
+            "main.tf": f'resource "aws_s3_bucket" "deep" {{\n  bucket = {text}\n}}\n',
+            "good.tf": 'resource "aws_s3_bucket" "good" {\n  bucket = "g"\n}\n',
+        },
+    )
+    assert not [d for d in result.diagnostics if "internal error" in d.message]
+    assert [d.rule_id for d in result.diagnostics if d.address == "aws_s3_bucket.deep"] in (
+        ["SYS008"],
+        ["SYS001"],
+    )
+    assert node(result, "aws_s3_bucket.good").attrs["bucket"] == "g"

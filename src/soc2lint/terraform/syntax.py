@@ -270,15 +270,18 @@ def _render_literal(value: Any) -> str:
     return repr(value)
 
 
-def _render_parts(parts: tuple[TPart, ...]) -> str:
+def _render_parts(parts: tuple[TPart, ...], _depth: int = 0) -> str:
+    if _depth > 60:  # template directives nest without limit in the grammar
+        return "..."
+    d = _depth + 1
     out = []
     for p in parts:
         if isinstance(p, str):
             out.append(_quote(p)[1:-1])
         elif isinstance(p, TIf):
-            text = "%{ if " + render(p.cond) + " }" + _render_parts(p.then)
+            text = "%{ if " + render(p.cond, d) + " }" + _render_parts(p.then, d)
             if p.otherwise:
-                text += "%{ else }" + _render_parts(p.otherwise)
+                text += "%{ else }" + _render_parts(p.otherwise, d)
             out.append(text + "%{ endif }")
         elif isinstance(p, TFor):
             names = f"{p.key_var}, {p.value_var}" if p.key_var else p.value_var
@@ -286,13 +289,13 @@ def _render_parts(parts: tuple[TPart, ...]) -> str:
                 "%{ for "
                 + names
                 + " in "
-                + render(p.coll)
+                + render(p.coll, d)
                 + " }"
-                + _render_parts(p.body)
+                + _render_parts(p.body, d)
                 + "%{ endfor }"
             )
         else:
-            out.append("${" + render(p) + "}")
+            out.append("${" + render(p, d) + "}")
     return "".join(out)
 
 
@@ -304,7 +307,7 @@ def render(expr: Expr, _depth: int = 0) -> str:
     if isinstance(expr, Lit):
         return _render_literal(expr.value)
     if isinstance(expr, Template):
-        return '"' + _render_parts(expr.parts) + '"'
+        return '"' + _render_parts(expr.parts, d) + '"'
     if isinstance(expr, Ref):
         return expr.name
     if isinstance(expr, GetAttr):
