@@ -183,3 +183,19 @@ def test_deeply_nested_template_directives(tmp_path: Path) -> None:
         ["SYS001"],
     )
     assert node(result, "aws_s3_bucket.good").attrs["bucket"] == "g"
+
+
+def test_an_expression_over_budget_is_not_retried_for_every_instance(tmp_path: Path) -> None:
+    # each of 1000 instances spent the whole step budget again: minutes for one block
+    start = time.perf_counter()
+    result = load(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_sqs_queue" "q" {\n  count = 1000\n'
+            "  name  = length([for a in range(1000) : [for b in range(1000) : a * b]])\n}\n"
+        },
+    )
+    assert time.perf_counter() - start < 20
+    assert len([n for n in result.nodes if n.address.startswith("aws_sqs_queue.q[")]) == 1000
+    assert isinstance(node(result, "aws_sqs_queue.q[999]").attrs["name"], Unknown)
+    assert diags(result, "SYS008")

@@ -163,6 +163,10 @@ class Evaluator:
         self.note_file: Callable[[Path], None] = lambda path: None
         self._render: dict[int, tuple[Expr, str]] = {}
         self._templates: dict[Path, Expr] = {}
+        #: expressions that ran out of steps once: every other evaluation of the same
+        #: expression (another count/for_each instance, another module instance) is
+        #: refused at once, or 1000 instances would each spend the whole budget
+        self._exhausted: dict[int, Expr] = {}
         self._dispatch: dict[type, Callable[[Any, Scope], Any]] = {
             Lit: self._lit,
             Template: self._template,
@@ -216,6 +220,8 @@ class Evaluator:
         self.refs = set()
         self.site = site or self.site
         try:
+            if self._exhausted.get(id(e)) is e:
+                raise StepLimit()
             value = self.eval(e, scope)
             if (
                 isinstance(value, list | dict)
@@ -231,6 +237,7 @@ class Evaluator:
         except EvalError:
             value = self._failed(e)
         except StepLimit:
+            self._exhausted[id(e)] = e
             self._limit(
                 f"evaluation stopped after {self.max_steps} steps "
                 f"(limits.max_eval_steps): {self.text(e)}"
