@@ -384,6 +384,14 @@ def test_malformed_or_escaping_modules_json(tmp_path: Path, content: str) -> Non
     assert code in (1, 3)
     assert good_still_reported(findings)
     assert not [f for f in findings if f["file"].startswith("/")]
+    if content.startswith("{not"):  # was: silently treated as "no modules installed"
+        [bad] = by_rule(findings, "SYS001")
+        assert bad["file"] == "app/.terraform/modules/modules.json"
+        assert (bad["start_line"], bad["start_col"]) == (1, 2)
+        assert code == 3
+    if "etc" in content:
+        [refused] = by_rule(findings, "SYS007")
+        assert "outside the scanned repository" in refused["message"]
 
 
 def test_names_with_spaces_unicode_and_newlines(tmp_path: Path) -> None:

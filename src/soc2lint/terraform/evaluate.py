@@ -1114,7 +1114,7 @@ class RootContext:
             self._mj_read = True
             self.loader.note_file(self.dir / ".terraform" / "modules" / "modules.json")
             self._modules_json = read_modules_json(
-                self.dir, self.loader.options, self.loader.sources
+                self.dir, self.loader.options, self.loader.sources, self.loader.report
             )
         return self._modules_json
 

@@ -388,15 +388,40 @@ def _order_locals(cfg: ModuleConfig) -> None:
 
 
 def read_modules_json(
-    root_dir: Path, options: LoadOptions, sources: Sources | None = None
+    root_dir: Path,
+    options: LoadOptions,
+    sources: Sources | None = None,
+    report: Callable[[Diagnostic], None] | None = None,
 ) -> dict[str, tuple[str, Path]] | None:
-    """Key (``vpc``, ``vpc.subnets``) -> (source, directory) after ``terraform init``."""
+    """Key (``vpc``, ``vpc.subnets``) -> (source, directory) after ``terraform init``.
+
+    A manifest that cannot be read is a SYS001 through ``report`` (the modules
+    it lists are then not loaded, and each call says so as SYS006)."""
     path = root_dir / ".terraform" / "modules" / "modules.json"
     if not path.is_file():
         return None
+    line = col = 1
     try:
         data = json.loads(read_text(path, options.limits, sources))
-    except (SourceError, json.JSONDecodeError, RecursionError):
+    except SourceError as exc:
+        problem, line, col = exc.message, exc.line, exc.column
+    except json.JSONDecodeError as exc:
+        problem, line, col = f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
+    except (ValueError, RecursionError) as exc:  # 4300-digit integers, deep nesting
+        problem = f"not readable JSON: {type(exc).__name__}"
+    else:
+        problem = ""
+    if problem:
+        if report is not None:
+            display = options.display(path)
+            report(
+                Diagnostic(
+                    "SYS001",
+                    f"{problem}; the modules `terraform init` installed were not loaded",
+                    Range(display, line, col),
+                    display,
+                )
+            )
         return None
     out: dict[str, tuple[str, Path]] = {}
     mods = data.get("Modules") if isinstance(data, dict) else None
