@@ -630,3 +630,15 @@ def test_yaml_alias_limit_is_configurable(tmp_path: Path) -> None:
     assert limited["file"] == "aliases.yaml"
     assert "limits.max_yaml_nodes" in limited["message"]
     assert good_still_reported(findings)
+
+
+@pytest.mark.parametrize("option", ["--cfn-parameters", "--baseline"])
+@pytest.mark.parametrize("content", ["[" * 100000, '{"a": ' + "9" * 5000 + "}", "\xff"])
+def test_hostile_option_files_are_usage_errors(tmp_path: Path, option: str, content: str) -> None:
+    write_files(tmp_path, {"good/main.tf": GOOD_TF})
+    (tmp_path / "opt.json").write_bytes(
+        content.encode("utf-8", "surrogateescape") if content != "\xff" else b"\xff"
+    )
+    proc = cli(["scan", "good", "--no-cache", option, "opt.json"], tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert option in proc.stderr

@@ -266,7 +266,7 @@ def load_baseline(path: Path) -> set[str]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise UsageError(f"--baseline {path}: cannot read: {exc.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # also 4300-digit integers, deep nesting
         raise UsageError(f"--baseline {path}: not valid JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("schema_version") != BASELINE_SCHEMA:
         raise UsageError(

@@ -136,7 +136,7 @@ def load_cfn_parameters(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise UsageError(f"--cfn-parameters {path}: cannot read: {exc.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # also 4300-digit integers, deep nesting
         raise UsageError(f"--cfn-parameters {path}: not valid JSON: {exc}") from None
     if isinstance(data, list):
         out: dict[str, Any] = {}
