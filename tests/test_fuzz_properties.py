@@ -14,6 +14,7 @@ runs fifty times as many.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -229,3 +230,61 @@ def check_mutated_scan(root: Path, source: Path, mutated: bytes) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, *sys.argv[1:]]))
+
+
+# ---- plans: structurally mutated `terraform show -json` output --------------
+
+PLAN = json.loads((FIXTURES / "terraform" / "plan" / "tfplan.json").read_text(encoding="utf-8"))
+_JSON_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=False),
+        st.text(max_size=8),
+        st.sampled_from(["aws_s3_bucket.x", "module.m", "managed", "data", "", "after_unknown"]),
+    ),
+    lambda c: st.one_of(
+        st.lists(c, max_size=3), st.dictionaries(st.text(max_size=6), c, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.extend(_paths(v, (*prefix, k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out.extend(_paths(v, (*prefix, i)))
+    return out
+
+
+PLAN_PATHS = _paths(PLAN)
+
+
+@settings(max_examples=examples(100))
+@given(st.data())
+def test_structurally_mutated_plans_load(tmp_path_factory: Any, data: st.DataObject) -> None:
+    plan = json.loads(json.dumps(PLAN))
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(PLAN_PATHS))
+        parent: Any = plan
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            if path:
+                parent[path[-1]] = data.draw(_JSON_VALUES)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier mutation removed this path
+    check_plan(tmp_path_factory.mktemp("plan"), plan)
+
+
+def check_plan(root: Path, plan: Any) -> None:
+    (root / "tfplan.json").write_text(json.dumps(plan), encoding="utf-8")
+    result = load_terraform(
+        [], [root / "tfplan.json"], LoadOptions(root=root, base=root, limits=LIMITS)
+    )
+    assert not _problems(result)

@@ -199,3 +199,19 @@ def test_an_expression_over_budget_is_not_retried_for_every_instance(tmp_path: P
     assert len([n for n in result.nodes if n.address.startswith("aws_sqs_queue.q[")]) == 1000
     assert isinstance(node(result, "aws_sqs_queue.q[999]").attrs["name"], Unknown)
     assert diags(result, "SYS008")
+
+
+def test_a_plan_with_a_value_of_the_wrong_type_is_sys001_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    # found by test_structurally_mutated_plans_load: "expressions": true raised AttributeError
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": []}},
+        "configuration": {"root_module": {"resources": [{"address": "x", "expressions": True}]}},
+    }
+    result = load(tmp_path, {"plan.json": json.dumps(plan)}, dirs=[], plans=["plan.json"])
+    [problem] = result.diagnostics
+    assert problem.rule_id == "SYS001"
+    assert "internal error" not in problem.message
+    assert "unexpected type" in problem.message

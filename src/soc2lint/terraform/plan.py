@@ -159,6 +159,18 @@ class _PlanLoader:
 
     # ---- loading -----------------------------------------------------------
 
+    def walk(self, data: dict[str, Any]) -> None:
+        changes: dict[str, Any] = {}
+        for rc in data.get("resource_changes") or []:
+            if isinstance(rc, dict) and isinstance(rc.get("address"), str):
+                changes[rc["address"]] = rc
+        configuration = data.get("configuration") or {}
+        config_root = configuration.get("root_module") or {}
+        self.providers(configuration.get("provider_config") or {})
+        self.variables(config_root.get("variables") or {}, data.get("variables") or {})
+        root = data["planned_values"].get("root_module") or {}
+        self.module(root, changes, config_root, [], [])
+
     def load(self) -> LoadResult:
         try:
             self.text = read_text(self.path, self.options.limits)
@@ -186,16 +198,18 @@ class _PlanLoader:
             except json.JSONDecodeError:
                 continue
             self.entry_offsets.setdefault(addr, m.start())
-        changes: dict[str, Any] = {}
-        for rc in data.get("resource_changes") or []:
-            if isinstance(rc, dict) and isinstance(rc.get("address"), str):
-                changes[rc["address"]] = rc
-        configuration = data.get("configuration") or {}
-        config_root = configuration.get("root_module") or {}
-        self.providers(configuration.get("provider_config") or {})
-        self.variables(config_root.get("variables") or {}, data.get("variables") or {})
-        root = data["planned_values"].get("root_module") or {}
-        self.module(root, changes, config_root, [], [])
+        try:
+            self.walk(data)
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+            # the plan format is a schema: a value of the wrong type anywhere (a list
+            # where an object belongs) means this is not a plan we can read
+            self.nodes.clear()
+            self.diag(
+                "SYS001",
+                "not a Terraform plan this version can read: a value has an unexpected "
+                f"type ({type(exc).__name__}: {exc}); nothing in it was checked",
+            )
+            return self.result
         self.result.nodes = list(self.nodes.values())
         self.result.edges = self.edges()
         return self.result
