@@ -205,11 +205,11 @@ def test_a_plan_with_a_value_of_the_wrong_type_is_sys001_not_an_internal_error(
     tmp_path: Path,
 ) -> None:
     # found by test_structurally_mutated_plans_load: "expressions": true raised AttributeError
-    plan = {
-        "format_version": "1.2",
-        "planned_values": {"root_module": {"resources": []}},
-        "configuration": {"root_module": {"resources": [{"address": "x", "expressions": True}]}},
-    }
+    fixture = (
+        Path(__file__).resolve().parents[2] / "fixtures" / "terraform" / "plan" / "tfplan.json"
+    )
+    plan = json.loads(fixture.read_text(encoding="utf-8"))
+    plan["configuration"]["root_module"]["resources"][0]["expressions"] = True
     result = load(tmp_path, {"plan.json": json.dumps(plan)}, dirs=[], plans=["plan.json"])
     [problem] = result.diagnostics
     assert problem.rule_id == "SYS001"
