@@ -107,6 +107,10 @@ class Limits:
     max_expansion: int = 1000
     #: evaluation steps one expression may take
     max_eval_steps: int = 200_000
+    #: evaluation steps all Terraform expressions of a scan may take together (about
+    #: 15 s; real configurations use well under a million): many expressions each
+    #: just under max_eval_steps must not add up to hours
+    max_total_eval_steps: int = 50_000_000
     #: seconds one file's parse (HCL, YAML, JSON) may take before it is abandoned;
     #: enforced with SIGALRM where the platform has it (see :func:`time_budget`)
     file_time_budget: float = 30.0

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from tfload import by_address, diags, ev, load, node
 
+from soc2lint.frontend import Limits
 from soc2lint.model import Unknown
 
 #: more than any of these may allocate while being refused
@@ -215,3 +216,25 @@ def test_a_plan_with_a_value_of_the_wrong_type_is_sys001_not_an_internal_error(
     assert problem.rule_id == "SYS001"
     assert "internal error" not in problem.message
     assert "unexpected type" in problem.message
+
+
+def test_many_expressions_each_under_budget_are_bounded_together(tmp_path: Path) -> None:
+    # 2000 locals of about 150 000 steps each: under max_eval_steps one by one,
+    # minutes together; the scan-wide budget stops them (deterministically)
+    many = "\n".join(f"  l{i} = length([for x in range(30000) : x + {i}])" for i in range(2000))
+    start = time.perf_counter()
+    result = load(
+        tmp_path,
+        {
+            "main.tf": f"locals {{\n{many}\n}}\n",
+            "good.tf": 'resource "aws_s3_bucket" "good" {\n  bucket = "g"\n}\n',
+        },
+        limits=Limits(max_total_eval_steps=5_000_000),
+    )
+    assert time.perf_counter() - start < 30
+    limited = diags(result, "SYS008")
+    assert limited and all("limits.max_total_eval_steps" in d.message for d in limited)
+    values = [node(result, f"local.l{i}").attrs["value"] for i in range(2000)]
+    assert 10 < values.count(30000) < 100  # 5 000 000 / 150 000 steps
+    assert sum(isinstance(v, Unknown) for v in values) == 2000 - values.count(30000)
+    assert node(result, "aws_s3_bucket.good").attrs["bucket"] == "g"

@@ -142,6 +142,10 @@ class Site:
         self.scope = scope
 
 
+#: steps each expression may still take once limits.max_total_eval_steps is spent
+SPENT_ALLOWANCE = 2000
+
+
 class Evaluator:
     """Evaluates expressions of one load; holds the budget, collectors and caches."""
 
@@ -154,6 +158,9 @@ class Evaluator:
         self.report = report
         self.max_steps = options.limits.max_eval_steps
         self.steps_left = self.max_steps
+        self.max_total_steps = options.limits.max_total_eval_steps
+        #: steps every evaluation of this load has taken (each counted once)
+        self.total_steps = 0
         self.refs: set[RefEntry] = set()
         self.site: Site | None = None
         self.cwd: Path = options.root
@@ -216,9 +223,14 @@ class Evaluator:
         or too-deep nesting also report a SYS008 diagnostic at ``site``.
         """
         saved = (self.steps_left, self.refs, self.site)
-        self.steps_left = self.max_steps
         self.refs = set()
         self.site = site or self.site
+        # past the scan-wide budget, each expression keeps a small allowance: literals
+        # and references still resolve, heavy expressions stop at once
+        budget = self.max_steps
+        if self.total_steps > self.max_total_steps:
+            budget = min(self.max_steps, SPENT_ALLOWANCE)
+        self.steps_left = budget
         try:
             if self._exhausted.get(id(e)) is e:
                 raise StepLimit()
@@ -237,11 +249,17 @@ class Evaluator:
         except EvalError:
             value = self._failed(e)
         except StepLimit:
-            self._exhausted[id(e)] = e
-            self._limit(
-                f"evaluation stopped after {self.max_steps} steps "
-                f"(limits.max_eval_steps): {self.text(e)}"
-            )
+            if budget < self.max_steps:
+                self._limit(
+                    f"evaluation stopped: the scan's Terraform evaluation budget is spent "
+                    f"(limits.max_total_eval_steps, {self.max_total_steps}): {self.text(e)}"
+                )
+            else:
+                self._exhausted[id(e)] = e
+                self._limit(
+                    f"evaluation stopped after {self.max_steps} steps "
+                    f"(limits.max_eval_steps): {self.text(e)}"
+                )
             value = self._failed(e)
         except RecursionError:
             self._limit(f"expression nests too deeply to evaluate: {self.text(e)}")
@@ -251,6 +269,7 @@ class Evaluator:
             # function or operator did not anticipate: an evaluation error, not a crash
             value = self._failed(e)
         refs = self.refs
+        self.total_steps += budget - max(self.steps_left, 0)
         self.steps_left, self.refs, self.site = saved
         return value, refs
 
