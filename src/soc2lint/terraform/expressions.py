@@ -71,23 +71,29 @@ SPLAT_NAME = "\x00splat"
 _SIMPLE_TRAVERSAL = re.compile(r'^[A-Za-z_][\w.\-]*(?:\[(?:\d+|"[^"]*")\][\w.\-]*)*$')
 
 
-def _expanded_size(value: Any, cap: int) -> int:
-    """Elements of ``value`` counted as if every shared sub-value were copied (stops past cap)."""
-    memo: dict[int, int] = {}
+def _expanded_size(value: Any, cap: int, memo: dict[int, tuple[Any, int]] | None = None) -> int:
+    """Elements of ``value`` counted as if every shared sub-value were copied (stops past cap).
+
+    ``memo`` may outlive one call (the evaluator keeps one per load): values
+    build on each other (``l2 = [local.l1]``), and walking each one afresh made a
+    chain of locals quadratic (19 000 locals took minutes).  Entries hold the
+    value itself, so an id is never taken for another object's.
+    """
+    memo = {} if memo is None else memo
 
     def size(v: Any) -> int:
         if not isinstance(v, list | dict):
             return 1
         key = id(v)
         hit = memo.get(key)
-        if hit is not None:
-            return hit
+        if hit is not None and hit[0] is v:
+            return hit[1]
         n = 1
         for child in v.values() if isinstance(v, dict) else v:
             n += size(child)
             if n > cap:
                 break
-        memo[key] = n
+        memo[key] = (v, n)
         return n
 
     return size(value)
@@ -174,6 +180,8 @@ class Evaluator:
         #: expression (another count/for_each instance, another module instance) is
         #: refused at once, or 1000 instances would each spend the whole budget
         self._exhausted: dict[int, Expr] = {}
+        #: _expanded_size of the values already checked (see there)
+        self._sizes: dict[int, tuple[Any, int]] = {}
         self._dispatch: dict[type, Callable[[Any, Scope], Any]] = {
             Lit: self._lit,
             Template: self._template,
@@ -237,7 +245,7 @@ class Evaluator:
             value = self.eval(e, scope)
             if (
                 isinstance(value, list | dict)
-                and _expanded_size(value, self.max_steps) > self.max_steps
+                and _expanded_size(value, self.max_steps, self._sizes) > self.max_steps
             ):
                 # shared sub-values (a local used twice, nested again) that expand
                 # exponentially: refuse them before anything walks them
