@@ -642,3 +642,81 @@ def test_hostile_option_files_are_usage_errors(tmp_path: Path, option: str, cont
     proc = cli(["scan", "good", "--no-cache", option, "opt.json"], tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert option in proc.stderr
+
+
+def test_nested_module_counts_are_bounded_in_total(tmp_path: Path) -> None:
+    # 100 x 100 x 100 resources through nested module calls each under max_expansion:
+    # a million resources, MemoryError after two minutes and 8 GB; now capped in total
+    write_files(
+        tmp_path,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "root/main.tf": 'module "a" {\n  count  = 100\n  source = "../m1"\n}\n',
+            "m1/main.tf": 'module "b" {\n  count  = 100\n  source = "../m2"\n}\n',
+            "m2/main.tf": 'resource "aws_s3_bucket" "x" {\n  count  = 100\n  bucket = "b${count.index}"\n}\n',
+            "good/main.tf": GOOD_TF,
+        },
+    )
+    limits(tmp_path, max_total_instances=2000)
+    start = time.monotonic()
+    proc = cli(
+        ["scan", "root", "good", "--no-cache", "--format", "json", "--select", "BAK005,SYS"],
+        tmp_path,
+    )
+    assert time.monotonic() - start < 60
+    assert proc.returncode == 3
+    findings = json.loads(proc.stdout)["findings"]
+    capped = [
+        f for f in by_rule(findings, "SYS008") if "limits.max_total_instances" in f["message"]
+    ]
+    assert capped
+    assert (
+        len(
+            [
+                f
+                for f in findings
+                if f["address"].endswith("]") and "aws_s3_bucket.x" in f["address"]
+            ]
+        )
+        <= 2000
+    )
+    assert good_still_reported(findings)
+
+
+def test_a_name_shared_by_thousands_of_nodes_links_none() -> None:
+    from soc2lint.links import literal_edges
+    from soc2lint.model import Node, Range
+
+    def bucket(i: int, name: str) -> Node:
+        return Node(
+            scope=".",
+            address=f"aws_s3_bucket.b[{i}]",
+            kind="AWS::S3::Bucket",
+            type="aws_s3_bucket",
+            language="terraform",
+            category="resource",
+            name="b",
+            attrs={"bucket": name},
+            range=Range("main.tf", 1, 1),
+        )
+
+    def versioning(name: str) -> Node:
+        return Node(
+            scope=".",
+            address="aws_s3_bucket_versioning.v",
+            kind="AWS::S3::BucketVersioning",
+            type="aws_s3_bucket_versioning",
+            language="terraform",
+            category="resource",
+            name="v",
+            attrs={"bucket": name},
+            range=Range("main.tf", 1, 1),
+        )
+
+    start = time.monotonic()
+    shared = [bucket(i, "same") for i in range(5000)]
+    assert literal_edges([*shared, versioning("same")]) == []  # was 25 million edges
+    assert time.monotonic() - start < 10
+    unique = [bucket(0, "mine"), versioning("mine")]
+    [edge] = literal_edges(unique)
+    assert edge.dst.endswith("aws_s3_bucket.b[0]")

@@ -103,8 +103,11 @@ class Limits:
     max_module_depth: int = 16
     #: values a YAML template may hold once its aliases are expanded (cfn-lint's guard)
     max_yaml_nodes: int = 250_000
-    #: instances one count/for_each may create
+    #: instances one count/for_each (or dynamic block) may create
     max_expansion: int = 1000
+    #: instances and dynamic blocks all count/for_each of a scan may create together:
+    #: nested module calls multiply (100 x 100 x 100 is a million resources)
+    max_total_instances: int = 100_000
     #: evaluation steps one expression may take
     max_eval_steps: int = 200_000
     #: evaluation steps all Terraform expressions of a scan may take together (about

@@ -244,6 +244,11 @@ def _arn_name_candidates(arn: str) -> tuple[str, list[str]] | None:
     return service, names
 
 
+#: a literal matching more nodes than this is ambiguous and links none: names are
+#: unique in AWS, and 10 000 buckets of one name made 100 million edges (gigabytes)
+MAX_TARGETS = 32
+
+
 def literal_edges(nodes: Iterable[Node]) -> list[Edge]:
     """``literal`` edges between nodes of the same scope (see the module docstring)."""
     return [e for edges in literal_edges_by_scope(nodes).values() for e in edges]
@@ -276,6 +281,10 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
                 v = n.attrs.get(a)
                 if isinstance(v, str) and len(v) > 4:
                     by_exact[v].append(n)
+        # a name many nodes share names none of them (dropped before any lookup, or
+        # every one of those nodes would collect all the others: quadratic)
+        by_name = defaultdict(list, {k: v for k, v in by_name.items() if len(v) <= MAX_TARGETS})
+        by_exact = defaultdict(list, {k: v for k, v in by_exact.items() if len(v) <= MAX_TARGETS})
         if not by_name and not by_exact:
             continue
         for src in scope_nodes:
@@ -296,6 +305,8 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
                     if kinds:
                         for kind in kinds:
                             targets.extend(by_name.get((kind, s), ()))
+                if len(targets) > MAX_TARGETS and len({t.id for t in targets}) > MAX_TARGETS:
+                    continue  # a name many nodes share names none of them
                 seen: set[str] = set()
                 for dst in targets:
                     if dst.id == src.id or dst.id in seen:

@@ -260,7 +260,14 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
         for pf in loader.parsed.values()
         for p in pf.problems
     )
-    return record, not failed and not timed_out and functions.timeouts() == timeouts
+    # the scan-wide budgets depend on what was evaluated before this root (and cached
+    # roots spend none): a root evaluated once they ran out is not kept
+    limits = options.limits
+    spent = (
+        loader.ev.total_steps > limits.max_total_eval_steps
+        or loader.instances_made >= limits.max_total_instances
+    )
+    return record, (not failed and not timed_out and not spent and functions.timeouts() == timeouts)
 
 
 def _edge_order(e: Edge) -> tuple[str, str, str, str, str]:

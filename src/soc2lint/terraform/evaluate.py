@@ -122,6 +122,28 @@ class Loader:
         self.manifest: Manifest | None = None
         #: seconds spent parsing (and reading parsed files from the cache)
         self.parse_seconds = 0.0
+        #: count/for_each instances and dynamic blocks made so far (max_total_instances)
+        self.instances_made = 0
+
+    def take_instances(self, wanted: int, what: str, where: Range, address: str, scope: str) -> int:
+        """How many of ``wanted`` new instances (or dynamic blocks) the scan-wide budget
+        (limits.max_total_instances) still allows; a cut is a SYS008 finding."""
+        limit = self.options.limits.max_total_instances
+        allowed = max(0, min(wanted, limit - self.instances_made))
+        self.instances_made += allowed
+        if allowed < wanted:
+            self.report(
+                Diagnostic(
+                    "SYS008",
+                    f"{what} would create {wanted} instances of {address}, but the scan has "
+                    f"already expanded {self.instances_made - allowed} (limits.max_total_instances "
+                    f"is {limit}); only {allowed} were checked",
+                    where,
+                    address,
+                    scope,
+                )
+            )
+        return allowed
 
     def report(self, d: Diagnostic) -> None:
         if self.record is not None:
@@ -360,7 +382,10 @@ class BodyEval:
                 )
             )
             pairs = pairs[:limit]
-        for k, v in pairs:
+        allowed = self.loader.take_instances(
+            len(pairs), f'dynamic "{name}"', rng, self.address, self.graph_scope
+        )
+        for k, v in pairs[:allowed]:
             p = (*path, name, len(out))
             acc.locations[p] = rng
             it_value = {"key": k, "value": v}
@@ -638,6 +663,7 @@ class Expandable(Generic[T]):
             if n > limit:
                 self._over_limit("count", n, count)
                 n = limit
+            n = self._take(n, "count", count)
             return [self.make(i) for i in range(n)]
         if for_each is not None:
             self.kind = "for_each"
@@ -650,8 +676,14 @@ class Expandable(Generic[T]):
             if len(pairs) > limit:
                 self._over_limit("for_each", len(pairs), for_each)
                 pairs = pairs[:limit]
+            pairs = pairs[: self._take(len(pairs), "for_each", for_each)]
             return [self.make(k, each_value=v) for k, v in pairs]
         return [self.make(None)]
+
+    def _take(self, n: int, what: str, attr: Attribute) -> int:
+        return self.module.loader.take_instances(
+            n, what, self.decl.attr_range(attr), self.base, self.module.root.scope
+        )
 
     def _over_limit(self, what: str, n: int, attr: Attribute) -> None:
         limit = self.module.loader.options.limits.max_expansion
