@@ -720,3 +720,37 @@ def test_a_name_shared_by_thousands_of_nodes_links_none() -> None:
     unique = [bucket(0, "mine"), versioning("mine")]
     [edge] = literal_edges(unique)
     assert edge.dst.endswith("aws_s3_bucket.b[0]")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux")
+def test_default_limits_bound_time_and_memory_of_a_multiplying_configuration(
+    tmp_path: Path,
+) -> None:
+    """A million resources asked for (100 x 100 x 100 through modules), default limits:
+    stopped at max_total_instances, in bounded time and memory (was: 8 GB, MemoryError)."""
+    import resource
+
+    write_files(
+        tmp_path,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "root/main.tf": 'module "a" {\n  count  = 100\n  source = "../m1"\n}\n',
+            "m1/main.tf": 'module "b" {\n  count  = 100\n  source = "../m2"\n}\n',
+            "m2/main.tf": 'resource "aws_s3_bucket" "x" {\n  count  = 100\n  bucket = "b${count.index}"\n}\n',
+        },
+    )
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "soc2lint.cli", "scan", "root", "--no-cache", "--select", "SYS"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        check=False,
+    )
+    assert time.monotonic() - start < 120
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    assert "limits.max_total_instances" in proc.stdout
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kib < 3 * 1024 * 1024, f"peak {peak_kib} KiB"
