@@ -152,3 +152,14 @@ def test_github_escaping_of_separators_and_control_characters() -> None:
     assert escape_data("a\u2028b\u2029c\x1b[31md\x0cE\x85") == "a b c [31md E "
     assert escape_data("50%\r\n") == "50%25%0D%0A"
     assert escape_property("f,i:l\ne") == "f%2Ci%3Al%0Ae"
+
+
+def test_text_summary_keeps_acronyms_in_family_titles(tmp_path: Path) -> None:
+    findings = [
+        _finding(1, rule_id="IAM001", slug="iam-admin-policy"),
+        _finding(2, rule_id="SYS007"),
+    ]
+    text = render("text", _result(findings, tmp_path), threshold=Severity.LOW)
+    summary = next(line for line in text.splitlines() if line.startswith("By control family"))
+    assert "IAM least-privilege IAM 1" in summary
+    assert "SYS scan integrity (reserved) 1" in summary

@@ -63,6 +63,10 @@ def render_text(result: ScanResult, *, threshold: Severity | None, color: bool) 
     return "\n".join(out) + "\n"
 
 
+def _first_lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def _summary(result: ScanResult, threshold: Severity | None) -> str:
     active = result.active
     sev = by_severity(active)
@@ -78,7 +82,7 @@ def _summary(result: ScanResult, threshold: Severity | None) -> str:
         )
         lines.append(
             "By control family: "
-            + ", ".join(f"{k} {FAMILY_TITLES.get(k, k).lower()} {v}" for k, v in fam.items())
+            + ", ".join(f"{k} {_first_lower(FAMILY_TITLES.get(k, k))} {v}" for k, v in fam.items())
         )
     else:
         lines.append(f"No findings in {files} file{'s' if files != 1 else ''}.")
