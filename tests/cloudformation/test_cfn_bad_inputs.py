@@ -329,14 +329,14 @@ def test_resource_without_type_is_reported_and_others_checked(tmp_path: Path) ->
     assert addresses(result, "resource") == {"Good"}
 
 
-def test_foreach_is_not_expanded_and_says_so(tmp_path: Path) -> None:
+def test_foreach_without_the_transform_is_not_expanded_and_says_so(tmp_path: Path) -> None:
     text = (
-        "Transform: AWS::LanguageExtensions\nResources:\n  Good:\n    Type: AWS::SQS::Queue\n"
+        "Resources:\n  Good:\n    Type: AWS::SQS::Queue\n"
         "  Fn::ForEach::Topics:\n    - Name\n    - [a, b]\n    - Topic${Name}:\n"
         "        Type: AWS::SNS::Topic\n"
     )
     result = load_text(tmp_path, text)
-    assert diags(result) == [("SYS006", "template.yaml", 5, 3, "Fn::ForEach::Topics")]
+    assert diags(result) == [("SYS006", "template.yaml", 4, 3, "Fn::ForEach::Topics")]
     assert addresses(result, "resource") == {"Good"}
 
 

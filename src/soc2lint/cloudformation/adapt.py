@@ -25,6 +25,7 @@ from ..model import Edge, Node, Origin, Path, Range, Unknown
 from .conditions import Conditions, and3
 from .decode import is_template
 from .files import FileStore
+from .foreach import expand_template, has_loops
 from .intrinsics import (
     NOVALUE,
     STACK_TYPES,
@@ -338,6 +339,8 @@ class TemplateInstance:
 
     def run(self) -> None:
         self._resolve_parameters()
+        if has_loops(self.template):
+            self._expand_loops()
         self._collect_resources()
         self._emit_template_node()
         self._emit_parameter_nodes()
@@ -354,6 +357,32 @@ class TemplateInstance:
                     lid, key, f"could not be evaluated ({type(exc).__name__}: {exc})"
                 )
         self._emit_outputs()
+
+    def _expand_loops(self) -> None:
+        """Expand ``Fn::ForEach`` (AWS::LanguageExtensions) once the parameters are known."""
+
+        def resolve_list(name: str) -> list[str] | None:
+            info = self.params.get(name)
+            value = None if info is None else info.value
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return [str(v) for v in value]
+            return None
+
+        limits = self.options.limits
+        expanded, problems = expand_template(
+            self.template,
+            resolve_list,
+            max_copies=limits.max_expansion,
+            budget=limits.max_total_instances,
+        )
+        for p in problems:
+            rng = self.builder.range(p.span) or Range(self.display, 1, 1)
+            self.session.diagnostic(p.rule, p.message, rng, self.prefix + p.loop)
+        self.template = expanded
+        # the sections a loop may create entries in are read again from the expansion
+        self.conditions = Conditions(expanded.get("Conditions"))
+        self.ev = Evaluator(self, self.conditions, self.options.limits.max_eval_steps)
+        self.builder = Builder(self.ev, self.display)
 
     def _resource_error(self, lid: str, key: Any, what: str) -> None:
         rng = self.builder.range(span_of(key)) or Range(self.display, 1, 1)
@@ -413,10 +442,11 @@ class TemplateInstance:
         for key, body in section.items():
             lid = str(key)
             if lid.startswith("Fn::ForEach::"):
+                # loops are expanded when the template declares the transform (see run)
                 self.session.diagnostic(
                     "SYS006",
-                    f"{lid} (AWS::LanguageExtensions) is not expanded; the resources it "
-                    "creates are not checked",
+                    f"{lid} needs `Transform: AWS::LanguageExtensions`, which the template "
+                    "does not declare; the resources it creates are not checked",
                     self.builder.range(span_of(key)) or Range(self.display, 1, 1),
                     self.prefix + lid,
                 )
