@@ -290,7 +290,7 @@ class Evaluator:
     def _call(self, fn: str, arg: Any, whole: Any, sink: Sink, depth: int) -> Any:
         handler = _HANDLERS.get(fn)
         if handler is None:
-            # Fn::Transform (macros), Fn::ForEach outside Resources, unknown functions
+            # Fn::Transform (macros), a Fn::ForEach left unexpanded, unknown functions
             scratch: Sink = []
             return unknown_from(render(whole), self._ev(arg, scratch, depth))
         return handler(self, arg, whole, sink, depth)
