@@ -287,6 +287,10 @@ def _run(
         )
         sys.exit(EXIT_INCOMPLETE)
     progress.done()
+    if request.cache_dir is not None:
+        from .cache_prune import prune_cache
+
+        prune_cache(request.cache_dir)  # at most once a day; never raises
     if opts["debug"]:
         t = result.timings
         click.echo("soc2lint: timings " + " ".join(f"{k}={v:.3f}s" for k, v in t.items()), err=True)
