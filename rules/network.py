@@ -2154,6 +2154,32 @@ def _launch_users(model: NetworkModel, node: Node) -> list[Node]:
             ),
             good(
                 """
+                resource "aws_subnet" "public" {
+                  vpc_id                  = "vpc-0123456789abcdef0"
+                  cidr_block              = "10.0.0.0/24"
+                  map_public_ip_on_launch = true
+                }
+
+                resource "aws_launch_template" "app" {
+                  image_id      = "ami-0123456789abcdef0"
+                  instance_type = "t3.micro"
+                  network_interfaces {
+                    associate_public_ip_address = false
+                  }
+                }
+
+                resource "aws_instance" "app" {
+                  subnet_id = aws_subnet.public.id
+                  launch_template {
+                    id      = aws_launch_template.app.id
+                    version = "$Latest"
+                  }
+                }
+                """,
+                note="an explicit false in the instance's launch template wins too",
+            ),
+            good(
+                """
                 variable "public_ip" {
                   type = bool
                 }
@@ -2242,6 +2268,33 @@ def _launch_users(model: NetworkModel, node: Node) -> list[Node]:
                       SubnetId: !ImportValue network-private-subnet-a
                 """
             ),
+            good(
+                """
+                Resources:
+                  PublicSubnet:
+                    Type: AWS::EC2::Subnet
+                    Properties:
+                      VpcId: vpc-0123456789abcdef0
+                      CidrBlock: 10.0.0.0/24
+                      MapPublicIpOnLaunch: true
+                  AppTemplate:
+                    Type: AWS::EC2::LaunchTemplate
+                    Properties:
+                      LaunchTemplateData:
+                        ImageId: ami-0123456789abcdef0
+                        NetworkInterfaces:
+                          - DeviceIndex: 0
+                            AssociatePublicIpAddress: false
+                  App:
+                    Type: AWS::EC2::Instance
+                    Properties:
+                      SubnetId: !Ref PublicSubnet
+                      LaunchTemplate:
+                        LaunchTemplateId: !Ref AppTemplate
+                        Version: !GetAtt AppTemplate.LatestVersionNumber
+                """,
+                note="the launch template's explicit false wins over the subnet's mapping",
+            ),
         ],
     ),
 )
@@ -2290,6 +2343,17 @@ def instance_public_ip(ctx: Context) -> Iterator[Report]:
         if attr is not None:
             yield from ctx.unresolved(node, attr)
             continue
+        if node.kind == INSTANCE:
+            # not written on the instance: its launch template's setting applies
+            # (a template that sets true is reported on the template itself)
+            inherited, _template = model.instance_template_public_ip(node)
+            if inherited in ("true", "false"):
+                continue
+            if inherited == "unknown":
+                yield from ctx.unresolved(
+                    node, node.attr(tf="launch_template", cfn="LaunchTemplate")
+                )
+                continue
         # not written: the subnet's mapping decides
         subnet_sources: list[tuple[Node, Targets]] = []
         if node.kind == INSTANCE:
@@ -2977,7 +3041,10 @@ def _instance_path(ctx: Context, model: NetworkModel, inst: Node) -> Iterator[Re
     if path is None:
         return
     subnet, hop_route, hop_subnet = path
-    address = _public_address(model, inst, None, subnet)
+    inherited, template = model.instance_template_public_ip(inst)
+    if inherited == "unknown":
+        return
+    address = _public_address(model, inst, template, subnet)
     if address is None:
         return
     hop_addr, at = address

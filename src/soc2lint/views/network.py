@@ -1728,6 +1728,32 @@ class NetworkModel:
                 return (None if a.unknown else a.as_bool()), a
         return None, None
 
+    def instance_template_public_ip(
+        self, instance: Node
+    ) -> tuple[Literal["absent", "true", "false", "unknown"], Node | None]:
+        """The public-IP setting an instance inherits from its launch template.
+
+        EC2 merges the instance's network settings over its launch template's,
+        so when the instance does not write `associate_public_ip_address` the
+        template's explicit setting applies. Returns ``("true"|"false",
+        template)`` for an explicit setting, ``("absent", template|None)`` when
+        neither the template nor a template reference writes one, and
+        ``("unknown", template|None)`` when the template or its setting cannot
+        be resolved.
+        """
+        if instance.kind != INSTANCE:
+            return "absent", None
+        spec = instance.attr(tf="launch_template", cfn="LaunchTemplate")
+        if spec.missing:
+            return "absent", None
+        templates = self.graph.targets(instance, LAUNCH_TEMPLATE)
+        if len(templates) != 1:
+            return "unknown", None
+        flag, attr = self.public_ip(templates[0])
+        if flag is None:
+            return ("absent" if attr is None else "unknown"), templates[0]
+        return ("true" if flag else "false"), templates[0]
+
     def _build_eips(self) -> None:
         for n in self.graph.nodes(EIP):
             t = self.resolve_one(n, ("instance", "InstanceId"), (INSTANCE,))
