@@ -2308,8 +2308,10 @@ def instance_public_ip(ctx: Context) -> Iterator[Report]:
         the graph, those without the setting that launch into a subnet with
         `map_public_ip_on_launch = true` (the instance's subnet, or the subnets
         of the auto scaling groups using the template or configuration). An
-        explicit `false` wins over the subnet's mapping (EC2 uses the network
-        interface's setting when given). Subnets default to not mapping
+        explicit `false` on the instance, or in the launch template it names
+        (`launch_template` / `LaunchTemplate`), wins over the subnet's mapping
+        (EC2 uses the network interface's setting when given); an instance whose
+        template sets `true` is reported on the template. Subnets default to not mapping
         public IPs (`MapPublicIpOnLaunch` default false). Unknown values and
         unresolvable subnets are not reported.
     Why it matters for SOC 2:
