@@ -673,6 +673,23 @@ def provider_version_unpinned(ctx: Context) -> Iterator[Report]:
                 line=2,
                 note="no locking (medium)",
             ),
+            bad(
+                """
+                terraform {
+                  backend "s3" {
+                    bucket         = "acme-terraform-state"
+                    key            = "prod/app.tfstate"
+                    region         = "eu-west-1"
+                    encrypt        = true
+                    use_lockfile   = false
+                    dynamodb_table = ""
+                  }
+                }
+                """,
+                address="terraform.backend",
+                line=7,
+                note="an empty `dynamodb_table` is no lock table",
+            ),
         ],
         good=[
             good(
@@ -726,8 +743,8 @@ def state_backend_insecure(ctx: Context) -> Iterator[Report]:
         file kept beside it: without `encrypt = true` the state object is
         written without requesting server-side encryption (high; a `kms_key_id`
         or `sse_customer_key` also counts as encryption); without locking —
-        `use_lockfile = true` or a `dynamodb_table` — two runs can corrupt the
-        state (medium). Both default to off. A partial configuration (no
+        `use_lockfile = true` or a non-empty `dynamodb_table` — two runs can
+        corrupt the state (medium). Both default to off. A partial configuration (no
         `bucket` or no `key` after merging the files) is completed at
         `terraform init -backend-config=...`, where these settings may be given:
         the rule then does not decide.
@@ -768,7 +785,9 @@ def state_backend_insecure(ctx: Context) -> Iterator[Report]:
         lockfile, table = be.attr("use_lockfile"), be.attr("dynamodb_table")
         if lockfile.unknown or table.unknown:
             continue
-        locked = (to_bool(lockfile.value) if lockfile.present else False) or table.present
+        # an empty `dynamodb_table` is the same as none (the S3 backend ignores it)
+        has_table = table.present and not (isinstance(table.value, str) and not table.value.strip())
+        locked = (to_bool(lockfile.value) if lockfile.present else False) or has_table
         if not locked:
             yield ctx.finding(
                 be,
