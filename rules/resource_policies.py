@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.graph import ResourceGraph
-from soc2lint.model import Node, Path, Severity, Unknown
+from soc2lint.model import Attr, Node, Path, Severity, Unknown
 from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good, rule
 from soc2lint.views.policy import (
     PolicyDocument,
@@ -373,6 +373,32 @@ def _bucket_of(ctx: Context, node: Node) -> list[Node]:
             ),
             bad(
                 """
+                resource "aws_s3_bucket" "site" {
+                  bucket = "acme-site"
+                }
+
+                resource "aws_s3_bucket_acl" "site" {
+                  bucket = aws_s3_bucket.site.id
+                  access_control_policy {
+                    grant {
+                      grantee {
+                        type = "Group"
+                        uri  = "http://acs.amazonaws.com/groups/global/AllUsers"
+                      }
+                      permission = "READ"
+                    }
+                    owner {
+                      id = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+                    }
+                  }
+                }
+                """,
+                address="aws_s3_bucket_acl.site",
+                line=8,
+                note="a grant to the AllUsers group is a public ACL too",
+            ),
+            bad(
+                """
                 resource "aws_s3_bucket" "assets" {
                   bucket = "acme-assets"
                 }
@@ -529,7 +555,10 @@ def s3_public_bucket(ctx: Context) -> Iterator[Report]:
         Canned ACLs that open a bucket (`public-read`, `public-read-write`,
         `authenticated-read`; CloudFormation `PublicRead`, `PublicReadWrite`,
         `AuthenticatedRead`) written inline (`acl`, `AccessControl`) or in an
-        `aws_s3_bucket_acl`; and bucket policies (inline `policy`,
+        `aws_s3_bucket_acl`; ACL grants to the `AllUsers` or
+        `AuthenticatedUsers` group (`access_control_policy` of an
+        `aws_s3_bucket_acl`, inline `grant` of an `aws_s3_bucket`), reported at
+        the grant; and bucket policies (inline `policy`,
         `aws_s3_bucket_policy`, `AWS::S3::BucketPolicy`, or the `data
         "aws_iam_policy_document"` they use) with an `Allow` statement to
         principal `*`/`{"AWS": "*"}` and no `Condition`. The finding names the
@@ -558,12 +587,16 @@ def s3_public_bucket(ctx: Context) -> Iterator[Report]:
             continue
         a = bucket.attr(tf="acl", cfn="AccessControl")
         yield from _check_acl(ctx, bucket, a.path, a.value, [])
+        if bucket.language == "terraform":
+            yield from _check_grants(ctx, bucket, bucket.attrs_at("grant[].uri"), [])
     for acl in ctx.graph.nodes(S3_ACL):
         if acl.may_not_exist:
             continue
         a = acl.attr("acl")
         related = [RelatedRef(b, (), "the bucket") for b in _bucket_of(ctx, acl)]
         yield from _check_acl(ctx, acl, a.path, a.value, related)
+        uris = acl.attrs_at("access_control_policy[].grant[].grantee[].uri")
+        yield from _check_grants(ctx, acl, uris, related)
     for doc, stmt, unresolved in _public_allows(ctx, BUCKET_POLICY_HOLDERS):
         if stmt is None:
             yield from unresolved_document(ctx, doc)
@@ -586,6 +619,39 @@ def s3_public_bucket(ctx: Context) -> Iterator[Report]:
             stmt.path,
             f"{stmt.node.address}: bucket policy {label(stmt)} allows principal `*` "
             f"({_actions_text(stmt)}) with no condition{on}{holder_note(doc, stmt)}",
+            related=related,
+        )
+
+
+#: the ACL grantee groups that make a bucket public (any AWS account for the second)
+_PUBLIC_GRANTEES = {
+    "http://acs.amazonaws.com/groups/global/allusers": "everyone",
+    "http://acs.amazonaws.com/groups/global/authenticatedusers": "any AWS account",
+}
+
+
+def _check_grants(
+    ctx: Context, node: Node, uris: list[Attr], related: list[RelatedRef]
+) -> Iterator[Report]:
+    """ACL grants (inline `grant`, `access_control_policy`) to the AllUsers/AuthenticatedUsers groups."""
+    for a in uris:
+        if a.missing:
+            continue
+        if a.unknown:
+            yield from ctx.unresolved(node, a)
+            continue
+        if not isinstance(a.value, str):
+            continue
+        who = _PUBLIC_GRANTEES.get(a.value.strip().lower().replace("https://", "http://"))
+        if who is None:
+            continue
+        # the grant block: access_control_policy[i].grant[j], or the inline grant[i]
+        grant = a.path[:4] if a.path[:1] == ("access_control_policy",) else a.path[:2]
+        yield ctx.finding(
+            node,
+            grant,
+            f"{node.address}: the bucket ACL grants {a.value.rsplit('/', 1)[-1]} "
+            f"(access for {who})",
             related=related,
         )
 

@@ -95,3 +95,25 @@ def test_instance_launch_template_unknown_is_not_a_failure(tmp_path: Path) -> No
         + '\nvariable "public" {\n  type = bool\n}\n'
     }
     assert _findings(tmp_path, files, "NET008", "NET009") == []
+
+
+def test_inline_acl_grant_to_a_public_group(tmp_path: Path) -> None:
+    # NET011: a public ACL is not only a canned one; a grant to AllUsers or
+    # AuthenticatedUsers opens the bucket the same way. LogDelivery does not.
+    files = {
+        "main.tf": """resource "aws_s3_bucket" "logs" {
+  bucket = "acme-logs"
+  grant {
+    type        = "Group"
+    permissions = ["READ_ACP", "WRITE"]
+    uri         = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+  }
+  grant {
+    type        = "Group"
+    permissions = ["READ"]
+    uri         = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+  }
+}
+"""
+    }
+    assert _findings(tmp_path, files, "NET011") == [("NET011", "aws_s3_bucket.logs", 8)]
