@@ -1174,6 +1174,27 @@ def datastore_cidr_ingress(ctx: Context) -> Iterator[Report]:
                 note="the AWS default rules written back: still rules",
             ),
             bad(
+                """
+                resource "aws_vpc" "main" {
+                  cidr_block = "10.0.0.0/16"
+                }
+
+                resource "aws_default_security_group" "default" {
+                  vpc_id = aws_vpc.main.id
+                }
+
+                resource "aws_vpc_security_group_ingress_rule" "self" {
+                  security_group_id            = aws_default_security_group.default.id
+                  referenced_security_group_id = aws_default_security_group.default.id
+                  ip_protocol                  = "-1"
+                  description                  = "members talk to each other"
+                }
+                """,
+                address="aws_vpc_security_group_ingress_rule.self",
+                line=9,
+                note="a standalone rule on the default group is named (where the fix goes)",
+            ),
+            bad(
                 {
                     "main.tf": """
                     module "vpc" {
@@ -1267,7 +1288,10 @@ def default_security_group_open(ctx: Context) -> Iterator[Report]:
 
     What it checks:
         `aws_default_security_group` resources with any `ingress` or `egress`
-        block (expanded `dynamic` blocks included). The default group is
+        block (expanded `dynamic` blocks included), and standalone rules
+        (`aws_security_group_rule`, `aws_vpc_security_group_ingress_rule`,
+        `aws_vpc_security_group_egress_rule`) attached to one, each reported
+        on the rule resource. The default group is
         attached to every instance, endpoint or ENI created without a security
         group; with no rules it admits nothing. When Terraform adopts the
         default group it removes the AWS-created rules, so a resource with no
@@ -1285,7 +1309,25 @@ def default_security_group_open(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/config/latest/developerguide/vpc-default-security-group-closed.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_security_group
     """
+    model = _model(ctx)
     for group in ctx.graph.nodes(DEFAULT_SECURITY_GROUP):
+        # standalone rule resources attached to the default group: the fix is
+        # to remove them, so each is named
+        all_rules, _ = model.rules_of(group)
+        standalone: dict[str, list[SgRule]] = {}
+        for r in all_rules:
+            if not r.inline and r.holder.id != group.id:
+                standalone.setdefault(r.holder.id, []).append(r)
+        for found in standalone.values():
+            holder = found[0].holder
+            yield ctx.finding(
+                holder,
+                (),
+                f"{holder.address}: adds a rule ({_rule_summary(found)}) to the default "
+                f"security group {group.address}; without rules, resources that fall back "
+                "to it get no network access",
+                related=[RelatedRef(group, (), "the default security group")],
+            )
         blocks: list[Attr] = []
         for key in ("ingress", "egress"):
             blocks += [a for a in group.attrs_at(f"{key}[]") if isinstance(a.value, dict)]
@@ -1296,24 +1338,27 @@ def default_security_group_open(ctx: Context) -> Iterator[Report]:
         if not written:
             yield from ctx.unresolved(group, blocks[0], "the default group's dynamic rules")
             continue
-        rules, _ = _model(ctx).rules_of(group)
-        summary = ", ".join(
-            f"{r.direction} {r.ports_text()}"
-            + (
-                f" {'from' if r.direction == 'ingress' else 'to'} {r.peers[0].describe()}"
-                if r.peers
-                else ""
-            )
-            for r in rules[:4]
-        )
+        rules = [r for r in all_rules if r.inline and r.holder.id == group.id]
         first = min(written, key=lambda a: group.location_of(a.path))
         yield ctx.finding(
             group,
             first,
             f"{group.address}: the default security group has {len(written)} "
-            f"rule{'s' if len(written) != 1 else ''} ({summary}); without rules, resources "
-            "that fall back to it get no network access",
+            f"rule{'s' if len(written) != 1 else ''} ({_rule_summary(rules)}); without "
+            "rules, resources that fall back to it get no network access",
         )
+
+
+def _rule_summary(rules: list[SgRule]) -> str:
+    return ", ".join(
+        f"{r.direction} {r.ports_text()}"
+        + (
+            f" {'from' if r.direction == 'ingress' else 'to'} {r.peers[0].describe()}"
+            if r.peers
+            else ""
+        )
+        for r in rules[:4]
+    )
 
 
 # --------------------------------------------------------------------------
