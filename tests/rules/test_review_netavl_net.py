@@ -117,3 +117,34 @@ def test_inline_acl_grant_to_a_public_group(tmp_path: Path) -> None:
 """
     }
     assert _findings(tmp_path, files, "NET011") == [("NET011", "aws_s3_bucket.logs", 8)]
+
+
+BY_NAME_TF = """resource "aws_subnet" "public" {
+  vpc_id                  = "vpc-0123456789abcdef0"
+  cidr_block              = "10.0.0.0/24"
+  map_public_ip_on_launch = true
+}
+
+resource "aws_launch_template" "app" {
+  name = "app"
+  SETTING
+}
+
+resource "aws_instance" "app" {
+  subnet_id = aws_subnet.public.id
+  launch_template {
+    name = "app"
+  }
+}
+"""
+
+
+def test_instance_launch_template_matched_by_literal_name(tmp_path: Path) -> None:
+    off = BY_NAME_TF.replace(
+        "SETTING", "network_interfaces {\n    associate_public_ip_address = false\n  }"
+    )
+    assert _findings(tmp_path / "off", {"main.tf": off}, "NET008") == []
+    silent = BY_NAME_TF.replace("SETTING", "")
+    assert _findings(tmp_path / "silent", {"main.tf": silent}, "NET008") == [
+        ("NET008", "aws_instance.app", 13)
+    ]

@@ -1747,6 +1747,16 @@ class NetworkModel:
         if spec.missing:
             return "absent", None
         templates = self.graph.targets(instance, LAUNCH_TEMPLATE)
+        if not templates:
+            # by literal name: `launch_template { name = "app" }`, `LaunchTemplateName: app`
+            name = instance.get(tf="launch_template.name", cfn="LaunchTemplate.LaunchTemplateName")
+            if isinstance(name, str):
+                templates = [
+                    t
+                    for t in self.graph.nodes(LAUNCH_TEMPLATE)
+                    if t.scope == instance.scope
+                    and t.get(tf="name", cfn="LaunchTemplateName") == name
+                ]
         if len(templates) != 1:
             return "unknown", None
         flag, attr = self.public_ip(templates[0])
