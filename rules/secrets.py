@@ -375,6 +375,49 @@ def _example_note(*tokens: str) -> str:
                 file="terraform.tfvars",
                 note="a key ID set in terraform.tfvars for a credential-named variable",
             ),
+            bad(
+                """
+                variable "deploy_id" {
+                  default = "AKIAQYLPMN5HHHFPZAM2"
+                }
+
+                variable "deploy_secret" {
+                  default = "q8Hw2nRzX4vLp0TsYc7JkDe9BfMa5Ug3Wi6Ko1Nb"
+                }
+
+                provider "aws" {
+                  region     = "eu-west-1"
+                  access_key = var.deploy_id
+                  secret_key = var.deploy_secret
+                }
+                """,
+                address="var.deploy_id",
+                line=2,
+                note="literal defaults of variables the provider's access_key/secret_key take",
+            ),
+            bad(
+                """
+                variable "uploader" {
+                  default = "AKIAQYLPMN5HHHFPZAM2"
+                }
+
+                resource "aws_lambda_function" "upload" {
+                  function_name = "upload"
+                  role          = "arn:aws:iam::123456789012:role/upload"
+                  runtime       = "python3.12"
+                  handler       = "index.handler"
+                  filename      = "upload.zip"
+                  environment {
+                    variables = {
+                      AWS_ACCESS_KEY_ID = var.uploader
+                    }
+                  }
+                }
+                """,
+                address="var.uploader",
+                line=2,
+                note="a key ID passed through a variable into a credential-named field",
+            ),
         ],
         good=[
             good(
@@ -448,6 +491,29 @@ def _example_note(*tokens: str) -> str:
                 line=4,
                 note="a key ID as the default of a credential-named parameter",
             ),
+            bad(
+                """
+                Parameters:
+                  Uploader:
+                    Type: String
+                    Default: AKIAQYLPMN5HHHFPZAM2
+                Resources:
+                  Upload:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Runtime: python3.12
+                      Handler: index.handler
+                      Role: !ImportValue upload-role-arn
+                      Code:
+                        ZipFile: "def handler(event, context): pass"
+                      Environment:
+                        Variables:
+                          AWS_ACCESS_KEY_ID: !Ref Uploader
+                """,
+                address="Uploader",
+                line=4,
+                note="a parameter default passed into a credential-named field",
+            ),
         ],
         good=[
             good(
@@ -500,7 +566,9 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
         with a literal secret key is a finding on its own. The finding names where
         the literal is written (the provider `provider.aws`, the resource, the
         variable or parameter), once per written place, never where the value
-        flows. The secret is never echoed: messages mask all but the last four
+        flows; a literal passed through a variable default, tfvars, a parameter
+        default or a module input is judged in the field that uses it (a
+        provider's `access_key`, an `AWS_ACCESS_KEY_ID` environment variable). The secret is never echoed: messages mask all but the last four
         characters and text/SARIF snippets are masked. The AWS documentation's
         example pair (`AKIAIOSFODNN7EXAMPLE`) is still reported: it stands where a
         real key would be, and real keys follow the same pattern; placeholders
@@ -527,6 +595,9 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
     graph = ctx.graph
     all_hits = _credential_hits(graph)
     tokens_by_node = {h.node.id: h.tokens() for h in all_hits}
+    hits_by_node = {h.node.id: h for h in all_hits}
+    #: secrets already reported with their key ID, by where they are written
+    paired_places: set[tuple[str, str, tuple[Any, ...]]] = set()
     done: set[tuple[str, str, tuple[Any, ...]]] = set()
 
     def copied(node: Node, path: Path, token: str, written_at: Range | None) -> bool:
@@ -534,17 +605,39 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
             return True  # reported where the origin writes it
         return any(token in tokens_by_node.get(o.id, ()) for o in refs_at(graph, node, path))
 
+    def written_at(node: Node, hit: StringHit, rng: Range | None) -> Place | None:
+        """Where the literal is written, judged in this field's context; None when copied.
+
+        A value passed through a variable default, tfvars or a module input is named
+        where it is written, but whether it is a credential is judged here, where the
+        field (`access_key`, `AWS_ACCESS_KEY_ID`) and its paired secret are.
+        """
+        via = origin_at(node, hit.path) if rng is None else None
+        if via is not None:
+            return place_of_origin(graph, node, via[0], via[1])
+        if not copied(node, hit.path, hit.token, rng):
+            return Place(node, hit.path, rng)
+        for other in refs_at(graph, node, hit.path):
+            found = hits_by_node.get(other.id)
+            if found is None or other.category not in ("variable", "parameter", "local"):
+                continue
+            for h, r in (*found.keys, *found.secrets):
+                if h.token == hit.token:
+                    return Place(other, h.path, r, other.address)
+        return None
+
     for hits in all_hits:
         node = hits.node
         secrets = [(h, r) for h, r in hits.secrets if not copied(node, h.path, h.token, r)]
         reported_secret = False
         for hit, rng in hits.keys:
-            if copied(node, hit.path, hit.token, rng):
+            maybe = written_at(node, hit, rng)
+            if maybe is None:
                 continue
+            place = maybe
             paired = secrets or hits.secrets
             if not paired and not credential_named(hit.field):
                 continue
-            place = Place(node, hit.path, rng)
             if place.key in done:
                 continue
             done.add(place.key)
@@ -552,6 +645,10 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
             if paired:
                 extra = f" together with a secret access key {mask(paired[0][0].token)}"
                 reported_secret = True
+                for h, r in paired:
+                    at = written_at(node, h, r)
+                    if at is not None:
+                        paired_places.add(at.key)
             note = _example_note(hit.token, *(h.token for h, _ in paired[:1]))
             yield _finding(
                 ctx,
@@ -561,17 +658,27 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
             )
         if reported_secret or node.category not in ("provider", "backend"):
             continue
-        for hit, rng in secrets:
+        for hit, rng in hits.secrets:
             if hit.field != "secret_key":
                 continue
-            place = Place(node, hit.path, rng)
-            if place.key in done:
+            maybe = written_at(node, hit, rng)
+            if maybe is None:
                 continue
+            place = maybe
+            if place.key in done or place.key in paired_places:
+                continue
+            owner = hits_by_node.get(place.node.id)
+            if (
+                owner is not None
+                and owner.keys
+                and hit.token in {h.token for h, _ in owner.secrets}
+            ):
+                continue  # reported with the key ID written beside it
             done.add(place.key)
             yield _finding(
                 ctx,
                 place,
-                f"{node.address}: secret access key {mask(hit.token)} is written in "
+                f"{place.address or node.address}: secret access key {mask(hit.token)} is written in "
                 f"`secret_key`{_example_note(hit.token)}",
             )
 
