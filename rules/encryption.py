@@ -9,6 +9,7 @@ unknown, never a failure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -2928,6 +2929,27 @@ def eks_secrets_encrypted(ctx: Context) -> Iterator[Report]:
 # --------------------------------------------------------------------------
 
 
+_TEMPLATE = re.compile(r'^(?:!Sub\s*\[?\s*)?"((?:[^"\\]|\\.)*)"')
+
+
+def _literal_tail(expr: str) -> str | None:
+    """The literal end of a templated name (`"/${var.env}/db_password"`, `!Sub /${Env}/token`).
+
+    Only the words after the last interpolation, and only when they start a new
+    word: whatever the interpolation gives, the name ends with them.
+    """
+    m = _TEMPLATE.match(expr.strip())
+    if m is None or "${" not in m.group(1):
+        return None
+    tail = m.group(1).rsplit("}", 1)[-1]
+    if not tail or "${" in tail or "%{" in tail:
+        return None
+    starts_word = not tail[0].isalnum() or (
+        tail[0].isupper() and len(tail) > 1 and tail[1].islower()
+    )
+    return tail if starts_word else None
+
+
 @rule(
     id="ENC013",
     slug="secret-in-plaintext-parameter",
@@ -2957,6 +2979,22 @@ def eks_secrets_encrypted(ctx: Context) -> Iterator[Report]:
                 """,
                 address="aws_ssm_parameter.db_password",
                 line=3,
+            ),
+            bad(
+                """
+                variable "env" {
+                  type = string
+                }
+
+                resource "aws_ssm_parameter" "db_password" {
+                  name  = "/orders/${var.env}/db_password"
+                  type  = "String"
+                  value = "changeme"
+                }
+                """,
+                address="aws_ssm_parameter.db_password",
+                line=7,
+                note="the environment is unknown, but every name it gives ends in db_password",
             ),
             bad(
                 {
@@ -3032,6 +3070,26 @@ def eks_secrets_encrypted(ctx: Context) -> Iterator[Report]:
                 """,
                 note="an unknown name cannot be judged",
             ),
+            good(
+                """
+                variable "env" {
+                  type = string
+                }
+
+                resource "aws_ssm_parameter" "db_password_arn" {
+                  name  = "/orders/${var.env}/db_password_arn"
+                  type  = "String"
+                  value = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db"
+                }
+
+                resource "aws_ssm_parameter" "prefixed" {
+                  name  = "/orders/${var.env}token"
+                  type  = "String"
+                  value = "blue"
+                }
+                """,
+                note="a templated name that refers to a secret, or whose last word is not known",
+            ),
         ],
     ),
     cloudformation=Examples(
@@ -3065,6 +3123,20 @@ def eks_secrets_encrypted(ctx: Context) -> Iterator[Report]:
                 """,
                 address="DbPassword",
                 line=9,
+            ),
+            bad(
+                """
+                Resources:
+                  ApiKey:
+                    Type: AWS::SSM::Parameter
+                    Properties:
+                      Name: !Sub /${AWS::StackName}/api-key
+                      Type: String
+                      Value: changeme
+                """,
+                address="ApiKey",
+                line=5,
+                note="the stack name is unknown, but the name ends in api-key",
             ),
         ],
         good=[
@@ -3115,7 +3187,9 @@ def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
         CloudFormation `AWS::SSM::Parameter` with such a `Name` always fails:
         CloudFormation can only create `String` and `StringList` parameters.
         Names that only refer to a secret (`db_password_arn`, `token_ttl`) and
-        names that cannot be resolved are not reported.
+        names that cannot be resolved are not reported, except a templated name
+        whose literal end looks like a secret whatever the interpolation gives
+        (`"/${var.env}/db_password"`, `!Sub /${Stage}/api-token`).
     Why it matters for SOC 2:
         Checklist B "Data at Rest" and "No key hardcoding"; CC6.1 and C1.1. A
         `String` parameter is readable by anyone with `ssm:GetParameter`, is not
@@ -3133,14 +3207,21 @@ def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
     """
     for node in ctx.graph.nodes("AWS::SSM::Parameter"):
         name = node.attr(tf="name", cfn="Name")
-        if not name.known or not isinstance(name.value, str) or not looks_secret(name.value):
+        if isinstance(name.value, Unknown):
+            tail = _literal_tail(name.value.expr)
+            if tail is None or not looks_secret(tail):
+                continue
+        elif not name.known or not isinstance(name.value, str) or not looks_secret(name.value):
             continue
+        shown_name = (
+            name.value.expr if isinstance(name.value, Unknown) else describe_value(name.value)
+        )
         if node.language == "cloudformation":
             t = node.attr("Type")
             yield ctx.finding(
                 node,
                 name,
-                f"{node.address}: parameter {describe_value(name.value)} looks like a secret "
+                f"{node.address}: parameter {shown_name} looks like a secret "
                 f"but is a {describe_value(t.value) if t.known else 'String'} parameter; "
                 "CloudFormation cannot create SecureString parameters, keep it in Secrets "
                 "Manager",
@@ -3156,7 +3237,7 @@ def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
         yield ctx.finding(
             node,
             t if t.present else name,
-            f"{node.address}: parameter {describe_value(name.value)} looks like a secret but "
+            f"{node.address}: parameter {shown_name} looks like a secret but "
             f"`type` {shown}; use SecureString",
         )
 
