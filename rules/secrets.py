@@ -1257,6 +1257,21 @@ def written_place(
                 """,
                 note="a parameter without a default, and an RDS-managed password",
             ),
+            good(
+                """
+                Parameters:
+                  DBPassword:
+                    Type: AWS::SSM::Parameter::Value<String>
+                    Default: /orders/prod/db-password
+                Resources:
+                  Cluster:
+                    Type: AWS::DocDB::DBCluster
+                    Properties:
+                      MasterUsername: admin
+                      MasterUserPassword: !Ref DBPassword
+                """,
+                note="an SSM-typed parameter: its Default is the SSM parameter's name",
+            ),
         ],
     ),
 )
@@ -1283,8 +1298,9 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         the finding names that variable / parameter / module call and points at the
         literal; a literal in a local is named at the local. A password-named
         `variable` with a literal default, or CloudFormation parameter with a
-        `Default`, is a finding on its own even when unused; each written literal is
-        reported once. Empty strings are not passwords and are not reported;
+        `Default`, is a finding on its own even when unused (not a parameter of an
+        SSM type, `AWS::SSM::Parameter::Value<String>`, whose `Default` is the name
+        of the SSM parameter); each written literal is reported once. Empty strings are not passwords and are not reported;
         obvious placeholders such as "changeme" are reported, because they are
         deployed as they are.
     Why it matters for SOC 2:
@@ -1339,6 +1355,9 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
     for param in graph.nodes("parameter", category="parameter"):
         if not looks_password(param.address.rsplit("/", 1)[-1]):
             continue
+        ptype = param.attrs.get("Type")
+        if isinstance(ptype, str) and ptype.startswith("AWS::SSM::Parameter::"):
+            continue  # the Default names an SSM parameter; the value is resolved at deploy
         default = param.attrs.get("Default")
         if is_literal_secret(default):
             yield from emit(
