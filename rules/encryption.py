@@ -9,7 +9,6 @@ unknown, never a failure.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,7 +16,7 @@ from typing import Any, Literal
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Severity, Unknown, describe_value, to_bool
 from soc2lint.rule import Context, Examples, Report, Rule, bad, good, rule
-from soc2lint.secretnames import looks_secret
+from soc2lint.secretnames import name_looks_secret
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
 
 from ._common import spelled, surely_set
@@ -2929,27 +2928,6 @@ def eks_secrets_encrypted(ctx: Context) -> Iterator[Report]:
 # --------------------------------------------------------------------------
 
 
-_TEMPLATE = re.compile(r'^(?:!Sub\s*\[?\s*)?"((?:[^"\\]|\\.)*)"')
-
-
-def _literal_tail(expr: str) -> str | None:
-    """The literal end of a templated name (`"/${var.env}/db_password"`, `!Sub /${Env}/token`).
-
-    Only the words after the last interpolation, and only when they start a new
-    word: whatever the interpolation gives, the name ends with them.
-    """
-    m = _TEMPLATE.match(expr.strip())
-    if m is None or "${" not in m.group(1):
-        return None
-    tail = m.group(1).rsplit("}", 1)[-1]
-    if not tail or "${" in tail or "%{" in tail:
-        return None
-    starts_word = not tail[0].isalnum() or (
-        tail[0].isupper() and len(tail) > 1 and tail[1].islower()
-    )
-    return tail if starts_word else None
-
-
 @rule(
     id="ENC013",
     slug="secret-in-plaintext-parameter",
@@ -3207,11 +3185,7 @@ def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
     """
     for node in ctx.graph.nodes("AWS::SSM::Parameter"):
         name = node.attr(tf="name", cfn="Name")
-        if isinstance(name.value, Unknown):
-            tail = _literal_tail(name.value.expr)
-            if tail is None or not looks_secret(tail):
-                continue
-        elif not name.known or not isinstance(name.value, str) or not looks_secret(name.value):
+        if not name_looks_secret(name.value):
             continue
         shown_name = (
             name.value.expr if isinstance(name.value, Unknown) else describe_value(name.value)

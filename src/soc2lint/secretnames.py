@@ -4,7 +4,8 @@
 parameters: does the name hold a *password* (not an API key or a token)?
 
 Used by the secrets rules (SEC003 password-named variables and parameters,
-SEC004 environment variables, SEC005 NoEcho) and ENC013 (SSM parameters).
+SEC004 environment variables, SEC005 NoEcho) and ENC013 (SSM parameters; a
+templated name is judged by its literal end, :func:`name_looks_secret`).
 Names are split into words (``DB_PASSWORD``, ``dbPassword``, ``db-password``,
 ``/app/prod/api_key`` all give the word ``password`` or ``api key``), and a
 name is secret-looking when its words contain a secret term.  Names that only
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import itertools
 import re
+
+from .model import Unknown
 
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -166,3 +169,35 @@ def looks_password(name: str) -> bool:
     return any(w in PASSWORD_WORDS for w in ws) or any(
         joined.endswith(w) for w in ("password", "passwd", "passphrase")
     )
+
+
+_TEMPLATE = re.compile(r'^(?:!Sub\s*\[?\s*)?"((?:[^"\\]|\\.)*)"')
+
+
+def literal_tail(expr: str) -> str | None:
+    """The literal end of a templated name (`"/${var.env}/db_password"`, `!Sub /${Env}/token`).
+
+    ``expr`` is the source text of an unresolved value (``Unknown.expr``). Only the
+    words after the last interpolation count, and only when they start a new word:
+    whatever the interpolation gives, the name ends with them.
+    """
+    m = _TEMPLATE.match(expr.strip())
+    if m is None or "${" not in m.group(1):
+        return None
+    tail = m.group(1).rsplit("}", 1)[-1]
+    if not tail or "${" in tail or "%{" in tail:
+        return None
+    starts_word = not tail[0].isalnum() or (
+        tail[0].isupper() and len(tail) > 1 and tail[1].islower()
+    )
+    return tail if starts_word else None
+
+
+def name_looks_secret(value: object) -> bool:
+    """A resource name (a string, or an unresolved template) that looks like a secret."""
+    if isinstance(value, str):
+        return looks_secret(value)
+    if not isinstance(value, Unknown):
+        return False
+    tail = literal_tail(value.expr)
+    return tail is not None and looks_secret(tail)

@@ -46,7 +46,7 @@ from ..graph import ResourceGraph
 from ..model import Finding, Node, Unknown
 from ..registry import Registry
 from ..rule import Rule
-from ..secretnames import looks_secret
+from ..secretnames import looks_secret, name_looks_secret
 
 SubjectKey = tuple[str, str]  # (scope, address); address "." for a whole root
 #: the subject of the account-scope rules: the whole scanned configuration
@@ -84,8 +84,7 @@ def _not_db_member(graph: ResourceGraph, node: Node) -> bool:
 
 
 def _secret_named_parameter(graph: ResourceGraph, node: Node) -> bool:
-    name = node.get(tf="name", cfn="Name")
-    return isinstance(name, str) and looks_secret(name)
+    return name_looks_secret(node.get(tf="name", cfn="Name"))
 
 
 def _secret_named_cfn_parameter(graph: ResourceGraph, node: Node) -> bool:
