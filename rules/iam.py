@@ -270,6 +270,37 @@ def _passed_to_services(stmt: Statement) -> list[str] | None:
                 line=3,
                 note="a JSON file read with file(): the finding points at the attribute",
             ),
+            bad(
+                """
+                resource "aws_s3_bucket" "reports" {
+                  bucket = "acme-reports"
+                }
+
+                resource "aws_iam_role_policy" "ops" {
+                  role   = "ops"
+                  policy = <<-EOT
+                    {
+                      "Version": "2012-10-17",
+                      "Statement": [
+                        {
+                          "Effect": "Allow",
+                          "Action": "s3:GetObject",
+                          "Resource": "${aws_s3_bucket.reports.arn}/*"
+                        },
+                        {
+                          "Effect": "Allow",
+                          "Action": "*",
+                          "Resource": "*"
+                        }
+                      ]
+                    }
+                  EOT
+                }
+                """,
+                address="aws_iam_role_policy.ops",
+                line=16,
+                note="heredoc JSON with an interpolation: the known statements are still read",
+            ),
         ],
         good=[
             good(
