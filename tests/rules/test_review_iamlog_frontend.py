@@ -79,3 +79,34 @@ def test_heredoc_policy_with_interpolated_key_or_directive_stays_unknown(tmp_pat
         '%{ if var.on }{"Effect": "Deny", "Action": "*", "Resource": "*"}%{ endif }'
     )
     assert _iam(tmp_path / "d", directive) == []
+
+
+def test_templatefile_policy_with_unknown_variables_is_read(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_s3_bucket" "b" {
+  bucket = "acme-data"
+}
+
+resource "aws_iam_policy" "p" {
+  policy = templatefile("${path.module}/policy.json.tpl", { bucket_arn = aws_s3_bucket.b.arn })
+}
+""",
+            "policy.json.tpl": """{
+  "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "${bucket_arn}/*"},
+    {"Effect": "Allow", "Action": "kms:*", "Resource": "*"}
+  ]
+}
+""",
+        },
+    )
+    result = scan(
+        [tmp_path],
+        base=tmp_path,
+        config=Config(select=("IAM002",), inline_suppressions=False),
+    )
+    got = sorted((f.rule_id, f.address, f.range.start_line) for f in result.findings)
+    assert got == [("IAM002", "aws_iam_policy.p", 7)]
