@@ -1598,6 +1598,19 @@ def iam_user_direct_policy(ctx: Context) -> Iterator[Report]:
                 line=9,
                 note="the ARN comes from a variable's default",
             ),
+            bad(
+                """
+                data "aws_partition" "current" {}
+
+                resource "aws_iam_role_policy_attachment" "deployer" {
+                  role       = "deployer"
+                  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/PowerUserAccess"
+                }
+                """,
+                address="aws_iam_role_policy_attachment.deployer",
+                line=5,
+                note="the partition is unknown, but the account `aws` names the AWS managed policy",
+            ),
         ],
         good=[
             good(
@@ -1694,8 +1707,10 @@ def iam_admin_managed_policy(ctx: Context) -> Iterator[Report]:
         `aws_iam_policy_attachment`, `managed_policy_arns`,
         `aws_iam_role_policy_attachments_exclusive`, CloudFormation
         `ManagedPolicyArns` (`!Sub arn:${AWS::Partition}:...` included) and SAM
-        `Policies` names; the policy named by its ARN (any partition, any path)
-        or looked up with `data "aws_iam_policy"`. The finding is on the
+        `Policies` names; the policy named by its ARN (any partition, any path,
+        an interpolated partition such as
+        `${data.aws_partition.current.partition}` included) or looked up with
+        `data "aws_iam_policy"`. The finding is on the
         attribute that attaches it.
     Why it matters for SOC 2:
         These policies grant administration of the account or of IAM itself

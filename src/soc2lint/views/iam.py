@@ -40,6 +40,7 @@ from ..model import MISSING, Edge, Node, Path, Unknown
 from .policy import (
     PolicyDocument,
     Statement,
+    arn_pattern,
     covers_all_resources,
     documents_of,
     is_sam,
@@ -328,6 +329,13 @@ def resolve_policy_arn(graph: ResourceGraph, node: Node, path: Path, value: Any)
             return PolicyRef(aws_managed=value, written=value)
         return PolicyRef(unknown=Unknown(value), written=value)
     if isinstance(value, Unknown):
+        # "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess":
+        # whatever the partition, the account "aws" names an AWS managed policy
+        pattern = arn_pattern(value)
+        if pattern is not None and pattern.startswith("arn:*:"):
+            m = _AWS_MANAGED_ARN.match("arn:aws:" + pattern[len("arn:*:") :])
+            if m:
+                return PolicyRef(aws_managed=m.group(1), written=value.expr)
         return PolicyRef(unknown=value)
     return PolicyRef(unknown=Unknown(repr(value)))
 
