@@ -20,6 +20,7 @@ from soc2lint.views.iam import (
     ROLE,
     USER,
     Grant,
+    boundary_only_policies,
     grant_denies_without_mfa,
     grant_is_admin,
     iam_view,
@@ -35,6 +36,7 @@ from soc2lint.views.policy import (
     covers_all_resources,
     denied_everywhere,
     documents_of,
+    policy_index,
     principal_is_public,
     resource_covers_type,
     service_principals,
@@ -99,9 +101,27 @@ PASSROLE_COMPANIONS: dict[str, tuple[str, str]] = {
 }
 
 
+def _boundary_only(ctx: Context, doc: PolicyDocument) -> bool:
+    """Every policy carrying the document only serves as a permissions boundary."""
+    boundaries = boundary_only_policies(ctx.graph)
+    if not boundaries:
+        return False
+    holders = [
+        holder_id
+        for holder_id, docs in policy_index(ctx.graph).by_holder.items()
+        if any(d.node.id == doc.node.id for d in docs)
+    ]
+    return bool(holders) and all(h in boundaries for h in holders)
+
+
 def _identity_statements(ctx: Context) -> Iterator[tuple[PolicyDocument, Statement | None]]:
-    """(document, statement) of identity policies; statement None: the document is unknown."""
+    """(document, statement) of identity policies; statement None: the document is unknown.
+
+    Policies that only serve as permissions boundaries grant nothing and are left out.
+    """
     for doc, judge in documents(ctx, "identity"):
+        if _boundary_only(ctx, doc):
+            continue
         if not judge:
             yield doc, None
             continue
@@ -339,6 +359,30 @@ def _passed_to_services(stmt: Statement) -> list[str] | None:
                 }
                 """
             ),
+            good(
+                """
+                resource "aws_iam_policy" "boundary" {
+                  name = "workload-boundary"
+                  policy = jsonencode({
+                    Version = "2012-10-17"
+                    Statement = [
+                      { Effect = "Allow", Action = "*", Resource = "*" },
+                      { Effect = "Deny", Action = ["iam:*", "organizations:*"], Resource = "*" },
+                    ]
+                  })
+                }
+
+                resource "aws_iam_role" "app" {
+                  name                 = "app"
+                  permissions_boundary = aws_iam_policy.boundary.arn
+                  assume_role_policy = jsonencode({
+                    Version   = "2012-10-17"
+                    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+                  })
+                }
+                """,
+                note="a permissions boundary attached to no one caps permissions and grants none",
+            ),
         ],
     ),
     cloudformation=Examples(
@@ -435,7 +479,10 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
         (or with `NotResource`). Actions or resources that cannot be resolved
         (a variable without a value, `Fn::ImportValue`) are unknown, never a
         wildcard. Resource policies (bucket, key, queue policies) are not read
-        here: KEY002 and NET011 cover them.
+        here: KEY002 and NET011 cover them. Neither is a managed policy that only
+        serves as a permissions boundary (`permissions_boundary` /
+        `PermissionsBoundary`) and is attached to no one: a boundary grants
+        nothing (IAM002–IAM004 skip it too).
     Why it matters for SOC 2:
         Checklist A asks for least-privilege access; a principal that can do
         everything defeats logical access controls (TSC CC6.1) and makes access

@@ -565,12 +565,48 @@ def iam_view(graph: ResourceGraph) -> IamView:
     return result
 
 
+#: where a role or user names its permissions boundary
+_BOUNDARY_ATTRS = ("permissions_boundary", "PermissionsBoundary")
+
+
+def boundary_only_policies(graph: ResourceGraph) -> frozenset[str]:
+    """Ids of customer managed policies that serve as a permissions boundary and grant nothing.
+
+    A boundary caps what a role or user may do; its ``Allow *`` grants nothing.
+    A policy counts only when some role or user names it as its boundary and no
+    grant attaches it; when a grant in its scope attaches a policy that cannot be
+    resolved, it may be that one, and it does not count.
+    """
+
+    def build(g: ResourceGraph) -> frozenset[str]:
+        view = iam_view(g)
+        attached: set[str] = set()
+        unresolved_scopes: set[str] = set()
+        for grant in view.grants:
+            attached.add(grant.source.id)
+            if grant.policy.policy_node is not None:
+                attached.add(grant.policy.policy_node.id)
+            elif grant.policy.unknown is not None:
+                unresolved_scopes.add(grant.source.scope)
+        out: set[str] = set()
+        for policy in g.nodes(MANAGED_POLICY):
+            if policy.id in attached or policy.scope in unresolved_scopes:
+                continue
+            if any(g.referrers(policy, via=attr) for attr in _BOUNDARY_ATTRS):
+                out.add(policy.id)
+        return frozenset(out)
+
+    result: frozenset[str] = graph.view("iam.boundary_only", build)
+    return result
+
+
 __all__ = [
     "ADMIN_MANAGED_POLICIES",
     "Grant",
     "IamView",
     "PolicyRef",
     "RoleUse",
+    "boundary_only_policies",
     "denies_without_mfa",
     "grant_denies_without_mfa",
     "grant_is_admin",
