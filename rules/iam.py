@@ -1301,7 +1301,7 @@ def iam_privilege_escalation(ctx: Context) -> Iterator[Report]:
     """
     seen: set[tuple[str, Path]] = set()
     for doc, judge in documents(ctx, "identity"):
-        if not judge:
+        if not judge or _boundary_only(ctx, doc):
             continue
         for stmt in doc.statements:
             key = (stmt.node.id, stmt.path)

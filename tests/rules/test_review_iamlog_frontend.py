@@ -110,3 +110,29 @@ resource "aws_iam_policy" "p" {
     )
     got = sorted((f.rule_id, f.address, f.range.start_line) for f in result.findings)
     assert got == [("IAM002", "aws_iam_policy.p", 7)]
+
+
+def test_boundary_only_policy_is_not_an_iam_finding(tmp_path: Path) -> None:
+    """A permissions boundary attached to no one grants nothing: no IAM001-IAM004."""
+    write_files(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_iam_policy" "boundary" {
+  policy = jsonencode({Statement = [{
+    Effect   = "Allow"
+    Action   = ["s3:*", "iam:PassRole", "ec2:RunInstances", "iam:CreatePolicyVersion"]
+    Resource = "*"
+  }]})
+}
+
+resource "aws_iam_user" "u" {
+  name                 = "u"
+  permissions_boundary = aws_iam_policy.boundary.arn
+}
+""",
+        },
+    )
+    rules = ("IAM001", "IAM002", "IAM003", "IAM004")
+    result = scan([tmp_path], base=tmp_path, config=Config(select=rules, inline_suppressions=False))
+    assert [f.rule_id for f in result.findings] == []
