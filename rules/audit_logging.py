@@ -1028,6 +1028,32 @@ def cloudtrail_bucket_versioned(ctx: Context) -> Iterator[Report]:
                 line=15,
                 note="expires the logs after 30 days (a variable default)",
             ),
+            bad(
+                """
+                resource "aws_s3_bucket" "trail" {
+                  bucket              = "acme-cloudtrail"
+                  object_lock_enabled = true
+                }
+
+                resource "aws_s3_bucket_object_lock_configuration" "trail" {
+                  bucket = aws_s3_bucket.trail.id
+                  rule {
+                    default_retention {
+                      mode = "COMPLIANCE"
+                      days = 30
+                    }
+                  }
+                }
+
+                resource "aws_cloudtrail" "main" {
+                  name           = "org-trail"
+                  s3_bucket_name = aws_s3_bucket.trail.id
+                }
+                """,
+                address="aws_s3_bucket_object_lock_configuration.trail",
+                line=11,
+                note="Object Lock keeps the logs only 30 days: the finding is at `days`",
+            ),
         ],
     ),
     cloudformation=Examples(
@@ -1112,6 +1138,29 @@ def cloudtrail_bucket_versioned(ctx: Context) -> Iterator[Report]:
                 """,
                 address="TrailBucket",
                 line=13,
+            ),
+            bad(
+                """
+                Resources:
+                  TrailBucket:
+                    Type: AWS::S3::Bucket
+                    Properties:
+                      ObjectLockEnabled: true
+                      ObjectLockConfiguration:
+                        ObjectLockEnabled: Enabled
+                        Rule:
+                          DefaultRetention:
+                            Mode: GOVERNANCE
+                            Days: 30
+                  Trail:
+                    Type: AWS::CloudTrail::Trail
+                    Properties:
+                      IsLogging: true
+                      S3BucketName: !Ref TrailBucket
+                """,
+                address="TrailBucket",
+                line=11,
+                note="Object Lock keeps the logs only 30 days: the finding is at `Days`",
             ),
         ],
     ),

@@ -20,6 +20,7 @@ from soc2lint.views.iam import (
     ROLE,
     USER,
     Grant,
+    boundary_only_policies,
     grant_denies_without_mfa,
     grant_is_admin,
     iam_view,
@@ -35,6 +36,7 @@ from soc2lint.views.policy import (
     covers_all_resources,
     denied_everywhere,
     documents_of,
+    policy_index,
     principal_is_public,
     resource_covers_type,
     service_principals,
@@ -99,9 +101,27 @@ PASSROLE_COMPANIONS: dict[str, tuple[str, str]] = {
 }
 
 
+def _boundary_only(ctx: Context, doc: PolicyDocument) -> bool:
+    """Every policy carrying the document only serves as a permissions boundary."""
+    boundaries = boundary_only_policies(ctx.graph)
+    if not boundaries:
+        return False
+    holders = [
+        holder_id
+        for holder_id, docs in policy_index(ctx.graph).by_holder.items()
+        if any(d.node.id == doc.node.id for d in docs)
+    ]
+    return bool(holders) and all(h in boundaries for h in holders)
+
+
 def _identity_statements(ctx: Context) -> Iterator[tuple[PolicyDocument, Statement | None]]:
-    """(document, statement) of identity policies; statement None: the document is unknown."""
+    """(document, statement) of identity policies; statement None: the document is unknown.
+
+    Policies that only serve as permissions boundaries grant nothing and are left out.
+    """
     for doc, judge in documents(ctx, "identity"):
+        if _boundary_only(ctx, doc):
+            continue
         if not judge:
             yield doc, None
             continue
@@ -270,6 +290,37 @@ def _passed_to_services(stmt: Statement) -> list[str] | None:
                 line=3,
                 note="a JSON file read with file(): the finding points at the attribute",
             ),
+            bad(
+                """
+                resource "aws_s3_bucket" "reports" {
+                  bucket = "acme-reports"
+                }
+
+                resource "aws_iam_role_policy" "ops" {
+                  role   = "ops"
+                  policy = <<-EOT
+                    {
+                      "Version": "2012-10-17",
+                      "Statement": [
+                        {
+                          "Effect": "Allow",
+                          "Action": "s3:GetObject",
+                          "Resource": "${aws_s3_bucket.reports.arn}/*"
+                        },
+                        {
+                          "Effect": "Allow",
+                          "Action": "*",
+                          "Resource": "*"
+                        }
+                      ]
+                    }
+                  EOT
+                }
+                """,
+                address="aws_iam_role_policy.ops",
+                line=16,
+                note="heredoc JSON with an interpolation: the known statements are still read",
+            ),
         ],
         good=[
             good(
@@ -307,6 +358,30 @@ def _passed_to_services(stmt: Statement) -> list[str] | None:
                   }
                 }
                 """
+            ),
+            good(
+                """
+                resource "aws_iam_policy" "boundary" {
+                  name = "workload-boundary"
+                  policy = jsonencode({
+                    Version = "2012-10-17"
+                    Statement = [
+                      { Effect = "Allow", Action = "*", Resource = "*" },
+                      { Effect = "Deny", Action = ["iam:*", "organizations:*"], Resource = "*" },
+                    ]
+                  })
+                }
+
+                resource "aws_iam_role" "app" {
+                  name                 = "app"
+                  permissions_boundary = aws_iam_policy.boundary.arn
+                  assume_role_policy = jsonencode({
+                    Version   = "2012-10-17"
+                    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+                  })
+                }
+                """,
+                note="a permissions boundary attached to no one caps permissions and grants none",
             ),
         ],
     ),
@@ -404,7 +479,10 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
         (or with `NotResource`). Actions or resources that cannot be resolved
         (a variable without a value, `Fn::ImportValue`) are unknown, never a
         wildcard. Resource policies (bucket, key, queue policies) are not read
-        here: KEY002 and NET011 cover them.
+        here: KEY002 and NET011 cover them. Neither is a managed policy that only
+        serves as a permissions boundary (`permissions_boundary` /
+        `PermissionsBoundary`) and is attached to no one: a boundary grants
+        nothing (IAM002–IAM004 skip it too).
     Why it matters for SOC 2:
         Checklist A asks for least-privilege access; a principal that can do
         everything defeats logical access controls (TSC CC6.1) and makes access
@@ -1223,7 +1301,7 @@ def iam_privilege_escalation(ctx: Context) -> Iterator[Report]:
     """
     seen: set[tuple[str, Path]] = set()
     for doc, judge in documents(ctx, "identity"):
-        if not judge:
+        if not judge or _boundary_only(ctx, doc):
             continue
         for stmt in doc.statements:
             key = (stmt.node.id, stmt.path)
@@ -1567,6 +1645,19 @@ def iam_user_direct_policy(ctx: Context) -> Iterator[Report]:
                 line=9,
                 note="the ARN comes from a variable's default",
             ),
+            bad(
+                """
+                data "aws_partition" "current" {}
+
+                resource "aws_iam_role_policy_attachment" "deployer" {
+                  role       = "deployer"
+                  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/PowerUserAccess"
+                }
+                """,
+                address="aws_iam_role_policy_attachment.deployer",
+                line=5,
+                note="the partition is unknown, but the account `aws` names the AWS managed policy",
+            ),
         ],
         good=[
             good(
@@ -1663,8 +1754,10 @@ def iam_admin_managed_policy(ctx: Context) -> Iterator[Report]:
         `aws_iam_policy_attachment`, `managed_policy_arns`,
         `aws_iam_role_policy_attachments_exclusive`, CloudFormation
         `ManagedPolicyArns` (`!Sub arn:${AWS::Partition}:...` included) and SAM
-        `Policies` names; the policy named by its ARN (any partition, any path)
-        or looked up with `data "aws_iam_policy"`. The finding is on the
+        `Policies` names; the policy named by its ARN (any partition, any path,
+        an interpolated partition such as
+        `${data.aws_partition.current.partition}` included) or looked up with
+        `data "aws_iam_policy"`. The finding is on the
         attribute that attaches it.
     Why it matters for SOC 2:
         These policies grant administration of the account or of IAM itself

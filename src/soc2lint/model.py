@@ -67,7 +67,8 @@ class Unknown:
 
 
 class PartialValue(Unknown):
-    """An encoded value (``jsonencode(...)``) that is not fully known, with what is known of it.
+    """An encoded value (``jsonencode(...)``, a heredoc of JSON with interpolations) that is
+    not fully known, with what is known of it.
 
     It *is* an :class:`Unknown`: every rule that treats it as one stays right.
     Rules that can use a partly known structure (policy documents whose

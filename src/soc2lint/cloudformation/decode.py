@@ -82,7 +82,8 @@ def looks_like_template(text: str) -> bool:
 
 
 def is_template(root: Any) -> bool:
-    """A mapping with ``AWSTemplateFormatVersion``, or ``Resources`` entries with a ``Type``."""
+    """A mapping with ``AWSTemplateFormatVersion``, or ``Resources`` entries with a ``Type``
+    (or ``Fn::ForEach::`` loops, which expand into such entries)."""
     if not isinstance(root, dict):
         return False
     if "AWSTemplateFormatVersion" in root:
@@ -90,7 +91,11 @@ def is_template(root: Any) -> bool:
     resources = root.get("Resources")
     if not isinstance(resources, dict):
         return False
-    return any(isinstance(r, dict) and isinstance(r.get("Type"), str) for r in resources.values())
+    return any(
+        (isinstance(r, dict) and isinstance(r.get("Type"), str))
+        or (isinstance(k, str) and k.startswith("Fn::ForEach::") and isinstance(r, list))
+        for k, r in resources.items()
+    )
 
 
 def silence_cfnlint_logging() -> None:

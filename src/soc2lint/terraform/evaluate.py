@@ -424,6 +424,33 @@ def expr_locations(
         except (JsonSyntaxError, RecursionError):
             return
         _json_locations(node, path, file, expr.pos[0], out, depth)
+    elif isinstance(expr, Template) and expr.pos[2] > expr.pos[0]:
+        # the same with interpolations (`"Resource": "${aws_s3_bucket.b.arn}/*"`): each
+        # one-line interpolation stands in for as many characters as it takes
+        text = _template_stand_in(expr)
+        if text is None or text.lstrip()[:1] not in ("{", "[") or len(text) >= 256 * 1024:
+            return
+        try:
+            node = parse_json(text)
+        except (JsonSyntaxError, RecursionError):
+            return
+        _json_locations(node, path, file, expr.pos[0], out, depth)
+
+
+def _template_stand_in(expr: Template) -> str | None:
+    """A template's text with each interpolation replaced by ``x``s of its written width.
+
+    None when it holds a directive or an interpolation spanning lines.
+    """
+    out: list[str] = []
+    for part in expr.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, Expr) and part.pos[0] == part.pos[2]:
+            out.append("x" * max(1, part.pos[3] - part.pos[1] + 3))  # ${ ... }
+        else:
+            return None
+    return "".join(out)
 
 
 def _json_locations(

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..cache import Sources
 from ..frontend import Diagnostic, LoadOptions, SourceError, read_text
-from ..model import Range, Unknown
+from ..model import PartialValue, Range, Unknown
 from .functions import call_function
 from .hcl import HclSyntaxError, assemble_template, scan_template
 from .syntax import (
@@ -52,6 +52,8 @@ from .values import (
     StepLimit,
     equal,
     has_unknown,
+    hole_marker,
+    json_with_holes,
     key_str,
     norm_number,
     to_bool,
@@ -309,17 +311,32 @@ class Evaluator:
             return value.as_unknown() if isinstance(value, Lazy) else value
         out: list[str] = []
         unknowns: list[Any] = []
-        self._render_parts(parts, scope, out, unknowns)
+        holes: list[Any] = []
+        self._render_parts(parts, scope, out, unknowns, holes)
         if unknowns:
-            return unknown_from(self.text(e), *unknowns)
+            unknown = unknown_from(self.text(e), *unknowns)
+            if None not in holes:
+                # JSON text (a heredoc policy) whose unknown parts are interpolations
+                # inside its strings: keep what is known, as jsonencode(...) does
+                known = json_with_holes("".join(out), holes)
+                if known is not None:
+                    return PartialValue(unknown.expr, unknown.refs, unknown.secret, known)
+            return unknown
         text = "".join(out)
         if len(text) > 4096:
             self.charge(len(text) >> 6)  # bounds strings that double through locals
         return text
 
     def _render_parts(
-        self, parts: tuple[TPart, ...], scope: Scope, out: list[str], unknowns: list[Any]
+        self,
+        parts: tuple[TPart, ...],
+        scope: Scope,
+        out: list[str],
+        unknowns: list[Any],
+        holes: list[Any],
     ) -> None:
+        """Render ``parts`` into ``out``; an unknown interpolation leaves a hole marker
+        (its Unknown in ``holes``), an unknown directive a ``None`` hole."""
         for p in parts:
             if isinstance(p, str):
                 out.append(p)
@@ -327,23 +344,27 @@ class Evaluator:
                 c = self.eval(p.cond, scope)
                 if isinstance(c, Unknown | Lazy):
                     unknowns.append(c)
+                    holes.append(None)
                     continue
                 branch = p.then if to_bool(c) else p.otherwise
-                self._render_parts(branch, scope, out, unknowns)
+                self._render_parts(branch, scope, out, unknowns, holes)
             elif isinstance(p, TFor):
                 coll = self.eval(p.coll, scope)
                 if isinstance(coll, Unknown | Lazy):
                     unknowns.append(coll)
+                    holes.append(None)
                     continue
                 for k, v in self._iterate(coll):
                     names = {p.value_var: v}
                     if p.key_var:
                         names[p.key_var] = k
-                    self._render_parts(p.body, scope.child(names), out, unknowns)
+                    self._render_parts(p.body, scope.child(names), out, unknowns, holes)
             else:
                 v = self.eval(p, scope)
                 if isinstance(v, Unknown | Lazy):
                     unknowns.append(v)
+                    out.append(hole_marker(len(holes)))
+                    holes.append(v.as_unknown() if isinstance(v, Lazy) else v)
                 else:
                     out.append(to_str(v))
                     if len(out) > 1 and len(out) % 256 == 0:

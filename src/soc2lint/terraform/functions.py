@@ -1215,14 +1215,26 @@ def f_fileexists(ev: Evaluator, a: list[Any]) -> Any:
     return ev.file_exists(_str(a[0]))
 
 
-@_fn("templatefile")
+@_fn("templatefile", lenient=True)
 def f_templatefile(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 2)
+    a = [finalize(x) for x in a]
+    if isinstance(a[0], Unknown) or isinstance(a[1], Unknown):
+        return _u(*a)
     path = _str(a[0])
-    variables = a[1]
-    if isinstance(variables, Unknown):
-        return _u(variables)
-    return ev.template_file(path, _map(variables))
+    variables = _map(a[1])
+    if not has_unknown(variables):
+        return ev.template_file(path, variables)
+    # unknown variables: a JSON template (a policy) whose unknown parts are
+    # interpolations inside strings keeps what is known; anything else is unknown
+    whole = _u(*a)
+    try:
+        result = ev.template_file(path, variables)
+    except EvalError:
+        return whole
+    if isinstance(result, PartialValue):
+        return PartialValue("", whole.refs, whole.secret, result.value)
+    return whole
 
 
 @_fn("basename")
@@ -1270,6 +1282,8 @@ def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> 
         raise EvalError(f"{name}: {exc}") from None
     if isinstance(result, str) and len(result) > 4096:
         ev.charge(len(result) >> 6)  # bounds strings that double through locals
+    if isinstance(result, PartialValue) and not result.expr:
+        return PartialValue(expr_text, result.refs, result.secret, result.value)
     if isinstance(result, Unknown) and not result.expr:
         return Unknown(expr_text, result.refs, result.secret)
     return result

@@ -40,6 +40,7 @@ from ..model import MISSING, Edge, Node, Path, Unknown
 from .policy import (
     PolicyDocument,
     Statement,
+    arn_pattern,
     covers_all_resources,
     documents_of,
     is_sam,
@@ -328,6 +329,13 @@ def resolve_policy_arn(graph: ResourceGraph, node: Node, path: Path, value: Any)
             return PolicyRef(aws_managed=value, written=value)
         return PolicyRef(unknown=Unknown(value), written=value)
     if isinstance(value, Unknown):
+        # "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess":
+        # whatever the partition, the account "aws" names an AWS managed policy
+        pattern = arn_pattern(value)
+        if pattern is not None and pattern.startswith("arn:*:"):
+            m = _AWS_MANAGED_ARN.match("arn:aws:" + pattern[len("arn:*:") :])
+            if m:
+                return PolicyRef(aws_managed=m.group(1), written=value.expr)
         return PolicyRef(unknown=value)
     return PolicyRef(unknown=Unknown(repr(value)))
 
@@ -557,12 +565,48 @@ def iam_view(graph: ResourceGraph) -> IamView:
     return result
 
 
+#: where a role or user names its permissions boundary
+_BOUNDARY_ATTRS = ("permissions_boundary", "PermissionsBoundary")
+
+
+def boundary_only_policies(graph: ResourceGraph) -> frozenset[str]:
+    """Ids of customer managed policies that serve as a permissions boundary and grant nothing.
+
+    A boundary caps what a role or user may do; its ``Allow *`` grants nothing.
+    A policy counts only when some role or user names it as its boundary and no
+    grant attaches it; when a grant in its scope attaches a policy that cannot be
+    resolved, it may be that one, and it does not count.
+    """
+
+    def build(g: ResourceGraph) -> frozenset[str]:
+        view = iam_view(g)
+        attached: set[str] = set()
+        unresolved_scopes: set[str] = set()
+        for grant in view.grants:
+            attached.add(grant.source.id)
+            if grant.policy.policy_node is not None:
+                attached.add(grant.policy.policy_node.id)
+            elif grant.policy.unknown is not None:
+                unresolved_scopes.add(grant.source.scope)
+        out: set[str] = set()
+        for policy in g.nodes(MANAGED_POLICY):
+            if policy.id in attached or policy.scope in unresolved_scopes:
+                continue
+            if any(g.referrers(policy, via=attr) for attr in _BOUNDARY_ATTRS):
+                out.add(policy.id)
+        return frozenset(out)
+
+    result: frozenset[str] = graph.view("iam.boundary_only", build)
+    return result
+
+
 __all__ = [
     "ADMIN_MANAGED_POLICIES",
     "Grant",
     "IamView",
     "PolicyRef",
     "RoleUse",
+    "boundary_only_policies",
     "denies_without_mfa",
     "grant_denies_without_mfa",
     "grant_is_admin",

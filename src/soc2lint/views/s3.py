@@ -379,7 +379,7 @@ class BucketView:
                     inline.child("rule.default_retention.days").value,
                     inline.child("rule.default_retention.years").value,
                 )
-                src = Source(b, inline.path)
+                src = Source(b, _retention_path(inline, "rule.default_retention", "days", "years"))
             for cfg in self._configs("aws_s3_bucket_object_lock_configuration"):
                 # the separate resource can only exist on a bucket created with lock on
                 configured = True
@@ -391,6 +391,10 @@ class BucketView:
                     cfg.attr("rule.default_retention.years").value,
                 )
                 src = Source(cfg, ("rule",))
+                if cfg.attr("rule").present:
+                    src = Source(
+                        cfg, _retention_path(cfg.attr("rule"), "default_retention", "days", "years")
+                    )
             if not configured:
                 if self._maybe_elsewhere("aws_s3_bucket_object_lock_configuration"):
                     return ObjectLock(None, Unknown("object lock"), Unknown("object lock"), src)
@@ -408,7 +412,12 @@ class BucketView:
         flag = cfg_a.child("ObjectLockEnabled").value
         if flag == "Enabled" and enabled is None:
             enabled = True
-        return ObjectLock(enabled, mode, days, Source(b, cfg_a.path if cfg_a.present else ()))
+        path = (
+            _retention_path(cfg_a, "Rule.DefaultRetention", "Days", "Years")
+            if cfg_a.present
+            else ()
+        )
+        return ObjectLock(enabled, mode, days, Source(b, path))
 
 
 def _status(v: Any) -> Any:
@@ -508,6 +517,16 @@ def _tf_rule_filter(r: Attr) -> tuple[str | Unknown | None, bool | None]:
             elif t is None and tags is False:
                 tags = None
     return prefix, tags
+
+
+def _retention_path(base: Attr, retention: str, days: str, years: str) -> Path:
+    """The path findings about a default retention point at: the days (or years)
+    value when written, else ``base`` itself."""
+    for unit in (days, years):
+        a = base.child(f"{retention}.{unit}")
+        if a.present:
+            return a.path
+    return base.path
 
 
 def _retention(mode: Any, days: Any, years: Any) -> tuple[Any, Any]:
