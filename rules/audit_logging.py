@@ -616,7 +616,7 @@ def cloudtrail_log_validation(ctx: Context) -> Iterator[Report]:
                       KMSKeyId: !If [UseKey, alias/cloudtrail, !Ref AWS::NoValue]
                 """,
                 address="Trail",
-                line=8,
+                line=13,
             ),
         ],
     ),
@@ -1360,7 +1360,7 @@ def cloudtrail_bucket_locked(ctx: Context) -> Iterator[Report]:
                       CloudWatchLogsLogGroupArn: !If [StreamLogs, arn:aws:logs:eu-west-1:111122223333:log-group:trail:*, !Ref AWS::NoValue]
                 """,
                 address="Trail",
-                line=8,
+                line=13,
             ),
         ],
     ),
@@ -3223,7 +3223,7 @@ def _access_log_setting(ctx: Context, node: Node, tf: str, cfn: str, what: str) 
                         LoggingLevel: ERROR
                 """,
                 address="Deployment",
-                line=7,
+                line=2,
                 note="a deployment that creates its stage",
             ),
         ],
@@ -3753,7 +3753,7 @@ def apigw_data_trace(ctx: Context) -> Iterator[Report]:
                               OriginProtocolPolicy: https-only
                 """,
                 address="Cdn",
-                line=5,
+                line=2,
             ),
             bad(
                 """
@@ -3783,7 +3783,7 @@ def apigw_data_trace(ctx: Context) -> Iterator[Report]:
                               OriginProtocolPolicy: https-only
                 """,
                 address="Cdn",
-                line=11,
+                line=13,
             ),
         ],
     ),

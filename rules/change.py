@@ -434,7 +434,7 @@ def _has_version(entry: Any) -> bool | None:
                     """,
                 },
                 address="terraform",
-                line=2,
+                line=1,
                 note="random is used only inside a local module",
             ),
             bad(

@@ -2256,7 +2256,7 @@ def sqs_encrypted(ctx: Context) -> Iterator[Report]:
                       KmsMasterKeyId: !If [UseKey, alias/aws/sns, !Ref AWS::NoValue]
                 """,
                 address="Alerts",
-                line=8,
+                line=12,
             ),
         ],
         good=[
@@ -2581,7 +2581,7 @@ def docdb_neptune_encrypted(ctx: Context) -> Iterator[Report]:
                         - !Ref AWS::NoValue
                 """,
                 address="Clicks",
-                line=8,
+                line=12,
             ),
         ],
         good=[
@@ -2812,7 +2812,7 @@ def kinesis_stream_encrypted(ctx: Context) -> Iterator[Report]:
                         - !Ref AWS::NoValue
                 """,
                 address="Cluster",
-                line=8,
+                line=14,
             ),
         ],
         good=[

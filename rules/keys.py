@@ -892,7 +892,7 @@ def _buckets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
                 },
                 address="module.table.aws_dynamodb_table.this",
                 file="modules/table/main.tf",
-                line=13,
+                line=3,
             ),
         ],
         good=[
@@ -984,7 +984,7 @@ def _buckets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
                         SSEEnabled: true
                 """,
                 address="Orders",
-                line=12,
+                line=2,
             ),
             bad(
                 """

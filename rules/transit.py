@@ -1296,7 +1296,7 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
                           SslSupportMethod: sni-only
                 """,
                 address="Site",
-                line=19,
+                line=5,
                 note="custom certificate without MinimumProtocolVersion: TLSv1 (medium)",
             ),
         ],

@@ -447,8 +447,21 @@ def _locate(rep: Report, r: Rule, scope_files: Mapping[str, str], fallback: str)
 
 
 def _range_for(node: Node, path: tuple[Any, ...]) -> Range:
-    """The attribute's range; its nearest written parent; else the node's first line."""
+    """Where a finding at ``path`` points (RULES.md, "Location").
+
+    The attribute's own range when it is written; the resource's first line when
+    the attribute is missing altogether (even inside a written block: the
+    contract names the resource, not the block); for a value that exists but
+    whose exact position was not recorded (an element inside a ``jsonencode``
+    argument, a value from a local), its nearest written parent.
+    """
     p = tuple(path)
+    loc = node.locations.get(p) if p else None
+    if loc is not None:
+        return loc
+    if p and not _has_value(node, p):
+        r = node.range
+        return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
     while p:
         loc = node.locations.get(p)
         if loc is not None:
@@ -456,6 +469,35 @@ def _range_for(node: Node, path: tuple[Any, ...]) -> Range:
         p = p[:-1]
     r = node.range
     return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
+
+
+def _has_value(node: Node, path: tuple[Any, ...]) -> bool:
+    """Whether ``path`` may lead to a value in the node's attributes.
+
+    False only when a mapping lacks the key or a list the index (or no element of
+    a block list has the rest of the path); a path that runs into a string (a
+    JSON policy document), an unknown or another scalar may name something
+    inside it, so it counts as written.
+    """
+    return not _missing(node.attrs, path)
+
+
+def _missing(value: Any, path: tuple[Any, ...]) -> bool:
+    for i, head in enumerate(path):
+        if isinstance(value, dict):
+            if head not in value:
+                return True
+            value = value[head]
+        elif isinstance(value, list):
+            if isinstance(head, int):
+                if not 0 <= head < len(value):
+                    return True
+                value = value[head]
+            else:  # implicit descent into a block list
+                return all(_missing(item, path[i:]) for item in value)
+        else:
+            return False
+    return False
 
 
 def _related(ref: Any) -> Any:

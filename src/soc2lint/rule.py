@@ -231,8 +231,10 @@ class Context:
     ) -> Report:
         """A finding on ``node`` at attribute ``at`` (an Attr, a dotted path or a tuple).
 
-        When the attribute is not written, the engine points at the nearest
-        written parent, else at the resource's first line.
+        The engine points at the attribute's line; when the attribute is missing
+        (also inside a written block) at the resource's first line (RULES.md,
+        "Location"); a value that exists without a position of its own (inside a
+        JSON string) at its nearest written parent.
         """
         if isinstance(at, Attr):
             path = at.path

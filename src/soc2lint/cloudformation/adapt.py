@@ -182,10 +182,14 @@ class Builder:
                 key = plain_key(k)
                 sub = (*path, key)
                 value = self.build(v, sub, col)
+                rng = self.entry_range(k, v, x)
                 if value is NOVALUE:
+                    # written, then removed by AWS::NoValue: a finding about the
+                    # missing setting points at what removed it
+                    if rng is not None:
+                        col.locations.setdefault(sub, rng)
                     continue
                 out[key] = value
-                rng = self.entry_range(k, v, x)
                 if rng is not None:
                     col.locations[sub] = rng
             return out
