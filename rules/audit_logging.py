@@ -2094,7 +2094,7 @@ def _elbv2_access_logs(ctx: Context, lb: Node) -> Iterator[Report]:
         if value is None:
             yield ctx.finding(
                 lb,
-                attrs.path if attrs.present else (),
+                (),
                 f"{lb.address}: access logs are not enabled (no `access_logs.s3.enabled` "
                 "load balancer attribute; the default is false)",
             )
@@ -2129,7 +2129,7 @@ def _elbv2_access_logs(ctx: Context, lb: Node) -> Iterator[Report]:
         )
         yield ctx.finding(
             lb,
-            enabled if enabled.present else block,
+            enabled,
             f"{lb.address}: access logs are off: {detail}",
         )
 
@@ -2240,7 +2240,7 @@ def _elb_access_logs(ctx: Context, lb: Node) -> Iterator[Report]:
                 }
                 """,
                 address="aws_alb.web",
-                line=5,
+                line=1,
                 note="`enabled` defaults to false even with a bucket",
             ),
             bad(

@@ -774,7 +774,7 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
                 }
                 """,
                 address="aws_opensearch_domain.logs",
-                line=5,
+                line=1,
             ),
             bad(
                 """
@@ -863,7 +863,7 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
                         InstanceCount: 2
                 """,
                 address="Logs",
-                line=6,
+                line=2,
             ),
             bad(
                 """
@@ -964,7 +964,7 @@ def opensearch_zone_awareness(ctx: Context) -> Iterator[Report]:
             shown = "not set (default false)" if za.missing else describe_value(za.value)
             yield ctx.finding(
                 dom,
-                za if za.present else conf,
+                za,
                 f"{dom.address}: zone awareness is off: `{za_name}` is {shown}",
             )
             continue
@@ -978,7 +978,7 @@ def opensearch_zone_awareness(ctx: Context) -> Iterator[Report]:
             shown = "not set (default 1)" if count is None else str(n)
             yield ctx.finding(
                 dom,
-                count_a if count_a.present else conf,
+                count_a,
                 f"{dom.address}: `{count_name}` is {shown}; at least two data nodes "
                 "are needed to spread the domain over Availability Zones",
             )

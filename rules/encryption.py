@@ -351,7 +351,9 @@ def device_encryption(dev: Device) -> Decision:
         if dev.templated:
             return Decision("unknown", dev.block, "a dynamic block that may be empty")
         name = "encrypted" if dev.node.language == "terraform" else "Encrypted"
-        return Decision("unencrypted", dev.block, f"`{name}` is not set (default false)")
+        # missing inside a written device: the finding names the attribute, so the
+        # engine points at the resource (RULES.md "Location")
+        return Decision("unencrypted", dev.encrypted, f"`{name}` is not set (default false)")
     if value is None:
         return Decision("unknown", dev.encrypted)
     name = "encrypted" if dev.node.language == "terraform" else "Encrypted"
@@ -791,7 +793,7 @@ def _report(
                 }
                 """,
                 address="aws_instance.web",
-                line=5,
+                line=1,
                 note="a declared root device without encrypted = true",
             ),
             bad(
@@ -939,7 +941,7 @@ def _report(
                             VolumeSize: 30
                 """,
                 address="Web",
-                line=9,
+                line=2,
             ),
             bad(
                 """

@@ -3363,7 +3363,7 @@ def _account_block(ctx: Context) -> bool | None:
                         IgnorePublicAcls: true
                 """,
                 address="Assets",
-                line=5,
+                line=2,
                 note="unset flags are false",
             ),
         ],
@@ -3496,7 +3496,7 @@ def _pab_finding(ctx: Context, bucket: Node, setting: Setting, off: list[str]) -
     tf = holder.language == "terraform"
     names = [t if tf else c for t, c in PAB_FLAGS if t in off]
     attrs = [holder.attr(n) if tf else holder.attr((*src.path, n)) for n in names]
-    at: Path = attrs[0].path if attrs[0].present else tuple(src.path)
+    at: Path = attrs[0].path
     states = ", ".join(
         f"`{n}` {describe_value(a.value) if a.present else 'not set (false)'}"
         for n, a in zip(names, attrs, strict=True)
@@ -4077,7 +4077,7 @@ def _nacl_finding(ctx: Context, found: list[tuple[NaclEntry, list[int]]]) -> Rep
                 }
                 """,
                 address="aws_eks_cluster.main",
-                line=5,
+                line=1,
                 note="public endpoint and 0.0.0.0/0 are the defaults",
             ),
             bad(
@@ -4162,7 +4162,7 @@ def _nacl_finding(ctx: Context, found: list[tuple[NaclEntry, list[int]]]) -> Rep
                         SubnetIds: [subnet-0123456789abcdef0, subnet-0fedcba9876543210]
                 """,
                 address="Cluster",
-                line=6,
+                line=2,
             ),
             bad(
                 """
@@ -4267,7 +4267,7 @@ def eks_public_endpoint(ctx: Context) -> Iterator[Report]:
         )
         state = "enabled" if public.present else "enabled by default"
         if not values:
-            at = public if public.present else cfg
+            at = public
             yield ctx.finding(
                 c,
                 at,

@@ -316,7 +316,7 @@ def test_tf_json_blocks_as_objects() -> None:
         "aws_instance.i", "AWS::EC2::Instance", {"root_block_device": {"volume_size": 20}}
     )
     (rep,) = _run(encryption.ebs_encrypted, inst)
-    assert rep.path == ("root_block_device",)
+    assert rep.path == ("root_block_device", "encrypted")
     eks = make_node(
         "aws_eks_cluster.c",
         "AWS::EKS::Cluster",
