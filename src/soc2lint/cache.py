@@ -132,8 +132,9 @@ class _Store:
         assert self.directory is not None
         return self.directory / key[:2] / f"{key[2:]}{suffix}"
 
-    def _write(self, path: Path, chunks: Iterable[Any]) -> bool:
-        """Pickle ``chunks`` one after another into ``path``, atomically."""
+    def _write(self, path: Path, chunks: Iterable[Any], raw: bytes = b"") -> bool:
+        """Pickle ``chunks`` one after another into ``path``, then ``raw`` (bytes already
+        pickled), atomically."""
         parent = path.parent
         try:
             if parent not in self._made:
@@ -145,6 +146,7 @@ class _Store:
                 with os.fdopen(fd, "wb") as fh:
                     for chunk in chunks:
                         pickle.dump(chunk, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.write(raw)
                 os.replace(tmp, path)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -400,3 +402,8 @@ class ResultCache(_Store):
     def put(self, key: str, deps: Sequence[Dependency], value: Any) -> None:
         if self.directory is not None:
             self._write(self._path(key, ".result"), (tuple(deps), value))
+
+    def put_raw(self, key: str, deps: Sequence[Dependency], payload: bytes) -> None:
+        """:meth:`put` of a value already pickled (``payload``, one whole pickle)."""
+        if self.directory is not None:
+            self._write(self._path(key, ".result"), (tuple(deps),), payload)

@@ -101,10 +101,10 @@ def test_loading_in_worker_processes_gives_the_same_result(monkeypatch: pytest.M
     used: list[int] = []
     real = cfn._load_in_pool
 
-    def spy(roots: list[Path], jobs: int, store: Any, result: Any) -> bool:
+    def spy(roots: list[Path], jobs: int, options: Any, result: Any) -> Any:
         used.append(len(roots))
-        done = real(roots, jobs, store, result)
-        assert done, "the process pool could not be used"
+        done = real(roots, jobs, options, result)
+        assert done is not None, "the process pool could not be used"
         return done
 
     monkeypatch.setattr(cfn, "_load_in_pool", spy)

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import concurrent.futures
 import gc
+import pickle
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from ..cache import ResultCache, Sources
 from ..frontend import Diagnostic, LoadOptions, LoadResult, shared_edges
 from ..links import literal_edges_by_scope
 from ..model import Range
 from .adapt import Session, TemplateInstance
 from .decode import is_template, looks_like_template
-from .files import FileStore
+from .files import FileStore, decoder_version
 from .nested import static_children
 from .nodes import YDict
 
@@ -61,13 +64,40 @@ def load_cloudformation(files: Sequence[Path], options: LoadOptions) -> LoadResu
 
 #: strings without which a template cannot nest another (only such files are decoded up front)
 _NESTING_HINTS = (b"TemplateURL", b"AWS::Serverless::Application", b"aws:asset:path")
-#: below this many top-level templates a process pool costs more than it saves
+#: below this many top-level templates to evaluate a process pool costs more than it saves
 POOL_MIN_ROOTS = 16
+
+
+@dataclass
+class Outcome:
+    """What evaluating one top-level template produced on its own (with its nested
+    stacks): kept in the result cache, sent back by a worker.  The files it used,
+    reported and listed are merged in the order of the roots (:func:`_merge`), so
+    the scan is the same as one evaluating every template in turn."""
+
+    result: LoadResult
+    consumed: list[str]
+    reported: list[str]
+    listed: list[str]
+
+
+def _options_key(options: LoadOptions) -> str:
+    """Everything in the options that changes what an evaluation produces."""
+    return ResultCache.key(
+        repr(
+            (
+                str(options.root),
+                str(options.base),
+                sorted((str(k), repr(v)) for k, v in options.cfn_parameters.items()),
+                options.limits,
+            )
+        )
+    )
 
 
 def _load(files: Sequence[Path], options: LoadOptions, result: LoadResult) -> None:
     paths = sorted(dict.fromkeys(Path(f).absolute() for f in files))
-    store = FileStore(options)
+    store = FileStore(options, sources=Sources(options.limits.max_file_bytes))
     resolved = {p: _resolve(p) for p in paths}
     by_resolved = {r: p for p, r in resolved.items()}
     # a file that another scanned template loads as a nested stack is not a root
@@ -84,17 +114,39 @@ def _load(files: Sequence[Path], options: LoadOptions, result: LoadResult) -> No
             if target != resolved[p] and target in by_resolved:
                 referenced.add(by_resolved[target])
     roots = [p for p in paths if p not in referenced]
+    # templates whose result-cache entry is still valid are neither decoded nor evaluated
+    checked = time.perf_counter()
+    results = ResultCache(options.cache_dir, "cloudformation-results", decoder_version())
+    opt_key = _options_key(options)
+    assert store.sources is not None
+    outcomes: dict[Path, Outcome] = {}
+    for p in roots:
+        hit = results.get(results.key("template", opt_key, str(p)), store.sources)
+        if isinstance(hit, Outcome):
+            outcomes[p] = hit
+    cached = len(outcomes)
+    _add_timing(result, "cloudformation.cache", time.perf_counter() - checked)
+    misses = [p for p in roots if p not in outcomes]
     jobs = max(1, int(options.jobs))
     pooled = time.perf_counter()
-    if jobs > 1 and len(roots) >= POOL_MIN_ROOTS and _load_in_pool(roots, jobs, store, result):
+    fresh = None
+    if jobs > 1 and len(misses) >= POOL_MIN_ROOTS:
+        fresh = _load_in_pool(misses, jobs, options, result)
+    if fresh is not None:
         # decoding and evaluation CPU seconds are summed over the workers
         result.timings["cloudformation.pool"] = time.perf_counter() - pooled
     else:
-        _timed_roots(roots, store, options, result)
+        fresh = _load_roots(misses, store, results, opt_key, result)
+    outcomes.update(fresh)
+    seen_problems: set[tuple[str, Range, str]] = set()
+    for p in roots:
+        _merge(p, outcomes[p], store, result, seen_problems)
     # children of templates that did not load them after all (a false condition,
     # a cycle of templates): scan them on their own
     _timed_roots([p for p in paths if resolved[p] not in store.consumed], store, options, result)
     _add_timing(result, "cloudformation.parse", store.decode_seconds)
+    result.cache_stats["cloudformation.templates"] = len(roots)
+    result.cache_stats["cloudformation.templates_cached"] = cached
 
 
 def _add_timing(result: LoadResult, key: str, seconds: float) -> None:
@@ -130,73 +182,141 @@ def _may_nest(path: Path, options: LoadOptions) -> bool:
     return any(hint in data for hint in _NESTING_HINTS)
 
 
-def _load_in_pool(roots: list[Path], jobs: int, store: FileStore, result: LoadResult) -> bool:
-    """Load top-level templates in worker processes; False when no pool can be used.
-
-    Each worker evaluates whole templates (decode and evaluation are both
-    CPU-bound) and returns plain data; results are merged in the order of
-    ``roots``, so the outcome is the same as loading them in-process.
-    """
-    options = store.options
-    chunks = max(1, min(len(roots), jobs * 4))
-    size = -(-len(roots) // chunks)
-    batches = [[str(p) for p in roots[i : i + size]] for i in range(0, len(roots), size)]
-    try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(pool.map(_load_batch, batches, [options] * len(batches)))
-    except Exception:  # no pool here (a sandbox, a broken worker): load in-process
-        return False
-    seen_problems: set[tuple[str, Range, str]] = set()
-    for part, consumed, reported, listed in outcomes:
-        for d in part.diagnostics:
-            if d.address == d.range.file:  # a file's own read/decode problem: once per scan
-                key = (d.rule_id, d.range, d.message)
-                if key in seen_problems:
-                    continue
-                seen_problems.add(key)
-            result.diagnostics.append(d)
-        result.nodes.extend(part.nodes)
-        result.edges.extend(part.edges)
-        result.literal_edges.update(part.literal_edges)
-        for stage, seconds in part.timings.items():
-            _add_timing(result, stage, seconds)
-        for display, path in zip(part.files, listed, strict=True):
-            if Path(path) not in store.listed:
-                store.listed.add(Path(path))
-                store.listed_order.append(Path(path))
-                result.files.append(display)
-        store.consumed.update(Path(c) for c in consumed)
-        store.reported.update(Path(r) for r in reported)
-    return True
-
-
-def _load_batch(
-    paths: list[str], options: LoadOptions
-) -> tuple[LoadResult, list[str], list[str], list[str]]:
-    """Worker: load top-level templates with a store of its own."""
-    gc.disable()
-    store = FileStore(options)
-    result = LoadResult()
-    _timed_roots([Path(p) for p in paths], store, options, result)
-    result.timings["cloudformation.parse"] = store.decode_seconds
-    # computed here, in parallel, rather than by the engine; shared id strings make
-    # the result much smaller to send back
-    result.edges = shared_edges(result.edges)
-    result.literal_edges = {
-        scope: shared_edges(edges) for scope, edges in literal_edges_by_scope(result.nodes).items()
+def _evaluate(
+    path: Path, shared: FileStore, results: ResultCache, opt_key: str
+) -> tuple[Outcome, bytes | None, dict[str, float]]:
+    """Evaluate one top-level template on its own; its outcome, the pickle of it when it
+    was stored in the result cache (else None), and its decode and evaluation CPU seconds."""
+    store = shared.for_root()
+    part = LoadResult()
+    started = time.process_time()
+    ok = _load_root(path, store, shared.options, part)
+    # computed here (in a worker: in parallel) rather than by the engine, and cached with
+    # the nodes; shared id strings make the result much smaller to send back and store
+    part.edges = shared_edges(part.edges)
+    part.literal_edges = {
+        scope: shared_edges(edges) for scope, edges in literal_edges_by_scope(part.nodes).items()
     }
-    return (
-        result,
+    outcome = Outcome(
+        part,
         [str(c) for c in store.consumed],
         [str(r) for r in store.reported],
         [str(p) for p in store.listed_order],
     )
+    spent = time.process_time() - started
+    shared.decode_seconds += store.decode_seconds
+    timings = {
+        "cloudformation.parse": store.decode_seconds,
+        "cloudformation.evaluate": spent - store.decode_seconds,
+    }
+    payload = None
+    # not kept: a failed evaluation (a bug, or memory running out: not a property of the
+    # input), nor one whose decode was abandoned for time (depends on the machine's load)
+    if results.enabled and ok and not store.timed_out and store.manifest is not None:
+        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        results.put_raw(results.key("template", opt_key, str(path)), store.manifest.deps(), payload)
+    return outcome, payload, timings
 
 
-def _load_root(path: Path, store: FileStore, options: LoadOptions, result: LoadResult) -> None:
+def _load_roots(
+    roots: list[Path], store: FileStore, results: ResultCache, opt_key: str, result: LoadResult
+) -> dict[Path, Outcome]:
+    """Evaluate ``roots`` in this process, each on its own (see :func:`_evaluate`)."""
+    out: dict[Path, Outcome] = {}
+    for p in roots:
+        outcome, _, timings = _evaluate(p, store, results, opt_key)
+        for stage, seconds in timings.items():
+            if stage != "cloudformation.parse":  # counted with the store's decode seconds
+                _add_timing(result, stage, seconds)
+        out[p] = outcome
+    return out
+
+
+def _merge(
+    root: Path,
+    outcome: Outcome,
+    store: FileStore,
+    result: LoadResult,
+    seen_problems: set[tuple[str, Range, str]],
+) -> None:
+    """Add one root's outcome as evaluating the roots in turn with one store would have:
+    a root another one already loaded is skipped, a file is listed once, and a file's
+    own read/decode problems are reported once, in the scope of the first root using it."""
+    if _resolve(root) in store.consumed:
+        return
+    part = outcome.result
+    for d in part.diagnostics:
+        if d.address == d.range.file:  # a file's own read/decode problem: once per scan
+            key = (d.rule_id, d.range, d.message)
+            if key in seen_problems:
+                continue
+            seen_problems.add(key)
+        result.diagnostics.append(d)
+    result.nodes.extend(part.nodes)
+    result.edges.extend(part.edges)
+    result.literal_edges.update(part.literal_edges)
+    for display, path in zip(part.files, outcome.listed, strict=True):
+        if Path(path) not in store.listed:
+            store.listed.add(Path(path))
+            store.listed_order.append(Path(path))
+            result.files.append(display)
+    store.consumed.update(Path(c) for c in outcome.consumed)
+    store.reported.update(Path(r) for r in outcome.reported)
+
+
+def _load_in_pool(
+    roots: list[Path], jobs: int, options: LoadOptions, result: LoadResult
+) -> dict[Path, Outcome] | None:
+    """Evaluate top-level templates in worker processes; None when no pool can be used.
+
+    Each worker evaluates whole templates (decode and evaluation are both
+    CPU-bound), stores each outcome in the result cache and sends back the
+    same pickle, so an outcome is serialized once.
+    """
+    chunks = max(1, min(len(roots), jobs * 4))
+    size = -(-len(roots) // chunks)
+    batches = [[str(p) for p in roots[i : i + size]] for i in range(0, len(roots), size)]
+    opt_key = _options_key(options)
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(
+                pool.map(_load_batch, batches, [options] * len(batches), [opt_key] * len(batches))
+            )
+    except Exception:  # no pool here (a sandbox, a broken worker): load in-process
+        return None
+    out: dict[Path, Outcome] = {}
+    for part, timings in parts:
+        for stage, seconds in timings.items():
+            _add_timing(result, stage, seconds)
+        for path, payload in part:
+            out[Path(path)] = pickle.loads(payload)
+    return out
+
+
+def _load_batch(
+    paths: list[str], options: LoadOptions, opt_key: str
+) -> tuple[list[tuple[str, bytes]], dict[str, float]]:
+    """Worker: evaluate top-level templates, each on its own; their pickled outcomes."""
+    gc.disable()
+    shared = FileStore(options, sources=Sources(options.limits.max_file_bytes))
+    results = ResultCache(options.cache_dir, "cloudformation-results", decoder_version())
+    out: list[tuple[str, bytes]] = []
+    timings: dict[str, float] = {}
+    for p in paths:
+        outcome, payload, spent = _evaluate(Path(p), shared, results, opt_key)
+        if payload is None:
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        out.append((p, payload))
+        for stage, seconds in spent.items():
+            timings[stage] = timings.get(stage, 0.0) + seconds
+    return out, timings
+
+
+def _load_root(path: Path, store: FileStore, options: LoadOptions, result: LoadResult) -> bool:
+    """Evaluate one top-level template into ``result``; False when it failed (a bug)."""
     real = path.resolve()
     if real in store.consumed:
-        return
+        return True
     store.consumed.add(real)
     display = options.display(path)
     session = Session(options, store, real, display, result)
@@ -206,15 +326,15 @@ def _load_root(path: Path, store: FileStore, options: LoadOptions, result: LoadR
         if entry.error is not None:
             session.list_file(path)
             session.report_file_problems(path, display)
-            return
+            return True
         decoded = entry.decoded
         if decoded is None:
-            return
+            return True
         root = decoded.root
         if root is None or not isinstance(root, dict):
             # undecodable, or a list/scalar document: report only what looks like a template
             if not _looks_like_template_file(path, options):
-                return
+                return True
             session.list_file(path)
             session.report_file_problems(path, display)
             if root is not None:
@@ -224,9 +344,9 @@ def _load_root(path: Path, store: FileStore, options: LoadOptions, result: LoadR
                     Range(display, 1, 1),
                     display,
                 )
-            return
+            return True
         if not is_template(root):
-            return
+            return True
         session.list_file(path)
         session.report_file_problems(path, display)
         TemplateInstance(session, real, cast(YDict, root), chain=(real,)).run()
@@ -234,6 +354,7 @@ def _load_root(path: Path, store: FileStore, options: LoadOptions, result: LoadR
         session.diagnostic(
             "SYS001", "template is nested too deeply to evaluate", Range(display, 1, 1), display
         )
+        return False
     except (KeyboardInterrupt, MemoryError):
         raise
     except Exception as exc:
@@ -243,8 +364,10 @@ def _load_root(path: Path, store: FileStore, options: LoadOptions, result: LoadR
             Range(display, 1, 1),
             display,
         )
+        return False
     finally:
         session.finish()
+    return True
 
 
 def _looks_like_template_file(path: Path, options: LoadOptions) -> bool:

@@ -721,7 +721,10 @@ class TemplateInstance:
         def fail(rule: str, message: str) -> None:
             self.session.diagnostic(rule, message, where, address)
 
+        store = self.session.store
         target = cdk_asset_path(body, self.path)
+        if target is not None:
+            store.note(target)
         if target is None or not target.is_file():
             written = props.get(prop)
             if written is None:
@@ -752,6 +755,7 @@ class TemplateInstance:
                 )
                 return None
             target = local_path(location, self.path)
+            store.note(target)
         shown = options.display(target)
         if not options.inside_root(target):
             fail(
@@ -761,6 +765,7 @@ class TemplateInstance:
             )
             return None
         resolved = target.resolve()
+        store.note(resolved)
         if not resolved.is_file():
             fail("SYS007", f"the template of nested stack {address} ({shown}) does not exist")
             return None
@@ -776,7 +781,6 @@ class TemplateInstance:
                 f"{options.limits.max_module_depth} (limits.max_module_depth); it is not loaded",
             )
             return None
-        store = self.session.store
         store.consumed.add(resolved)
         entry = store.entry(resolved)
         child_display = options.display(resolved)

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import ParseCache
+from ..cache import Manifest, ParseCache, Sources
 from ..frontend import LoadOptions, SourceError, TimeBudgetExceeded, time_budget
 from .decode import DEFAULT_MAX_YAML_NODES, Decoded, decode_text, warm_up
 
@@ -35,6 +35,8 @@ class Entry:
 
     decoded: Decoded | None = None
     error: SourceError | None = None
+    #: the decode was abandoned for time (depends on the machine's load: never cached)
+    timed_out: bool = False
 
 
 @dataclass
@@ -55,14 +57,45 @@ class FileStore:
     cache: ParseCache | None = None
     #: CPU seconds spent reading and decoding (or reading from the cache)
     decode_seconds: float = 0.0
+    #: file contents read once per process: the bytes decoded are the ones digested
+    sources: Sources | None = None
+    #: what the evaluation of one top-level template read (for its result-cache entry)
+    manifest: Manifest | None = None
+    #: a decode was abandoned for time (an outcome that depends on the machine's load)
+    timed_out: bool = False
+
+    def for_root(self) -> FileStore:
+        """A store for evaluating one top-level template on its own: the decoded files,
+        contents and parse cache are shared, what was used, listed or reported is not,
+        and every file it reads or looks for is recorded in its own manifest."""
+        if self.sources is None:
+            self.sources = Sources(self.options.limits.max_file_bytes)
+        if self.cache is None and self.options.cache_dir is not None:
+            self.cache = ParseCache(self.options.cache_dir, "cloudformation", decoder_version())
+        return FileStore(
+            self.options,
+            entries=self.entries,
+            cache=self.cache,
+            sources=self.sources,
+            manifest=Manifest(self.sources),
+        )
+
+    def note(self, path: Path) -> None:
+        """The evaluation looked for ``path`` (whether or not it exists)."""
+        if self.manifest is not None:
+            self.manifest.file(path)
 
     def entry(self, path: Path) -> Entry:
+        if self.manifest is not None:
+            self.manifest.file(path)
         cached = self.entries.get(path)
         if cached is not None:
+            if cached.timed_out:
+                self.timed_out = True
             return cached
         started = time.process_time()
         try:
-            text = self.options.read_source_file(path)
+            text = self.options.read_source_file(path, self.sources)
         except SourceError as exc:
             entry = Entry(error=exc)
         else:
@@ -71,7 +104,8 @@ class FileStore:
                 with time_budget(self.options.limits.file_time_budget):
                     entry = Entry(decoded=self.decode(text))
             except TimeBudgetExceeded as exc:
-                entry = Entry(error=SourceError(exc.message, limit=True))
+                entry = Entry(error=SourceError(exc.message, limit=True), timed_out=True)
+                self.timed_out = True
         self.entries[path] = entry
         self.decode_seconds += time.process_time() - started
         return entry
