@@ -95,6 +95,18 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def pickled(value: Any) -> bytes:
+    """``value`` pickled, for :meth:`ResultCache.put_raw` and for sending back from a worker
+    process (which then need not pickle it twice)."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpickled(payload: bytes) -> Any:
+    """A value that one of this scan's own worker processes :func:`pickled` (never bytes
+    read from anywhere else: loading a pickle can run code)."""
+    return pickle.loads(payload)
+
+
 _warned: set[str] = set()
 
 

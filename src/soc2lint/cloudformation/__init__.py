@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import concurrent.futures
 import gc
-import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from ..cache import ResultCache, Sources
+from ..cache import ResultCache, Sources, pickled, unpickled
 from ..frontend import Diagnostic, LoadOptions, LoadResult, shared_edges
 from ..links import literal_edges_by_scope
 from ..model import Range
@@ -213,7 +212,7 @@ def _evaluate(
     # not kept: a failed evaluation (a bug, or memory running out: not a property of the
     # input), nor one whose decode was abandoned for time (depends on the machine's load)
     if results.enabled and ok and not store.timed_out and store.manifest is not None:
-        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickled(outcome)
         results.put_raw(results.key("template", opt_key, str(path)), store.manifest.deps(), payload)
     return outcome, payload, timings
 
@@ -289,7 +288,7 @@ def _load_in_pool(
         for stage, seconds in timings.items():
             _add_timing(result, stage, seconds)
         for path, payload in part:
-            out[Path(path)] = pickle.loads(payload)
+            out[Path(path)] = unpickled(payload)
     return out
 
 
@@ -305,7 +304,7 @@ def _load_batch(
     for p in paths:
         outcome, payload, spent = _evaluate(Path(p), shared, results, opt_key)
         if payload is None:
-            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickled(outcome)
         out.append((p, payload))
         for stage, seconds in spent.items():
             timings[stage] = timings.get(stage, 0.0) + seconds
