@@ -46,11 +46,37 @@ def test_decoded_templates_come_from_the_cache(tmp_path: Path) -> None:
     uncached = _load(src, None)
     assert _view(_load(src, cache)) == _view(uncached)
     assert _view(_load(src, cache)) == _view(uncached)
-    assert len(list(cache.rglob("*.pickle"))) == 2
+    # top-level templates: their evaluations are in the result cache, which makes their
+    # decoded form redundant (it would only serve other parameter values or options)
+    assert len(list(cache.rglob("*.pickle"))) == 0
+    assert len(list(cache.rglob("*.result"))) == 2
     (src / "app.yaml").write_text(TEMPLATE.replace("Enabled", "Suspended"))
     changed = _load(src, cache)
     assert _view(changed) == _view(_load(src, None))
     assert _view(changed) != _view(uncached)
+
+
+def test_nested_templates_are_decoded_once_through_the_parse_cache(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    parent = (
+        "Parameters:\n  Env:\n    Type: String\nResources:\n  Child:\n"
+        "    Type: AWS::CloudFormation::Stack\n    Properties:\n"
+        "      TemplateURL: nested/child.yaml\n"
+    )
+    write(src, {"app.yaml": parent, "nested/child.yaml": TEMPLATE})
+    cache = tmp_path / "cache"
+    paths = [src / "app.yaml", src / "nested" / "child.yaml"]
+
+    def load(env: str, cache_dir: Path | None) -> LoadResult:
+        opts = LoadOptions(root=src, base=src, cache_dir=cache_dir, cfn_parameters={"Env": env})
+        return load_cloudformation(paths, opts)
+
+    assert _view(load("a", cache)) == _view(load("a", None))
+    # the child, and the parent (decoded up front to know which files are children)
+    assert len(list(cache.rglob("*.pickle"))) == 2
+    # other parameter values: the parent is evaluated again, both read from the cache
+    assert _view(load("b", cache)) == _view(load("b", None))
+    assert len(list(cache.rglob("*.pickle"))) == 2
 
 
 def test_cfn_lint_is_not_imported_for_well_formed_templates(tmp_path: Path) -> None:

@@ -65,6 +65,8 @@ def load_cloudformation(files: Sequence[Path], options: LoadOptions) -> LoadResu
 _NESTING_HINTS = (b"TemplateURL", b"AWS::Serverless::Application", b"aws:asset:path")
 #: below this many top-level templates to evaluate a process pool costs more than it saves
 POOL_MIN_ROOTS = 16
+#: batches of templates per worker process
+POOL_BATCHES_PER_WORKER = 12
 
 
 @dataclass
@@ -187,6 +189,8 @@ def _evaluate(
     """Evaluate one top-level template on its own; its outcome, the pickle of it when it
     was stored in the result cache (else None), and its decode and evaluation CPU seconds."""
     store = shared.for_root()
+    if results.enabled:
+        store.uncached = path
     part = LoadResult()
     started = time.process_time()
     ok = _load_root(path, store, shared.options, part)
@@ -272,23 +276,28 @@ def _load_in_pool(
     CPU-bound), stores each outcome in the result cache and sends back the
     same pickle, so an outcome is serialized once.
     """
-    chunks = max(1, min(len(roots), jobs * 4))
+    # small batches: the workers finish close together (a template takes tens of
+    # milliseconds), and this process reads each batch's outcomes while they work on
+    chunks = max(1, min(len(roots), jobs * POOL_BATCHES_PER_WORKER))
     size = -(-len(roots) // chunks)
     batches = [[str(p) for p in roots[i : i + size]] for i in range(0, len(roots), size)]
     opt_key = _options_key(options)
+    out: dict[Path, Outcome] = {}
+    timings: dict[str, float] = {}
     try:
         with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-            parts = list(
-                pool.map(_load_batch, batches, [options] * len(batches), [opt_key] * len(batches))
+            parts = pool.map(
+                _load_batch, batches, [options] * len(batches), [opt_key] * len(batches)
             )
+            for part, spent in parts:
+                for stage, seconds in spent.items():
+                    timings[stage] = timings.get(stage, 0.0) + seconds
+                for path, payload in part:
+                    out[Path(path)] = unpickled(payload)
     except Exception:  # no pool here (a sandbox, a broken worker): load in-process
         return None
-    out: dict[Path, Outcome] = {}
-    for part, timings in parts:
-        for stage, seconds in timings.items():
-            _add_timing(result, stage, seconds)
-        for path, payload in part:
-            out[Path(path)] = unpickled(payload)
+    for stage, seconds in timings.items():
+        _add_timing(result, stage, seconds)
     return out
 
 

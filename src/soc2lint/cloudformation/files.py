@@ -63,6 +63,10 @@ class FileStore:
     manifest: Manifest | None = None
     #: a decode was abandoned for time (an outcome that depends on the machine's load)
     timed_out: bool = False
+    #: a file decoded without the parse cache: a top-level template whose evaluation goes
+    #: into the result cache (its decoded form would only serve when that misses while
+    #: the text is unchanged: other parameter values or options)
+    uncached: Path | None = None
 
     def for_root(self) -> FileStore:
         """A store for evaluating one top-level template on its own: the decoded files,
@@ -102,7 +106,7 @@ class FileStore:
             warm_up()
             try:
                 with time_budget(self.options.limits.file_time_budget):
-                    entry = Entry(decoded=self.decode(text))
+                    entry = Entry(decoded=self.decode(text, cached=path != self.uncached))
             except TimeBudgetExceeded as exc:
                 entry = Entry(error=SourceError(exc.message, limit=True), timed_out=True)
                 self.timed_out = True
@@ -110,9 +114,9 @@ class FileStore:
         self.decode_seconds += time.process_time() - started
         return entry
 
-    def decode(self, text: str) -> Decoded:
+    def decode(self, text: str, cached: bool = True) -> Decoded:
         max_nodes = self.options.limits.max_yaml_nodes
-        if self.options.cache_dir is None:
+        if self.options.cache_dir is None or not cached:
             return decode_text(text, max_nodes)
         if self.cache is None:
             self.cache = ParseCache(self.options.cache_dir, "cloudformation", decoder_version())

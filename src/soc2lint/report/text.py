@@ -30,7 +30,10 @@ def _c(text: str, code: str, color: bool) -> str:
 
 def _clean(text: str) -> str:
     """One line, no control characters (a value may hold newlines or escapes)."""
-    return "".join(ch if ch.isprintable() else " " for ch in text.replace("\n", " "))
+    text = text.replace("\n", " ")
+    if text.isprintable():  # the common case: nothing to replace
+        return text
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 def render_text(result: ScanResult, *, threshold: Severity | None, color: bool) -> str:
