@@ -244,6 +244,16 @@ def _scan_roots(node: Node) -> list[tuple[Path, Any, Range | None, str]]:
 def _walk_strings(
     value: Any, path: Path, field: str, depth: int = 0
 ) -> Iterator[tuple[Path, str, str]]:
+    """(path, field name, text) of every string in ``value``, JSON text walked into."""
+    out: list[tuple[Path, str, str]] = []
+    _collect_strings(value, path, field, depth, out)
+    return iter(out)
+
+
+def _collect_strings(
+    value: Any, path: Path, field: str, depth: int, out: list[tuple[Path, str, str]]
+) -> None:
+    # a list, not a generator: every node's every string goes through here
     if depth > 40:
         return
     if isinstance(value, str):
@@ -254,20 +264,22 @@ def _walk_strings(
             except ValueError:
                 decoded = None
             if isinstance(decoded, dict | list):
-                yield from _walk_strings(decoded, path, field, depth + 1)
+                _collect_strings(decoded, path, field, depth + 1, out)
                 return
-        yield path, field, value
+        out.append((path, field, value))
     elif isinstance(value, dict):
         # {name: X, value: Y} pairs (ECS environment, CodeBuild variables) are named by X
         pair_name = value.get("name", value.get("Name"))
         for k, v in value.items():
-            sub = str(k)
-            if isinstance(pair_name, str) and sub in ("value", "Value"):
-                sub = pair_name
-            yield from _walk_strings(v, (*path, k), sub, depth + 1)
+            if isinstance(v, str | dict | list):
+                sub = str(k)
+                if isinstance(pair_name, str) and sub in ("value", "Value"):
+                    sub = pair_name
+                _collect_strings(v, (*path, k), sub, depth + 1, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _walk_strings(v, (*path, i), field, depth + 1)
+            if isinstance(v, str | dict | list):
+                _collect_strings(v, (*path, i), field, depth + 1, out)
 
 
 @dataclass
@@ -923,27 +935,46 @@ PASSWORD_FIELDS = frozenset(
 PASSWORD_LIST_FIELDS = frozenset({"passwords"})
 
 
+_FIELD_KEYS: dict[str, str] = {}
+
+
 def _field_key(name: str) -> str:
-    return name.replace("_", "").lower()
+    key = _FIELD_KEYS.get(name)
+    if key is None:
+        key = name.replace("_", "").lower()
+        if len(_FIELD_KEYS) < 100_000:  # attribute names repeat: remember them
+            _FIELD_KEYS[name] = key
+    return key
 
 
 def _password_fields(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, Any]]:
+    """(path, value) of every password field in ``value``."""
+    out: list[tuple[Path, Any]] = []
+    _collect_password_fields(value, path, depth, out)
+    return iter(out)
+
+
+def _collect_password_fields(
+    value: Any, path: Path, depth: int, out: list[tuple[Path, Any]]
+) -> None:
+    # a list, not a generator: every resource's every attribute goes through here
     if depth > 20:
         return
     if isinstance(value, dict):
         for k, v in value.items():
-            p = (*path, k)
             key = _field_key(str(k))
             if key in PASSWORD_FIELDS:
-                yield p, v
+                out.append(((*path, k), v))
             elif key in PASSWORD_LIST_FIELDS and isinstance(v, list):
+                p = (*path, k)
                 for i, item in enumerate(v):
-                    yield (*p, i), item
+                    out.append(((*p, i), item))
             elif isinstance(v, dict | list):
-                yield from _password_fields(v, p, depth + 1)
+                _collect_password_fields(v, (*path, k), depth + 1, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _password_fields(v, (*path, i), depth + 1)
+            if isinstance(v, dict | list):
+                _collect_password_fields(v, (*path, i), depth + 1, out)
 
 
 def _is_aws_resource(node: Node) -> bool:
@@ -1369,8 +1400,11 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
     for node in graph.nodes(None):
         if not _is_aws_resource(node):
             continue
+        fields = list(_password_fields(node.attrs, ()))
+        if not fields:
+            continue
         managed = _managed_password(node)
-        for path, value in _password_fields(node.attrs, ()):
+        for path, value in fields:
             top_level = len(path) == 1
             if top_level and managed is not False:
                 continue

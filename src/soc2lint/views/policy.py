@@ -175,14 +175,30 @@ def _principals(v: Any) -> dict[str, tuple[str | Unknown, ...]] | str | Unknown 
 
 def _get(d: dict[str, Any], *keys: str) -> Any:
     """A key of a statement, matched case-insensitively (IAM is lenient about case)."""
-    for k in keys:
-        if k in d:
-            return d[k]
-    lowered = {str(k).lower(): v for k, v in d.items()}
-    for k in keys:
-        if k.lower() in lowered:
-            return lowered[k.lower()]
-    return MISSING
+    return _Keys(d).get(*keys)
+
+
+class _Keys:
+    """:func:`_get` for several keys of one mapping (its lowered keys made once)."""
+
+    __slots__ = ("data", "lowered")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.lowered: dict[str, Any] | None = None
+
+    def get(self, *keys: str) -> Any:
+        d = self.data
+        for k in keys:
+            if k in d:
+                return d[k]
+        lowered = self.lowered
+        if lowered is None:
+            lowered = self.lowered = {str(k).lower(): v for k, v in d.items()}
+        for k in keys:
+            if k.lower() in lowered:
+                return lowered[k.lower()]
+        return MISSING
 
 
 def decode_policy(value: Any) -> Any:
@@ -242,8 +258,9 @@ def parse_document(
             continue
         if not isinstance(s, dict):
             continue
-        effect = _get(s, "Effect")
-        conditions = _get(s, "Condition")
+        get = _Keys(s).get
+        effect = get("Effect")
+        conditions = get("Condition")
         if conditions is MISSING or conditions is None:
             cond: dict[str, dict[str, Any]] | Unknown | None = None
         elif isinstance(conditions, Unknown):
@@ -252,16 +269,16 @@ def parse_document(
             cond = {str(k): (v if isinstance(v, dict) else {}) for k, v in conditions.items()}
         else:
             cond = Unknown(repr(conditions))
-        sid = _get(s, "Sid")
+        sid = get("Sid")
         doc.statements.append(
             Statement(
                 effect=effect if isinstance(effect, str | Unknown) else Unknown(repr(effect)),
-                actions=_as_tuple(_get(s, "Action")),
-                not_actions=_as_tuple(_get(s, "NotAction")),
-                resources=_as_tuple(_get(s, "Resource")),
-                not_resources=_as_tuple(_get(s, "NotResource")),
-                principals=_principals(_get(s, "Principal")),
-                not_principals=_principals(_get(s, "NotPrincipal")),
+                actions=_as_tuple(get("Action")),
+                not_actions=_as_tuple(get("NotAction")),
+                resources=_as_tuple(get("Resource")),
+                not_resources=_as_tuple(get("NotResource")),
+                principals=_principals(get("Principal")),
+                not_principals=_principals(get("NotPrincipal")),
                 conditions=cond,
                 sid=sid if isinstance(sid, str) else None,
                 node=node,
@@ -290,11 +307,19 @@ def action_matches(policy_action: str, action: str) -> bool:
     covered when the policy's pattern covers every action it could match:
     approximated by matching the pattern literally (``s3:*`` covers ``s3:Get*``).
     """
-    pa = policy_action.strip()
-    a = action.strip()
-    if pa == "*":
-        return True
-    return bool(_pattern(pa).fullmatch(a.lower()))
+    key = (policy_action, action)
+    hit = _MATCHES.get(key)
+    if hit is None:
+        pa = policy_action.strip()
+        hit = pa == "*" or bool(_pattern(pa).fullmatch(action.strip().lower()))
+        if len(_MATCHES) >= 200_000:
+            _MATCHES.clear()
+        _MATCHES[key] = hit
+    return hit
+
+
+#: (policy action, action) -> action_matches: rules ask the same pairs over and over
+_MATCHES: dict[tuple[str, str], bool] = {}
 
 
 def allows_action(stmt: Statement, action: str) -> bool | None:
