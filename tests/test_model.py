@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from soc2lint.model import (
@@ -129,3 +131,27 @@ def test_severity_mapping_follows_rules_md() -> None:
     assert Severity.parse("HIGH") is Severity.HIGH
     with pytest.raises(ValueError, match="unknown severity"):
         Severity.parse("urgent")
+
+
+def test_attribute_walks_without_generators_match_the_reference_walk() -> None:
+    import itertools
+
+    from soc2lint.model import _collect, _first, _walk
+
+    unknown = Unknown("var.x")
+    values: list[Any] = [
+        {"a": [{"b": 1}, {"c": 2}, {"b": 3}], "d": {"e": unknown, "f": [1, 2]}, "g": unknown},
+        [{"a": {"b": [5, {"c": 6}]}}, {"a": unknown}],
+        {"a": {"*": 1, "b": None}},
+        unknown,
+        3,
+    ]
+    elems: list[Any] = ["a", "b", "c", "d", "e", "f", "g", "*", 0, 1, 2, 5]
+    paths = [()] + [p for n in (1, 2, 3) for p in itertools.product(elems, repeat=n)]
+    for value in values:
+        for path in paths:
+            walked = list(_walk(value, path, ("x",)))
+            assert _first(value, path, ("x",)) == (walked[0] if walked else None)
+            collected: list[Any] = []
+            _collect(value, path, ("x",), collected)
+            assert collected == walked

@@ -319,13 +319,15 @@ class Node:
         if len(p) == 1:
             # the common case, a top-level attribute: no walk
             head = p[0]
-            if head in self.attrs:
-                return Attr(self, p, self.attrs[head])
+            attrs = self.attrs
+            if head in attrs:
+                return _attr(self, p, attrs[head])
             if head != "*":
-                return Attr(self, p, MISSING)
-        for concrete, value in _walk(self.attrs, p, ()):
-            return Attr(self, concrete, value)
-        return Attr(self, p, MISSING)
+                return _attr(self, p, MISSING)
+        found = _first(self.attrs, p, ())
+        if found is not None:
+            return _attr(self, found[0], found[1])
+        return _attr(self, p, MISSING)
 
     def attrs_at(
         self, path: str | Path = "", *, tf: str | None = None, cfn: str | None = None
@@ -333,10 +335,9 @@ class Node:
         """Every attribute matching ``path``, descending into every list element."""
         chosen = self._choose(path, tf, cfn)
         p = parse_path(chosen) if isinstance(chosen, str) else tuple(chosen)
-        out: list[Attr] = []
-        for concrete, value in _walk(self.attrs, p, ()):
-            out.append(Attr(self, concrete, value))
-        return out
+        found: list[tuple[Path, Any]] = []
+        _collect(self.attrs, p, (), found)
+        return [_attr(self, concrete, value) for concrete, value in found]
 
     def get(self, path: str | Path = "", default: Any = None, **kw: str | None) -> Any:
         """The value at ``path``, or ``default`` when it is missing or null."""
@@ -428,6 +429,71 @@ def _walk(value: Any, path: Path, done: Path) -> Iterator[tuple[Path, Any]]:
         yield (*done, *[p for p in path if p != "*"]), value
 
 
+def _first(value: Any, path: Path, done: Path) -> tuple[Path, Any] | None:
+    """The first ``(path, value)`` :func:`_walk` yields, or None (without a generator
+    per level: rules read hundreds of thousands of attributes)."""
+    if not path:
+        return done, value
+    head, rest = path[0], path[1:]
+    if isinstance(value, list):
+        if head == "*":
+            for i, item in enumerate(value):
+                found = _first(item, rest, (*done, i))
+                if found is not None:
+                    return found
+        elif isinstance(head, int):
+            if 0 <= head < len(value):
+                return _first(value[head], rest, (*done, head))
+        else:
+            # implicit descent: a block list, look inside each element
+            for i, item in enumerate(value):
+                found = _first(item, path, (*done, i))
+                if found is not None:
+                    return found
+        return None
+    if isinstance(value, dict):
+        if head == "*":
+            for k, item in value.items():
+                found = _first(item, rest, (*done, k))
+                if found is not None:
+                    return found
+        elif head in value:
+            return _first(value[head], rest, (*done, head))
+        return None
+    if isinstance(value, Unknown):
+        # an unknown container: whatever is inside it is unknown too
+        return (*done, *[p for p in path if p != "*"]), value
+    return None
+
+
+def _collect(value: Any, path: Path, done: Path, out: list[tuple[Path, Any]]) -> None:
+    """Every ``(path, value)`` :func:`_walk` yields, appended to ``out`` in its order."""
+    if not path:
+        out.append((done, value))
+        return
+    head, rest = path[0], path[1:]
+    if isinstance(value, list):
+        if head == "*":
+            for i, item in enumerate(value):
+                _collect(item, rest, (*done, i), out)
+        elif isinstance(head, int):
+            if 0 <= head < len(value):
+                _collect(value[head], rest, (*done, head), out)
+        else:
+            for i, item in enumerate(value):
+                _collect(item, path, (*done, i), out)
+        return
+    if isinstance(value, dict):
+        if head == "*":
+            for k, item in value.items():
+                _collect(item, rest, (*done, k), out)
+        elif head in value:
+            _collect(value[head], rest, (*done, head), out)
+        return
+    if isinstance(value, Unknown):
+        out.append(((*done, *[p for p in path if p != "*"]), value))
+
+
 @dataclass(frozen=True)
 class Attr:
     """An attribute read from a node: value, presence, knowledge and location."""
@@ -485,17 +551,34 @@ class Attr:
 
     def child(self, path: str | Path) -> Attr:
         p = parse_path(path) if isinstance(path, str) else tuple(path)
-        for concrete, value in _walk(self.value, p, self.path):
-            return Attr(self.node, concrete, value)
-        return Attr(self.node, (*self.path, *[e for e in p if e != "*"]), MISSING)
+        found = _first(self.value, p, self.path)
+        if found is not None:
+            return _attr(self.node, found[0], found[1])
+        return _attr(self.node, (*self.path, *[e for e in p if e != "*"]), MISSING)
 
     def children(self, path: str | Path) -> list[Attr]:
         p = parse_path(path) if isinstance(path, str) else tuple(path)
-        return [Attr(self.node, c, v) for c, v in _walk(self.value, p, self.path)]
+        found: list[tuple[Path, Any]] = []
+        _collect(self.value, p, self.path, found)
+        return [_attr(self.node, c, v) for c, v in found]
 
     def describe(self) -> str:
         """The value as a message shows it."""
         return describe_value(self.value)
+
+
+_new_object = object.__new__
+
+
+def _attr(node: Node, path: Path, value: Any) -> Attr:
+    """``Attr(node, path, value)`` without the frozen dataclass's ``__init__`` (three
+    ``object.__setattr__`` calls): the same object, made twice as fast."""
+    a: Attr = _new_object(Attr)
+    d = a.__dict__
+    d["node"] = node
+    d["path"] = path
+    d["value"] = value
+    return a
 
 
 def describe_value(value: Any) -> str:
