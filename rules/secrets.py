@@ -282,6 +282,26 @@ def _collect_strings(
                 _collect_strings(v, (*path, i), field, depth + 1, out)
 
 
+def _may_hold_credentials(value: Any, depth: int) -> bool:
+    """False when no string :func:`_walk_strings` finds in ``value`` can hold a key: each
+    is short and names no key prefix (and none is JSON text, which it would decode).
+    A cheap first pass: it builds no paths, and almost every attribute fails it."""
+    if depth > 40:
+        return False
+    if isinstance(value, str):
+        if "AKIA" in value or "ASIA" in value or len(value) >= 40:
+            return True
+        return value.strip()[:1] in ("{", "[")
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return False
+    for v in value:
+        if isinstance(v, str | dict | list) and _may_hold_credentials(v, depth + 1):
+            return True
+    return False
+
+
 @dataclass
 class _NodeHits:
     node: Node
@@ -298,6 +318,8 @@ def _credential_hits(graph: ResourceGraph) -> list[_NodeHits]:
         keys: list[tuple[StringHit, Range | None]] = []
         secrets: list[tuple[StringHit, Range | None]] = []
         for root, value, rng, field in _scan_roots(node):
+            if not _may_hold_credentials(value, 0):
+                continue
             for path, name, text in _walk_strings(value, root, field):
                 if "AKIA" not in text and "ASIA" not in text and len(text) < 40:
                     continue

@@ -35,6 +35,8 @@ class ResourceGraph:
         self._in: Adjacency = {}
         self._nodes: dict[str, Node] = {}
         self._by_kind: dict[str, list[Node]] = defaultdict(list)
+        #: nodes by category, in insertion order (rules ask for every resource often)
+        self._by_category: dict[str, list[Node]] = defaultdict(list)
         self._by_scope_address: dict[tuple[str, str], Node] = {}
         self._views: dict[str, Any] = {}
         for n in nodes:
@@ -51,6 +53,7 @@ class ResourceGraph:
             return
         self._nodes[node_id] = node
         self._by_kind[node.kind].append(node)
+        self._by_category[node.category].append(node)
         self._by_scope_address[(node.scope, node.address)] = node
         if self._views:
             self._views.clear()
@@ -139,12 +142,17 @@ class ResourceGraph:
 
         ``category`` defaults to ``resource``; pass ``None`` for every category.
         """
-        if kind is None:
-            pool: Iterable[Node] = self._nodes.values()
+        if kind is None and category is not None:
+            pool: Iterable[Node] = self._by_category.get(category, ())
+            category = None  # every node of the pool has it
+        elif kind is None:
+            pool = self._nodes.values()
         elif isinstance(kind, str):
             pool = self._by_kind.get(kind, ())
         else:
             pool = [n for k in dict.fromkeys(kind) for n in self._by_kind.get(k, ())]
+        if category is None and scope is None and where is None:
+            return list(pool)
         out = [
             n
             for n in pool

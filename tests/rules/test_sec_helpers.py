@@ -57,3 +57,28 @@ def test_literals_and_masking() -> None:
     assert not is_literal_secret(Unknown("var.password"))
     assert mask("AKIAIOSFODNN7EXAMPLE") == "****************MPLE"
     assert mask("short") == "*****"
+
+
+def test_the_credential_pre_check_never_skips_a_string_the_walk_would_examine() -> None:
+    from soc2lint.rules.secrets import _may_hold_credentials, _walk_strings
+
+    def examined(value: object) -> bool:
+        return any(
+            "AKIA" in t or "ASIA" in t or len(t) >= 40 for _p, _n, t in _walk_strings(value, (), "")
+        )
+
+    key = "AKIAIOSFODNN7EXAMPLE"
+    cases: list[object] = [
+        {"a": "short", "b": [1, 2, {"c": "also short"}]},
+        {"a": [{"b": key}]},
+        {"Environment": [{"Name": "K", "Value": "x" * 40}]},
+        ' ["\\u0041KIAIOSFODNN7EXAMPLE"]',  # JSON text: the escape hides the prefix
+        '{"a": 1}',
+        "{not json",
+        [Unknown("var.x"), None, True, 3.5],
+        {"deep": [[[[{"k": key}]]]]},
+    ]
+    for value in cases:
+        if examined(value):
+            assert _may_hold_credentials(value, 0), value
+    assert not _may_hold_credentials({"a": "short", "b": [1, {"c": "x"}]}, 0)
