@@ -13,6 +13,7 @@ graph.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
@@ -190,33 +191,34 @@ class ResourceGraph:
         ekinds = _as_set(edge_kind)
         via_t: tuple[str, ...] | None = None
         if via is not None:
-            via_t = tuple(
-                p for p in (via.split(".") if isinstance(via, str) else via) if isinstance(p, str)
-            )
-        out: list[tuple[Edge, Node]] = []
+            via_t = _via_names(via) if isinstance(via, str) else _names(tuple(via))
+        found: list[tuple[str, Edge, Node]] = []
         tables: list[Adjacency] = []
         if direction in ("out", "both"):
             tables.append(self._out)
         if direction in ("in", "both"):
             tables.append(self._in)
         nodes = self._nodes
+        node_id = node.id
         # No self-edges are stored, so an edge met from both ends is never the same edge.
         for table in tables:
-            for other_id, keyed in table.get(node.id, {}).items():
+            adjacent = table.get(node_id)
+            if not adjacent:
+                continue
+            for other_id, keyed in adjacent.items():
                 other = nodes[other_id]
                 if kinds is not None and other.kind not in kinds:
                     continue
                 for e in keyed.values():
                     if ekinds is not None and e.kind not in ekinds:
                         continue
-                    if via_t is not None:
-                        names = tuple(p for p in e.src_path if isinstance(p, str))
-                        if names[: len(via_t)] != via_t:
-                            continue
-                    out.append((e, other))
-        if len(out) > 1:
-            out.sort(key=lambda pair: (pair[1].id, pair[0].kind, pair[0].src_path.__repr__()))
-        return out
+                    if via_t is not None and _names(e.src_path)[: len(via_t)] != via_t:
+                        continue
+                    found.append((other_id, e, other))
+        if len(found) > 1:
+            # by the other node's id (other_id is other.id), then edge kind and path
+            found.sort(key=lambda t: (t[0], t[1].kind, t[1].src_path.__repr__()))
+        return [(e, other) for _, e, other in found]
 
     def related(
         self,
@@ -290,5 +292,29 @@ def _as_set(value: str | Iterable[str] | None) -> frozenset[str] | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return frozenset((value,))
+        return _one(value)
     return frozenset(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _one(value: str) -> frozenset[str]:
+    return frozenset((value,))
+
+
+@functools.lru_cache(maxsize=1024)
+def _via_names(via: str) -> tuple[str, ...]:
+    return tuple(via.split("."))
+
+
+#: an attribute path's names without list indexes, by path (edges share path objects)
+_NAMES: dict[Path, tuple[str, ...]] = {}
+
+
+def _names(path: Path) -> tuple[str, ...]:
+    names = _NAMES.get(path)
+    if names is None:
+        names = tuple(p for p in path if isinstance(p, str))
+        if len(_NAMES) >= 100_000:
+            _NAMES.clear()
+        _NAMES[path] = names
+    return names
