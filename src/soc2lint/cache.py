@@ -95,6 +95,10 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+#: what pickling a value that cannot be pickled raises
+PICKLE_ERRORS = (pickle.PicklingError, RecursionError, TypeError, AttributeError)
+
+
 def pickled(value: Any) -> bytes:
     """``value`` pickled, for :meth:`ResultCache.put_raw` and for sending back from a worker
     process (which then need not pickle it twice)."""

@@ -266,3 +266,32 @@ def test_worker_processes_fill_and_use_the_cache(
     warm = _load(src, cache, jobs=2)
     assert _cached(warm) == (6, 6)
     assert _view(cold) == _view(warm) == _view(uncached)
+
+
+def test_an_outcome_that_cannot_be_pickled_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "src"
+    write(src, {"app.yaml": PARENT, "nested/child.yaml": CHILD})
+    cache = tmp_path / "cache"
+    uncached = _load(src, None)
+
+    def refuse(value: object) -> bytes:
+        raise TypeError("cannot pickle")
+
+    monkeypatch.setattr(cfn, "pickled", refuse)
+    assert _view(_load(src, cache)) == _view(uncached)
+    assert list(cache.rglob("*.result")) == []
+
+
+def test_a_template_scanned_twice_through_a_symlink_is_one_root_cached_or_not(
+    tmp_path: Path,
+) -> None:
+    src = tmp_path / "src"
+    write(src, {"app.yaml": OTHER})
+    (src / "link.yaml").symlink_to(src / "app.yaml")
+    cache = tmp_path / "cache"
+    uncached = _load(src, None)
+    assert [n.address for n in uncached.nodes if n.category == "resource"] == ["Data"]
+    assert _view(_load(src, cache)) == _view(uncached)
+    assert _view(_load(src, cache)) == _view(uncached)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from ..cache import ResultCache, Sources, pickled, unpickled
+from ..cache import PICKLE_ERRORS, ResultCache, Sources, pickled, unpickled
 from ..frontend import Diagnostic, LoadOptions, LoadResult, shared_edges
 from ..links import literal_edges_by_scope
 from ..model import Range
@@ -216,8 +216,13 @@ def _evaluate(
     # not kept: a failed evaluation (a bug, or memory running out: not a property of the
     # input), nor one whose decode was abandoned for time (depends on the machine's load)
     if results.enabled and ok and not store.timed_out and store.manifest is not None:
-        payload = pickled(outcome)
-        results.put_raw(results.key("template", opt_key, str(path)), store.manifest.deps(), payload)
+        try:
+            payload = pickled(outcome)
+        except PICKLE_ERRORS:
+            payload = None  # not kept (a worker then fails and the pool falls back)
+        else:
+            key = results.key("template", opt_key, str(path))
+            results.put_raw(key, store.manifest.deps(), payload)
     return outcome, payload, timings
 
 
