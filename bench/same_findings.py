@@ -78,7 +78,10 @@ def compare(a: Path, b: Path) -> int:
         for p in sorted(d.glob("*.nocache.*")):
             for mode in ("cold", "warm"):
                 other = p.with_name(p.name.replace(".nocache.", f".{mode}."))
-                if not filecmp.cmp(p, other, shallow=False):
+                if not other.exists():
+                    print(f"{d.name}: no {mode} report for {p.name}")
+                    bad += 1
+                elif not filecmp.cmp(p, other, shallow=False):
                     print(f"{d.name}: {mode} differs from nocache: {p.name}")
                     bad += 1
     print(f"{len(names)} reports compared, {bad} difference(s)")
