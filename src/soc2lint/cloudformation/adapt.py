@@ -313,6 +313,9 @@ class TemplateInstance:
         self.params: dict[str, ParamInfo] = {}
         self.resources_info: dict[str, ResourceInfo] = {}
         self.bodies: dict[str, tuple[Any, Any]] = {}
+        #: resources whose Type is a pre-processor tag (`!Rain::Module x.yaml`):
+        #: logical ID -> (key, body, tag, argument)
+        self.preprocessor_modules: dict[str, tuple[Any, Any, str, Any]] = {}
         self.outputs: dict[str, StackOutput] = {}
         self.conditions = Conditions(template.get("Conditions"))
         self.ev = Evaluator(self, self.conditions, session.options.limits.max_eval_steps)
@@ -354,6 +357,15 @@ class TemplateInstance:
             key, body = self.bodies[lid]
             try:
                 self._emit_resource(lid, key, body, info)
+            except RecursionError:
+                self._resource_error(lid, key, "is nested too deeply to evaluate")
+            except Exception as exc:  # one resource must not stop the template
+                self._resource_error(
+                    lid, key, f"could not be evaluated ({type(exc).__name__}: {exc})"
+                )
+        for lid, (key, body, tag, arg) in self.preprocessor_modules.items():
+            try:
+                self._emit_preprocessor_module(lid, key, body, tag, arg)
             except RecursionError:
                 self._resource_error(lid, key, "is nested too deeply to evaluate")
             except Exception as exc:  # one resource must not stop the template
@@ -468,6 +480,7 @@ class TemplateInstance:
                     self.builder.range(span_of(key)) or Range(self.display, 1, 1),
                     self.prefix + lid,
                 )
+                self.preprocessor_modules[lid] = (key, body, tag_name, arg)
                 continue
             if not isinstance(body, dict) or not isinstance(rtype, str):
                 self.session.diagnostic(
@@ -640,6 +653,49 @@ class TemplateInstance:
                 )
         if rtype in STACK_TYPES:
             self.child(lid)
+
+    def _emit_preprocessor_module(self, lid: str, key: Any, body: Any, tag: str, arg: Any) -> None:
+        """A pre-processor module (`Type: !Rain::Module x.yaml`) as a module that was not loaded.
+
+        Like a Terraform module call whose source was not read: `attrs` are
+        `source` (the tag's argument) and the `Properties` as evaluated (its
+        inputs), with `ref` edges to what they reference; `meta["loaded"]` is
+        False.  What it creates is unknown, so a resource it receives may be
+        configured inside it (views.modules).
+        """
+        if and3(self.inherited, self._own_condition(body)) is False:
+            return
+        col = Collector()
+        attrs: dict[str, Any] = {"source": plain(arg) if not isinstance(arg, str) else str(arg)}
+        k = _key_of(body, "Type")
+        if k is not None:
+            rng = self.builder.entry_range(k, body["Type"], body)
+            if rng is not None:
+                col.locations[("source",)] = rng
+        written = body.get("Properties")
+        if written is not None:
+            value = self.builder.build(written, (), col)
+            if isinstance(value, dict):
+                for name, v in value.items():
+                    attrs.setdefault(name, v)
+        meta = self._base_meta()
+        meta["loaded"] = False
+        meta["preprocessor"] = tag
+        node = Node(
+            scope=self.session.scope,
+            address=self.prefix + lid,
+            kind="module",
+            type=tag,
+            language="cloudformation",
+            category="module",
+            name=lid,
+            attrs=attrs,
+            range=self._node_range(key, body),
+            locations=col.locations,
+            origins=col.origins,
+            meta=meta,
+        )
+        self._add(node, col)
 
     def _emit_outputs(self) -> None:
         section = self.template.get("Outputs")

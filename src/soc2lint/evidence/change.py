@@ -57,7 +57,10 @@ def _sorted(nodes: list[Node]) -> list[Node]:
 
 def _modules(ctx: EvidenceContext) -> list[str]:
     out = ["## Module sources", ""]
-    calls = _sorted(ctx.graph.nodes("module", category="module"))
+    # Terraform module calls (a CloudFormation pre-processor module has no version to pin)
+    calls = _sorted(
+        ctx.graph.nodes("module", category="module", where=lambda n: n.language == "terraform")
+    )
     if not calls:
         out.append("No Terraform module call in the scanned code.")
         out.append("")

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Attr, Node, Path, Unknown, to_bool
+from .modules import unloaded_modules
 from .s3 import LifecycleRule, ObjectLock, Source, bucket_view
 
 BUCKET = "AWS::S3::Bucket"
@@ -1013,31 +1014,6 @@ def bucket_retention(
     if lock.source is not None:
         return Retention("fail", lock.detail + " and no lifecycle configuration", lock.source)
     return Retention("fail", "neither Object Lock nor a lifecycle configuration")
-
-
-# --------------------------------------------------------------------------
-# Parts of the configuration that were not read
-# --------------------------------------------------------------------------
-
-
-def unloaded_modules(graph: ResourceGraph) -> list[Node]:
-    """Module calls and nested stacks whose contents were not loaded.
-
-    Terraform module calls carry ``meta["loaded"] = False`` when their source
-    could not be read (a remote module without ``.terraform``); a
-    CloudFormation stack resource that contains nothing was not loaded
-    either (a remote ``TemplateURL``).  Controls inside them are unknown.
-    """
-
-    def build(g: ResourceGraph) -> list[Node]:
-        out = [n for n in g.nodes("module", category="module") if n.meta.get("loaded") is False]
-        for stack in g.nodes("AWS::CloudFormation::Stack"):
-            if not g.edges(stack, "out", edge_kind="contains"):
-                out.append(stack)
-        return out
-
-    result: list[Node] = graph.view("logging.unloaded_modules", build)
-    return result
 
 
 __all__ = [

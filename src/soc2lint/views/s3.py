@@ -13,7 +13,9 @@ it is written), so a finding can name the resource where the fix goes.
 Precision: a separate configuration resource whose ``bucket`` cannot be
 resolved to any bucket (a variable without a value, say) might configure any
 bucket of its scope, so for buckets lacking that setting the view answers
-*unknown* rather than *missing*.
+*unknown* rather than *missing*.  So is the bucket policy of a CloudFormation
+bucket that a pre-processor module or nested stack that was not read receives
+(by reference or by its name): the policy may be written inside it.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from typing import Any
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Attr, Node, Path, Unknown, to_bool, to_int
+from .modules import unloaded_receivers
 
 BUCKET = "AWS::S3::Bucket"
+BUCKET_POLICY = "AWS::S3::BucketPolicy"
 
 #: separate Terraform resources that configure a bucket, by their ``bucket`` argument
 TF_BUCKET_CONFIG = (
@@ -563,6 +567,13 @@ def _build(graph: ResourceGraph) -> list[BucketView]:
                 # bucket not resolvable: it could be any bucket of the scope
                 for v in scope_buckets.get(cfg.scope, ()):
                     v.unattributed.add(cfg_type)
+    for v in views.values():
+        if not v.is_terraform and unloaded_receivers(graph, v.bucket, v.name):
+            # a pre-processor module or nested stack that was not read receives the
+            # bucket (by reference or name): it may write its bucket policy (a Rain
+            # module does), so a policy the bucket lacks here is unknown.  The
+            # bucket's other settings can only be its own properties.
+            v.unattributed.add(BUCKET_POLICY)
     return [views[k] for k in sorted(views)]
 
 
