@@ -1154,6 +1154,15 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
             ),
             good(
                 """
+                resource "aws_s3_bucket" "records" {
+                  bucket              = "acme-records"
+                  object_lock_enabled = true
+                }
+                """,
+                note="Object Lock turns versioning on; it cannot be suspended",
+            ),
+            good(
+                """
                 variable "versioning_status" {
                   type = string
                 }
@@ -1211,6 +1220,16 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
             ),
             good(
                 """
+                Resources:
+                  Records:
+                    Type: AWS::S3::Bucket
+                    Properties:
+                      ObjectLockEnabled: true
+                """,
+                note="Object Lock turns versioning on; it cannot be suspended",
+            ),
+            good(
+                """
                 Parameters:
                   Versioning:
                     Type: String
@@ -1235,7 +1254,10 @@ def s3_versioning(ctx: Context) -> Iterator[Report]:
         `VersioningConfiguration.Status: Enabled` in CloudFormation. A bucket
         with no versioning anywhere is reported on the bucket; a `Suspended` (or
         `Disabled`) status on the resource where it is written. A versioning
-        resource whose bucket cannot be resolved makes the answer unknown.
+        resource whose bucket cannot be resolved makes the answer unknown. A
+        bucket created with Object Lock enabled (`object_lock_enabled = true`,
+        `ObjectLockEnabled: true`) passes: S3 turns versioning on for it and it
+        cannot be suspended.
     Why it matters for SOC 2:
         Checklist F (Backup Strategy), TSC A1.2: versioning keeps every
         overwritten or deleted object recoverable; without it an application
@@ -1250,8 +1272,16 @@ def s3_versioning(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-versioningconfiguration.html
     """
     for view in bucket_views(ctx.graph):
+        lock = view.object_lock()
+        if lock is not None and lock.enabled is True:
+            # S3 enables versioning on a bucket created with Object Lock, and
+            # it can no longer be suspended
+            continue
         settings = view.versioning()
         if any(s.value == "Enabled" for s in settings):
+            continue
+        if lock is not None and lock.enabled is None and not settings:
+            yield from ctx.unresolved(view.bucket, lock.source.path, "the bucket's Object Lock")
             continue
         undecided = [s for s in settings if not s.known]
         if undecided:
