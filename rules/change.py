@@ -435,7 +435,46 @@ def _has_version(entry: Any) -> bool | None:
                 },
                 address="terraform",
                 line=1,
-                note="random is used only inside a local module",
+                note="random is used only inside a local module that does not constrain it",
+            ),
+            bad(
+                {
+                    "main.tf": """
+                    terraform {
+                      required_providers {
+                        aws = {
+                          source  = "hashicorp/aws"
+                          version = "~> 5.0"
+                        }
+                      }
+                    }
+
+                    resource "random_id" "suffix" {
+                      byte_length = 4
+                    }
+
+                    module "secrets" {
+                      source = "./modules/secrets"
+                    }
+                    """,
+                    "modules/secrets/main.tf": """
+                    terraform {
+                      required_providers {
+                        random = {
+                          source  = "hashicorp/random"
+                          version = ">= 3.0"
+                        }
+                      }
+                    }
+
+                    resource "random_password" "db" {
+                      length = 32
+                    }
+                    """,
+                },
+                address="terraform",
+                line=1,
+                note="the root uses random itself",
             ),
             bad(
                 """
@@ -502,6 +541,39 @@ def _has_version(entry: Any) -> bool | None:
                 """,
                 note="the legacy string form is a constraint",
             ),
+            good(
+                {
+                    "main.tf": """
+                    terraform {
+                      required_providers {
+                        aws = {
+                          source  = "hashicorp/aws"
+                          version = "~> 5.0"
+                        }
+                      }
+                    }
+
+                    module "secrets" {
+                      source = "./modules/secrets"
+                    }
+                    """,
+                    "modules/secrets/main.tf": """
+                    terraform {
+                      required_providers {
+                        random = {
+                          source  = "hashicorp/random"
+                          version = ">= 3.0"
+                        }
+                      }
+                    }
+
+                    resource "random_password" "db" {
+                      length = 32
+                    }
+                    """,
+                },
+                note="random is used only by a local module that constrains it itself",
+            ),
         ],
     ),
 )
@@ -514,7 +586,10 @@ def provider_version_unpinned(ctx: Context) -> Iterator[Report]:
         string form), and every provider the configuration uses — named by a
         `provider` block, by the prefix of a resource or data source type
         (`aws_`, `random_`...), or by a resource's `provider` argument, in the
-        root or in any of its local modules — must be declared there. Any
+        root or in any of its local modules — must be declared there. A
+        provider used only inside local modules that declare it themselves
+        with a version constraint passes: Terraform merges every module's
+        requirements, so `terraform init` honours that constraint. Any
         constraint satisfies this rule (unlike module sources, CHG001): the
         lock file pins the exact build. Terraform's built-in `terraform`
         provider is exempt. Modules downloaded by `terraform init` are not
@@ -538,12 +613,22 @@ def provider_version_unpinned(ctx: Context) -> Iterator[Report]:
     used: dict[str, dict[str, Node]] = {}
     roots_tf: dict[str, Node] = {}
     root_providers: dict[str, dict[str, Node]] = {}
+    # providers a local module of the scope constrains itself: Terraform merges
+    # every module's requirements, so `terraform init` honours that constraint
+    module_constrained: dict[str, set[str]] = {}
+    root_used: dict[str, set[str]] = {}  # providers of resources written in the root itself
     for n in ctx.graph.nodes(None, category=None):
         if n.language != "terraform":
             continue
         if _is_downloaded(n):
             continue
         scope_used = used.setdefault(n.scope, {})
+        if n.category == "terraform" and n.meta.get("module_path"):
+            mod_rp = n.attr("required_providers").value
+            if isinstance(mod_rp, dict):
+                module_constrained.setdefault(n.scope, set()).update(
+                    k for k, v in mod_rp.items() if _has_version(v) is True
+                )
         if n.category == "terraform" and not n.meta.get("module_path"):
             roots_tf[n.scope] = n
         elif n.category == "provider":
@@ -557,6 +642,8 @@ def provider_version_unpinned(ctx: Context) -> Iterator[Report]:
                 _local_name(prov) if isinstance(prov, str) and prov else _provider_of_type(n.type)
             )
             scope_used.setdefault(name, n)
+            if not n.meta.get("module_path"):
+                root_used.setdefault(n.scope, set()).add(name)
     for scope in sorted(used):
         providers = {k: v for k, v in used[scope].items() if k not in BUILTIN_PROVIDERS}
         if not providers:
@@ -583,6 +670,12 @@ def provider_version_unpinned(ctx: Context) -> Iterator[Report]:
                     )
                 continue
             user = providers[name]
+            if (
+                name in module_constrained.get(scope, set())
+                and name not in root_providers.get(scope, {})
+                and name not in root_used.get(scope, set())
+            ):
+                continue  # used only by local modules, which constrain it themselves
             if tf is not None:
                 yield ctx.finding(
                     tf,
