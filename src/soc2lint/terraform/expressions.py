@@ -562,6 +562,13 @@ class Evaluator:
             return unknown_from(self.text(e), left, right)
         if op in {"==", "!="}:
             if has_unknown(left) or has_unknown(right):
+                # a list or map whose elements are unknown is itself known, and not null
+                # (`var.volumes != null` with a volume whose key ARN is not known yet)
+                top_known = not isinstance(left, Unknown | Lazy) and not isinstance(
+                    right, Unknown | Lazy
+                )
+                if top_known and (left is None or right is None):
+                    return op == "!="
                 return unknown_from(self.text(e), left, right)
             same = equal(left, right)
             return same if op == "==" else not same
