@@ -916,10 +916,17 @@ class NetworkModel:
         wanted = set(kinds)
         if isinstance(value, Unknown):
             found: dict[str, Node] = {}
+            opaque = False  # a ref to a module call whose outputs were not evaluated
             for ref in value.refs:
                 n = self.graph.find(node.scope, ref)
                 if n is not None and n.kind in wanted:
                     found.setdefault(n.id, n)
+                elif n is not None and n.category == "module":
+                    opaque = True
+            if len(found) == 1 and opaque:
+                # `cond ? aws_security_group.this[0].id : module.endpoints.security_group_id`:
+                # the value may come from the module, so the one node found is only a guess
+                return Target(path, unknown=value)
             if len(found) == 1:
                 return Target(path, node=next(iter(found.values())))
             if not found:
