@@ -3750,8 +3750,8 @@ def vpc_endpoints_for_private_traffic(ctx: Context) -> Iterator[Report]:
         yield ctx.finding(
             vpc,
             (),
-            f"{vpc.address}: private subnets ({names}) have no S3 VPC endpoint; S3 traffic "
-            "leaves through the internet path",
+            f"{vpc.address}: private subnets ({names}) have no S3 VPC endpoint: they can "
+            "reach S3 only through a NAT gateway and S3's public endpoint",
             related=[RelatedRef(s, (), f"private subnet {s.address}") for s in subnets[:10]],
         )
 
