@@ -978,8 +978,37 @@ def _field_key(name: str) -> str:
 def _password_fields(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, Any]]:
     """(path, value) of every password field in ``value``."""
     out: list[tuple[Path, Any]] = []
-    _collect_password_fields(value, path, depth, out)
+    if _may_have_password_field(value, depth):
+        _collect_password_fields(value, path, depth, out)
     return iter(out)
+
+
+#: attribute name -> whether it is a password or password-list field (names repeat)
+_PASSWORD_NAMES: dict[Any, bool] = {}
+
+
+def _may_have_password_field(value: Any, depth: int) -> bool:
+    """False when :func:`_collect_password_fields` finds nothing in ``value``: no password
+    or password-list field where it looks.  A cheap first pass that builds no paths: almost
+    every resource fails it."""
+    if depth > 20:
+        return False
+    if isinstance(value, dict):
+        names = _PASSWORD_NAMES
+        for k, v in value.items():
+            hit = names.get(k)
+            if hit is None:
+                key = _field_key(str(k))
+                hit = key in PASSWORD_FIELDS or key in PASSWORD_LIST_FIELDS
+                if len(names) < 100_000:
+                    names[k] = hit
+            if hit or (isinstance(v, dict | list) and _may_have_password_field(v, depth + 1)):
+                return True
+    elif isinstance(value, list):
+        for v in value:
+            if isinstance(v, dict | list) and _may_have_password_field(v, depth + 1):
+                return True
+    return False
 
 
 def _collect_password_fields(
