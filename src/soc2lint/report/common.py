@@ -45,22 +45,28 @@ def source_lines(
 
     Nothing for files the scan would not read: over ``max_bytes``, not regular,
     or (given ``root``) resolving outside it."""
-    lines = _file_lines(
-        str(base / f.range.file), str(root) if root is not None else None, max_bytes
-    )
+    rng = f.range
+    lines = _file_lines(_joined(base, rng.file), str(root) if root is not None else None, max_bytes)
     if not lines:
         return []
-    start = f.range.start_line
-    end = max(start, f.range.end_line or start)
+    start = rng.start_line
+    end = max(start, rng.end_line or start)
     end = min(end, start + limit - 1, len(lines))
     out = []
+    redact = f.properties.get("redact_snippet")
     for n in range(start, end + 1):
         if 1 <= n <= len(lines):
             text = lines[n - 1]
-            if f.properties.get("redact_snippet"):
+            if redact:
                 text = redact_strings(text)
             out.append((n, text))
     return out
+
+
+@lru_cache(maxsize=1024)
+def _joined(base: Path, file: str) -> str:
+    """``str(base / file)``: findings name the same few files tens of thousands of times."""
+    return str(base / file)
 
 
 def redact_strings(text: str) -> str:
