@@ -343,6 +343,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 class _AliasAmplification(Exception):
@@ -367,6 +368,10 @@ def _fast_load(
     loader = loader_cls(text)
     loader.lines = lines
     loader.spans = _Spans(lines)
+    loader.span = _span_function(loader.spans)
+    # a merge key is the plain scalar `<<` (or tagged !!merge): without that text no
+    # mapping has one
+    loader.may_merge = "<<" in text or "merge" in text  # `<<`, or an explicit !!merge tag
     loader.duplicates = []
     # Building a large tree allocates hundreds of thousands of containers; the
     # cyclic collector would walk all of them again and again (it doubled the time).
@@ -383,6 +388,31 @@ def _fast_load(
     if "&" in text:
         _guard_aliases(data, max_nodes)
     return data, loader.duplicates
+
+
+def _span_function(spans: _Spans) -> Any:
+    """``spans(node)`` as a plain function (called for nearly every node of a template)."""
+    lines = spans.lines
+    n_lines = len(lines)
+    general = spans.of_marks
+
+    def span(node: Any) -> Span:
+        start = node.start_mark
+        end = node.end_mark
+        el = end.line
+        ec = end.column
+        # as _Spans.__call__: an end just after text on its line needs no trimming
+        if ec > 0 and 0 <= el < n_lines:
+            line = lines[el]
+            if ec <= len(line) and not line[ec - 1].isspace():
+                sl = start.line
+                sc = start.column
+                if el < sl or (el == sl and ec < sc):
+                    el, ec = sl, sc
+                return (sl + 1, sc + 1, el + 1, ec + 1)
+        return general(start, end)
+
+    return span
 
 
 def _guard_aliases(data: Any, max_nodes: int) -> None:
@@ -432,6 +462,8 @@ def _fast_loader_class() -> Any:
     class PositionedLoader(base):  # type: ignore[misc,valid-type]
         lines: list[str]
         spans: _Spans
+        span: Any
+        may_merge: bool
         duplicates: list[tuple[str, Span, Span]]
         #: implicit tag of plain scalars, by text: templates repeat the same words
         #: (Effect, Allow, Type...) thousands of times and the resolver's regexes are slow
@@ -487,29 +519,51 @@ def _fast_loader_class() -> Any:
             return data
 
     def construct_map(loader: Any, node: Any) -> YDict:
-        own = {id(k) for k, _ in node.value if k.tag != _MERGE_TAG}
-        if len(own) != len(node.value):
-            SafeConstructor.flatten_mapping(loader, node)
-        out = YDict(loader.spans(node))
-        where: dict[Any, Any] = {}
+        pairs = node.value
+        own: set[int] | None = None
+        if loader.may_merge:
+            own = {id(k) for k, _ in pairs if k.tag != _MERGE_TAG}
+            if len(own) != len(pairs):
+                SafeConstructor.flatten_mapping(loader, node)
+                pairs = node.value
+        span = loader.span
+        constructed = loader.constructed_objects
+        construct = loader.construct_object
+        out = YDict(span(node))
         value_spans: dict[Any, Span] = {}
-        for key_node, value_node in node.value:
-            key = _mapping_key(loader, key_node)
-            value = loader.construct_object(value_node, deep=True)
-            previous = where.get(key)
-            if previous is not None:
-                if id(previous) in own and id(key_node) in own:
-                    loader.duplicates.append(
-                        (str(key), loader.spans(previous), loader.spans(key_node))
-                    )
+        for i, (key_node, value_node) in enumerate(pairs):
+            if key_node.__class__ is ScalarNode and key_node.tag != _NULL_TAG:
+                # keys are the text written (YAML 1.1 would make `On:` the boolean true)
+                key: Any = YStr(key_node.value, span(key_node))
+            else:
+                key = _mapping_key(loader, key_node)
+            if (
+                value_node.__class__ is ScalarNode
+                and value_node.tag == _STR_TAG
+                and value_node not in constructed
+            ):
+                value: Any = YStr(value_node.value, span(value_node))
+                constructed[value_node] = value
+            else:
+                value = construct(value_node, deep=True)
+            if key in out:
+                # a duplicate key (rare): the last one written before this one
+                previous = next(k for k, _ in reversed(pairs[:i]) if _same_key(loader, k, key))
+                if own is None or (id(previous) in own and id(key_node) in own):
+                    loader.duplicates.append((str(key), span(previous), span(key_node)))
                 del out[key]
                 value_spans.pop(key, None)
-            where[key] = key_node
             out[key] = value
             if not isinstance(value, str | dict | list):
-                value_spans[key] = loader.spans(value_node)
+                value_spans[key] = span(value_node)
         out.value_spans = value_spans or None
         return out
+
+    def _same_key(loader: Any, key_node: Any, key: Any) -> bool:
+        try:
+            return bool(_mapping_key(loader, key_node) == key)
+        except ConstructorError:
+            return False
 
     def _mapping_key(loader: Any, key_node: Any) -> Any:
         if not isinstance(key_node, ScalarNode):
@@ -530,9 +584,18 @@ def _fast_loader_class() -> Any:
         )
 
     def construct_seq(loader: Any, node: Any) -> YList:
-        return YList(
-            loader.spans(node), [loader.construct_object(child, deep=True) for child in node.value]
-        )
+        span = loader.span
+        constructed = loader.constructed_objects
+        construct = loader.construct_object
+        items: list[Any] = []
+        for child in node.value:
+            if child.__class__ is ScalarNode and child.tag == _STR_TAG and child not in constructed:
+                value: Any = YStr(child.value, span(child))
+                constructed[child] = value
+            else:
+                value = construct(child, deep=True)
+            items.append(value)
+        return YList(span(node), items)
 
     def construct_tag(loader: Any, suffix: str, node: Any) -> YDict:
         name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+_str_new = str.__new__
+
 #: 1-based (start_line, start_col, end_line, end_col), end exclusive
 Span: TypeAlias = tuple[int, int, int, int]
 
@@ -28,7 +30,7 @@ class YStr(str):
     span: Span | None
 
     def __new__(cls, value: str, span: Span | None = None) -> YStr:
-        obj = super().__new__(cls, value)
+        obj = _str_new(cls, value)
         obj.span = span
         return obj
 
