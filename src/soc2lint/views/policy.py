@@ -196,8 +196,9 @@ class _Keys:
         if lowered is None:
             lowered = self.lowered = {str(k).lower(): v for k, v in d.items()}
         for k in keys:
-            if k.lower() in lowered:
-                return lowered[k.lower()]
+            low = k.lower()
+            if low in lowered:
+                return lowered[low]
         return MISSING
 
 
