@@ -238,11 +238,12 @@ class KeyIndex:
     def _keys_named_at(self, node: Node, path: Path) -> list[Node]:
         out: dict[str, Node] = {}
         for e, other in self.graph.edges(node, "out", edge_kind=("ref", "literal")):
-            if not _path_within(e.src_path, path):
-                continue
-            if other.kind in KEY_KINDS:
-                out.setdefault(other.id, other)
-            elif other.kind == ALIAS_KIND:
+            # the kind first: most edges lead elsewhere (a role, a bucket, a log group)
+            kind = other.kind
+            if kind in KEY_KINDS:
+                if _path_within(e.src_path, path):
+                    out.setdefault(other.id, other)
+            elif kind == ALIAS_KIND and _path_within(e.src_path, path):
                 for k in self._alias_targets.get(other.id, ()):
                     out.setdefault(k.id, k)
         return sorted(out.values(), key=lambda n: n.id)
