@@ -334,9 +334,7 @@ class TemplateInstance:
         #: logical ID -> (key, body, tag, argument)
         self.preprocessor_modules: dict[str, tuple[Any, Any, str, Any]] = {}
         self.outputs: dict[str, StackOutput] = {}
-        self.conditions = Conditions(template.get("Conditions"))
-        self.ev = Evaluator(self, self.conditions, session.options.limits.max_eval_steps)
-        self.builder = Builder(self.ev, self.display)
+        self._bind_conditions(template)
         self.sam_globals = globals_by_type(template) if is_sam(template) else {}
         self._children: dict[str, TemplateInstance | None] = {}
         self._loading: set[str] = set()
@@ -413,7 +411,11 @@ class TemplateInstance:
             self.session.diagnostic(p.rule, p.message, rng, self.prefix + p.loop)
         self.template = expanded
         # the sections a loop may create entries in are read again from the expansion
-        self.conditions = Conditions(expanded.get("Conditions"))
+        self._bind_conditions(expanded)
+
+    def _bind_conditions(self, template: YDict) -> None:
+        """The template's conditions, and the evaluator and builder that use them."""
+        self.conditions = Conditions(template.get("Conditions"))
         self.ev = Evaluator(self, self.conditions, self.options.limits.max_eval_steps)
         self.builder = Builder(self.ev, self.display)
 
