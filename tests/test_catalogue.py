@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -34,7 +38,7 @@ def _catalogue_rows() -> dict[str, tuple[str, str]]:
 def test_registry_builds_and_every_rule_is_complete() -> None:
     reg = registry()
     for r in reg:
-        assert validate_rule(r) == [], r.id
+        assert validate_rule(r, examples=True) == [], r.id
 
 
 def test_ids_slugs_and_severities_match_rules_md() -> None:
@@ -90,8 +94,33 @@ def test_generated_docs_are_current() -> None:
     )
 
 
-def test_every_package_directory_is_declared_in_pyproject() -> None:
-    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    for init in (REPO / "src" / "soc2lint").rglob("__init__.py"):
-        pkg = ".".join(init.parent.relative_to(REPO / "src").parts)
-        assert f'"{pkg}"' in text, f"{pkg} missing from [tool.setuptools] packages"
+@pytest.mark.slow
+def test_the_wheel_holds_every_package_rule_module_and_examples_file(tmp_path: Path) -> None:
+    """What users install: every package, every rule module and its examples file."""
+    pytest.importorskip("setuptools", minversion="77")
+    tree = tmp_path / "tree"  # a copy: building leaves build/ and *.egg-info behind
+    shutil.copytree(
+        REPO / "src", tree / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, tree / name)
+    built = subprocess.run(
+        [
+            *(sys.executable, "-m", "pip", "wheel", str(tree), "--no-deps"),
+            *("--no-build-isolation", "--no-cache-dir", "-q", "-w", str(tmp_path)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (wheel,) = tmp_path.glob("soc2lint-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    src = REPO / "src"
+    wanted = [p for p in (src / "soc2lint").rglob("*") if p.suffix in (".py", ".yaml", ".json")]
+    wanted = [p for p in wanted if "__pycache__" not in p.parts]
+    missing = sorted(
+        str(p.relative_to(src)) for p in wanted if str(p.relative_to(src)) not in names
+    )
+    assert not missing, f"not in the wheel: {missing[:10]}"
+    assert any(n.endswith(".examples.yaml") for n in names)

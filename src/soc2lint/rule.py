@@ -58,6 +58,7 @@ from .model import (
     format_path,
     parse_path,
 )
+from .rule_examples import ExamplesFile, examples_path
 
 LANGUAGES: tuple[Language, ...] = ("terraform", "cloudformation")
 
@@ -379,19 +380,31 @@ def rule(
     options: Sequence[str] = (),
     precision: Precision = "high",
 ) -> Callable[[CheckFn], Rule]:
-    """Declare a rule; see the module docstring."""
+    """Declare a rule; see the module docstring.
+
+    Without ``terraform=`` and ``cloudformation=``, the examples are read (when
+    first needed) from the file beside the rule's module:
+    ``enc004_efs_encrypted.py`` -> ``enc004_efs_encrypted.examples.yaml``
+    (:mod:`soc2lint.rule_examples`).
+    """
 
     def wrap(fn: CheckFn) -> Rule:
-        examples: dict[Language, Examples] = {}
-        if terraform is not None:
-            examples["terraform"] = terraform
-        if cloudformation is not None:
-            examples["cloudformation"] = cloudformation
+        examples: Mapping[Language, Examples]
         fixes: dict[Language, str]
-        if isinstance(fix, str):
-            fixes = {lang: fix for lang in examples} or {"terraform": fix}
+        if terraform is None and cloudformation is None:
+            examples = ExamplesFile(examples_path(inspect.getfile(fn)), id)
+            fixes = dict(fix) if not isinstance(fix, str) else dict.fromkeys(LANGUAGES, fix)
         else:
-            fixes = dict(fix)
+            inline: dict[Language, Examples] = {}
+            if terraform is not None:
+                inline["terraform"] = terraform
+            if cloudformation is not None:
+                inline["cloudformation"] = cloudformation
+            examples = inline
+            if isinstance(fix, str):
+                fixes = {lang: fix for lang in inline} or {"terraform": fix}
+            else:
+                fixes = dict(fix)
         return Rule(
             id=id,
             slug=slug,
@@ -429,8 +442,12 @@ def doc_sections(doc: str) -> dict[str, str]:
     return out
 
 
-def validate_rule(r: Rule) -> list[str]:
-    """Problems with a rule's metadata (empty when it is complete and well formed)."""
+def validate_rule(r: Rule, *, examples: bool = False) -> list[str]:
+    """Problems with a rule's metadata (empty when it is complete and well formed).
+
+    Examples kept in a file are read and checked only with ``examples=True``
+    (the test suite, ``soc2lint explain``): a scan checks that the file exists.
+    """
     problems: list[str] = []
     if not ID_RE.match(r.id):
         problems.append(f"id {r.id!r} is not a family prefix and three digits")
@@ -450,8 +467,16 @@ def validate_rule(r: Rule) -> list[str]:
     for name in DOC_SECTIONS:
         if not sections.get(name):
             problems.append(f"{r.id}: docstring lacks a '{name}:' section")
-    if not r.examples:
-        problems.append(f"{r.id}: no examples for any language")
+    if isinstance(r.examples, ExamplesFile) and not (examples or r.examples.loaded):
+        if not r.examples.path.is_file():
+            problems.append(f"{r.id}: no examples file {r.examples.path.name}")
+        return problems
+    try:
+        if not r.examples:
+            problems.append(f"{r.id}: no examples for any language")
+    except ValueError as exc:  # ExamplesError
+        problems.append(f"{r.id}: {exc}")
+        return problems
     for lang, ex in r.examples.items():
         if lang not in LANGUAGES:
             problems.append(f"{r.id}: unknown language {lang!r}")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from soc2lint.rules.change import parse_module_source, ref_is_pinned, version_is_pinned
+from soc2lint.rules.chg.chg001_module_source_unpinned import (
+    parse_module_source,
+    ref_is_pinned,
+    version_is_pinned,
+)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,13 @@ from typing import Any
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Node, Unknown
 from soc2lint.rule import Context, Report, Rule
-from soc2lint.rules import encryption, keys
-from soc2lint.rules.encryption import (
+from soc2lint.rules.enc.enc001_rds_storage_encrypted import rds_storage_encrypted
+from soc2lint.rules.enc.enc002_ebs_encrypted import ebs_encrypted
+from soc2lint.rules.enc.enc012_eks_secrets_encrypted import eks_secrets_encrypted
+from soc2lint.rules.enc.enc013_secret_in_plaintext_parameter import secret_in_plaintext_parameter
+from soc2lint.rules.key.key001_kms_key_rotation import kms_key_rotation
+from soc2lint.rules.key.key004_customer_managed_key import customer_managed_key
+from soc2lint.views.encryption import (
     ebs_default_encryption,
     elasticache_encryption,
     rds_cluster_encryption,
@@ -100,8 +105,8 @@ def test_rds_instance_members_and_sources() -> None:
         type_="aws_db_instance",
     )
     assert rds_instance_encryption(unknown).state == "unknown"
-    assert _run(encryption.rds_storage_encrypted, unknown) == []
-    (strict,) = _run(encryption.rds_storage_encrypted, unknown, strict=True)
+    assert _run(rds_storage_encrypted, unknown) == []
+    (strict,) = _run(rds_storage_encrypted, unknown, strict=True)
     assert strict.unresolved
 
 
@@ -140,9 +145,9 @@ def test_ebs_default_encryption_any_scope() -> None:
         meta={"count_unknown": True},
     )
     assert ebs_default_encryption(ResourceGraph([vol, maybe])) is None
-    assert len(_run(encryption.ebs_encrypted, vol)) == 1
-    assert _run(encryption.ebs_encrypted, vol, on) == []
-    assert _run(encryption.ebs_encrypted, vol, maybe) == []
+    assert len(_run(ebs_encrypted, vol)) == 1
+    assert _run(ebs_encrypted, vol, on) == []
+    assert _run(ebs_encrypted, vol, maybe) == []
 
 
 def test_ebs_devices() -> None:
@@ -152,13 +157,13 @@ def test_ebs_devices() -> None:
         {"ebs_block_device": [{"device_name": Unknown("each.value")}]},
         meta={"dynamic_unknown": ["ebs_block_device"]},
     )
-    assert _run(encryption.ebs_encrypted, dynamic) == []
+    assert _run(ebs_encrypted, dynamic) == []
     lt = make_node(
         "aws_launch_template.t",
         "AWS::EC2::LaunchTemplate",
         {"block_device_mappings": [{"device_name": "/dev/xvda", "ebs": [{"encrypted": "false"}]}]},
     )
-    (rep,) = _run(encryption.ebs_encrypted, lt)
+    (rep,) = _run(ebs_encrypted, lt)
     assert rep.path == ("block_device_mappings", 0, "ebs", 0, "encrypted")
     store = make_node(
         "I",
@@ -166,7 +171,7 @@ def test_ebs_devices() -> None:
         {"BlockDeviceMappings": [{"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"}]},
         language="cloudformation",
     )
-    assert _run(encryption.ebs_encrypted, store) == []
+    assert _run(ebs_encrypted, store) == []
 
 
 def test_ssm_parameter_names() -> None:
@@ -178,23 +183,15 @@ def test_ssm_parameter_names() -> None:
         )
         return make_node("p", "AWS::SSM::Parameter", attrs, language=language)
 
-    assert len(_run(encryption.secret_in_plaintext_parameter, param("/app/prod/db_password"))) == 1
-    assert (
-        _run(
-            encryption.secret_in_plaintext_parameter, param("/app/prod/db_password", "SecureString")
-        )
-        == []
-    )
-    assert _run(encryption.secret_in_plaintext_parameter, param("/app/prod/db_password_arn")) == []
-    assert _run(encryption.secret_in_plaintext_parameter, param(Unknown("var.name"))) == []
-    assert (
-        _run(encryption.secret_in_plaintext_parameter, param("/app/api_key", Unknown("var.t")))
-        == []
-    )
+    assert len(_run(secret_in_plaintext_parameter, param("/app/prod/db_password"))) == 1
+    assert _run(secret_in_plaintext_parameter, param("/app/prod/db_password", "SecureString")) == []
+    assert _run(secret_in_plaintext_parameter, param("/app/prod/db_password_arn")) == []
+    assert _run(secret_in_plaintext_parameter, param(Unknown("var.name"))) == []
+    assert _run(secret_in_plaintext_parameter, param("/app/api_key", Unknown("var.t"))) == []
     assert (
         len(
             _run(
-                encryption.secret_in_plaintext_parameter,
+                secret_in_plaintext_parameter,
                 param("/app/token", language="cloudformation"),
             )
         )
@@ -206,25 +203,23 @@ def test_kms_rotation_exemptions() -> None:
     def key(language: str = "terraform", type_: str = "aws_kms_key", **attrs: Any) -> Node:
         return make_node("k", "AWS::KMS::Key", attrs, language=language, type_=type_)
 
-    assert len(_run(keys.kms_key_rotation, key())) == 1
-    assert _run(keys.kms_key_rotation, key(enable_key_rotation=True)) == []
-    assert _run(keys.kms_key_rotation, key(customer_master_key_spec="RSA_4096")) == []
-    assert _run(keys.kms_key_rotation, key(customer_master_key_spec="HMAC_512")) == []
-    assert _run(keys.kms_key_rotation, key(custom_key_store_id="cks-1234")) == []
-    assert _run(keys.kms_key_rotation, key(type_="aws_kms_external_key")) == []
-    assert (
-        _run(keys.kms_key_rotation, key("cloudformation", "AWS::KMS::Key", Origin="EXTERNAL")) == []
-    )
+    assert len(_run(kms_key_rotation, key())) == 1
+    assert _run(kms_key_rotation, key(enable_key_rotation=True)) == []
+    assert _run(kms_key_rotation, key(customer_master_key_spec="RSA_4096")) == []
+    assert _run(kms_key_rotation, key(customer_master_key_spec="HMAC_512")) == []
+    assert _run(kms_key_rotation, key(custom_key_store_id="cks-1234")) == []
+    assert _run(kms_key_rotation, key(type_="aws_kms_external_key")) == []
+    assert _run(kms_key_rotation, key("cloudformation", "AWS::KMS::Key", Origin="EXTERNAL")) == []
     assert (
         len(
             _run(
-                keys.kms_key_rotation,
+                kms_key_rotation,
                 key("cloudformation", "AWS::KMS::Key", KeySpec="SYMMETRIC_DEFAULT"),
             )
         )
         == 1
     )
-    assert _run(keys.kms_key_rotation, key(customer_master_key_spec=Unknown("var.spec"))) == []
+    assert _run(kms_key_rotation, key(customer_master_key_spec=Unknown("var.spec"))) == []
 
 
 def test_customer_managed_key_on_s3_names_the_encryption_resource() -> None:
@@ -237,12 +232,12 @@ def test_customer_managed_key_on_s3_names_the_encryption_resource() -> None:
             "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}],
         },
     )
-    (rep,) = _run(keys.customer_managed_key, bucket, sse)
+    (rep,) = _run(customer_managed_key, bucket, sse)
     assert rep.node is sse
     assert rep.path == ("rule", 0, "apply_server_side_encryption_by_default", 0, "sse_algorithm")
     assert [r.node for r in rep.related] == [bucket]
     # no declared encryption at all: ENC003's concern, not KEY004's
-    assert _run(keys.customer_managed_key, bucket) == []
+    assert _run(customer_managed_key, bucket) == []
 
 
 def test_customer_managed_key_only_for_encrypted_resources() -> None:
@@ -256,16 +251,16 @@ def test_customer_managed_key_only_for_encrypted_resources() -> None:
         type_="aws_db_instance",
     )
     efs = make_node("aws_efs_file_system.f", "AWS::EFS::FileSystem", {})
-    reps = _run(keys.customer_managed_key, plain, enc, efs)
+    reps = _run(customer_managed_key, plain, enc, efs)
     assert [r.node.address for r in reps if r.node] == ["aws_db_instance.e"]
     vol = make_node("aws_ebs_volume.v", "AWS::EC2::Volume", {"size": 10}, type_="aws_ebs_volume")
     on = make_node("aws_ebs_encryption_by_default.x", "aws_ebs_encryption_by_default", {})
-    (rep,) = _run(keys.customer_managed_key, vol, on)
+    (rep,) = _run(customer_managed_key, vol, on)
     assert "aws/ebs" in rep.message
     default_key = make_node(
         "aws_ebs_default_kms_key.k", "aws_ebs_default_kms_key", {"key_arn": Unknown("x")}
     )
-    assert _run(keys.customer_managed_key, vol, on, default_key) == []
+    assert _run(customer_managed_key, vol, on, default_key) == []
 
 
 def test_replicas_and_restores_take_their_source_key() -> None:
@@ -281,8 +276,8 @@ def test_replicas_and_restores_take_their_source_key() -> None:
         {"snapshot_identifier": Unknown("var.snapshot"), "storage_encrypted": True},
         type_="aws_db_instance",
     )
-    assert _run(keys.customer_managed_key, replica, maybe) == []
-    (rep,) = _run(keys.customer_managed_key, maybe, strict=True)
+    assert _run(customer_managed_key, replica, maybe) == []
+    (rep,) = _run(customer_managed_key, maybe, strict=True)
     assert rep.unresolved and rep.node is maybe
 
 
@@ -303,7 +298,7 @@ def test_unknown_values_that_certainly_exist() -> None:
         {"SourceDBInstanceIdentifier": Unknown("!Ref SourceId", ("SourceId",))},
         language="cloudformation",
     )
-    reps = _run(encryption.rds_storage_encrypted, primary, param, replica, maybe, strict=True)
+    reps = _run(rds_storage_encrypted, primary, param, replica, maybe, strict=True)
     assert sorted((r.node.address, r.unresolved) for r in reps if r.node) == [
         ("Maybe", True),
         ("Primary", False),
@@ -315,17 +310,17 @@ def test_tf_json_blocks_as_objects() -> None:
     inst = make_node(
         "aws_instance.i", "AWS::EC2::Instance", {"root_block_device": {"volume_size": 20}}
     )
-    (rep,) = _run(encryption.ebs_encrypted, inst)
+    (rep,) = _run(ebs_encrypted, inst)
     assert rep.path == ("root_block_device", "encrypted")
     eks = make_node(
         "aws_eks_cluster.c",
         "AWS::EKS::Cluster",
         {"encryption_config": {"resources": ["secrets"], "provider": {"key_arn": "arn:aws:kms:x"}}},
     )
-    assert _run(encryption.eks_secrets_encrypted, eks) == []
+    assert _run(eks_secrets_encrypted, eks) == []
     lt = make_node(
         "aws_launch_template.t",
         "AWS::EC2::LaunchTemplate",
         {"block_device_mappings": {"device_name": "/dev/xvda", "ebs": {"encrypted": "true"}}},
     )
-    assert _run(encryption.ebs_encrypted, lt) == []
+    assert _run(ebs_encrypted, lt) == []

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-import rules._log_support as support
-from rules._log_support import (
+import soc2lint.rules.log.log021_security_alarms as support
+from soc2lint.model import Unknown
+from soc2lint.rules.log._shared import alarm_notifies, join_names
+from soc2lint.rules.log.log021_security_alarms import (
     CONSOLE_FAILURES,
     IAM_POLICY_CHANGES,
     ROOT_USAGE,
     UNAUTHORIZED_CALLS,
     MetricRef,
     alarm_metrics,
-    alarm_notifies,
     classify_pattern,
     filter_metrics,
-    join_names,
 )
-from soc2lint.model import Unknown
 
 from helpers import make_node
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from soc2lint.model import Unknown
-from soc2lint.rules.secrets import (
+from soc2lint.rules.sec._shared import is_literal_secret, mask
+from soc2lint.rules.sec.sec001_hardcoded_aws_credentials import (
     aws_key_ids,
     aws_secret_keys,
     credential_named,
-    is_literal_secret,
-    mask,
 )
 
 
@@ -60,7 +59,8 @@ def test_literals_and_masking() -> None:
 
 
 def test_the_credential_pre_check_never_skips_a_string_the_walk_would_examine() -> None:
-    from soc2lint.rules.secrets import _may_hold_credentials, _walk_strings
+    from soc2lint.rules.sec._shared import walk_strings as _walk_strings
+    from soc2lint.rules.sec.sec001_hardcoded_aws_credentials import _may_hold_credentials
 
     def examined(value: object) -> bool:
         return any(

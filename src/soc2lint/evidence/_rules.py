@@ -1,10 +1,9 @@
-"""The rule modules' own predicates the evidence pack reuses, with types.
+"""The rules' own predicates the evidence pack reuses.
 
-The rules are installed as ``soc2lint.rules`` from a separate directory that
-mypy checks on its own, so they are imported here once, untyped, and exposed
-through typed wrappers: the pack must judge a resource exactly as its rule
-does (which RDS instance is a cluster member, which fields hold passwords,
-when a default encrypts).
+The pack must judge a resource exactly as its rule does (which RDS instance is
+a cluster member, which fields hold passwords, when a default encrypts), so it
+asks the same code: :mod:`soc2lint.views.encryption` and the SEC family's
+shared helpers.
 """
 
 from __future__ import annotations
@@ -14,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Node, Path
+from ..views import encryption as enc
+from ..views.encryption import Decision
 
 
 @dataclass(frozen=True)
 class EncryptionDecision:
-    """``soc2lint.rules.encryption.Decision``, as the pack needs it."""
+    """:class:`soc2lint.views.encryption.Decision`, as the pack needs it."""
 
     state: str  # encrypted / unencrypted / unknown / exempt
     by_default: bool
@@ -26,19 +27,7 @@ class EncryptionDecision:
     inherits: bool  # restored or replicated: the source's encryption applies
 
 
-def _encryption() -> Any:
-    from soc2lint.rules import encryption  # type: ignore[import-not-found,unused-ignore]
-
-    return encryption
-
-
-def _secrets() -> Any:
-    from soc2lint.rules import secrets  # type: ignore[import-not-found,unused-ignore]
-
-    return secrets
-
-
-def _decision(d: Any) -> EncryptionDecision:
+def _decision(d: Decision) -> EncryptionDecision:
     return EncryptionDecision(
         state=str(d.state),
         by_default=bool(d.by_default),
@@ -49,12 +38,11 @@ def _decision(d: Any) -> EncryptionDecision:
 
 def rds_instance_member(node: Node) -> bool:
     """An Aurora (or other cluster) member instance: encryption is the cluster's (ENC001)."""
-    return bool(_encryption().rds_instance_member(node))
+    return enc.rds_instance_member(node)
 
 
 def encryption_decision(node: Node) -> EncryptionDecision | None:
     """The ENC rules' decision for RDS instances and clusters and ElastiCache groups."""
-    enc = _encryption()
     if node.kind == "AWS::RDS::DBInstance":
         return _decision(enc.rds_instance_encryption(node))
     if node.kind == "AWS::RDS::DBCluster":
@@ -66,10 +54,14 @@ def encryption_decision(node: Node) -> EncryptionDecision | None:
 
 def password_fields(attrs: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
     """The password fields SEC003 reads in a resource's attributes."""
-    for path, value in _secrets()._password_fields(attrs, ()):
+    from ..rules.sec._shared import password_fields as fields
+
+    for path, value in fields(attrs, ()):
         yield tuple(path), value
 
 
 def looks_password(name: str) -> bool:
     """A variable or parameter name SEC003 treats as a password."""
-    return bool(_secrets().looks_password(name))
+    from ..secretnames import looks_password as looks
+
+    return looks(name)

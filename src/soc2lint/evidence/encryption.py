@@ -2,7 +2,7 @@
 
 The verdicts are the rules' own: *at rest* is the status of the store's ENC
 rule in the control matrix (refined with the encryption decision functions of
-``soc2lint.rules.encryption`` where a default applies), the key comes from the
+``soc2lint.views.encryption`` where a default applies), the key comes from the
 key-usage view (:mod:`soc2lint.views.keys`, as KEY004 reads it), and *in
 transit* is the status of the store's TLS rule.  Nothing is recomputed here.
 """

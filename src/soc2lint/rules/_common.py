@@ -1,0 +1,208 @@
+"""Helpers rules of several families share.
+
+* three-valued checks of one attribute (``check_true``, ``check_value``): a
+  known value that fails -> a finding at the attribute; a missing attribute
+  whose default fails -> a finding at the resource's first line; an unknown
+  value -> no finding (a low one under ``--strict``);
+* ``surely_set`` and ``existence_unknown`` for values and resources that are
+  unknown before apply;
+* how IAM, KEY002, NET011 and TLS007 messages name policy statements and
+  their holders (``label``, ``holder_note``, ``documents``...), and which
+  statements of a resource policy allow the public (``public_allows``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from soc2lint.graph import ResourceGraph
+from soc2lint.model import Attr, Node, Path, Unknown, describe_value, to_bool
+from soc2lint.rule import Context, RelatedRef, Report
+from soc2lint.views.policy import PolicyDocument, Statement, policy_documents, principal_is_public
+
+
+def spelled(node: Node, tf: str | None, cfn: str | None) -> str:
+    """The attribute's name in the node's language, for messages."""
+    name = tf if node.language == "terraform" else cfn
+    return name or (tf or cfn or "")
+
+
+def check_true(
+    ctx: Context,
+    node: Node,
+    *,
+    tf: str | None,
+    cfn: str | None,
+    default: bool = False,
+    what: str,
+) -> Iterator[Report]:
+    """Report when the boolean attribute is (or defaults to) false.
+
+    ``what`` completes the message: "<address> <what>: <attr> is false".
+    """
+    a = node.attr(tf=tf, cfn=cfn)
+    name = spelled(node, tf, cfn)
+    if a.missing:
+        if not default:
+            yield ctx.finding(
+                node, a, f"{node.address} {what}: `{name}` is not set (default false)"
+            )
+        return
+    if a.unknown:
+        yield from ctx.unresolved(node, a)
+        return
+    value = to_bool(a.value)
+    if value is None:
+        yield from ctx.unresolved(node, a)
+        return
+    if not value:
+        yield ctx.finding(node, a, f"{node.address} {what}: `{name}` is {describe_value(a.value)}")
+
+
+def check_value(
+    ctx: Context,
+    node: Node,
+    *,
+    tf: str | None,
+    cfn: str | None,
+    ok: Callable[[Any], bool],
+    default: Any = None,
+    what: str,
+    expected: str,
+) -> Iterator[Report]:
+    """Report when the attribute's value (or its default when missing) fails ``ok``.
+
+    ``default=None`` means a missing attribute is not a finding.
+    """
+    a = node.attr(tf=tf, cfn=cfn)
+    name = spelled(node, tf, cfn)
+    if a.missing:
+        if default is not None and not ok(default):
+            yield ctx.finding(
+                node,
+                a,
+                f"{node.address} {what}: `{name}` is not set (default "
+                f"{describe_value(default)}); expected {expected}",
+            )
+        return
+    if a.unknown:
+        yield from ctx.unresolved(node, a)
+        return
+    if not ok(a.value):
+        yield ctx.finding(
+            node,
+            a,
+            f"{node.address} {what}: `{name}` is {describe_value(a.value)}; expected {expected}",
+        )
+
+
+def surely_set(a: Attr, graph: ResourceGraph) -> bool:
+    """An unknown value that certainly exists: it derives only from resources or data sources.
+
+    ``aws_kms_key.k.arn`` or ``!GetAtt Key.Arn`` is unknown before apply but never
+    null; a value that also depends on a variable or parameter may be.
+    """
+    value = a.value
+    if not isinstance(value, Unknown) or not value.refs:
+        return False
+    for ref in value.refs:
+        target = graph.find(a.node.scope, ref)
+        if target is None and "." in ref:
+            target = graph.find(a.node.scope, ref.rsplit(".", 1)[0])
+        if target is None or target.category not in ("resource", "data"):
+            return False
+    return True
+
+
+def existence_unknown(ctx: Context, node: Node) -> Iterator[Report]:
+    """Under --strict, say that the node may not exist; nothing otherwise."""
+    path = ("@count",) if node.language == "terraform" else ("@Condition",)
+    yield from ctx.unresolved(node, path, "whether the resource is created")
+
+
+def label(stmt: Statement) -> str:
+    """How a message names a statement: its Sid, else its position."""
+    if stmt.sid:
+        return f'statement "{stmt.sid}"'
+    return f"statement #{stmt.index}"
+
+
+def holder_note(doc: PolicyDocument, stmt: Statement) -> str:
+    """`` (policy of aws_iam_role.app)`` when the statement is written elsewhere than its holder."""
+    holder = doc.holder
+    if holder.id == stmt.node.id:
+        return ""
+    return f" (used by {holder.address})"
+
+
+def related_holder(doc: PolicyDocument, stmt: Statement) -> list[RelatedRef]:
+    holder = doc.holder
+    if holder.id == stmt.node.id:
+        return []
+    return [RelatedRef(holder, (), f"the policy is used by {holder.address}")]
+
+
+def quoted(values: Any) -> str:
+    items = [v for v in (values or ()) if isinstance(v, str)]
+    return ", ".join(f'"{v}"' for v in items)
+
+
+def documents(
+    ctx: Context, purpose: str, holder_kinds: tuple[str, ...] | None = None
+) -> Iterator[tuple[PolicyDocument, bool]]:
+    """Documents of a purpose, with whether they can be judged (known, certain to exist).
+
+    Unknown documents and documents on nodes that may not exist yield
+    ``(doc, False)`` so the rule can report them under ``--strict`` only.
+    """
+    for doc in policy_documents(ctx.graph, purpose):  # type: ignore[arg-type]
+        if holder_kinds is not None and doc.holder.kind not in holder_kinds:
+            continue
+        judge = doc.unknown is None and not doc.node.may_not_exist and not doc.holder.may_not_exist
+        yield doc, judge
+
+
+def unresolved_document(ctx: Context, doc: PolicyDocument) -> Iterator[Report]:
+    what = "the policy document"
+    if doc.unknown is not None and doc.unknown.expr:
+        what = f"the policy document ({doc.unknown.expr})"
+    yield from ctx.unresolved(doc.node, doc.path, what)
+
+
+def public_allows(
+    ctx: Context, holder_kinds: tuple[str, ...]
+) -> Iterator[tuple[PolicyDocument, Statement | None, bool]]:
+    """(doc, statement, unresolved) for Allow statements to principal `*` without a condition."""
+    seen: set[tuple[str, Path]] = set()
+    for doc, judge in documents(ctx, "resource", holder_kinds):
+        if not judge:
+            yield doc, None, True
+            continue
+        for stmt in doc.statements:
+            key = (stmt.node.id, stmt.path)
+            if key in seen:
+                continue
+            if isinstance(stmt.effect, Unknown):
+                seen.add(key)
+                yield doc, stmt, True
+                continue
+            if not stmt.allows:
+                continue
+            public = principal_is_public(stmt.principals)
+            cond = stmt.has_condition
+            if public is None or (public and cond is None):
+                seen.add(key)
+                yield doc, stmt, True
+                continue
+            if public and not cond:
+                seen.add(key)
+                yield doc, stmt, False
+
+
+def actions_text(stmt: Statement) -> str:
+    if isinstance(stmt.actions, tuple):
+        return quoted(stmt.actions)
+    if stmt.not_actions is not None:
+        return "every action but NotAction"
+    return "unknown actions"

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity
+from soc2lint.rule import Context, Report, rule
+from soc2lint.views.databases import is_cluster_member
+
+from .._common import check_true
+from ._shared import CHECKLIST
+
+
+@rule(
+    id="AVL006",
+    slug="deletion-protection",
+    severity=Severity.MEDIUM,
+    tsc=("A1.2",),
+    checklist=CHECKLIST,
+    fix={
+        "terraform": (
+            "Set `deletion_protection = true` (RDS, Aurora, DocumentDB, Neptune) or "
+            "`deletion_protection_enabled = true` (DynamoDB)."
+        ),
+        "cloudformation": (
+            "Set `DeletionProtection: true` (RDS, Aurora, DocumentDB, Neptune) or "
+            "`DeletionProtectionEnabled: true` (DynamoDB)."
+        ),
+    },
+)
+def deletion_protection(ctx: Context) -> Iterator[Report]:
+    """Database can be deleted without turning deletion protection off first.
+
+    What it checks:
+        RDS DB instances that are not cluster members (`aws_db_instance`,
+        `AWS::RDS::DBInstance` without `DBClusterIdentifier`), RDS/Aurora clusters,
+        DocumentDB and Neptune clusters must set `deletion_protection = true` /
+        `DeletionProtection: true`; DynamoDB tables `deletion_protection_enabled =
+        true` / `DeletionProtectionEnabled: true`. Every one of these defaults to
+        false. Aurora, DocumentDB and Neptune member instances are checked on
+        their cluster.
+    Why it matters for SOC 2:
+        Checklist F, TSC A1.2: an accidental `terraform destroy`, a renamed
+        resource that forces replacement, or a console click should not be able
+        to remove a production database; deletion protection makes removal a
+        deliberate two-step change.
+    How to fix:
+        Terraform: `deletion_protection = true` / `deletion_protection_enabled = true`.
+        CloudFormation: `DeletionProtection: true` / `DeletionProtectionEnabled: true`.
+    References:
+        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html
+        - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#deletion_protection
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#deletion_protection_enabled
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html
+    """
+    for n in ctx.graph.nodes(
+        (
+            "AWS::RDS::DBInstance",
+            "AWS::RDS::DBCluster",
+            "AWS::DocDB::DBCluster",
+            "AWS::Neptune::DBCluster",
+        )
+    ):
+        if is_cluster_member(n):
+            continue
+        yield from check_true(
+            ctx,
+            n,
+            tf="deletion_protection",
+            cfn="DeletionProtection",
+            what="has no deletion protection",
+        )
+    for t in ctx.graph.nodes("AWS::DynamoDB::Table"):
+        yield from check_true(
+            ctx,
+            t,
+            tf="deletion_protection_enabled",
+            cfn="DeletionProtectionEnabled",
+            what="has no deletion protection",
+        )

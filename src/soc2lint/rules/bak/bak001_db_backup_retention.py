@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity, Unknown
+from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.views.backup import coverage
+from soc2lint.views.databases import is_cluster_member, is_read_replica
+
+from .._common import spelled
+from ._shared import CHECKLIST, _int
+
+DB_KINDS = (
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::DocDB::DBCluster",
+    "AWS::Neptune::DBCluster",
+)
+
+
+@rule(
+    id="BAK001",
+    slug="db-backup-retention",
+    severity=Severity.MEDIUM,
+    tsc=("A1.2", "A1.3"),
+    checklist=CHECKLIST,
+    graph=True,
+    options=("backup_retention_days",),
+    fix={
+        "terraform": (
+            "Set `backup_retention_period` to at least the required days (30 by default, "
+            "35 at most), or select the database in an `aws_backup_plan` that keeps "
+            "recovery points that long."
+        ),
+        "cloudformation": (
+            "Set `BackupRetentionPeriod` to at least the required days (30 by default, "
+            "35 at most), or select the database in an `AWS::Backup::BackupPlan` that "
+            "keeps recovery points that long."
+        ),
+    },
+)
+def db_backup_retention(ctx: Context) -> Iterator[Report]:
+    """Database keeps automated backups for too short a time.
+
+    What it checks:
+        The automated backup retention of RDS DB instances (not cluster members,
+        not read replicas), RDS/Aurora clusters, DocumentDB and Neptune clusters
+        (`backup_retention_period`, `BackupRetentionPeriod`) must be at least
+        `backup_retention_days` (default 30). When not written, the retention is
+        1 day: that is the RDS API and CloudFormation default for instances and
+        the documented default for `aws_rds_cluster`, `aws_docdb_cluster` and
+        `aws_neptune_cluster`. (The provider's page for `aws_db_instance` says
+        "Default is 0", but the argument is optional and computed and the
+        provider sends nothing when it is unset, so RDS applies its own default
+        of 1 day; either way it is below the threshold.) `0` turns automated
+        backups off and is reported as high. The resource passes when an AWS
+        Backup plan keeping recovery points at least that long (or forever)
+        selects it, by reference, ARN, wildcard or tag (see the backup coverage
+        view); when that cannot be decided the rule does not report.
+    Why it matters for SOC 2:
+        Checklist F (Backup Strategy), TSC A1.2 and A1.3: backups must cover the
+        recovery window the organisation commits to, so that data corrupted or
+        deleted weeks ago can still be restored and restore tests have points to
+        use.
+    How to fix:
+        Terraform: `backup_retention_period = 30` (RDS allows up to 35), or an
+        `aws_backup_selection` in a plan whose rule has `lifecycle { delete_after
+        = 30 }` or more.
+        CloudFormation: `BackupRetentionPeriod: 30`, or an
+        `AWS::Backup::BackupSelection` in a plan with `Lifecycle.DeleteAfterDays`
+        of 30 or more.
+    References:
+        - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.BackupRetention.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#backup_retention_period
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster#backup_retention_period
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/docdb_cluster#backup_retention_period
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html
+        - https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html
+    """
+    threshold = int(ctx.option("backup_retention_days"))
+    for db in ctx.graph.nodes(DB_KINDS):
+        if is_cluster_member(db) or is_read_replica(db):
+            continue
+        a = db.attr(tf="backup_retention_period", cfn="BackupRetentionPeriod")
+        value = _int(a)
+        days = 1 if value is None else value
+        if not isinstance(days, Unknown) and days >= threshold:
+            continue
+        cov = coverage(ctx.graph, db)
+        kept = cov.aws_backup_keeps(threshold)
+        if kept is True:
+            continue
+        if isinstance(days, Unknown) or kept is None:
+            yield from ctx.unresolved(db, a)
+            continue
+        name = spelled(db, "backup_retention_period", "BackupRetentionPeriod")
+        shown = "not set (default 1 day)" if value is None else f"{days}"
+        plans = cov.by("aws-backup")
+        tail = (
+            f"; the AWS Backup plan that selects it keeps recovery points less than {threshold} days"
+            if plans
+            else f"; no AWS Backup plan keeping {threshold} days selects it"
+        )
+        if days == 0:
+            msg = f"{db.address}: `{name}` is 0: automated backups are off{tail}"
+        else:
+            msg = f"{db.address}: `{name}` is {shown}, below {threshold} days{tail}"
+        yield ctx.finding(
+            db,
+            a,
+            msg,
+            severity=Severity.HIGH if days == 0 else None,
+            related=[RelatedRef(p.source, p.path, "AWS Backup selection") for p in plans],
+        )

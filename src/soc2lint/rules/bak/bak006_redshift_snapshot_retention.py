@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity, Unknown
+from soc2lint.rule import Context, Report, rule
+
+from .._common import spelled
+from ._shared import CHECKLIST, _int
+
+
+@rule(
+    id="BAK006",
+    slug="redshift-snapshot-retention",
+    severity=Severity.MEDIUM,
+    tsc=("A1.2",),
+    checklist=CHECKLIST,
+    fix={
+        "terraform": "Set `automated_snapshot_retention_period` to 1 or more (default 1).",
+        "cloudformation": "Set `AutomatedSnapshotRetentionPeriod` to 1 or more (default 1).",
+    },
+)
+def redshift_snapshot_retention(ctx: Context) -> Iterator[Report]:
+    """Redshift cluster has automated snapshots turned off.
+
+    What it checks:
+        `aws_redshift_cluster.automated_snapshot_retention_period` /
+        `AWS::Redshift::Cluster` `AutomatedSnapshotRetentionPeriod` set to 0,
+        which disables automated snapshots. When not written the default is 1
+        day (provider and CloudFormation documentation) and the rule passes.
+    Why it matters for SOC 2:
+        Checklist F (Backup Strategy), TSC A1.2: without automated snapshots a
+        warehouse cannot be restored to a recent point after corruption or loss.
+    How to fix:
+        Terraform: `automated_snapshot_retention_period = 7` (1–35).
+        CloudFormation: `AutomatedSnapshotRetentionPeriod: 7`.
+    References:
+        - https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-snapshots.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/redshift_cluster#automated_snapshot_retention_period
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html
+    """
+    for c in ctx.graph.nodes("AWS::Redshift::Cluster"):
+        a = c.attr(tf="automated_snapshot_retention_period", cfn="AutomatedSnapshotRetentionPeriod")
+        value = _int(a)
+        if isinstance(value, Unknown):
+            yield from ctx.unresolved(c, a)
+            continue
+        if value == 0:
+            name = spelled(
+                c, "automated_snapshot_retention_period", "AutomatedSnapshotRetentionPeriod"
+            )
+            yield ctx.finding(
+                c, a, f"{c.address}: `{name}` is 0: automated snapshots are turned off"
+            )

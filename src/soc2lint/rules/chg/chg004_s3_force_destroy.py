@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity, to_bool
+from soc2lint.rule import Context, Report, rule
+
+from .._common import check_value
+from ._shared import CHECKLIST
+
+
+@rule(
+    id="CHG004",
+    slug="s3-force-destroy",
+    severity=Severity.MEDIUM,
+    tsc=("CC8.1", "A1.2"),
+    checklist=CHECKLIST,
+    fix={"terraform": "Remove `force_destroy = true` (the default is false)."},
+)
+def s3_force_destroy(ctx: Context) -> Iterator[Report]:
+    """S3 bucket can be destroyed with all its objects.
+
+    What it checks:
+        `aws_s3_bucket` with `force_destroy = true` (default false). Terraform
+        only: CloudFormation cannot delete a non-empty bucket.
+    Why it matters for SOC 2:
+        Checklist D (Change Management), TSC CC8.1 and A1.2: with
+        `force_destroy` a `terraform destroy`, a renamed resource or a bad
+        refactor empties and deletes the bucket without any further
+        confirmation; data removal should be a deliberate step.
+    How to fix:
+        Remove `force_destroy` (or set it to false) on production buckets; keep
+        it for disposable test environments only.
+    References:
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket#force_destroy
+    """
+    for b in ctx.graph.nodes("AWS::S3::Bucket"):
+        if b.language != "terraform":
+            continue
+        yield from check_value(
+            ctx,
+            b,
+            tf="force_destroy",
+            cfn=None,
+            ok=lambda v: to_bool(v) is not True,
+            what="deletes every object on destroy",
+            expected="false",
+        )

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity, to_bool
+from soc2lint.rule import Context, Report, rule
+from soc2lint.views.databases import is_cluster_member, is_read_replica
+
+from .._common import check_value
+from ._shared import CHECKLIST
+
+
+@rule(
+    id="CHG005",
+    slug="db-skip-final-snapshot",
+    severity=Severity.MEDIUM,
+    tsc=("CC8.1", "A1.2"),
+    checklist=CHECKLIST,
+    fix={
+        "terraform": (
+            "Remove `skip_final_snapshot = true` (the default is false) and set "
+            "`final_snapshot_identifier`."
+        )
+    },
+)
+def db_skip_final_snapshot(ctx: Context) -> Iterator[Report]:
+    """Database is deleted without a final snapshot.
+
+    What it checks:
+        `skip_final_snapshot = true` on `aws_db_instance` (not read replicas,
+        which cannot take one), `aws_rds_cluster`, `aws_docdb_cluster` and
+        `aws_neptune_cluster`. The provider default is false (a final snapshot
+        is taken). Terraform only: in CloudFormation the equivalent is the
+        `DeletionPolicy`, checked by CHG006.
+    Why it matters for SOC 2:
+        Checklist D (Change Management), TSC CC8.1 and A1.2: a destroy or a
+        replacement forced by a changed argument would drop the database with
+        no way back.
+    How to fix:
+        Remove `skip_final_snapshot` (or set it to false) and give a
+        `final_snapshot_identifier`.
+    References:
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#skip_final_snapshot
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster#skip_final_snapshot
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/docdb_cluster#skip_final_snapshot
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/neptune_cluster#skip_final_snapshot
+    """
+    for db in ctx.graph.nodes(
+        (
+            "AWS::RDS::DBInstance",
+            "AWS::RDS::DBCluster",
+            "AWS::DocDB::DBCluster",
+            "AWS::Neptune::DBCluster",
+        )
+    ):
+        if db.language != "terraform" or is_cluster_member(db) or is_read_replica(db):
+            continue
+        yield from check_value(
+            ctx,
+            db,
+            tf="skip_final_snapshot",
+            cfn=None,
+            ok=lambda v: to_bool(v) is not True,
+            what="takes no final snapshot when deleted",
+            expected="false",
+        )

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity
+from soc2lint.rule import Context, Report, rule
+from soc2lint.views.encryption import simple_flag
+
+from ._shared import CHECKLIST, TSC, report
+
+
+@rule(
+    id="ENC004",
+    slug="efs-encrypted",
+    severity=Severity.HIGH,
+    tsc=TSC,
+    checklist=CHECKLIST,
+    fix={
+        "terraform": "Set `encrypted = true` (and `kms_key_id`) on the `aws_efs_file_system`; "
+        "the file system is replaced.",
+        "cloudformation": "Set `Encrypted: true` (and `KmsKeyId`) on the "
+        "`AWS::EFS::FileSystem`; the file system is replaced.",
+    },
+)
+def efs_encrypted(ctx: Context) -> Iterator[Report]:
+    """EFS file system is not encrypted at rest.
+
+    What it checks:
+        `aws_efs_file_system.encrypted` and `AWS::EFS::FileSystem` `Encrypted`. Both
+        default to false through the API (the console's default does not apply to
+        Terraform or CloudFormation), and encryption can only be chosen at creation.
+    Why it matters for SOC 2:
+        Checklist B "Data at Rest" asks for file systems encrypted with KMS; CC6.1 and
+        C1.1 expect shared file data protected at rest.
+    How to fix:
+        Terraform: `encrypted = true` and `kms_key_id = aws_kms_key.efs.arn`.
+        CloudFormation: `Encrypted: true` and `KmsKeyId`. Both replace the file
+        system: copy the data to the new one (AWS DataSync).
+    References:
+        - https://docs.aws.amazon.com/efs/latest/ug/encryption-at-rest.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/efs_file_system
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html
+    """
+    for node in ctx.graph.nodes("AWS::EFS::FileSystem"):
+        yield from report(ctx, node, simple_flag(node, "encrypted", "Encrypted"), "encrypted")

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity
+from soc2lint.rule import Context, Report, rule
+from soc2lint.views.encryption import simple_flag
+
+from ._shared import CHECKLIST, TSC, report
+
+
+@rule(
+    id="ENC006",
+    slug="redshift-encrypted",
+    severity=Severity.HIGH,
+    tsc=TSC,
+    checklist=CHECKLIST,
+    fix={
+        "terraform": "Remove `encrypted = false` (the default is true) or set it to true, with "
+        "`kms_key_id` for your own key.",
+        "cloudformation": "Remove `Encrypted: false` (new clusters are encrypted by default) or "
+        "set it to true, with `KmsKeyId`.",
+    },
+)
+def redshift_encrypted(ctx: Context) -> Iterator[Report]:
+    """Redshift cluster is explicitly not encrypted at rest.
+
+    What it checks:
+        `aws_redshift_cluster.encrypted` and `AWS::Redshift::Cluster` `Encrypted`
+        set to false. An absent value passes: since 10 January 2025 Amazon Redshift
+        encrypts every new provisioned cluster (with an AWS-owned key when no KMS
+        key is given), and the Terraform provider changed its `encrypted` default to
+        true to match (hashicorp/terraform-provider-aws#42631).
+    Why it matters for SOC 2:
+        Checklist B "Data at Rest"; CC6.1 and C1.1. A warehouse concentrates
+        confidential data from many systems; an explicit `false` on an older
+        cluster keeps its data and snapshots in clear on disk.
+    How to fix:
+        Terraform: remove `encrypted = false` or set it to true, with `kms_key_id`.
+        CloudFormation: remove `Encrypted: false` or set it to true, with `KmsKeyId`.
+        Redshift migrates an existing cluster to encryption when modified.
+    References:
+        - https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html
+        - https://docs.aws.amazon.com/redshift/latest/APIReference/API_CreateCluster.html
+        - https://github.com/hashicorp/terraform-provider-aws/pull/42631
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/redshift_cluster
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html
+    """
+    for node in ctx.graph.nodes("AWS::Redshift::Cluster"):
+        yield from report(
+            ctx, node, simple_flag(node, "encrypted", "Encrypted", default=True), "encrypted"
+        )

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity
+from soc2lint.rule import Context, Report, rule
+from soc2lint.views.encryption import simple_flag
+
+from ._shared import CHECKLIST, TSC, report
+
+
+@rule(
+    id="ENC007",
+    slug="opensearch-encrypted-at-rest",
+    severity=Severity.HIGH,
+    tsc=TSC,
+    checklist=CHECKLIST,
+    fix={
+        "terraform": "Add `encrypt_at_rest { enabled = true }` (with `kms_key_id`) to the domain.",
+        "cloudformation": "Set `EncryptionAtRestOptions: {Enabled: true}` (with `KmsKeyId`) on "
+        "the domain.",
+    },
+)
+def opensearch_encrypted_at_rest(ctx: Context) -> Iterator[Report]:
+    """OpenSearch / Elasticsearch domain is not encrypted at rest.
+
+    What it checks:
+        `aws_opensearch_domain` / `aws_elasticsearch_domain`
+        `encrypt_at_rest.enabled`, and `AWS::OpenSearchService::Domain` /
+        `AWS::Elasticsearch::Domain` `EncryptionAtRestOptions.Enabled`.
+        Encryption at rest is an option that is off unless enabled.
+    Why it matters for SOC 2:
+        Checklist B "Data at Rest"; CC6.1 and C1.1. Indexes, logs, swap files and
+        automated snapshots of the domain are only encrypted with this option.
+    How to fix:
+        Terraform: `encrypt_at_rest { enabled = true, kms_key_id = ... }`.
+        CloudFormation: `EncryptionAtRestOptions: {Enabled: true, KmsKeyId: ...}`.
+    References:
+        - https://docs.aws.amazon.com/opensearch-service/latest/developerguide/encryption-at-rest.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearch_domain
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticsearch_domain
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-encryptionatrestoptions.html
+    """
+    for node in ctx.graph.nodes(("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")):
+        d = simple_flag(node, "encrypt_at_rest.enabled", "EncryptionAtRestOptions.Enabled")
+        yield from report(ctx, node, d, "encrypt_at_rest.enabled")

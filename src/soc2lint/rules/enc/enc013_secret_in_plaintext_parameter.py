@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity, Unknown, describe_value
+from soc2lint.rule import Context, Report, rule
+from soc2lint.secretnames import name_looks_secret
+
+from ._shared import CHECKLIST, TSC
+
+
+@rule(
+    id="ENC013",
+    slug="secret-in-plaintext-parameter",
+    severity=Severity.MEDIUM,
+    tsc=TSC,
+    checklist=CHECKLIST,
+    fix={
+        "terraform": 'Set `type = "SecureString"` (with `key_id`) on the `aws_ssm_parameter`, '
+        "or keep the secret in Secrets Manager.",
+        "cloudformation": "CloudFormation cannot create SecureString parameters: keep the secret "
+        "in an `AWS::SecretsManager::Secret` (or create the SecureString outside the template and "
+        "read it with a `{{resolve:ssm-secure:...}}` dynamic reference).",
+    },
+)
+def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
+    """SSM parameter with a secret-looking name is stored as plain text.
+
+    What it checks:
+        `aws_ssm_parameter` whose `name` looks like a secret (password, secret,
+        token, API key, private key, credentials... by
+        `soc2lint.secretnames.looks_secret`) and whose `type` is not `SecureString`.
+        CloudFormation `AWS::SSM::Parameter` with such a `Name` always fails:
+        CloudFormation can only create `String` and `StringList` parameters.
+        Names that only refer to a secret (`db_password_arn`, `token_ttl`) and
+        names that cannot be resolved are not reported, except a templated name
+        whose literal end looks like a secret whatever the interpolation gives
+        (`"/${var.env}/db_password"`, `!Sub /${Stage}/api-token`).
+    Why it matters for SOC 2:
+        Checklist B "Data at Rest" and "No key hardcoding"; CC6.1 and C1.1. A
+        `String` parameter is readable by anyone with `ssm:GetParameter`, is not
+        encrypted with KMS and shows in the console and in CloudTrail responses.
+    How to fix:
+        Terraform: `type = "SecureString"` with `key_id`, or move the secret to
+        Secrets Manager. CloudFormation: create an `AWS::SecretsManager::Secret`
+        (or create the SecureString parameter outside the stack and reference it
+        with `{{resolve:ssm-secure:name}}`).
+    References:
+        - https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-parameter-store.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ssm_parameter
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-ssm-secure-strings.html
+    """
+    for node in ctx.graph.nodes("AWS::SSM::Parameter"):
+        name = node.attr(tf="name", cfn="Name")
+        if not name_looks_secret(name.value):
+            continue
+        shown_name = (
+            name.value.expr if isinstance(name.value, Unknown) else describe_value(name.value)
+        )
+        if node.language == "cloudformation":
+            t = node.attr("Type")
+            yield ctx.finding(
+                node,
+                name,
+                f"{node.address}: parameter {shown_name} looks like a secret "
+                f"but is a {describe_value(t.value) if t.known else 'String'} parameter; "
+                "CloudFormation cannot create SecureString parameters, keep it in Secrets "
+                "Manager",
+            )
+            continue
+        t = node.attr("type")
+        if t.unknown:
+            yield from ctx.unresolved(node, t)
+            continue
+        if t.known and t.value == "SecureString":
+            continue
+        shown = "is not set" if t.missing else f"is {describe_value(t.value)}"
+        yield ctx.finding(
+            node,
+            t if t.present else name,
+            f"{node.address}: parameter {shown_name} looks like a secret but "
+            f"`type` {shown}; use SecureString",
+        )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Path, Severity, Unknown
+from soc2lint.rule import Context, Report, rule
+from soc2lint.views.iam import is_full_admin_statement
+from soc2lint.views.policy import Statement, action_matches, arn_pattern
+
+from .._common import holder_note, label, related_holder
+from ._shared import CHECKLIST, TSC, identity_statements, passrole_everywhere
+
+
+def _first_granting(stmt: Statement, action: str) -> str:
+    """The action element of the statement that grants ``action`` (for messages)."""
+    if isinstance(stmt.actions, tuple):
+        for a in stmt.actions:
+            if isinstance(a, str) and action_matches(a, action):
+                return a
+    if stmt.not_actions is not None:
+        return "NotAction"
+    return action
+
+
+def _resources_text(stmt: Statement) -> str:
+    """The statement's resources as a message shows them (ARN templates as patterns)."""
+    if stmt.resources is None:
+        return "every resource (NotResource)"
+    items = (stmt.resources,) if isinstance(stmt.resources, Unknown) else stmt.resources
+    shown = []
+    for r in items:
+        text = r if isinstance(r, str) else (arn_pattern(r) or r.expr or "an unknown resource")
+        shown.append(f'"{text}"')
+    return ", ".join(shown)
+
+
+@rule(
+    id="IAM003",
+    slug="iam-passrole-wildcard",
+    severity=Severity.HIGH,
+    tsc=TSC,
+    checklist=CHECKLIST,
+    fix={
+        "terraform": "Scope `iam:PassRole` to the ARNs of the roles the principal must pass "
+        "(`aws_iam_role.app.arn`) and add an `iam:PassedToService` condition.",
+        "cloudformation": "Scope `iam:PassRole` to the role ARNs it must pass "
+        "(`!GetAtt AppRole.Arn`) and add an `iam:PassedToService` condition.",
+    },
+)
+def iam_passrole_wildcard(ctx: Context) -> Iterator[Report]:
+    """An identity policy allows `iam:PassRole` on every role.
+
+    What it checks:
+        Identity policy `Allow` statements granting `iam:PassRole` (directly, or
+        through `iam:*`, `iam:Pass*`, `NotAction`...) on resources that cover
+        every role: `*`, or an ARN pattern such as `arn:aws:iam::*:role/*`
+        (the partition, region and account fields do not narrow it; a name
+        prefix such as `role/app-*` does). Coverage is decided from the role
+        ARN format of the AWS Service Authorization Reference. A Deny without
+        condition in the same policy removes the grant. Statements IAM001
+        reports are not reported again.
+    Why it matters for SOC 2:
+        Passing any role to a service lets the holder act with that role's
+        permissions, bypassing the access model reviewed for checklist A
+        (TSC CC6.1, CC6.3).
+    How to fix:
+        Terraform: set `resources` to the ARNs of the roles to pass and add a
+        `condition` on `iam:PassedToService`. CloudFormation: the same in
+        `Resource` and `Condition`.
+    References:
+        - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+        - https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
+    """
+    seen: set[tuple[str, Path]] = set()
+    for doc, stmt in identity_statements(ctx):
+        if stmt is None or not stmt.allows:
+            continue
+        key = (stmt.node.id, stmt.path)
+        if key in seen or is_full_admin_statement(stmt) is not False:
+            continue
+        verdict = passrole_everywhere(doc, stmt)
+        if verdict is None:
+            seen.add(key)
+            yield from ctx.unresolved(stmt.node, stmt.path, label(stmt))
+            continue
+        if not verdict:
+            continue
+        seen.add(key)
+        granting = _first_granting(stmt, "iam:PassRole")
+        via = "" if granting.lower() == "iam:passrole" else f" (through {granting})"
+        on = f"on {_resources_text(stmt)}"
+        yield ctx.finding(
+            stmt.node,
+            stmt.path,
+            f"{stmt.node.address}: {label(stmt)} allows iam:PassRole{via} {on}, which "
+            f"covers every role{holder_note(doc, stmt)}",
+            related=related_holder(doc, stmt),
+        )

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Path, Severity
+from soc2lint.rule import Context, Report, rule
+from soc2lint.views.policy import allows_action, principal_is_public
+
+from .._common import documents, holder_note, label, related_holder, unresolved_document
+from ._shared import CHECKLIST, TSC
+
+_ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
+
+
+@rule(
+    id="IAM008",
+    slug="iam-trust-any-principal",
+    severity=Severity.CRITICAL,
+    tsc=TSC,
+    checklist=CHECKLIST,
+    fix={
+        "terraform": "Name the trusted account, role or service in the trust policy's "
+        "`principals`, or add a `condition` (`sts:ExternalId`, `aws:PrincipalOrgID`).",
+        "cloudformation": "Name the trusted principal in `AssumeRolePolicyDocument` "
+        "`Principal`, or add a `Condition` (`sts:ExternalId`, `aws:PrincipalOrgID`).",
+    },
+)
+def iam_trust_any_principal(ctx: Context) -> Iterator[Report]:
+    """A role's trust policy lets anyone assume it.
+
+    What it checks:
+        Trust policies (`assume_role_policy`, `AssumeRolePolicyDocument`, and
+        `data "aws_iam_policy_document"` used for them) for an `Allow` statement
+        granting `sts:AssumeRole`, `sts:AssumeRoleWithSAML` or
+        `sts:AssumeRoleWithWebIdentity` (also through `sts:*` or `*`) to
+        principal `*` or `{"AWS": "*"}` with no `Condition`. An unknown
+        principal or condition is not a failure.
+    Why it matters for SOC 2:
+        Any AWS account in the world could assume the role: access is no
+        longer restricted to authorised users (checklist A, TSC CC6.1, CC6.2).
+    How to fix:
+        Terraform: name the trusted account, role or service in `principals`
+        (`identifiers`), or add a `condition` on `sts:ExternalId` or
+        `aws:PrincipalOrgID`. CloudFormation: the same in `Principal` and
+        `Condition`.
+    References:
+        - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html
+        - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_role
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html
+    """
+    seen: set[tuple[str, Path]] = set()
+    for doc, judge in documents(ctx, "trust"):
+        if not judge:
+            yield from unresolved_document(ctx, doc)
+            continue
+        for stmt in doc.statements:
+            key = (stmt.node.id, stmt.path)
+            if key in seen or not stmt.allows:
+                continue
+            assume = [allows_action(stmt, a) for a in _ASSUME_ACTIONS]
+            if not any(v is True for v in assume):
+                if any(v is None for v in assume):
+                    seen.add(key)
+                    yield from ctx.unresolved(stmt.node, stmt.path, label(stmt))
+                continue
+            public = principal_is_public(stmt.principals)
+            cond = stmt.has_condition
+            if public is None or (public and cond is None):
+                seen.add(key)
+                yield from ctx.unresolved(stmt.node, stmt.path, f"the principal of {label(stmt)}")
+                continue
+            if not public or cond:
+                continue
+            seen.add(key)
+            yield ctx.finding(
+                stmt.node,
+                stmt.path,
+                f"{stmt.node.address}: trust policy {label(stmt)} lets any principal (`*`) "
+                f"assume the role, with no condition{holder_note(doc, stmt)}",
+                related=related_holder(doc, stmt),
+            )

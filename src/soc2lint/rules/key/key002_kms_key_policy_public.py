@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity
+from soc2lint.rule import Context, RelatedRef, Report, rule
+
+from .._common import (
+    actions_text,
+    holder_note,
+    label,
+    public_allows,
+    related_holder,
+    unresolved_document,
+)
+
+KEY_HOLDERS = ("AWS::KMS::Key", "AWS::KMS::ReplicaKey", "aws_kms_key_policy")
+
+
+@rule(
+    id="KEY002",
+    slug="kms-key-policy-public",
+    severity=Severity.CRITICAL,
+    tsc=("CC6.1",),
+    checklist="B. Key Management",
+    fix={
+        "terraform": "Name the principals in the key policy (account root, roles) or add a "
+        "`Condition` (`kms:CallerAccount`, `aws:PrincipalOrgID`, `kms:ViaService`).",
+        "cloudformation": "Name the principals in `KeyPolicy` or add a `Condition` "
+        "(`kms:CallerAccount`, `aws:PrincipalOrgID`, `kms:ViaService`).",
+    },
+)
+def kms_key_policy_public(ctx: Context) -> Iterator[Report]:
+    """A KMS key policy allows anyone to use or manage the key.
+
+    What it checks:
+        Key policies (`aws_kms_key.policy`, `aws_kms_key_policy`,
+        `aws_kms_replica_key`, `AWS::KMS::Key`/`AWS::KMS::ReplicaKey`
+        `KeyPolicy`, including policies written in `data
+        "aws_iam_policy_document"`) for an `Allow` statement whose principal is
+        `*` or `{"AWS": "*"}` and which has no `Condition`. The account-root
+        statement of the default key policy names the account and is never a
+        finding; an unknown principal or condition is not a failure.
+    Why it matters for SOC 2:
+        Any AWS principal could use (or administer) the key, so whatever it
+        encrypts is no longer protected (checklist B "Key Management",
+        TSC CC6.1).
+    How to fix:
+        Terraform: name the principals (`identifiers`) or add a `condition`
+        such as `kms:CallerAccount`, `aws:PrincipalOrgID` or `kms:ViaService`.
+        CloudFormation: the same in `KeyPolicy`.
+    References:
+        - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+        - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key_policy
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html
+    """
+    for doc, stmt, unresolved in public_allows(ctx, KEY_HOLDERS):
+        if stmt is None:
+            yield from unresolved_document(ctx, doc)
+            continue
+        if unresolved:
+            yield from ctx.unresolved(stmt.node, stmt.path, f"the principal of {label(stmt)}")
+            continue
+        key = doc.holder
+        yield ctx.finding(
+            stmt.node,
+            stmt.path,
+            f"{stmt.node.address}: key policy {label(stmt)} allows principal `*` "
+            f"({actions_text(stmt)}) with no condition{holder_note(doc, stmt)}",
+            related=related_holder(doc, stmt) or ([] if key is stmt.node else [RelatedRef(key)]),
+        )

@@ -1,0 +1,280 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.graph import ResourceGraph
+from soc2lint.model import Attr, Node, Path, Severity, describe_value
+from soc2lint.rule import Context, Report, rule
+from soc2lint.views.encryption import (
+    Decision,
+    ebs_default_encryption,
+    flag,
+    rds_cluster_encryption,
+    rds_instance_encryption,
+    simple_flag,
+    volume_encryption,
+    written,
+)
+from soc2lint.views.keys import KeyChoice, KeyIndex, key_index
+from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
+
+from .._common import surely_set
+from ._shared import CHECKLIST
+
+_AWS_MANAGED = {
+    "rds": "aws/rds",
+    "dynamodb": "aws/dynamodb",
+    "ec2": "aws/ebs",
+    "elasticfilesystem": "aws/elasticfilesystem",
+    "secretsmanager": "aws/secretsmanager",
+    "s3": "aws/s3",
+}
+
+
+def _key_report(
+    ctx: Context,
+    node: Node,
+    choice: KeyChoice,
+    service: str,
+    *,
+    default_note: str = "",
+    related: tuple[Node, ...] = (),
+) -> Iterator[Report]:
+    """A KEY004 finding for an AWS-managed / default key; unresolved for an unknown one."""
+    if choice.status == "unknown":
+        yield from ctx.unresolved(choice.node, choice.path, "the KMS key")
+        return
+    if choice.customer_managed:
+        return
+    name = Attr(node, choice.path, choice.value).path_str
+    managed = _AWS_MANAGED[service]
+    if choice.status == "aws_managed":
+        text = f"`{name}` is {describe_value(choice.value)}, an AWS-managed key"
+    else:
+        text = default_note or f"`{name}` is not set, so the AWS-managed key {managed} is used"
+    yield ctx.finding(
+        choice.node,
+        choice.path,
+        f"{node.address}: {text}; name a customer-managed KMS key so that who can decrypt "
+        "is under your control and auditable",
+        related=related,
+    )
+
+
+def _encrypted(d: Decision) -> bool:
+    return d.state == "encrypted"
+
+
+def _inherits_key(ctx: Context, node: Node, d: Decision) -> Iterator[Report]:
+    """A restore or replica takes its source's key: unknown when the source may be set."""
+    if d.source is not None and d.source.unknown and not surely_set(d.source, ctx.graph):
+        yield from ctx.unresolved(node, d.source, "whether it is restored or replicated")
+
+
+def _rds(ctx: Context, index: KeyIndex) -> Iterator[Report]:
+    for node in ctx.graph.nodes("AWS::RDS::DBInstance"):
+        d = rds_instance_encryption(node)
+        if _encrypted(d) and d.source is not None:
+            yield from _inherits_key(ctx, node, d)
+        elif _encrypted(d):
+            yield from _key_report(ctx, node, _choice(index, node, "kms_key_id", "KmsKeyId"), "rds")
+    for node in ctx.graph.nodes("AWS::RDS::DBCluster"):
+        d = rds_cluster_encryption(node)
+        if not _encrypted(d):
+            continue
+        if d.source is not None:
+            yield from _inherits_key(ctx, node, d)
+            continue
+        note = ""
+        if d.by_default and d.note.startswith("new Aurora"):
+            name = "storage_encrypted" if node.language == "terraform" else "StorageEncrypted"
+            note = (
+                f"`{name}` is not set, so the cluster is encrypted with an AWS-owned key "
+                "(Aurora's default for new clusters)"
+            )
+        choice = _choice(index, node, "kms_key_id", "KmsKeyId")
+        yield from _key_report(ctx, node, choice, "rds", default_note=note)
+
+
+def _choice(index: KeyIndex, node: Node, tf: str, cfn: str) -> KeyChoice:
+    a = node.attr(tf=tf, cfn=cfn)
+    return index.choice(node, a.path)
+
+
+def _dynamodb(ctx: Context, index: KeyIndex) -> Iterator[Report]:
+    for node in ctx.graph.nodes("AWS::DynamoDB::Table"):
+        if node.language == "terraform":
+            sse = node.attr("server_side_encryption")
+            enabled = node.attr("server_side_encryption.enabled")
+            key_path: Path = (*enabled.path[:-1], "kms_key_arn")
+        else:
+            sse = node.attr("SSESpecification")
+            enabled = node.attr("SSESpecification.SSEEnabled")
+            key_path = ("SSESpecification", "KMSMasterKeyId")
+        if sse.unknown or enabled.unknown:
+            yield from ctx.unresolved(node, sse if sse.unknown else enabled)
+            continue
+        on = False if enabled.missing else flag(enabled)
+        if on is None:
+            yield from ctx.unresolved(node, enabled)
+            continue
+        if not on:
+            where = enabled if enabled.present else sse
+            what = (
+                f"`{enabled.path_str}` is {describe_value(enabled.value)}"
+                if enabled.present
+                else f"`{sse.path_str}` is not set"
+            )
+            yield ctx.finding(
+                node,
+                where,
+                f"{node.address}: {what}, so the table is encrypted with an AWS-owned key "
+                "(DynamoDB's default); name a customer-managed KMS key so that who can decrypt "
+                "is under your control and auditable",
+            )
+            continue
+        yield from _key_report(ctx, node, index.choice(node, key_path), "dynamodb")
+
+
+def _volumes(ctx: Context, index: KeyIndex) -> Iterator[Report]:
+    default_on = ebs_default_encryption(ctx.graph)
+    default_key = _ebs_default_key(ctx.graph)
+    for node in ctx.graph.nodes("AWS::EC2::Volume"):
+        d = volume_encryption(node)
+        by_default = d.state == "unencrypted" and d.attr is not None and d.attr.missing
+        if not (_encrypted(d) or (by_default and default_on is True)):
+            continue
+        if d.source is not None:
+            yield from _inherits_key(ctx, node, d)
+            continue
+        choice = _choice(index, node, "kms_key_id", "KmsKeyId")
+        if choice.status == "default":
+            if default_key is None:
+                yield from ctx.unresolved(node, choice.path, "the account's default EBS key")
+                continue
+            if default_key:
+                continue
+        yield from _key_report(ctx, node, choice, "ec2")
+
+
+def _ebs_default_key(graph: ResourceGraph) -> bool | None:
+    """Does the configuration set a customer key as the account's default EBS key?"""
+    result: bool | None = False
+    for n in graph.nodes("aws_ebs_default_kms_key"):
+        a = n.attr("key_arn")
+        if n.meta.get("count_unknown"):
+            result = None
+        elif written(a) or a.unknown:
+            return True
+    return result
+
+
+def _efs(ctx: Context, index: KeyIndex) -> Iterator[Report]:
+    for node in ctx.graph.nodes("AWS::EFS::FileSystem"):
+        if _encrypted(simple_flag(node, "encrypted", "Encrypted")):
+            choice = _choice(index, node, "kms_key_id", "KmsKeyId")
+            yield from _key_report(ctx, node, choice, "elasticfilesystem")
+
+
+def _secrets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
+    for node in ctx.graph.nodes("AWS::SecretsManager::Secret"):
+        choice = _choice(index, node, "kms_key_id", "KmsKeyId")
+        yield from _key_report(ctx, node, choice, "secretsmanager")
+
+
+def _buckets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
+    for view in bucket_views(ctx.graph):
+        for setting in view.encryption():
+            if setting.value is UNKNOWN_SETTING or not isinstance(setting.value, dict):
+                continue
+            src = setting.source.node
+            rule_path = setting.source.path
+            tf = src.language == "terraform"
+            default_path: Path = (
+                (*rule_path, "apply_server_side_encryption_by_default", 0)
+                if tf
+                else (*rule_path, "ServerSideEncryptionByDefault")
+            )
+            algo_path: Path = (*default_path, "sse_algorithm" if tf else "SSEAlgorithm")
+            key_path: Path = (*default_path, "kms_master_key_id" if tf else "KMSMasterKeyID")
+            algo = setting.value.get("algorithm")
+            algo_attr = Attr(src, algo_path, algo)
+            if algo_attr.unknown:
+                yield from ctx.unresolved(src, algo_path, "the bucket's encryption algorithm")
+                continue
+            if not isinstance(algo, str):
+                continue
+            if algo.upper() == "AES256":
+                yield ctx.finding(
+                    src,
+                    algo_path,
+                    f"{src.address}: default encryption is SSE-S3 (`{algo_attr.path_str}` "
+                    '= "AES256"), with keys S3 manages; use "aws:kms" with a customer-managed '
+                    "KMS key so that who can decrypt is under your control and auditable",
+                    related=[view.bucket] if src is not view.bucket else [],
+                )
+                continue
+            choice = index.choice(src, key_path)
+            related = (view.bucket,) if src is not view.bucket else ()
+            yield from _key_report(ctx, src, choice, "s3", related=related)
+
+
+@rule(
+    id="KEY004",
+    slug="customer-managed-key",
+    severity=Severity.LOW,
+    tsc=("CC6.1",),
+    checklist=CHECKLIST,
+    graph=True,
+    fix={
+        "terraform": "Create an `aws_kms_key` and set the resource's key attribute to it "
+        "(`kms_key_id`, `kms_key_arn`, `kms_master_key_id`).",
+        "cloudformation": "Create an `AWS::KMS::Key` and set the resource's key property to it "
+        "(`KmsKeyId`, `KMSMasterKeyId`, `KMSMasterKeyID`).",
+    },
+)
+def customer_managed_key(ctx: Context) -> Iterator[Report]:
+    """Encrypted resource uses an AWS-managed or AWS-owned key instead of your own.
+
+    What it checks:
+        Resources that are encrypted (unencrypted ones are the ENC rules'
+        concern): RDS instances and clusters (cluster members exempt; restores and
+        replicas inherit their source's key), DynamoDB tables, EBS volumes, EFS file
+        systems, Secrets Manager secrets and S3 buckets whose declared default
+        encryption names no customer key. A resource fails when its key attribute is
+        absent (the service's AWS-managed key such as `aws/rds`,
+        `aws/secretsmanager`, `aws/s3`, `aws/ebs` is used), names an
+        `alias/aws/...` key, or, for DynamoDB tables without server-side encryption
+        settings and Aurora clusters without `storage_encrypted`, when the data is
+        encrypted with an AWS-owned key. An S3 bucket with SSE-S3 (`AES256`) fails
+        too: S3 manages those keys. A key given as a variable without a value or an
+        unresolved data source is unknown; a `data "aws_kms_alias"` of
+        `alias/aws/...` is AWS-managed. EBS volumes without a key use the account's
+        default key, which passes when the configuration sets it with
+        `aws_ebs_default_kms_key`.
+    Why it matters for SOC 2:
+        Checklist B "Key Management"; CC6.1. The key policy of an AWS-managed key
+        cannot be changed and an AWS-owned key is invisible: you can neither restrict
+        nor audit who decrypts the data, nor disable the key in an incident.
+    How to fix:
+        Terraform: `kms_key_id = aws_kms_key.x.arn` (RDS, EBS, EFS, Secrets Manager),
+        `server_side_encryption { enabled = true, kms_key_arn = ... }` (DynamoDB),
+        `sse_algorithm = "aws:kms"` with `kms_master_key_id` (S3). CloudFormation:
+        `KmsKeyId`, `SSESpecification.KMSMasterKeyId`, `KMSMasterKeyID`.
+    References:
+        - https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-mgmt
+        - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html
+        - https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+        - https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Overview.Encryption.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/secretsmanager_secret
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ebs_default_kms_key
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-ssespecification.html
+    """
+    index = key_index(ctx.graph)
+    yield from _rds(ctx, index)
+    yield from _dynamodb(ctx, index)
+    yield from _volumes(ctx, index)
+    yield from _efs(ctx, index)
+    yield from _secrets(ctx, index)
+    yield from _buckets(ctx, index)

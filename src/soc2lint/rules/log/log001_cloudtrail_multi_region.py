@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Attr, Severity, describe_value
+from soc2lint.rule import Context, Report, rule
+from soc2lint.views.logging import trails
+
+from .._common import spelled
+from ._shared import AUDIT_TRAIL, bool_with_default
+
+
+@rule(
+    id="LOG001",
+    slug="cloudtrail-multi-region",
+    severity=Severity.MEDIUM,
+    tsc=("CC7.2",),
+    checklist=AUDIT_TRAIL,
+    fix={
+        "terraform": "Set `is_multi_region_trail = true` and leave "
+        "`include_global_service_events` at its default (true).",
+        "cloudformation": "Set `IsMultiRegionTrail: true` and leave "
+        "`IncludeGlobalServiceEvents` at its default (true).",
+    },
+)
+def cloudtrail_multi_region(ctx: Context) -> Iterator[Report]:
+    """CloudTrail trail is not multi-region or leaves out global service events.
+
+    What it checks:
+        Every `aws_cloudtrail` / `AWS::CloudTrail::Trail` must be a multi-region
+        trail (`is_multi_region_trail` / `IsMultiRegionTrail`, default false) and
+        must include global service events (`include_global_service_events` /
+        `IncludeGlobalServiceEvents`, default true in the provider and in the
+        CloudTrail API). A trail that fails both is reported once, at the
+        multi-region setting.
+    Why it matters for SOC 2:
+        Checklist A (Audit Trail) asks for an account-wide record of API activity.
+        A single-region trail misses every other region, and since November 2021
+        IAM, STS and CloudFront events are only recorded in us-east-1, so a trail
+        elsewhere without multi-region sees no identity changes (CC7.2).
+    How to fix:
+        Terraform: `is_multi_region_trail = true` and no
+        `include_global_service_events = false`. CloudFormation:
+        `IsMultiRegionTrail: true`, `IncludeGlobalServiceEvents` absent or true.
+    References:
+        - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-update-trail.html
+        - https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html
+    """
+    for info in trails(ctx.graph):
+        t = info.trail
+        mr = t.attr(tf="is_multi_region_trail", cfn="IsMultiRegionTrail")
+        ge = t.attr(tf="include_global_service_events", cfn="IncludeGlobalServiceEvents")
+        mr_v = bool_with_default(mr, False)
+        ge_v = bool_with_default(ge, True)
+        problems: list[tuple[Attr, str]] = []
+        if mr_v is False:
+            name = spelled(t, "is_multi_region_trail", "IsMultiRegionTrail")
+            value = "not set (default false)" if mr.missing else describe_value(mr.value)
+            problems.append((mr, f"not multi-region: `{name}` is {value}"))
+        if ge_v is False:
+            name = spelled(t, "include_global_service_events", "IncludeGlobalServiceEvents")
+            problems.append((ge, f"global service events excluded: `{name}` is false"))
+        if problems:
+            yield ctx.finding(
+                t, problems[0][0], f"{t.address}: " + "; ".join(p[1] for p in problems)
+            )
+            continue
+        if mr_v is None:
+            yield from ctx.unresolved(t, mr)
+        if ge_v is None:
+            yield from ctx.unresolved(t, ge)

@@ -1,0 +1,336 @@
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from soc2lint.model import Node, Range, Severity, Unknown
+from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.views.logging import (
+    LOG_GROUP,
+    log_group_index,
+    log_group_name_from,
+    resolve_attr,
+    trails,
+    unloaded_modules,
+)
+
+from ._shared import (
+    MONITORING,
+    account_unknown,
+    alarm_notifies,
+    control_location,
+    first_line,
+    join_names,
+)
+
+CONSOLE_FAILURES = "console sign-in failures"
+
+
+IAM_POLICY_CHANGES = "IAM policy changes"
+
+
+ROOT_USAGE = "root account use"
+
+
+UNAUTHORIZED_CALLS = "unauthorised API calls"
+
+
+#: the event classes, in the order messages list them
+EVENT_CLASSES = (CONSOLE_FAILURES, IAM_POLICY_CHANGES, ROOT_USAGE, UNAUTHORIZED_CALLS)
+
+
+#: IAM events the CIS "IAM policy changes" filter matches
+IAM_POLICY_EVENTS = tuple(
+    e.lower()
+    for e in (
+        "DeleteGroupPolicy",
+        "DeleteRolePolicy",
+        "DeleteUserPolicy",
+        "PutGroupPolicy",
+        "PutRolePolicy",
+        "PutUserPolicy",
+        "CreatePolicy",
+        "DeletePolicy",
+        "CreatePolicyVersion",
+        "DeletePolicyVersion",
+        "SetDefaultPolicyVersion",
+        "AttachRolePolicy",
+        "DetachRolePolicy",
+        "AttachUserPolicy",
+        "DetachUserPolicy",
+        "AttachGroupPolicy",
+        "DetachGroupPolicy",
+    )
+)
+
+
+_COMPARISON = re.compile(
+    r"\$\.([A-Za-z0-9_.\[\]]+)\s*(!=|=)\s*(\"(?:[^\"\\]|\\.)*\"|[^\s)|&}]+)", re.IGNORECASE
+)
+
+
+def _comparisons(pattern: str) -> list[tuple[str, str]]:
+    """Positive ``$.field = value`` comparisons of a JSON filter pattern, lower-cased."""
+    out = []
+    for m in _COMPARISON.finditer(pattern):
+        if m.group(2) != "=":
+            continue
+        value = m.group(3)
+        if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+            value = value[1:-1]
+        out.append((m.group(1).lower(), value.strip().lower()))
+    return out
+
+
+def _value_matches(pattern_value: str, event: str) -> bool:
+    """A filter value (with ``*`` wildcards) matches an event name."""
+    return fnmatch.fnmatchcase(event, pattern_value)
+
+
+def classify_pattern(pattern: str) -> set[str]:
+    """Which security event classes a CloudWatch Logs filter pattern detects.
+
+    The reference is the CIS AWS Foundations Benchmark filter patterns; the
+    match is semantic enough to accept their common spellings (quoted or
+    not, any spacing, either error code of the unauthorised-call filter,
+    the newer exclusions appended with ``&&``, wildcarded event names).
+    """
+    comps = _comparisons(pattern)
+    found: set[str] = set()
+    if any(
+        f == "errorcode" and ("unauthorizedoperation" in v or "accessdenied" in v) for f, v in comps
+    ):
+        found.add(UNAUTHORIZED_CALLS)
+    console = any(f == "eventname" and _value_matches(v, "consolelogin") for f, v in comps)
+    failed = any(
+        (f == "errormessage" and "failed authentication" in v)
+        or (f == "responseelements.consolelogin" and v == "failure")
+        for f, v in comps
+    )
+    if console and failed:
+        found.add(CONSOLE_FAILURES)
+    if any(f == "useridentity.type" and v == "root" for f, v in comps):
+        found.add(ROOT_USAGE)
+    if any(
+        f == "eventname" and any(_value_matches(v, e) for e in IAM_POLICY_EVENTS) for f, v in comps
+    ):
+        found.add(IAM_POLICY_CHANGES)
+    return found
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    """A CloudWatch metric named by a metric filter or an alarm (values may be Unknown)."""
+
+    name: Any
+    namespace: Any
+
+    def matches(self, other: MetricRef) -> bool | None:
+        """Same metric: True / False / None when either side is unknown."""
+        pairs = ((self.name, other.name), (self.namespace, other.namespace))
+        if any(isinstance(a, Unknown) or isinstance(b, Unknown) for a, b in pairs):
+            return None
+        return all(isinstance(a, str) and a == b for a, b in pairs)
+
+
+def filter_metrics(node: Node) -> list[MetricRef]:
+    """Metrics a metric filter publishes."""
+    if node.language == "terraform":
+        return [
+            MetricRef(a.child("name").value, a.child("namespace").value)
+            for a in node.attrs_at("metric_transformation[]")
+        ]
+    return [
+        MetricRef(a.child("MetricName").value, a.child("MetricNamespace").value)
+        for a in node.attrs_at("MetricTransformations[]")
+    ]
+
+
+def alarm_metrics(node: Node) -> list[MetricRef]:
+    """Metrics an alarm watches (directly or through metric queries)."""
+    out = []
+    if node.language == "terraform":
+        name = node.attr("metric_name")
+        if name.present:
+            out.append(MetricRef(name.value, node.attr("namespace").value))
+        for q in node.attrs_at("metric_query[].metric[]"):
+            out.append(MetricRef(q.child("metric_name").value, q.child("namespace").value))
+    else:
+        name = node.attr("MetricName")
+        if name.present:
+            out.append(MetricRef(name.value, node.attr("Namespace").value))
+        for q in node.attrs_at("Metrics[].MetricStat.Metric"):
+            out.append(MetricRef(q.child("MetricName").value, q.child("Namespace").value))
+    return out
+
+
+def _filter_on_trail_group(
+    ctx: Context, f: Node, group_ids: set[str], group_names: set[str], any_group: bool
+) -> bool | None:
+    """Whether a metric filter reads a trail's log group (None: cannot tell)."""
+    a = f.attr(tf="log_group_name", cfn="LogGroupName")
+    r = resolve_attr(
+        ctx.graph, a, LOG_GROUP, log_group_index(ctx.graph), normalise=log_group_name_from
+    )
+    if any_group:
+        return True
+    if any(n.id in group_ids for n in r.nodes):
+        return True
+    names = set(r.names)
+    for n in r.nodes:
+        v = n.get(tf="name", cfn="LogGroupName")
+        if isinstance(v, str):
+            names.add(v)
+    if names & group_names:
+        return True
+    if r.uncertain or (a.unknown and not r.nodes):
+        return None
+    return False
+
+
+@rule(
+    id="LOG021",
+    slug="security-alarms",
+    severity=Severity.MEDIUM,
+    tsc=("CC7.2", "CC7.3"),
+    checklist=MONITORING,
+    account_scope=True,
+    graph=True,
+    fix={
+        "terraform": "For each missing event class add an `aws_cloudwatch_log_metric_filter` "
+        "on the trail's log group (CIS AWS Foundations pattern) and an "
+        "`aws_cloudwatch_metric_alarm` on its metric with `alarm_actions`.",
+        "cloudformation": "For each missing event class add an `AWS::Logs::MetricFilter` on "
+        "the trail's log group (CIS AWS Foundations pattern) and an `AWS::CloudWatch::Alarm` "
+        "on its metric with `AlarmActions`.",
+    },
+)
+def security_alarms(ctx: Context) -> Iterator[Report]:
+    """Security events in CloudTrail raise no alarm.
+
+    What it checks:
+        Account scope: for each of console sign-in failures, IAM policy
+        changes, root account use and unauthorised API calls there must be a
+        metric filter on a trail's CloudWatch Logs group (`aws_cloudwatch_log_metric_filter`
+        / `AWS::Logs::MetricFilter`) whose pattern matches the event class, and
+        an alarm with an action on the filter's metric (same metric name and
+        namespace). Patterns are read as the CIS AWS Foundations Benchmark
+        writes them, accepting their common spellings: quoted or not, any
+        spacing, `*UnauthorizedOperation` or `UnauthorizedOperation`,
+        `AccessDenied*` or `AccessDenied`, `errorMessage = "Failed
+        authentication"` or `responseElements.ConsoleLogin = "Failure"`, any of
+        the IAM policy events (`PutRolePolicy`, `AttachUserPolicy`,
+        `CreatePolicyVersion`...), `userIdentity.type = "Root"`. With no trail
+        in the configuration (an organization trail managed elsewhere),
+        filters on any log group count. An unknown log group, pattern, metric
+        or action makes its event class unknown; the finding lists the classes
+        that are certainly missing.
+    Why it matters for SOC 2:
+        Checklist C asks for alerts on security-relevant activity: failed
+        sign-ins, permission changes, root use and denied calls are the
+        earliest signs of an attack or a mistake (CC7.2, CC7.3).
+    How to fix:
+        Deliver the trail to a log group (LOG006), then add a metric filter per
+        class with the CIS pattern and an alarm with `alarm_actions` /
+        `AlarmActions` on each metric (terraform-aws-modules/cloudwatch's
+        `cis-alarms` module does all four).
+    References:
+        - https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
+        - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_log_metric_filter
+    """
+    g = ctx.graph
+    infos = trails(g)
+    if any(i.log_group_state == "unresolved" for i in infos):
+        for i in infos:
+            if i.log_group_state == "unresolved":
+                yield from ctx.unresolved(i.trail, i.log_group_attr, "the trail's log group")
+        return
+    streaming = [i for i in infos if i.log_group_state == "resolved"]
+    group_ids = {n.id for i in streaming for n in i.log_groups}
+    group_names = {name for i in streaming for name in i.log_group_names}
+    for i in streaming:
+        for n in i.log_groups:
+            v = n.get(tf="name", cfn="LogGroupName")
+            if isinstance(v, str):
+                group_names.add(v)
+    any_group = not infos
+    status: dict[str, bool | None] = dict.fromkeys(EVENT_CLASSES, False)
+    if streaming or any_group:
+        alarms = [
+            (a, alarm_notifies(a), alarm_metrics(a)) for a in g.nodes("AWS::CloudWatch::Alarm")
+        ]
+        for f in g.nodes("AWS::Logs::MetricFilter"):
+            on_trail = _filter_on_trail_group(ctx, f, group_ids, group_names, any_group)
+            if on_trail is False:
+                continue
+            pattern = f.attr(tf="pattern", cfn="FilterPattern")
+            if not pattern.known or not isinstance(pattern.value, str):
+                classes: set[str] = set(EVENT_CLASSES) if pattern.unknown else set()
+                certain = False
+            else:
+                classes = classify_pattern(pattern.value)
+                certain = True
+            if not classes:
+                continue
+            watched = _alarm_watches(filter_metrics(f), alarms)
+            sure = certain and on_trail is True and watched is True and not f.may_not_exist
+            for c in classes:
+                if status[c] is True:
+                    continue
+                if sure:
+                    status[c] = True
+                elif watched is not False:
+                    status[c] = None
+    missing = [c for c in EVENT_CLASSES if status[c] is False]
+    if not missing:
+        return
+    if unloaded_modules(g):
+        yield from account_unknown(ctx, "security alarms inside a module that was not loaded")
+        return
+    if infos and not streaming:
+        first = infos[0].trail
+        yield ctx.config_finding(
+            "no alarm can watch CloudTrail events: no trail delivers to CloudWatch Logs "
+            f"(missing alarms for {join_names(missing)})",
+            scope=first.scope,
+            range=first_line(first),
+            related=[RelatedRef(i.trail, i.log_group_attr.path, "trail") for i in infos],
+        )
+        return
+    related = [RelatedRef(n, (), "CloudTrail log group") for i in streaming for n in i.log_groups]
+    scope: str | None
+    rng: Range | None
+    if streaming:
+        scope, rng = streaming[0].trail.scope, first_line(streaming[0].trail)
+    else:
+        scope, rng = control_location(ctx, ("alarm", "cis", "monitoring", "cloudwatch"))
+    where = "on the CloudTrail log group" if streaming else "on any log group (no trail here)"
+    yield ctx.config_finding(
+        f"no metric filter with an alarm that notifies {where} for {join_names(missing)}",
+        scope=scope,
+        range=rng,
+        related=related,
+    )
+
+
+def _alarm_watches(
+    metrics: list[MetricRef], alarms: list[tuple[Node, bool | None, list[MetricRef]]]
+) -> bool | None:
+    """Some alarm with an action watches one of ``metrics`` (None: cannot tell)."""
+    result: bool | None = False
+    for alarm, notifies, watched in alarms:
+        if notifies is False:
+            continue
+        for m in metrics:
+            for w in watched:
+                same = m.matches(w)
+                if same is False:
+                    continue
+                if same is True and notifies is True and not alarm.may_not_exist:
+                    return True
+                result = None
+    return result

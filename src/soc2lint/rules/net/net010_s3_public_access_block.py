@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Literal
+
+from soc2lint.model import Node, Path, Severity, Unknown, describe_value
+from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.views.s3 import Setting, account_public_access_block, bucket_views
+
+from ._shared import CHECKLIST, TSC
+
+PAB_FLAGS = (
+    ("block_public_acls", "BlockPublicAcls"),
+    ("block_public_policy", "BlockPublicPolicy"),
+    ("ignore_public_acls", "IgnorePublicAcls"),
+    ("restrict_public_buckets", "RestrictPublicBuckets"),
+)
+
+
+def _account_block(ctx: Context) -> bool | None:
+    """Does the configuration set the account-level block with all four flags?"""
+    result: bool | None = False
+    for n in account_public_access_block(ctx.graph):
+        values = [n.attr(tf).as_bool() if n.attr(tf).present else False for tf, _ in PAB_FLAGS]
+        if all(v is True for v in values) and not n.meta.get("count_unknown"):
+            return True
+        if any(v is None for v in values) or n.meta.get("count_unknown"):
+            result = None
+    return result
+
+
+@rule(
+    id="NET010",
+    slug="s3-public-access-block",
+    severity=Severity.MEDIUM,
+    tsc=TSC,
+    checklist=CHECKLIST,
+    graph=True,
+    fix={
+        "terraform": "Add an `aws_s3_bucket_public_access_block` for the bucket with all four "
+        "flags true (or an `aws_s3_account_public_access_block`).",
+        "cloudformation": "Set `PublicAccessBlockConfiguration` with `BlockPublicAcls`, "
+        "`BlockPublicPolicy`, `IgnorePublicAcls` and `RestrictPublicBuckets` all true.",
+    },
+)
+def s3_public_access_block(ctx: Context) -> Iterator[Report]:
+    """S3 bucket has no public access block with all four settings.
+
+    What it checks:
+        Every bucket (via the shared S3 view): an
+        `aws_s3_bucket_public_access_block` linked by reference or name, or
+        CloudFormation `PublicAccessBlockConfiguration`, with
+        `block_public_acls`, `block_public_policy`, `ignore_public_acls` and
+        `restrict_public_buckets` all true (unset flags are false). A bucket
+        with no block at all is named itself; a block with a false flag is
+        named at the flag. An `aws_s3_account_public_access_block` with all
+        four flags anywhere in the scan covers every bucket. A block resource
+        whose bucket cannot be resolved, or unknown flags, are unknown. Since
+        April 2023 S3 enables all four settings on new buckets by default; the
+        rule still asks for them to be declared (as ENC003 does for default
+        encryption): the default is a creation-time setting that anyone with
+        `s3:PutBucketPublicAccessBlock` can change, and auditors look for the
+        control in code.
+    Why it matters for SOC 2:
+        Checklist G and CC6.6: the public access block is the guard that keeps
+        a later ACL or policy mistake from publishing the bucket's data
+        (C1.1).
+    How to fix:
+        Terraform: add `aws_s3_bucket_public_access_block` with the four flags
+        true, or `aws_s3_account_public_access_block` for the whole account.
+        CloudFormation: `PublicAccessBlockConfiguration` with the four
+        properties true.
+    References:
+        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+        - https://aws.amazon.com/blogs/aws/heads-up-amazon-s3-security-changes-are-coming-in-april-of-2023/
+        - https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-block-public-access-bucket.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_public_access_block
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_account_public_access_block
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-publicaccessblockconfiguration.html
+    """
+    account = _account_block(ctx)
+    if account is True:
+        return
+    for view in bucket_views(ctx.graph):
+        bucket = view.bucket
+        settings = view.public_access_block()
+        if not settings:
+            if account is None:
+                yield from ctx.unresolved(bucket, (), "the account-level public access block")
+                continue
+            what = (
+                "aws_s3_bucket_public_access_block"
+                if bucket.language == "terraform"
+                else "PublicAccessBlockConfiguration"
+            )
+            yield ctx.finding(
+                bucket,
+                (),
+                f"{bucket.address}: no public access block ({what}) sets all four flags",
+            )
+            continue
+        decided = _pab_decision(settings)
+        if decided is None:
+            yield from ctx.unresolved(bucket, (), "the bucket's public access block")
+            continue
+        if decided is True or account is None:
+            continue
+        setting, off = decided
+        yield _pab_finding(ctx, bucket, setting, off)
+
+
+def _pab_decision(
+    settings: Sequence[Setting],
+) -> tuple[Setting, list[str]] | Literal[True] | None:
+    """True when a block sets all four flags; the first failing block; None when unknown."""
+    failing: list[tuple[Setting, list[str]]] = []
+    unknown = False
+    for s in settings:
+        if not s.known or not isinstance(s.value, dict):
+            unknown = True
+            continue
+        off = [k for k, v in s.value.items() if v is not True and not isinstance(v, Unknown)]
+        if any(isinstance(v, Unknown) for v in s.value.values()):
+            unknown = True
+            if not off:
+                continue
+        if not off:
+            return True
+        failing.append((s, off))
+    if failing:
+        return failing[0]
+    return None if unknown else True
+
+
+def _pab_finding(ctx: Context, bucket: Node, setting: Setting, off: list[str]) -> Report:
+    src = setting.source
+    holder = src.node
+    tf = holder.language == "terraform"
+    names = [t if tf else c for t, c in PAB_FLAGS if t in off]
+    attrs = [holder.attr(n) if tf else holder.attr((*src.path, n)) for n in names]
+    at: Path = attrs[0].path
+    states = ", ".join(
+        f"`{n}` {describe_value(a.value) if a.present else 'not set (false)'}"
+        for n, a in zip(names, attrs, strict=True)
+    )
+    return ctx.finding(
+        holder,
+        at,
+        f"{holder.address}: the public access block of {bucket.address} does not set all "
+        f"four flags ({states})",
+        related=() if holder is bucket else (RelatedRef(bucket, (), f"bucket {bucket.address}"),),
+    )

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity, describe_value, to_bool
+from soc2lint.rule import Context, Report, rule
+
+from .._common import existence_unknown, spelled
+from ._shared import CHECKLIST, TSC
+
+
+@rule(
+    id="TLS005",
+    slug="elasticache-in-transit",
+    severity=Severity.MEDIUM,
+    tsc=TSC,
+    checklist=CHECKLIST,
+    fix={
+        "terraform": (
+            "Set `transit_encryption_enabled = true` (and leave `transit_encryption_mode` at "
+            '`"required"`) on the replication group; clients then connect with TLS.'
+        ),
+        "cloudformation": (
+            "Set `TransitEncryptionEnabled: true` (and `TransitEncryptionMode: required` if set) "
+            "on the replication group."
+        ),
+    },
+)
+def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
+    """ElastiCache replication group does not require TLS.
+
+    What it checks:
+        Redis OSS and Valkey replication groups (`aws_elasticache_replication_group`,
+        `AWS::ElastiCache::ReplicationGroup`) without
+        `transit_encryption_enabled = true` / `TransitEncryptionEnabled: true`; the
+        default is false in the Terraform provider and the ElastiCache API. A group
+        that enables it with `transit_encryption_mode = "preferred"` still accepts
+        unencrypted connections (the migration mode) and fails at that attribute.
+        Secondary members of a global datastore (`global_replication_group_id`)
+        inherit the setting and are skipped; Memcached clusters are out of scope.
+    Why it matters for SOC 2:
+        Checklist B "Data in Transit": cached sessions, tokens and query results
+        cross the network in clear text without in-transit encryption (CC6.7).
+    How to fix:
+        Terraform: `transit_encryption_enabled = true` (engine 7.0.5+ can switch an
+        existing group through `transit_encryption_mode` "preferred" then
+        "required"). CloudFormation: `TransitEncryptionEnabled: true`.
+    References:
+        - https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticache_replication_group
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html
+    """
+    for group in ctx.graph.nodes("AWS::ElastiCache::ReplicationGroup"):
+        if group.may_not_exist:
+            yield from existence_unknown(ctx, group)
+            continue
+        engine = group.attr(tf="engine", cfn="Engine")
+        if (
+            engine.known
+            and isinstance(engine.value, str)
+            and engine.value.lower() not in ("redis", "valkey")
+        ):
+            continue
+        if group.attr(tf="global_replication_group_id", cfn="GlobalReplicationGroupId").present:
+            continue
+        enabled = group.attr(tf="transit_encryption_enabled", cfn="TransitEncryptionEnabled")
+        name = spelled(group, "transit_encryption_enabled", "TransitEncryptionEnabled")
+        if enabled.unknown:
+            yield from ctx.unresolved(group, enabled)
+            continue
+        if enabled.missing or to_bool(enabled.value) is False:
+            shown = "not set (default false)" if enabled.missing else describe_value(enabled.value)
+            yield ctx.finding(
+                group,
+                enabled,
+                f"{group.address}: in-transit encryption is off (`{name}` is {shown})",
+            )
+            continue
+        mode = group.attr(tf="transit_encryption_mode", cfn="TransitEncryptionMode")
+        if mode.known and isinstance(mode.value, str) and mode.value.lower() == "preferred":
+            yield ctx.finding(
+                group,
+                mode,
+                f"{group.address}: `{spelled(group, 'transit_encryption_mode', 'TransitEncryptionMode')}` "
+                'is "preferred", so unencrypted connections are still accepted',
+            )

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from soc2lint.model import Severity, describe_value, to_bool
+from soc2lint.rule import Context, Report, rule
+
+from .._common import existence_unknown, spelled
+from ._shared import CHECKLIST, TSC, _upper
+
+
+@rule(
+    id="TLS009",
+    slug="msk-in-transit",
+    severity=Severity.MEDIUM,
+    tsc=TSC,
+    checklist=CHECKLIST,
+    fix={
+        "terraform": (
+            'Set `encryption_info { encryption_in_transit { client_broker = "TLS", '
+            "in_cluster = true } }` (or leave both unset: TLS and true are the defaults)."
+        ),
+        "cloudformation": (
+            "Set `EncryptionInfo: {EncryptionInTransit: {ClientBroker: TLS, InCluster: true}}` "
+            "(or leave them unset)."
+        ),
+    },
+)
+def msk_in_transit(ctx: Context) -> Iterator[Report]:
+    """MSK cluster allows unencrypted traffic.
+
+    What it checks:
+        `aws_msk_cluster` / `AWS::MSK::Cluster`:
+        `encryption_info.encryption_in_transit.client_broker` /
+        `EncryptionInfo.EncryptionInTransit.ClientBroker` other than `TLS`
+        (`TLS_PLAINTEXT` and `PLAINTEXT` accept plaintext clients), and `in_cluster`
+        / `InCluster` false. One finding per problem, at its attribute. Absent values
+        take the defaults `TLS` and `true` (Terraform provider and MSK API) and pass.
+    Why it matters for SOC 2:
+        Checklist B "Data in Transit": event streams carry business data;
+        plaintext listeners or unencrypted replication between brokers expose it in
+        transmission (CC6.7).
+    How to fix:
+        Terraform: `encryption_in_transit { client_broker = "TLS", in_cluster = true }`.
+        CloudFormation: `EncryptionInTransit: {ClientBroker: TLS, InCluster: true}`.
+    References:
+        - https://docs.aws.amazon.com/msk/latest/developerguide/msk-encryption.html
+        - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/msk_cluster
+        - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-encryptionintransit.html
+    """
+    for cluster in ctx.graph.nodes("AWS::MSK::Cluster"):
+        if cluster.may_not_exist:
+            yield from existence_unknown(ctx, cluster)
+            continue
+        broker = cluster.attr(
+            tf="encryption_info.encryption_in_transit.client_broker",
+            cfn="EncryptionInfo.EncryptionInTransit.ClientBroker",
+        )
+        if broker.unknown:
+            yield from ctx.unresolved(cluster, broker)
+        elif broker.known and _upper(broker.value) not in (None, "TLS"):
+            yield ctx.finding(
+                cluster,
+                broker,
+                f"{cluster.address}: `{spelled(cluster, 'client_broker', 'ClientBroker')}` is "
+                f"{describe_value(broker.value)}, so clients can connect without TLS",
+            )
+        inside = cluster.attr(
+            tf="encryption_info.encryption_in_transit.in_cluster",
+            cfn="EncryptionInfo.EncryptionInTransit.InCluster",
+        )
+        if inside.unknown:
+            yield from ctx.unresolved(cluster, inside)
+        elif inside.known and to_bool(inside.value) is False:
+            yield ctx.finding(
+                cluster,
+                inside,
+                f"{cluster.address}: `{spelled(cluster, 'in_cluster', 'InCluster')}` is "
+                f"{describe_value(inside.value)}, so traffic between brokers is not encrypted",
+            )
