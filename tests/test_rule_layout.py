@@ -8,6 +8,7 @@ a family folder holds nothing else but ``__init__.py`` and ``_shared.py``;
 
 from __future__ import annotations
 
+import ast
 import importlib
 import re
 from pathlib import Path
@@ -77,3 +78,43 @@ def test_builtin_rules_are_every_familys_rules() -> None:
     ]
     assert sorted(r.id for r in soc2lint.rules.BUILTIN_RULES) == sorted(expected)
     assert len(soc2lint.rules.BUILTIN_RULES) == len(expected)
+
+
+#: Rules that read ``node.language``: only where the two languages really differ (a
+#: language-only control, a default or a shape one language does not share). Spelling
+#: an attribute in messages is never a reason: Setting.spelled, Attr.path_str and
+#: Node.spelled do that.
+LANGUAGE_READS = {
+    "avl/avl002_elasticache_failover.py": "Terraform's three ways to count nodes vs NodeGroups",
+    "chg/chg001_module_source_unpinned.py": "Terraform module sources",
+    "chg/chg002_provider_version_unpinned.py": "Terraform provider constraints",
+    "chg/chg006_stateful_resource_deletion_policy.py": "CloudFormation DeletionPolicy",
+    "enc/enc011_kinesis_stream_encrypted.py": "StreamEncryption mapping vs one attribute",
+    "enc/enc013_secret_in_plaintext_parameter.py": "CloudFormation cannot create SecureString",
+    "iam/iam011_iam_password_policy.py": "the baseline roots are Terraform roots",
+    "key/key004_customer_managed_key.py": "nested block list vs mapping",
+    "log/log010_lb_access_logs.py": "ELBv2 attributes list in CloudFormation",
+    "log/log013_eks_control_plane_logs.py": "list of names vs list of {Type}",
+    "log/log014_apigw_access_logs.py": "deployment stages and DestinationArn",
+    "log/log015_apigw_data_trace.py": "where each language writes data tracing",
+    "log/log021_security_alarms.py": "metric filter and alarm shapes",
+    "net/_shared.py": "CloudFormation's RDS PubliclyAccessible default",
+    "net/net011_s3_public_bucket.py": "grants on the Terraform bucket",
+    "sec/sec004_secret_in_environment.py": "container definitions as JSON text in Terraform",
+    "sec/sec005_cfn_secret_parameter_noecho.py": "CloudFormation parameters",
+    "tls/_shared.py": "Terraform listener protocol inferred from the load balancer",
+    "tls/tls001_lb_listener_https.py": "nested block list vs mapping",
+    "tls/tls004_opensearch_https.py": "the provider's default inside a written block",
+}
+
+
+def test_rules_read_the_language_only_where_languages_differ() -> None:
+    reads: dict[str, int] = {}
+    for path in sorted(RULES_DIR.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        n = sum(isinstance(x, ast.Attribute) and x.attr == "language" for x in ast.walk(tree))
+        if n:
+            reads[path.relative_to(RULES_DIR).as_posix()] = n
+    unexpected = sorted(set(reads) - set(LANGUAGE_READS))
+    assert not unexpected, f"rules reading node.language without a reason: {unexpected}"
+    assert sum(reads.values()) <= 25, reads

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from .model import Severity
+from .model import Severity, describe_value
 from .registry import Registry
 from .rule import Example, Rule, doc_sections
 
@@ -235,9 +235,41 @@ def rule_page(r: Rule) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def settings_markdown() -> str:
+    """The settings table (:mod:`soc2lint.settings`): defaults as the rules apply them."""
+    from .settings import all_settings
+
+    out = [
+        "# Settings and their defaults",
+        "",
+        "Generated from `soc2lint.settings` by `python -m soc2lint.docs`; do not edit by hand.",
+        "",
+        "The attributes rules read, with the value AWS or the Terraform provider applies when "
+        "they are not written. A setting that is not written takes its default; one whose value "
+        "cannot be known is unknown (no finding; a low one under `--strict`).",
+        "",
+        "| setting | resources | Terraform | CloudFormation | default | passes | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, s in sorted(all_settings()):
+        passes = (
+            f"≥ {s.minimum} (or the rule's threshold)"
+            if s.type == "int"
+            else ", ".join(describe_value(v) for v in s.passing)
+        )
+        default = s.default_text or describe_value(s.default)
+        sources = " ".join(f"[{i}]({url})" for i, url in enumerate(s.docs, 1))
+        out.append(
+            f"| `{name}` | {', '.join(f'`{k}`' for k in s.kinds)} | "
+            f"{f'`{s.tf}`' if s.tf else '—'} | {f'`{s.cfn}`' if s.cfn else '—'} | "
+            f"{_md_escape(default)} | {_md_escape(passes)} | {sources} |"
+        )
+    return "\n".join(out) + "\n"
+
+
 def generate(registry: Registry) -> dict[str, str]:
     """Every generated docs file: relative path under docs/rules/ -> content."""
-    files = {"README.md": catalogue_markdown(registry)}
+    files = {"README.md": catalogue_markdown(registry), "settings.md": settings_markdown()}
     for r in registry:
         if r.origin != "builtin":
             continue

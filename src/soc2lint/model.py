@@ -353,6 +353,11 @@ class Node:
             return chosen
         return path
 
+    def spelled(self, *, tf: str | None, cfn: str | None) -> str:
+        """A name as the node's language spells it, for messages (the other one if it has none)."""
+        name = tf if self.language == "terraform" else cfn
+        return name or tf or cfn or ""
+
     def location_of(self, path: Path) -> Range:
         """Where the attribute at ``path`` is written, or its nearest written parent, or the node."""
         p = tuple(path)

@@ -59,6 +59,7 @@ from .model import (
     parse_path,
 )
 from .rule_examples import ExamplesFile, examples_path
+from .settings import Reading, Setting
 
 LANGUAGES: tuple[Language, ...] = ("terraform", "cloudformation")
 
@@ -183,6 +184,8 @@ class Report:
     fix: str | None = None
     unresolved: bool = False
     properties: Mapping[str, Any] = field(default_factory=dict)
+    #: the setting the finding is about (Context.require): what a fix writes, and where
+    setting: Setting | None = None
 
 
 # --------------------------------------------------------------------------
@@ -229,6 +232,7 @@ class Context:
         range: Range | None = None,
         address: str | None = None,
         properties: Mapping[str, Any] | None = None,
+        setting: Setting | None = None,
     ) -> Report:
         """A finding on ``node`` at attribute ``at`` (an Attr, a dotted path or a tuple).
 
@@ -255,7 +259,32 @@ class Context:
             range=range,
             address=address,
             properties=dict(properties or {}),
+            setting=setting,
         )
+
+    def require(
+        self,
+        node: Node,
+        setting: Setting,
+        message: str,
+        *,
+        threshold: int | None = None,
+        reading: Reading | None = None,
+    ) -> Iterator[Report]:
+        """Check one setting in one call: nothing when it passes; a finding when it fails.
+
+        ``message`` is formatted with ``{address}`` and ``{problem}`` (the attribute
+        in the node's language and its value: "`multi_az` is not set (default
+        false)").  A failing default points at the resource, a failing value at the
+        attribute; an unknown value gives a low finding under ``--strict`` only.
+        ``reading`` is a reading the rule already made (e.g. inside a block).
+        """
+        r = reading if reading is not None else setting.read(node, threshold=threshold)
+        if r.ok is None:
+            yield from self.unresolved(node, r.attr)
+        elif not r.ok:
+            text = message.format(address=node.address, problem=r.problem)
+            yield self.finding(node, r.attr, text, setting=setting)
 
     def unresolved(self, node: Node, at: Attr | str | Path, what: str = "") -> Iterator[Report]:
         """Under ``--strict``, a low finding saying the decision hinges on an unknown value.

@@ -128,11 +128,11 @@ def test_cloudformation_bucket_and_policy() -> None:
     assert lock is not None and lock.enabled is True and lock.mode == "COMPLIANCE"
     assert lock.days == 365
     (pab,) = v.public_access_block()
-    assert pab.value == {
-        "block_public_acls": True,
-        "block_public_policy": True,
-        "ignore_public_acls": True,
-        "restrict_public_buckets": None,
+    assert {k: (r.written, r.ok) for k, r in pab.value.items()} == {
+        "block_public_acls": (True, True),
+        "block_public_policy": (True, True),
+        "ignore_public_acls": (True, True),
+        "restrict_public_buckets": (False, False),  # not set: the default, false
     }
     (p,) = v.policies()
     assert p.source.node is pol

@@ -8,6 +8,7 @@ LOG rules' statuses in the control matrix.
 from __future__ import annotations
 
 from ..model import MISSING, Node, Unknown
+from ..settings import CLOUDTRAIL_GLOBAL_EVENTS, CLOUDTRAIL_LOG_VALIDATION, Setting
 from ..views.logging import (
     FLOW_LOG,
     LOG_GROUP,
@@ -33,13 +34,13 @@ def _rule_word(ctx: EvidenceContext, rule_id: str, node: Node) -> str:
     return _WORDS[s] + ("" if s == "pass" else f" ({rule_id})")
 
 
-def _flag(node: Node, tf: str, cfn: str, default: bool | None) -> str:
-    a = node.attr(tf=tf, cfn=cfn)
-    if a.missing:
-        return f"{yes_no(default)} (default)" if default is not None else "not set"
-    if a.unknown:
-        return f"unknown ({describe(a.value)})"
-    return yes_no(a.as_bool())
+def _setting(node: Node, setting: Setting) -> str:
+    r = setting.read(node)
+    if r.attr.unknown:
+        return f"unknown ({describe(r.attr.value)})"
+    if not r.written:
+        return f"{yes_no(r.value)} (default)" if r.value is not None else "not set"
+    return yes_no(r.value)
 
 
 def _versioning(node: Node, ctx: EvidenceContext) -> str:
@@ -96,8 +97,8 @@ def _trails(ctx: EvidenceContext) -> list[str]:
             [
                 ctx.pack.link(MD, first_line(t), t.address),
                 yes_no(i.multi_region),
-                _flag(t, "include_global_service_events", "IncludeGlobalServiceEvents", True),
-                _flag(t, "enable_log_file_validation", "EnableLogFileValidation", False),
+                _setting(t, CLOUDTRAIL_GLOBAL_EVENTS),
+                _setting(t, CLOUDTRAIL_LOG_VALIDATION),
                 md(describe(key)) if key is not None else "none",
                 yes_no(i.logging),
                 bucket_cell,

@@ -1,9 +1,5 @@
 """Helpers rules of several families share.
 
-* three-valued checks of one attribute (``check_true``, ``check_value``): a
-  known value that fails -> a finding at the attribute; a missing attribute
-  whose default fails -> a finding at the resource's first line; an unknown
-  value -> no finding (a low one under ``--strict``);
 * ``surely_set`` and ``existence_unknown`` for values and resources that are
   unknown before apply;
 * how IAM, KEY002, NET011 and TLS007 messages name policy statements and
@@ -13,88 +9,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from soc2lint.graph import ResourceGraph
-from soc2lint.model import Attr, Node, Path, Unknown, describe_value, to_bool
+from soc2lint.model import Attr, Node, Path, Unknown
 from soc2lint.rule import Context, RelatedRef, Report
 from soc2lint.views.policy import PolicyDocument, Statement, policy_documents, principal_is_public
-
-
-def spelled(node: Node, tf: str | None, cfn: str | None) -> str:
-    """The attribute's name in the node's language, for messages."""
-    name = tf if node.language == "terraform" else cfn
-    return name or (tf or cfn or "")
-
-
-def check_true(
-    ctx: Context,
-    node: Node,
-    *,
-    tf: str | None,
-    cfn: str | None,
-    default: bool = False,
-    what: str,
-) -> Iterator[Report]:
-    """Report when the boolean attribute is (or defaults to) false.
-
-    ``what`` completes the message: "<address> <what>: <attr> is false".
-    """
-    a = node.attr(tf=tf, cfn=cfn)
-    name = spelled(node, tf, cfn)
-    if a.missing:
-        if not default:
-            yield ctx.finding(
-                node, a, f"{node.address} {what}: `{name}` is not set (default false)"
-            )
-        return
-    if a.unknown:
-        yield from ctx.unresolved(node, a)
-        return
-    value = to_bool(a.value)
-    if value is None:
-        yield from ctx.unresolved(node, a)
-        return
-    if not value:
-        yield ctx.finding(node, a, f"{node.address} {what}: `{name}` is {describe_value(a.value)}")
-
-
-def check_value(
-    ctx: Context,
-    node: Node,
-    *,
-    tf: str | None,
-    cfn: str | None,
-    ok: Callable[[Any], bool],
-    default: Any = None,
-    what: str,
-    expected: str,
-) -> Iterator[Report]:
-    """Report when the attribute's value (or its default when missing) fails ``ok``.
-
-    ``default=None`` means a missing attribute is not a finding.
-    """
-    a = node.attr(tf=tf, cfn=cfn)
-    name = spelled(node, tf, cfn)
-    if a.missing:
-        if default is not None and not ok(default):
-            yield ctx.finding(
-                node,
-                a,
-                f"{node.address} {what}: `{name}` is not set (default "
-                f"{describe_value(default)}); expected {expected}",
-            )
-        return
-    if a.unknown:
-        yield from ctx.unresolved(node, a)
-        return
-    if not ok(a.value):
-        yield ctx.finding(
-            node,
-            a,
-            f"{node.address} {what}: `{name}` is {describe_value(a.value)}; expected {expected}",
-        )
 
 
 def surely_set(a: Attr, graph: ResourceGraph) -> bool:
@@ -117,7 +38,7 @@ def surely_set(a: Attr, graph: ResourceGraph) -> bool:
 
 def existence_unknown(ctx: Context, node: Node) -> Iterator[Report]:
     """Under --strict, say that the node may not exist; nothing otherwise."""
-    path = ("@count",) if node.language == "terraform" else ("@Condition",)
+    path = (node.spelled(tf="@count", cfn="@Condition"),)
     yield from ctx.unresolved(node, path, "whether the resource is created")
 
 

@@ -41,7 +41,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
-from ..model import MISSING, Attr, Node, Path, Unknown, to_bool, to_int
+from ..model import MISSING, Node, Path, Unknown, to_int
+from ..settings import DYNAMODB_PITR
 
 Tri = bool | None
 Mechanism = Literal["aws-backup", "dlm", "efs-backup-policy", "pitr"]
@@ -678,8 +679,8 @@ def _build(graph: ResourceGraph) -> dict[str, Coverage]:
         t = cov.resource
         if t.kind != DYNAMODB_TABLE:
             continue
-        a = pitr_attr(t)
-        if a.known and to_bool(a.value) is True:
+        pitr = DYNAMODB_PITR.read(t)
+        if pitr.ok:
             days = t.get(
                 tf="point_in_time_recovery.recovery_period_in_days",
                 cfn="PointInTimeRecoverySpecification.RecoveryPeriodInDays",
@@ -688,7 +689,11 @@ def _build(graph: ResourceGraph) -> dict[str, Coverage]:
             period = to_int(days) if not isinstance(days, Unknown) else None
             cov.protections.append(
                 Protection(
-                    "pitr", t, a.path, None, (period if period is not None else Unknown("days"),)
+                    "pitr",
+                    t,
+                    pitr.attr.path,
+                    None,
+                    (period if period is not None else Unknown("days"),),
                 )
             )
     return out
@@ -696,14 +701,6 @@ def _build(graph: ResourceGraph) -> dict[str, Coverage]:
 
 def _ids(node: Node) -> list[str]:
     return [v for k in ("id", "arn") if isinstance(v := node.attrs.get(k), str)]
-
-
-def pitr_attr(table: Node) -> Attr:
-    """The point-in-time recovery flag of a DynamoDB table, as an Attr."""
-    return table.attr(
-        tf="point_in_time_recovery.enabled",
-        cfn="PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
-    )
 
 
 def coverage_table(graph: ResourceGraph) -> dict[str, Coverage]:
@@ -725,7 +722,6 @@ __all__ = [
     "arn_pattern_matches",
     "coverage",
     "coverage_table",
-    "pitr_attr",
     "plan_retention",
     "plan_rules",
     "resource_tags",

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..graph import ResourceGraph
-from ..model import Attr, Node, Unknown, describe_value, to_bool
+from ..model import Attr, Node, Unknown
+from ..settings import (
+    DOCDB_NEPTUNE_STORAGE_ENCRYPTED,
+    EBS_ENCRYPTION_BY_DEFAULT,
+    EBS_VOLUME_ENCRYPTED,
+    ELASTICACHE_AT_REST_ENCRYPTED,
+    RDS_STORAGE_ENCRYPTED,
+    Reading,
+)
 
 State = Literal["encrypted", "unencrypted", "unknown", "exempt"]
 
@@ -37,13 +45,6 @@ class Decision:
 def written(a: Attr) -> bool:
     """Present, and not an empty string (Terraform and CloudFormation both treat "" as unset)."""
     return a.present and not (isinstance(a.value, str) and not a.value.strip())
-
-
-def flag(a: Attr) -> bool | None:
-    """A boolean attribute, three-valued (None: unknown or not a boolean)."""
-    if a.unknown:
-        return None
-    return to_bool(a.value)
 
 
 def inheritance(node: Node, names: Sequence[tuple[str | None, str | None]]) -> Attr | None:
@@ -112,20 +113,22 @@ def rds_instance_encryption(node: Node) -> Decision:
     """Storage encryption of an ``AWS::RDS::DBInstance`` (not for cluster members)."""
     if rds_instance_member(node):
         return Decision("exempt", note="a cluster member: the cluster's setting applies")
-    enc = node.attr(tf="storage_encrypted", cfn="StorageEncrypted")
-    value = flag(enc)
+    r = RDS_STORAGE_ENCRYPTED.read(node)
     source = inheritance(node, RDS_INSTANCE_SOURCES)
-    if value is True:
-        return Decision("encrypted", enc, source=source)
+    if r.ok:
+        return Decision("encrypted", r.attr, source=source)
     if source is not None:
         if source.unknown:
             return Decision("unknown", source, "may inherit from a source", source=source)
         return Decision("exempt", source, "inherits the source's encryption", source=source)
-    if enc.missing:
-        return Decision("unencrypted", enc, "is not set (default false)")
-    if value is None:
-        return Decision("unknown", enc)
-    return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
+    return _failing(r)
+
+
+def _failing(r: Reading) -> Decision:
+    """A reading that does not pass: unknown, or unencrypted (``is not set (default false)``)."""
+    if r.ok is None:
+        return Decision("unknown", r.attr)
+    return Decision("unencrypted", r.attr, f"is {r.shown}")
 
 
 def is_aurora_serverless_v1(node: Node) -> bool | None:
@@ -137,10 +140,10 @@ def is_aurora_serverless_v1(node: Node) -> bool | None:
 
 def rds_cluster_encryption(node: Node) -> Decision:
     """Storage encryption of an ``AWS::RDS::DBCluster`` (Aurora or Multi-AZ DB cluster)."""
-    enc = node.attr(tf="storage_encrypted", cfn="StorageEncrypted")
-    value = flag(enc)
+    r = RDS_STORAGE_ENCRYPTED.read(node)
+    enc = r.attr
     source = inheritance(node, RDS_CLUSTER_SOURCES)
-    if value is True:
+    if r.ok:
         return Decision("encrypted", enc, source=source)
     serverless = is_aurora_serverless_v1(node)
     if serverless:
@@ -161,45 +164,20 @@ def rds_cluster_encryption(node: Node) -> Decision:
             # AWS encrypts every new Aurora cluster (created on or after 18 February
             # 2026) with an AWS-owned key when StorageEncrypted is not given.
             return Decision("encrypted", enc, "new Aurora clusters are encrypted by default", True)
-        return Decision("unencrypted", enc, "is not set (default false)")
-    if value is None:
-        return Decision("unknown", enc)
-    return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
+    return _failing(r)
 
 
 def cluster_encryption(node: Node) -> Decision:
     """DocumentDB / Neptune cluster storage encryption (default false)."""
-    enc = node.attr(tf="storage_encrypted", cfn="StorageEncrypted")
-    value = flag(enc)
-    if value is True:
-        return Decision("encrypted", enc)
+    r = DOCDB_NEPTUNE_STORAGE_ENCRYPTED.read(node)
+    if r.ok:
+        return Decision("encrypted", r.attr)
     source = inheritance(node, DOCDB_NEPTUNE_SOURCES)
     if source is not None:
         if source.unknown:
             return Decision("unknown", source, "may inherit from a source", source=source)
         return Decision("exempt", source, "inherits the source's encryption", source=source)
-    if enc.missing:
-        return Decision("unencrypted", enc, "is not set (default false)")
-    if value is None:
-        return Decision("unknown", enc)
-    return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
-
-
-def simple_flag(node: Node, tf: str, cfn: str, *, default: bool = False) -> Decision:
-    enc = node.attr(tf=tf, cfn=cfn)
-    if enc.missing:
-        if default:
-            return Decision("encrypted", enc, "default true", True)
-        return Decision("unencrypted", enc, "is not set (default false)")
-    value = flag(enc)
-    if value is None:
-        return Decision("unknown", enc)
-    if value:
-        return Decision("encrypted", enc)
-    return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
-
-
-EBS_DEFAULT = "aws_ebs_encryption_by_default"
+    return _failing(r)
 
 
 def ebs_default_encryption(graph: ResourceGraph) -> bool | None:
@@ -212,9 +190,8 @@ def ebs_default_encryption(graph: ResourceGraph) -> bool | None:
 
     def build(g: ResourceGraph) -> bool | None:
         result: bool | None = False
-        for n in g.nodes(EBS_DEFAULT):
-            a = n.attr("enabled")
-            on = True if a.missing else flag(a)
+        for n in g.nodes(EBS_ENCRYPTION_BY_DEFAULT.kinds):
+            on = EBS_ENCRYPTION_BY_DEFAULT.read(n).ok
             if on is True and not n.meta.get("count_unknown"):
                 return True
             if on is None or (on and n.meta.get("count_unknown")):
@@ -227,22 +204,17 @@ def ebs_default_encryption(graph: ResourceGraph) -> bool | None:
 
 def volume_encryption(node: Node) -> Decision:
     """An ``AWS::EC2::Volume`` (without the account default)."""
-    enc = node.attr(tf="encrypted", cfn="Encrypted")
-    value = flag(enc)
+    r = EBS_VOLUME_ENCRYPTED.read(node)
     source = inheritance(
         node, (("snapshot_id", "SnapshotId"), ("source_volume_id", "SourceVolumeId"))
     )
-    if value is True:
-        return Decision("encrypted", enc, source=source)
+    if r.ok:
+        return Decision("encrypted", r.attr, source=source)
     if source is not None:
         if source.unknown:
             return Decision("unknown", source, "may be created from a snapshot", source=source)
         return Decision("exempt", source, "inherits the snapshot's encryption", source=source)
-    if enc.missing:
-        return Decision("unencrypted", enc, "is not set (default false)")
-    if value is None:
-        return Decision("unknown", enc)
-    return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
+    return _failing(r)
 
 
 @dataclass(frozen=True)
@@ -327,26 +299,21 @@ def ebs_devices(node: Node) -> Iterator[Device]:
 def device_encryption(dev: Device) -> Decision:
     if dev.block.unknown:
         return Decision("unknown", dev.block)
-    value = flag(dev.encrypted)
-    if value is True:
+    r = EBS_VOLUME_ENCRYPTED.read_attr(dev.encrypted)
+    if r.ok:
         return Decision("encrypted", dev.encrypted)
     if dev.snapshot.unknown or written(dev.snapshot):
         if dev.snapshot.unknown:
             return Decision("unknown", dev.snapshot, "may be created from a snapshot")
         return Decision("exempt", dev.snapshot, "inherits the snapshot's encryption")
-    if dev.encrypted.missing:
-        if dev.templated:
-            return Decision("unknown", dev.block, "a dynamic block that may be empty")
-        name = "encrypted" if dev.node.language == "terraform" else "Encrypted"
-        # missing inside a written device: the finding names the attribute, so the
-        # engine points at the resource (RULES.md "Location")
-        return Decision("unencrypted", dev.encrypted, f"`{name}` is not set (default false)")
-    if value is None:
+    if dev.encrypted.missing and dev.templated:
+        return Decision("unknown", dev.block, "a dynamic block that may be empty")
+    if r.ok is None:
         return Decision("unknown", dev.encrypted)
-    name = "encrypted" if dev.node.language == "terraform" else "Encrypted"
-    return Decision(
-        "unencrypted", dev.encrypted, f"`{name}` is {describe_value(dev.encrypted.value)}"
-    )
+    # named as written in the device (missing inside a written device: the finding
+    # names the attribute, so the engine points at the resource, RULES.md "Location")
+    name = EBS_VOLUME_ENCRYPTED.spelled(dev.node)
+    return Decision("unencrypted", dev.encrypted, f"`{name}` is {r.shown}")
 
 
 INSTANCE_KINDS = (
@@ -360,9 +327,9 @@ def elasticache_encryption(node: Node) -> Decision:
     """At-rest encryption of a Redis/Valkey replication group (exempt: other engines)."""
     engine_attr = node.attr(tf="engine", cfn="Engine")
     engine = lower(engine_attr, "redis")
-    enc = node.attr(tf="at_rest_encryption_enabled", cfn="AtRestEncryptionEnabled")
-    value = flag(enc)
-    if value is True:
+    r = ELASTICACHE_AT_REST_ENCRYPTED.read(node)
+    enc = r.attr
+    if r.ok:
         return Decision("encrypted", enc)
     if engine is None:
         return Decision("unknown", engine_attr)
@@ -374,7 +341,4 @@ def elasticache_encryption(node: Node) -> Decision:
             return Decision("unknown" if source.unknown else "exempt", source, source=source)
         if engine == "valkey":
             return Decision("encrypted", enc, "Valkey encrypts at rest by default", True)
-        return Decision("unencrypted", enc, "is not set (default false for Redis OSS)")
-    if value is None:
-        return Decision("unknown", enc)
-    return Decision("unencrypted", enc, f"is {describe_value(enc.value)}")
+    return _failing(r)

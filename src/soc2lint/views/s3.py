@@ -27,6 +27,7 @@ from typing import Any
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Attr, Node, Path, Unknown, to_bool, to_int
+from ..settings import S3_PUBLIC_ACCESS_BLOCK
 from .modules import unloaded_receivers
 
 BUCKET = "AWS::S3::Bucket"
@@ -81,7 +82,7 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Setting:
+class BucketSetting:
     """One value of a setting and where it is written."""
 
     value: Any
@@ -148,14 +149,14 @@ class BucketView:
 
     # ---- settings ----------------------------------------------------------
 
-    def versioning(self) -> list[Setting]:
+    def versioning(self) -> list[BucketSetting]:
         """Versioning status values: "Enabled", "Suspended", "Disabled" or Unknown.
 
         Empty when versioning is not configured anywhere (the bucket is then
         unversioned); a single UNKNOWN_SETTING when it may be configured by a
         resource that could not be attributed.
         """
-        out: list[Setting] = []
+        out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:
             for a in b.attrs_at("versioning[].enabled"):
@@ -167,21 +168,21 @@ class BucketView:
                         if flag is None
                         else ("Enabled" if flag else "Disabled")
                     )
-                out.append(Setting(status, Source(b, a.path)))
+                out.append(BucketSetting(status, Source(b, a.path)))
             for cfg in self._configs("aws_s3_bucket_versioning"):
                 for a in cfg.attrs_at("versioning_configuration[].status"):
-                    out.append(Setting(_status(a.value), Source(cfg, a.path)))
+                    out.append(BucketSetting(_status(a.value), Source(cfg, a.path)))
         else:
             a = b.attr("VersioningConfiguration.Status")
             if a.present:
-                out.append(Setting(_status(a.value), Source(b, a.path)))
+                out.append(BucketSetting(_status(a.value), Source(b, a.path)))
         if not out and self._maybe_elsewhere("aws_s3_bucket_versioning"):
-            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+            out.append(BucketSetting(UNKNOWN_SETTING, Source(b)))
         return out
 
-    def encryption(self) -> list[Setting]:
+    def encryption(self) -> list[BucketSetting]:
         """Default encryption rules: value = {"algorithm": ..., "kms_key": ...}."""
-        out: list[Setting] = []
+        out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:
             sources = [(b, "server_side_encryption_configuration[].rule[]")]
@@ -198,7 +199,7 @@ class BucketView:
                         "algorithm": default.child("sse_algorithm").value,
                         "kms_key": default.child("kms_master_key_id").value,
                     }
-                    out.append(Setting(value, Source(node, rule.path)))
+                    out.append(BucketSetting(value, Source(node, rule.path)))
         else:
             for rule in b.attrs_at("BucketEncryption.ServerSideEncryptionConfiguration[]"):
                 d = rule.child("ServerSideEncryptionByDefault")
@@ -206,88 +207,82 @@ class BucketView:
                     "algorithm": d.child("SSEAlgorithm").value,
                     "kms_key": d.child("KMSMasterKeyID").value,
                 }
-                out.append(Setting(value, Source(b, rule.path)))
+                out.append(BucketSetting(value, Source(b, rule.path)))
         if not out and self._maybe_elsewhere("aws_s3_bucket_server_side_encryption_configuration"):
-            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+            out.append(BucketSetting(UNKNOWN_SETTING, Source(b)))
         return out
 
-    def logging(self) -> list[Setting]:
+    def logging(self) -> list[BucketSetting]:
         """Server access logging: value = the target bucket (name, Unknown)."""
-        out: list[Setting] = []
+        out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:
             for a in b.attrs_at("logging[]"):
-                out.append(Setting(a.child("target_bucket").value, Source(b, a.path)))
+                out.append(BucketSetting(a.child("target_bucket").value, Source(b, a.path)))
             for cfg in self._configs("aws_s3_bucket_logging"):
                 a = cfg.attr("target_bucket")
-                out.append(Setting(a.value, Source(cfg, a.path)))
+                out.append(BucketSetting(a.value, Source(cfg, a.path)))
         else:
             a = b.attr("LoggingConfiguration")
             if a.present:
-                out.append(Setting(a.child("DestinationBucketName").value, Source(b, a.path)))
+                out.append(BucketSetting(a.child("DestinationBucketName").value, Source(b, a.path)))
         if not out and self._maybe_elsewhere("aws_s3_bucket_logging"):
-            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+            out.append(BucketSetting(UNKNOWN_SETTING, Source(b)))
         return out
 
-    def acls(self) -> list[Setting]:
+    def acls(self) -> list[BucketSetting]:
         """Canned ACLs (``private``, ``public-read``...)."""
-        out: list[Setting] = []
+        out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:
             a = b.attr("acl")
             if a.present:
-                out.append(Setting(a.value, Source(b, a.path)))
+                out.append(BucketSetting(a.value, Source(b, a.path)))
             for cfg in self._configs("aws_s3_bucket_acl"):
                 a = cfg.attr("acl")
                 if a.present:
-                    out.append(Setting(a.value, Source(cfg, a.path)))
+                    out.append(BucketSetting(a.value, Source(cfg, a.path)))
         else:
             a = b.attr("AccessControl")
             if a.present:
-                out.append(Setting(a.value, Source(b, a.path)))
+                out.append(BucketSetting(a.value, Source(b, a.path)))
         return out
 
-    def public_access_block(self) -> list[Setting]:
-        """Public access block settings: value = dict of the four flags (bool/Unknown/None)."""
-        out: list[Setting] = []
-        flags = (
-            ("block_public_acls", "BlockPublicAcls"),
-            ("block_public_policy", "BlockPublicPolicy"),
-            ("ignore_public_acls", "IgnorePublicAcls"),
-            ("restrict_public_buckets", "RestrictPublicBuckets"),
-        )
+    def public_access_block(self) -> list[BucketSetting]:
+        """Public access block settings: value = the four flags' readings, by Terraform name."""
+        out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:
             for cfg in self._configs("aws_s3_bucket_public_access_block"):
-                value = {tf: _flag(cfg.attr(tf).value) for tf, _ in flags}
-                out.append(Setting(value, Source(cfg)))
+                value = {s.tf: s.read(cfg) for s in S3_PUBLIC_ACCESS_BLOCK}
+                out.append(BucketSetting(value, Source(cfg)))
         else:
             a = b.attr("PublicAccessBlockConfiguration")
             if a.present:
                 if isinstance(a.value, Unknown):
-                    out.append(Setting(a.value, Source(b, a.path)))
+                    out.append(BucketSetting(a.value, Source(b, a.path)))
                 else:
-                    value = {tf: _flag(a.child(cfn).value) for tf, cfn in flags}
-                    out.append(Setting(value, Source(b, a.path)))
+                    value = {s.tf: s.read(b) for s in S3_PUBLIC_ACCESS_BLOCK}
+                    out.append(BucketSetting(value, Source(b, a.path)))
         if not out and self._maybe_elsewhere("aws_s3_bucket_public_access_block"):
-            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+            out.append(BucketSetting(UNKNOWN_SETTING, Source(b)))
         return out
 
-    def policies(self) -> list[Setting]:
+    def policies(self) -> list[BucketSetting]:
         """Bucket policy documents (JSON string, dict or Unknown) and where they are written."""
-        out: list[Setting] = []
+        out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:
             a = b.attr("policy")
             if a.present:
-                out.append(Setting(a.value, Source(b, a.path)))
+                out.append(BucketSetting(a.value, Source(b, a.path)))
         # aws_s3_bucket_policy has the kind AWS::S3::BucketPolicy (kinds.py)
         for cfg in self._configs("AWS::S3::BucketPolicy"):
             a = cfg.attr(tf="policy", cfn="PolicyDocument")
             if a.present:
-                out.append(Setting(a.value, Source(cfg, a.path)))
+                out.append(BucketSetting(a.value, Source(cfg, a.path)))
         if not out and self._maybe_elsewhere("AWS::S3::BucketPolicy"):
-            out.append(Setting(UNKNOWN_SETTING, Source(b)))
+            out.append(BucketSetting(UNKNOWN_SETTING, Source(b)))
         return out
 
     def lifecycle_rules(self) -> list[LifecycleRule] | None:
@@ -300,7 +295,7 @@ class BucketView:
                 date = r.child("expiration.date")
                 out.append(
                     LifecycleRule(
-                        enabled=_tri(r.child("enabled").value),
+                        enabled=r.child("enabled").as_bool(),
                         expiration_days=_days(days.value),
                         noncurrent_days=_days(r.child("noncurrent_version_expiration.days").value),
                         source=Source(b, r.path),
@@ -370,7 +365,7 @@ class BucketView:
             flag = b.attr("object_lock_enabled")
             if flag.present:
                 configured = True
-                enabled = _tri(flag.value)
+                enabled = flag.as_bool()
                 src = Source(b, flag.path)
             inline = b.attr("object_lock_configuration")
             if inline.present:
@@ -404,7 +399,7 @@ class BucketView:
                     return ObjectLock(None, Unknown("object lock"), Unknown("object lock"), src)
                 return None
             return ObjectLock(enabled, mode, days, src)
-        enabled = _tri(b.attr("ObjectLockEnabled").value)
+        enabled = b.attr("ObjectLockEnabled").as_bool()
         cfg_a = b.attr("ObjectLockConfiguration")
         if not cfg_a.present and enabled is None and b.attr("ObjectLockEnabled").missing:
             return None
@@ -438,20 +433,6 @@ def _status_enabled(v: Any) -> bool | None:
     if isinstance(v, str):
         return v.lower() == "enabled"
     return None if v is MISSING or isinstance(v, Unknown) else to_bool(v)
-
-
-def _flag(v: Any) -> Any:
-    if isinstance(v, Unknown):
-        return v
-    if v is MISSING or v is None:
-        return None
-    return to_bool(v)
-
-
-def _tri(v: Any) -> bool | None:
-    if v is MISSING or v is None or isinstance(v, Unknown):
-        return None
-    return to_bool(v)
 
 
 def _days(v: Any) -> int | Unknown | None:
@@ -603,7 +584,7 @@ def account_public_access_block(graph: ResourceGraph, scope: str | None = None) 
     return graph.nodes("aws_s3_account_public_access_block", scope=scope)
 
 
-def kms_key_of(setting: Setting) -> Any:
+def kms_key_of(setting: BucketSetting) -> Any:
     """The KMS key of an encryption setting (None when SSE-S3 or not set)."""
     if not isinstance(setting.value, dict):
         return setting.value
@@ -613,10 +594,10 @@ def kms_key_of(setting: Setting) -> Any:
 
 __all__ = [
     "UNKNOWN_SETTING",
+    "BucketSetting",
     "BucketView",
     "LifecycleRule",
     "ObjectLock",
-    "Setting",
     "Source",
     "account_public_access_block",
     "bucket_view",

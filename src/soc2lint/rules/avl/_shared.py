@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Attr, Node, Unknown, to_bool, to_int
+from soc2lint.model import Attr, Node, Unknown, to_int
 from soc2lint.rule import Context, RelatedRef, Report
 from soc2lint.views.network import (
     ASG,
@@ -45,15 +45,6 @@ def int_attr(a: Attr) -> int | Unknown | None:
         return a.value
     n = to_int(a.value)
     return n if n is not None else Unknown(repr(a.value))
-
-
-def _flag(a: Attr) -> bool | None:
-    """True/False when known (missing = False), None when unknown."""
-    if a.missing:
-        return False
-    if a.unknown:
-        return None
-    return to_bool(a.value)
 
 
 TSC = ("A1.2",)

@@ -4,9 +4,9 @@ from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity, Unknown
 from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.settings import RDS_MULTI_AZ
 from soc2lint.views.databases import cluster_members, is_cluster_member, is_read_replica
 
-from .._common import check_true
 from ._shared import CHECKLIST, _engine, members_text
 
 
@@ -72,7 +72,7 @@ def rds_multi_az(ctx: Context) -> Iterator[Report]:
     for db in ctx.graph.nodes("AWS::RDS::DBInstance"):
         if is_cluster_member(db) or is_read_replica(db):
             continue
-        yield from check_true(ctx, db, tf="multi_az", cfn="MultiAZ", what="is not Multi-AZ")
+        yield from ctx.require(db, RDS_MULTI_AZ, "{address} is not Multi-AZ: {problem}")
     for cluster in ctx.graph.nodes("AWS::RDS::DBCluster"):
         yield from _aurora_instances(ctx, cluster)
 

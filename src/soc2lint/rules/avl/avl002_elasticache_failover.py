@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Attr, Node, Severity, Unknown, describe_value
+from soc2lint.model import Attr, Node, Severity, Unknown
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import ELASTICACHE_AUTOMATIC_FAILOVER, ELASTICACHE_MULTI_AZ
 
-from .._common import spelled
-from ._shared import CHECKLIST, _engine, _flag, int_attr
+from ._shared import CHECKLIST, _engine, int_attr
 
 REDIS_ENGINES = ("redis", "valkey")
 
@@ -107,17 +107,12 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
             continue
         problems: list[tuple[Attr, str]] = []
         undecided: list[Attr] = []
-        for tf, cfn in (
-            ("automatic_failover_enabled", "AutomaticFailoverEnabled"),
-            ("multi_az_enabled", "MultiAZEnabled"),
-        ):
-            a = rg.attr(tf=tf, cfn=cfn)
-            flag = _flag(a)
-            if flag is None:
-                undecided.append(a)
-            elif not flag:
-                shown = "not set (default false)" if a.missing else describe_value(a.value)
-                problems.append((a, f"`{spelled(rg, tf, cfn)}` is {shown}"))
+        for setting in (ELASTICACHE_AUTOMATIC_FAILOVER, ELASTICACHE_MULTI_AZ):
+            r = setting.read(rg)
+            if r.unknown:
+                undecided.append(r.attr)
+            elif not r.ok:
+                problems.append((r.attr, r.problem))
         count, where = _node_count(rg)
         if isinstance(count, Unknown):
             undecided.append(where)

@@ -2,10 +2,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, Unknown, describe_value
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import (
+    ELASTICSEARCH_INSTANCE_COUNT,
+    ELASTICSEARCH_ZONE_AWARENESS,
+    OPENSEARCH_INSTANCE_COUNT,
+    OPENSEARCH_ZONE_AWARENESS,
+    pick,
+)
 
-from ._shared import CHECKLIST, _flag, int_attr
+from ._shared import CHECKLIST
 
 
 @rule(
@@ -52,45 +59,37 @@ def opensearch_zone_awareness(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearch_domain#zone_awareness_enabled
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-clusterconfig.html
     """
-    for dom in ctx.graph.nodes(("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")):
-        if dom.language == "terraform":
-            conf_name = "cluster_config"
-            za_name, count_name = "zone_awareness_enabled", "instance_count"
-        else:
-            conf_name = (
-                "ElasticsearchClusterConfig"
-                if dom.kind == "AWS::Elasticsearch::Domain"
-                else "ClusterConfig"
-            )
-            za_name, count_name = "ZoneAwarenessEnabled", "InstanceCount"
+    for dom in ctx.graph.nodes(
+        (*OPENSEARCH_ZONE_AWARENESS.kinds, *ELASTICSEARCH_ZONE_AWARENESS.kinds)
+    ):
+        zones = pick(dom, OPENSEARCH_ZONE_AWARENESS, ELASTICSEARCH_ZONE_AWARENESS)
+        nodes = pick(dom, OPENSEARCH_INSTANCE_COUNT, ELASTICSEARCH_INSTANCE_COUNT)
+        # both live in the cluster configuration block, read once (an unknown block
+        # is reported as such)
+        conf_name, za_name = zones.spelled(dom).rsplit(".", 1)
+        count_name = nodes.spelled(dom).rsplit(".", 1)[1]
         conf = dom.attr(conf_name)
         if conf.unknown:
             yield from ctx.unresolved(dom, conf)
             continue
-        za = conf.child(za_name)
-        flag = _flag(za)
-        if flag is None:
-            yield from ctx.unresolved(dom, za)
+        za = zones.read_attr(conf.child(za_name))
+        if za.unknown:
+            yield from ctx.unresolved(dom, za.attr)
             continue
-        if not flag:
-            shown = "not set (default false)" if za.missing else describe_value(za.value)
+        if not za.ok:
             yield ctx.finding(
-                dom,
-                za,
-                f"{dom.address}: zone awareness is off: `{za_name}` is {shown}",
+                dom, za.attr, f"{dom.address}: zone awareness is off: `{za_name}` is {za.shown}"
             )
             continue
-        count_a = conf.child(count_name)
-        count = int_attr(count_a)
-        if isinstance(count, Unknown):
-            yield from ctx.unresolved(dom, count_a)
+        count = nodes.read_attr(conf.child(count_name))
+        if count.unknown:
+            yield from ctx.unresolved(dom, count.attr)
             continue
-        n = 1 if count is None else count
-        if n < 2:
-            shown = "not set (default 1)" if count is None else str(n)
+        if not count.ok:
+            shown = count.shown if not count.written else str(count.value)
             yield ctx.finding(
                 dom,
-                count_a,
+                count.attr,
                 f"{dom.address}: `{count_name}` is {shown}; at least two data nodes "
                 "are needed to spread the domain over Availability Zones",
             )

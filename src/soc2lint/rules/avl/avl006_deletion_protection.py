@@ -4,10 +4,12 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import DB_DELETION_PROTECTION, DYNAMODB_DELETION_PROTECTION
 from soc2lint.views.databases import is_cluster_member
 
-from .._common import check_true
 from ._shared import CHECKLIST
+
+MESSAGE = "{address} has no deletion protection: {problem}"
 
 
 @rule(
@@ -53,28 +55,9 @@ def deletion_protection(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#deletion_protection_enabled
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html
     """
-    for n in ctx.graph.nodes(
-        (
-            "AWS::RDS::DBInstance",
-            "AWS::RDS::DBCluster",
-            "AWS::DocDB::DBCluster",
-            "AWS::Neptune::DBCluster",
-        )
-    ):
+    for n in ctx.graph.nodes(DB_DELETION_PROTECTION.kinds):
         if is_cluster_member(n):
             continue
-        yield from check_true(
-            ctx,
-            n,
-            tf="deletion_protection",
-            cfn="DeletionProtection",
-            what="has no deletion protection",
-        )
-    for t in ctx.graph.nodes("AWS::DynamoDB::Table"):
-        yield from check_true(
-            ctx,
-            t,
-            tf="deletion_protection_enabled",
-            cfn="DeletionProtectionEnabled",
-            what="has no deletion protection",
-        )
+        yield from ctx.require(n, DB_DELETION_PROTECTION, MESSAGE)
+    for t in ctx.graph.nodes(DYNAMODB_DELETION_PROTECTION.kinds):
+        yield from ctx.require(t, DYNAMODB_DELETION_PROTECTION, MESSAGE)

@@ -2,20 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, Unknown
+from soc2lint.model import Severity
 from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.settings import DB_BACKUP_RETENTION
 from soc2lint.views.backup import coverage
 from soc2lint.views.databases import is_cluster_member, is_read_replica
 
-from .._common import spelled
-from ._shared import CHECKLIST, _int
-
-DB_KINDS = (
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
-    "AWS::DocDB::DBCluster",
-    "AWS::Neptune::DBCluster",
-)
+from ._shared import CHECKLIST
 
 
 @rule(
@@ -78,23 +71,22 @@ def db_backup_retention(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html
     """
     threshold = int(ctx.option("backup_retention_days"))
-    for db in ctx.graph.nodes(DB_KINDS):
+    for db in ctx.graph.nodes(DB_BACKUP_RETENTION.kinds):
         if is_cluster_member(db) or is_read_replica(db):
             continue
-        a = db.attr(tf="backup_retention_period", cfn="BackupRetentionPeriod")
-        value = _int(a)
-        days = 1 if value is None else value
-        if not isinstance(days, Unknown) and days >= threshold:
+        r = DB_BACKUP_RETENTION.read(db, threshold=threshold)
+        if r.ok:
             continue
         cov = coverage(ctx.graph, db)
         kept = cov.aws_backup_keeps(threshold)
         if kept is True:
             continue
-        if isinstance(days, Unknown) or kept is None:
+        a, days = r.attr, r.value
+        if r.unknown or kept is None:
             yield from ctx.unresolved(db, a)
             continue
-        name = spelled(db, "backup_retention_period", "BackupRetentionPeriod")
-        shown = "not set (default 1 day)" if value is None else f"{days}"
+        name = r.name
+        shown = f"{days}" if r.written else r.shown
         plans = cov.by("aws-backup")
         tail = (
             f"; the AWS Backup plan that selects it keeps recovery points less than {threshold} days"

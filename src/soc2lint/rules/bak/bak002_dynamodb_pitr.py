@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, describe_value, to_bool
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.backup import coverage, pitr_attr
+from soc2lint.settings import DYNAMODB_PITR
+from soc2lint.views.backup import coverage
 
-from .._common import spelled
 from ._shared import CHECKLIST
 
 
@@ -45,30 +45,25 @@ def dynamodb_pitr(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#point_in_time_recovery
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-pointintimerecoveryspecification.html
     """
-    for table in ctx.graph.nodes("AWS::DynamoDB::Table"):
-        a = pitr_attr(table)
+    for table in ctx.graph.nodes(DYNAMODB_PITR.kinds):
+        r = DYNAMODB_PITR.read(table)
+        a = r.attr
         if a.unknown:
             if coverage(ctx.graph, table).covered_by("aws-backup") is not True:
                 yield from ctx.unresolved(table, a)
             continue
-        enabled = False if a.missing else to_bool(a.value)
-        if enabled:
+        if r.ok:
             continue
         covered = coverage(ctx.graph, table).covered_by("aws-backup")
         if covered is True:
             continue
-        if covered is None or enabled is None:
+        if covered is None or r.unknown:
             yield from ctx.unresolved(table, a)
             continue
-        name = spelled(
-            table,
-            "point_in_time_recovery.enabled",
-            "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
-        )
-        shown = "not set (default false)" if a.missing else describe_value(a.value)
         yield ctx.finding(
             table,
             a,
-            f"{table.address}: point-in-time recovery is off (`{name}` is {shown}) "
-            "and no AWS Backup plan selects the table",
+            f"{table.address}: point-in-time recovery is off "
+            f"(`{DYNAMODB_PITR.spelled(table)}` is {r.shown}) and no AWS Backup plan selects "
+            "the table",
         )

@@ -7,7 +7,6 @@ from soc2lint.model import MISSING, Attr, Node, Severity, Unknown, to_int
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.backup import plan_rules
 
-from .._common import spelled
 from ._shared import CHECKLIST
 
 
@@ -68,7 +67,7 @@ def backup_plan_retention(ctx: Context) -> Iterator[Report]:
             if days >= threshold:
                 continue
             rule_name = _rule_name(plan, path)
-            name = spelled(plan, "delete_after", "DeleteAfterDays")
+            name = plan.spelled(tf="delete_after", cfn="DeleteAfterDays")
             yield ctx.finding(
                 plan,
                 a,
@@ -80,8 +79,8 @@ def backup_plan_retention(ctx: Context) -> Iterator[Report]:
 def _rule_name(plan: Node, path: tuple[Any, ...]) -> str:
     # path is (rule, i, lifecycle, j, delete_after) or
     # (BackupPlan, BackupPlanRule, i, Lifecycle, DeleteAfterDays)
-    idx = 2 if plan.language == "cloudformation" else 1
+    idx = next(i for i, p in enumerate(path) if isinstance(p, int))  # the rule's index
     rule_path = path[: idx + 1]
-    key = "RuleName" if plan.language == "cloudformation" else "rule_name"
+    key = plan.spelled(tf="rule_name", cfn="RuleName")
     v = plan.attr((*rule_path, key)).value
     return f'"{v}"' if isinstance(v, str) else f"#{rule_path[-1]}"

@@ -5,9 +5,9 @@ from typing import Any
 
 from soc2lint.model import MISSING, Severity, Unknown
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import ELASTICACHE_SNAPSHOT_RETENTION
 
-from .._common import spelled
-from ._shared import CHECKLIST, _int
+from ._shared import CHECKLIST
 
 REDIS_ENGINES = ("redis", "valkey")
 
@@ -61,13 +61,13 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
             continue
         if not isinstance(engine, str) or engine.lower() not in REDIS_ENGINES:
             continue
-        a = n.attr(tf="snapshot_retention_limit", cfn="SnapshotRetentionLimit")
-        value = _int(a)
-        if isinstance(value, Unknown):
-            yield from ctx.unresolved(n, a)
+        r = ELASTICACHE_SNAPSHOT_RETENTION.read(n)
+        if r.unknown:
+            yield from ctx.unresolved(n, r.attr)
             continue
-        if value is not None and value > 0:
+        if r.ok:
             continue
-        name = spelled(n, "snapshot_retention_limit", "SnapshotRetentionLimit")
-        shown = "not set (default 0)" if value is None else "0"
-        yield ctx.finding(n, a, f"{n.address}: automatic snapshots are off: `{name}` is {shown}")
+        shown = "0" if r.written else r.shown
+        yield ctx.finding(
+            n, r.attr, f"{n.address}: automatic snapshots are off: `{r.name}` is {shown}"
+        )

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, Unknown
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import REDSHIFT_SNAPSHOT_RETENTION
 
-from .._common import spelled
-from ._shared import CHECKLIST, _int
+from ._shared import CHECKLIST
 
 
 @rule(
@@ -39,16 +39,11 @@ def redshift_snapshot_retention(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/redshift_cluster#automated_snapshot_retention_period
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html
     """
-    for c in ctx.graph.nodes("AWS::Redshift::Cluster"):
-        a = c.attr(tf="automated_snapshot_retention_period", cfn="AutomatedSnapshotRetentionPeriod")
-        value = _int(a)
-        if isinstance(value, Unknown):
-            yield from ctx.unresolved(c, a)
-            continue
-        if value == 0:
-            name = spelled(
-                c, "automated_snapshot_retention_period", "AutomatedSnapshotRetentionPeriod"
-            )
+    for c in ctx.graph.nodes(REDSHIFT_SNAPSHOT_RETENTION.kinds):
+        r = REDSHIFT_SNAPSHOT_RETENTION.read(c)
+        if r.unknown:
+            yield from ctx.unresolved(c, r.attr)
+        elif r.value == 0:
             yield ctx.finding(
-                c, a, f"{c.address}: `{name}` is 0: automated snapshots are turned off"
+                c, r.attr, f"{c.address}: `{r.name}` is 0: automated snapshots are turned off"
             )

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, describe_value, to_bool
+from soc2lint.model import Severity, to_bool
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import S3_BACKEND_ENCRYPT
 
 from ._shared import CHECKLIST
 
@@ -54,18 +55,16 @@ def state_backend_insecure(ctx: Context) -> Iterator[Report]:
             # partial configuration: -backend-config supplies the rest
             yield from ctx.unresolved(be, bucket if bucket.missing else key, "backend settings")
             continue
-        enc = be.attr("encrypt")
-        if enc.unknown:
-            yield from ctx.unresolved(be, enc)
+        enc = S3_BACKEND_ENCRYPT.read(be)
+        if enc.attr.unknown:
+            yield from ctx.unresolved(be, enc.attr)
         else:
-            flag = False if enc.missing else to_bool(enc.value)
             other_sse = be.attr("kms_key_id").present or be.attr("sse_customer_key").present
-            if flag is False and not (enc.missing and other_sse):
-                shown = "not set (default false)" if enc.missing else describe_value(enc.value)
+            if enc.ok is False and not (not enc.written and other_sse):
                 yield ctx.finding(
                     be,
-                    enc,
-                    f"{be.address}: S3 backend `encrypt` is {shown}: the state, which holds "
+                    enc.attr,
+                    f"{be.address}: S3 backend `encrypt` is {enc.shown}: the state, which holds "
                     "secrets, is not encrypted by the backend",
                 )
         lockfile, table = be.attr("use_lockfile"), be.attr("dynamodb_table")

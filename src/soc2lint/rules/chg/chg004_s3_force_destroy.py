@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, to_bool
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import S3_FORCE_DESTROY
 
-from .._common import check_value
 from ._shared import CHECKLIST
 
 
@@ -35,14 +35,8 @@ def s3_force_destroy(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket#force_destroy
     """
     for b in ctx.graph.nodes("AWS::S3::Bucket"):
-        if b.language != "terraform":
-            continue
-        yield from check_value(
-            ctx,
+        yield from ctx.require(
             b,
-            tf="force_destroy",
-            cfn=None,
-            ok=lambda v: to_bool(v) is not True,
-            what="deletes every object on destroy",
-            expected="false",
+            S3_FORCE_DESTROY,
+            "{address} deletes every object on destroy: {problem}; expected false",
         )

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, to_bool
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import DB_SKIP_FINAL_SNAPSHOT
 from soc2lint.views.databases import is_cluster_member, is_read_replica
 
-from .._common import check_value
 from ._shared import CHECKLIST
 
 
@@ -45,22 +45,11 @@ def db_skip_final_snapshot(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/docdb_cluster#skip_final_snapshot
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/neptune_cluster#skip_final_snapshot
     """
-    for db in ctx.graph.nodes(
-        (
-            "AWS::RDS::DBInstance",
-            "AWS::RDS::DBCluster",
-            "AWS::DocDB::DBCluster",
-            "AWS::Neptune::DBCluster",
-        )
-    ):
-        if db.language != "terraform" or is_cluster_member(db) or is_read_replica(db):
+    for db in ctx.graph.nodes(DB_SKIP_FINAL_SNAPSHOT.kinds):
+        if is_cluster_member(db) or is_read_replica(db):
             continue
-        yield from check_value(
-            ctx,
+        yield from ctx.require(
             db,
-            tf="skip_final_snapshot",
-            cfn=None,
-            ok=lambda v: to_bool(v) is not True,
-            what="takes no final snapshot when deleted",
-            expected="false",
+            DB_SKIP_FINAL_SNAPSHOT,
+            "{address} takes no final snapshot when deleted: {problem}; expected false",
         )

@@ -15,6 +15,9 @@ CHECKLIST = "B. Data at Rest"
 
 TSC = ("CC6.1", "C1.1")
 
+#: the message of a storage that is not encrypted (Context.require)
+UNENCRYPTED = "{address}: {problem}; the data is not encrypted at rest"
+
 
 def report(
     ctx: Context, node: Node, d: Decision, tf_name: str, extra: str = ""

@@ -4,9 +4,9 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.encryption import simple_flag
+from soc2lint.settings import EFS_ENCRYPTED
 
-from ._shared import CHECKLIST, TSC, report
+from ._shared import CHECKLIST, TSC, UNENCRYPTED
 
 
 @rule(
@@ -41,5 +41,5 @@ def efs_encrypted(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/efs_file_system
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html
     """
-    for node in ctx.graph.nodes("AWS::EFS::FileSystem"):
-        yield from report(ctx, node, simple_flag(node, "encrypted", "Encrypted"), "encrypted")
+    for node in ctx.graph.nodes(EFS_ENCRYPTED.kinds):
+        yield from ctx.require(node, EFS_ENCRYPTED, UNENCRYPTED)

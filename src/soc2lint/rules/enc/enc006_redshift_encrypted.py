@@ -4,9 +4,9 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.encryption import simple_flag
+from soc2lint.settings import REDSHIFT_ENCRYPTED
 
-from ._shared import CHECKLIST, TSC, report
+from ._shared import CHECKLIST, TSC, UNENCRYPTED
 
 
 @rule(
@@ -46,7 +46,5 @@ def redshift_encrypted(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/redshift_cluster
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html
     """
-    for node in ctx.graph.nodes("AWS::Redshift::Cluster"):
-        yield from report(
-            ctx, node, simple_flag(node, "encrypted", "Encrypted", default=True), "encrypted"
-        )
+    for node in ctx.graph.nodes(REDSHIFT_ENCRYPTED.kinds):
+        yield from ctx.require(node, REDSHIFT_ENCRYPTED, UNENCRYPTED)

@@ -4,9 +4,9 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.encryption import simple_flag
+from soc2lint.settings import OPENSEARCH_ENCRYPTED_AT_REST
 
-from ._shared import CHECKLIST, TSC, report
+from ._shared import CHECKLIST, TSC, UNENCRYPTED
 
 
 @rule(
@@ -41,6 +41,5 @@ def opensearch_encrypted_at_rest(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticsearch_domain
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-encryptionatrestoptions.html
     """
-    for node in ctx.graph.nodes(("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")):
-        d = simple_flag(node, "encrypt_at_rest.enabled", "EncryptionAtRestOptions.Enabled")
-        yield from report(ctx, node, d, "encrypt_at_rest.enabled")
+    for node in ctx.graph.nodes(OPENSEARCH_ENCRYPTED_AT_REST.kinds):
+        yield from ctx.require(node, OPENSEARCH_ENCRYPTED_AT_REST, UNENCRYPTED)

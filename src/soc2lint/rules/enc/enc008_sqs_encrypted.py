@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, describe_value
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.encryption import flag, written
+from soc2lint.settings import SQS_MANAGED_SSE
+from soc2lint.views.encryption import written
 
-from .._common import spelled
 from ._shared import CHECKLIST, TSC
 
 
@@ -45,18 +45,9 @@ def sqs_encrypted(ctx: Context) -> Iterator[Report]:
         key = node.attr(tf="kms_master_key_id", cfn="KmsMasterKeyId")
         if written(key) or key.unknown:
             continue
-        sse = node.attr(tf="sqs_managed_sse_enabled", cfn="SqsManagedSseEnabled")
-        if sse.missing:
-            continue
-        value = flag(sse)
-        if value is None:
-            yield from ctx.unresolved(node, sse)
-        elif value is False:
-            name = spelled(node, "sqs_managed_sse_enabled", "SqsManagedSseEnabled")
-            key_name = spelled(node, "kms_master_key_id", "KmsMasterKeyId")
-            yield ctx.finding(
-                node,
-                sse,
-                f"{node.address}: `{name}` is {describe_value(sse.value)} and no "
-                f"`{key_name}` is set; messages are stored unencrypted",
-            )
+        yield from ctx.require(
+            node,
+            SQS_MANAGED_SSE,
+            f"{{address}}: {{problem}} and no `{key.path_str}` is set; messages are stored "
+            "unencrypted",
+        )

@@ -6,7 +6,7 @@ from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.encryption import written
 
-from .._common import spelled, surely_set
+from .._common import surely_set
 from ._shared import CHECKLIST, TSC
 
 
@@ -49,7 +49,7 @@ def sns_encrypted(ctx: Context) -> Iterator[Report]:
             continue
         if written(key):
             continue
-        name = spelled(node, "kms_master_key_id", "KmsMasterKeyId")
+        name = key.path_str
         shown = "is not set" if key.missing else f"is {describe_value(key.value)}"
         yield ctx.finding(
             node, key, f"{node.address}: `{name}` {shown}; messages are stored unencrypted"

@@ -7,7 +7,6 @@ from soc2lint.model import Attr, Severity, Unknown, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.encryption import blocks
 
-from .._common import spelled
 from ._shared import CHECKLIST, TSC
 
 
@@ -55,11 +54,9 @@ def eks_secrets_encrypted(ctx: Context) -> Iterator[Report]:
         if configs.unknown:
             yield from ctx.unresolved(node, configs)
             continue
-        entries = blocks(
-            node, "encryption_config" if node.language == "terraform" else "EncryptionConfig"
-        )
+        entries = blocks(node, configs.path_str)
         if not entries:
-            name = spelled(node, "encryption_config", "EncryptionConfig")
+            name = configs.path_str
             yield ctx.finding(
                 node,
                 configs,
@@ -72,7 +69,7 @@ def eks_secrets_encrypted(ctx: Context) -> Iterator[Report]:
         unknown_seen = dynamic
         last: Attr = entries[0]
         for entry in entries:
-            res = entry.child("resources" if node.language == "terraform" else "Resources")
+            res = entry.child(node.spelled(tf="resources", cfn="Resources"))
             last = res if res.present else entry
             if entry.unknown or res.unknown:
                 unknown_seen = True

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, describe_value
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.encryption import flag, lower, written
+from soc2lint.settings import KMS_KEY_ROTATION
+from soc2lint.views.encryption import lower, written
 
 from ._shared import CHECKLIST
 
@@ -70,23 +71,8 @@ def kms_key_rotation(ctx: Context) -> Iterator[Report]:
             continue
         if spec_value != "symmetric_default":
             continue
-        rot = key.attr(tf="enable_key_rotation", cfn="EnableKeyRotation")
-        name = rot.path_str
-        if rot.missing:
-            yield ctx.finding(
-                key,
-                rot,
-                f"{key.address}: `{name}` is not set (default false); the symmetric key's "
-                "material is never rotated",
-            )
-            continue
-        value = flag(rot)
-        if value is None:
-            yield from ctx.unresolved(key, rot)
-        elif not value:
-            yield ctx.finding(
-                key,
-                rot,
-                f"{key.address}: `{name}` is {describe_value(rot.value)}; the symmetric key's "
-                "material is never rotated",
-            )
+        yield from ctx.require(
+            key,
+            KMS_KEY_ROTATION,
+            "{address}: {problem}; the symmetric key's material is never rotated",
+        )

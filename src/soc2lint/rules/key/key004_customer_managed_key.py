@@ -5,13 +5,12 @@ from collections.abc import Iterator
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Path, Severity, describe_value
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import DYNAMODB_SSE, EFS_ENCRYPTED, RDS_STORAGE_ENCRYPTED
 from soc2lint.views.encryption import (
     Decision,
     ebs_default_encryption,
-    flag,
     rds_cluster_encryption,
     rds_instance_encryption,
-    simple_flag,
     volume_encryption,
     written,
 )
@@ -87,7 +86,7 @@ def _rds(ctx: Context, index: KeyIndex) -> Iterator[Report]:
             continue
         note = ""
         if d.by_default and d.note.startswith("new Aurora"):
-            name = "storage_encrypted" if node.language == "terraform" else "StorageEncrypted"
+            name = RDS_STORAGE_ENCRYPTED.spelled(node)
             note = (
                 f"`{name}` is not set, so the cluster is encrypted with an AWS-owned key "
                 "(Aurora's default for new clusters)"
@@ -103,22 +102,17 @@ def _choice(index: KeyIndex, node: Node, tf: str, cfn: str) -> KeyChoice:
 
 def _dynamodb(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     for node in ctx.graph.nodes("AWS::DynamoDB::Table"):
-        if node.language == "terraform":
-            sse = node.attr("server_side_encryption")
-            enabled = node.attr("server_side_encryption.enabled")
-            key_path: Path = (*enabled.path[:-1], "kms_key_arn")
-        else:
-            sse = node.attr("SSESpecification")
-            enabled = node.attr("SSESpecification.SSEEnabled")
-            key_path = ("SSESpecification", "KMSMasterKeyId")
+        sse = node.attr(tf="server_side_encryption", cfn="SSESpecification")
+        r = DYNAMODB_SSE.read(node)
+        enabled = r.attr
+        key_path: Path = (*enabled.path[:-1], node.spelled(tf="kms_key_arn", cfn="KMSMasterKeyId"))
         if sse.unknown or enabled.unknown:
             yield from ctx.unresolved(node, sse if sse.unknown else enabled)
             continue
-        on = False if enabled.missing else flag(enabled)
-        if on is None:
+        if r.ok is None:
             yield from ctx.unresolved(node, enabled)
             continue
-        if not on:
+        if not r.ok:
             where = enabled if enabled.present else sse
             what = (
                 f"`{enabled.path_str}` is {describe_value(enabled.value)}"
@@ -171,7 +165,7 @@ def _ebs_default_key(graph: ResourceGraph) -> bool | None:
 
 def _efs(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     for node in ctx.graph.nodes("AWS::EFS::FileSystem"):
-        if _encrypted(simple_flag(node, "encrypted", "Encrypted")):
+        if EFS_ENCRYPTED.read(node).ok:
             choice = _choice(index, node, "kms_key_id", "KmsKeyId")
             yield from _key_report(ctx, node, choice, "elasticfilesystem")
 
@@ -189,14 +183,16 @@ def _buckets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
                 continue
             src = setting.source.node
             rule_path = setting.source.path
-            tf = src.language == "terraform"
             default_path: Path = (
                 (*rule_path, "apply_server_side_encryption_by_default", 0)
-                if tf
+                if src.language == "terraform"  # a nested block: a list of one mapping
                 else (*rule_path, "ServerSideEncryptionByDefault")
             )
-            algo_path: Path = (*default_path, "sse_algorithm" if tf else "SSEAlgorithm")
-            key_path: Path = (*default_path, "kms_master_key_id" if tf else "KMSMasterKeyID")
+            algo_path: Path = (*default_path, src.spelled(tf="sse_algorithm", cfn="SSEAlgorithm"))
+            key_path: Path = (
+                *default_path,
+                src.spelled(tf="kms_master_key_id", cfn="KMSMasterKeyID"),
+            )
             algo = setting.value.get("algorithm")
             algo_attr = Attr(src, algo_path, algo)
             if algo_attr.unknown:

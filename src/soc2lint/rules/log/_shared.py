@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from soc2lint.model import Attr, Node, Range, to_bool
+from soc2lint.model import Attr, Node, Range
 from soc2lint.rule import Context, RelatedRef, Report
+from soc2lint.settings import ALARM_ACTIONS_ENABLED
 from soc2lint.views.logging import TrailInfo, trails, unloaded_modules
-
-
-def bool_with_default(a: Attr, default: bool) -> bool | None:
-    """The attribute as a boolean, the default when it is not written, None when unknown."""
-    if a.missing:
-        return default
-    if a.unknown:
-        return None
-    return to_bool(a.value)
 
 
 def is_blank(a: Attr) -> bool:
@@ -54,7 +46,7 @@ def control_location(ctx: Context, hints: Sequence[str]) -> tuple[str | None, Ra
 
 def alarm_notifies(node: Node) -> bool | None:
     """The alarm has alarm actions and actions are enabled (None when unknown)."""
-    enabled = bool_with_default(node.attr(tf="actions_enabled", cfn="ActionsEnabled"), True)
+    enabled = ALARM_ACTIONS_ENABLED.read(node).ok
     if enabled is False:
         return False
     actions = node.attr(tf="alarm_actions", cfn="AlarmActions")

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Attr, Severity, describe_value
+from soc2lint.model import Attr, Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import CLOUDTRAIL_GLOBAL_EVENTS, CLOUDTRAIL_MULTI_REGION
 from soc2lint.views.logging import trails
 
-from .._common import spelled
-from ._shared import AUDIT_TRAIL, bool_with_default
+from ._shared import AUDIT_TRAIL
 
 
 @rule(
@@ -50,24 +50,19 @@ def cloudtrail_multi_region(ctx: Context) -> Iterator[Report]:
     """
     for info in trails(ctx.graph):
         t = info.trail
-        mr = t.attr(tf="is_multi_region_trail", cfn="IsMultiRegionTrail")
-        ge = t.attr(tf="include_global_service_events", cfn="IncludeGlobalServiceEvents")
-        mr_v = bool_with_default(mr, False)
-        ge_v = bool_with_default(ge, True)
+        mr = CLOUDTRAIL_MULTI_REGION.read(t)
+        ge = CLOUDTRAIL_GLOBAL_EVENTS.read(t)
         problems: list[tuple[Attr, str]] = []
-        if mr_v is False:
-            name = spelled(t, "is_multi_region_trail", "IsMultiRegionTrail")
-            value = "not set (default false)" if mr.missing else describe_value(mr.value)
-            problems.append((mr, f"not multi-region: `{name}` is {value}"))
-        if ge_v is False:
-            name = spelled(t, "include_global_service_events", "IncludeGlobalServiceEvents")
-            problems.append((ge, f"global service events excluded: `{name}` is false"))
+        if mr.ok is False:
+            problems.append((mr.attr, f"not multi-region: {mr.problem}"))
+        if ge.ok is False:
+            problems.append((ge.attr, f"global service events excluded: `{ge.name}` is false"))
         if problems:
             yield ctx.finding(
                 t, problems[0][0], f"{t.address}: " + "; ".join(p[1] for p in problems)
             )
             continue
-        if mr_v is None:
-            yield from ctx.unresolved(t, mr)
-        if ge_v is None:
-            yield from ctx.unresolved(t, ge)
+        if mr.unknown:
+            yield from ctx.unresolved(t, mr.attr)
+        if ge.unknown:
+            yield from ctx.unresolved(t, ge.attr)

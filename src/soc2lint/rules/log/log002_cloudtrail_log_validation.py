@@ -4,9 +4,9 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import CLOUDTRAIL_LOG_VALIDATION
 from soc2lint.views.logging import trails
 
-from .._common import check_true
 from ._shared import AUDIT_TRAIL
 
 
@@ -42,11 +42,8 @@ def cloudtrail_log_validation(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail
     """
     for info in trails(ctx.graph):
-        yield from check_true(
-            ctx,
+        yield from ctx.require(
             info.trail,
-            tf="enable_log_file_validation",
-            cfn="EnableLogFileValidation",
-            default=False,
-            what="does not validate its log files",
+            CLOUDTRAIL_LOG_VALIDATION,
+            "{address} does not validate its log files: {problem}",
         )

@@ -6,7 +6,7 @@ from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import trails
 
-from .._common import spelled, surely_set
+from .._common import surely_set
 from ._shared import AUDIT_TRAIL, is_blank
 
 
@@ -52,7 +52,7 @@ def cloudtrail_kms(ctx: Context) -> Iterator[Report]:
                 yield from ctx.unresolved(t, a)
             continue
         if is_blank(a):
-            name = spelled(t, "kms_key_id", "KMSKeyId")
+            name = a.path_str
             value = "not set" if a.missing else describe_value(a.value)
             yield ctx.finding(
                 t,

@@ -6,7 +6,7 @@ from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import trails
 
-from .._common import spelled, surely_set
+from .._common import surely_set
 from ._shared import AUDIT_TRAIL
 
 
@@ -51,7 +51,7 @@ def cloudtrail_to_cloudwatch(ctx: Context) -> Iterator[Report]:
                 yield from ctx.unresolved(t, a)
             continue
         if info.log_group_state == "none":
-            name = spelled(t, "cloud_watch_logs_group_arn", "CloudWatchLogsLogGroupArn")
+            name = a.path_str
             value = "not set" if a.missing else describe_value(a.value)
             yield ctx.finding(
                 t,

@@ -7,7 +7,6 @@ from soc2lint.model import Attr, Node, Severity, to_int
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views.logging import FLOW_LOG, LOG_GROUP, bucket_retention, flow_log_destination
 
-from .._common import spelled
 from ._shared import MONITORING
 
 
@@ -65,7 +64,7 @@ def log_retention_minimum(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(group, a)
             continue
         if 0 < days < threshold:
-            name = spelled(group, "retention_in_days", "RetentionInDays")
+            name = a.path_str
             yield ctx.finding(
                 group,
                 a,

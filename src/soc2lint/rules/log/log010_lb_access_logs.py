@@ -4,10 +4,10 @@ from collections.abc import Iterator
 
 from soc2lint.model import Attr, Node, Severity, describe_value, to_bool
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import ALB_ACCESS_LOGS, CLASSIC_ELB_ACCESS_LOGS
 from soc2lint.views.logging import elbv2_attribute
 
-from .._common import spelled
-from ._shared import MONITORING, bool_with_default
+from ._shared import MONITORING
 
 ELBV2 = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 
@@ -52,14 +52,14 @@ def _elbv2_access_logs(ctx: Context, lb: Node) -> Iterator[Report]:
     if block.missing or block.value == []:
         yield ctx.finding(lb, block, f"{lb.address}: no `access_logs` block: access logs are off")
         return
-    enabled = lb.attr("access_logs.enabled")
-    flag = bool_with_default(enabled, False)
-    if flag is None:
+    r = ALB_ACCESS_LOGS.read(lb)
+    enabled = r.attr
+    if r.ok is None:
         yield from ctx.unresolved(lb, enabled)
-    elif flag is False:
+    elif r.ok is False:
         detail = (
             "`access_logs.enabled` is not set (the provider's default is false, even with a bucket)"
-            if enabled.missing
+            if not r.written
             else f"`access_logs.enabled` is {describe_value(enabled.value)}"
         )
         yield ctx.finding(
@@ -74,21 +74,20 @@ def _elb_access_logs(ctx: Context, lb: Node) -> Iterator[Report]:
     if "access_logs" in (lb.meta.get("dynamic_unknown") or ()) or block.unknown:
         yield from ctx.unresolved(lb, block)
         return
-    name = spelled(lb, "access_logs", "AccessLoggingPolicy")
+    name = block.path_str
     if block.missing or block.value == []:
         yield ctx.finding(lb, block, f"{lb.address}: no `{name}`: access logs are off")
         return
     # Terraform: enabled defaults to true; CloudFormation: Enabled is required
-    enabled = lb.attr(tf="access_logs.enabled", cfn="AccessLoggingPolicy.Enabled")
-    value = bool_with_default(enabled, True)
-    if value is None:
-        yield from ctx.unresolved(lb, enabled)
-    elif value is False:
+    r = CLASSIC_ELB_ACCESS_LOGS.read(lb)
+    if r.ok is None:
+        yield from ctx.unresolved(lb, r.attr)
+    elif r.ok is False:
         yield ctx.finding(
             lb,
-            enabled,
+            r.attr,
             f"{lb.address}: access logs are disabled "
-            f"(`{spelled(lb, 'enabled', 'Enabled')}` is {describe_value(enabled.value)})",
+            f"(`{lb.spelled(tf='enabled', cfn='Enabled')}` is {describe_value(r.attr.value)})",
         )
 
 

@@ -6,7 +6,6 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.databases import is_cluster_member
 
-from .._common import spelled
 from ._shared import MONITORING, is_blank
 
 
@@ -58,7 +57,7 @@ def rds_log_exports(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(db, a)
             continue
         if is_blank(a):
-            name = spelled(db, "enabled_cloudwatch_logs_exports", "EnableCloudwatchLogsExports")
+            name = a.path_str
             value = "not set" if a.missing else "empty"
             yield ctx.finding(
                 db, a, f"{db.address}: no database logs are exported (`{name}` is {value})"

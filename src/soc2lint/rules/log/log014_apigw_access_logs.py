@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from soc2lint.model import Node, Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 
-from .._common import spelled
 from ._shared import MONITORING, block_state, is_blank, sam
 
 
@@ -16,7 +15,7 @@ def _access_log_setting(ctx: Context, node: Node, tf: str, cfn: str, what: str) 
     if state is None:
         yield from ctx.unresolved(node, a)
         return
-    name = spelled(node, tf, cfn)
+    name = a.path_str
     if state is False:
         yield ctx.finding(
             node, a, f"{node.address}: {what} has no access logging (`{name}` is not set)"

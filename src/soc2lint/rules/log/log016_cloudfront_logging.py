@@ -6,7 +6,6 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import DISTRIBUTION, delivery_sources
 
-from .._common import spelled
 from ._shared import MONITORING, block_state
 
 
@@ -53,13 +52,8 @@ def cloudfront_logging(ctx: Context) -> Iterator[Report]:
     """
     sources = delivery_sources(ctx.graph)
     for d in ctx.graph.nodes(DISTRIBUTION):
-        if d.language == "terraform":
-            a = d.attr("logging_config")
-            state = block_state(d, a, "logging_config")
-        else:
-            cfg = d.attr("DistributionConfig")
-            a = d.attr("DistributionConfig.Logging")
-            state = None if cfg.unknown else block_state(d, a, "Logging")
+        a = d.attr(tf="logging_config", cfn="DistributionConfig.Logging")
+        state = block_state(d, a, "logging_config")
         if state is True:
             continue
         v2 = sources.by_resource.get(d.id, [])
@@ -68,7 +62,8 @@ def cloudfront_logging(ctx: Context) -> Iterator[Report]:
         if state is None or v2 or d.scope in sources.uncertain_scopes:
             yield from ctx.unresolved(d, a, "the distribution's access logging")
             continue
-        name = spelled(d, "logging_config", "DistributionConfig.Logging")
         yield ctx.finding(
-            d, a, f"{d.address}: access logging is not enabled (no `{name}`, no log delivery)"
+            d,
+            a,
+            f"{d.address}: access logging is not enabled (no `{a.path_str}`, no log delivery)",
         )

@@ -4,10 +4,10 @@ from collections.abc import Iterator
 
 from soc2lint.model import Attr, Node, Severity
 from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.settings import GUARDDUTY_ENABLED
 from soc2lint.views.logging import unloaded_modules
 
-from .._common import spelled
-from ._shared import MONITORING, account_unknown, bool_with_default, control_location
+from ._shared import MONITORING, account_unknown, control_location
 
 
 @rule(
@@ -53,8 +53,8 @@ def guardduty_enabled(ctx: Context) -> Iterator[Report]:
     disabled: list[tuple[Node, Attr]] = []
     unknown: list[tuple[Node, Attr]] = []
     for d in detectors:
-        e = d.attr(tf="enable", cfn="Enable")
-        on = bool_with_default(e, True)
+        r = GUARDDUTY_ENABLED.read(d)
+        e, on = r.attr, r.ok
         if on is True and not d.may_not_exist:
             return
         (disabled if on is False else unknown).append((d, e))
@@ -70,8 +70,7 @@ def guardduty_enabled(ctx: Context) -> Iterator[Report]:
     if disabled:
         d, e = disabled[0]
         yield ctx.config_finding(
-            f"GuardDuty is not enabled: detector {d.address} is disabled "
-            f"(`{spelled(d, 'enable', 'Enable')}` is false)",
+            f"GuardDuty is not enabled: detector {d.address} is disabled (`{e.path_str}` is false)",
             scope=d.scope,
             range=d.location_of(e.path),
             related=[RelatedRef(n, a.path, "disabled detector") for n, a in disabled],

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Node, Severity, describe_value
+from soc2lint.model import Node, Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import ALARM_ACTIONS_ENABLED
 
-from .._common import spelled
-from ._shared import MONITORING, alarm_notifies, bool_with_default
+from ._shared import MONITORING, alarm_notifies
 
 
 def _composite_rule_text(ctx: Context) -> str:
@@ -72,21 +72,19 @@ def alarm_without_action(ctx: Context) -> Iterator[Report]:
         notifies = alarm_notifies(alarm)
         if notifies is True or _alarm_consumed(ctx, alarm, composite_text):
             continue
-        enabled = alarm.attr(tf="actions_enabled", cfn="ActionsEnabled")
+        enabled = ALARM_ACTIONS_ENABLED.read(alarm)
         actions = alarm.attr(tf="alarm_actions", cfn="AlarmActions")
         if notifies is None:
-            yield from ctx.unresolved(alarm, actions if actions.unknown else enabled)
+            yield from ctx.unresolved(alarm, actions if actions.unknown else enabled.attr)
             continue
-        if bool_with_default(enabled, True) is False:
-            name = spelled(alarm, "actions_enabled", "ActionsEnabled")
+        if enabled.ok is False:
             yield ctx.finding(
                 alarm,
-                enabled,
-                f"{alarm.address}: alarm actions are disabled (`{name}` is "
-                f"{describe_value(enabled.value)})",
+                enabled.attr,
+                f"{alarm.address}: alarm actions are disabled ({enabled.problem})",
             )
             continue
-        name = spelled(alarm, "alarm_actions", "AlarmActions")
+        name = actions.path_str
         value = "not set" if actions.missing else "empty"
         yield ctx.finding(
             alarm, actions, f"{alarm.address}: the alarm notifies nobody (`{name}` is {value})"

@@ -111,10 +111,9 @@ def instance_public_ip(ctx: Context) -> Iterator[Report]:
             s = mapped[0]
             at = node.attr(tf="subnet_id", cfn="SubnetId") if via is node else node.attr(())
             through = "" if via is node else f" (through {via.address})"
-            tf = node.language == "terraform"
-            mapping = "map_public_ip_on_launch" if tf else "MapPublicIpOnLaunch"
-            opt_out = (
-                "associate_public_ip_address = false" if tf else "AssociatePublicIpAddress: false"
+            mapping = node.spelled(tf="map_public_ip_on_launch", cfn="MapPublicIpOnLaunch")
+            opt_out = node.spelled(
+                tf="associate_public_ip_address = false", cfn="AssociatePublicIpAddress: false"
             )
             yield ctx.finding(
                 node,

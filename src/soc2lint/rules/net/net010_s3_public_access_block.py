@@ -3,25 +3,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
-from soc2lint.model import Node, Path, Severity, Unknown, describe_value
+from soc2lint.model import Node, Path, Severity, describe_value
 from soc2lint.rule import Context, RelatedRef, Report, rule
-from soc2lint.views.s3 import Setting, account_public_access_block, bucket_views
+from soc2lint.settings import S3_PUBLIC_ACCESS_BLOCK
+from soc2lint.views.s3 import BucketSetting, account_public_access_block, bucket_views
 
 from ._shared import CHECKLIST, TSC
-
-PAB_FLAGS = (
-    ("block_public_acls", "BlockPublicAcls"),
-    ("block_public_policy", "BlockPublicPolicy"),
-    ("ignore_public_acls", "IgnorePublicAcls"),
-    ("restrict_public_buckets", "RestrictPublicBuckets"),
-)
 
 
 def _account_block(ctx: Context) -> bool | None:
     """Does the configuration set the account-level block with all four flags?"""
     result: bool | None = False
     for n in account_public_access_block(ctx.graph):
-        values = [n.attr(tf).as_bool() if n.attr(tf).present else False for tf, _ in PAB_FLAGS]
+        values = [s.read(n).ok for s in S3_PUBLIC_ACCESS_BLOCK]
         if all(v is True for v in values) and not n.meta.get("count_unknown"):
             return True
         if any(v is None for v in values) or n.meta.get("count_unknown"):
@@ -88,10 +82,8 @@ def s3_public_access_block(ctx: Context) -> Iterator[Report]:
             if account is None:
                 yield from ctx.unresolved(bucket, (), "the account-level public access block")
                 continue
-            what = (
-                "aws_s3_bucket_public_access_block"
-                if bucket.language == "terraform"
-                else "PublicAccessBlockConfiguration"
+            what = bucket.spelled(
+                tf="aws_s3_bucket_public_access_block", cfn="PublicAccessBlockConfiguration"
             )
             yield ctx.finding(
                 bucket,
@@ -110,17 +102,17 @@ def s3_public_access_block(ctx: Context) -> Iterator[Report]:
 
 
 def _pab_decision(
-    settings: Sequence[Setting],
-) -> tuple[Setting, list[str]] | Literal[True] | None:
+    settings: Sequence[BucketSetting],
+) -> tuple[BucketSetting, list[str]] | Literal[True] | None:
     """True when a block sets all four flags; the first failing block; None when unknown."""
-    failing: list[tuple[Setting, list[str]]] = []
+    failing: list[tuple[BucketSetting, list[str]]] = []
     unknown = False
     for s in settings:
         if not s.known or not isinstance(s.value, dict):
             unknown = True
             continue
-        off = [k for k, v in s.value.items() if v is not True and not isinstance(v, Unknown)]
-        if any(isinstance(v, Unknown) for v in s.value.values()):
+        off = [k for k, r in s.value.items() if r.ok is not True and not r.attr.unknown]
+        if any(r.attr.unknown for r in s.value.values()):
             unknown = True
             if not off:
                 continue
@@ -132,16 +124,15 @@ def _pab_decision(
     return None if unknown else True
 
 
-def _pab_finding(ctx: Context, bucket: Node, setting: Setting, off: list[str]) -> Report:
+def _pab_finding(ctx: Context, bucket: Node, setting: BucketSetting, off: list[str]) -> Report:
     src = setting.source
     holder = src.node
-    tf = holder.language == "terraform"
-    names = [t if tf else c for t, c in PAB_FLAGS if t in off]
-    attrs = [holder.attr(n) if tf else holder.attr((*src.path, n)) for n in names]
+    flags = [s for s in S3_PUBLIC_ACCESS_BLOCK if s.tf in off]
+    attrs = [s.read(holder).attr for s in flags]
     at: Path = attrs[0].path
     states = ", ".join(
-        f"`{n}` {describe_value(a.value) if a.present else 'not set (false)'}"
-        for n, a in zip(names, attrs, strict=True)
+        f"`{a.path[-1]}` {describe_value(a.value) if a.present else 'not set (false)'}"
+        for a in attrs
     )
     return ctx.finding(
         holder,

@@ -80,7 +80,7 @@ def eks_public_endpoint(ctx: Context) -> Iterator[Report]:
                 c,
                 at,
                 f"{c.address}: the public API endpoint is {state} and `"
-                f"{'public_access_cidrs' if c.language == 'terraform' else 'PublicAccessCidrs'}` is not set "
+                f"{c.spelled(tf='public_access_cidrs', cfn='PublicAccessCidrs')}` is not set "
                 "(EKS defaults to 0.0.0.0/0)",
             )
             continue

@@ -51,6 +51,6 @@ def opensearch_outside_vpc(ctx: Context) -> Iterator[Report]:
         yield ctx.finding(
             d,
             (),
-            f"{d.address}: no `{'vpc_options' if d.language == 'terraform' else 'VPCOptions'}`: "
+            f"{d.address}: no `{d.spelled(tf='vpc_options', cfn='VPCOptions')}`: "
             "the domain has a public endpoint",
         )

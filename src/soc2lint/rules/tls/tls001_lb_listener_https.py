@@ -6,7 +6,7 @@ from soc2lint.model import MISSING, Node, Severity, Unknown, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views import tls
 
-from .._common import existence_unknown, spelled
+from .._common import existence_unknown
 from ._shared import CHECKLIST, LISTENER, TSC, _upper, listener_protocol
 
 CLASSIC_ELB = tls.CLASSIC_ELB
@@ -29,14 +29,14 @@ def _redirects_to_https(listener: Node) -> tuple[bool | None, str]:
         if not isinstance(action, dict):
             unknown = True
             continue
-        kind = action.get("type" if listener.language == "terraform" else "Type")
+        kind = action.get(listener.spelled(tf="type", cfn="Type"))
         if not isinstance(kind, str):
             unknown = True
             continue
         types.append(kind)
         if kind.lower() != "redirect":
             continue
-        if listener.language == "terraform":
+        if listener.language == "terraform":  # a nested block: a list of one mapping
             redirect = action.get("redirect")
             config = redirect[0] if isinstance(redirect, list) and redirect else redirect
             protocol = config.get("protocol", MISSING) if isinstance(config, dict) else config
@@ -120,7 +120,7 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
         if redirects is None:
             yield from ctx.unresolved(
                 listener,
-                ("default_action",) if listener.language == "terraform" else ("DefaultActions",),
+                (listener.spelled(tf="default_action", cfn="DefaultActions"),),
                 "the default action",
             )
             continue
@@ -129,9 +129,7 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
         port = listener.get(tf="port", cfn="Port")
         shown = f" on port {port}" if isinstance(port, int | str) else ""
         written = (
-            "`protocol` is not set (HTTP by default)"
-            if a.missing
-            else f'`{spelled(listener, "protocol", "Protocol")}` is "HTTP"'
+            "`protocol` is not set (HTTP by default)" if a.missing else f'`{a.path_str}` is "HTTP"'
         )
         yield ctx.finding(
             listener,
@@ -143,11 +141,9 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
         if elb.may_not_exist:
             yield from existence_unknown(ctx, elb)
             continue
-        key = "lb_protocol" if elb.language == "terraform" else "Protocol"
-        port_key = "lb_port" if elb.language == "terraform" else "LoadBalancerPort"
-        listeners = elb.attrs_at(
-            ("listener", "*") if elb.language == "terraform" else ("Listeners", "*")
-        )
+        key = elb.spelled(tf="lb_protocol", cfn="Protocol")
+        port_key = elb.spelled(tf="lb_port", cfn="LoadBalancerPort")
+        listeners = elb.attrs_at((elb.spelled(tf="listener", cfn="Listeners"), "*"))
         for entry in listeners:
             if not isinstance(entry.value, dict):
                 if isinstance(entry.value, Unknown):

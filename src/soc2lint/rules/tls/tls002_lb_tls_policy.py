@@ -7,7 +7,7 @@ from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views import tls
 
-from .._common import existence_unknown, spelled
+from .._common import existence_unknown
 from ._shared import CHECKLIST, LISTENER, TSC, listener_protocol
 
 
@@ -83,7 +83,7 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
         if protocol not in ("HTTPS", "TLS"):
             continue
         policy = listener.attr(tf="ssl_policy", cfn="SslPolicy")
-        name = spelled(listener, "ssl_policy", "SslPolicy")
+        name = policy.path_str
         if policy.missing:
             yield ctx.finding(
                 listener,

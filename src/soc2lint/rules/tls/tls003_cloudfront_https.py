@@ -7,7 +7,7 @@ from soc2lint.model import Attr, Node, Severity, describe_value, to_bool
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views import tls
 
-from .._common import existence_unknown, spelled
+from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
 
 
@@ -65,16 +65,16 @@ def cloudfront_https(ctx: Context) -> Iterator[Report]:
         if dist.may_not_exist:
             yield from existence_unknown(ctx, dist)
             continue
-        tf = dist.language == "terraform"
-        behaviours: list[Attr] = []
-        if tf:
-            behaviours += dist.attrs_at("default_cache_behavior.viewer_protocol_policy")
-            behaviours += dist.attrs_at("ordered_cache_behavior[].viewer_protocol_policy")
-        else:
-            behaviours += dist.attrs_at(
-                "DistributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy"
-            )
-            behaviours += dist.attrs_at("DistributionConfig.CacheBehaviors[].ViewerProtocolPolicy")
+        behaviours: list[Attr] = [
+            *dist.attrs_at(
+                tf="default_cache_behavior.viewer_protocol_policy",
+                cfn="DistributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy",
+            ),
+            *dist.attrs_at(
+                tf="ordered_cache_behavior[].viewer_protocol_policy",
+                cfn="DistributionConfig.CacheBehaviors[].ViewerProtocolPolicy",
+            ),
+        ]
         for a in behaviours:
             if a.unknown:
                 yield from ctx.unresolved(dist, a)
@@ -112,17 +112,18 @@ def _behaviour_pattern(dist: Node, a: Attr) -> str | None:
 
 
 def _cloudfront_certificate(ctx: Context, dist: Node) -> Iterator[Report]:
-    tf = dist.language == "terraform"
-    base = "viewer_certificate" if tf else "DistributionConfig.ViewerCertificate"
+    base = dist.spelled(tf="viewer_certificate", cfn="DistributionConfig.ViewerCertificate")
     cert = dist.attr(base)
     if cert.missing:
         return  # no certificate block: the CloudFront default certificate
-    default_cert = dist.attr(
-        f"{base}.{'cloudfront_default_certificate' if tf else 'CloudFrontDefaultCertificate'}"
-    )
-    acm = dist.attr(f"{base}.{'acm_certificate_arn' if tf else 'AcmCertificateArn'}")
-    iam = dist.attr(f"{base}.{'iam_certificate_id' if tf else 'IamCertificateId'}")
-    minimum = dist.attr(f"{base}.{'minimum_protocol_version' if tf else 'MinimumProtocolVersion'}")
+
+    def in_certificate(tf: str, cfn: str) -> Attr:
+        return dist.attr(f"{base}.{dist.spelled(tf=tf, cfn=cfn)}")
+
+    default_cert = in_certificate("cloudfront_default_certificate", "CloudFrontDefaultCertificate")
+    acm = in_certificate("acm_certificate_arn", "AcmCertificateArn")
+    iam = in_certificate("iam_certificate_id", "IamCertificateId")
+    minimum = in_certificate("minimum_protocol_version", "MinimumProtocolVersion")
     if default_cert.unknown:
         yield from ctx.unresolved(dist, default_cert)
         return
@@ -130,7 +131,7 @@ def _cloudfront_certificate(ctx: Context, dist: Node) -> Iterator[Report]:
         return
     if not (acm.present or iam.present):
         return
-    name = spelled(dist, "minimum_protocol_version", "MinimumProtocolVersion")
+    name = dist.spelled(tf="minimum_protocol_version", cfn="MinimumProtocolVersion")
     if minimum.missing:
         yield ctx.finding(
             dist,

@@ -4,9 +4,10 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity, describe_value, to_bool
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import OPENSEARCH_NODE_TO_NODE
 from soc2lint.views import tls
 
-from .._common import existence_unknown, spelled
+from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
 
 SEARCH_DOMAINS = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")
@@ -66,12 +67,14 @@ def opensearch_https(ctx: Context) -> Iterator[Report]:
         if dom.may_not_exist:
             yield from existence_unknown(ctx, dom)
             continue
+        # the provider defaults enforce_https to true inside a written block; the API,
+        # and so a domain without the block, to false
         tf = dom.language == "terraform"
         options = dom.attr(tf="domain_endpoint_options", cfn="DomainEndpointOptions")
         enforce = dom.attr(
             tf="domain_endpoint_options.enforce_https", cfn="DomainEndpointOptions.EnforceHTTPS"
         )
-        enforce_name = spelled(dom, "enforce_https", "EnforceHTTPS")
+        enforce_name = dom.spelled(tf="enforce_https", cfn="EnforceHTTPS")
         if options.unknown or enforce.unknown:
             yield from ctx.unresolved(dom, enforce if enforce.unknown else options)
         elif enforce.missing:
@@ -97,19 +100,16 @@ def opensearch_https(ctx: Context) -> Iterator[Report]:
             yield ctx.finding(
                 dom,
                 policy,
-                f"{dom.address}: `{spelled(dom, 'tls_security_policy', 'TLSSecurityPolicy')}` is "
+                f"{dom.address}: `{dom.spelled(tf='tls_security_policy', cfn='TLSSecurityPolicy')}` is "
                 f"{describe_value(policy.value)}, which accepts TLS 1.0 and 1.1",
             )
-        n2n = dom.attr(
-            tf="node_to_node_encryption.enabled", cfn="NodeToNodeEncryptionOptions.Enabled"
-        )
-        n2n_name = spelled(
-            dom, "node_to_node_encryption.enabled", "NodeToNodeEncryptionOptions.Enabled"
-        )
-        if n2n.unknown:
-            yield from ctx.unresolved(dom, n2n)
-        elif n2n.missing or to_bool(n2n.value) is False:
-            shown = "not set (default false)" if n2n.missing else describe_value(n2n.value)
+        n2n = OPENSEARCH_NODE_TO_NODE.read(dom)
+        if n2n.attr.unknown:
+            yield from ctx.unresolved(dom, n2n.attr)
+        elif n2n.ok is False:
+            name = OPENSEARCH_NODE_TO_NODE.spelled(dom)
             yield ctx.finding(
-                dom, n2n, f"{dom.address}: node-to-node encryption is off (`{n2n_name}` is {shown})"
+                dom,
+                n2n.attr,
+                f"{dom.address}: node-to-node encryption is off (`{name}` is {n2n.shown})",
             )

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, describe_value, to_bool
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import ELASTICACHE_TRANSIT_ENCRYPTED
 
-from .._common import existence_unknown, spelled
+from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
 
 
@@ -63,17 +64,15 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
             continue
         if group.attr(tf="global_replication_group_id", cfn="GlobalReplicationGroupId").present:
             continue
-        enabled = group.attr(tf="transit_encryption_enabled", cfn="TransitEncryptionEnabled")
-        name = spelled(group, "transit_encryption_enabled", "TransitEncryptionEnabled")
-        if enabled.unknown:
-            yield from ctx.unresolved(group, enabled)
+        enabled = ELASTICACHE_TRANSIT_ENCRYPTED.read(group)
+        if enabled.attr.unknown:
+            yield from ctx.unresolved(group, enabled.attr)
             continue
-        if enabled.missing or to_bool(enabled.value) is False:
-            shown = "not set (default false)" if enabled.missing else describe_value(enabled.value)
+        if enabled.ok is False:
             yield ctx.finding(
                 group,
-                enabled,
-                f"{group.address}: in-transit encryption is off (`{name}` is {shown})",
+                enabled.attr,
+                f"{group.address}: in-transit encryption is off ({enabled.problem})",
             )
             continue
         mode = group.attr(tf="transit_encryption_mode", cfn="TransitEncryptionMode")
@@ -81,6 +80,6 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
             yield ctx.finding(
                 group,
                 mode,
-                f"{group.address}: `{spelled(group, 'transit_encryption_mode', 'TransitEncryptionMode')}` "
+                f"{group.address}: `{mode.path_str}` "
                 'is "preferred", so unencrypted connections are still accepted',
             )

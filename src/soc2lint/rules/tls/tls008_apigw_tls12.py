@@ -6,7 +6,7 @@ from soc2lint.model import Attr, Node, Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views import tls
 
-from .._common import existence_unknown, spelled
+from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
 
 
@@ -88,6 +88,6 @@ def _apigw_policy(ctx: Context, dom: Node, attrs: list[Attr]) -> Iterator[Report
             yield ctx.finding(
                 dom,
                 a,
-                f"{dom.address}: custom domain `{spelled(dom, 'security_policy', 'SecurityPolicy')}` "
+                f"{dom.address}: custom domain `{dom.spelled(tf='security_policy', cfn='SecurityPolicy')}` "
                 f"is {describe_value(a.value)}, which accepts TLS 1.0 and 1.1",
             )

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Severity, describe_value, to_bool
+from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, Report, rule
+from soc2lint.settings import MSK_IN_CLUSTER
 
-from .._common import existence_unknown, spelled
+from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC, _upper
 
 
@@ -62,19 +63,16 @@ def msk_in_transit(ctx: Context) -> Iterator[Report]:
             yield ctx.finding(
                 cluster,
                 broker,
-                f"{cluster.address}: `{spelled(cluster, 'client_broker', 'ClientBroker')}` is "
+                f"{cluster.address}: `{cluster.spelled(tf='client_broker', cfn='ClientBroker')}` is "
                 f"{describe_value(broker.value)}, so clients can connect without TLS",
             )
-        inside = cluster.attr(
-            tf="encryption_info.encryption_in_transit.in_cluster",
-            cfn="EncryptionInfo.EncryptionInTransit.InCluster",
-        )
-        if inside.unknown:
-            yield from ctx.unresolved(cluster, inside)
-        elif inside.known and to_bool(inside.value) is False:
+        inside = MSK_IN_CLUSTER.read(cluster)
+        if inside.attr.unknown:
+            yield from ctx.unresolved(cluster, inside.attr)
+        elif inside.ok is False:
             yield ctx.finding(
                 cluster,
-                inside,
-                f"{cluster.address}: `{spelled(cluster, 'in_cluster', 'InCluster')}` is "
-                f"{describe_value(inside.value)}, so traffic between brokers is not encrypted",
+                inside.attr,
+                f"{cluster.address}: `{cluster.spelled(tf='in_cluster', cfn='InCluster')}` is "
+                f"{inside.shown}, so traffic between brokers is not encrypted",
             )
