@@ -15,8 +15,6 @@ What it checks:
     A test rule.
 Why it matters for SOC 2:
     It does not.
-How to fix:
-    Nothing.
 References:
     - https://example.com
 """

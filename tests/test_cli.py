@@ -40,8 +40,6 @@ def check(ctx):
         storage_encrypted.
     Why it matters for SOC 2:
         CC6.1.
-    How to fix:
-        Encrypt it.
     References:
         - https://example.com
     """

@@ -126,7 +126,7 @@ def test_no_traceback_for_an_internal_error_without_debug(tmp_path: Path) -> Non
             "      terraform=Examples(good=[good('')], bad=[]))\n"
             "def boom(ctx):\n"
             '    """Raises.\n\n    What it checks:\n        x.\n    Why it matters for SOC 2:\n'
-            '        x.\n    How to fix:\n        x.\n    References:\n        - https://example.com\n    """\n'
+            '        x.\n    References:\n        - https://example.com\n    """\n'
             "    raise ZeroDivisionError('kaboom')\n    yield\n\n"
             "RULES = [boom]\n"
         },

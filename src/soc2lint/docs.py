@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .model import Severity, describe_value
 from .registry import Registry
-from .rule import Example, Rule, doc_sections
+from .rule import Example, Rule
 
 LANG_TITLE = {"terraform": "Terraform", "cloudformation": "CloudFormation"}
 FENCE = {"terraform": "hcl", "cloudformation": "yaml"}
@@ -173,7 +173,7 @@ def _example_block(lang: str, ex: Example) -> list[str]:
 
 
 def rule_page(r: Rule) -> str:
-    sections = doc_sections(r.doc)
+    sections = r.sections()
     marks = []
     if r.graph:
         marks.append("graph rule ⧉ (follows references between resources)")
@@ -212,10 +212,6 @@ def rule_page(r: Rule) -> str:
             continue
         out.append(f"## {LANG_TITLE[lang]} examples")
         out.append("")
-        fix = r.fix.get(lang)
-        if fix:
-            out.append(f"Fix: {fix}")
-            out.append("")
         for i, b in enumerate(ex.bad, 1):
             note = f" — {b.note}" if b.note else ""
             out.append(f"### Bad {i}{note}")

@@ -11,8 +11,6 @@ the docs, ``soc2lint explain`` and the control matrix are generated from::
         tsc=("CC6.1", "C1.1"),
         checklist="B. Data at Rest",
         fix={"terraform": "Set `encrypted = true`.", "cloudformation": "Set `Encrypted: true`."},
-        terraform=Examples(good=[good(...)], bad=[bad(..., address="aws_efs_file_system.a", line=2)]),
-        cloudformation=Examples(...),
     )
     def efs_encrypted(ctx: Context) -> Iterator[Report]:
         '''EFS file system is not encrypted at rest.
@@ -21,19 +19,22 @@ the docs, ``soc2lint explain`` and the control matrix are generated from::
             ...
         Why it matters for SOC 2:
             ...
-        How to fix:
-            ...
         References:
             - https://...
         '''
-        for fs in ctx.graph.nodes("AWS::EFS::FileSystem"):
-            enc = fs.attr(tf="encrypted", cfn="Encrypted")
-            ...
-            yield ctx.finding(fs, enc, "...")
+        for fs in ctx.graph.nodes(EFS_ENCRYPTED.kinds):
+            yield from ctx.require(fs, EFS_ENCRYPTED, "{address}: {problem}; ...")
+
+The examples (good and bad, per language) are in the file beside the module,
+``enc004_efs_encrypted.examples.yaml`` (:mod:`soc2lint.rule_examples`); a
+third-party rule may pass ``terraform=Examples(...)`` and ``cloudformation=``
+instead.  The fix is written once, in ``fix=``: findings carry it, and the
+docs' "How to fix" section is made from it.
 
 Rules never parse files and never look at which language a node came from
-unless the rule is about that language; they read attributes through
-``Node.attr(tf=..., cfn=...)`` and yield :class:`Report` objects.  The engine
+unless the rule is about that language; they read settings through
+:mod:`soc2lint.settings` and other attributes through
+``Node.attr(tf=..., cfn=...)``, and yield :class:`Report` objects.  The engine
 turns reports into findings (location, fingerprint, fix text).
 """
 
@@ -63,7 +64,15 @@ from .settings import Reading, Setting
 
 LANGUAGES: tuple[Language, ...] = ("terraform", "cloudformation")
 
-DOC_SECTIONS = ("What it checks", "Why it matters for SOC 2", "How to fix", "References")
+#: the sections a rule's docstring has, in this order
+DOC_SECTIONS = ("What it checks", "Why it matters for SOC 2", "References")
+#: the sections of a rule's page: the docstring's, and "How to fix" from ``fix=``
+PAGE_SECTIONS = ("What it checks", "Why it matters for SOC 2", "How to fix", "References")
+FIX_SECTION = "How to fix"
+LANGUAGE_TITLES: dict[Language, str] = {
+    "terraform": "Terraform",
+    "cloudformation": "CloudFormation",
+}
 
 ID_RE = re.compile(r"^[A-Z]{3}\d{3}$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -379,7 +388,20 @@ class Rule:
         return _first_line(self.doc) or self.slug
 
     def section(self, name: str) -> str:
-        return doc_sections(self.doc).get(name, "")
+        return self.sections().get(name, "")
+
+    def sections(self) -> dict[str, str]:
+        """The page's sections: the docstring's, with "How to fix" made from ``fix``."""
+        out = doc_sections(self.doc)
+        out[FIX_SECTION] = self.fix_text()
+        return {name: out[name] for name in ("title", *PAGE_SECTIONS) if out.get(name)}
+
+    def fix_text(self) -> str:
+        """The fix, once per distinct text: ``Terraform: ...`` paragraphs when they differ."""
+        texts = list(dict.fromkeys(self.fix.values()))
+        if len(texts) <= 1:
+            return texts[0] if texts else ""
+        return "\n\n".join(f"{LANGUAGE_TITLES[lang]}: {text}" for lang, text in self.fix.items())
 
     def fix_for(self, language: Language | None) -> str:
         if language and language in self.fix:
@@ -461,7 +483,7 @@ def doc_sections(doc: str) -> dict[str, str]:
     buf: list[str] = []
     for line in lines:
         stripped = line.strip()
-        if stripped.endswith(":") and stripped[:-1] in DOC_SECTIONS and not line.startswith(" "):
+        if stripped.endswith(":") and stripped[:-1] in PAGE_SECTIONS and not line.startswith(" "):
             out[current] = inspect.cleandoc("\n".join(buf)).strip()
             current = stripped[:-1]
             buf = []
@@ -496,6 +518,10 @@ def validate_rule(r: Rule, *, examples: bool = False) -> list[str]:
     for name in DOC_SECTIONS:
         if not sections.get(name):
             problems.append(f"{r.id}: docstring lacks a '{name}:' section")
+    if FIX_SECTION in sections:
+        problems.append(
+            f"{r.id}: the docstring has a '{FIX_SECTION}:' section; the fix is written once, in fix="
+        )
     if isinstance(r.examples, ExamplesFile) and not (examples or r.examples.loaded):
         if not r.examples.path.is_file():
             problems.append(f"{r.id}: no examples file {r.examples.path.name}")

@@ -57,8 +57,6 @@ PARSE_ERROR = _reserved(
         checked is not a pass.
     Why it matters for SOC 2:
         An auditor relies on the scan covering all infrastructure code (CC7.1).
-    How to fix:
-        Fix the syntax error; `terraform validate` or `cfn-lint` shows the same place.
     References:
         - https://developer.hashicorp.com/terraform/language/syntax/configuration
     """,
@@ -95,8 +93,6 @@ RULE_ERROR = _reserved(
         reported as this finding with the rule's ID, and the scan exits 3.
     Why it matters for SOC 2:
         A control that was not evaluated must not look like a pass (CC7.1).
-    How to fix:
-        Report the problem with `--debug` output to the soc2lint maintainers.
     References:
         - https://github.com/soc2lint/soc2lint/issues
     """,
@@ -116,8 +112,6 @@ SUPPRESSION_INVALID = _reserved(
         finding it meant to hide is reported too.
     Why it matters for SOC 2:
         Exceptions to a control must be justified and reviewable (CC8.1).
-    How to fix:
-        Write `# soc2lint: ignore[RULE] reason="why" expires=YYYY-MM-DD`.
     References:
         - https://github.com/soc2lint/soc2lint#suppressions
     """,
@@ -135,8 +129,6 @@ SUPPRESSION_EXPIRED = _reserved(
         and is reported, so exceptions are reviewed again.
     Why it matters for SOC 2:
         Accepted risks must be revisited on schedule (CC8.1, CC3.4).
-    How to fix:
-        Fix the finding, or renew the exception with a new date after review.
     References:
         - https://github.com/soc2lint/soc2lint#suppressions
     """,
@@ -154,8 +146,6 @@ SUPPRESSION_UNUSED = _reserved(
         stale; it is reported so it can be removed before it hides a future problem.
     Why it matters for SOC 2:
         The list of exceptions an auditor reviews should contain only live ones (CC8.1).
-    How to fix:
-        Delete the suppression comment or Metadata entry.
     References:
         - https://github.com/soc2lint/soc2lint#suppressions
     """,
@@ -174,8 +164,6 @@ MODULE_NOT_LOADED = _reserved(
         read. Each such call is noted once.
     Why it matters for SOC 2:
         Resources inside unread modules are not covered by this scan (CC7.1).
-    How to fix:
-        Run `terraform init` before scanning, or scan the module's source too.
     References:
         - https://developer.hashicorp.com/terraform/language/modules/sources
     """,
@@ -199,8 +187,6 @@ CONFIGURATION_ERROR = _reserved(
         still scanned and the scan exits 3.
     Why it matters for SOC 2:
         Parts of the configuration that were not evaluated were not checked (CC7.1).
-    How to fix:
-        Break the cycle or keep module sources inside the repository.
     References:
         - https://developer.hashicorp.com/terraform/language/modules/syntax
     """,
@@ -220,8 +206,6 @@ LIMIT_EXCEEDED = _reserved(
         reported; the scan exits 3 because the cut part was not checked.
     Why it matters for SOC 2:
         A scan that silently skipped part of the input would overstate coverage (CC7.1).
-    How to fix:
-        Raise the limit in configuration if the input is legitimate.
     References:
         - https://github.com/soc2lint/soc2lint#configuration
     """,

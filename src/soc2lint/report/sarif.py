@@ -26,7 +26,7 @@ import sarif_om as so
 from .. import __version__
 from ..docs import FAMILY_TITLES, page_name, rule_page
 from ..model import Finding, Range, Related
-from ..rule import Rule, doc_sections
+from ..rule import Rule
 from .common import dumps_indented
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ def _location(
 
 
 def _rule_descriptor(r: Rule) -> so.ReportingDescriptor:
-    sections = doc_sections(r.doc)
+    sections = r.sections()
     full = sections.get("What it checks", r.title).replace("\n", " ")
     help_text = (
         "\n\n".join(

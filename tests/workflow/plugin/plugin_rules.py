@@ -30,8 +30,6 @@ def queue_sse_off(ctx):  # type: ignore[no-untyped-def]
         SqsManagedSseEnabled false.
     Why it matters for SOC 2:
         CC6.1.
-    How to fix:
-        Turn it on.
     References:
         - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
     """

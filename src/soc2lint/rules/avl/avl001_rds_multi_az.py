@@ -55,12 +55,6 @@ def rds_multi_az(ctx: Context) -> Iterator[Report]:
         infrastructure that meets availability commitments. A single-AZ
         instance, or an Aurora cluster with only a writer, has no standby to
         fail over to.
-    How to fix:
-        Terraform: `multi_az = true` on `aws_db_instance`; for Aurora, create at
-        least two `aws_rds_cluster_instance` resources (`count = 2` or an
-        `instances` map with two entries in terraform-aws-modules/rds-aurora).
-        CloudFormation: `MultiAZ: true`; for Aurora, two `AWS::RDS::DBInstance`
-        resources whose `DBClusterIdentifier` is `!Ref` the cluster.
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html
         - https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html

@@ -88,12 +88,6 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
         or queues is part of the service; without a replica in another
         Availability Zone and automatic promotion, losing one node or one AZ is
         an outage.
-    How to fix:
-        Terraform: `automatic_failover_enabled = true`, `multi_az_enabled = true`,
-        `num_cache_clusters = 2`; move single-node Redis clusters to
-        `aws_elasticache_replication_group`.
-        CloudFormation: `AutomaticFailoverEnabled: true`, `MultiAZEnabled: true`,
-        `NumCacheClusters: 2`; use `AWS::ElastiCache::ReplicationGroup` for Redis.
     References:
         - https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticache_replication_group

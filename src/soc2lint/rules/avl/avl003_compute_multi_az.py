@@ -42,11 +42,6 @@ def compute_multi_az(ctx: Context) -> Iterator[Report]:
         Checklist F (Multi-AZ / Failover) and TSC A1.2: capacity in one zone
         goes down with the zone; spreading the group across zones is what lets
         it recover without intervention.
-    How to fix:
-        Terraform: list subnets from at least two zones in
-        `vpc_zone_identifier`, `subnet_ids` or `network_configuration.subnets`.
-        CloudFormation: the same in `VPCZoneIdentifier`, `Subnets` or
-        `AwsvpcConfiguration.Subnets`.
     References:
         - https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-availability-zone-balanced.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/autoscaling_group

@@ -38,11 +38,6 @@ def lb_multi_az(ctx: Context) -> Iterator[Report]:
         Checklist F and TSC A1.2: a load balancer node exists only in the zones
         it is enabled in; with one zone, that zone's outage takes the entry
         point down with it.
-    How to fix:
-        Terraform: list subnets in two or more zones in `subnets` /
-        `subnet_mapping` (`availability_zones` for a classic ELB).
-        CloudFormation: `Subnets` / `SubnetMappings` (`AvailabilityZones` for a
-        classic load balancer).
     References:
         - https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#availability-zones
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/lb

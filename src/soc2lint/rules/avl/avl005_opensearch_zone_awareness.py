@@ -48,12 +48,6 @@ def opensearch_zone_awareness(ctx: Context) -> Iterator[Report]:
         Checklist F (Multi-AZ / Failover), TSC A1.2: without zone awareness all
         shards and their replicas sit in one Availability Zone, so an AZ outage
         takes the domain (and whatever depends on search or logs) down.
-    How to fix:
-        Terraform: in `cluster_config`, `zone_awareness_enabled = true`,
-        `zone_awareness_config { availability_zone_count = 2 }` (or 3) and
-        `instance_count` ≥ 2 (a multiple of the AZ count).
-        CloudFormation: `ClusterConfig.ZoneAwarenessEnabled: true`,
-        `ZoneAwarenessConfig.AvailabilityZoneCount` and `InstanceCount` ≥ 2.
     References:
         - https://docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-multiaz.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearch_domain#zone_awareness_enabled

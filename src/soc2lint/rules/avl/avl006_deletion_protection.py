@@ -45,9 +45,6 @@ def deletion_protection(ctx: Context) -> Iterator[Report]:
         resource that forces replacement, or a console click should not be able
         to remove a production database; deletion protection makes removal a
         deliberate two-step change.
-    How to fix:
-        Terraform: `deletion_protection = true` / `deletion_protection_enabled = true`.
-        CloudFormation: `DeletionProtection: true` / `DeletionProtectionEnabled: true`.
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html
         - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection

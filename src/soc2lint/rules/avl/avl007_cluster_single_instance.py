@@ -45,11 +45,6 @@ def cluster_single_instance(ctx: Context) -> Iterator[Report]:
         replicated across Availability Zones, but with a single instance there
         is no replica to promote; an instance or AZ failure is an outage until
         a new instance is created.
-    How to fix:
-        Terraform: `count = 2` (or more) on the cluster instance resource, placed
-        in different AZs by the subnet group.
-        CloudFormation: a second `AWS::DocDB::DBInstance` / `AWS::Neptune::DBInstance`
-        with `DBClusterIdentifier: !Ref` the cluster.
     References:
         - https://docs.aws.amazon.com/documentdb/latest/developerguide/failover.html
         - https://docs.aws.amazon.com/neptune/latest/userguide/backup-restore-overview-fault-tolerance.html

@@ -43,12 +43,6 @@ def nat_gateway_single_az(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist F and TSC A1.2 ask that a single zone failure not take down
         the other zones' workloads; AWS recommends a NAT gateway per zone.
-    How to fix:
-        Terraform: one `aws_nat_gateway` per zone (terraform-aws-modules/vpc:
-        `one_nat_gateway_per_az = true`, `single_nat_gateway = false`) and one
-        private route table per zone pointing at its own gateway.
-        CloudFormation: one `AWS::EC2::NatGateway` per zone and per-zone
-        private route tables.
     References:
         - https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
         - https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html

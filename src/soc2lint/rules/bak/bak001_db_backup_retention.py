@@ -55,13 +55,6 @@ def db_backup_retention(ctx: Context) -> Iterator[Report]:
         recovery window the organisation commits to, so that data corrupted or
         deleted weeks ago can still be restored and restore tests have points to
         use.
-    How to fix:
-        Terraform: `backup_retention_period = 30` (RDS allows up to 35), or an
-        `aws_backup_selection` in a plan whose rule has `lifecycle { delete_after
-        = 30 }` or more.
-        CloudFormation: `BackupRetentionPeriod: 30`, or an
-        `AWS::Backup::BackupSelection` in a plan with `Lifecycle.DeleteAfterDays`
-        of 30 or more.
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.BackupRetention.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#backup_retention_period

@@ -37,9 +37,6 @@ def dynamodb_pitr(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist F (Backup Strategy), TSC A1.2 and A1.3: without PITR or a
         backup plan a bad deploy or a mistaken delete of items cannot be undone.
-    How to fix:
-        Terraform: `point_in_time_recovery { enabled = true }`.
-        CloudFormation: `PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}`.
     References:
         - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Point-in-time-recovery.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dynamodb_table#point_in_time_recovery

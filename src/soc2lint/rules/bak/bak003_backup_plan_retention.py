@@ -42,10 +42,6 @@ def backup_plan_retention(ctx: Context) -> Iterator[Report]:
         Checklist F (Backup Strategy, Recovery Testing), TSC A1.2 and A1.3: the
         retention of backups is a documented commitment; a rule that expires
         recovery points after a week cannot support it.
-    How to fix:
-        Terraform: `lifecycle { delete_after = 30 }` or more (note AWS requires
-        `delete_after` at least 90 days after `cold_storage_after`).
-        CloudFormation: `Lifecycle.DeleteAfterDays: 30` or more.
     References:
         - https://docs.aws.amazon.com/aws-backup/latest/devguide/plan-options-and-configuration.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/backup_plan#lifecycle

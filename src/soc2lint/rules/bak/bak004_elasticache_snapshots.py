@@ -37,9 +37,6 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
         Checklist F (Backup Strategy), TSC A1.2: a Redis used as a store
         (sessions, queues, leaderboards) loses its data with its nodes unless
         snapshots exist. Low: many caches hold only derived data.
-    How to fix:
-        Terraform: `snapshot_retention_limit = 7` (and a `snapshot_window`).
-        CloudFormation: `SnapshotRetentionLimit: 7`.
     References:
         - https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-automatic.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticache_replication_group#snapshot_retention_limit

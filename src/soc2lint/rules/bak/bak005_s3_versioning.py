@@ -41,10 +41,6 @@ def s3_versioning(ctx: Context) -> Iterator[Report]:
         Checklist F (Backup Strategy), TSC A1.2: versioning keeps every
         overwritten or deleted object recoverable; without it an application
         bug or a compromised credential can destroy data with no way back.
-    How to fix:
-        Terraform: `resource "aws_s3_bucket_versioning"` with
-        `versioning_configuration { status = "Enabled" }`.
-        CloudFormation: `VersioningConfiguration: {Status: Enabled}`.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_versioning

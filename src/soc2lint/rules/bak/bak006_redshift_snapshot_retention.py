@@ -31,9 +31,6 @@ def redshift_snapshot_retention(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist F (Backup Strategy), TSC A1.2: without automated snapshots a
         warehouse cannot be restored to a recent point after corruption or loss.
-    How to fix:
-        Terraform: `automated_snapshot_retention_period = 7` (1–35).
-        CloudFormation: `AutomatedSnapshotRetentionPeriod: 7`.
     References:
         - https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-snapshots.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/redshift_cluster#automated_snapshot_retention_period

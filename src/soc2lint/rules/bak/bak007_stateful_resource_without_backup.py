@@ -46,12 +46,6 @@ def stateful_resource_without_backup(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist F (Backup Strategy), TSC A1.2 and A1.3: data on block and file
         storage must be backed up and restorable like data in databases.
-    How to fix:
-        Terraform: an `aws_backup_selection` that selects it, an
-        `aws_dlm_lifecycle_policy` whose `target_tags` it carries, or
-        `aws_efs_backup_policy { backup_policy { status = "ENABLED" } }`.
-        CloudFormation: an `AWS::Backup::BackupSelection`, an
-        `AWS::DLM::LifecyclePolicy`, or `BackupPolicy: {Status: ENABLED}`.
     References:
         - https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html
         - https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-lifecycle.html

@@ -168,9 +168,6 @@ def module_source_unpinned(ctx: Context) -> Iterator[Report]:
         production must be authorised and reviewed. An unpinned module pulls
         whatever upstream published last into the next `terraform init`, with
         no review in this repository.
-    How to fix:
-        Registry modules: `version = "5.8.1"` or `"~> 5.8"`. Git modules:
-        `?ref=v1.4.2` or a full commit SHA. Keep upgrades as reviewed changes.
     References:
         - https://developer.hashicorp.com/terraform/language/modules/sources
         - https://developer.hashicorp.com/terraform/language/expressions/version-constraints

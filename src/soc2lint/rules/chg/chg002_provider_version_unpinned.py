@@ -74,10 +74,6 @@ def provider_version_unpinned(ctx: Context) -> Iterator[Report]:
         Checklist D (Change Management), TSC CC8.1: without a constraint
         `terraform init` on a fresh machine installs the newest provider,
         bringing behaviour changes into production that nobody reviewed.
-    How to fix:
-        `terraform { required_providers { aws = { source = "hashicorp/aws",
-        version = "~> 5.0" } } }` in the root module, one entry per provider,
-        and commit `.terraform.lock.hcl`.
     References:
         - https://developer.hashicorp.com/terraform/language/providers/requirements
         - https://developer.hashicorp.com/terraform/language/expressions/version-constraints#best-practices

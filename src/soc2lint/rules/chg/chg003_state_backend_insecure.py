@@ -40,9 +40,6 @@ def state_backend_insecure(ctx: Context) -> Iterator[Report]:
         every secret Terraform manages (database passwords, keys) and is the
         record of what is deployed; it must be encrypted, and changes to it
         must be serialised.
-    How to fix:
-        `encrypt = true` (and `kms_key_id` for a customer managed key) and
-        `use_lockfile = true` (Terraform 1.10+) or `dynamodb_table = "..."`.
     References:
         - https://developer.hashicorp.com/terraform/language/backend/s3
         - https://developer.hashicorp.com/terraform/language/backend#partial-configuration

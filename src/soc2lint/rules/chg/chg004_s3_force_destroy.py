@@ -28,9 +28,6 @@ def s3_force_destroy(ctx: Context) -> Iterator[Report]:
         `force_destroy` a `terraform destroy`, a renamed resource or a bad
         refactor empties and deletes the bucket without any further
         confirmation; data removal should be a deliberate step.
-    How to fix:
-        Remove `force_destroy` (or set it to false) on production buckets; keep
-        it for disposable test environments only.
     References:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket#force_destroy
     """

@@ -36,9 +36,6 @@ def db_skip_final_snapshot(ctx: Context) -> Iterator[Report]:
         Checklist D (Change Management), TSC CC8.1 and A1.2: a destroy or a
         replacement forced by a changed argument would drop the database with
         no way back.
-    How to fix:
-        Remove `skip_final_snapshot` (or set it to false) and give a
-        `final_snapshot_identifier`.
     References:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#skip_final_snapshot
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/rds_cluster#skip_final_snapshot

@@ -65,9 +65,6 @@ def stateful_resource_deletion_policy(ctx: Context) -> Iterator[Report]:
         Checklist D (Change Management), TSC CC8.1 and A1.2: a stack deletion,
         or an update that replaces the resource (a changed engine, name or key
         schema), must not silently destroy production data.
-    How to fix:
-        `DeletionPolicy: Retain` (or `Snapshot` where supported) and
-        `UpdateReplacePolicy: Retain` (or `Snapshot`) on the resource.
     References:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html

@@ -50,11 +50,6 @@ def rds_storage_encrypted(ctx: Context) -> Iterator[Report]:
         Checklist B "Data at Rest" asks for databases encrypted with KMS; CC6.1 and
         C1.1 expect confidential data protected against access to the storage media,
         snapshots and backups, which inherit the database's encryption.
-    How to fix:
-        Terraform: `storage_encrypted = true` and `kms_key_id = aws_kms_key.db.arn`.
-        CloudFormation: `StorageEncrypted: true` and `KmsKeyId: !Ref DbKey`. An
-        existing database cannot be encrypted in place: copy a snapshot with
-        encryption and restore it.
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html
         - https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Overview.Encryption.html

@@ -53,11 +53,6 @@ def ebs_encrypted(ctx: Context) -> Iterator[Report]:
         Checklist B "Data at Rest" asks for EBS volumes encrypted with KMS; CC6.1 and
         C1.1 expect data on disks and their snapshots protected from access outside
         the instance.
-    How to fix:
-        Terraform: `encrypted = true` (with `kms_key_id`) on the volume or device, or
-        `resource "aws_ebs_encryption_by_default" "this" {}` in the account baseline.
-        CloudFormation: `Encrypted: true` (with `KmsKeyId`) on the volume or the
-        `Ebs` mapping.
     References:
         - https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html
         - https://docs.aws.amazon.com/ebs/latest/userguide/work-with-ebs-encr.html#encryption-by-default

@@ -38,11 +38,6 @@ def s3_bucket_encryption_explicit(ctx: Context) -> Iterator[Report]:
         when nothing is declared, so data is encrypted. The checklist (B "Data at
         Rest") and auditors under CC6.1 and C1.1 still expect the control to be
         declared, reviewable and tied to a chosen key.
-    How to fix:
-        Terraform: add `aws_s3_bucket_server_side_encryption_configuration` with
-        `sse_algorithm = "aws:kms"` and `kms_master_key_id`, or `"AES256"`.
-        CloudFormation: add `BucketEncryption` with a `ServerSideEncryptionByDefault`
-        rule.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html

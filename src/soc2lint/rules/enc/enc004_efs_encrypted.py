@@ -32,10 +32,6 @@ def efs_encrypted(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist B "Data at Rest" asks for file systems encrypted with KMS; CC6.1 and
         C1.1 expect shared file data protected at rest.
-    How to fix:
-        Terraform: `encrypted = true` and `kms_key_id = aws_kms_key.efs.arn`.
-        CloudFormation: `Encrypted: true` and `KmsKeyId`. Both replace the file
-        system: copy the data to the new one (AWS DataSync).
     References:
         - https://docs.aws.amazon.com/efs/latest/ug/encryption-at-rest.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/efs_file_system

@@ -36,10 +36,6 @@ def elasticache_at_rest_encryption(ctx: Context) -> Iterator[Report]:
         Checklist B "Data at Rest"; CC6.1 and C1.1. Caches hold sessions, tokens
         and copies of database rows; their snapshots and swap must be encrypted
         like the database they front.
-    How to fix:
-        Terraform: `at_rest_encryption_enabled = true` with `kms_key_id`.
-        CloudFormation: `AtRestEncryptionEnabled: true` with `KmsKeyId`. The
-        setting cannot change after creation: create a new group from a backup.
     References:
         - https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html
         - https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html

@@ -35,10 +35,6 @@ def redshift_encrypted(ctx: Context) -> Iterator[Report]:
         Checklist B "Data at Rest"; CC6.1 and C1.1. A warehouse concentrates
         confidential data from many systems; an explicit `false` on an older
         cluster keeps its data and snapshots in clear on disk.
-    How to fix:
-        Terraform: remove `encrypted = false` or set it to true, with `kms_key_id`.
-        CloudFormation: remove `Encrypted: false` or set it to true, with `KmsKeyId`.
-        Redshift migrates an existing cluster to encryption when modified.
     References:
         - https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html
         - https://docs.aws.amazon.com/redshift/latest/APIReference/API_CreateCluster.html

@@ -32,9 +32,6 @@ def opensearch_encrypted_at_rest(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist B "Data at Rest"; CC6.1 and C1.1. Indexes, logs, swap files and
         automated snapshots of the domain are only encrypted with this option.
-    How to fix:
-        Terraform: `encrypt_at_rest { enabled = true, kms_key_id = ... }`.
-        CloudFormation: `EncryptionAtRestOptions: {Enabled: true, KmsKeyId: ...}`.
     References:
         - https://docs.aws.amazon.com/opensearch-service/latest/developerguide/encryption-at-rest.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearch_domain

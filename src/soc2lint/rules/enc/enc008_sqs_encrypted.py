@@ -32,10 +32,6 @@ def sqs_encrypted(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist B "Data at Rest"; CC6.1 and C1.1. Messages often carry personal
         data between services and sit in the queue for up to 14 days.
-    How to fix:
-        Terraform: remove `sqs_managed_sse_enabled = false` or set
-        `kms_master_key_id`. CloudFormation: remove `SqsManagedSseEnabled: false` or
-        set `KmsMasterKeyId`.
     References:
         - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sqs_queue

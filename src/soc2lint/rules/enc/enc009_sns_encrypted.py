@@ -32,10 +32,6 @@ def sns_encrypted(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist B "Data at Rest"; CC6.1 and C1.1. Notifications carry alert
         details, order events and personal data.
-    How to fix:
-        Terraform: `kms_master_key_id = aws_kms_key.sns.id` (or `alias/aws/sns`).
-        CloudFormation: `KmsMasterKeyId: !Ref SnsKey`. A customer-managed key must
-        allow the publishing services (CloudWatch, EventBridge) in its policy.
     References:
         - https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/sns_topic

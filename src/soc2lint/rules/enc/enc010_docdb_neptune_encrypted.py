@@ -34,10 +34,6 @@ def docdb_neptune_encrypted(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist B "Data at Rest"; CC6.1 and C1.1 (database storage, backups and
         snapshots encrypted with KMS).
-    How to fix:
-        Terraform: `storage_encrypted = true` with `kms_key_id`. CloudFormation:
-        `StorageEncrypted: true` with `KmsKeyId`. Encryption is chosen at creation:
-        restore a snapshot into a new encrypted cluster.
     References:
         - https://docs.aws.amazon.com/documentdb/latest/developerguide/encryption-at-rest.html
         - https://docs.aws.amazon.com/neptune/latest/userguide/encrypt.html

@@ -33,9 +33,6 @@ def kinesis_stream_encrypted(ctx: Context) -> Iterator[Report]:
         Checklist B "Data at Rest"; CC6.1 and C1.1. Records stay in the stream for
         the retention period (up to a year) and are unencrypted at rest without
         server-side encryption.
-    How to fix:
-        Terraform: `encryption_type = "KMS"` and `kms_key_id`. CloudFormation:
-        `StreamEncryption: {EncryptionType: KMS, KeyId: !Ref StreamKey}`.
     References:
         - https://docs.aws.amazon.com/streams/latest/dev/server-side-encryption.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kinesis_stream

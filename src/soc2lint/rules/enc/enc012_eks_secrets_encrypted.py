@@ -38,11 +38,6 @@ def eks_secrets_encrypted(ctx: Context) -> Iterator[Report]:
         Checklist B "Data at Rest" and "Key Management"; CC6.1 and C1.1. Kubernetes
         secrets hold database passwords and tokens; with your own key, decrypting
         them requires a KMS permission you grant and CloudTrail records.
-    How to fix:
-        Terraform: `encryption_config { resources = ["secrets"] provider { key_arn =
-        aws_kms_key.eks.arn } }`. CloudFormation: `EncryptionConfig: [{Resources:
-        [secrets], Provider: {KeyArn: !GetAtt EksKey.Arn}}]`. It can be added to an
-        existing cluster but not removed.
     References:
         - https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html
         - https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html

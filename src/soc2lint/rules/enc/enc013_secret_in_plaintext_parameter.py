@@ -40,11 +40,6 @@ def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
         Checklist B "Data at Rest" and "No key hardcoding"; CC6.1 and C1.1. A
         `String` parameter is readable by anyone with `ssm:GetParameter`, is not
         encrypted with KMS and shows in the console and in CloudTrail responses.
-    How to fix:
-        Terraform: `type = "SecureString"` with `key_id`, or move the secret to
-        Secrets Manager. CloudFormation: create an `AWS::SecretsManager::Secret`
-        (or create the SecureString parameter outside the stack and reference it
-        with `{{resolve:ssm-secure:name}}`).
     References:
         - https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-parameter-store.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ssm_parameter

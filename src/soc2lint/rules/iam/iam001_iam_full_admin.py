@@ -43,11 +43,6 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
         Checklist A asks for least-privilege access; a principal that can do
         everything defeats logical access controls (TSC CC6.1) and makes access
         reviews meaningless (CC6.2, CC6.3).
-    How to fix:
-        Terraform: list the actions and resource ARNs the principal needs in the
-        `statement` blocks or `jsonencode` document. CloudFormation: do the same in
-        `PolicyDocument`. Keep break-glass administrators few, on the AWS managed
-        policy, behind MFA.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html

@@ -65,10 +65,6 @@ def iam_service_wildcard(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Least privilege (checklist A, TSC CC6.1/CC6.3): a whole service on every
         resource grants destructive and administrative actions nobody reviewed.
-    How to fix:
-        Terraform: list the actions the principal uses in `actions`, or scope
-        `resources` to the ARNs it needs. CloudFormation: the same in
-        `Action`/`Resource`.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
         - https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html

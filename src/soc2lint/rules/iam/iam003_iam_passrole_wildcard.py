@@ -63,10 +63,6 @@ def iam_passrole_wildcard(ctx: Context) -> Iterator[Report]:
         Passing any role to a service lets the holder act with that role's
         permissions, bypassing the access model reviewed for checklist A
         (TSC CC6.1, CC6.3).
-    How to fix:
-        Terraform: set `resources` to the ARNs of the roles to pass and add a
-        `condition` on `iam:PassedToService`. CloudFormation: the same in
-        `Resource` and `Condition`.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
         - https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html

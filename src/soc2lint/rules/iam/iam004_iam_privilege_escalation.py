@@ -132,11 +132,6 @@ def iam_privilege_escalation(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         A principal that can raise its own privileges makes every other access
         restriction of checklist A void (TSC CC6.1, CC6.3).
-    How to fix:
-        Terraform: scope the IAM actions to the ARNs of what the principal must
-        manage (`arn:aws:iam::*:user/&{aws:username}` for self-service), and
-        `iam:PassRole` to the roles it passes. CloudFormation: the same in
-        `Resource`.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html

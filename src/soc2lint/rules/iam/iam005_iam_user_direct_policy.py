@@ -52,11 +52,6 @@ def iam_user_direct_policy(ctx: Context) -> Iterator[Report]:
         Checklist A asks for access granted by role or group so it can be
         reviewed and revoked as a whole (TSC CC6.2, CC6.3); permissions scattered
         on individual users drift and escape access reviews.
-    How to fix:
-        Terraform: attach the policy to an `aws_iam_group` and manage membership
-        with `aws_iam_user_group_membership`, or let the user assume a role.
-        CloudFormation: put the policy on an `AWS::IAM::Group` and list it in the
-        user's `Groups`.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_create.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_user_policy_attachment

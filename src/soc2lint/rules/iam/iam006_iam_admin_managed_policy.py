@@ -43,10 +43,6 @@ def iam_admin_managed_policy(ctx: Context) -> Iterator[Report]:
         (IAMFullAccess lets its holder grant itself anything); checklist A asks
         for least privilege and a short, reviewed list of administrators
         (TSC CC6.1, CC6.3).
-    How to fix:
-        Terraform: attach a customer managed policy scoped to the job (or a
-        narrower AWS managed job-function policy). CloudFormation: change the
-        `ManagedPolicyArns` entry or SAM `Policies` entry likewise.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html
         - https://docs.aws.amazon.com/aws-managed-policy/latest/reference/PowerUserAccess.html

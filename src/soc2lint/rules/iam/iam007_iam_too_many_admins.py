@@ -41,9 +41,6 @@ def iam_too_many_admins(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist A limits administrators to a few named people so their access
         can be reviewed (TSC CC6.2, CC6.3).
-    How to fix:
-        Remove the administrator group membership or policy from the users who
-        do not need it; give them scoped roles instead.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/iam_user_group_membership

@@ -38,11 +38,6 @@ def iam_trust_any_principal(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Any AWS account in the world could assume the role: access is no
         longer restricted to authorised users (checklist A, TSC CC6.1, CC6.2).
-    How to fix:
-        Terraform: name the trusted account, role or service in `principals`
-        (`identifiers`), or add a `condition` on `sts:ExternalId` or
-        `aws:PrincipalOrgID`. CloudFormation: the same in `Principal` and
-        `Condition`.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html

@@ -60,9 +60,6 @@ def iam_role_shared_across_services(ctx: Context) -> Iterator[Report]:
         The checklist asks for a separate role per service so each one holds
         only the permissions it needs and a compromise stays contained
         (checklist A, TSC CC6.1, CC6.3).
-    How to fix:
-        Create one role per service, each trusting one service principal and
-        carrying only that service's policies.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-service.html
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege

@@ -41,12 +41,6 @@ def iam_user_without_mfa_enforcement(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist A requires MFA for console users; a password alone does not
         meet the authentication control of TSC CC6.1/CC6.2.
-    How to fix:
-        Terraform: attach to the users' group a policy whose `Deny` statement
-        has `condition { test = "BoolIfExists" variable =
-        "aws:MultiFactorAuthPresent" values = ["false"] }` (AWS's
-        self-managed MFA example), or move people to IAM Identity Center.
-        CloudFormation: the same statement in the group's `Policies`.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_ec2_require-mfa.html

@@ -41,10 +41,6 @@ def iam_password_policy(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist A asks for a password policy; TSC CC6.1 expects
         authentication strength to be defined and enforced.
-    How to fix:
-        Terraform: declare `aws_iam_account_password_policy` with
-        `minimum_password_length = 14` or more, `password_reuse_prevention`
-        and the complexity requirements.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html
         - https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccountPasswordPolicy.html

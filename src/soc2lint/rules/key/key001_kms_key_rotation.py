@@ -40,9 +40,6 @@ def kms_key_rotation(ctx: Context) -> Iterator[Report]:
         Checklist B "Key Management" asks for annual rotation of encryption keys;
         CC6.1 expects cryptographic keys managed through their life cycle. Rotation
         limits how much data one key version protects.
-    How to fix:
-        Terraform: `enable_key_rotation = true` (rotation every 365 days, or
-        `rotation_period_in_days`). CloudFormation: `EnableKeyRotation: true`.
     References:
         - https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
         - https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-considerations.html

@@ -45,10 +45,6 @@ def kms_key_policy_public(ctx: Context) -> Iterator[Report]:
         Any AWS principal could use (or administer) the key, so whatever it
         encrypts is no longer protected (checklist B "Key Management",
         TSC CC6.1).
-    How to fix:
-        Terraform: name the principals (`identifiers`) or add a `condition`
-        such as `kms:CallerAccount`, `aws:PrincipalOrgID` or `kms:ViaService`.
-        CloudFormation: the same in `KeyPolicy`.
     References:
         - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
         - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html

@@ -44,9 +44,6 @@ def kms_key_shared_across_services(ctx: Context) -> Iterator[Report]:
         environment; under CC6.1 that keeps decrypt permissions, key policies and
         CloudTrail key-usage evidence scoped to one service, and limits what one
         compromised or disabled key exposes.
-    How to fix:
-        Terraform: one `aws_kms_key` per service, each resource pointing at its own
-        service's key. CloudFormation: one `AWS::KMS::Key` per service.
     References:
         - https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-mgmt
         - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-services.html

@@ -252,11 +252,6 @@ def customer_managed_key(ctx: Context) -> Iterator[Report]:
         Checklist B "Key Management"; CC6.1. The key policy of an AWS-managed key
         cannot be changed and an AWS-owned key is invisible: you can neither restrict
         nor audit who decrypts the data, nor disable the key in an incident.
-    How to fix:
-        Terraform: `kms_key_id = aws_kms_key.x.arn` (RDS, EBS, EFS, Secrets Manager),
-        `server_side_encryption { enabled = true, kms_key_arn = ... }` (DynamoDB),
-        `sse_algorithm = "aws:kms"` with `kms_master_key_id` (S3). CloudFormation:
-        `KmsKeyId`, `SSESpecification.KMSMasterKeyId`, `KMSMasterKeyID`.
     References:
         - https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-mgmt
         - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html

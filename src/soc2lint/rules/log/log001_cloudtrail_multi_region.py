@@ -38,10 +38,6 @@ def cloudtrail_multi_region(ctx: Context) -> Iterator[Report]:
         A single-region trail misses every other region, and since November 2021
         IAM, STS and CloudFront events are only recorded in us-east-1, so a trail
         elsewhere without multi-region sees no identity changes (CC7.2).
-    How to fix:
-        Terraform: `is_multi_region_trail = true` and no
-        `include_global_service_events = false`. CloudFormation:
-        `IsMultiRegionTrail: true`, `IncludeGlobalServiceEvents` absent or true.
     References:
         - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-update-trail.html
         - https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html

@@ -33,9 +33,6 @@ def cloudtrail_log_validation(ctx: Context) -> Iterator[Report]:
         Validation makes CloudTrail deliver signed digest files, so an auditor
         can prove that no log file was modified or deleted after delivery
         (CC7.2).
-    How to fix:
-        Terraform `enable_log_file_validation = true`; CloudFormation
-        `EnableLogFileValidation: true`.
     References:
         - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html
         - https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html

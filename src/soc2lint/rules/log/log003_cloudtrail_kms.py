@@ -34,10 +34,6 @@ def cloudtrail_kms(ctx: Context) -> Iterator[Report]:
         allowed to (checklist A, CC6.1). SSE-KMS adds a second permission check
         (the key policy) and records every decryption in CloudTrail, which
         SSE-S3 does not (CC7.2).
-    How to fix:
-        Create a customer-managed key whose policy allows
-        `cloudtrail.amazonaws.com` to `kms:GenerateDataKey*`, and set
-        `kms_key_id` (Terraform) or `KMSKeyId` (CloudFormation).
     References:
         - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
         - https://docs.aws.amazon.com/controltower/latest/controlreference/cloudtrail-rules.html

@@ -37,10 +37,6 @@ def cloudtrail_bucket_versioned(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Without versioning, a deleted or overwritten log file is gone. Checklist
         A (Audit Trail) needs logs that survive mistakes and tampering (CC7.2).
-    How to fix:
-        Terraform: `aws_s3_bucket_versioning` with `versioning_configuration {
-        status = "Enabled" }`. CloudFormation: `VersioningConfiguration:
-        {Status: Enabled}`.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html

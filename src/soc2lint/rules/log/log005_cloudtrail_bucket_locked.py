@@ -47,13 +47,6 @@ def cloudtrail_bucket_locked(ctx: Context) -> Iterator[Report]:
         A Type II audit samples evidence from the whole observation period;
         logs must be kept at least that long and protected from early deletion
         (checklist A, CC7.2).
-    How to fix:
-        Terraform: `aws_s3_bucket_object_lock_configuration` with
-        `default_retention { mode = "COMPLIANCE", days = 365 }` (the bucket
-        created with `object_lock_enabled = true`), or a lifecycle rule whose
-        `expiration.days` is at least the threshold. CloudFormation:
-        `ObjectLockEnabled: true` and `ObjectLockConfiguration`, or
-        `LifecycleConfiguration` with `ExpirationInDays` at least the threshold.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html

@@ -34,11 +34,6 @@ def cloudtrail_to_cloudwatch(ctx: Context) -> Iterator[Report]:
         Alarms on security events (LOG021, checklist C) can only be built on a
         log group; a trail that only writes to S3 is reviewed after the fact,
         not monitored (CC7.2, CC7.3).
-    How to fix:
-        Create a log group and a role CloudTrail can assume to write to it, and
-        set `cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.x.arn}:*"`
-        with `cloud_watch_logs_role_arn` (CloudFormation
-        `CloudWatchLogsLogGroupArn` and `CloudWatchLogsRoleArn`).
     References:
         - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail

@@ -37,11 +37,6 @@ def cloudtrail_present(ctx: Context) -> Iterator[Report]:
         Checklist A (Audit Trail): without a trail recording every region there
         is no durable record of who did what in the account (CC7.2). A trail
         with logging turned off records nothing.
-    How to fix:
-        Add a multi-region trail (Terraform `aws_cloudtrail` with
-        `is_multi_region_trail = true`; CloudFormation
-        `AWS::CloudTrail::Trail` with `IsMultiRegionTrail: true`,
-        `IsLogging: true`), or an organization trail in the management account.
     References:
         - https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trails.html
         - https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-security-trail-enabled.html

@@ -38,10 +38,6 @@ def vpc_flow_logs(ctx: Context) -> Iterator[Report]:
         Flow logs are the record of network traffic an investigation needs
         (checklist C, CC7.2): without them there is no evidence of what reached
         or left the network.
-    How to fix:
-        Terraform: `resource "aws_flow_log" { vpc_id = aws_vpc.main.id,
-        traffic_type = "ALL", log_destination = ... }`. CloudFormation:
-        `AWS::EC2::FlowLog` with `ResourceType: VPC`, `ResourceId: !Ref Vpc`.
     References:
         - https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-create-flow-log.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/flow_log

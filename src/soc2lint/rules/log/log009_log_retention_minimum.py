@@ -46,10 +46,6 @@ def log_retention_minimum(ctx: Context) -> Iterator[Report]:
         A Type II audit needs logs from the whole observation period; logs
         expired after a few days cannot show that controls operated (checklist
         C, CC7.2).
-    How to fix:
-        Set `retention_in_days` / `RetentionInDays` to at least the threshold
-        (365 is common), or remove it to keep logs forever; lengthen the
-        bucket's lifecycle expiration.
     References:
         - https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteRetentionPolicy.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_log_group

@@ -122,10 +122,6 @@ def lb_access_logs(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Access logs are the record of who called the application and what was
         answered, which incident investigation needs (checklist C, CC7.2).
-    How to fix:
-        Terraform `access_logs { bucket = aws_s3_bucket.lb_logs.id,
-        enabled = true }`; CloudFormation `LoadBalancerAttributes` with
-        `access_logs.s3.enabled: "true"` and `access_logs.s3.bucket`.
     References:
         - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html
         - https://docs.aws.amazon.com/elasticloadbalancing/2012-06-01/APIReference/API_AccessLog.html

@@ -40,9 +40,6 @@ def s3_access_logging(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Server access logs record every request to the bucket's data (checklist
         C, CC7.2); CloudTrail records object-level access only with data events.
-    How to fix:
-        Terraform `aws_s3_bucket_logging { bucket = ..., target_bucket = ... }`;
-        CloudFormation `LoggingConfiguration: {DestinationBucketName: ...}`.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html

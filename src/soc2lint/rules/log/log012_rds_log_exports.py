@@ -36,10 +36,6 @@ def rds_log_exports(ctx: Context) -> Iterator[Report]:
         Database error, audit and slow-query logs stay on the instance, rotate
         away and are lost with it unless exported; exported logs can be
         retained, searched and alarmed on (checklist C, CC7.2).
-    How to fix:
-        Terraform `enabled_cloudwatch_logs_exports = ["postgresql"]` (MySQL /
-        MariaDB: `audit`, `error`, `general`, `slowquery`); CloudFormation
-        `EnableCloudwatchLogsExports`.
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html
         - https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CloudwatchLogsExportConfiguration.html

@@ -37,10 +37,6 @@ def eks_control_plane_logs(ctx: Context) -> Iterator[Report]:
         The Kubernetes audit and authenticator logs record who did what in the
         cluster; without them cluster access cannot be reviewed (checklist C,
         CC7.2).
-    How to fix:
-        Terraform `enabled_cluster_log_types = ["api", "audit",
-        "authenticator"]`; CloudFormation `Logging: {ClusterLogging:
-        {EnabledTypes: [{Type: api}, {Type: audit}, {Type: authenticator}]}}`.
     References:
         - https://docs.aws.amazon.com/eks/latest/userguide/api-server-flags.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_cluster#enabled_cluster_log_types

@@ -62,10 +62,6 @@ def apigw_access_logs(ctx: Context) -> Iterator[Report]:
         Access logs record who called the API, when, from where and with what
         result: the trail an investigation of API misuse starts from
         (checklist C, CC7.2).
-    How to fix:
-        Terraform `access_log_settings { destination_arn = ..., format = ... }`;
-        CloudFormation `AccessLogSetting` / `AccessLogSettings` with
-        `DestinationArn` and `Format`.
     References:
         - https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
         - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html

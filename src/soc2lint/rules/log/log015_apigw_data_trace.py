@@ -79,9 +79,6 @@ def apigw_data_trace(ctx: Context) -> Iterator[Report]:
         Logs, so personal data, tokens and secrets end up in logs that many
         people can read (checklist C; CC7.2 and confidentiality C1.1). AWS
         advises against it for production APIs.
-    How to fix:
-        Set `data_trace_enabled = false` / `DataTraceEnabled: false` (or remove
-        it) and use `logging_level = "INFO"` or `"ERROR"` plus access logs.
     References:
         - https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/api_gateway_method_settings

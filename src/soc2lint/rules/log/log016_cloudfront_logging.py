@@ -39,11 +39,6 @@ def cloudfront_logging(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Access logs record every viewer request the edge served; without them
         there is no evidence of who fetched what (checklist C, CC7.2).
-    How to fix:
-        Terraform `logging_config { bucket = "<bucket>.s3.amazonaws.com" }` or
-        a log delivery source, destination and delivery; CloudFormation
-        `Logging: {Bucket: <bucket>.s3.amazonaws.com}` or
-        `AWS::Logs::DeliverySource` / `DeliveryDestination` / `Delivery`.
     References:
         - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html
         - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html

@@ -40,10 +40,6 @@ def guardduty_enabled(ctx: Context) -> Iterator[Report]:
         GuardDuty is the threat detection the checklist expects (checklist C):
         it analyses CloudTrail, VPC flow logs and DNS logs for compromised
         credentials and instances (CC7.2, CC7.3).
-    How to fix:
-        Terraform `resource "aws_guardduty_detector" "main" { enable = true }`;
-        CloudFormation `AWS::GuardDuty::Detector` with `Enable: true`; or let
-        the organization's delegated administrator enable it for every account.
     References:
         - https://docs.aws.amazon.com/guardduty/latest/ug/what-is-guardduty.html
         - https://docs.aws.amazon.com/guardduty/latest/APIReference/Welcome.html

@@ -44,9 +44,6 @@ def securityhub_enabled(ctx: Context) -> Iterator[Report]:
         Security Hub runs the AWS Foundational and CIS checks continuously and
         gathers GuardDuty, Inspector and Access Analyzer findings in one place
         for review (checklist C, CC7.2, CC4.1).
-    How to fix:
-        Terraform `resource "aws_securityhub_account" "main" {}`;
-        CloudFormation `AWS::SecurityHub::Hub`.
     References:
         - https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/securityhub_account

@@ -40,10 +40,6 @@ def access_analyzer_enabled(ctx: Context) -> Iterator[Report]:
         Access Analyzer finds buckets, keys, roles and queues shared with
         other accounts or the public, the review of access the checklist asks
         for (checklist C; CC6.1, CC7.2).
-    How to fix:
-        Terraform `resource "aws_accessanalyzer_analyzer" "account" {
-        analyzer_name = "account" }`; CloudFormation
-        `AWS::AccessAnalyzer::Analyzer` with `Type: ACCOUNT`.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-external.html
         - https://docs.aws.amazon.com/access-analyzer/latest/APIReference/Welcome.html

@@ -59,9 +59,6 @@ def alarm_without_action(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Monitoring only works if someone is told (checklist C, CC7.3): an alarm
         without an action changes colour on a dashboard nobody is looking at.
-    How to fix:
-        Terraform `alarm_actions = [aws_sns_topic.alerts.arn]`; CloudFormation
-        `AlarmActions: [!Ref AlertsTopic]`.
     References:
         - https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html
         - https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Acting_Alarm_Changes.html

@@ -232,11 +232,6 @@ def security_alarms(ctx: Context) -> Iterator[Report]:
         Checklist C asks for alerts on security-relevant activity: failed
         sign-ins, permission changes, root use and denied calls are the
         earliest signs of an attack or a mistake (CC7.2, CC7.3).
-    How to fix:
-        Deliver the trail to a log group (LOG006), then add a metric filter per
-        class with the CIS pattern and an alarm with `alarm_actions` /
-        `AlarmActions` on each metric (terraform-aws-modules/cloudwatch's
-        `cis-alarms` module does all four).
     References:
         - https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html
         - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/matching-terms-json-log-events.html

@@ -39,12 +39,6 @@ def sg_admin_port_open(ctx: Context) -> Iterator[Report]:
         Checklist G asks for administrative access to be restricted; CC6.6
         requires logical access from outside the system boundary to be limited.
         SSH and RDP open to the internet are brute-forced within minutes.
-    How to fix:
-        Terraform: narrow `cidr_blocks`/`cidr_ipv4` to a known range, or admit
-        a bastion's security group (`source_security_group_id`,
-        `referenced_security_group_id`); better, use SSM Session Manager and
-        close the port. CloudFormation: the same with `CidrIp`/`CidrIpv6` or
-        `SourceSecurityGroupId`.
     References:
         - https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group

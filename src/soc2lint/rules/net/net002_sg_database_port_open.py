@@ -70,11 +70,6 @@ def sg_database_port_open(ctx: Context) -> Iterator[Report]:
         Checklist G asks that data stores sit in private networks reachable
         only by the tiers that need them (CC6.6); a database port open to the
         internet is the most common path to a data breach.
-    How to fix:
-        Terraform: replace the CIDR with the application tier's security group
-        (`security_groups`, `source_security_group_id`,
-        `referenced_security_group_id`). CloudFormation: use
-        `SourceSecurityGroupId`.
     References:
         - https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/infrastructure-security.html

@@ -33,10 +33,6 @@ def sg_all_ports_open(ctx: Context) -> Iterator[Report]:
         CC6.6 and checklist G require that only the network services a system
         needs are reachable; an all-traffic rule from the internet exposes every
         service on the instance, including ones nobody knows are listening.
-    How to fix:
-        Terraform: replace the rule with one rule per needed port (`from_port`,
-        `to_port`, `protocol = "tcp"`), from the narrowest source. CloudFormation:
-        the same with `IpProtocol`, `FromPort`, `ToPort`.
     References:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group_rule
         - https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html

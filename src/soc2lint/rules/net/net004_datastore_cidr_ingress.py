@@ -55,12 +55,6 @@ def datastore_cidr_ingress(ctx: Context) -> Iterator[Report]:
         Checklist G asks that data stores accept connections only from the tier
         that needs them. A CIDR admits every host in the range, today's and
         tomorrow's, instead of the application tier's identity (CC6.6, CC6.1).
-    How to fix:
-        Terraform: use `security_groups = [aws_security_group.app.id]` in the
-        inline rule, `source_security_group_id` in `aws_security_group_rule`,
-        or `referenced_security_group_id` in
-        `aws_vpc_security_group_ingress_rule`. CloudFormation:
-        `SourceSecurityGroupId`.
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/infrastructure-security.html
         - https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html

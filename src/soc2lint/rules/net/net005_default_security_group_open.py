@@ -39,9 +39,6 @@ def default_security_group_open(ctx: Context) -> Iterator[Report]:
         Checklist G and CIS AWS 5.4 ask that the default security group
         restrict all traffic, so nothing gets network access by omission
         (CC6.6).
-    How to fix:
-        Terraform: keep `aws_default_security_group` with `vpc_id` and no rule
-        blocks; create dedicated groups for the resources that need access.
     References:
         - https://docs.aws.amazon.com/config/latest/developerguide/vpc-default-security-group-closed.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_security_group

@@ -41,9 +41,6 @@ def datastore_publicly_accessible(ctx: Context) -> Iterator[Report]:
         Checklist G keeps data stores off the internet; a public endpoint
         leaves only the security group between the database and the world
         (CC6.6, CC6.1).
-    How to fix:
-        Terraform: `publicly_accessible = false`. CloudFormation: write
-        `PubliclyAccessible: false` explicitly (do not rely on the default).
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html

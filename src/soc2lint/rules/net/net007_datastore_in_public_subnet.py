@@ -46,10 +46,6 @@ def datastore_in_public_subnet(ctx: Context) -> Iterator[Report]:
         Checklist G asks that data stores live in private subnets so one
         mistaken security-group rule or public flag does not expose them
         (CC6.6).
-    How to fix:
-        Terraform/CloudFormation: build the subnet group from private subnets
-        whose route table has no internet-gateway route (use a NAT gateway for
-        outbound traffic, or no default route at all for an isolated tier).
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_subnet_group

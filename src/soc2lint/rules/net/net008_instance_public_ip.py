@@ -55,10 +55,6 @@ def instance_public_ip(ctx: Context) -> Iterator[Report]:
         Checklist G asks that servers not be directly reachable from the
         internet; administrative access should go through SSM Session Manager
         or a bastion (CC6.6).
-    How to fix:
-        Terraform: `associate_public_ip_address = false` on the instance or in
-        the launch template's `network_interfaces`, or place it in a private
-        subnet. CloudFormation: `AssociatePublicIpAddress: false`.
     References:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-network-iface-embedded.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/instance

@@ -137,12 +137,6 @@ def internet_exposure_path(ctx: Context) -> Iterator[Report]:
         CC6.6 asks that external access points be identified and restricted;
         each link alone may be someone's deliberate choice, the complete path
         is an exposure an auditor will ask about (checklist G).
-    How to fix:
-        Remove one link, preferably the public address or the internet source
-        of the security-group rule: Terraform `publicly_accessible = false`,
-        `associate_public_ip_address = false`, narrow `cidr_blocks`;
-        CloudFormation `PubliclyAccessible: false`,
-        `AssociatePublicIpAddress: false`, narrow `CidrIp`.
     References:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html
         - https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html

@@ -59,11 +59,6 @@ def s3_public_access_block(ctx: Context) -> Iterator[Report]:
         Checklist G and CC6.6: the public access block is the guard that keeps
         a later ACL or policy mistake from publishing the bucket's data
         (C1.1).
-    How to fix:
-        Terraform: add `aws_s3_bucket_public_access_block` with the four flags
-        true, or `aws_s3_account_public_access_block` for the whole account.
-        CloudFormation: `PublicAccessBlockConfiguration` with the four
-        properties true.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
         - https://aws.amazon.com/blogs/aws/heads-up-amazon-s3-security-changes-are-coming-in-april-of-2023/

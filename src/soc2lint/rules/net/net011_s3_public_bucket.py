@@ -88,12 +88,6 @@ def s3_public_bucket(ctx: Context) -> Iterator[Report]:
         Anyone on the internet can read (or write) the bucket's objects:
         checklist G asks that data stores are not reachable from outside
         (TSC CC6.6, CC6.1).
-    How to fix:
-        Terraform: use `acl = "private"` or no ACL (object ownership
-        "BucketOwnerEnforced" disables ACLs), and remove the public statement or
-        restrict it with a `condition`; publish through CloudFront with origin
-        access control. CloudFormation: the same with `AccessControl` and the
-        `AWS::S3::BucketPolicy`.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html

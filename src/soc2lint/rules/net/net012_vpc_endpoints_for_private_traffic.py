@@ -40,12 +40,6 @@ def vpc_endpoints_for_private_traffic(ctx: Context) -> Iterator[Report]:
         Checklist G asks that traffic to AWS services stay on the AWS network;
         without an endpoint, private subnets reach S3 through a NAT gateway and
         the internet path (CC6.6, CC6.7).
-    How to fix:
-        Terraform: `aws_vpc_endpoint` with `service_name =
-        "com.amazonaws.${data.aws_region.current.name}.s3"` and
-        `route_table_ids` of the private tables. CloudFormation:
-        `AWS::EC2::VPCEndpoint` with `ServiceName: !Sub
-        com.amazonaws.${AWS::Region}.s3` and `RouteTableIds`.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_endpoint

@@ -44,11 +44,6 @@ def nacl_admin_port_open(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist G expects defence in depth for administrative ports: the
         subnet-level ACL should not admit SSH/RDP from the internet (CC6.6).
-    How to fix:
-        Terraform: add a `deny` entry with a lower `rule_no`/`rule_number` for
-        22 and 3389 from `0.0.0.0/0` (and `::/0`), or narrow the allow.
-        CloudFormation: the same with `RuleAction: deny` and a lower
-        `RuleNumber`.
     References:
         - https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/network_acl

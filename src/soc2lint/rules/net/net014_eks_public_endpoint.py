@@ -36,11 +36,6 @@ def eks_public_endpoint(ctx: Context) -> Iterator[Report]:
         Checklist G and CC6.6: the Kubernetes API controls every workload of
         the cluster; it should be reachable only from the VPC or known
         networks.
-    How to fix:
-        Terraform: `endpoint_public_access = false` with
-        `endpoint_private_access = true`, or `public_access_cidrs` set to your
-        networks. CloudFormation: `EndpointPublicAccess: false`,
-        `EndpointPrivateAccess: true`, or `PublicAccessCidrs`.
     References:
         - https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
         - https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html

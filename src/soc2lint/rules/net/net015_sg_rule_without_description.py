@@ -35,9 +35,6 @@ def sg_rule_without_description(ctx: Context) -> Iterator[Report]:
         Checklist G asks that every firewall rule's business justification be
         documented; reviewers and auditors read it in the rule itself (CC6.6,
         CC8.1).
-    How to fix:
-        Terraform: `description = "..."` in the block or resource.
-        CloudFormation: `Description: ...` on the rule.
     References:
         - https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group

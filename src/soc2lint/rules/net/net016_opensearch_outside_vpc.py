@@ -32,10 +32,6 @@ def opensearch_outside_vpc(ctx: Context) -> Iterator[Report]:
         Checklist G keeps data stores in private networks (CC6.6); a public
         search endpoint depends on a single resource policy for its
         protection.
-    How to fix:
-        Terraform: `vpc_options { subnet_ids = [...] security_group_ids =
-        [...] }`. CloudFormation: `VPCOptions` with `SubnetIds` and
-        `SecurityGroupIds`. Moving a domain into a VPC replaces it.
     References:
         - https://docs.aws.amazon.com/opensearch-service/latest/developerguide/vpc.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearch_domain

@@ -178,13 +178,6 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
         Checklist A forbids access keys in code and B forbids key hardcoding:
         anyone with read access to the repository, its history or a CI log can use
         the key, and long-lived keys bypass the access reviews CC6.1 relies on.
-    How to fix:
-        Terraform: drop `access_key`/`secret_key` and let the provider read the
-        environment, a profile or SSO (`assume_role` for cross-account work); give
-        instances, functions and tasks IAM roles. CloudFormation: use execution
-        roles, instance profiles and task roles, and
-        `{{resolve:secretsmanager:...}}` for third-party secrets. Deactivate and
-        rotate the exposed key in IAM.
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html

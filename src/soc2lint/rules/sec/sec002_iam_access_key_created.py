@@ -41,10 +41,6 @@ def iam_access_key_created(ctx: Context) -> Iterator[Report]:
         up in state files, outputs and CI variables, never expire and are hard to
         attribute, weakening logical access controls (CC6.1). Roles give
         short-lived credentials instead.
-    How to fix:
-        Terraform and CloudFormation: delete the key resource and grant the
-        workload an IAM role (instance profile, ECS task role, Lambda execution
-        role, IRSA / EKS Pod Identity, OIDC federation for CI systems).
     References:
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html
         - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html

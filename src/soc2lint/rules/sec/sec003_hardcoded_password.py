@@ -86,12 +86,6 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         Checklist B "No key hardcoding": a password in the repository is readable
         by everyone with access to it, its history and its forks, cannot be rotated
         without a code change, and defeats access control to the data store (CC6.1).
-    How to fix:
-        Terraform: `manage_master_user_password = true`, or a `random_password`
-        kept in Secrets Manager, or `aws_secretsmanager_secret_version`; no default
-        on password variables. CloudFormation: `ManageMasterUserPassword: true` or
-        `{{resolve:secretsmanager:...}}`; password parameters with `NoEcho: true` and
-        no `Default`.
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html
         - https://docs.aws.amazon.com/secretsmanager/latest/userguide/hardcoded.html

@@ -120,11 +120,6 @@ def secret_in_environment(ctx: Context) -> Iterator[Report]:
         console, returned by `GetFunctionConfiguration` / `DescribeTaskDefinition`
         to anyone with read access, and copied into logs and crash reports, so the
         secret is not protected by access control (CC6.1).
-    How to fix:
-        Terraform: ECS `secrets = [{ name, valueFrom }]` pointing at Secrets
-        Manager or SSM SecureString; Lambda functions receive the secret's ARN and
-        read it at runtime. CloudFormation: ECS `Secrets`, or the secret's ARN in
-        the function's environment.
     References:
         - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html
         - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html

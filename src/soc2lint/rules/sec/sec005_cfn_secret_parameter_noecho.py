@@ -32,10 +32,6 @@ def cfn_secret_parameter_noecho(ctx: Context) -> Iterator[Report]:
         Checklist B "No key hardcoding": without NoEcho, CloudFormation shows the
         value in the console, `DescribeStacks` and change sets to anyone who can
         read the stack, so the secret escapes its access control (CC6.1).
-    How to fix:
-        CloudFormation: `NoEcho: true` on the parameter, no `Default`; better,
-        `{{resolve:secretsmanager:...}}` so the secret never passes through a
-        parameter.
     References:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html

@@ -91,12 +91,6 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
         Checklist B "Data in Transit" requires encryption in transit for every
         client connection; an HTTP listener sends requests, cookies and tokens in
         clear text, which fails CC6.7 (protecting information during transmission).
-    How to fix:
-        Terraform: serve HTTPS (`protocol = "HTTPS"`, `certificate_arn`,
-        `ssl_policy`) or make the HTTP listener's default action a redirect to
-        HTTPS; on `aws_elb` use `lb_protocol = "https"` with `ssl_certificate_id`.
-        CloudFormation: `Protocol: HTTPS` with `Certificates`, or a default action
-        `Type: redirect` with `RedirectConfig.Protocol: HTTPS`.
     References:
         - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html
         - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html

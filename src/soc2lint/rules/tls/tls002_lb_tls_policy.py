@@ -57,14 +57,6 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
         Checklist B "Data in Transit" asks for TLS 1.2 or later. TLS 1.0 and 1.1
         are deprecated (RFC 8996) and allow downgrade attacks, so a listener that
         accepts them does not protect data in transmission (CC6.7).
-    How to fix:
-        Terraform: `ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"`; classic:
-        an `aws_load_balancer_policy` with `Reference-Security-Policy =
-        ELBSecurityPolicy-TLS-1-2-2017-01` attached by
-        `aws_load_balancer_listener_policy`. CloudFormation: `SslPolicy:
-        ELBSecurityPolicy-TLS13-1-2-2021-06`; classic: an
-        `SSLNegotiationPolicyType` policy in `Policies` named in the listener's
-        `PolicyNames`.
     References:
         - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
         - https://docs.aws.amazon.com/elasticloadbalancing/latest/network/describe-ssl-policies.html

@@ -49,11 +49,6 @@ def cloudfront_https(ctx: Context) -> Iterator[Report]:
         Checklist B "Data in Transit": viewers must reach the edge over HTTPS with
         TLS 1.2 or later; `allow-all` serves content and cookies over plain HTTP,
         and old security policies accept TLS 1.0/1.1 (CC6.7).
-    How to fix:
-        Terraform: `viewer_protocol_policy = "redirect-to-https"` in every behaviour
-        and `minimum_protocol_version = "TLSv1.2_2021"`. CloudFormation:
-        `ViewerProtocolPolicy: redirect-to-https` and `MinimumProtocolVersion:
-        TLSv1.2_2021`.
     References:
         - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-viewers-to-cloudfront.html
         - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html

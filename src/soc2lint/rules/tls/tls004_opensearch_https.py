@@ -51,11 +51,6 @@ def opensearch_https(ctx: Context) -> Iterator[Report]:
         Checklist B "Data in Transit": search domains often hold logs with personal
         data; HTTP endpoints, TLS 1.0 and unencrypted traffic between nodes expose
         it in transmission (CC6.7).
-    How to fix:
-        Terraform: `domain_endpoint_options { enforce_https = true,
-        tls_security_policy = "Policy-Min-TLS-1-2-PFS-2023-10" }` and
-        `node_to_node_encryption { enabled = true }`. CloudFormation: the same under
-        `DomainEndpointOptions` and `NodeToNodeEncryptionOptions`.
     References:
         - https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ntn.html
         - https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_DomainEndpointOptions.html

@@ -42,10 +42,6 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist B "Data in Transit": cached sessions, tokens and query results
         cross the network in clear text without in-transit encryption (CC6.7).
-    How to fix:
-        Terraform: `transit_encryption_enabled = true` (engine 7.0.5+ can switch an
-        existing group through `transit_encryption_mode` "preferred" then
-        "required"). CloudFormation: `TransitEncryptionEnabled: true`.
     References:
         - https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/elasticache_replication_group

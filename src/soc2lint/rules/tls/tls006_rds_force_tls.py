@@ -62,13 +62,6 @@ def rds_force_tls(ctx: Context) -> Iterator[Report]:
         Checklist B "Data in Transit": a database that accepts unencrypted client
         connections lets credentials and query results cross the network in clear
         text whenever a client does not ask for TLS (CC6.7).
-    How to fix:
-        Terraform: an `aws_db_parameter_group` (or `aws_rds_cluster_parameter_group`
-        for Aurora) with `parameter { name = "rds.force_ssl" value = "1" }` or
-        `parameter { name = "require_secure_transport" value = "1" }`, named in the
-        database's `parameter_group_name` / `db_cluster_parameter_group_name`.
-        CloudFormation: the same parameter in `Parameters` of an
-        `AWS::RDS::DBParameterGroup` / `AWS::RDS::DBClusterParameterGroup`.
     References:
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html
         - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/mysql-ssl-connections.require-ssl.html

@@ -38,12 +38,6 @@ def s3_deny_insecure_transport(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist B "Data in Transit" requires TLS for data in transit
         (TSC CC6.7); S3 accepts HTTP unless a bucket policy denies it.
-    How to fix:
-        Terraform: add a statement with `effect = "Deny"`, principals `*`,
-        actions `s3:*`, resources the bucket ARN and `ARN/*`, and a `condition`
-        `Bool` `aws:SecureTransport` = `false`, to the bucket's
-        `aws_s3_bucket_policy`. CloudFormation: the same statement in the
-        `AWS::S3::BucketPolicy`.
     References:
         - https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
         - https://repost.aws/knowledge-center/s3-bucket-policy-for-config-rule

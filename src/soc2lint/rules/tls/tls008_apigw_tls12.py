@@ -48,11 +48,6 @@ def apigw_tls12(ctx: Context) -> Iterator[Report]:
     Why it matters for SOC 2:
         Checklist B "Data in Transit" asks for TLS 1.2+; TLS 1.0 is deprecated and
         lets an attacker downgrade API clients' connections (CC6.7).
-    How to fix:
-        Terraform: `security_policy = "TLS_1_2"` (v1) or
-        `domain_name_configuration { security_policy = "TLS_1_2" }` (v2), or an
-        enhanced `SecurityPolicy_...` policy with `endpoint_access_mode`.
-        CloudFormation: `SecurityPolicy: TLS_1_2`.
     References:
         - https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html
         - https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies-list.html

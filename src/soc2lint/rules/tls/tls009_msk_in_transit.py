@@ -41,9 +41,6 @@ def msk_in_transit(ctx: Context) -> Iterator[Report]:
         Checklist B "Data in Transit": event streams carry business data;
         plaintext listeners or unencrypted replication between brokers expose it in
         transmission (CC6.7).
-    How to fix:
-        Terraform: `encryption_in_transit { client_broker = "TLS", in_cluster = true }`.
-        CloudFormation: `EncryptionInTransit: {ClientBroker: TLS, InCluster: true}`.
     References:
         - https://docs.aws.amazon.com/msk/latest/developerguide/msk-encryption.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/msk_cluster
