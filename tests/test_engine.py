@@ -10,10 +10,11 @@ import pytest
 
 import soc2lint.terraform as tf_frontend
 from soc2lint.config import Config, ConfigSuppression
-from soc2lint.engine import UsageError, selected_rules
+from soc2lint.engine import UsageError
 from soc2lint.frontend import Diagnostic, LoadOptions, LoadResult
 from soc2lint.model import Range, Severity
 from soc2lint.rule import Context, Report
+from soc2lint.selection import selected_rules
 
 from helpers import make_node, scan, write_files
 from rulekit import make_rule, registry_with

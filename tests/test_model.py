@@ -84,11 +84,25 @@ def test_attrs_at_wildcard_lists_every_element() -> None:
     ]
 
 
-def test_location_falls_back_to_nearest_parent_then_node() -> None:
+def test_location_of_is_the_finding_location() -> None:
+    """RULES.md "Location": the attribute, else (written without a position) its nearest
+    written parent; a missing attribute, even inside a written block, the first line."""
     block = Range("main.tf", 5, 3, 7, 4)
-    n = make_node("aws_x.y", "X", {"b": [{}]}, line=2, locations={("b", 0): block})
-    assert n.location_of(("b", 0, "enabled")) == block
-    assert n.location_of(("other",)) == n.range
+    own = Range("main.tf", 6, 5, 6, 19)
+    n = make_node(
+        "aws_x.y",
+        "X",
+        {"b": [{"enabled": True, "policy": '{"Statement": []}'}]},
+        line=2,
+        locations={("b", 0): block, ("b", 0, "enabled"): own},
+    )
+    first_line = Range("main.tf", 2, 1, 2, 0)
+    assert n.location_of(("b", 0, "enabled")) == own
+    assert n.location_of(("b", 0, "policy", "Statement")) == block  # inside a JSON string
+    assert n.location_of(("b", 0, "missing")) == first_line
+    assert n.location_of(("other",)) == first_line
+    assert n.location_of(()) == first_line
+    assert n.attr("b.enabled").location == own
 
 
 @pytest.mark.parametrize(

@@ -398,46 +398,12 @@ def scan(**opts: Any) -> None:
         )
         _write(out, text)
     result.timings["report"] = time.perf_counter() - started
-    _write_timings(result)
+    from .timings import write_timings_file
+
+    problem = write_timings_file(result)
+    if problem:
+        click.echo(f"soc2lint: {problem}", err=True)
     _end_scan(result.exit_code(threshold))
-
-
-def _peak_rss_kib() -> tuple[int, int]:
-    """Peak RSS of this process and of its largest child process (0 where unknown)."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return 0, 0
-    scale = 1024 if sys.platform == "darwin" else 1  # bytes on macOS, KiB elsewhere
-    return (
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // scale,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // scale,
-    )
-
-
-def _write_timings(result: Any) -> None:
-    """``SOC2LINT_TIMINGS=FILE``: the scan's stage timings as JSON (for bench/run.py)."""
-    target = os.environ.get("SOC2LINT_TIMINGS")
-    if not target:
-        return
-    import json
-
-    own, workers = _peak_rss_kib()
-    data = {
-        "timings": result.timings,
-        "rule_timings": result.rule_timings,
-        "cache_stats": result.cache_stats,
-        "findings": len(result.findings),
-        "nodes": len(result.graph),
-        "files": len(result.files),
-        # peak resident set size in KiB of this process, and of its largest worker
-        "maxrss_kib": own,
-        "workers_maxrss_kib": workers,
-    }
-    try:
-        Path(target).write_text(json.dumps(data, indent=1), encoding="utf-8")
-    except OSError as exc:
-        click.echo(f"soc2lint: SOC2LINT_TIMINGS {target}: {exc.strerror}", err=True)
 
 
 @main.group("baseline")

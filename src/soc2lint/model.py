@@ -21,7 +21,7 @@ import functools
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypedDict
 
 # --------------------------------------------------------------------------
 # Values
@@ -249,7 +249,62 @@ Category: TypeAlias = Literal[
 ]
 
 
-@dataclass(eq=False)
+class NodeMeta(TypedDict, total=False):
+    """Facts about a node beyond its attributes, written by the front ends.
+
+    Every key is optional; rules read them with ``node.meta.get(...)``.
+    """
+
+    # -- every language
+    #: the modules / nested stacks the node sits in, outermost first (their addresses)
+    module_calls: list[str]
+    #: the enclosing module call (Terraform) or "" at the root
+    module_path: str
+    #: addresses in ``depends_on`` / ``DependsOn``, prefixed like the node's own
+    depends_on: list[str]
+    #: a module call / nested stack whose content was loaded (False: remote, missing)
+    loaded: bool
+    # -- Terraform
+    #: the ``count`` / ``for_each`` key of this instance
+    index: Any
+    #: ``count`` / ``for_each`` could not be evaluated: the node may not exist
+    count_unknown: bool
+    #: dynamic blocks whose ``for_each`` is unknown (the block may be missing)
+    dynamic_unknown: list[str]
+    #: the provider configuration the resource uses (``provider.aws.east``)
+    provider: str
+    #: the ``alias`` of a provider configuration
+    alias: str
+    #: ``providers = {...}`` of a module call (local name -> configuration)
+    providers: dict[str, str]
+    #: the ``lifecycle`` block (``prevent_destroy``...)
+    lifecycle: dict[str, Any]
+    #: the directory of a local module call
+    dir: str
+    # -- CloudFormation
+    #: the template the node is written in
+    template: str
+    #: nested stacks from the root template to this one (logical IDs)
+    stack_path: list[str]
+    #: the resource's (or template's) ``Metadata``
+    metadata: Any
+    #: ``Properties`` could not be evaluated (its expression)
+    properties_unknown: str
+    #: the SAM type a resource was transformed from (``AWS::Serverless::Function``)
+    sam_type: str
+    #: ``DeletionPolicy`` / ``UpdateReplacePolicy`` as written
+    deletion_policy: Any
+    update_replace_policy: Any
+    #: the ``Condition`` name, and its value (None: cannot be decided)
+    condition: str
+    condition_value: bool | None
+    #: the CDK construct path (``aws:cdk:path`` metadata)
+    cdk_path: str
+    #: a template a preprocessor must expand first (``Fn::Transform`` tag...)
+    preprocessor: str
+
+
+@dataclass(eq=False, kw_only=True)
 class Node:
     """One object of the scanned configuration.
 
@@ -276,9 +331,8 @@ class Node:
     locations: dict[Path, Range] = field(default_factory=dict)
     #: attribute path -> where a value that came through an indirection was written
     origins: dict[Path, Origin] = field(default_factory=dict)
-    #: language-specific facts: module_path, count_unknown, deletion_policy,
-    #: update_replace_policy, condition, metadata, cdk_path, provider, ...
-    meta: dict[str, Any] = field(default_factory=dict)
+    #: facts beyond the attributes (see NodeMeta)
+    meta: NodeMeta = field(default_factory=NodeMeta)
 
     @property
     def id(self) -> str:
@@ -359,14 +413,54 @@ class Node:
         return name or tf or cfn or ""
 
     def location_of(self, path: Path) -> Range:
-        """Where the attribute at ``path`` is written, or its nearest written parent, or the node."""
+        """Where a finding (or anything else) at ``path`` points: the one location resolver.
+
+        RULES.md, "Location": the attribute's own range when it is written; the
+        resource's first line when the attribute is missing altogether (even inside
+        a written block: the contract names the resource, not the block); for a
+        value that exists but whose exact position was not recorded (an element
+        inside a ``jsonencode`` argument, a value from a local), its nearest written
+        parent.
+        """
         p = tuple(path)
+        loc = self.locations.get(p) if p else None
+        if loc is not None:
+            return loc
+        if p and _missing(self.attrs, p):
+            r = self.range
+            return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
         while p:
             loc = self.locations.get(p)
             if loc is not None:
                 return loc
             p = p[:-1]
-        return self.range
+        r = self.range
+        return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
+
+
+def _missing(value: Any, path: Path) -> bool:
+    """Whether ``path`` surely leads to no value in ``value``.
+
+    True only when a mapping lacks the key or a list the index (or no element of
+    a block list has the rest of the path); a path that runs into a string (a
+    JSON policy document), an unknown or another scalar may name something
+    inside it, so it counts as written.
+    """
+    for i, head in enumerate(path):
+        if isinstance(value, dict):
+            if head not in value:
+                return True
+            value = value[head]
+        elif isinstance(value, list):
+            if isinstance(head, int):
+                if not 0 <= head < len(value):
+                    return True
+                value = value[head]
+            else:  # implicit descent into a block list
+                return all(_missing(item, path[i:]) for item in value)
+        else:
+            return False
+    return False
 
 
 @functools.lru_cache(maxsize=4096)

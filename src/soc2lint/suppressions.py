@@ -23,13 +23,30 @@ one that matched nothing is reported at low severity (SYS005).
 from __future__ import annotations
 
 import datetime as _dt
+import fnmatch
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .model import Node, Range
+from .config import ConfigError
+from .findings import system_finding
+from .frontend import read_for_display
+from .model import Finding, Node, Range, Suppression
+from .system_rules import (
+    SUPPRESSION_EXPIRED,
+    SUPPRESSION_INVALID,
+    SUPPRESSION_UNUSED,
+    UNIGNORABLE,
+)
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .graph import ResourceGraph
+    from .registry import Registry
 
 DIRECTIVE_RE = re.compile(r"soc2lint\s*:\s*(?P<verb>[a-z-]+)\s*(?P<rest>.*)$", re.IGNORECASE)
 IGNORE_RE = re.compile(r"^\[(?P<rules>[^\]]*)\]\s*(?P<params>.*)$")
@@ -267,3 +284,173 @@ def unique(entries: Iterable[SuppressionEntry]) -> list[SuppressionEntry]:
             seen.add(id(e))
             out.append(e)
     return out
+
+
+# --------------------------------------------------------------------------
+# Applying suppressions to a scan's findings
+# --------------------------------------------------------------------------
+
+
+def apply_per_path_ignores(
+    findings: list[Finding], config: Config, registry: Registry
+) -> list[Finding]:
+    if not config.per_path_ignores:
+        return findings
+    table: list[tuple[str, set[str]]] = []
+    for glob, tokens in config.per_path_ignores.items():
+        ids: set[str] = set()
+        for t in tokens:
+            try:
+                ids |= registry.resolve(t)
+            except KeyError:
+                raise ConfigError(f"per_path_ignores '{glob}': unknown rule '{t}'") from None
+        table.append((glob, ids - UNIGNORABLE))
+    out = []
+    for f in findings:
+        if any(
+            f.rule_id in ids
+            and (
+                fnmatch.fnmatchcase(f.range.file, g)
+                or fnmatch.fnmatchcase(f.range.file, g.rstrip("/") + "/*")
+            )
+            for g, ids in table
+        ):
+            continue
+        out.append(f)
+    return out
+
+
+def apply_suppressions(
+    findings: list[Finding],
+    graph: ResourceGraph,
+    files: Sequence[str],
+    base: Path,
+    root: Path,
+    config: Config,
+    registry: Registry,
+    ran: set[str],
+) -> tuple[list[Finding], list[SuppressionEntry]]:
+    on = today()
+    # ---- collect written suppressions per node ----------------------------
+    per_node: dict[tuple[str, str], list[SuppressionEntry]] = defaultdict(list)
+    entries: list[SuppressionEntry] = []
+    if config.inline_suppressions:
+        comments: dict[str, FileComments] = {}
+        for display in files:
+            text = read_for_display(base / display, root, config.limits)
+            if text is None:
+                continue
+            comments[display] = scan_file_comments(display, text)
+        for node in graph:
+            fc = comments.get(node.range.file)
+            attached = attached_inline(node, fc) if fc is not None else []
+            attached = attached + metadata_entries(node)
+            for e in attached:
+                if e.target is None:
+                    e.target = (node.scope, node.address)
+                per_node[(node.scope, node.address)].append(e)
+        # directives attached to no node are reported as invalid
+        claimed = {id(e) for es in per_node.values() for e in es}
+        for fc in comments.values():
+            for es in fc.directives.values():
+                for e in es:
+                    if id(e) not in claimed and e.error is None:
+                        e.error = "is not on a resource's first line or the line above it"
+                    if id(e) not in claimed:
+                        entries.append(e)
+        for es in per_node.values():
+            entries.extend(es)
+        entries = unique(entries)
+    config_entries: list[tuple[SuppressionEntry, str, str]] = []
+    for cs in config.suppress:
+        src = config.source.name if config.source else "configuration"
+        e = SuppressionEntry(
+            "config", cs.rules, cs.reason, cs.expires, Range(src, 1, 1), error=None
+        )
+        config_entries.append((e, cs.address, cs.path))
+        entries.append(e)
+
+    # ---- resolve rule tokens ----------------------------------------------
+    for e in entries:
+        for t in e.tokens:
+            try:
+                e.rule_ids |= registry.resolve(t)
+            except KeyError:
+                if e.error is None:
+                    e.error = f"names unknown rule '{t}'"
+        locked = e.rule_ids & UNIGNORABLE
+        if locked and e.error is None:
+            e.error = f"cannot suppress {', '.join(sorted(locked))}"
+
+    # ---- match findings ---------------------------------------------------
+    for f in findings:
+        if f.incomplete or f.rule_id.startswith("SYS"):
+            continue
+        cands: list[SuppressionEntry] = []
+        owner = graph.find(f.scope, f.address)
+        cands.extend(per_node.get((f.scope, f.address), ()))
+        if owner is not None:
+            for call in owner.meta.get("module_calls", ()) or ():
+                cands.extend(per_node.get((f.scope, call), ()))
+        for e, addr_glob, path_glob in config_entries:
+            if fnmatch.fnmatchcase(f.address, addr_glob) and fnmatch.fnmatchcase(
+                f.range.file, path_glob
+            ):
+                cands.append(e)
+        for e in cands:
+            if e.error is not None or f.rule_id not in e.rule_ids:
+                continue
+            e.used.add(f.rule_id)
+            if e.expired(on):
+                continue
+            f.suppression = Suppression(
+                kind=e.kind,  # type: ignore[arg-type]
+                reason=e.reason,
+                expires=e.expires,
+                range=e.range,
+            )
+            break
+
+    # ---- report problems with the suppressions themselves -----------------
+    extra: list[Finding] = []
+    for e in entries:
+        address = e.target[1] if e.target else e.range.file
+        scope = e.target[0] if e.target else ""
+        where = f"suppression at {e.range.file}:{e.range.start_line}"
+        if e.error is not None:
+            extra.append(
+                system_finding(
+                    SUPPRESSION_INVALID,
+                    f"{where} {e.error}; it suppresses nothing",
+                    address,
+                    e.range,
+                    scope,
+                )
+            )
+            continue
+        if e.expired(on):
+            extra.append(
+                system_finding(
+                    SUPPRESSION_EXPIRED,
+                    f"{where} for {', '.join(e.tokens)} expired on {e.expires}; the "
+                    f"finding is reported again (reason was: {e.reason})",
+                    address,
+                    e.range,
+                    scope,
+                )
+            )
+            continue
+        if e.kind == "config":
+            continue
+        unused = sorted((e.rule_ids & ran) - e.used)
+        if unused and not e.used:
+            extra.append(
+                system_finding(
+                    SUPPRESSION_UNUSED,
+                    f"{where} for {', '.join(e.tokens)} matches no finding on {address}; remove it",
+                    address,
+                    e.range,
+                    scope,
+                )
+            )
+    return findings + extra, entries

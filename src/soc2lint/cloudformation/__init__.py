@@ -10,7 +10,6 @@ cfn-lint is imported only when a file is actually decoded.
 from __future__ import annotations
 
 import concurrent.futures
-import gc
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import cast
 from ..cache import PICKLE_ERRORS, ResultCache, Sources, pickled, unpickled
 from ..frontend import Diagnostic, LoadOptions, LoadResult, shared_edges
 from ..links import literal_edges_by_scope
+from ..memory import paused_gc
 from ..model import Range
 from .adapt import Session, TemplateInstance
 from .decode import is_template, looks_like_template
@@ -36,27 +36,23 @@ def load_cloudformation(files: Sequence[Path], options: LoadOptions) -> LoadResu
     started = time.perf_counter()
     # The graph is hundreds of thousands of small containers that live until the
     # scan ends; the cyclic collector walking them over and over doubled load time.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        _load(files, options, result)
-    except (KeyboardInterrupt, MemoryError):
-        raise
-    except Exception as exc:  # a bug here must not take the scan down
-        where = options.display(files[0]) if files else "."
-        result.diagnostics.append(
-            Diagnostic(
-                "SYS001",
-                f"the CloudFormation front end failed ({type(exc).__name__}: {exc}); "
-                "templates after this point were not checked",
-                Range(where, 1, 1),
-                where,
-                where,
+    with paused_gc():
+        try:
+            _load(files, options, result)
+        except (KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as exc:  # a bug here must not take the scan down
+            where = options.display(files[0]) if files else "."
+            result.diagnostics.append(
+                Diagnostic(
+                    "SYS001",
+                    f"the CloudFormation front end failed ({type(exc).__name__}: {exc}); "
+                    "templates after this point were not checked",
+                    Range(where, 1, 1),
+                    where,
+                    where,
+                )
             )
-        )
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     result.timings["cloudformation"] = time.perf_counter() - started
     return result
 
@@ -310,18 +306,18 @@ def _load_batch(
     paths: list[str], options: LoadOptions, opt_key: str
 ) -> tuple[list[tuple[str, bytes]], dict[str, float]]:
     """Worker: evaluate top-level templates, each on its own; their pickled outcomes."""
-    gc.disable()
-    shared = FileStore(options, sources=Sources(options.limits.max_file_bytes))
-    results = ResultCache(options.cache_dir, "cloudformation-results", decoder_version())
-    out: list[tuple[str, bytes]] = []
-    timings: dict[str, float] = {}
-    for p in paths:
-        outcome, payload, spent = _evaluate(Path(p), shared, results, opt_key)
-        if payload is None:
-            payload = pickled(outcome)
-        out.append((p, payload))
-        for stage, seconds in spent.items():
-            timings[stage] = timings.get(stage, 0.0) + seconds
+    with paused_gc():
+        shared = FileStore(options, sources=Sources(options.limits.max_file_bytes))
+        results = ResultCache(options.cache_dir, "cloudformation-results", decoder_version())
+        out: list[tuple[str, bytes]] = []
+        timings: dict[str, float] = {}
+        for p in paths:
+            outcome, payload, spent = _evaluate(Path(p), shared, results, opt_key)
+            if payload is None:
+                payload = pickled(outcome)
+            out.append((p, payload))
+            for stage, seconds in spent.items():
+                timings[stage] = timings.get(stage, 0.0) + seconds
     return out, timings
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..frontend import Diagnostic, LoadOptions, LoadResult, SourceError
 from ..kinds import cloudformation_kind
-from ..model import Edge, Node, Origin, Path, Range, Unknown
+from ..model import Edge, Node, NodeMeta, Origin, Path, Range, Unknown
 from .conditions import Conditions, and3
 from .decode import is_template
 from .files import FileStore
@@ -515,8 +515,8 @@ class TemplateInstance:
 
     # ---- nodes ---------------------------------------------------------------
 
-    def _base_meta(self) -> dict[str, Any]:
-        meta: dict[str, Any] = {"template": self.display}
+    def _base_meta(self) -> NodeMeta:
+        meta: NodeMeta = {"template": self.display}
         if self.stack_path:
             meta["stack_path"] = list(self.stack_path)
             meta["module_calls"] = list(self.stack_addresses)
@@ -625,12 +625,10 @@ class TemplateInstance:
         if sam:
             adapt_sam(rtype, attrs, col.locations)
             meta["sam_type"] = rtype
-        for attr_name, meta_key in (
-            ("DeletionPolicy", "deletion_policy"),
-            ("UpdateReplacePolicy", "update_replace_policy"),
-        ):
-            if attr_name in body:
-                meta[meta_key] = self.ev.value(body[attr_name], [])
+        if "DeletionPolicy" in body:
+            meta["deletion_policy"] = self.ev.value(body["DeletionPolicy"], [])
+        if "UpdateReplacePolicy" in body:
+            meta["update_replace_policy"] = self.ev.value(body["UpdateReplacePolicy"], [])
         cond_name = body.get("Condition")
         if isinstance(cond_name, str):
             meta["condition"] = str(cond_name)

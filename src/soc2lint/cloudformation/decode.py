@@ -30,12 +30,12 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import functools
-import gc
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..memory import paused_gc
 from .nodes import Span, YDict, YList, YStr
 
 #: alias-expanded node count above which a template is rejected (cfn-lint's own
@@ -375,13 +375,10 @@ def _fast_load(
     loader.duplicates = []
     # Building a large tree allocates hundreds of thousands of containers; the
     # cyclic collector would walk all of them again and again (it doubled the time).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        data = loader.get_single_data()
+        with paused_gc():
+            data = loader.get_single_data()
     finally:
-        if gc_was_enabled:
-            gc.enable()
         loader.dispose()
     if data is None:
         data = YDict((1, 1, 1, 1))

@@ -57,8 +57,8 @@ def build_pack(
     same scan with unresolved values reported (the same object when the user
     asked for ``--strict``), from which the control matrix counts unknowns.
     """
-    from ..engine import selected_rules
     from ..report import render
+    from ..selection import selected_rules
     from . import access, change, encryption, exceptions, logging, network, readme, recovery
 
     config = result.config

@@ -8,7 +8,6 @@ known) -> :mod:`.adapt` (nodes and edges).  Plans are read by :mod:`.plan`.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..cache import Manifest, ParseCache, ResultCache, Sources
 from ..frontend import Diagnostic, LoadOptions, LoadResult, shared_edges
 from ..links import literal_edges
+from ..memory import paused_gc
 from ..model import Edge, Range
 from .records import PARSER_VERSION, DirInfo, Reported, RootRecord
 
@@ -58,13 +58,10 @@ def load_settings(recursion_limit: int = 20000) -> Iterator[None]:
     old_limit = sys.getrecursionlimit()
     if old_limit < recursion_limit:
         sys.setrecursionlimit(recursion_limit)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        yield
+        with paused_gc():
+            yield
     finally:
-        if gc_was_enabled:
-            gc.enable()
         sys.setrecursionlimit(old_limit)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..frontend import Diagnostic
 from ..kinds import terraform_data_kind, terraform_kind
-from ..model import MISSING, Category, Edge, Node, Origin, Range, Unknown
+from ..model import MISSING, Category, Edge, Node, NodeMeta, Origin, Range, Unknown
 from ..model import Path as AttrPath
 from .evaluate import (
     RESOURCE_META,
@@ -57,7 +57,7 @@ class GraphBuilder:
         for path, entry in acc.refs:
             self.refs.append((address, path_map if path_map is not None else path, entry))
 
-    def base_meta(self, inst: ModuleInstance, calls: list[str]) -> dict[str, Any]:
+    def base_meta(self, inst: ModuleInstance, calls: list[str]) -> NodeMeta:
         return {"module_path": inst.prefix[:-1] if inst.prefix else "", "module_calls": list(calls)}
 
     def literal(self, expr: Expr) -> Any:
@@ -128,18 +128,18 @@ class GraphBuilder:
         meta = self.base_meta(inst, calls)
         self.add(
             Node(
-                self.scope,
-                address,
-                "variable",
-                "variable",
-                "terraform",
-                "variable",
-                name,
-                attrs,
-                decl.range(),
-                locations,
-                origins,
-                meta,
+                scope=self.scope,
+                address=address,
+                kind="variable",
+                type="variable",
+                language="terraform",
+                category="variable",
+                name=name,
+                attrs=attrs,
+                range=decl.range(),
+                locations=locations,
+                origins=origins,
+                meta=meta,
             )
         )
         self.add_refs(address, slot.acc, ("value",))
@@ -151,18 +151,18 @@ class GraphBuilder:
         rng = Range(decl.file, *decl.attr.pos)
         self.add(
             Node(
-                self.scope,
-                address,
-                "local",
-                "local",
-                "terraform",
-                "local",
-                name,
-                {"value": finalize(slot.value)},
-                rng,
-                dict(slot.acc.locations),
-                dict(slot.acc.origins),
-                self.base_meta(inst, calls),
+                scope=self.scope,
+                address=address,
+                kind="local",
+                type="local",
+                language="terraform",
+                category="local",
+                name=name,
+                attrs={"value": finalize(slot.value)},
+                range=rng,
+                locations=dict(slot.acc.locations),
+                origins=dict(slot.acc.origins),
+                meta=self.base_meta(inst, calls),
             )
         )
         self.add_refs(address, slot.acc)
@@ -180,18 +180,18 @@ class GraphBuilder:
                 locations[(key,)] = decl.attr_range(attr)
         self.add(
             Node(
-                self.scope,
-                address,
-                "output",
-                "output",
-                "terraform",
-                "output",
-                name,
-                attrs,
-                decl.range(),
-                locations,
-                dict(slot.acc.origins),
-                self.base_meta(inst, calls),
+                scope=self.scope,
+                address=address,
+                kind="output",
+                type="output",
+                language="terraform",
+                category="output",
+                name=name,
+                attrs=attrs,
+                range=decl.range(),
+                locations=locations,
+                origins=dict(slot.acc.origins),
+                meta=self.base_meta(inst, calls),
             )
         )
         self.add_refs(address, slot.acc)
@@ -215,18 +215,18 @@ class GraphBuilder:
             meta["alias"] = alias
         self.add(
             Node(
-                self.scope,
-                conf.address,
-                "provider",
-                name,
-                "terraform",
-                "provider",
-                name,
-                attrs,
-                decl.range(),
-                acc.locations,
-                acc.origins,
-                meta,
+                scope=self.scope,
+                address=conf.address,
+                kind="provider",
+                type=name,
+                language="terraform",
+                category="provider",
+                name=name,
+                attrs=attrs,
+                range=decl.range(),
+                locations=acc.locations,
+                origins=acc.origins,
+                meta=meta,
             )
         )
         self.add_refs(conf.address, acc)
@@ -252,18 +252,18 @@ class GraphBuilder:
         address = f"{inst.prefix}terraform"
         self.add(
             Node(
-                self.scope,
-                address,
-                "terraform",
-                "terraform",
-                "terraform",
-                "terraform",
-                "terraform",
-                attrs,
-                decls[0].range(),
-                locations,
-                {},
-                self.base_meta(inst, calls),
+                scope=self.scope,
+                address=address,
+                kind="terraform",
+                type="terraform",
+                language="terraform",
+                category="terraform",
+                name="terraform",
+                attrs=attrs,
+                range=decls[0].range(),
+                locations=locations,
+                origins={},
+                meta=self.base_meta(inst, calls),
             )
         )
 
@@ -297,18 +297,18 @@ class GraphBuilder:
         self.merge_backend_files(attrs, acc)
         self.add(
             Node(
-                self.scope,
-                "terraform.backend",
-                "backend",
-                btype,
-                "terraform",
-                "backend",
-                btype,
-                attrs,
-                Range(decl.file, *block.pos),
-                acc.locations,
-                acc.origins,
-                {"module_path": "", "module_calls": []},
+                scope=self.scope,
+                address="terraform.backend",
+                kind="backend",
+                type=btype,
+                language="terraform",
+                category="backend",
+                name=btype,
+                attrs=attrs,
+                range=Range(decl.file, *block.pos),
+                locations=acc.locations,
+                origins=acc.origins,
+                meta={"module_path": "", "module_calls": []},
             )
         )
 
@@ -415,25 +415,23 @@ class GraphBuilder:
             self.tags_all(ri, conf, attrs, kind)
         self.add(
             Node(
-                self.scope,
-                ri.address,
-                kind,
-                group.type,
-                "terraform",
-                category,
-                group.name,
-                attrs,
-                decl.range(),
-                acc.locations,
-                acc.origins,
-                meta,
+                scope=self.scope,
+                address=ri.address,
+                kind=kind,
+                type=group.type,
+                language="terraform",
+                category=category,
+                name=group.name,
+                attrs=attrs,
+                range=decl.range(),
+                locations=acc.locations,
+                origins=acc.origins,
+                meta=meta,
             )
         )
         self.add_refs(ri.address, acc)
 
-    def depends_on(
-        self, address: str, decl: Decl, prefix: str, meta: dict[str, Any], acc: Acc
-    ) -> None:
+    def depends_on(self, address: str, decl: Decl, prefix: str, meta: NodeMeta, acc: Acc) -> None:
         """``meta["depends_on"]`` (module-prefixed addresses) and its edges, made later."""
         attr = decl.attr("depends_on")
         if attr is None:
@@ -443,7 +441,7 @@ class GraphBuilder:
         acc.locations[("@depends_on",)] = decl.attr_range(attr)
         self.depends.append((address, deps))
 
-    def lifecycle(self, ri: ResourceInstance, meta: dict[str, Any], acc: Acc) -> None:
+    def lifecycle(self, ri: ResourceInstance, meta: NodeMeta, acc: Acc) -> None:
         decl = ri.group.decl
         blocks = decl.block.body.blocks_of("lifecycle")
         if not blocks:
@@ -550,18 +548,18 @@ class GraphBuilder:
             }
         self.add(
             Node(
-                self.scope,
-                ci.address,
-                "module",
-                "module",
-                "terraform",
-                "module",
-                group.name,
-                attrs,
-                decl.range(),
-                acc.locations,
-                acc.origins,
-                meta,
+                scope=self.scope,
+                address=ci.address,
+                kind="module",
+                type="module",
+                language="terraform",
+                category="module",
+                name=group.name,
+                attrs=attrs,
+                range=decl.range(),
+                locations=acc.locations,
+                origins=acc.origins,
+                meta=meta,
             )
         )
         self.add_refs(ci.address, acc)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..frontend import Diagnostic, LoadOptions, LoadResult, SourceError, read_text
 from ..kinds import terraform_data_kind, terraform_kind
-from ..model import Category, Edge, Node, Range, Unknown
+from ..model import Category, Edge, Node, NodeMeta, Range, Unknown
 from ..model import Path as AttrPath
 from .modules import ModuleConfig, is_local_source, read_modules_json
 from .syntax import Body, literal_string
@@ -237,18 +237,18 @@ class _PlanLoader:
                         _static_locations(decl.block.body, decl.file, (), locations)
             self.add(
                 Node(
-                    self.scope,
-                    address,
-                    "provider",
-                    name,
-                    "terraform",
-                    "provider",
-                    name,
-                    attrs,
-                    rng,
-                    locations,
-                    {},
-                    {"module_path": "", "module_calls": []},
+                    scope=self.scope,
+                    address=address,
+                    kind="provider",
+                    type=name,
+                    language="terraform",
+                    category="provider",
+                    name=name,
+                    attrs=attrs,
+                    range=rng,
+                    locations=locations,
+                    origins={},
+                    meta={"module_path": "", "module_calls": []},
                 )
             )
 
@@ -283,18 +283,18 @@ class _PlanLoader:
                 _static_locations(decl.block.body, decl.file, (), locations)
             self.add(
                 Node(
-                    self.scope,
-                    f"var.{name}",
-                    "variable",
-                    "variable",
-                    "terraform",
-                    "variable",
-                    name,
-                    attrs,
-                    rng,
-                    locations,
-                    {},
-                    {"module_path": "", "module_calls": []},
+                    scope=self.scope,
+                    address=f"var.{name}",
+                    kind="variable",
+                    type="variable",
+                    language="terraform",
+                    category="variable",
+                    name=name,
+                    attrs=attrs,
+                    range=rng,
+                    locations=locations,
+                    origins={},
+                    meta={"module_path": "", "module_calls": []},
                 )
             )
 
@@ -332,7 +332,7 @@ class _PlanLoader:
             if key in call_conf:
                 attrs["version" if key == "version_constraint" else key] = call_conf[key]
         attrs.update(self.expression_values(call_conf.get("expressions") or {}, address))
-        meta: dict[str, Any] = {
+        meta: NodeMeta = {
             "module_path": calls[-2] if len(calls) > 1 else "",
             "module_calls": calls[:-1],
         }
@@ -350,18 +350,18 @@ class _PlanLoader:
             _static_locations(decl.block.body, decl.file, (), locations)
         self.add(
             Node(
-                self.scope,
-                address,
-                "module",
-                "module",
-                "terraform",
-                "module",
-                names[-1] if names else address,
-                attrs,
-                rng,
-                locations,
-                {},
-                meta,
+                scope=self.scope,
+                address=address,
+                kind="module",
+                type="module",
+                language="terraform",
+                category="module",
+                name=names[-1] if names else address,
+                attrs=attrs,
+                range=rng,
+                locations=locations,
+                origins={},
+                meta=meta,
             )
         )
         parent_prefix = calls[-2] + "." if len(calls) > 1 else ""
@@ -392,7 +392,7 @@ class _PlanLoader:
         module_prefix = calls[-1] + "." if calls else ""
         self.instances.setdefault(module_prefix + base_local, []).append(address)
         conf = config_resources.get(base_local) or {}
-        meta: dict[str, Any] = {"module_path": calls[-1] if calls else "", "module_calls": calls}
+        meta: NodeMeta = {"module_path": calls[-1] if calls else "", "module_calls": calls}
         if "index" in res:
             meta["index"] = res["index"]
         pkey = conf.get("provider_config_key")
@@ -420,18 +420,18 @@ class _PlanLoader:
             kind = terraform_kind(rtype, attrs)
         self.add(
             Node(
-                self.scope,
-                address,
-                kind,
-                rtype,
-                "terraform",
-                category,
-                str(rname),
-                attrs,
-                rng,
-                locations,
-                {},
-                meta,
+                scope=self.scope,
+                address=address,
+                kind=kind,
+                type=rtype,
+                language="terraform",
+                category=category,
+                name=str(rname),
+                attrs=attrs,
+                range=rng,
+                locations=locations,
+                origins={},
+                meta=meta,
             )
         )
         self.expression_refs(address, conf.get("expressions") or {}, (), module_prefix)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeGuard
 
 from soc2lint.graph import ResourceGraph
@@ -70,12 +70,25 @@ def is_literal_secret(value: Any) -> TypeGuard[str]:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a literal is written: the node to name, the path, an optional range override."""
+    """Where a literal is written: the node to name and the path on it.
+
+    ``origin`` (the one provenance type, :class:`~soc2lint.model.Origin`) says
+    where exactly the literal is written when that is not the attribute's own
+    position (a tfvars line, a module argument, a line inside a string) and
+    the address to name there.
+    """
 
     node: Node
     path: Path
-    range: Range | None = None
-    address: str | None = None
+    origin: Origin | None = None
+
+    @property
+    def range(self) -> Range | None:
+        return self.origin.range if self.origin is not None else None
+
+    @property
+    def address(self) -> str | None:
+        return self.origin.address if self.origin is not None else None
 
     @property
     def key(self) -> tuple[str, str, tuple[Any, ...]]:
@@ -94,7 +107,7 @@ def place_of_origin(graph: ResourceGraph, node: Node, opath: Path, origin: Origi
         return None  # --var, TF_VAR_..., --cfn-parameters: not in the code
     owner = graph.find(node.scope, origin.address) if origin.address else None
     if owner is None:
-        return Place(node, opath, origin.range, origin.address)
+        return Place(node, opath, origin)
     if owner.category == "variable":
         path: Path = ("default",) if origin.via.startswith("var.") else ("value",)
     elif owner.category == "parameter":
@@ -103,7 +116,7 @@ def place_of_origin(graph: ResourceGraph, node: Node, opath: Path, origin: Origi
         path = (origin.via.rsplit(" input ", 1)[-1],)
     else:
         path = opath
-    return Place(owner, path, origin.range, owner.address)
+    return Place(owner, path, replace(origin, address=owner.address))
 
 
 def _finding(ctx: Context, place: Place, message: str, **kw: Any) -> Report:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from soc2lint.graph import ResourceGraph
-from soc2lint.model import Node, Path, Range, Severity
+from soc2lint.model import Node, Origin, Path, Range, Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.secretnames import looks_secret, words
 
@@ -209,14 +209,14 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
         if via is not None:
             return place_of_origin(graph, node, via[0], via[1])
         if not copied(node, hit.path, hit.token, rng):
-            return Place(node, hit.path, rng)
+            return Place(node, hit.path, Origin("", rng) if rng is not None else None)
         for other in refs_at(graph, node, hit.path):
             found = hits_by_node.get(other.id)
             if found is None or other.category not in ("variable", "parameter", "local"):
                 continue
             for h, r in (*found.keys, *found.secrets):
                 if h.token == hit.token:
-                    return Place(other, h.path, r, other.address)
+                    return Place(other, h.path, Origin("", r, other.address))
         return None
 
     for hits in all_hits:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from soc2lint.model import Node, Severity, Unknown, to_bool
@@ -122,7 +123,7 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
             and is_literal_secret(value)
         ):
             yield from emit(
-                Place(var, ("value",), o.range, var.address),
+                Place(var, ("value",), replace(o, address=var.address)),
                 f"{var.address}: password variable is set to a literal in {o.range.file} ({mask(value)})",
             )
     for param in graph.nodes("parameter", category="parameter"):

@@ -1,0 +1,158 @@
+"""From what rules and front ends report to located, fingerprinted findings.
+
+A rule yields :class:`~soc2lint.rule.Report` objects (a node and an attribute
+path); :func:`finding_from_report` points them at a file and line through the
+one location resolver, :meth:`soc2lint.model.Node.location_of` (RULES.md,
+"Location"), and gives them their rule's metadata and fix text.  Front-end
+diagnostics (parse errors...) and the engine's own problems become findings of
+the reserved rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from .frontend import Diagnostic
+from .model import Finding, Language, Node, Range, Related, Severity, format_path
+from .registry import Registry
+from .rule import RelatedRef, Report, Rule
+from .system_rules import RULE_ERROR
+
+
+def scope_first_files(nodes: Iterable[Node]) -> dict[str, str]:
+    """The first file of each scope: where a configuration-wide finding points."""
+    out: dict[str, str] = {}
+    for n in nodes:
+        cur = out.get(n.scope)
+        if cur is None or n.range.file < cur:
+            out[n.scope] = n.range.file
+    return out
+
+
+def finding_from_report(
+    rep: Report, r: Rule, scope_files: Mapping[str, str], fallback: str
+) -> Finding:
+    node = rep.node
+    severity = rep.severity or r.severity
+    related = tuple(related_location(x) for x in rep.related)
+    flow = tuple(related_location(x) for x in rep.code_flow)
+    if node is None:
+        scope = rep.scope or (sorted(scope_files)[0] if scope_files else "")
+        rng = rep.range or Range(scope_files.get(scope, fallback), 1, 1)
+        return Finding(
+            rule_id=r.id,
+            slug=r.slug,
+            severity=severity,
+            message=rep.message,
+            address=rep.address or ".",
+            range=rng,
+            scope=scope,
+            attr_path="",
+            kind="",
+            fix=rep.fix or r.fix_for(None),
+            related=related,
+            code_flow=flow,
+            unresolved=rep.unresolved,
+            properties=dict(rep.properties),
+        )
+    rng = rep.range if rep.range is not None else node.location_of(rep.path)
+    message = rep.message
+    cdk = node.meta.get("cdk_path")
+    if cdk and "CDK" not in message:
+        message = f"{message} (CDK construct {cdk})"
+    return Finding(
+        rule_id=r.id,
+        slug=r.slug,
+        severity=severity,
+        message=message,
+        address=rep.address or node.address,
+        range=rng,
+        scope=node.scope,
+        attr_path=format_path(rep.path),
+        kind=node.kind,
+        fix=rep.fix or r.fix_for(node.language),
+        related=related,
+        code_flow=flow,
+        unresolved=rep.unresolved,
+        properties=dict(rep.properties),
+    )
+
+
+def related_location(ref: RelatedRef) -> Related:
+    node: Node = ref.node
+    rng = (
+        node.location_of(ref.path)
+        if ref.path
+        else Range(
+            node.range.file, node.range.start_line, node.range.start_col, node.range.start_line, 0
+        )
+    )
+    return Related(range=rng, message=ref.message or node.address, address=node.address)
+
+
+def diagnostic_finding(d: Diagnostic, registry: Registry) -> Finding:
+    r = registry.by_id.get(d.rule_id)
+    sev = r.severity if r else Severity.HIGH
+    return Finding(
+        rule_id=d.rule_id,
+        slug=r.slug if r else d.rule_id.lower(),
+        severity=sev,
+        message=d.message,
+        address=d.address,
+        range=d.range,
+        scope=d.scope,
+        incomplete=bool(r and r.incomplete),
+        fix=r.fix_for(language_of(d.range.file)) if r else "",
+    )
+
+
+def language_of(path: str) -> Language:
+    """The language of a file, by its name (for a diagnostic's fix text)."""
+    low = path.lower()
+    if low.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tfbackend")):
+        return "terraform"
+    return "cloudformation"
+
+
+def rule_error_finding(r: Rule, exc: Exception, fallback_file: str) -> Finding:
+    """A rule that raised: its control was not checked (SYS002, the scan is incomplete)."""
+    return Finding(
+        rule_id=RULE_ERROR.id,
+        slug=RULE_ERROR.slug,
+        severity=RULE_ERROR.severity,
+        message=(
+            f"rule {r.id} ({r.slug}) raised {type(exc).__name__}: {exc}; its control "
+            "was not checked (run with --debug for the traceback)"
+        ),
+        address=r.id,
+        range=Range(fallback_file, 1, 1),
+        incomplete=True,
+        fix=RULE_ERROR.fix_for(None),
+    )
+
+
+def system_finding(r: Rule, message: str, address: str, rng: Range, scope: str) -> Finding:
+    """A finding of a reserved rule the engine reports itself (suppression problems...)."""
+    return Finding(
+        rule_id=r.id,
+        slug=r.slug,
+        severity=r.severity,
+        message=message,
+        address=address,
+        range=rng,
+        scope=scope,
+        fix=r.fix_for(None),
+    )
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: the same fingerprint, message and place once."""
+    seen: set[tuple[str, str, Range]] = set()
+    out = []
+    for f in findings:
+        key = (f.fingerprint, f.message, f.range)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
