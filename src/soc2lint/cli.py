@@ -21,7 +21,6 @@ import click
 
 from . import __version__
 from .config import FAIL_ON_CHOICES, Config, ConfigError, fail_threshold, find_config, load_config
-from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -634,10 +633,6 @@ def graph_cmd(
         for f in result.findings
     ]
     click.echo(json.dumps(data, indent=2, sort_keys=False))
-
-
-def severity_choice() -> list[str]:
-    return [s.label for s in sorted(Severity, reverse=True)]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
 from pathlib import Path
 
-from .model import Severity, describe_value
+from .model import describe_value
 from .registry import Registry
 from .rule import Example, Rule
 
@@ -283,13 +282,6 @@ def write_docs(directory: Path, registry: Registry) -> list[str]:
     for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")
     return sorted(files)
-
-
-def severity_counts(sevs: Iterable[Severity]) -> dict[str, int]:
-    out = {s.label: 0 for s in sorted(Severity, reverse=True)}
-    for s in sevs:
-        out[s.label] += 1
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:

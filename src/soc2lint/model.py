@@ -121,10 +121,6 @@ PathElem: TypeAlias = str | int
 Path: TypeAlias = tuple[PathElem, ...]
 
 
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
-
-
 def contains_unknown(value: Any, _depth: int = 0) -> bool:
     """True when the value is, or contains anywhere inside it, an Unknown."""
     if isinstance(value, Unknown):
@@ -177,15 +173,6 @@ def to_int(value: Any) -> int | None:
                 return None
             return int(f) if f.is_integer() else None
     return None
-
-
-def as_list(value: Any) -> list[Any]:
-    """A value that may be written as a scalar or a list, as a list."""
-    if value is MISSING or value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return list(value)
-    return [value]
 
 
 # --------------------------------------------------------------------------
@@ -624,17 +611,6 @@ class Attr:
 
     def as_int(self) -> int | None:
         return None if not self.known else to_int(self.value)
-
-    def as_str(self) -> str | None:
-        if not self.known:
-            return None
-        if isinstance(self.value, str):
-            return self.value
-        if isinstance(self.value, bool):
-            return "true" if self.value else "false"
-        if isinstance(self.value, int | float):
-            return str(self.value)
-        return None
 
     @property
     def location(self) -> Range:

@@ -74,9 +74,6 @@ class Registry:
             return {x.id for x in self.rules}
         raise KeyError(token)
 
-    def families(self) -> list[str]:
-        return sorted({r.family for r in self.rules})
-
 
 def builtin_rules() -> tuple[Rule, ...]:
     from .rules import BUILTIN_RULES  # type: ignore[import-not-found,unused-ignore]

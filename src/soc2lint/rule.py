@@ -545,10 +545,6 @@ def validate_rule(r: Rule, *, examples: bool = False) -> list[str]:
     return problems
 
 
-def format_title(text: str) -> str:
-    return text.rstrip(".")
-
-
 __all__ = [
     "DEFAULT_OPTIONS",
     "LANGUAGES",

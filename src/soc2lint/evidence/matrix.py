@@ -604,11 +604,3 @@ def build_matrix(
                 row.statuses.setdefault(key, current)
         rows.append(row)
     return rows
-
-
-def status_of(rows: Sequence[MatrixRow], rule_id: str, node: Node) -> Status | None:
-    """How a node fared under a rule; None when the rule did not evaluate it."""
-    for row in rows:
-        if row.rule.id == rule_id:
-            return row.statuses.get((node.scope, node.address))
-    return None

@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import Finding, Node, Unknown
@@ -295,7 +294,6 @@ class _Diagram:
         self.lines: list[str] = []
         self.ids: dict[str, str] = {}
         self.edges: list[tuple[str, str, str, str]] = []  # src, dst, label, style
-        self.exposed_nodes: set[str] = set()
 
     def node_id(self, node_id: str) -> str:
         if node_id not in self.ids:
@@ -561,7 +559,3 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
     files = _firewall(ctx, model)
     files.update(_diagrams(ctx, model))
     return files
-
-
-def all_diagrams(files: dict[str, str]) -> Iterable[str]:
-    return mermaid_blocks(files.get(DIAGRAM, ""))

@@ -15,8 +15,6 @@ from typing import Any, TypeAlias
 
 Pos: TypeAlias = tuple[int, int, int, int]
 
-NO_POS: Pos = (1, 1, 1, 1)
-
 
 @dataclass(frozen=True, slots=True)
 class Expr:

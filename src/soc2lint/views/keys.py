@@ -197,10 +197,6 @@ class KeyIndex:
     def alias_targets(self, alias: Node) -> list[Node]:
         return list(self._alias_targets.get(alias.id, ()))
 
-    def subject_of(self, node: Node) -> Node:
-        """The resource a configuration node is about (its bucket), else the node."""
-        return self._subjects.get(node.id, node)
-
     def choice(self, node: Node, path: Path) -> KeyChoice:
         """Which key ``node`` names at ``path`` (see :class:`KeyChoice`)."""
         value: Any = node.attrs

@@ -385,9 +385,6 @@ class LogDestinations:
     #: scopes holding a log delivery whose bucket cannot be attributed
     uncertain_scopes: dict[str, list[LogDelivery]] = field(default_factory=dict)
 
-    def deliveries(self, bucket: Node) -> list[LogDelivery]:
-        return self.by_bucket.get(bucket.id, [])
-
     def is_destination(self, bucket: Node) -> Tri:
         """True: a log destination; None: it might be one; False: it is not."""
         if self.by_bucket.get(bucket.id):

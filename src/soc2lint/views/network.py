@@ -117,9 +117,6 @@ CLASSIC_LB = "AWS::ElasticLoadBalancing::LoadBalancer"
 LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 LISTENER_RULE = "AWS::ElasticLoadBalancingV2::ListenerRule"
 TARGET_GROUP = "AWS::ElasticLoadBalancingV2::TargetGroup"
-TG_ATTACHMENT = "aws_lb_target_group_attachment"
-ALB_TG_ATTACHMENT = "aws_alb_target_group_attachment"
-ASG_ATTACHMENT = "aws_autoscaling_attachment"
 ECS_SERVICE = "AWS::ECS::Service"
 EKS_CLUSTER = "AWS::EKS::Cluster"
 EKS_NODEGROUP = "AWS::EKS::Nodegroup"
@@ -390,10 +387,6 @@ class SgRule:
     def inline(self) -> bool:
         return bool(self.path)
 
-    @property
-    def protocol_known(self) -> bool:
-        return isinstance(self.protocol, str)
-
     def port_span(self) -> Any:
         """(low, high) for TCP/UDP/all; None for ICMP and other protocols; Unknown when unknown."""
         if not isinstance(self.protocol, str):
@@ -447,10 +440,6 @@ class SgRule:
 
     def anywhere_peers(self) -> list[Peer]:
         return [p for p in self.peers if p.anywhere]
-
-    @property
-    def location_path(self) -> Path:
-        return self.path
 
 
 # --------------------------------------------------------------------------

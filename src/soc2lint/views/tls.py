@@ -206,13 +206,6 @@ def opensearch_policy_allows_legacy_tls(name: Any) -> bool | None:
 # API Gateway custom domain names
 # --------------------------------------------------------------------------
 
-#: ``TLS_1_0`` is the only security policy that accepts TLS 1.0/1.1; ``TLS_1_2``
-#: and every enhanced policy (``SecurityPolicy_TLS13_1_3_2025_09``,
-#: ``SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09``, ``SecurityPolicy_TLS12_2018_EDGE``...)
-#: require TLS 1.2+.  A custom domain created without a policy gets ``TLS_1_2``
-#: (Regional, edge-optimized and private domains alike).
-#: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-security-policies-list.html
-APIGW_DEFAULT_DOMAIN_POLICY = "TLS_1_2"
 _APIGW_ENHANCED = (
     re.compile(r"^SecurityPolicy_TLS13_1_(\d)_"),
     re.compile(r"^SecurityPolicy_TLS1(\d)_"),

@@ -1,0 +1,39 @@
+"""Names vulture cannot see used (tests/test_dead_code.py); parsed, never run.
+
+Each line is a use vulture would otherwise miss, with the reason.  A name
+that is only here is still dead: remove both.
+"""
+
+# ruff: noqa: B018, F821
+
+# NodeMeta keys: a TypedDict the front ends write and rules read with meta.get("...")
+_.module_calls
+_.module_path
+_.count_unknown
+_.dynamic_unknown
+_.properties_unknown
+_.deletion_policy
+_.update_replace_policy
+_.condition_value
+_.preprocessor
+
+# sarif-om objects: attributes set for serialisation (report/sarif.to_sarif_dict)
+_.logical_locations
+_.related_locations
+_.code_flows
+_._extra_status
+_.tool_execution_notifications
+
+# a parsed YAML node flag cfn-lint's rules read (cloudformation/decode.py)
+_.using_merge
+# data fields kept so the parsed models say what the source says
+_.not_principals  # views.policy.Statement: NotPrincipal
+_.noncurrent_days  # views.s3.LifecycleRule: NoncurrentVersionExpiration
+# the exit codes named together (cli.py)
+EXIT_FINDINGS
+# signal handler signature (frontend.py)
+signum
+frame
+# issue 26 rewrites these in links.py / terraform/expressions.py: decided there
+node_names
+_.files_read
