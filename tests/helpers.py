@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -90,3 +90,31 @@ def write_files(root: Path, files: Mapping[str, str]) -> None:
         p = root / name
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
+
+
+class Calls:
+    """How often a wrapped function ran, and the sum of what each call weighed."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.total = 0
+
+
+def count_calls(
+    monkeypatch: Any,
+    owner: object,
+    name: str,
+    weight: Callable[..., int] | None = None,
+) -> Calls:
+    """Wrap ``owner.name`` (a function or a method) to count its calls: a test of work done
+    (steps, comparisons, instances) instead of wall-clock time, which belongs in bench/."""
+    calls = Calls()
+    original = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.count += 1
+        calls.total += weight(*args, **kwargs) if weight is not None else 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls

@@ -15,13 +15,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from helpers import sarif_errors, write_files
+from helpers import count_calls, sarif_errors, write_files
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -174,10 +173,9 @@ def test_yaml_alias_bomb_is_refused_in_bounded_time(tmp_path: Path) -> None:
         "      Tags: *a9",
     ]
     write_files(tmp_path, {"bomb.yaml": "\n".join(lines) + "\n", "good/main.tf": GOOD_TF})
-    start = time.monotonic()
     code, findings, _ = scan_json(tmp_path, timeout=60)
-    assert time.monotonic() - start < 30
     assert code == 3
+    # the alias expansion stopped at its node budget (limits.max_yaml_nodes)
     assert any("alias" in f["message"] for f in findings if f["rule_id"] in ("SYS001", "SYS008"))
     assert good_still_reported(findings)
 
@@ -205,9 +203,7 @@ def test_count_expansion_limit(tmp_path: Path) -> None:
         },
     )
     limits(tmp_path, max_expansion=20)
-    start = time.monotonic()
     code, findings, _ = scan_json(tmp_path, "--select", "BAK005,SYS")
-    assert time.monotonic() - start < 60
     assert code == 3
     capped = {f["address"]: f["message"] for f in by_rule(findings, "SYS008")}
     assert "limits.max_expansion" in capped["aws_s3_bucket.many"]
@@ -234,10 +230,9 @@ def test_evaluation_step_limit(tmp_path: Path, expr: str) -> None:
             "good/main.tf": GOOD_TF,
         },
     )
-    start = time.monotonic()
     code, findings, _ = scan_json(tmp_path, "--select", "BAK005,SYS")
-    assert time.monotonic() - start < 60
     assert code == 3
+    # the step budget stopped the evaluation
     assert any("limits.max_eval_steps" in f["message"] for f in by_rule(findings, "SYS008"))
     assert good_still_reported(findings)
 
@@ -265,11 +260,11 @@ def test_file_time_budget(tmp_path: Path) -> None:
 def test_time_budget_interrupts_a_slow_parse_in_process() -> None:
     from soc2lint.frontend import TimeBudgetExceeded, time_budget
 
-    start = time.monotonic()
     with pytest.raises(TimeBudgetExceeded, match=r"limits\.file_time_budget"), time_budget(0.2):
-        while True:  # a parser stuck in pure Python
+        # a parser stuck in pure Python; a timer that never fires ends the loop (minutes)
+        # and then nothing is raised
+        for _ in range(2_000_000_000):
             pass
-    assert time.monotonic() - start < 5
     with time_budget(5):  # a quick block is not disturbed, and the timer is cleared
         pass
     import signal
@@ -658,12 +653,10 @@ def test_nested_module_counts_are_bounded_in_total(tmp_path: Path) -> None:
         },
     )
     limits(tmp_path, max_total_instances=2000)
-    start = time.monotonic()
     proc = cli(
         ["scan", "root", "good", "--no-cache", "--format", "json", "--select", "BAK005,SYS"],
         tmp_path,
     )
-    assert time.monotonic() - start < 60
     assert proc.returncode == 3
     findings = json.loads(proc.stdout)["findings"]
     capped = [
@@ -683,7 +676,8 @@ def test_nested_module_counts_are_bounded_in_total(tmp_path: Path) -> None:
     assert good_still_reported(findings)
 
 
-def test_a_name_shared_by_thousands_of_nodes_links_none() -> None:
+def test_a_name_shared_by_thousands_of_nodes_links_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    from soc2lint import links
     from soc2lint.links import literal_edges
     from soc2lint.model import Node, Range
 
@@ -713,21 +707,21 @@ def test_a_name_shared_by_thousands_of_nodes_links_none() -> None:
             range=Range("main.tf", 1, 1),
         )
 
-    start = time.monotonic()
+    made = count_calls(monkeypatch, links, "Edge")
     shared = [bucket(i, "same") for i in range(5000)]
     assert literal_edges([*shared, versioning("same")]) == []  # was 25 million edges
-    assert time.monotonic() - start < 10
+    assert made.count == 0  # none built and dropped either
     unique = [bucket(0, "mine"), versioning("mine")]
     [edge] = literal_edges(unique)
     assert edge.dst.endswith("aws_s3_bucket.b[0]")
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux")
-def test_default_limits_bound_time_and_memory_of_a_multiplying_configuration(
+def test_default_limits_bound_the_instances_and_memory_of_a_multiplying_configuration(
     tmp_path: Path,
 ) -> None:
     """A million resources asked for (100 x 100 x 100 through modules), default limits:
-    stopped at max_total_instances, in bounded time and memory (was: 8 GB, MemoryError)."""
+    stopped at max_total_instances, in bounded memory (was: 8 GB, MemoryError)."""
     import resource
 
     write_files(
@@ -739,7 +733,6 @@ def test_default_limits_bound_time_and_memory_of_a_multiplying_configuration(
             "m2/main.tf": 'resource "aws_s3_bucket" "x" {\n  count  = 100\n  bucket = "b${count.index}"\n}\n',
         },
     )
-    start = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "soc2lint.cli", "scan", "root", "--no-cache", "--select", "SYS"],
         cwd=tmp_path,
@@ -749,7 +742,6 @@ def test_default_limits_bound_time_and_memory_of_a_multiplying_configuration(
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
         check=False,
     )
-    assert time.monotonic() - start < 120
     assert proc.returncode == 3, proc.stderr[-2000:]
     assert "limits.max_total_instances" in proc.stdout
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
