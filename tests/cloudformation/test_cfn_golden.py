@@ -7,12 +7,12 @@ diff, and commit it with the change that caused it.  Never edit them by hand.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cfn_testlib import FIXTURES, load_paths
+from golden_files import check_text
 
 from soc2lint.frontend import LoadResult
 from soc2lint.graphdump import dump_graph
@@ -55,13 +55,7 @@ def test_golden_graph(name: str) -> None:
     result = load_paths([FIXTURES / f for f in CASES[name]], root=FIXTURES, base=FIXTURES)
     text = json.dumps(snapshot(result), indent=1, sort_keys=False) + "\n"
     path = GOLDEN / f"{name}.json"
-    if os.environ.get("SOC2LINT_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"{path} missing: run with SOC2LINT_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), (
-        f"{name}: the graph changed; if intended, rewrite with SOC2LINT_UPDATE_GOLDEN=1"
-    )
+    check_text(path, text)
 
 
 def test_yaml_and_json_templates_give_the_same_graph() -> None:

@@ -6,11 +6,10 @@ and review every entry: each must be a true finding, and every true finding must
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
+from golden_files import check_json
 
 from soc2lint.config import Config
 from soc2lint.rule import DEFAULT_OPTIONS
@@ -62,9 +61,4 @@ def test_iam_fixture_findings_match_golden(lang: str) -> None:
         key=lambda d: (d["file"], d["line"], d["rule"], d["address"]),
     )
     golden = GOLDEN / f"iam-{lang}.json"
-    if os.environ.get("SOC2LINT_UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
-    assert golden.is_file(), f"{golden} is missing: run with SOC2LINT_UPDATE_GOLDEN=1"
-    want = json.loads(golden.read_text(encoding="utf-8"))
-    assert got == want
+    check_json(golden, got)

@@ -11,11 +11,11 @@ files with ``SOC2LINT_UPDATE_GOLDEN=1`` and review every line.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from golden_files import check_json
 
 from soc2lint.config import Config
 from soc2lint.rule import DEFAULT_OPTIONS
@@ -74,11 +74,7 @@ def test_logging_golden(lang: str, account_scope: bool) -> None:
     name = f"logging-{lang}{'-account' if account_scope else ''}.json"
     got = _findings(lang, account_scope)
     path = GOLDEN / name
-    if os.environ.get("SOC2LINT_UPDATE_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    assert got == expected
+    check_json(path, got)
 
 
 def test_account_scope_adds_only_account_rules() -> None:

@@ -14,12 +14,11 @@ the golden files with ``SOC2LINT_UPDATE_GOLDEN=1`` and review every line.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from golden_files import check_json
 
 from soc2lint.config import Config
 from soc2lint.rule import DEFAULT_OPTIONS
@@ -84,11 +83,7 @@ def test_network_golden(lang: str, name: str) -> None:
         pytest.skip(f"the {lang} front end has not landed yet")
     got = _findings(lang, name)
     path = GOLDEN / f"{name}-{lang}.json"
-    if os.environ.get("SOC2LINT_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    assert got == expected
+    check_json(path, got)
 
 
 @pytest.mark.parametrize("lang", ["terraform", "cloudformation"])

@@ -8,11 +8,10 @@ with ``SOC2LINT_UPDATE_GOLDEN=1`` and review every line.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
+from golden_files import check_json
 
 from soc2lint.config import Config
 from soc2lint.rule import DEFAULT_OPTIONS
@@ -60,8 +59,4 @@ def test_resilience_golden(lang: str, name: str) -> None:
         key=lambda d: (d["file"], d["line"], d["rule"], d["address"]),
     )
     path = GOLDEN / f"{name}-{lang}.json"
-    if os.environ.get("SOC2LINT_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(got, indent=2) + "\n", encoding="utf-8")
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    assert got == expected
+    check_json(path, got)

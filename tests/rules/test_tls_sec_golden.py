@@ -7,11 +7,10 @@ be there.  Never edit the golden files by hand.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
+from golden_files import check_json
 
 from soc2lint.config import Config
 
@@ -50,10 +49,4 @@ def test_fixture_findings(fixture: str, language: str) -> None:
         for f in result.findings
         if f.rule_id in rules
     )
-    text = json.dumps(found, indent=1) + "\n"
-    path = GOLDEN / f"{fixture}-{language}.json"
-    if os.environ.get("SOC2LINT_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"no golden file {path}; run with SOC2LINT_UPDATE_GOLDEN=1"
-    assert json.loads(path.read_text(encoding="utf-8")) == found
+    check_json(GOLDEN / f"{fixture}-{language}.json", found, indent=1)

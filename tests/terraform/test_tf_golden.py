@@ -7,11 +7,11 @@ deliberate change, and review the diff; never edit them by hand.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from golden_files import check_json
 
 from soc2lint.discover import discover
 from soc2lint.frontend import LoadOptions, LoadResult
@@ -42,11 +42,7 @@ def _dump(result: LoadResult) -> dict[str, Any]:
 def test_graph_matches_golden(name: str) -> None:
     got = _dump(_load(FIXTURES / name))
     path = GOLDEN / f"{name}.json"
-    text = json.dumps(got, indent=1, sort_keys=False) + "\n"
-    if os.environ.get("SOC2LINT_UPDATE_GOLDEN") == "1":
-        path.write_text(text, encoding="utf-8")
-    want = json.loads(path.read_text(encoding="utf-8"))
-    assert got == want, f"graph differs from {path}; rerun with SOC2LINT_UPDATE_GOLDEN=1 and review"
+    check_json(path, got, indent=1)
 
 
 def test_project_fixture_essentials() -> None:
