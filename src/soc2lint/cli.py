@@ -11,7 +11,6 @@ import gc
 import logging
 import os
 import sys
-import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -386,19 +385,18 @@ def scan(**opts: Any) -> None:
     # The scan's objects live until the process ends: keep the cyclic collector
     # from walking them again while the reports are built.
     gc.freeze()
-    started = time.perf_counter()
-    for fmt, out in pairs:
-        text = render(
-            fmt,
-            result,
-            threshold=threshold,
-            color=_use_color(out),
-            sarif_include_suppressed=opts["sarif_include_suppressed"],
-        )
-        _write(out, text)
-    result.timings["report"] = time.perf_counter() - started
-    from .timings import write_timings_file
+    from .timings import timed, write_timings_file
 
+    with timed(result.timings, "report"):
+        for fmt, out in pairs:
+            text = render(
+                fmt,
+                result,
+                threshold=threshold,
+                color=_use_color(out),
+                sarif_include_suppressed=opts["sarif_include_suppressed"],
+            )
+            _write(out, text)
     problem = write_timings_file(result)
     if problem:
         click.echo(f"soc2lint: {problem}", err=True)

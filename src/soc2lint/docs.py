@@ -110,6 +110,9 @@ def catalogue_markdown(registry: Registry) -> str:
         "⧉ graph rule (follows references between resources) · "
         "◎ account scope (runs with `--account-scope`)",
         "",
+        "The defaults the rules apply to settings that are not written, and the pages that "
+        "state them: [settings.md](settings.md).",
+        "",
     ]
     by_family: dict[str, list[Rule]] = defaultdict(list)
     for r in registry:
