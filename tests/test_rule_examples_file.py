@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from soc2lint.cli import main
 from soc2lint.rule_examples import (
     ExamplesError,
     ExamplesFile,
@@ -152,3 +154,46 @@ def test_every_builtin_rule_keeps_its_examples_in_a_file() -> None:
             continue
         assert isinstance(r.examples, ExamplesFile), r.id
         assert r.examples.path.name.startswith(r.id.lower() + "_"), r.id
+
+
+PACK_RULE = '''
+from soc2lint.model import Severity
+from soc2lint.rule import rule
+
+
+@rule(id="TST701", slug="pack-rule", severity=Severity.LOW, tsc=("CC6.1",),
+      checklist="B. Data at Rest", fix="Fix it.")
+def pack_rule(ctx):
+    """A rule pack's rule.
+
+    What it checks:
+        Nothing.
+    Why it matters for SOC 2:
+        It does not.
+    References:
+        - https://example.com
+    """
+    return iter(())
+
+
+RULES = [pack_rule]
+'''
+
+
+def test_a_rule_packs_broken_examples_file_is_a_usage_error(tmp_path: Path) -> None:
+    """A pack's examples file is read when the pack loads: a clear error, not a crash later."""
+    (tmp_path / "pack_rule.py").write_text(PACK_RULE, encoding="utf-8")
+    (tmp_path / "pack_rule.examples.yaml").write_text("terraform: [\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["scan", str(tmp_path), "--rules-dir", str(tmp_path)])
+    assert r.exit_code == 2, r.output
+    assert "pack_rule.examples.yaml" in r.stderr and "Traceback" not in r.output
+    (tmp_path / "pack_rule.examples.yaml").write_text(
+        'terraform:\n  bad:\n    - code: |\n        resource "aws_sqs_queue" "q" {}  # <- TST701\n'
+        '  good:\n    - code: |\n        resource "aws_sqs_queue" "q" {}\n',
+        encoding="utf-8",
+    )
+    r = CliRunner().invoke(
+        main, ["scan", str(tmp_path), "--rules-dir", str(tmp_path), "--format", "sarif"]
+    )
+    assert r.exit_code == 0, r.output
+    assert "TST701" in r.stdout

@@ -33,7 +33,8 @@ class Registry:
         self.by_slug: dict[str, Rule] = {}
         problems: list[str] = []
         for r in self.rules:
-            problems.extend(validate_rule(r))
+            # a pack's examples are read now: a broken file is a clear error, not a crash later
+            problems.extend(validate_rule(r, examples=r.origin != "builtin"))
             if r.id in self.by_id:
                 problems.append(
                     f"duplicate rule id {r.id} ({r.origin} and {self.by_id[r.id].origin})"
