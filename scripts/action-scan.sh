@@ -10,7 +10,6 @@ trap 'rm -rf "$tmp"' EXIT
 
 args=(scan)
 read -r -a paths <<< "${INPUT_PATHS:-.}"
-args+=("${paths[@]}")
 args+=(--fail-on "${INPUT_FAIL_ON:-low}")
 [ -n "${INPUT_CONFIG:-}" ] && args+=(--config "$INPUT_CONFIG")
 [ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
@@ -35,6 +34,9 @@ if [ "${INPUT_ANNOTATIONS:-true}" = "true" ]; then
 else
   args+=(--format text)
 fi
+
+# paths last, after "--": a path is never read as an option
+args+=(-- "${paths[@]}")
 
 soc2lint "${args[@]}"
 code=$?

@@ -35,7 +35,13 @@ GOOD_CFN = (
 def cli(
     args: list[str], cwd: Path, timeout: float = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``soc2lint`` in a subprocess, as a user runs it (no --debug)."""
+    """``soc2lint`` in a subprocess, as a user runs it (no --debug).
+
+    A ``.soc2lint.toml`` the test wrote (the limits under test) is passed with
+    ``--config``, as a workflow names its configuration: limits are not taken
+    from a file found in the scanned tree."""
+    if (cwd / ".soc2lint.toml").is_file() and "--config" not in args and args[0] == "scan":
+        args = [*args, "--config", ".soc2lint.toml"]
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), full_env.get("PYTHONPATH", "")])
     proc = subprocess.run(

@@ -98,7 +98,7 @@ def _resolve_config(config_path: str | None, paths: Sequence[Path]) -> Config:
                 _fail_usage(f"--config {config_path}: no such file")
             return load_config(p)
         start = paths[0] if paths else Path.cwd()
-        return load_config(find_config(start))
+        return load_config(find_config(start), discovered=True)
     except ConfigError as exc:
         _fail_usage(f"configuration: {exc}")
 
@@ -145,11 +145,64 @@ def _pairs_from_args(args: Sequence[str]) -> list[tuple[str, Path | None]] | Non
     return [(str(f), p) for f, p in pairs]
 
 
+def _option_arity(command: click.Command) -> dict[str, bool]:
+    """Every option name of ``command`` -> whether it takes a value."""
+    out: dict[str, bool] = {}
+    for p in command.params:
+        if isinstance(p, click.Option):
+            for name in (*p.opts, *p.secondary_opts):
+                out[name] = not p.is_flag and not p.count
+    return out
+
+
+def _hook_args(command: click.Command, args: list[str]) -> list[str]:
+    """pre-commit runs ``entry + args + file names``; the hook's entry ends in ``--`` so
+    that a committed file named ``--rules-dir=hooks.tf`` is a file name, never an option.
+
+    The user's own hook ``args`` (``--fail-on high``) then also come after ``--``:
+    they are moved back in front of it.  Only leading tokens are moved, only known
+    options (and their values), and only while the token is not an existing path:
+    every file name pre-commit passes exists, so a file can never be taken for an
+    option."""
+    if "--" not in args:
+        return args
+    cut = args.index("--")
+    if "--changed-files" not in args[:cut]:
+        return args
+    arity = _option_arity(command)
+    tail = args[cut + 1 :]
+    moved: list[str] = []
+    j = 0
+    while j < len(tail):
+        token = tail[j]
+        if token == "--" or not token.startswith("-") or token == "-" or os.path.lexists(token):
+            break
+        name = token.split("=", 1)[0]
+        if name not in arity and len(token) > 2 and not token.startswith("--"):
+            name = token[:2]  # -j4
+            if not arity.get(name, False):
+                break
+            moved.append(token)
+            j += 1
+            continue
+        if name not in arity:
+            break
+        moved.append(token)
+        j += 1
+        if "=" not in token and arity[name] and j < len(tail):
+            moved.append(tail[j])
+            j += 1
+    return [*args[:cut], *moved, "--", *tail[j:]]
+
+
 class ScanCommand(click.Command):
-    """Remembers the order of --format/--output before click parses them."""
+    """Remembers the order of --format/--output before click parses them, and whether
+    paths were separated from options with ``--``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = _hook_args(self, list(args))
         ctx.meta["soc2lint.format_pairs"] = _pairs_from_args(list(args))
+        ctx.meta["soc2lint.dashdash"] = "--" in args
         return super().parse_args(ctx, args)
 
 
@@ -215,6 +268,19 @@ def _common_scan_options(f: F) -> F:
             type=click.Path(),
             help="Directory of extra rule modules (each defining RULES).",
         ),
+        click.option(
+            "--follow-symlinks",
+            is_flag=True,
+            default=None,
+            help="Follow symlinked directories (never out of the repository).",
+        ),
+        click.option(
+            "--env-vars",
+            "read_tf_var_env",
+            is_flag=True,
+            default=None,
+            help="Read TF_VAR_* from the environment (off: in CI it holds secrets).",
+        ),
         click.option("--no-cache", is_flag=True, default=False, help="Do not use the parse cache."),
         click.option(
             "--jobs", "-j", type=int, default=None, help="Parser processes (default: CPUs)."
@@ -228,9 +294,26 @@ def _common_scan_options(f: F) -> F:
     return f
 
 
+def _check_paths_are_not_options(paths: Sequence[Path], changed_files: bool) -> None:
+    """A path argument that looks like an option and names no file is a mistake (an
+    option after ``--``, or one this command does not have): refused, never guessed."""
+    for p in paths:
+        text = str(p)
+        if text.startswith("-") and text != "-" and not os.path.lexists(text):
+            _fail_usage(f"{text!r} looks like an option, not a path (unknown option, or after --)")
+    if changed_files and paths:
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None and not ctx.meta.get("soc2lint.dashdash", True):
+            _fail_usage(
+                "--changed-files: put -- before the file names (a pre-commit hook's entry "
+                "ends with --), so that a file named like an option is never read as one"
+            )
+
+
 def _prepare(opts: dict[str, Any]) -> tuple[list[Path], Config, Any]:
     """Paths, configuration (file + flags) and registry from the common options."""
     _setup_logging(opts["debug"])
+    _check_paths_are_not_options(opts["paths"], bool(opts.get("changed_files")))
     scan_paths = list(opts["paths"]) or [Path(".")]
     if opts.get("changed_files"):
         from .discover import find_root
@@ -262,6 +345,8 @@ def _prepare(opts: dict[str, Any]) -> tuple[list[Path], Config, Any]:
             tuple(config.rules_dirs) + tuple(opts["rules_dirs"]) if opts["rules_dirs"] else None
         ),
         baseline=opts.get("baseline"),
+        follow_symlinks=opts["follow_symlinks"],
+        read_tf_var_env=opts["read_tf_var_env"],
     )
     registry = _load_registry(config.rules_dirs)
     return scan_paths, config, registry

@@ -15,7 +15,9 @@ would rebuild the tables (about 1.4 s), so with a cache directory configured
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -117,7 +119,7 @@ def _lark() -> Any:
     _import_lark()
     import hcl2.parser
 
-    directory = _grammar_cache_dir
+    directory = _grammar_directory(_grammar_cache_dir)
     own = Path(hcl2.parser.PARSER_FILE)
     if directory is not None and (not own.is_file() or (directory / _STALE_MARKER).exists()):
         try:
@@ -133,6 +135,43 @@ def _lark() -> Any:
         except OSError:
             pass
     return parser
+
+
+def _grammar_directory(cache_dir: Path | None) -> Path | None:
+    """Where the grammar tables are kept: the scan's cache directory, under a namespace
+    keyed like every other cache entry (soc2lint's version and code fingerprint).
+
+    lark stores the tables as a pickle and loads it before checking anything, and
+    loading a pickle can run code: the same trust check as every other cache entry
+    applies (:func:`soc2lint.cache.trusted_directory`), so a directory another user
+    could write to is not used at all."""
+    if cache_dir is None:
+        return None
+    from ..cache import CACHE_FORMAT, code_fingerprint, trusted_directory
+
+    if not trusted_directory(cache_dir):
+        return None  # the scan's caches warn about it once
+    from .. import __version__
+
+    directory = cache_dir / f"grammar-v{CACHE_FORMAT}-{__version__}-{code_fingerprint()}"
+    try:
+        directory.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return directory if trusted_directory(directory) else None
+
+
+def _trusted_file(path: Path) -> bool:
+    """A regular file (not a link) only this user can write, or no file yet."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    return not hasattr(os, "getuid") or (st.st_uid == os.getuid() and not st.st_mode & 0o022)
 
 
 def _cached_parser(directory: Path) -> Lark:
@@ -154,6 +193,8 @@ def _cached_parser(directory: Path) -> Lark:
     py = "{}.{}".format(*sys.version_info[:2])
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"hcl2-{hcl2_version}-lark-{lark.__version__}-py{py}.grammar"
+    if not _trusted_file(target):
+        raise OSError(f"{target}: not a file of this user's; not loaded")
     # lark hashes its options, the cache path included: always the same path
     return lark.Lark.open(
         "hcl2.lark",

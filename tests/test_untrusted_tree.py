@@ -1,0 +1,228 @@
+"""Issue 17: the code under review must not control its reviewer.
+
+Each test is written as the author of a hostile pull request writes it: a
+tree of files, then the exact command the GitHub Action
+(``scripts/action-scan.sh``) or the pre-commit hook (``.pre-commit-hooks.yaml``)
+runs on it, asserting the safe outcome.  A planted Python file writes a
+marker file when imported; "no code ran" is that the marker does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import write_files
+
+REPO = Path(__file__).resolve().parent.parent
+
+BAD_DB = (
+    'resource "aws_db_instance" "db" {\n'
+    '  engine              = "mysql"\n'
+    "  publicly_accessible = true\n"
+    "}\n"
+)
+
+
+def evil_rules(marker: Path) -> str:
+    """A rule pack that, imported, proves it ran (and would force a pass)."""
+    return (
+        "from pathlib import Path\n"
+        f"Path({str(marker)!r}).write_text('code from the pull request ran')\n"
+        "RULES = ()\n"
+    )
+
+
+def cli(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "NO_COLOR": "1", "SOC2LINT_NO_PROGRESS": "1", **(env or {})}
+    full_env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), full_env.get("PYTHONPATH", "")])
+    proc = subprocess.run(
+        [sys.executable, "-m", "soc2lint.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        check=False,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def hook_command() -> list[str]:
+    """The pre-commit hook's entry, as .pre-commit-hooks.yaml defines it (minus ``soc2lint``)."""
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = [h for h in hooks if h["id"] == "soc2lint"]
+    entry = shlex.split(hook["entry"])
+    assert entry[0] == "soc2lint"
+    return entry[1:]
+
+
+def precommit(
+    repo: Path, files: list[str], args: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """What pre-commit runs: entry + the hook's args + the staged file names."""
+    return cli([*hook_command(), *(args or []), *files], repo)
+
+
+# ---------------------------------------------------------------------------
+# 1. no code execution, no reading outside the repository, from the tree
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("config_file", [".soc2lint.toml", "pyproject.toml"])
+def test_discovered_config_cannot_load_rules_from_the_tree(
+    tmp_path: Path, config_file: str
+) -> None:
+    marker = tmp_path / "marker"
+    repo = tmp_path / "repo"
+    table = "[tool.soc2lint]\n" if config_file == "pyproject.toml" else ""
+    write_files(
+        repo,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            config_file: f'{table}rules-dirs = ["hooks"]\n',
+            "hooks/evil.py": evil_rules(marker),
+            "main.tf": BAD_DB,
+        },
+    )
+    r = cli(["scan", "."], repo)
+    assert not marker.exists()
+    assert r.returncode == 2, r.stderr
+    assert "rules-dirs" in r.stderr and "--config" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        'rules-dirs = ["hooks"]',
+        "follow-symlinks = true",
+        'var-files = ["/etc/hostname"]',
+        'cfn-parameters = "/etc/hostname"',
+        'baseline = "/dev/zero"',
+        "read-tf-var-env = true",
+        "[limits]\nmax_file_bytes = 999999999999",
+    ],
+)
+def test_every_trusted_only_key_is_refused_from_a_discovered_file(
+    tmp_path: Path, setting: str
+) -> None:
+    write_files(tmp_path, {".soc2lint.toml": setting + "\n", "main.tf": BAD_DB})
+    r = cli(["scan", "."], tmp_path)
+    assert r.returncode == 2, r.stdout + r.stderr
+    key = setting.partition("\n")[0].partition("=")[0].strip().strip("[]")
+    assert f"'{key}" in r.stderr and "found in the scanned tree" in r.stderr
+
+
+def test_the_same_keys_are_honoured_from_an_explicit_config(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    trusted = tmp_path / "trusted.toml"
+    trusted.write_text(f'rules-dirs = ["{tmp_path / "pack"}"]\n', encoding="utf-8")
+    write_files(tmp_path, {"pack/mine.py": evil_rules(marker), "repo/main.tf": BAD_DB})
+    r = cli(["scan", "repo", "--config", str(trusted)], tmp_path)
+    assert r.returncode == 1, r.stderr
+    assert marker.exists()  # the workflow asked for this pack: it is loaded
+
+
+def test_precommit_file_named_like_an_option_is_a_file(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    repo = tmp_path / "repo"
+    write_files(
+        repo,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "--rules-dir=hooks.tf": "",
+            "hooks.tf/evil.py": evil_rules(marker),
+            "-x.tf": "",
+            "main.tf": BAD_DB,
+        },
+    )
+    r = precommit(repo, ["--rules-dir=hooks.tf", "-x.tf", "main.tf"])
+    assert not marker.exists()
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "aws_db_instance.db" in r.stdout
+
+
+def test_precommit_hook_args_still_work_after_the_separator(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    repo = tmp_path / "repo"
+    write_files(
+        repo,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "--fail-on=never": "",
+            "hooks/evil.py": evil_rules(marker),
+            "main.tf": BAD_DB,
+        },
+    )
+    # the user's own args are options; a committed file with an option's name is not
+    r = precommit(repo, ["--fail-on=never", "main.tf"], args=["--format", "json"])
+    assert r.returncode == 1, r.stderr
+    assert json.loads(r.stdout)["summary"]["total"] >= 1
+    r = precommit(repo, ["main.tf"], args=["--fail-on", "never"])
+    assert r.returncode == 0, r.stderr
+
+
+def test_changed_files_without_separator_is_refused(tmp_path: Path) -> None:
+    write_files(tmp_path, {"main.tf": BAD_DB})
+    r = cli(["scan", "--changed-files", "main.tf"], tmp_path)
+    assert r.returncode == 2
+    assert "put -- before the file names" in r.stderr
+
+
+def test_a_path_that_looks_like_an_option_is_refused(tmp_path: Path) -> None:
+    write_files(tmp_path, {"main.tf": BAD_DB})
+    r = cli(["scan", "--", "--rules-dir=nowhere"], tmp_path)
+    assert r.returncode == 2
+    assert "looks like an option" in r.stderr
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_action_paths_are_never_options(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    ws = tmp_path / "ws"
+    write_files(
+        ws,
+        {
+            "--rules-dir=hooks": "",
+            "hooks/evil.py": evil_rules(marker),
+            "main.tf": BAD_DB,
+        },
+    )
+    code, out = run_action(ws, tmp_path, paths="--rules-dir=hooks main.tf")
+    assert not marker.exists()
+    assert code == 1, out
+
+
+def run_action(ws: Path, tmp: Path, **inputs: str) -> tuple[int, str]:
+    """scripts/action-scan.sh with a fake runner's environment."""
+    env = {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HOME": str(tmp),
+        "GITHUB_WORKSPACE": str(ws),
+        "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
+        "GITHUB_OUTPUT": str(tmp / "output.txt"),
+        "SOC2LINT_CACHE_DIR": str(tmp / "cache"),
+        "SOC2LINT_TODAY": "2026-06-01",
+        "NO_COLOR": "1",
+        **{f"INPUT_{k.upper()}": v for k, v in inputs.items()},
+    }
+    r = subprocess.run(
+        ["bash", str(REPO / "scripts" / "action-scan.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    return r.returncode, r.stdout + r.stderr
