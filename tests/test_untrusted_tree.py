@@ -226,3 +226,215 @@ def run_action(ws: Path, tmp: Path, **inputs: str) -> tuple[int, str]:
         timeout=300,
     )
     return r.returncode, r.stdout + r.stderr
+
+
+# ---------------------------------------------------------------------------
+# 4. secrets do not flow into reports
+# ---------------------------------------------------------------------------
+
+TOKEN = "ghs_SECRETCHECKOUTTOKEN1234567890"
+#: what actions/checkout writes into .git/config
+GIT_CONFIG = (
+    "[core]\n\trepositoryformatversion = 0\n"
+    '[http "https://github.com/"]\n'
+    f"\textraheader = AUTHORIZATION: basic {TOKEN}\n"
+)
+
+ALL_FORMATS = [
+    "--format", "json", "--output", "r.json",
+    "--format", "sarif", "--output", "r.sarif",
+    "--format", "markdown", "--output", "r.md",
+    "--format", "text", "--output", "r.txt",
+    "--format", "github",
+]  # fmt: skip
+
+
+def _all_output(root: Path, proc: subprocess.CompletedProcess[str]) -> str:
+    parts = [proc.stdout, proc.stderr]
+    for name in ("r.json", "r.sarif", "r.md", "r.txt"):
+        if (root / name).exists():
+            parts.append((root / name).read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'file("${path.module}/../.git/config")',
+        'templatefile("${path.module}/../.git/config", {})',
+        'file("${path.module}/../.terraform/terraform.tfstate")',
+        'file("${path.module}/link-to-git-config")',
+        'tostring(fileexists("${path.module}/../.git/config"))',
+    ],
+)
+def test_file_functions_never_read_git_or_skipped_directories(
+    tmp_path: Path, expression: str
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".git/config": GIT_CONFIG,
+            ".git/HEAD": "ref: refs/heads/main\n",
+            ".terraform/terraform.tfstate": json.dumps({"backend": {"token": TOKEN}}),
+            "infra/main.tf": (
+                'resource "aws_s3_bucket" "b" {\n'
+                f"  for_each = toset([{expression}])\n"
+                "  bucket   = each.key\n"
+                "}\n"
+            ),
+        },
+    )
+    (tmp_path / "infra" / "link-to-git-config").symlink_to(tmp_path / ".git" / "config")
+    proc = cli(["scan", "infra", "--no-cache", *ALL_FORMATS], tmp_path)
+    out = _all_output(tmp_path, proc)
+    assert TOKEN not in out
+    assert "AUTHORIZATION" not in out
+    findings = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["findings"]
+    refused = [f for f in findings if f["rule_id"] == "SYS007"]
+    assert refused and "never reads" in refused[0]["message"], findings
+    assert proc.returncode == 3
+
+
+def test_modules_terraform_downloaded_may_read_their_own_files(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "main.tf": 'module "db" {\n  source = "registry.example/db/aws"\n}\n',
+            ".terraform/modules/modules.json": json.dumps(
+                {
+                    "Modules": [
+                        {
+                            "Key": "db",
+                            "Source": "registry.example/db/aws",
+                            "Dir": ".terraform/modules/db",
+                        }
+                    ]
+                }
+            ),
+            ".terraform/modules/db/main.tf": (
+                'resource "aws_db_instance" "db" {\n'
+                '  engine            = file("${path.module}/engine.txt")\n'
+                "  storage_encrypted = false\n"
+                "}\n"
+            ),
+            ".terraform/modules/db/engine.txt": "postgres",
+        },
+    )
+    proc = cli(["scan", ".", "--no-cache", "--format", "json"], tmp_path)
+    findings = json.loads(proc.stdout)["findings"]
+    assert not [f for f in findings if f["rule_id"] == "SYS007"], findings
+    assert [f for f in findings if f["rule_id"] == "ENC001"]
+
+
+def test_tf_var_environment_is_not_read_unless_asked(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "main.tf": (
+                'variable "names" {\n  type = list(string)\n  default = ["public"]\n}\n'
+                'resource "aws_s3_bucket" "b" {\n'
+                "  for_each = toset(var.names)\n"
+                "  bucket   = each.key\n"
+                "}\n"
+            ),
+        },
+    )
+    env = {"TF_VAR_names": f'["{TOKEN}"]'}
+    proc = cli(["scan", ".", "--no-cache", *ALL_FORMATS], tmp_path, env=env)
+    assert TOKEN not in _all_output(tmp_path, proc)
+    proc = cli(["scan", ".", "--no-cache", "--env-vars", "--format", "json"], tmp_path, env=env)
+    assert TOKEN in proc.stdout  # asked for: Terraform's own behaviour
+
+
+def test_json_var_files_and_cfn_parameters_are_confined_to_the_repository(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "repo"
+    write_files(
+        tmp_path,
+        {
+            "outside.tfvars.json": json.dumps({"name": TOKEN}),
+            "outside-params.json": json.dumps({"Name": TOKEN}),
+            "repo/.git/HEAD": "ref: refs/heads/main\n",
+            "repo/main.tf": (
+                'variable "name" {\n  default = "x"\n}\n'
+                'resource "aws_s3_bucket" "b" {\n  for_each = toset([var.name])\n'
+                "  bucket = each.key\n}\n"
+            ),
+        },
+    )
+    proc = cli(
+        ["scan", ".", "--no-cache", "--var-file", "../outside.tfvars.json", *ALL_FORMATS], repo
+    )
+    assert TOKEN not in _all_output(repo, proc)
+    assert "outside the scanned repository" in _all_output(repo, proc)
+    proc = cli(["scan", ".", "--cfn-parameters", "../outside-params.json"], repo)
+    assert proc.returncode == 2 and "outside the repository" in proc.stderr
+
+
+# ---------------------------------------------------------------------------
+# 5. evaluation cannot be steered to a pass
+# ---------------------------------------------------------------------------
+
+
+def _db(encrypted: str) -> str:
+    return (
+        'resource "aws_db_instance" "db" {\n'
+        '  engine            = "mysql"\n'
+        f"  storage_encrypted = {encrypted}\n"
+        "}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["(?=x)x", "(?<=x)y", "(x)\\\\1", "x*+", "(?>x)", "x{1001}", "\\\\Z", "(?P=n)"],
+)
+def test_patterns_re2_rejects_are_errors_as_in_terraform(tmp_path: Path, pattern: str) -> None:
+    # in Terraform can() is false here: the database is not encrypted
+    write_files(tmp_path, {"main.tf": _db(f'can(regex("{pattern}", "xy"))')})
+    proc = cli(["scan", ".", "--no-cache", "--format", "json", "--select", "ENC001"], tmp_path)
+    findings = json.loads(proc.stdout)["findings"]
+    assert [f for f in findings if f["rule_id"] == "ENC001"], findings
+    assert proc.returncode == 1
+
+
+def test_a_regex_that_runs_out_of_time_is_unknown_not_an_error(tmp_path: Path) -> None:
+    evil = "a" * 40 + "!"
+    write_files(
+        tmp_path,
+        {
+            # before: the timeout was an error, can() false, and !can() the secure value
+            "main.tf": (
+                'resource "aws_db_instance" "db" {\n'
+                "  count             = 50\n"
+                '  engine            = "mysql"\n'
+                f'  storage_encrypted = !can(regex("^(a|aa)+$", "{evil}"))\n'
+                "}\n"
+            ),
+            "limits.toml": "[limits]\nmax_regex_seconds = 0.5\n",
+        },
+    )
+    proc = cli(["scan", ".", "--no-cache", "--format", "json", "--config", "limits.toml"], tmp_path)
+    findings = json.loads(proc.stdout)["findings"]
+    limited = [f for f in findings if f["rule_id"] == "SYS008"]
+    assert limited and any("max_regex_seconds" in f["message"] for f in limited), findings
+    assert not [f for f in findings if f["rule_id"] == "ENC001"]  # unknown, not a pass/fail
+    assert proc.returncode == 3
+
+
+def test_strict_names_the_cause_of_an_unknown(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "main.tf": _db('length(fileset(path.module, "*.sql")) > 0'),
+            "b.tf": _db('regex("x", "y") == "x"').replace('"db"', '"other"'),
+        },
+    )
+    proc = cli(
+        ["scan", ".", "--no-cache", "--strict", "--format", "json", "--select", "ENC001"], tmp_path
+    )
+    messages = [f["message"] for f in json.loads(proc.stdout)["findings"]]
+    assert any("fileset() is a function soc2lint does not evaluate" in m for m in messages)
+    assert any("pattern did not match" in m for m in messages), messages

@@ -548,7 +548,14 @@ def baseline_create(**opts: Any) -> None:
     opts.setdefault("fail_on", None)
     scan_paths, config, registry = _prepare(opts)
     result = _run(opts, scan_paths, config, registry)
-    n = write_baseline(result, opts["output"])
+    from .safeio import UnsafePath
+
+    try:
+        n = write_baseline(result, opts["output"])
+    except UnsafePath as exc:
+        _fail_usage(f"--output {opts['output']}: {exc}")
+    except OSError as exc:
+        _fail_usage(f"--output {opts['output']}: cannot write: {exc.strerror or exc}")
     click.echo(f"soc2lint: wrote {n} finding{'s' if n != 1 else ''} to {opts['output']}", err=True)
     sys.exit(EXIT_INCOMPLETE if result.incomplete else EXIT_OK)
 
@@ -596,9 +603,11 @@ def evidence(**opts: Any) -> None:
         reproducible=opts["reproducible"],
         threshold=threshold,
     )
+    from .safeio import UnsafePath
+
     try:
         write_pack(files, output)
-    except PackError as exc:
+    except (PackError, UnsafePath) as exc:
         _fail_usage(f"--output: {exc}")
     except OSError as exc:
         _fail_usage(f"--output {output}: cannot write: {exc.strerror or exc}")
@@ -653,11 +662,14 @@ def _write(out: Path | None, text: str) -> None:
     if out is None or str(out) == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
+    from .safeio import UnsafePath, write_output_file
+
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        write_output_file(out, text)
+    except UnsafePath as exc:
+        _fail_usage(f"--output {out}: {exc}")
     except OSError as exc:
-        _fail_usage(f"--output {out}: cannot write: {exc.strerror}")
+        _fail_usage(f"--output {out}: cannot write: {exc.strerror or exc}")
 
 
 def _cache_dir() -> Path:

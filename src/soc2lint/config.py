@@ -333,7 +333,7 @@ def _limits(value: Any, where: str, name: str) -> Limits:
             )
         if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
             raise ConfigError(f"{where}'{name}.{k}' must be a positive number, got {v!r}")
-        kw[nk] = float(v) if nk == "file_time_budget" else int(v)
+        kw[nk] = float(v) if nk in ("file_time_budget", "max_regex_seconds") else int(v)
     return Limits(**kw)
 
 

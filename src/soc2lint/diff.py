@@ -28,6 +28,7 @@ from typing import Any
 from . import __version__
 from .engine import ScanRequest, ScanResult, UsageError, run_scan
 from .model import Finding
+from .safeio import UnsafePath, read_input_file, write_output_file
 from .suppressions import SuppressionEntry
 
 BASELINE_SCHEMA = 1
@@ -256,16 +257,17 @@ def baseline_document(result: ScanResult) -> dict[str, Any]:
 
 def write_baseline(result: ScanResult, path: Path) -> int:
     doc = baseline_document(result)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_output_file(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     return len(doc["findings"])
 
 
 def load_baseline(path: Path) -> set[str]:
+    """The fingerprints of a baseline file (a regular file, size-capped: never a FIFO or
+    device, which would block or never end)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise UsageError(f"--baseline {path}: cannot read: {exc.strerror}") from None
+        data = json.loads(read_input_file(path))
+    except UnsafePath as exc:
+        raise UsageError(f"--baseline {path}: {exc}") from None
     except (ValueError, RecursionError) as exc:  # also 4300-digit integers, deep nesting
         raise UsageError(f"--baseline {path}: not valid JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("schema_version") != BASELINE_SCHEMA:

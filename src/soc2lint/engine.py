@@ -129,13 +129,16 @@ def selected_rules(registry: Registry, config: Config) -> list[Rule]:
     return out
 
 
-def load_cfn_parameters(path: Path) -> dict[str, Any]:
+def load_cfn_parameters(path: Path, root: Path | None = None) -> dict[str, Any]:
     """``--cfn-parameters``: AWS CLI ``[{"ParameterKey","ParameterValue"}]``, CodePipeline
-    ``{"Parameters": {...}}`` or a plain ``{"Name": "value"}`` object."""
+    ``{"Parameters": {...}}`` or a plain ``{"Name": "value"}`` object.  Read like a
+    variable file: a regular file inside ``root`` (the repository), size-capped."""
+    from .safeio import UnsafePath, read_input_file
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise UsageError(f"--cfn-parameters {path}: cannot read: {exc.strerror}") from None
+        data = json.loads(read_input_file(path, root=root))
+    except UnsafePath as exc:
+        raise UsageError(f"--cfn-parameters {path}: {exc}") from None
     except (ValueError, RecursionError) as exc:  # also 4300-digit integers, deep nesting
         raise UsageError(f"--cfn-parameters {path}: not valid JSON: {exc}") from None
     if isinstance(data, list):
@@ -201,7 +204,7 @@ def _run_scan(req: ScanRequest) -> ScanResult:
     base = req.base
     cfn_params: dict[str, Any] = {}
     if config.cfn_parameters:
-        cfn_params = load_cfn_parameters(Path(config.cfn_parameters))
+        cfn_params = load_cfn_parameters(Path(config.cfn_parameters), root)
     var_files = tuple(Path(v) for v in config.var_files)
     for vf in var_files:
         if not vf.is_file():

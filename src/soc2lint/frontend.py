@@ -117,6 +117,9 @@ class Limits:
     #: seconds one file's parse (HCL, YAML, JSON) may take before it is abandoned;
     #: enforced with SIGALRM where the platform has it (see :func:`time_budget`)
     file_time_budget: float = 30.0
+    #: seconds all Terraform regular expressions of a scan may take together (each call
+    #: at most 2 s): RE2, which Terraform uses, is linear-time; Python's engine is not
+    max_regex_seconds: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,35 @@ class LoadOptions:
         except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (3.10-3.12)
             return False
         return True
+
+    def refuse_function_read(self, path: Path) -> str | None:
+        """Why an expression (``file()``, ``templatefile()``, ``fileexists()``...) may not
+        read ``path``, or None when it may.
+
+        Only inside ``root``, and never inside a directory discovery skips (``.git``
+        holds the checkout's token in CI, ``.terraform`` a copy of the backend's
+        state and credentials, ``node_modules``, virtual environments...), except
+        the modules ``terraform init`` downloaded (``.terraform/modules``), whose
+        own ``file()`` calls read their own files."""
+        from .discover import SKIP_DIRS
+
+        if not self.inside_root(path):
+            return (
+                f"resolves outside the scanned repository ({self.display(self.root)}); "
+                "it was not read"
+            )
+        parts = path.resolve().relative_to(self.root.resolve()).parts
+        for i, part in enumerate(parts[:-1]):
+            if part == ".terraform" and parts[i + 1 : i + 2] == ("modules",):
+                continue
+            if part in SKIP_DIRS:
+                return (
+                    f"is inside {part}/, which soc2lint never reads (it may hold "
+                    "credentials); it was not read"
+                )
+        if parts and parts[-1] in SKIP_DIRS:
+            return f"is {parts[-1]}, which soc2lint never reads; it was not read"
+        return None
 
     def read_source_file(self, path: Path, sources: Sources | None = None) -> str:
         """:func:`read_text` for a file found in a scanned directory: one that resolves

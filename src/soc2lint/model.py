@@ -40,12 +40,17 @@ class Unknown:
     hard-coded secrets treat it as safe.
     """
 
-    __slots__ = ("expr", "refs", "secret")
+    __slots__ = ("cause", "expr", "refs", "secret")
 
-    def __init__(self, expr: str = "", refs: Sequence[str] = (), secret: bool = False) -> None:
+    def __init__(
+        self, expr: str = "", refs: Sequence[str] = (), secret: bool = False, cause: str = ""
+    ) -> None:
         self.expr = expr
         self.refs: tuple[str, ...] = tuple(refs)
         self.secret = secret
+        #: why an expression that could be known is not (a function soc2lint does not
+        #: implement, an evaluation error, a limit), shown under --strict; not compared
+        self.cause = cause
 
     def __repr__(self) -> str:
         extra = f", refs={list(self.refs)!r}" if self.refs else ""
@@ -63,6 +68,8 @@ class Unknown:
         return hash((self.expr, self.refs, self.secret))
 
     def __reduce__(self) -> tuple[Any, ...]:
+        if self.cause:
+            return (Unknown, (self.expr, self.refs, self.secret, self.cause))
         return (Unknown, (self.expr, self.refs, self.secret))
 
 

@@ -1240,14 +1240,15 @@ class RootContext:
         return out
 
     def _read_tfvars_json(self, path: Path, display: str) -> list[tuple[str, Any, Origin]]:
-        from ..frontend import SourceError, read_text
+        from ..frontend import SourceError
         from .jsonpos import to_python
 
         loader = self.loader
         loader.note_read(display)
         loader.note_file(path)
         try:
-            text = read_text(path, loader.options.limits, loader.sources)
+            # confined to the repository like a .tfvars file (read_source_file)
+            text = loader.options.read_source_file(path, loader.sources)
             node = parse_json(text)
         except SourceError as exc:
             loader.report(

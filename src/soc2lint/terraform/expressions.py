@@ -256,10 +256,12 @@ class Evaluator:
                     f"(limits.max_eval_steps): {self.text(e)}"
                 )
                 value = self._failed(e)
-        except EvalError:
-            value = self._failed(e)
-        except StepLimit:
-            if budget < self.max_steps:
+        except EvalError as exc:
+            value = self._failed(e, f"evaluation failed: {exc}")
+        except StepLimit as exc:
+            if exc.args:  # a limit that says what it is (regular-expression time)
+                self._limit(f"{exc.args[0]}: {self.text(e)}")
+            elif budget < self.max_steps:
                 self._limit(
                     f"evaluation stopped: the scan's Terraform evaluation budget is spent "
                     f"(limits.max_total_eval_steps, {self.max_total_steps}): {self.text(e)}"
@@ -270,7 +272,7 @@ class Evaluator:
                     f"evaluation stopped after {self.max_steps} steps "
                     f"(limits.max_eval_steps): {self.text(e)}"
                 )
-            value = self._failed(e)
+            value = self._failed(e, "a safety limit stopped its evaluation (SYS008)")
         except RecursionError:
             self._limit(f"expression nests too deeply to evaluate: {self.text(e)}")
             value = self._failed(e)
@@ -283,9 +285,9 @@ class Evaluator:
         self.steps_left, self.refs, self.site = saved
         return value, refs
 
-    def _failed(self, e: Expr) -> Unknown:
+    def _failed(self, e: Expr, cause: str = "") -> Unknown:
         addrs = sorted({a for a, _, term in self.refs if term})
-        return Unknown(self.text(e), addrs)
+        return Unknown(self.text(e), addrs, cause=cause)
 
     def _limit(self, message: str) -> None:
         site = self.site
@@ -692,20 +694,20 @@ class Evaluator:
         if not p.is_absolute():
             p = self.cwd / p
         self.note_file(p)
-        if not self.options.inside_root(p):
+        refused = self.options.refuse_function_read(p)
+        if refused is not None:
             site = self.site
             if site is not None:
                 self.report(
                     Diagnostic(
                         "SYS007",
-                        f'file path "{path}" resolves outside the scanned repository '
-                        f"({self.options.display(self.options.root)}); it was not read",
+                        f'file path "{path}" {refused}',
                         site.range,
                         site.address,
                         site.scope,
                     )
                 )
-            raise EvalError("file outside the repository")
+            raise EvalError("file outside what soc2lint reads")
         return p
 
     def read_file(self, path: str) -> str:

@@ -17,6 +17,8 @@ import ipaddress
 import json
 import math
 import re
+import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +26,7 @@ from ..model import PartialValue, Unknown
 from .values import (
     EvalError,
     Lazy,
+    StepLimit,
     equal,
     finalize,
     format_number,
@@ -347,34 +350,310 @@ def timeouts() -> int:
     return _timeouts
 
 
-class _Pattern:
-    """A compiled RE2-style pattern whose calls are bounded in time."""
+class RegexLimit(StepLimit):
+    """A regular expression ran out of time: its value is unknown (never an error value,
+    which ``can()`` and ``try()`` would turn into a decision), and a SYS008 names the limit."""
+
+
+class _RegexBudget:
+    """Seconds the regular expressions of one scan (one evaluator) may still take:
+    ``limits.max_regex_seconds`` together, at most :data:`REGEX_TIMEOUT` per call, so
+    1000 instances of one catastrophic pattern cost seconds, not 1000 timeouts."""
+
+    def __init__(self, seconds: float) -> None:
+        self.total = seconds
+        self.left = seconds
+
+
+_budgets: weakref.WeakKeyDictionary[Any, _RegexBudget] = weakref.WeakKeyDictionary()
+
+
+def _budget(ev: Evaluator) -> _RegexBudget:
+    budget = _budgets.get(ev)
+    if budget is None:
+        budget = _RegexBudget(ev.options.limits.max_regex_seconds)
+        _budgets[ev] = budget
+    return budget
+
+
+class _NotEmulated(Exception):
+    """Valid RE2 syntax this evaluator cannot reproduce: the result is unknown."""
+
+
+#: POSIX classes RE2 accepts inside brackets, as ranges Python understands
+_POSIX_CLASSES = {
+    "alnum": "0-9A-Za-z",
+    "alpha": "A-Za-z",
+    "ascii": "\\x00-\\x7f",
+    "blank": "\\t ",
+    "cntrl": "\\x00-\\x1f\\x7f",
+    "digit": "0-9",
+    "graph": "!-~",
+    "lower": "a-z",
+    "print": " -~",
+    "punct": "!-/:-@\\[-`{-~",
+    "space": "\\t\\n\\v\\f\\r ",
+    "upper": "A-Z",
+    "word": "0-9A-Za-z_",
+    "xdigit": "0-9A-Fa-f",
+}
+#: letters RE2 accepts after a backslash (besides octal digits, Q/E and z)
+_LETTER_ESCAPES = frozenset("abfnrtvdDsSwWbBApPx")
+_BRACED_RE = re.compile(r"\\[pPx]\{[^}]*\}|\\[pP][A-Za-z]|\\x[0-9A-Fa-f]{2}")
+_REPEAT_RE = re.compile(r"\{(\d+)(,(\d*))?\}")
+_GROUP_NAME_RE = re.compile(r"[A-Za-z0-9_]+>")
+_FLAGS_RE = re.compile(r"\(\?([imsU]*)(?:-([imsU]*))?([:)])")
+
+
+class _Re2Translator:
+    """One pass over an RE2 pattern, building the Python ``regex`` equivalent."""
 
     def __init__(self, pattern: str) -> None:
+        self.p = pattern
+        self.i = 0
+        self.out: list[str] = []
+        #: per open group, the flag groups ``(?i)`` opened inside it (closed with it)
+        self.flag_groups: list[list[str]] = [[]]
+        self.can_repeat = False
+        self.repeated = False
+
+    def bad(self, what: str) -> EvalError:
+        return EvalError(f"invalid regular expression {self.p!r}: {what} (Go's RE2 syntax)")
+
+    def atom(self, text: str, advance: int) -> None:
+        self.out.append(text)
+        self.i += advance
+        self.can_repeat, self.repeated = True, False
+
+    def run(self) -> str:
+        p, n = self.p, len(self.p)
+        while self.i < n:
+            c = p[self.i]
+            if c == "\\":
+                self.escape()
+            elif c == "[":
+                self.char_class()
+            elif c == "(":
+                self.open_group()
+            elif c == ")":
+                if len(self.flag_groups) == 1:
+                    raise self.bad("unexpected )")
+                self.out.append(")" * len(self.flag_groups.pop()) + ")")
+                self.i += 1
+                self.can_repeat, self.repeated = True, False
+            elif c == "|":
+                flags = self.flag_groups[-1]
+                self.out.append(")" * len(flags) + "|" + "".join(f"(?{f}:" for f in flags))
+                self.i += 1
+                self.can_repeat, self.repeated = False, False
+            elif c in "*+?" or (c == "{" and _REPEAT_RE.match(p, self.i)):
+                self.repeat(c)
+            else:  # a "{" that is no repeat count ({,3}) is a literal in RE2
+                self.atom("\\{" if c == "{" else c, 1)
+        if len(self.flag_groups) > 1:
+            raise self.bad("missing closing )")
+        self.out.append(")" * len(self.flag_groups[0]))
+        return "".join(self.out)
+
+    def escape(self) -> None:
+        p, i = self.p, self.i
+        if i + 1 >= len(p):
+            raise self.bad("trailing backslash")
+        d = p[i + 1]
+        braced = _BRACED_RE.match(p, i)
+        if braced is not None:
+            self.atom(braced.group(0), braced.end() - i)
+        elif d == "Q":
+            end = p.find("\\E", i + 2)
+            literal = p[i + 2 :] if end < 0 else p[i + 2 : end]
+            self.out.append(_REGEX.escape(literal) if _REGEX is not None else re.escape(literal))
+            self.i = len(p) if end < 0 else end + 2
+            self.can_repeat, self.repeated = bool(literal) or self.can_repeat, False
+        elif d in "01234567":
+            # octal: \0, \0NN, and \NN (a lone \1-\7 is a backreference, refused)
+            digits = re.match(r"[0-7]{1,3}", p[i + 1 :])
+            assert digits is not None
+            code = digits.group(0)
+            if d != "0" and len(code) == 1:
+                raise self.bad(f"backreference \\{d}")
+            self.atom(f"\\x{{{int(code, 8):x}}}", 1 + len(code))
+        elif d == "z":
+            self.atom("\\Z", 2)
+        elif d in _LETTER_ESCAPES:
+            self.atom(p[i : i + 2], 2)
+        elif d.isalnum() or d == "_" or ord(d) >= 0x80:
+            raise self.bad(f"escape sequence \\{d}")
+        else:
+            self.atom(p[i : i + 2], 2)  # an escaped punctuation character is itself
+
+    def char_class(self) -> None:
+        p, n = self.p, len(self.p)
+        j = self.i + 1
+        part = ["["]
+        if j < n and p[j] == "^":
+            part.append("^")
+            j += 1
+        first = True
+        while j < n and (p[j] != "]" or first):
+            first = False
+            if p.startswith("[:", j):
+                end = p.find(":]", j + 2)
+                name = p[j + 2 : end] if end >= 0 else ""
+                if name in _POSIX_CLASSES:
+                    part.append(_POSIX_CLASSES[name])
+                    j = end + 2
+                    continue
+                if name.startswith("^") and name[1:] in _POSIX_CLASSES:
+                    raise _NotEmulated(f"negated POSIX class [:{name}:]")
+                if end >= 0 and name.isalpha():
+                    raise self.bad(f"character class range [:{name}:]")
+            if p[j] == "\\":
+                if j + 1 >= n:
+                    raise self.bad("trailing backslash")
+                braced = _BRACED_RE.match(p, j)
+                d = p[j + 1]
+                if braced is not None:
+                    part.append(braced.group(0))
+                    j = braced.end()
+                    continue
+                if d.isalnum() and d not in _LETTER_ESCAPES - set("bBA") and d not in "01234567":
+                    raise self.bad(f"escape sequence \\{d} in a character class")
+                part.append(p[j : j + 2])
+                j += 2
+                continue
+            # literal in RE2; nested sets and set operators in Python's regex
+            part.append("\\" + p[j] if p[j] in "[&~|" else p[j])
+            j += 1
+        if j >= n:
+            raise self.bad("missing closing ]")
+        part.append("]")
+        self.atom("".join(part), j + 1 - self.i)
+
+    def open_group(self) -> None:
+        p, i = self.p, self.i
+        if not p.startswith("(?", i):
+            self.out.append("(")
+            self.i += 1
+        elif p.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            raise self.bad("lookaround is not supported")
+        elif p.startswith(("(?P<", "(?<"), i):
+            at = i + (4 if p.startswith("(?P<", i) else 3)
+            name = _GROUP_NAME_RE.match(p, at)
+            if name is None:
+                raise self.bad("invalid named group")
+            self.out.append("(?P<" + name.group(0))
+            self.i = name.end()
+        elif p.startswith("(?:", i):
+            self.out.append("(?:")
+            self.i += 3
+        else:
+            m = _FLAGS_RE.match(p, i)
+            if m is None or (not m.group(1) and not m.group(2)):
+                raise self.bad(
+                    f"group {p[i : i + 4]!r}: RE2 has no backreferences, atomic groups, "
+                    "conditionals or comments"
+                )
+            on, off = m.group(1), m.group(2)
+            if off == "":
+                raise self.bad("missing flags after -")
+            if "U" in on + (off or ""):
+                raise _NotEmulated("the U (ungreedy) flag")
+            flags = on + (f"-{off}" if off else "")
+            self.i = m.end()
+            if m.group(3) == ")":
+                # (?i) applies to the rest of the enclosing group (through its |)
+                self.out.append(f"(?{flags}:")
+                self.flag_groups[-1].append(flags)
+                self.can_repeat, self.repeated = False, False
+                return
+            self.out.append(f"(?{flags}:")
+        self.flag_groups.append([])
+        self.can_repeat, self.repeated = False, False
+
+    def repeat(self, c: str) -> None:
+        p = self.p
+        if c == "?" and self.repeated and not self.out[-1].endswith("?"):
+            self.out[-1] += "?"  # the lazy form of the repetition before it
+            self.i += 1
+            return
+        if self.repeated:
+            raise self.bad(f"invalid nested repetition operator {c!r}")
+        if not self.can_repeat:
+            raise self.bad(f"missing argument to repetition operator {c!r}")
+        if c == "{":
+            rm = _REPEAT_RE.match(p, self.i)
+            assert rm is not None
+            lo = int(rm.group(1))
+            hi = lo if rm.group(2) is None else (int(rm.group(3)) if rm.group(3) else None)
+            if lo > 1000 or (hi is not None and (hi > 1000 or hi < lo)):
+                raise self.bad(f"invalid repeat count {rm.group(0)}")
+            self.out.append(rm.group(0))
+            self.i = rm.end()
+        else:
+            self.out.append(c)
+            self.i += 1
+        self.repeated = True
+
+
+def translate_re2(pattern: str) -> str:
+    """``pattern`` in Go's regexp (RE2) syntax, as a Python ``regex`` pattern.
+
+    Raises :class:`EvalError` where Terraform rejects the pattern (RE2 has no
+    lookaround, backreferences, possessive or nested quantifiers, atomic groups,
+    conditionals or comments, and counts up to 1000), so ``can(regex("(?=x)x",
+    "x"))`` is false, as in Terraform; raises :class:`_NotEmulated` for valid
+    RE2 this evaluator cannot reproduce (the ``U`` flag), whose result is
+    unknown.  ``(?i)`` inside a pattern applies to the rest of its group, as in
+    Go (Python would apply it to the whole pattern), and ``\\z`` is Python's
+    ``\\Z``."""
+    return _Re2Translator(pattern).run()
+
+
+class _Pattern:
+    """A compiled RE2 pattern whose calls are bounded in time, per call and per scan."""
+
+    def __init__(self, pattern: str, budget: _RegexBudget | None = None) -> None:
         engine = _REGEX or re
+        translated = translate_re2(pattern)
         try:
-            self.rx: Any = engine.compile(pattern)
-        except (re.error, ValueError) as exc:
-            raise EvalError(f"invalid regular expression: {exc}") from None
-        except Exception as exc:  # regex.error is not a subclass of re.error
-            raise EvalError(f"invalid regular expression: {exc}") from None
-        self.kw: dict[str, Any] = {"timeout": REGEX_TIMEOUT} if _REGEX is not None else {}
+            self.rx: Any = engine.compile(translated)
+        except Exception as exc:  # re.error, regex.error (not a subclass), ValueError
+            # valid RE2 (checked above) that Python's engine refuses: not an error
+            # Terraform would report, so the value is unknown rather than "invalid"
+            raise _NotEmulated(str(exc)) from None
+        self.budget = budget if budget is not None else _RegexBudget(REGEX_TIMEOUT)
         self.groups: int = self.rx.groups
         self.groupindex: Mapping[str, int] = self.rx.groupindex
 
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         global _timeouts  # noqa: PLW0603
+        budget = self.budget
+        if budget.left <= 0:
+            _timeouts += 1
+            raise RegexLimit(
+                f"regular expressions took {budget.total:g} seconds in all "
+                "(limits.max_regex_seconds); this one was not run"
+            )
+        seconds = min(REGEX_TIMEOUT, budget.left)
+        kw: dict[str, Any] = {"timeout": seconds} if _REGEX is not None else {}
+        started = time.perf_counter()
         try:
-            return fn(*args, **self.kw)
+            return fn(*args, **kw)
         except TimeoutError:
             _timeouts += 1
-            raise EvalError("regular expression took too long") from None
+            raise RegexLimit(
+                f"a regular expression ran out of time after {seconds:g} s (at most "
+                f"{REGEX_TIMEOUT:g} s a call, limits.max_regex_seconds for all together; "
+                "Terraform's RE2 is linear-time, soc2lint's engine is not); its value is unknown"
+            ) from None
         except (re.error, IndexError) as exc:
             raise EvalError(f"regular expression failed: {exc}") from None
         except Exception as exc:
             if _REGEX is not None and isinstance(exc, _REGEX.error):
                 raise EvalError(f"regular expression failed: {exc}") from None
             raise
+        finally:
+            budget.left -= time.perf_counter() - started
 
     def search(self, text: str) -> Any:
         return self._call(self.rx.search, text)
@@ -386,8 +665,8 @@ class _Pattern:
         return str(self._call(self.rx.sub, repl, text))
 
 
-def _go_regex(pattern: str) -> _Pattern:
-    return _Pattern(pattern)
+def _go_regex(pattern: str, ev: Evaluator | None = None) -> _Pattern:
+    return _Pattern(pattern, _budget(ev) if ev is not None else None)
 
 
 def _go_replacement(repl: str) -> str:
@@ -403,7 +682,10 @@ def f_replace(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 3)
     s, sub, repl = _str(a[0]), _str(a[1]), _str(a[2])
     if len(sub) >= 2 and sub.startswith("/") and sub.endswith("/"):
-        rx = _go_regex(sub[1:-1])
+        try:
+            rx = _go_regex(sub[1:-1], ev)
+        except _NotEmulated as exc:
+            return Unknown("", cause=f"the regular expression cannot be evaluated here ({exc})")
         if len(repl) > 1:  # the result's size, charged before it is built
             ev.charge((sum(1 for _ in rx.finditer(s)) * len(repl)) >> 6)
         return rx.sub(_go_replacement(repl), s)
@@ -423,7 +705,10 @@ def _match_value(rx: _Pattern, m: Any) -> Any:
 @_fn("regex")
 def f_regex(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 2)
-    rx = _go_regex(_str(a[0]))
+    try:
+        rx = _go_regex(_str(a[0]), ev)
+    except _NotEmulated as exc:
+        return Unknown("", cause=f"the regular expression cannot be evaluated here ({exc})")
     m = rx.search(_str(a[1]))
     if m is None:
         raise EvalError("pattern did not match")
@@ -433,7 +718,10 @@ def f_regex(ev: Evaluator, a: list[Any]) -> Any:
 @_fn("regexall")
 def f_regexall(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 2)
-    rx = _go_regex(_str(a[0]))
+    try:
+        rx = _go_regex(_str(a[0]), ev)
+    except _NotEmulated as exc:
+        return Unknown("", cause=f"the regular expression cannot be evaluated here ({exc})")
     out = [_match_value(rx, m) for m in rx.finditer(_str(a[1]))]
     ev.charge(len(out))
     return out
@@ -1264,7 +1552,11 @@ def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> 
     """Call ``name``; unknown functions (including provider functions) give Unknown."""
     entry = FUNCTIONS.get(name)
     if entry is None:
-        return unknown_from(expr_text, *args)
+        unknown = unknown_from(expr_text, *args)
+        if not unknown.cause:
+            kind = "a provider function" if "::" in name else "a function"
+            unknown.cause = f"{name}() is {kind} soc2lint does not evaluate"
+        return unknown
     fn, lenient = entry
     if not lenient:
         args = [finalize(x) for x in args]
@@ -1285,5 +1577,5 @@ def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> 
     if isinstance(result, PartialValue) and not result.expr:
         return PartialValue(expr_text, result.refs, result.secret, result.value)
     if isinstance(result, Unknown) and not result.expr:
-        return Unknown(expr_text, result.refs, result.secret)
+        return Unknown(expr_text, result.refs, result.secret, result.cause)
     return result

@@ -128,10 +128,12 @@ def unknown_from(expr: str, *values: Any, extra_refs: Iterable[str] = ()) -> Unk
     collect_unknowns(values, found)
     refs: set[str] = set(extra_refs)
     secret = False
+    cause = ""
     for u in found:
         refs.update(u.refs)
         secret = secret or u.secret
-    return Unknown(expr, tuple(sorted(refs)), secret)
+        cause = cause or u.cause
+    return Unknown(expr, tuple(sorted(refs)), secret, cause)
 
 
 def finalize(v: Any, depth: int = 0) -> Any:
