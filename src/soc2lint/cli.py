@@ -34,8 +34,21 @@ class UsageFailure(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+def _safe_stderr(message: str) -> str:
+    """A message for stderr that may hold names from the scanned tree: each line printable
+    (controls shown as escapes), none a GitHub workflow command."""
+    from .report.neutral import neutralize, one_line
+
+    return neutralize("\n".join(one_line(line) for line in message.split("\n")))
+
+
 def _fail_usage(message: str) -> NoReturn:
-    raise UsageFailure(message)
+    raise UsageFailure(_safe_stderr(message))
+
+
+class _SafeFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return _safe_stderr(super().format(record))
 
 
 def _setup_logging(debug: bool) -> None:
@@ -46,6 +59,12 @@ def _setup_logging(debug: bool) -> None:
         level=logging.DEBUG if debug else logging.WARNING,
         format="soc2lint: %(levelname)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        # the stderr handler basicConfig made (not a test harness's capturing handler)
+        if type(handler) is logging.StreamHandler and not isinstance(
+            handler.formatter, _SafeFormatter
+        ):
+            handler.setFormatter(_SafeFormatter("soc2lint: %(levelname)s: %(message)s"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -395,7 +414,10 @@ def _run(
         if opts["debug"]:
             traceback.print_exc()
         click.echo(
-            f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True
+            _safe_stderr(
+                f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)"
+            ),
+            err=True,
         )
         sys.exit(EXIT_INCOMPLETE)
     progress.done()
@@ -464,8 +486,10 @@ def scan(**opts: Any) -> None:
 
     if result.inventory is not None and result.inventory.empty and not result.findings:
         click.echo(
-            "soc2lint: no Terraform or CloudFormation files found under "
-            + ", ".join(str(p) for p in scan_paths),
+            _safe_stderr(
+                "soc2lint: no Terraform or CloudFormation files found under "
+                + ", ".join(str(p) for p in scan_paths)
+            ),
             err=True,
         )
     threshold = fail_threshold(config.fail_on)

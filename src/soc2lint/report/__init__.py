@@ -18,19 +18,25 @@ def render(
     color: bool = False,
     sarif_include_suppressed: bool = False,
 ) -> str:
-    """The scan result in ``fmt`` (text, json, sarif, github, markdown)."""
+    """The scan result in ``fmt`` (text, json, sarif, github, markdown).
+
+    Every format but ``github`` (whose workflow commands escape their own values)
+    gets a last pass that leaves no line a GitHub runner would take for a
+    workflow command (:func:`soc2lint.report.neutral.neutralize`)."""
+    from .neutral import neutralize
+
     if fmt == "text":
         from .text import render_text
 
-        return render_text(result, threshold=threshold, color=color)
+        return neutralize(render_text(result, threshold=threshold, color=color))
     if fmt == "json":
         from .json_report import render_json
 
-        return render_json(result, threshold=threshold)
+        return neutralize(render_json(result, threshold=threshold), "json")
     if fmt == "sarif":
         from .sarif import render_sarif
 
-        return render_sarif(result, include_suppressed=sarif_include_suppressed)
+        return neutralize(render_sarif(result, include_suppressed=sarif_include_suppressed), "json")
     if fmt == "github":
         from .github import render_github
 
@@ -38,5 +44,5 @@ def render(
     if fmt == "markdown":
         from .markdown import render_markdown
 
-        return render_markdown(result, threshold=threshold)
+        return neutralize(render_markdown(result, threshold=threshold))
     raise ValueError(f"unknown format {fmt!r}")

@@ -9,6 +9,7 @@ from ..docs import FAMILY_TITLES
 from ..frontend import Limits
 from ..model import Finding, Severity
 from .common import by_family, by_severity, source_lines
+from .neutral import one_line
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -29,11 +30,13 @@ def _c(text: str, code: str, color: bool) -> str:
 
 
 def _clean(text: str) -> str:
-    """One line, no control characters (a value may hold newlines or escapes)."""
+    """One line, no control characters (a value may hold newlines, terminal escape
+    sequences or bidirectional overrides): a newline is a space, the others are shown
+    as escapes (``\x1b``, ``\u202e``)."""
     text = text.replace("\n", " ")
     if text.isprintable():  # the common case: nothing to replace
         return text
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    return one_line(text)
 
 
 def render_text(result: ScanResult, *, threshold: Severity | None, color: bool) -> str:
@@ -43,7 +46,12 @@ def render_text(result: ScanResult, *, threshold: Severity | None, color: bool) 
     for f in active:
         by_file[f.range.file].append(f)
     for file in sorted(by_file):
-        out.append(_c(_clean(file), _BOLD, color))
+        # a file name starts its line: one that looks like a workflow command (a
+        # directory named "::error ...") is shown as the same path, ./-prefixed
+        shown = _clean(file)
+        if shown.lstrip().startswith((":", "#")):
+            shown = "./" + shown
+        out.append(_c(shown, _BOLD, color))
         for f in by_file[file]:
             sev = _c(f"{f.severity.label:<8}", _COLORS[f.severity], color)
             out.append(
@@ -57,7 +65,8 @@ def render_text(result: ScanResult, *, threshold: Severity | None, color: bool) 
                 out.append(_c(f"      {n:>5} | {_clean(line)}", _DIM, color))
             for hop in f.code_flow:
                 out.append(
-                    f"        -> {_clean(hop.message)} ({hop.range.file}:{hop.range.start_line})"
+                    f"        -> {_clean(hop.message)} "
+                    f"({_clean(hop.range.file)}:{hop.range.start_line})"
                 )
             if f.fix:
                 out.append(f"      fix: {_clean(f.fix)}")
