@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Node, Range, Unknown
+from ..report.neutral import one_line
 
 _MD_SPECIAL = str.maketrans(
     {
@@ -38,6 +39,8 @@ _MD_SPECIAL = str.maketrans(
         "&": "&amp;",
         "#": "\\#",
         "~": "\\~",
+        "$": "\\$",
+        "@": "@\u2060",
     }
 )
 
@@ -49,14 +52,18 @@ def md(value: Any) -> str:
     """Plain text for a Markdown table cell or paragraph: nothing in it is markup.
 
     Newlines become ``<br>`` (the only line break a table cell can hold);
-    other control characters become spaces.
+    other control characters, bidirectional overrides and invisible characters
+    are shown as escapes (``\\x1b``, ``\\u202e``); ``@`` gets a word joiner (no
+    mention) and ``$`` is escaped (no math).
     """
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     out = text.translate(_MD_SPECIAL)
     # an underscore inside a word is never emphasis (GFM); one at a word's edge may be
     out = _EDGE_UNDERSCORE.sub(r"\\_", out)
-    out = "".join(c if c >= " " or c == "\n" else " " for c in out)
+    if not out.replace("\n", "").isprintable():
+        # controls, bidi overrides, zero-width characters: shown as escapes
+        out = "\n".join(one_line(line) for line in out.split("\n"))
     return out.replace("\n", "<br>")
 
 
