@@ -438,3 +438,43 @@ def test_strict_names_the_cause_of_an_unknown(tmp_path: Path) -> None:
     messages = [f["message"] for f in json.loads(proc.stdout)["findings"]]
     assert any("fileset() is a function soc2lint does not evaluate" in m for m in messages)
     assert any("pattern did not match" in m for m in messages), messages
+
+
+CFN_USERDATA = (
+    "Resources:\n"
+    "  Web:\n"
+    "    Type: AWS::EC2::Instance\n"
+    "    Properties:\n"
+    "      UserData: |\n"
+    "        #!/bin/bash\n"
+    '        # soc2lint: ignore[ENC002] reason="in a script, not a comment"\n'
+    "  Volume:\n"
+    "    Type: AWS::EC2::Volume\n"
+    "    Properties:\n"
+    "      Size: 10\n"
+    "      Encrypted: false\n"
+    "      AvailabilityZone: us-east-1a\n"
+)
+
+
+def test_a_directive_inside_a_yaml_script_is_data_not_a_suppression(tmp_path: Path) -> None:
+    # the script's last line sits right above the next resource: it read as a comment
+    write_files(tmp_path, {".git/HEAD": "ref: refs/heads/main\n", "stack.yaml": CFN_USERDATA})
+    r = precommit(tmp_path, ["stack.yaml"], args=["--format", "json", "--select", "ENC002"])
+    findings = json.loads(r.stdout)["findings"]
+    assert [f for f in findings if f["rule_id"] == "ENC002"], findings
+    assert r.returncode == 1
+
+
+def test_a_directive_inside_a_heredoc_is_data(tmp_path: Path) -> None:
+    text = (
+        'resource "aws_instance" "web" {\n'
+        "  user_data = <<-EOT\n"
+        '  # soc2lint: ignore[ENC002] reason="in a script, not a comment"\n'
+        "  EOT\n"
+        "}\n"
+    )
+    write_files(tmp_path, {".git/HEAD": "ref: refs/heads/main\n", "main.tf": text})
+    r = precommit(tmp_path, ["main.tf"], args=["--format", "json"])
+    findings = json.loads(r.stdout)["findings"]
+    assert not [f for f in findings if f["rule_id"] in ("SYS003", "SYS005")], findings

@@ -7,6 +7,7 @@ parse, a rule raised, a module could not be evaluated).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -109,15 +110,38 @@ def _load_registry(rules_dirs: Sequence[str]) -> Any:
         _fail_usage(f"rule registry: {exc}")
 
 
-def _resolve_config(config_path: str | None, paths: Sequence[Path]) -> Config:
+def _resolve_config(config_path: str | None, paths: Sequence[Path], base: Any = None) -> Config:
+    """The configuration file's settings: ``--config FILE``, or the file found upward
+    from the first path.  With ``base`` (a pull request's base commit, a
+    :class:`soc2lint.diff.BaseTree`), the base commit's version of it: the change under
+    review does not configure its own review (an edit to it is noted)."""
     try:
         if config_path:
             p = Path(config_path)
+            if base is not None:
+                mapped = base.trusted_path(p, "the configuration file")
+                if mapped != p and not mapped.is_file():
+                    return Config()  # added by this change: noted, not applied
+                p = mapped
             if not p.is_file():
                 _fail_usage(f"--config {config_path}: no such file")
             return load_config(p)
         start = paths[0] if paths else Path.cwd()
-        return load_config(find_config(start), discovered=True)
+        found = find_config(start)
+        if base is None:
+            return load_config(found, discovered=True)
+        mapped_start = base.map(start)
+        at_base = find_config(mapped_start) if mapped_start is not None else None
+        if found is not None and (
+            at_base is None or base.relative(found) != at_base.relative_to(base.tree)
+        ):
+            base.notes.append(
+                f"this change adds or moves the configuration file `{base.relative(found)}`; "
+                "the verdict uses the base commit's configuration"
+            )
+        elif found is not None and at_base is not None:
+            base.trusted_path(found, "the configuration file")
+        return load_config(at_base, discovered=True)
     except ConfigError as exc:
         _fail_usage(f"configuration: {exc}")
 
@@ -329,8 +353,10 @@ def _check_paths_are_not_options(paths: Sequence[Path], changed_files: bool) -> 
             )
 
 
-def _prepare(opts: dict[str, Any]) -> tuple[list[Path], Config, Any]:
-    """Paths, configuration (file + flags) and registry from the common options."""
+def _prepare(opts: dict[str, Any], base: Any = None) -> tuple[list[Path], Config, Any]:
+    """Paths, configuration (file + flags) and registry from the common options (with
+    ``base``, the configuration, baseline and in-repository rule packs of the base
+    commit: see :func:`_resolve_config`)."""
     _setup_logging(opts["debug"])
     _check_paths_are_not_options(opts["paths"], bool(opts.get("changed_files")))
     scan_paths = list(opts["paths"]) or [Path(".")]
@@ -342,7 +368,7 @@ def _prepare(opts: dict[str, Any]) -> tuple[list[Path], Config, Any]:
     for p in scan_paths:
         if not p.exists():
             _fail_usage(f"path does not exist: {p}")
-    config = _resolve_config(opts["config_path"], scan_paths)
+    config = _resolve_config(opts["config_path"], scan_paths, base)
     parsed_vars: dict[str, str] = dict(config.vars)
     for v in opts["vars_"]:
         if "=" not in v:
@@ -367,8 +393,24 @@ def _prepare(opts: dict[str, Any]) -> tuple[list[Path], Config, Any]:
         follow_symlinks=opts["follow_symlinks"],
         read_tf_var_env=opts["read_tf_var_env"],
     )
+    if base is not None:
+        config = _base_files(config, base)
     registry = _load_registry(config.rules_dirs)
     return scan_paths, config, registry
+
+
+def _base_files(config: Config, base: Any) -> Config:
+    """In a pull request, the baseline and rule packs kept in the repository are read at
+    the base commit: the change cannot edit what judges it."""
+    baseline = config.baseline
+    if baseline:
+        baseline = str(base.trusted_path(Path(baseline), "the baseline"))
+    rules_dirs = []
+    for d in config.rules_dirs:
+        mapped = base.trusted_path(Path(d), "the rule pack")
+        if mapped.is_dir():
+            rules_dirs.append(str(mapped))
+    return config.with_overrides(baseline=baseline, rules_dirs=tuple(rules_dirs))
 
 
 def _run(
@@ -376,7 +418,7 @@ def _run(
     scan_paths: list[Path],
     config: Config,
     registry: Any,
-    diff_base: str | None = None,
+    diff_base: Any = None,
 ) -> Any:
     from .engine import ScanRequest, UsageError, run_scan
 
@@ -398,7 +440,8 @@ def _run(
             result = run_diff_scan(request, diff_base)
         else:
             result = run_scan(request)
-        if config.baseline:
+        # in a pull request a baseline the change adds is not applied (base.notes says so)
+        if config.baseline and (diff_base is None or Path(config.baseline).exists()):
             from .diff import apply_baseline, load_baseline
 
             apply_baseline(result, load_baseline(Path(config.baseline)))
@@ -476,11 +519,36 @@ def _run(
 )
 def scan(**opts: Any) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
-    scan_paths, config, registry = _prepare(opts)
-    if opts["changed_files"] and not scan_paths:
-        sys.exit(EXIT_OK)
-    pairs = _format_pairs(click.get_current_context())
-    result = _run(opts, scan_paths, config, registry, diff_base=opts["diff_base"])
+    with contextlib.ExitStack() as stack:
+        base = None
+        if opts["diff_base"]:
+            from .diff import open_base
+            from .engine import UsageError
+
+            _setup_logging(opts["debug"])
+            _check_paths_are_not_options(opts["paths"], bool(opts.get("changed_files")))
+            start = opts["paths"][0] if opts["paths"] else Path(".")
+            if not start.exists():
+                _fail_usage(f"path does not exist: {start}")
+            try:
+                base = stack.enter_context(open_base(start, opts["diff_base"]))
+            except UsageError as exc:
+                _fail_usage(str(exc))
+        scan_paths, config, registry = _prepare(opts, base)
+        if opts["changed_files"] and not scan_paths:
+            sys.exit(EXIT_OK)
+        pairs = _format_pairs(click.get_current_context())
+        result = _run(opts, scan_paths, config, registry, diff_base=base)
+    _report(opts, pairs, scan_paths, config, result)
+
+
+def _report(
+    opts: dict[str, Any],
+    pairs: list[tuple[str, Path | None]],
+    scan_paths: list[Path],
+    config: Config,
+    result: Any,
+) -> None:
 
     from .report import render
 

@@ -235,6 +235,8 @@ def _run_scan(req: ScanRequest) -> ScanResult:
         excludes=config.exclude,
         follow_symlinks=config.follow_symlinks,
     )
+    if inv.empty and config.exclude:
+        _refuse_empty_by_exclude(req, root, base, config)
     timings["discover"] = time.perf_counter() - t0
 
     loaded = LoadResult()
@@ -325,6 +327,18 @@ def _run_scan(req: ScanRequest) -> ScanResult:
         cache_stats=dict(loaded.cache_stats),
         config=config,
     )
+
+
+def _refuse_empty_by_exclude(req: ScanRequest, root: Path, base: Path, config: Config) -> None:
+    """``exclude`` patterns that leave nothing of what was asked to scan: an error, not a
+    clean result (a change could add ``exclude = ["**"]`` and pass)."""
+    whole = discover(req.paths, root=root, base=base, follow_symlinks=config.follow_symlinks)
+    if not whole.empty:
+        where = f" ({config.source.name})" if config.source is not None else ""
+        raise UsageError(
+            f"the configuration's exclude patterns{where} exclude every file of the scanned "
+            f"paths ({', '.join(config.exclude)}); nothing would be checked"
+        )
 
 
 def _load(
