@@ -36,6 +36,7 @@ from soc2lint.views.policy import (
     covers_all_resources,
     denied_everywhere,
     documents_of,
+    first_allowing,
     policy_index,
     principal_is_public,
     resource_covers_type,
@@ -1081,10 +1082,9 @@ def _companions(doc: PolicyDocument, passrole: Statement) -> list[tuple[str, Sta
             action_matches(s, service_principal) for s in allowed_services
         ):
             continue
-        for s in doc.statements:
-            if s.allows and allows_action(s, action) is True and not denied_everywhere(doc, action):
-                out.append((action, s))
-                break
+        s = first_allowing(doc, action)
+        if s is not None and not denied_everywhere(doc, action):
+            out.append((action, s))
     return out
 
 

@@ -124,7 +124,8 @@ def _resolve_config(config_path: str | None, paths: Sequence[Path], base: Any = 
                     return Config()  # added by this change: noted, not applied
                 p = mapped
             if not p.is_file():
-                _fail_usage(f"--config {config_path}: no such file")
+                what = "not a regular file" if p.exists() else "no such file"
+                _fail_usage(f"--config {config_path}: {what}")
             return load_config(p)
         start = paths[0] if paths else Path.cwd()
         found = find_config(start)
@@ -364,7 +365,10 @@ def _prepare(opts: dict[str, Any], base: Any = None) -> tuple[list[Path], Config
         from .discover import find_root
         from .precommit import expand_changed
 
-        scan_paths = expand_changed([p for p in scan_paths if p.exists()], find_root(scan_paths))
+        # the repository from the files' directories as written: a committed symlink
+        # (stacks/root.yaml -> /) must not make the whole file system the repository
+        root = find_root([Path(os.path.abspath(p)).parent for p in scan_paths])
+        scan_paths = expand_changed([p for p in scan_paths if p.exists()], root)
     for p in scan_paths:
         if not p.exists():
             _fail_usage(f"path does not exist: {p}")
@@ -566,13 +570,25 @@ def _report(
     gc.freeze()
     started = time.perf_counter()
     for fmt, out in pairs:
-        text = render(
-            fmt,
-            result,
-            threshold=threshold,
-            color=_use_color(out),
-            sarif_include_suppressed=opts["sarif_include_suppressed"],
-        )
+        try:
+            text = render(
+                fmt,
+                result,
+                threshold=threshold,
+                color=_use_color(out),
+                sarif_include_suppressed=opts["sarif_include_suppressed"],
+            )
+        except (MemoryError, RecursionError) as exc:
+            # the findings were made but cannot be written: fail closed, never a traceback
+            why = "out of memory" if isinstance(exc, MemoryError) else "nested too deeply"
+            del exc
+            gc.collect()
+            click.echo(
+                f"soc2lint: the {fmt} report could not be built ({why}); the scan is not "
+                "reported as passing (exit 3)",
+                err=True,
+            )
+            _end_scan(EXIT_INCOMPLETE)
         _write(out, text)
     result.timings["report"] = time.perf_counter() - started
     _write_timings(result)

@@ -108,6 +108,9 @@ class Limits:
     #: instances and dynamic blocks all count/for_each of a scan may create together:
     #: nested module calls multiply (100 x 100 x 100 is a million resources)
     max_total_instances: int = 100_000
+    #: module instances a scan may load (each also counts as an instance above): plain
+    #: module calls multiply too, and a module instance costs far more than a resource
+    max_module_instances: int = 10_000
     #: evaluation steps one expression may take
     max_eval_steps: int = 200_000
     #: evaluation steps all Terraform expressions of a scan may take together (about

@@ -404,7 +404,7 @@ class TemplateInstance:
             self.template,
             resolve_list,
             max_copies=limits.max_expansion,
-            budget=limits.max_total_instances,
+            budget=min(limits.max_total_instances, limits.max_expansion),
         )
         for p in problems:
             rng = self.builder.range(p.span) or Range(self.display, 1, 1)

@@ -124,6 +124,11 @@ class Loader:
         self.parse_seconds = 0.0
         #: count/for_each instances and dynamic blocks made so far (max_total_instances)
         self.instances_made = 0
+        #: module instances loaded so far (limits.max_module_instances)
+        self.module_instances = 0
+        #: the instance budgets ran out once (reported once: after that every block would)
+        self._cut_reported = False
+        self._modules_cut_reported = False
 
     def take_instances(self, wanted: int, what: str, where: Range, address: str, scope: str) -> int:
         """How many of ``wanted`` new instances (or dynamic blocks) the scan-wide budget
@@ -131,19 +136,52 @@ class Loader:
         limit = self.options.limits.max_total_instances
         allowed = max(0, min(wanted, limit - self.instances_made))
         self.instances_made += allowed
-        if allowed < wanted:
+        if allowed < wanted and not self._cut_reported:
+            self._cut_reported = True
             self.report(
                 Diagnostic(
                     "SYS008",
                     f"{what} would create {wanted} instances of {address}, but the scan has "
                     f"already expanded {self.instances_made - allowed} (limits.max_total_instances "
-                    f"is {limit}); only {allowed} were checked",
+                    f"is {limit}); only {allowed} were checked, and no instance after them",
                     where,
                     address,
                     scope,
                 )
             )
         return allowed
+
+    def take_module_instance(self, address: str, where: Range, scope: str) -> bool:
+        """Whether one more module instance may be loaded: each counts against
+        limits.max_total_instances and limits.max_module_instances (ten plain calls a
+        level, five levels deep, are 111,110 module instances from a few lines)."""
+        limits = self.options.limits
+        if (
+            self.module_instances < limits.max_module_instances
+            and self.instances_made < limits.max_total_instances
+        ):
+            self.module_instances += 1
+            self.instances_made += 1
+            return True
+        if not self._modules_cut_reported:
+            self._modules_cut_reported = True
+            which = (
+                f"limits.max_module_instances is {limits.max_module_instances}"
+                if self.module_instances >= limits.max_module_instances
+                else f"limits.max_total_instances is {limits.max_total_instances}"
+            )
+            self.report(
+                Diagnostic(
+                    "SYS008",
+                    f"{address} was not loaded: the scan has already loaded "
+                    f"{self.module_instances} module instances ({which}); neither it nor any "
+                    "module instance after it was checked",
+                    where,
+                    address,
+                    scope,
+                )
+            )
+        return False
 
     def report(self, d: Diagnostic) -> None:
         if self.record is not None:
@@ -1081,8 +1119,10 @@ class CallInstance(Instance):
         if not self._made:
             self._made = True
             cfg, _ = self.group.resolve()
-            if cfg is not None:
-                parent = self.group.module
+            parent = self.group.module
+            if cfg is not None and parent.loader.take_module_instance(
+                self.address, self.group.decl.range(), parent.root.scope
+            ):
                 self._child = ModuleInstance(
                     parent.loader, parent.root, cfg, self.address + ".", parent, self
                 )

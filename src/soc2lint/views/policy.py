@@ -118,6 +118,13 @@ class PolicyDocument:
     subject: Node | None = None
     #: the SAM policy template the statements come from, when they do
     template: str | None = None
+    #: per action: denied everywhere, and the first statement allowing it (see
+    #: denied_everywhere, first_allowing): rules ask for every statement of a document,
+    #: and a generated policy of thousands of statements must not cost their square
+    _denied: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+    _first_allowing: dict[str, Statement | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def range(self) -> Range:
@@ -494,12 +501,26 @@ def denies_when_false(stmt: Statement, key: str) -> bool | None:
 
 def denied_everywhere(doc: PolicyDocument, action: str) -> bool:
     """An unconditional Deny in the same document removes ``action`` on every resource."""
-    for s in doc.statements:
-        if not s.denies or s.has_condition is not False:
-            continue
-        if allows_action(s, action) is True and covers_all_resources(s) is True:
-            return True
-    return False
+    hit = doc._denied.get(action)
+    if hit is None:
+        hit = any(
+            s.denies
+            and s.has_condition is False
+            and allows_action(s, action) is True
+            and covers_all_resources(s) is True
+            for s in doc.statements
+        )
+        doc._denied[action] = hit
+    return hit
+
+
+def first_allowing(doc: PolicyDocument, action: str) -> Statement | None:
+    """The first Allow statement of ``doc`` that grants ``action`` for sure (memoised)."""
+    if action not in doc._first_allowing:
+        doc._first_allowing[action] = next(
+            (s for s in doc.statements if s.allows and allows_action(s, action) is True), None
+        )
+    return doc._first_allowing[action]
 
 
 # --------------------------------------------------------------------------
