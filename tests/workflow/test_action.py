@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,3 +134,59 @@ def test_scan_step_usage_error(workspace: Path, tmp_path: Path) -> None:
     assert code == 2
     assert "path does not exist" in out
     assert "exit-code=2" in output.read_text(encoding="utf-8")
+
+
+# ---- the install step: a good citizen (issue 17) ---------------------------------
+
+
+def _requirement_names(text: str) -> set[str]:
+    names = set()
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            names.add(re.split(r"[<>=!~;\[ ]", line, maxsplit=1)[0].lower().replace("_", "-"))
+    return names
+
+
+def test_the_action_installs_from_a_pinned_hashed_file() -> None:
+    import tomllib
+
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
+    wanted = _requirement_names("\n".join(deps))
+    source = (REPO / "scripts" / "action-requirements.in").read_text(encoding="utf-8")
+    assert wanted <= _requirement_names(source), "action-requirements.in lacks a dependency"
+    pinned = (REPO / "scripts" / "action-requirements.txt").read_text(encoding="utf-8")
+    options = [line for line in pinned.splitlines() if line.startswith("-")]
+    assert options == [], "no index, find-links or other option from the machine it was made on"
+    blocks = re.findall(
+        r"^([A-Za-z0-9_.-]+)==(\S+) \\\n((?:\s+--hash=sha256:[0-9a-f]{64}.*\n)+)", pinned, re.M
+    )
+    assert {name.lower() for name, _, _ in blocks} >= wanted - {"tomli"} | {"setuptools"}
+    assert len(blocks) == len(re.findall(r"^[A-Za-z0-9_.-]+==", pinned, re.M))
+    script = (REPO / "scripts" / "action-install.sh").read_text(encoding="utf-8")
+    assert "--require-hashes" in script and "--upgrade" not in script
+    assert 'echo "$venv/bin"' not in script
+
+
+@pytest.mark.slow
+def test_the_install_step_puts_only_soc2lint_on_the_path(tmp_path: Path) -> None:
+    path_file = tmp_path / "github_path"
+    r = subprocess.run(
+        ["bash", str(REPO / "scripts" / "action-install.sh")],
+        env={
+            **os.environ,
+            "GITHUB_ACTION_PATH": str(REPO),
+            "RUNNER_TEMP": str(tmp_path),
+            "GITHUB_PATH": str(path_file),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    (added,) = path_file.read_text(encoding="utf-8").split()
+    assert sorted(p.name for p in Path(added).iterdir()) == ["soc2lint"]
+    assert "soc2lint, version" in r.stdout
