@@ -122,7 +122,7 @@ class Limits:
     file_time_budget: float = 30.0
     #: seconds all Terraform regular expressions of a scan may take together (each call
     #: at most 2 s): RE2, which Terraform uses, is linear-time; Python's engine is not
-    max_regex_seconds: float = 10.0
+    max_regex_seconds: float = 5.0
 
 
 @dataclass(frozen=True)
