@@ -321,3 +321,21 @@ def test_outputs_do_not_follow_committed_symlinks(tmp_path: Path) -> None:
     r = _cli(["evidence", ".", "--output", "compliance"], ws)
     assert r.returncode == 2 and "symbolic link" in r.stderr
     assert sorted(p.name for p in victim.iterdir()) == [".bashrc"]
+
+
+def test_github_annotations_show_bidi_overrides_instead_of_obeying_them(tmp_path: Path) -> None:
+    f = _finding(0, 'aws_s3_bucket.b["\u202eevil"]', "main.tf", "x\u200by \u2066z")
+    out = render("github", _result([f], tmp_path), threshold=Severity.LOW)
+    assert "\u202e" not in out and "\u200b" not in out and "\u2066" not in out
+    assert "\\u202eevil" in out
+
+
+def test_evidence_csv_cells_are_never_formulas() -> None:
+    import csv
+    import io
+
+    from soc2lint.evidence.common import csv_text
+
+    text = csv_text(["name"], [['=HYPERLINK("https://evil.example","ok")'], ["@SUM(1)"], ["fine"]])
+    cells = [row[0] for row in csv.reader(io.StringIO(text))][1:]
+    assert cells == ['\'=HYPERLINK("https://evil.example","ok")', "'@SUM(1)", "fine"]

@@ -153,13 +153,24 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return out
 
 
+#: what makes a spreadsheet read a cell as a formula (CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A cell's text; one a spreadsheet would run as a formula (``=HYPERLINK(...)`` in a
+    resource name) gets a leading apostrophe, as OWASP recommends for CSV exports."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """CSV (RFC 4180 quoting, ``\\n`` line ends) that Python's csv module reads back."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(headers)
     for row in rows:
-        w.writerow(["" if v is None else str(v) for v in row])
+        w.writerow([csv_cell(v) for v in row])
     return buf.getvalue()
 
 

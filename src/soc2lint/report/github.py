@@ -7,6 +7,7 @@ Values are escaped as the runner requires: ``%``, CR and LF in the message;
 additionally ``:`` and ``,`` in properties.  Other line and paragraph
 separators and control characters (U+2028, form feed, ESC...) become spaces:
 the runner does not decode them, and log viewers may break lines on them.
+Bidirectional overrides and zero-width characters are shown as escapes (``\\u202e``).
 """
 
 from __future__ import annotations
@@ -27,8 +28,13 @@ PER_LEVEL = 10
 _CONTROLS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+#: invisible format characters that reorder or hide text in GitHub's annotation view
+_FORMAT = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
 def escape_data(text: str) -> str:
     text = _CONTROLS.sub(" ", text)
+    text = _FORMAT.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)  # shown, not obeyed
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
