@@ -82,6 +82,8 @@ class TreeEntry:
     kind: str
     oid: str
     path: str
+    #: bytes (blobs only; -1 when not known)
+    size: int = -1
 
     @property
     def is_file(self) -> bool:
@@ -204,17 +206,18 @@ class GitRepository:
         """Every entry of ``commit``'s tree, recursively (paths from the repository root)."""
         if not _OID.match(commit):
             raise GitError(f"{commit!r} is not a full object id")
-        out = self._run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit)
+        out = self._run("ls-tree", "-r", "-z", "-l", "--full-tree", "--end-of-options", commit)
         entries = []
         for record in out.split(b"\x00"):
             if not record:
                 continue
             head, _, raw_path = record.partition(b"\t")
             fields = head.split()
-            if len(fields) != 3:
+            if len(fields) != 4:
                 continue
-            mode, kind, oid = (f.decode("ascii") for f in fields)
-            entries.append(TreeEntry(mode, kind, oid, raw_path.decode("utf-8", "surrogateescape")))
+            mode, kind, oid, size = (f.decode("ascii") for f in fields)
+            path = raw_path.decode("utf-8", "surrogateescape")
+            entries.append(TreeEntry(mode, kind, oid, path, int(size) if size.isdigit() else -1))
         return entries
 
     def first_parent_log(self, rev: str, max_count: int | None = None) -> list[CommitInfo]:
@@ -340,11 +343,14 @@ class GitRepository:
         *,
         skip_dirs: Iterable[str] = (),
         entries: Sequence[TreeEntry] | None = None,
+        max_blob_bytes: int = 256 * 1024 * 1024,
     ) -> int:
         """Write ``commit``'s files into the empty directory ``dest``; the number written.
 
         Regular files only, with the bytes committed; directories named in
-        ``skip_dirs`` (``node_modules``...) are left out.  A symbolic link is
+        ``skip_dirs`` (``node_modules``...) are left out; a blob over
+        ``max_blob_bytes`` is written as a sparse file of its size (the scan
+        refuses it by size, as it refuses the committed one).  A symbolic link is
         recreated only when it is relative and stays inside ``dest`` (as the scan of
         a work tree follows no link out of the repository); submodules are left
         out.  Paths with ``..``, ``.git`` or absolute parts are ignored."""
@@ -369,7 +375,10 @@ class GitRepository:
                 0o755 if entry.mode == "100755" else 0o644,
             )
             with os.fdopen(fd, "wb") as fh:
-                self.copy_blob(entry.oid, fh)
+                if entry.size > max_blob_bytes:
+                    fh.truncate(entry.size)
+                else:
+                    self.copy_blob(entry.oid, fh)
             written += 1
         for rel, raw in links:
             _relink(dest, rel, raw)
