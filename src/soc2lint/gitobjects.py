@@ -47,6 +47,8 @@ _SAFE_CONFIG = (
     "protocol.allow=never",
     "uploadpack.packObjectsHook=",
     "core.alternateRefsCommand=",
+    "log.showSignature=false",
+    "gpg.program=false",
 )
 
 #: environment git reads that would redirect it or start programs
@@ -139,6 +141,8 @@ class GitRepository:
         env.update(
             GIT_CONFIG_NOSYSTEM="1",
             GIT_NO_REPLACE_OBJECTS="1",
+            # a partial clone would fetch a missing blob from its promisor remote
+            GIT_NO_LAZY_FETCH="1",
             GIT_TERMINAL_PROMPT="0",
             GIT_OPTIONAL_LOCKS="0",
             GIT_PAGER="cat",
