@@ -138,6 +138,10 @@ def _review(tmp_path: Path, findings: list[Finding]) -> str:
     )
     diff = DiffInfo(base_ref="main`<b>", base_sha="0" * 40, new=findings)
     diff.suppressions = [SuppressionChange(entry, "added")]
+    diff.notes = [
+        "this change edits the configuration file `x`<!--/a\nb/.soc2lint.toml`; the verdict "
+        "uses the base commit's version"
+    ]
     return render("markdown", _result(findings, tmp_path, diff), threshold=Severity.LOW)
 
 

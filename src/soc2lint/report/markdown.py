@@ -199,7 +199,8 @@ def render_review(result: ScanResult, *, threshold: Severity | None) -> str:
         f"{len(unchanged)} unchanged."
     )
     for note in getattr(diff, "notes", ()):
-        doc.add("", f"Note: {note}")
+        # a note names files of the tree (a configuration file's directory): escaped
+        doc.add("", f"Note: {mdsafe.prose(note, table=False)}")
     if diff.base_incomplete:
         doc.add("", "Note: the base commit did not scan completely; some findings may show as new.")
     doc.add("")
