@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import Finding, Node, Unknown
+from ..report.mdsafe import code
 from ..views.network import (
     ATTACH,
     DATASTORE_KINDS,
@@ -488,7 +489,7 @@ def _diagrams(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
         out.append("")
         if vpc.node is not None:
             out.append(
-                f"Declared at {ctx.pack.link(DIAGRAM, first_line(vpc.node))} (scope `{md(vpc.node.scope)}`)."
+                f"Declared at {ctx.pack.link(DIAGRAM, first_line(vpc.node))} (scope {code(vpc.node.scope, table=False)})."
             )
             out.append("")
         lines, hidden = _vpc_diagram(ctx, model, vpc, exposed, net009)
