@@ -872,7 +872,9 @@ def graph_cmd(
         {"rule": f.rule_id, "file": f.range.file, "line": f.range.start_line, "message": f.message}
         for f in result.findings
     ]
-    click.echo(json.dumps(data, indent=2, sort_keys=False))
+    from .report.neutral import neutralize
+
+    click.echo(neutralize(json.dumps(data, indent=2, sort_keys=False), "json"))
 
 
 def severity_choice() -> list[str]:
