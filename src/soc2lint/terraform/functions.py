@@ -399,10 +399,36 @@ _POSIX_CLASSES = {
 }
 #: letters RE2 accepts after a backslash (besides octal digits, Q/E and z)
 _LETTER_ESCAPES = frozenset("abfnrtvdDsSwWbBApPx")
+#: Go's Perl classes are ASCII-only (Python's match any Unicode digit, letter, space)
+_ASCII_CLASSES = {
+    "d": "0-9",
+    "w": "0-9A-Za-z_",
+    "s": "\\t\\n\\f\\r ",
+}
 _BRACED_RE = re.compile(r"\\[pPx]\{[^}]*\}|\\[pP][A-Za-z]|\\x[0-9A-Fa-f]{2}")
 _REPEAT_RE = re.compile(r"\{(\d+)(,(\d*))?\}")
 _GROUP_NAME_RE = re.compile(r"[A-Za-z0-9_]+>")
 _FLAGS_RE = re.compile(r"\(\?([imsU]*)(?:-([imsU]*))?([:)])")
+
+
+def _char_escape(code: int) -> str:
+    """A code point as an escape Python's regex engines read (``\\x{41}`` they do not)."""
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _braced(text: str) -> str:
+    """``\\x{41}`` as ``\\x41``; other braced escapes (``\\p{Greek}``) as written."""
+    if text.startswith("\\x{"):
+        try:
+            code = int(text[3:-1], 16)
+        except ValueError:
+            raise EvalError(f"invalid escape {text}") from None
+        if code > 0x10FFFF:
+            raise EvalError(f"invalid escape {text}")
+        return _char_escape(code)
+    return text
 
 
 class _Re2Translator:
@@ -414,6 +440,8 @@ class _Re2Translator:
         self.out: list[str] = []
         #: per open group, the flag groups ``(?i)`` opened inside it (closed with it)
         self.flag_groups: list[list[str]] = [[]]
+        #: per open group, whether ``m`` is on (``$`` is end of line, else end of text)
+        self.multiline: list[bool] = [False]
         self.can_repeat = False
         self.repeated = False
 
@@ -439,6 +467,7 @@ class _Re2Translator:
                 if len(self.flag_groups) == 1:
                     raise self.bad("unexpected )")
                 self.out.append(")" * len(self.flag_groups.pop()) + ")")
+                self.multiline.pop()
                 self.i += 1
                 self.can_repeat, self.repeated = True, False
             elif c == "|":
@@ -448,6 +477,8 @@ class _Re2Translator:
                 self.can_repeat, self.repeated = False, False
             elif c in "*+?" or (c == "{" and _REPEAT_RE.match(p, self.i)):
                 self.repeat(c)
+            elif c == "$" and not self.multiline[-1]:
+                self.atom("\\Z", 1)  # Go's $ is the end of the text; Python's also before a \n
             else:  # a "{" that is no repeat count ({,3}) is a literal in RE2
                 self.atom("\\{" if c == "{" else c, 1)
         if len(self.flag_groups) > 1:
@@ -462,7 +493,7 @@ class _Re2Translator:
         d = p[i + 1]
         braced = _BRACED_RE.match(p, i)
         if braced is not None:
-            self.atom(braced.group(0), braced.end() - i)
+            self.atom(_braced(braced.group(0)), braced.end() - i)
         elif d == "Q":
             end = p.find("\\E", i + 2)
             literal = p[i + 2 :] if end < 0 else p[i + 2 : end]
@@ -476,9 +507,12 @@ class _Re2Translator:
             code = digits.group(0)
             if d != "0" and len(code) == 1:
                 raise self.bad(f"backreference \\{d}")
-            self.atom(f"\\x{{{int(code, 8):x}}}", 1 + len(code))
+            self.atom(_char_escape(int(code, 8)), 1 + len(code))
         elif d == "z":
             self.atom("\\Z", 2)
+        elif d.lower() in _ASCII_CLASSES:
+            negate = "^" if d.isupper() else ""
+            self.atom(f"[{negate}{_ASCII_CLASSES[d.lower()]}]", 2)
         elif d in _LETTER_ESCAPES:
             self.atom(p[i : i + 2], 2)
         elif d.isalnum() or d == "_" or ord(d) >= 0x80:
@@ -513,12 +547,12 @@ class _Re2Translator:
                 braced = _BRACED_RE.match(p, j)
                 d = p[j + 1]
                 if braced is not None:
-                    part.append(braced.group(0))
+                    part.append(_braced(braced.group(0)))
                     j = braced.end()
                     continue
                 if d.isalnum() and d not in _LETTER_ESCAPES - set("bBA") and d not in "01234567":
                     raise self.bad(f"escape sequence \\{d} in a character class")
-                part.append(p[j : j + 2])
+                part.append(_ASCII_CLASSES.get(d, p[j : j + 2]))
                 j += 2
                 continue
             # literal in RE2; nested sets and set operators in Python's regex
@@ -531,6 +565,7 @@ class _Re2Translator:
 
     def open_group(self) -> None:
         p, i = self.p, self.i
+        multiline = self.multiline[-1]
         if not p.startswith("(?", i):
             self.out.append("(")
             self.i += 1
@@ -560,14 +595,18 @@ class _Re2Translator:
                 raise _NotEmulated("the U (ungreedy) flag")
             flags = on + (f"-{off}" if off else "")
             self.i = m.end()
+            if "m" in on or "m" in (off or ""):
+                multiline = "m" in on
             if m.group(3) == ")":
                 # (?i) applies to the rest of the enclosing group (through its |)
                 self.out.append(f"(?{flags}:")
                 self.flag_groups[-1].append(flags)
+                self.multiline[-1] = multiline
                 self.can_repeat, self.repeated = False, False
                 return
             self.out.append(f"(?{flags}:")
         self.flag_groups.append([])
+        self.multiline.append(multiline)
         self.can_repeat, self.repeated = False, False
 
     def repeat(self, c: str) -> None:
