@@ -478,3 +478,13 @@ def test_a_directive_inside_a_heredoc_is_data(tmp_path: Path) -> None:
     r = precommit(tmp_path, ["main.tf"], args=["--format", "json"])
     findings = json.loads(r.stdout)["findings"]
     assert not [f for f in findings if f["rule_id"] in ("SYS003", "SYS005")], findings
+
+
+def test_a_cache_directory_inside_the_scanned_repository_is_not_used(tmp_path: Path) -> None:
+    # a pull request can commit files there, and cache entries are pickles
+    write_files(tmp_path, {".git/HEAD": "ref: refs/heads/main\n", "main.tf": BAD_DB})
+    cache = tmp_path / ".cache" / "soc2lint"
+    r = cli(["scan", "."], tmp_path, env={"SOC2LINT_CACHE_DIR": str(cache)})
+    assert r.returncode == 1, r.stderr
+    assert "inside the scanned repository" in r.stderr
+    assert not cache.exists() or not any(cache.iterdir())

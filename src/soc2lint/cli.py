@@ -433,7 +433,7 @@ def _run(
         registry=registry,
         base=Path.cwd(),
         debug=opts["debug"],
-        cache_dir=None if opts["no_cache"] else _cache_dir(),
+        cache_dir=None if opts["no_cache"] else _trusted_cache_dir(scan_paths),
         jobs=opts["jobs"] or (os.cpu_count() or 1),
         progress=progress.update,
     )
@@ -778,6 +778,24 @@ def _write(out: Path | None, text: str) -> None:
         _fail_usage(f"--output {out}: {exc}")
     except OSError as exc:
         _fail_usage(f"--output {out}: cannot write: {exc.strerror or exc}")
+
+
+def _trusted_cache_dir(scan_paths: Sequence[Path]) -> Path | None:
+    """The cache directory, unless it lies inside the repository being scanned: its
+    entries are pickles, and a pull request could commit some there."""
+    from .discover import find_root
+    from .safeio import inside
+
+    directory = _cache_dir()
+    root = find_root(list(scan_paths))
+    if inside(directory, root) or inside(root, directory):
+        logging.getLogger("soc2lint").warning(
+            "not using the cache directory %s: it is inside the scanned repository, whose "
+            "files a pull request can write (entries are pickles, which can run code)",
+            directory,
+        )
+        return None
+    return directory
 
 
 def _cache_dir() -> Path:
