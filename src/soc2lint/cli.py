@@ -26,7 +26,7 @@ from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
-FORMATS = ("text", "json", "sarif", "github", "markdown")
+FORMATS = ("text", "concise", "json", "sarif", "github", "markdown")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -502,6 +502,24 @@ def _run(
     help="Lowest severity that fails the run (default low; never = always exit 0).",
 )
 @click.option(
+    "--min-severity",
+    type=click.Choice(("critical", "high", "medium", "low"), case_sensitive=False),
+    help="Show only findings at or above this severity in text, concise and github output; "
+    "the exit code still follows --fail-on on every finding.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    default=False,
+    help="Text and concise output: a count per rule instead of each finding.",
+)
+@click.option(
+    "--sarif-category",
+    metavar="CATEGORY",
+    help="SARIF runAutomationDetails.id (code scanning's category); unset by default, so "
+    "upload-sarif's category input decides.",
+)
+@click.option(
     "--sarif-include-suppressed",
     is_flag=True,
     default=False,
@@ -565,6 +583,7 @@ def _report(
             err=True,
         )
     threshold = fail_threshold(config.fail_on)
+    min_severity = Severity.parse(opts["min_severity"]) if opts.get("min_severity") else None
     # The scan's objects live until the process ends: keep the cyclic collector
     # from walking them again while the reports are built.
     gc.freeze()
@@ -577,6 +596,9 @@ def _report(
                 threshold=threshold,
                 color=_use_color(out),
                 sarif_include_suppressed=opts["sarif_include_suppressed"],
+                min_severity=min_severity,
+                statistics=opts["statistics"],
+                sarif_category=opts["sarif_category"],
             )
         except (MemoryError, RecursionError) as exc:
             # the findings were made but cannot be written: fail closed, never a traceback

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as _dt
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,19 @@ def _norm(key: str) -> str:
     return key.replace("-", "_")
 
 
+def did_you_mean(name: str, known: Iterable[str], *, dashed: bool = False) -> str:
+    """`` (did you mean 'fail-on'?)`` for the closest known name, or ``""`` (``dashed``:
+    the name as the documentation spells top-level keys, with ``-``)."""
+    import difflib
+
+    names = {k.replace("_", "-"): k for k in known}
+    probe = name.replace("_", "-").lower()
+    close = difflib.get_close_matches(probe, sorted(names), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean '{close[0] if dashed else names[close[0]]}'?)"
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest ``.soc2lint.toml``, or ``pyproject.toml`` with a ``[tool.soc2lint]`` table."""
     probe = start.resolve()
@@ -214,7 +227,9 @@ def parse_config(
         key = _norm(raw_key)
         name = f"{prefix}{raw_key}"
         if key not in _KEYS:
-            raise ConfigError(f"{where}unknown configuration key '{name}'")
+            raise ConfigError(
+                f"{where}unknown configuration key '{name}'{did_you_mean(raw_key, _KEYS, dashed=True)}"
+            )
         if discovered and key in TRUSTED_ONLY_KEYS:
             raise ConfigError(
                 f"{where}'{name}' is not taken from a configuration file found in the scanned "
@@ -283,7 +298,8 @@ def _str_list(value: Any, where: str, name: str) -> tuple[str, ...]:
 def _check_option(key: str, value: Any, where: str, name: str) -> str:
     if key not in DEFAULT_OPTIONS:
         raise ConfigError(
-            f"{where}unknown rule option '{name}' (known: {', '.join(sorted(DEFAULT_OPTIONS))})"
+            f"{where}unknown rule option '{name}'{did_you_mean(key, DEFAULT_OPTIONS)} "
+            f"(known: {', '.join(sorted(DEFAULT_OPTIONS))})"
         )
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"{where}'{name}' must be a non-negative integer, got {value!r}")
@@ -296,7 +312,7 @@ def _suppression(value: Any, where: str, name: str) -> ConfigSuppression:
     allowed = {"rules", "rule", "reason", "address", "path", "expires"}
     for k in value:
         if k not in allowed:
-            raise ConfigError(f"{where}unknown key '{name}.{k}'")
+            raise ConfigError(f"{where}unknown key '{name}.{k}'{did_you_mean(k, allowed)}")
     rules = value.get("rules", value.get("rule"))
     if rules is None:
         raise ConfigError(f"{where}'{name}' needs 'rules'")
@@ -329,7 +345,8 @@ def _limits(value: Any, where: str, name: str) -> Limits:
         nk = _norm(k)
         if nk not in known:
             raise ConfigError(
-                f"{where}unknown key '{name}.{k}' (known: {', '.join(sorted(known))})"
+                f"{where}unknown key '{name}.{k}'{did_you_mean(k, known)} "
+                f"(known: {', '.join(sorted(known))})"
             )
         if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
             raise ConfigError(f"{where}'{name}.{k}' must be a positive number, got {v!r}")

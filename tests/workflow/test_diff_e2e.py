@@ -157,4 +157,4 @@ def test_baseline_create_and_use(repo: Path) -> None:
     r = run(repo, ["--baseline", "bl.json"])
     assert r.exit_code == 1
     assert "Later" in r.stdout and "Moved" not in r.stdout and "Added" not in r.stdout
-    assert "2 findings in the baseline not shown" in r.stdout
+    assert "2 findings in the baseline file not shown" in r.stdout
