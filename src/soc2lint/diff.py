@@ -62,6 +62,30 @@ class DiffInfo:
     newly_silenced: list[Finding] = field(default_factory=list)
     #: what the reviewer is told about configuration the change edits
     notes: list[str] = field(default_factory=list)
+    #: findings present at the base whose severity rose (medium -> high): reported and
+    #: counted like new ones, each with ``properties["base_severity"]``
+    escalated: list[Finding] = field(default_factory=list)
+    #: findings present at the base whose severity fell: not counted, listed
+    deescalated: list[Finding] = field(default_factory=list)
+    #: findings an exception this change adds or changes silences, new or already there
+    #: (the new ones count for the verdict and are also in ``new``)
+    waived: list[Finding] = field(default_factory=list)
+
+    def waived_by(self, change: SuppressionChange) -> list[Finding]:
+        """The findings the exception ``change`` silences."""
+        r = change.entry.range
+        return [f for f in self.waived if _waiver_at(f) == (r.file, r.start_line)]
+
+
+def _waiver_at(f: Finding) -> tuple[str, int] | None:
+    """Where the exception silencing ``f`` is written (file, line)."""
+    added = f.properties.get("exception_added")
+    if isinstance(added, dict):
+        return (str(added.get("file", "")), int(added.get("line", 0)))
+    s = f.suppression
+    if s is not None and s.range is not None:
+        return (s.range.file, s.range.start_line)
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -92,10 +116,41 @@ def resolve_commit(root: Path, ref: str) -> str:
         if "not installed" in str(exc):
             raise UsageError("--diff-base needs git, which is not installed") from None
         raise UsageError(
-            f"--diff-base: the base commit {ref!r} is not in this clone. Fetch it first "
-            "(in GitHub Actions: actions/checkout with fetch-depth: 0, or "
-            f"`git fetch origin {ref}`)"
+            f"--diff-base: the base commit {ref!r} is not in this clone. Fetch it first: "
+            f"`{fetch_command(root, ref)}` (in GitHub Actions: actions/checkout with "
+            "fetch-depth: 0)"
         ) from None
+
+
+def fetch_command(root: Path, ref: str) -> str:
+    """The ``git fetch`` that brings ``ref`` into the clone at ``root``: ``origin/main``
+    names the remote-tracking branch of ``main`` on ``origin`` (``git fetch origin
+    main``, not the refspec ``origin/main``, which does not exist on the remote)."""
+    remotes: list[str] = []
+    try:
+        with GitRepository(root) as repo:
+            remotes = repo._run("remote").decode("utf-8", "replace").split()
+    except (GitError, OSError):
+        pass
+    default = "origin" if "origin" in remotes or not remotes else remotes[0]
+    name = ref
+    for prefix in ("refs/remotes/",):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+            remote, _, branch = name.partition("/")
+            if branch:
+                return f"git fetch {remote} {branch}"
+    if name.startswith("refs/heads/"):
+        branch = name[len("refs/heads/") :]
+        return f"git fetch {default} {branch}:{branch}"
+    if name.startswith("refs/tags/"):
+        return f"git fetch {default} tag {name[len('refs/tags/') :]}"
+    head, _, rest = name.partition("/")
+    if rest and (head in remotes or (not remotes and head == "origin")):
+        return f"git fetch {head} {rest}"
+    if all(c in "0123456789abcdef" for c in name.lower()) and 7 <= len(name) <= 64:
+        return f"git fetch {default} {name}"
+    return f"git fetch {default} {name}:{name}"
 
 
 #: directories of the base tree not written out: what discovery never reads (the
@@ -258,13 +313,18 @@ def compare(
             continue
         if f.suppressed:
             s = f.suppression
-            if f.fingerprint in base_all or s is None or s.kind == "baseline":
+            if s is None or s.kind == "baseline":
                 continue
             where = (
                 (s.range.file, s.range.start_line, s.range.start_col)
                 if s.range is not None
                 else None
             )
+            if f.fingerprint in base_all:
+                if where in changed_at:
+                    # already there; the exception that silences it is added or changed
+                    info.waived.append(f)
+                continue
             if where in changed_at:
                 # silenced by an exception this change adds: not applied to the verdict
                 f.properties = {
@@ -278,17 +338,27 @@ def compare(
                 }
                 f.suppression = None
                 info.new.append(f)
+                info.waived.append(f)
             else:
                 info.newly_silenced.append(f)
             continue
-        if f.fingerprint in base_active:
-            f.baselined = True
-            info.unchanged.append(f)
-        else:
+        was = base_active.get(f.fingerprint)
+        if was is None:
             info.new.append(f)
+        elif f.severity > was.severity:
+            # worse than at the base: counted like a new finding
+            f.properties = {**f.properties, "base_severity": was.severity.label}
+            info.escalated.append(f)
+        else:
+            f.baselined = True
+            if f.severity < was.severity:
+                f.properties = {**f.properties, "base_severity": was.severity.label}
+                info.deescalated.append(f)
+            else:
+                info.unchanged.append(f)
     info.resolved = [f for fp, f in sorted(base_active.items()) if fp not in head_fps]
-    info.resolved.sort(key=Finding.sort_key)
-    info.new.sort(key=Finding.sort_key)
+    for group in (info.resolved, info.new, info.escalated, info.deescalated, info.waived):
+        group.sort(key=Finding.sort_key)
     return info
 
 

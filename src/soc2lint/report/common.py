@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -226,28 +225,37 @@ def _dump(obj: Any, out: list[str], newline: str) -> None:
 
 
 @lru_cache(maxsize=64)
-def _prefix(base: str, root: str) -> str:
-    try:
-        rel = os.path.relpath(os.path.realpath(base), os.path.realpath(root))
-    except ValueError:  # another drive (Windows)
-        return ""
-    return "" if rel == "." else rel.replace(os.sep, "/")
+def _real(path: str) -> str:
+    return os.path.realpath(path)
 
 
 @lru_cache(maxsize=4096)
-def _repo_path(prefix: str, root: str, file: str) -> str:
-    if os.path.isabs(file):
-        rel = os.path.relpath(file, os.path.realpath(root)).replace(os.sep, "/")
-        return file if rel.startswith("../") or rel == ".." else rel
-    if not prefix:
+def _repo_path(base: str, root: str, file: str) -> str:
+    full = file if os.path.isabs(file) else os.path.join(base, file)
+    try:
+        rel = os.path.relpath(os.path.normpath(full), root)
+    except ValueError:  # another drive (Windows)
         return file
-    joined = posixpath.normpath(posixpath.join(prefix, file))
-    return file if joined.startswith("../") or joined == ".." else joined
+    rel = rel.replace(os.sep, "/")
+    return file if rel == ".." or rel.startswith("../") else rel
 
 
 def repo_path(result: ScanResult, file: str) -> str:
     """A finding's file (relative to the working directory, as findings name it) relative
-    to the repository root: the git top level holding the scanned paths, else the scanned
-    directory.  Code scanning, annotations and links on GitHub name files this way,
-    whatever directory the scan ran from.  A file outside that root keeps its name."""
-    return _repo_path(_prefix(str(result.base), str(result.root)), str(result.root), file)
+    to the repository root: the git top level holding the scanned paths, whatever the
+    working directory.  Code scanning, annotations and links on GitHub name files this
+    way.  Outside git, the working directory when the scanned paths are inside it (the
+    paths every other output shows), else the scanned directory.  A file outside that
+    root keeps its name."""
+    return _repo_path(
+        _real(str(result.base)), _paths_root(str(result.root), str(result.base)), file
+    )
+
+
+@lru_cache(maxsize=64)
+def _paths_root(root: str, base: str) -> str:
+    real_root, real_base = _real(root), _real(base)
+    if os.path.exists(os.path.join(real_root, ".git")):
+        return real_root
+    inside = real_root == real_base or real_root.startswith(real_base.rstrip(os.sep) + os.sep)
+    return real_base if inside else real_root

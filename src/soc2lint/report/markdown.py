@@ -24,7 +24,7 @@ from urllib.parse import quote
 from ..docs import FAMILY_TITLES, TSC_TITLES, page_name
 from ..model import Finding, Severity
 from . import mdsafe
-from .common import SEVERITY_ORDER, by_severity, severity_sort_key
+from .common import SEVERITY_ORDER, by_severity, repo_path, severity_sort_key
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -97,20 +97,27 @@ def md_escape(text: str) -> str:
     return mdsafe.text(text)
 
 
-def file_link(path: str, line: int) -> str:
-    """A link to the file and line: absolute on GitHub Actions, relative elsewhere."""
+def file_link(
+    path: str, line: int, result: ScanResult | None = None, *, sha: str | None = None
+) -> str:
+    """A link to the file and line: on GitHub Actions, a blob URL at ``sha`` (the base
+    commit, for what is only there) or the commit checked out, by the file's path from
+    the repository root; elsewhere, relative to the working directory."""
     server = os.environ.get("GITHUB_SERVER_URL")
     repo = os.environ.get("GITHUB_REPOSITORY")
-    sha = os.environ.get("GITHUB_SHA")
+    commit = sha or os.environ.get("GITHUB_SHA")
     label = mdsafe.text(f"{path}:{line}", 300)
-    target = f"{mdsafe.url(path)}#L{int(line)}"
-    if server and repo and sha and not path.startswith("/"):
-        prefix = f"{quote(server, safe=':/')}/{quote(repo, safe='/')}/blob/{quote(sha, safe='')}"
-        return mdsafe.link(label, f"{prefix}/{target}")
-    return mdsafe.link(label, target)
+    if server and repo and commit and not path.startswith("/"):
+        in_repo = repo_path(result, path) if result is not None else path
+        prefix = f"{quote(server, safe=':/')}/{quote(repo, safe='/')}/blob/{quote(commit, safe='')}"
+        return mdsafe.link(label, f"{prefix}/{mdsafe.url(in_repo)}#L{int(line)}")
+    return mdsafe.link(label, f"{mdsafe.url(path)}#L{int(line)}")
 
 
-def finding_row(f: Finding, result: ScanResult, note: str = "") -> str:
+def finding_row(
+    f: Finding, result: ScanResult, note: str = "", *, at_sha: str | None = None
+) -> str:
+    """One finding as a table row (every table of findings uses this one)."""
     rule = result.registry.by_id.get(f.rule_id)
     if rule is not None and rule.origin == "builtin":
         rule_cell = mdsafe.link(mdsafe.text(f.rule_id), DOCS + mdsafe.url(page_name(rule)))
@@ -120,7 +127,7 @@ def finding_row(f: Finding, result: ScanResult, note: str = "") -> str:
     message = mdsafe.prose(f.message) + (f" {note}" if note else "")
     return (
         f"| {ICON[f.severity]} {f.severity.label} | {rule_cell} | {mdsafe.code(f.address)} | "
-        f"{file_link(f.range.file, f.range.start_line)} | {message} | "
+        f"{file_link(f.range.file, f.range.start_line, result, sha=at_sha)} | {message} | "
         f"{mdsafe.prose(f.fix)} | {tsc} |"
     )
 
@@ -159,7 +166,7 @@ def _plural(n: int, word: str) -> str:
 def review_verdict(result: ScanResult, threshold: Severity | None) -> str:
     """The verdict line, from exactly what decides the exit code (ScanResult.exit_code)."""
     diff = result.diff
-    new = diff.new
+    new = [*diff.new, *getattr(diff, "escalated", ())]
     code = result.exit_code(threshold)
     if code == 3:
         return (
@@ -171,11 +178,15 @@ def review_verdict(result: ScanResult, threshold: Severity | None) -> str:
     if code == 1:
         serious = sum(1 for f in failing if f.severity >= Severity.HIGH)
         details = [f"{serious} critical or high"] if serious else []
+        worse = sum(1 for f in failing if f.properties.get("base_severity"))
+        if worse:
+            details.append(f"{worse} escalated from a lower severity")
+        word = "new or worse finding" if worse else "new finding"
         if excepted:
             details.append(f"{len(excepted)} silenced by an exception this change adds")
         label = threshold.label if threshold is not None else "never"
         return (
-            f"**Verdict: {_plural(len(failing), 'new finding')} at or above {label}**"
+            f"**Verdict: {_plural(len(failing), word)} at or above {label}**"
             f"{' (' + ', '.join(details) + ')' if details else ''} — fix before approving."
         )
     if new:
@@ -188,15 +199,23 @@ def render_review(result: ScanResult, *, threshold: Severity | None) -> str:
     """The reviewer's second sign-off: what this change does to the SOC 2 posture."""
     diff = result.diff
     new = sorted(diff.new, key=severity_sort_key)
+    escalated = sorted(getattr(diff, "escalated", ()), key=severity_sort_key)
+    deescalated = sorted(getattr(diff, "deescalated", ()), key=severity_sort_key)
     resolved = sorted(diff.resolved, key=severity_sort_key)
-    unchanged = diff.unchanged
+    unchanged = [*diff.unchanged, *deescalated]
     silenced: Sequence[Finding] = sorted(getattr(diff, "newly_silenced", ()), key=severity_sort_key)
+    waived_before = [f for f in getattr(diff, "waived", ()) if not _added(f)]
     doc = _Doc()
     doc.add("## soc2lint review", "", review_verdict(result, threshold), "")
+    counts = [f"{len(new)} new"]
+    if escalated:
+        counts.append(f"{len(escalated)} escalated")
+    if deescalated:
+        counts.append(f"{len(deescalated)} de-escalated")
+    counts += [f"{len(resolved)} resolved", f"{len(diff.unchanged)} unchanged"]
     doc.add(
         f"Compared with {mdsafe.code(diff.base_ref, table=False)} "
-        f"({mdsafe.text(diff.base_sha[:12])}): {len(new)} new, {len(resolved)} resolved, "
-        f"{len(unchanged)} unchanged."
+        f"({mdsafe.text(diff.base_sha[:12])}): {', '.join(counts)}."
     )
     for note in getattr(diff, "notes", ()):
         # a note names files of the tree (a configuration file's directory): escaped
@@ -204,19 +223,15 @@ def render_review(result: ScanResult, *, threshold: Severity | None) -> str:
     if diff.base_incomplete:
         doc.add("", "Note: the base commit did not scan completely; some findings may show as new.")
     doc.add("")
-    _posture_tables(doc, result, new, resolved, unchanged)
-    changes = [f for f in new if f.severity >= Severity.MEDIUM]
+    _posture_tables(doc, result, [*new, *escalated], resolved, unchanged)
+    changes = [
+        *(_change_line(f, result) for f in new if f.severity >= Severity.MEDIUM),
+        *(_escalation_line(f, result) for f in escalated),
+        *(_waiver_line(f, result) for f in waived_before if f.severity >= Severity.MEDIUM),
+    ]
     if changes:
         doc.add("### What this change does", "")
-        doc.rows(
-            (
-                f"- {ICON[f.severity]} {mdsafe.code(f.address, table=False)} {_exposure(f)} "
-                f"({mdsafe.text(f.rule_id, 100)}, {file_link(f.range.file, f.range.start_line)})"
-                for f in changes
-            ),
-            "changes in the summary list",
-            limit=20,
-        )
+        doc.rows(changes, "changes in the summary list", limit=20)
         if len(changes) > 20:
             doc.add(f"- … and {len(changes) - 20} more below")
         doc.add("")
@@ -229,6 +244,23 @@ def render_review(result: ScanResult, *, threshold: Severity | None) -> str:
             rows.append(finding_row(f, result, note))
         doc.rows(rows, "new findings")
         doc.add("")
+    if escalated or deescalated:
+        doc.add(
+            "### Severity changed by this change",
+            "",
+            "Same resource, rule and attribute as at the base, at another severity: an "
+            "escalated finding counts like a new one.",
+            "",
+        )
+        doc.add(*TABLE_HEAD)
+        doc.rows(
+            (
+                finding_row(f, result, f"**({_severity_change(f)})**")
+                for f in (*escalated, *deescalated)
+            ),
+            "severity changes",
+        )
+        doc.add("")
     if diff.suppressions:
         doc.add("### Exceptions added or changed in this change", "")
         doc.add(
@@ -237,9 +269,10 @@ def render_review(result: ScanResult, *, threshold: Severity | None) -> str:
             "",
         )
         doc.add(
-            "| change | rules | resource | reason | expires | where |", "|---|---|---|---|---|---|"
+            "| change | rules | resource | reason | expires | where | what it waives |",
+            "|---|---|---|---|---|---|---|",
         )
-        doc.rows((_exception_row(c) for c in diff.suppressions), "exceptions")
+        doc.rows((_exception_row(c, diff, result) for c in diff.suppressions), "exceptions")
         doc.add("")
     if silenced:
         doc.add(
@@ -251,33 +284,100 @@ def render_review(result: ScanResult, *, threshold: Severity | None) -> str:
         )
         doc.add(*TABLE_HEAD)
         doc.rows(
-            (finding_row(f, result, _silenced_by(f)) for f in silenced),
+            (finding_row(f, result, _silenced_by(f, result)) for f in silenced),
             "newly silenced findings",
         )
         doc.add("")
-    for title, group in (("Resolved by this change", resolved), ("Unchanged findings", unchanged)):
-        if not group:
-            continue
-        doc.add(f"<details><summary>{title} ({len(group)})</summary>", "")
+    if resolved:
+        doc.add(f"<details><summary>Resolved by this change ({len(resolved)})</summary>", "")
+        doc.add("On GitHub their links open the base commit, where these findings are.", "")
         doc.add(*TABLE_HEAD)
-        doc.rows((finding_row(f, result) for f in group), title.lower())
+        doc.rows((finding_row(f, result, at_sha=diff.base_sha) for f in resolved), "resolved")
+        doc.add("", "</details>", "")
+    if diff.unchanged:
+        doc.add(f"<details><summary>Unchanged findings ({len(diff.unchanged)})</summary>", "")
+        doc.add(*TABLE_HEAD)
+        doc.rows((finding_row(f, result) for f in diff.unchanged), "unchanged findings")
         doc.add("", "</details>", "")
     return doc.text()
+
+
+def _severity_change(f: Finding) -> str:
+    was = f.properties.get("base_severity")
+    return f"was {was} at the base" if isinstance(was, str) else ""
+
+
+def _where(f: Finding, result: ScanResult) -> str:
+    return f"{mdsafe.text(f.rule_id, 100)}, {file_link(f.range.file, f.range.start_line, result)}"
+
+
+def _change_line(f: Finding, result: ScanResult) -> str:
+    """``aws_db_instance.main`` became reachable from the internet (NET009, file:line)."""
+    waived = " — silenced by an exception this change adds" if _added(f) else ""
+    return (
+        f"- {ICON[f.severity]} {mdsafe.code(f.address, table=False)} {_exposure(f)} "
+        f"({_where(f, result)}){waived}"
+    )
+
+
+def _escalation_line(f: Finding, result: ScanResult) -> str:
+    return (
+        f"- {ICON[f.severity]} {mdsafe.code(f.address, table=False)} {_exposure(f)}: "
+        f"{mdsafe.text(_severity_change(f))}, now {f.severity.label} ({_where(f, result)})"
+    )
+
+
+def _waiver_line(f: Finding, result: ScanResult) -> str:
+    return (
+        f"- {ICON[f.severity]} {mdsafe.code(f.address, table=False)} gets an exception for "
+        f"a {f.severity.label} finding already there: "
+        f"{mdsafe.prose(_own_message(f), 300, table=False)} "
+        f"({_where(f, result)})"
+    )
 
 
 def _added(f: Finding) -> bool:
     return bool(f.properties.get("exception_added"))
 
 
-def _silenced_by(f: Finding) -> str:
+def _silenced_by(f: Finding, result: ScanResult) -> str:
     s = f.suppression
     if s is None:
         return ""
-    where = f", {file_link(s.range.file, s.range.start_line)}" if s.range is not None else ""
+    where = (
+        f", {file_link(s.range.file, s.range.start_line, result)}" if s.range is not None else ""
+    )
     return f"(silenced: {mdsafe.text(s.reason, 300)}{where})"
 
 
-def _exception_row(c: Any) -> str:
+#: waived findings named in one exception's row before "and N more"
+_WAIVED_SHOWN = 3
+
+
+def _waives(c: Any, diff: Any, result: ScanResult) -> str:
+    """What an added or changed exception silences: each finding's severity, rule and
+    message, so the second reviewer sees that it waives a critical public database."""
+    waived = sorted(diff.waived_by(c), key=severity_sort_key) if hasattr(diff, "waived_by") else []
+    if not waived:
+        return "nothing in this scan"
+    parts = [
+        f"{ICON[f.severity]} {f.severity.label} {mdsafe.text(f.rule_id, 100)} "
+        f"{mdsafe.code(f.address)}: {mdsafe.prose(_own_message(f), 300)}"
+        + (" (new)" if _added(f) else " (already there)")
+        for f in waived[:_WAIVED_SHOWN]
+    ]
+    if len(waived) > _WAIVED_SHOWN:
+        parts.append(f"and {len(waived) - _WAIVED_SHOWN} more")
+    return "; ".join(parts)
+
+
+def _own_message(f: Finding) -> str:
+    """The message without the address it starts with (shown beside it already)."""
+    prefix = f"{f.address}: "
+    return f.message[len(prefix) :] if f.message.startswith(prefix) else f.message
+
+
+def _exception_row(c: Any, diff: Any = None, result: ScanResult | None = None) -> str:
     e = c.entry
     reason = mdsafe.text(e.reason) if e.reason else "**no reason (does not suppress)**"
     if c.change == "changed" and c.before is not None:
@@ -289,7 +389,8 @@ def _exception_row(c: Any) -> str:
     return (
         f"| {mdsafe.text(c.change)} | {mdsafe.text(', '.join(e.tokens), 300)} | "
         f"{mdsafe.code(target)} | {reason} | {mdsafe.text(e.expires or 'never', 100)} | "
-        f"{file_link(e.range.file, e.range.start_line)} |"
+        f"{file_link(e.range.file, e.range.start_line, result)} | "
+        f"{_waives(c, diff, result) if result is not None else ''} |"
     )
 
 
@@ -303,7 +404,7 @@ def _posture_tables(
     fams = sorted({f.rule_id[:3] for f in (*new, *resolved, *unchanged)})
     if not fams:
         return
-    doc.add("| control family | new | resolved | unchanged |", "|---|---|---|---|")
+    doc.add("| control family | new or worse | resolved | unchanged |", "|---|---|---|---|")
     rows = []
     for fam in fams:
         n = sum(1 for f in new if f.rule_id.startswith(fam))
@@ -320,7 +421,7 @@ def _posture_tables(
             rule = result.registry.by_id.get(f.rule_id)
             for t in rule.tsc if rule else ():
                 crit.setdefault(t, [0, 0, 0])[i] += 1
-    doc.add("| SOC 2 criterion | new | resolved | unchanged |", "|---|---|---|---|")
+    doc.add("| SOC 2 criterion | new or worse | resolved | unchanged |", "|---|---|---|---|")
     doc.rows(
         (
             f"| {mdsafe.text(t, 40)} {mdsafe.text(TSC_TITLES.get(t, ''))} | {n} | {r} | {u} |"

@@ -209,7 +209,9 @@ def _summary(
             "(listed in --format json; --no-inline-suppressions shows them)."
         )
     diff = result.diff
-    unchanged_ids = {id(f) for f in diff.unchanged} if diff is not None else set()
+    unchanged_ids = (
+        {id(f) for f in (*diff.unchanged, *diff.deescalated)} if diff is not None else set()
+    )
     n_unchanged = sum(1 for f in result.findings if f.baselined and id(f) in unchanged_ids)
     n_base = sum(1 for f in result.findings if f.baselined and id(f) not in unchanged_ids)
     if diff is not None:
