@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -1157,6 +1158,16 @@ class ProviderConf:
 # --------------------------------------------------------------------------
 
 
+#: what ``terraform workspace new`` accepts (anything else in .terraform/environment is
+#: not a workspace terraform selected: "default")
+_WORKSPACE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,90}")
+
+
+def _where(origin: Origin) -> str:
+    r = origin.range
+    return f"{r.file}:{r.start_line}" if r is not None else origin.via
+
+
 class RootContext:
     """A root module being evaluated: its scope name, directory and variable values."""
 
@@ -1167,6 +1178,7 @@ class RootContext:
         self._modules_json: dict[str, tuple[str, Path]] | None = None
         self._mj_read = False
         self.var_inputs: dict[str, tuple[Any, bool, Origin]] = {}
+        self.workspace_name = self.workspace()
 
     def modules_json(self) -> dict[str, tuple[str, Path]] | None:
         if not self._mj_read:
@@ -1178,14 +1190,22 @@ class RootContext:
         return self._modules_json
 
     def collect_var_inputs(self, declared: Iterable[str]) -> None:
-        """Variable values from TF_VAR_*, tfvars files, --var-file and --var, by precedence."""
+        """Variable values from TF_VAR_*, tfvars files, --var-file and --var, by precedence.
+
+        Terraform's order, later wins: ``TF_VAR_*``, ``terraform.tfvars(.json)``,
+        ``*.auto.tfvars(.json)`` in lexical order, then ``-var-file`` and ``-var`` in
+        command-line order.  A value for a variable the root does not declare
+        (Terraform warns about files and rejects ``-var``) is noted in the root's
+        record (see :func:`soc2lint.terraform.undeclared_warnings`); ``TF_VAR_*``
+        ones are not (the environment may hold other configurations' variables).
+        """
         options = self.loader.options
         names = set(declared)
         out: dict[str, tuple[Any, bool, Origin]] = {}
         for key in sorted(options.env):
             if key.startswith("TF_VAR_") and key[7:] in names:
                 out[key[7:]] = (options.env[key], True, Origin(key, None, f"var.{key[7:]}"))
-        files: list[Path] = []
+        own: list[Path] = []
         self.loader.note_dir(self.dir)
         try:
             listed = self.loader.sources.entries(self.dir)
@@ -1194,23 +1214,56 @@ class RootContext:
         present = {name for name, _, is_file in listed if is_file}
         for name in ("terraform.tfvars", "terraform.tfvars.json"):
             if name in present:
-                files.append(self.dir / name)
-        files.extend(
+                own.append(self.dir / name)
+        own.extend(
             self.dir / name
             for name in sorted(present)
             if name.endswith((".auto.tfvars", ".auto.tfvars.json"))
         )
-        files.extend(
-            Path(f) if Path(f).is_absolute() else options.base / f for f in options.var_files
-        )
-        for f in files:
+        args: list[tuple[str, str, str]] = list(options.var_args) or [
+            *(("file", str(f), "") for f in options.var_files),
+            *(("var", k, v) for k, v in options.vars.items()),
+        ]
+        undeclared: list[tuple[str, str, str]] = []
+        for f in own:
             for name, value, origin in self._read_tfvars(f):
                 if name in names:
                     out[name] = (value, False, origin)
-        for name, raw in options.vars.items():
-            if name in names:
-                out[name] = (raw, True, Origin(f"--var {name}", None, f"var.{name}"))
+                else:
+                    undeclared.append(("own", name, _where(origin)))
+        for kind, first, second in args:
+            if kind == "file":
+                path = Path(first) if Path(first).is_absolute() else options.base / first
+                for name, value, origin in self._read_tfvars(path):
+                    if name in names:
+                        out[name] = (value, False, origin)
+                    else:
+                        undeclared.append(("shared", name, _where(origin)))
+            elif first in names:
+                out[first] = (second, True, Origin(f"--var {first}", None, f"var.{first}"))
+            else:
+                undeclared.append(("shared", first, "--var"))
         self.var_inputs = out
+        record = self.loader.record
+        if record is not None:
+            record.undeclared.extend(undeclared)
+
+    def workspace(self) -> str:
+        """``terraform.workspace``: the option, else ``TF_WORKSPACE``, else the workspace
+        ``terraform workspace select`` recorded in ``.terraform/environment``."""
+        options = self.loader.options
+        if options.workspace is not None:
+            return options.workspace
+        from_env = options.env.get("TF_WORKSPACE")
+        if from_env:
+            return from_env
+        path = self.dir / ".terraform" / "environment"
+        self.loader.note_file(path)
+        try:
+            text = self.loader.sources.read(path)[:256].decode("utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return "default"
+        return text if _WORKSPACE_NAME.fullmatch(text) else "default"
 
     def _read_tfvars(self, path: Path) -> list[tuple[str, Any, Origin]]:
         loader = self.loader
@@ -1329,7 +1382,7 @@ class ModuleInstance(Resolver):
                 "root": ".",
                 "cwd": root.dir.as_posix(),
             },
-            "terraform": {"workspace": loader.options.workspace},
+            "terraform": {"workspace": root.workspace_name},
             "self": Unknown("self"),
             "ephemeral": Unknown("ephemeral", (), secret=True),
         }
