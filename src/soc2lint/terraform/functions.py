@@ -16,6 +16,7 @@ import importlib
 import ipaddress
 import json
 import math
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -1237,27 +1238,49 @@ def f_templatefile(ev: Evaluator, a: list[Any]) -> Any:
     return whole
 
 
+def _clean_path(path: str) -> str:
+    """Go's ``filepath.Clean`` on a slash path (Terraform's path functions use it)."""
+    out = posixpath.normpath(path) if path else "."
+    return "/" + out.lstrip("/") if out.startswith("//") else out
+
+
 @_fn("basename")
 def f_basename(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 1)
-    s = _str(a[0]).rstrip("/")
-    return s.rsplit("/", 1)[-1] if s else "."
+    s = _str(a[0])
+    if not s:
+        return "."
+    s = s.rstrip("/")
+    return s.rsplit("/", 1)[-1] if s else "/"
 
 
 @_fn("dirname")
 def f_dirname(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 1)
     s = _str(a[0])
-    if "/" not in s:
-        return "."
-    head = s.rsplit("/", 1)[0]
-    return head or "/"
+    return _clean_path(s[: s.rfind("/") + 1])
 
 
 @_fn("abspath")
 def f_abspath(ev: Evaluator, a: list[Any]) -> Any:
+    """The path made absolute against the root module's directory, where ``terraform``
+    runs (``path.cwd``): ``basename(abspath(path.module))`` names a module's directory."""
     _arity(a, 1)
-    return Unknown(f'abspath("{_str(a[0])}")')
+    s = _str(a[0])
+    return _clean_path(s if s.startswith("/") else f"{ev.cwd.as_posix()}/{s}")
+
+
+@_fn("pathexpand")
+def f_pathexpand(ev: Evaluator, a: list[Any]) -> Any:
+    """``~`` is the home directory of whoever runs Terraform: unknown here (the scanner's
+    own ``HOME`` says nothing about it); other paths are returned as they are."""
+    _arity(a, 1)
+    s = _str(a[0])
+    if s == "~" or s.startswith("~/"):
+        return Unknown(f'pathexpand("{s}")')
+    if s.startswith("~"):
+        raise EvalError("cannot expand a user-specific home directory")
+    return s
 
 
 def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> Any:
