@@ -43,6 +43,7 @@ from soc2lint.views.logging import (
     trails,
     unloaded_modules,
 )
+from soc2lint.views.modules import configured_elsewhere
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_view
 
 from ._common import check_true, spelled, surely_set
@@ -80,11 +81,7 @@ def _first_line(node: Node) -> Range:
 
 def _configured_elsewhere(ctx: Context, node: Node) -> bool:
     """A module or nested stack that was not loaded receives this node: it may configure it."""
-    unloaded = unloaded_modules(ctx.graph)
-    if not unloaded:
-        return False
-    ids = {n.id for n in unloaded}
-    return any(n.id in ids for n in ctx.graph.referrers(node))
+    return configured_elsewhere(ctx.graph, node)
 
 
 # ==========================================================================
