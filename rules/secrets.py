@@ -20,7 +20,18 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from soc2lint.graph import ResourceGraph
-from soc2lint.model import Node, Origin, Path, Range, Severity, Unknown, to_bool
+from soc2lint.model import (
+    Node,
+    Origin,
+    PartialValue,
+    Path,
+    Range,
+    Severity,
+    Unknown,
+    document,
+    known_structure,
+    to_bool,
+)
 from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good, rule
 from soc2lint.secretnames import looks_password, looks_secret, words
 
@@ -267,18 +278,21 @@ def _collect_strings(
                 _collect_strings(decoded, path, field, depth + 1, out)
                 return
         out.append((path, field, value))
+    elif isinstance(value, PartialValue):
+        # a partly known document or map: its known values, at their own paths
+        _collect_strings(known_structure(value), path, field, depth + 1, out)
     elif isinstance(value, dict):
         # {name: X, value: Y} pairs (ECS environment, CodeBuild variables) are named by X
         pair_name = value.get("name", value.get("Name"))
         for k, v in value.items():
-            if isinstance(v, str | dict | list):
+            if isinstance(v, str | dict | list | PartialValue):
                 sub = str(k)
                 if isinstance(pair_name, str) and sub in ("value", "Value"):
                     sub = pair_name
                 _collect_strings(v, (*path, k), sub, depth + 1, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if isinstance(v, str | dict | list):
+            if isinstance(v, str | dict | list | PartialValue):
                 _collect_strings(v, (*path, i), field, depth + 1, out)
 
 
@@ -292,6 +306,8 @@ def _may_hold_credentials(value: Any, depth: int) -> bool:
         if "AKIA" in value or "ASIA" in value or len(value) >= 40:
             return True
         return value.strip()[:1] in ("{", "[")
+    if isinstance(value, PartialValue):
+        return _may_hold_credentials(known_structure(value), depth + 1)
     if isinstance(value, dict):
         value = value.values()
     elif not isinstance(value, list):
@@ -303,7 +319,7 @@ def _may_hold_credentials(value: Any, depth: int) -> bool:
                 "AKIA" in v or "ASIA" in v or len(v) >= 40 or v.strip()[:1] in ("{", "[")
             ):
                 return True
-        elif isinstance(v, dict | list) and _may_hold_credentials(v, deeper):
+        elif isinstance(v, dict | list | PartialValue) and _may_hold_credentials(v, deeper):
             return True
     return False
 
@@ -976,11 +992,33 @@ def _field_key(name: str) -> str:
 
 
 def _password_fields(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, Any]]:
-    """(path, value) of every password field in ``value``."""
+    """(path, value) of every password field in ``value``, documents (JSON text, a
+    partly known ``jsonencode``) read as what they encode."""
     out: list[tuple[Path, Any]] = []
     if _may_have_password_field(value, depth):
         _collect_password_fields(value, path, depth, out)
     return iter(out)
+
+
+def _documents(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, Any]]:
+    """(path, decoded) of the documents held in ``value``'s strings and partial values
+    (a secret's `secret_string = jsonencode({password = ...})`, an SSM document)."""
+    if depth > 20:
+        return
+    if isinstance(value, PartialValue) or (
+        isinstance(value, str) and value.lstrip()[:1] in ("{", "[")
+    ):
+        decoded = document(value)
+        if isinstance(decoded, dict | list | PartialValue):
+            yield path, known_structure(decoded)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, str | dict | list | PartialValue):
+                yield from _documents(v, (*path, k), depth + 1)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, str | dict | list | PartialValue):
+                yield from _documents(v, (*path, i), depth + 1)
 
 
 #: attribute name -> whether it is a password or password-list field (names repeat)
@@ -993,6 +1031,8 @@ def _may_have_password_field(value: Any, depth: int) -> bool:
     every resource fails it."""
     if depth > 20:
         return False
+    if isinstance(value, PartialValue):
+        return _may_have_password_field(known_structure(value), depth + 1)
     if isinstance(value, dict):
         names = _PASSWORD_NAMES
         for k, v in value.items():
@@ -1006,7 +1046,7 @@ def _may_have_password_field(value: Any, depth: int) -> bool:
                 return True
     elif isinstance(value, list):
         for v in value:
-            if isinstance(v, dict | list) and _may_have_password_field(v, depth + 1):
+            if isinstance(v, dict | list | PartialValue) and _may_have_password_field(v, depth + 1):
                 return True
     return False
 
@@ -1017,7 +1057,9 @@ def _collect_password_fields(
     # a list, not a generator: every resource's every attribute goes through here
     if depth > 20:
         return
-    if isinstance(value, dict):
+    if isinstance(value, PartialValue):
+        _collect_password_fields(known_structure(value), path, depth + 1, out)
+    elif isinstance(value, dict):
         for k, v in value.items():
             key = _field_key(str(k))
             if key in PASSWORD_FIELDS:
@@ -1026,11 +1068,11 @@ def _collect_password_fields(
                 p = (*path, k)
                 for i, item in enumerate(v):
                     out.append(((*p, i), item))
-            elif isinstance(v, dict | list):
+            elif isinstance(v, dict | list | PartialValue):
                 _collect_password_fields(v, (*path, k), depth + 1, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if isinstance(v, dict | list):
+            if isinstance(v, dict | list | PartialValue):
                 _collect_password_fields(v, (*path, i), depth + 1, out)
 
 
@@ -1458,6 +1500,8 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         if not _is_aws_resource(node):
             continue
         fields = list(_password_fields(node.attrs, ()))
+        for doc_path, doc in _documents(node.attrs, ()):
+            fields.extend(_password_fields(doc, doc_path))
         if not fields:
             continue
         managed = _managed_password(node)
@@ -1501,8 +1545,10 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
     """(path of the value, variable name, value) of every environment variable of a function or task."""
     if node.kind == "AWS::Lambda::Function":
         for a in node.attrs_at(tf="environment.variables", cfn="Environment.Variables"):
-            if isinstance(a.value, dict):
-                for k, v in a.value.items():
+            # known_structure: variables = merge(var.common, { API_TOKEN = "..." })
+            variables = known_structure(a.value)
+            if isinstance(variables, dict):
+                for k, v in variables.items():
                     yield (*a.path, k), str(k), v
         return
     if node.language == "cloudformation":
@@ -1510,19 +1556,14 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
             if isinstance(a.value, dict) and isinstance(a.value.get("Name"), str):
                 yield (*a.path, "Value"), a.value["Name"], a.value.get("Value")
         return
-    raw = node.attrs.get("container_definitions")
-    if not isinstance(raw, str):
-        return
-    try:
-        containers = json.loads(raw)
-    except ValueError:
-        return
+    # a JSON string (jsonencode, file, heredoc), partly known when it holds references
+    containers = known_structure(document(node.attrs.get("container_definitions")))
     if isinstance(containers, dict):
         containers = [containers]
     if not isinstance(containers, list):
         return
     for i, c in enumerate(containers):
-        env = c.get("environment") if isinstance(c, dict) else None
+        env = known_structure(c.get("environment")) if isinstance(c, dict) else None
         if not isinstance(env, list):
             continue
         for j, e in enumerate(env):
@@ -1807,7 +1848,7 @@ def secret_in_environment(ctx: Context) -> Iterator[Report]:
     for node in graph.nodes(("AWS::Lambda::Function", "AWS::ECS::TaskDefinition")):
         if node.kind == "AWS::ECS::TaskDefinition" and node.language == "terraform":
             raw = node.attrs.get("container_definitions")
-            if isinstance(raw, Unknown):
+            if isinstance(raw, Unknown) and not isinstance(known_structure(raw), dict | list):
                 yield from ctx.unresolved(node, ("container_definitions",))
                 continue
         for path, name, value in _env_entries(node):

@@ -11,6 +11,12 @@ string value names another node of the same scope:
 * by ARN, in any attribute, when the ARN's service and resource part match a
   node's name (``arn:aws:s3:::acme-logs/*`` -> the bucket ``acme-logs``);
 * by ID or ARN known in a plan (``vpc-0abc...``) in any attribute.
+
+A name computed from unknown values matches an equal one: the same known text
+around the same unknowns (the same variable, parameter or pseudo parameter,
+the same data source attribute), ``"${local.prefix}-trail"`` in a trail and
+in a bucket, or ``!Sub ${AWS::AccountId}-trail-logs`` in both (see
+:func:`name_key`); names built from different unknowns never match.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .model import Edge, Node, Path
+from .model import Edge, Node, Path, Unknown
 
 #: kind -> (Terraform name attribute, CloudFormation name property)
 NAME_ATTRS: dict[str, tuple[str, str]] = {
@@ -177,7 +183,8 @@ ARN_SERVICES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 _ID_ATTRS = ("id", "arn", "Arn")
-_ARN_RE = re.compile(r"^arn:[a-z0-9-]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$")
+#: the partition may be an unknown part (``arn:${data.aws_partition.p.partition}:s3:::x``)
+_ARN_RE = re.compile(r"^arn:[^:]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$")
 
 
 def node_names(node: Node) -> list[str]:
@@ -195,17 +202,47 @@ def node_names(node: Node) -> list[str]:
     return out
 
 
-def _strings(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, str]]:
+def _strings(
+    value: Any, path: Path, names: dict[str, int], depth: int = 0
+) -> Iterator[tuple[Path, str]]:
+    """(path, name key) of every string, and every unknown string with a template."""
     if depth > 40:
         return
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _strings(v, (*path, i), depth + 1)
+            yield from _strings(v, (*path, i), names, depth + 1)
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _strings(v, (*path, k), depth + 1)
+            yield from _strings(v, (*path, k), names, depth + 1)
+    elif isinstance(value, Unknown) and value.template is not None:
+        key = name_key(value, names)
+        if key is not None:
+            yield path, key
+
+
+_HOLE_OPEN = "\ue000"
+_HOLE_CLOSE = "\ue001"
+
+
+def name_key(value: Any, names: dict[str, int]) -> str | None:
+    """A name as the linker compares it: a known string is itself; an unknown string
+    with a template (``"${local.prefix}-trail"``, ``!Sub ${AWS::AccountId}-trail``) is
+    its known text with each unknown part replaced by a marker numbered after the
+    part's identity (``names`` numbers them, one table per scope).  Two equal keys
+    name the same thing after deploy; different unknowns never give equal keys."""
+    if isinstance(value, str):
+        return value or None
+    template = value.template if isinstance(value, Unknown) else None
+    if template is None:
+        return None
+    out = [template[0]]
+    for i in range(1, len(template), 2):
+        number = names.setdefault(template[i], len(names))
+        out.append(f"{_HOLE_OPEN}{number}{_HOLE_CLOSE}{template[i + 1]}")
+    key = "".join(out)
+    return key if len(key) <= 2048 else None
 
 
 def _last_key(path: Path) -> str:
@@ -271,12 +308,14 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
         # (kind, name) -> nodes ; exact id/arn -> nodes
         by_name: dict[tuple[str, str], list[Node]] = defaultdict(list)
         by_exact: dict[str, list[Node]] = defaultdict(list)
+        #: identities of unknown parts of names (see name_key), numbered in this scope
+        names: dict[str, int] = {}
         for n in scope_nodes:
             spec = NAME_ATTRS.get(n.kind)
             if spec is not None:
-                v = n.get(tf=spec[0], cfn=spec[1])
-                if isinstance(v, str) and v:
-                    by_name[(n.kind, v)].append(n)
+                key = name_key(n.get(tf=spec[0], cfn=spec[1]), names)
+                if key is not None:
+                    by_name[(n.kind, key)].append(n)
             for a in _ID_ATTRS:
                 v = n.attrs.get(a)
                 if isinstance(v, str) and len(v) > 4:
@@ -288,7 +327,7 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
         if not by_name and not by_exact:
             continue
         for src in scope_nodes:
-            for path, s in _strings(src.attrs, ()):
+            for path, s in _strings(src.attrs, (), names):
                 if not path or len(s) > 2048:
                     continue
                 targets: list[Node] = []
@@ -296,9 +335,9 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
                 if s.startswith("arn:"):
                     parsed = _arn_name_candidates(s)
                     if parsed is not None:
-                        service, names = parsed
+                        service, candidates = parsed
                         for kind in ARN_SERVICES[service][0]:
-                            for nm in names:
+                            for nm in candidates:
                                 targets.extend(by_name.get((kind, nm), ()))
                 else:
                     kinds = KEY_KINDS.get(_last_key(path))

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..cache import Manifest, ParseCache, Sources
+from ..documents import STAND_IN, document_positions
 from ..frontend import Diagnostic, LoadOptions
-from ..model import MISSING, Origin, Range, Unknown
+from ..model import MISSING, Origin, Range, Unknown, leaf_template
 from ..model import Path as AttrPath
+from ..model import Template as NameTemplate
 from .expressions import NULL_RESOLVER, Evaluator, RefEntry, Resolver, Scope, Site
 from .hcl import HclSyntaxError, parse_expression
 from .jsonpos import JsonSyntaxError, parse_json
@@ -410,36 +412,34 @@ def expr_locations(
                 p = (*path, k.value)
                 out[p] = Range(file, k.pos[0], k.pos[1], v.pos[2], v.pos[3])
                 expr_locations(v, p, file, out, depth + 1)
-    elif isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1:
+    elif isinstance(expr, Call) and expr.name in _SAME_STRUCTURE and len(expr.args) == 1:
         expr_locations(expr.args[0], path, file, out, depth + 1)
-    elif (
-        isinstance(expr, Lit)
-        and isinstance(expr.value, str)
-        and expr.pos[2] > expr.pos[0]
-        and expr.value.lstrip()[:1] in ("{", "[")
-        and len(expr.value) < 256 * 1024
-    ):
-        # a heredoc holding JSON (a policy): positions of its elements, by line
-        try:
-            node = parse_json(expr.value)
-        except (JsonSyntaxError, RecursionError):
+    elif isinstance(expr, Call) and expr.name == "merge":
+        # later maps win, so later arguments' keys are where the values are written
+        for arg in expr.args:
+            expr_locations(arg, path, file, out, depth + 1)
+    elif isinstance(expr, Lit | Template) and expr.pos[2] > expr.pos[0]:
+        # a heredoc holding a JSON or YAML document (a policy, an SSM document):
+        # positions of its elements, by line; an interpolation ("Resource": "${...}")
+        # stands for as many characters as it takes
+        if isinstance(expr, Lit):
+            text = expr.value if isinstance(expr.value, str) else None
+        else:
+            text = _template_stand_in(expr)
+        if text is None:
             return
-        _json_locations(node, path, file, expr.pos[0], out, depth)
-    elif isinstance(expr, Template) and expr.pos[2] > expr.pos[0]:
-        # the same with interpolations (`"Resource": "${aws_s3_bucket.b.arn}/*"`): each
-        # one-line interpolation stands in for as many characters as it takes
-        text = _template_stand_in(expr)
-        if text is None or text.lstrip()[:1] not in ("{", "[") or len(text) >= 256 * 1024:
-            return
-        try:
-            node = parse_json(text)
-        except (JsonSyntaxError, RecursionError):
-            return
-        _json_locations(node, path, file, expr.pos[0], out, depth)
+        line0 = expr.pos[0]
+        for p, (l1, c1, l2, c2) in document_positions(text, path).items():
+            out[p] = Range(file, line0 + l1, c1, line0 + l2, c2)
+
+
+#: functions whose result is their argument's structure (encoded or converted)
+_SAME_STRUCTURE = frozenset({"jsonencode", "yamlencode", "tomap", "tolist", "toset"})
 
 
 def _template_stand_in(expr: Template) -> str | None:
-    """A template's text with each interpolation replaced by ``x``s of its written width.
+    """A template's text with each interpolation replaced by as many
+    :data:`~soc2lint.documents.STAND_IN` characters as it is written with.
 
     None when it holds a directive or an interpolation spanning lines.
     """
@@ -448,27 +448,10 @@ def _template_stand_in(expr: Template) -> str | None:
         if isinstance(part, str):
             out.append(part)
         elif isinstance(part, Expr) and part.pos[0] == part.pos[2]:
-            out.append("x" * max(1, part.pos[3] - part.pos[1] + 3))  # ${ ... }
+            out.append(STAND_IN * max(3, part.pos[3] - part.pos[1] + 3))  # ${ ... }
         else:
             return None
     return "".join(out)
-
-
-def _json_locations(
-    node: Any, path: AttrPath, file: str, line0: int, out: dict[AttrPath, Range], depth: int
-) -> None:
-    if depth > 24:
-        return
-    if node.kind == "obj":
-        for k, kpos, v in node.value:
-            p = (*path, k)
-            out[p] = Range(file, line0 + kpos[0], kpos[1], line0 + v.pos[2], v.pos[3])
-            _json_locations(v, p, file, line0, out, depth + 1)
-    elif node.kind == "arr":
-        for i, v in enumerate(node.value):
-            p = (*path, i)
-            out[p] = Range(file, line0 + v.pos[0], v.pos[1], line0 + v.pos[2], v.pos[3])
-            _json_locations(v, p, file, line0, out, depth + 1)
 
 
 def origin_of(ev: Evaluator, expr: Expr, scope: Scope, depth: int) -> Origin | None:
@@ -822,6 +805,14 @@ class Instance(Lazy):
         names = iteration_names(group.decl.block.body, key, each_value, unknown_refs)
         self.scope = group.module.scope.child(names) if names else group.module.scope
 
+    def identity(self, name: str) -> NameTemplate | None:
+        """The template of this instance's unknown attribute ``name``: its own identity,
+        unless the instance stands for an unknown number of them (an unknown count or
+        for_each, here or in a calling module), whose values differ."""
+        if self.unknown_count or self.group.module.expansion_unknown:
+            return None
+        return leaf_template(f"{self.address}.{name}")
+
 
 class ResourceInstance(Instance):
     """One instance of a resource or data source."""
@@ -905,7 +896,7 @@ class ResourceInstance(Instance):
         if configured:
             value = self.member(ev, name).value
             return None if value is MISSING else value
-        return Unknown("", (self.address,))
+        return Unknown("", (self.address,), template=self.identity(name))
 
     def get_index(self, ev: Evaluator, key: Any) -> Any:
         raise EvalError(f"{self.address} is not a list")
@@ -1093,7 +1084,7 @@ class CallInstance(Instance):
         child = self.child()
         if child is None:
             ev.record(self.address, name, True)
-            return Unknown("", (self.address,))
+            return Unknown("", (self.address,), template=self.identity(name))
         if name not in child.config.outputs:
             raise EvalError(f'{self.address} has no output "{name}"')
         slot = child.output_slot(ev, name)
@@ -1368,6 +1359,12 @@ class ModuleInstance(Resolver):
         self.parent = parent
         self.call = call
         self.depth = parent.depth + 1 if parent else 0
+        #: this instance, or a module calling it, has an unknown count/for_each: it stands
+        #: for instances whose values differ
+        self.expansion_unknown: bool = bool(
+            (call is not None and call.unknown_count)
+            or (parent is not None and parent.expansion_unknown)
+        )
         self.module_key = call.group.module_key if call else ""
         self.scope = Scope(self)
         rel = os.path.relpath(config.dir, root.dir.resolve())
@@ -1471,6 +1468,9 @@ class ModuleInstance(Resolver):
             if default is not None:
                 value, _ = ev.evaluate(default.expr, Scope(NULL_RESOLVER), None)
                 origin = Origin(f"var.{name}", decl.attr_range(default), address)
+            elif self.call is None:
+                # a root variable without a value: the same string wherever it is used
+                value = Unknown(f"var.{name}", (address,), template=leaf_template(address))
             else:
                 value = Unknown(f"var.{name}", (address,))
         if value is None:
