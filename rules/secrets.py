@@ -86,12 +86,21 @@ def refs_at(graph: ResourceGraph, node: Node, path: Path) -> list[Node]:
 _REFERENCE_PREFIXES = ("{{resolve:", "arn:aws:", "arn:aws-", "${", "resolve:secretsmanager")
 
 
+#: a whole value that is a placeholder filled at run time: an SSM document's
+#: ``{{ssm-secure:/name}}`` or ``{{ Password }}`` parameter, a dynamic reference
+_PLACEHOLDER = re.compile(r"\{\{\s*[\w:/.\-]+\s*\}\}")
+
+
 def is_literal_secret(value: Any) -> TypeGuard[str]:
     """A known, non-empty string that is not itself a reference to a secret store."""
     if not isinstance(value, str):
         return False
     text = value.strip()
-    return bool(text) and not text.startswith(_REFERENCE_PREFIXES)
+    return (
+        bool(text)
+        and not text.startswith(_REFERENCE_PREFIXES)
+        and _PLACEHOLDER.fullmatch(text) is None
+    )
 
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#\s]*)", re.IGNORECASE)

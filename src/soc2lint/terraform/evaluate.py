@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from ..cache import Manifest, ParseCache, Sources
 from ..documents import STAND_IN, document_positions
 from ..frontend import Diagnostic, LoadOptions
-from ..model import MISSING, Origin, Range, Unknown, leaf_template
+from ..model import MISSING, Origin, PartialValue, Range, Unknown, leaf_template
 from ..model import Path as AttrPath
 from ..model import Template as NameTemplate
 from .expressions import NULL_RESOLVER, Evaluator, RefEntry, Resolver, Scope, Site
@@ -306,12 +306,38 @@ class BodyEval:
         value, refs = self.ev.evaluate(attr.expr, scope, self.site(attr.pos))
         acc.locations[path] = Range(self.file, *attr.pos)
         expr_locations(attr.expr, path, self.file, acc.locations)
+        expr = attr.expr
+        if (
+            isinstance(expr, Call)
+            and expr.name == "templatefile"
+            and expr.args
+            and isinstance(value, PartialValue | str)
+        ):
+            self.template_locations(expr.args[0], scope, path, acc)
         for r in refs:
             acc.refs.append((path, r))
         origin = origin_of(self.ev, attr.expr, scope, 0)
         if origin is not None:
             acc.origins[path] = origin
         return value
+
+    def template_locations(self, path_expr: Expr, scope: Scope, path: AttrPath, acc: Acc) -> None:
+        """Where the elements of a JSON or YAML document rendered by ``templatefile`` are
+        written: in the template file (a state machine definition, an SSM document)."""
+        file_path, _ = self.ev.evaluate(path_expr, scope, None)
+        if not isinstance(file_path, str):
+            return
+        try:
+            text = self.ev.read_file(file_path)
+        except EvalError:
+            return
+        source = template_source_stand_in(text)
+        if source is None:
+            return
+        p = Path(file_path) if Path(file_path).is_absolute() else self.ev.cwd / file_path
+        display = self.loader.options.display(p)
+        for sub, (l1, c1, l2, c2) in document_positions(source, path).items():
+            acc.locations[sub] = Range(display, l1, c1, l2, c2)
 
     def block_dict(self, body: Body, scope: Scope, path: AttrPath, acc: Acc) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -431,6 +457,37 @@ def expr_locations(
         line0 = expr.pos[0]
         for p, (l1, c1, l2, c2) in document_positions(text, path).items():
             out[p] = Range(file, line0 + l1, c1, line0 + l2, c2)
+
+
+def template_source_stand_in(text: str) -> str | None:
+    """A template file's text with each ``${...}`` interpolation replaced by as many
+    :data:`~soc2lint.documents.STAND_IN` characters; None when it has directives
+    (``%{ for }`` repeats or drops text: its lines are not the document's)."""
+    if "%{" in text.replace("%%{", ""):
+        return None
+    out: list[str] = []
+    pos = 0
+    i = text.find("${")
+    while i >= 0:
+        if i > 0 and text[i - 1] == "$":  # $${ is a literal ${
+            i = text.find("${", i + 2)
+            continue
+        depth, j = 0, i + 1
+        while j < len(text):
+            if text[j] == "{":
+                depth += 1
+            elif text[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        if j >= len(text) or "\n" in text[i:j]:
+            return None
+        out.extend((text[pos:i], STAND_IN * (j + 1 - i)))
+        pos = j + 1
+        i = text.find("${", pos)
+    out.append(text[pos:])
+    return "".join(out)
 
 
 #: functions whose result is their argument's structure (encoded or converted)
