@@ -763,6 +763,31 @@ def _bucket_trails(ctx: Context) -> tuple[list[tuple[Node, list[TrailInfo]]], li
                 line=8,
                 note="matched by literal name; the fix goes in the versioning resource",
             ),
+            bad(
+                """
+                variable "org" {
+                  type = string
+                }
+
+                data "aws_caller_identity" "current" {}
+
+                locals {
+                  prefix = "${var.org}-${data.aws_caller_identity.current.account_id}"
+                }
+
+                resource "aws_s3_bucket" "trail" {
+                  bucket = "${local.prefix}-trail"
+                }
+
+                resource "aws_cloudtrail" "main" {
+                  name           = "org-trail"
+                  s3_bucket_name = format("%s-trail", local.prefix)
+                }
+                """,
+                address="aws_s3_bucket.trail",
+                line=11,
+                note="both named from the same local: the same bucket, although its name is unknown",
+            ),
         ],
     ),
     cloudformation=Examples(
@@ -807,6 +832,24 @@ def _bucket_trails(ctx: Context) -> tuple[list[tuple[Node, list[TrailInfo]]], li
                 """,
                 address="TrailBucket",
                 line=2,
+            ),
+            bad(
+                """
+                Resources:
+                  TrailBucket:
+                    Type: AWS::S3::Bucket
+                    Properties:
+                      BucketName: !Sub "${AWS::AccountId}-trail-logs"
+                  OrgTrail:
+                    Type: AWS::CloudTrail::Trail
+                    Properties:
+                      IsLogging: true
+                      IsOrganizationTrail: true
+                      S3BucketName: !Sub "${AWS::AccountId}-trail-logs"
+                """,
+                address="TrailBucket",
+                line=2,
+                note="both named with the same !Sub of the account ID: the same bucket",
             ),
             bad(
                 """

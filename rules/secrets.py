@@ -483,6 +483,29 @@ def _example_note(*tokens: str) -> str:
                 line=2,
                 note="a key ID passed through a variable into a credential-named field",
             ),
+            bad(
+                """
+                resource "aws_secretsmanager_secret" "registry" {
+                  name = "registry-credentials"
+                }
+
+                resource "aws_ecs_task_definition" "app" {
+                  family = "app"
+                  container_definitions = jsonencode([{
+                    name  = "app"
+                    image = "registry.example.com/app:1.4.2"
+                    environment = [
+                      { name = "AWS_ACCESS_KEY_ID", value = "AKIAQYLPMN5HHHFPZAM2" },
+                      { name = "AWS_SECRET_ACCESS_KEY", value = "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" },
+                    ]
+                    repositoryCredentials = { credentialsParameter = aws_secretsmanager_secret.registry.arn }
+                  }])
+                }
+                """,
+                address="aws_ecs_task_definition.app",
+                line=11,
+                note="a document with a reference in it (the secret's ARN) is still read",
+            ),
         ],
         good=[
             good(
@@ -579,6 +602,41 @@ def _example_note(*tokens: str) -> str:
                 line=4,
                 note="a parameter default passed into a credential-named field",
             ),
+            bad(
+                """
+                Resources:
+                  Export:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Runtime: python3.12
+                      Handler: index.handler
+                      Role: !ImportValue export-role-arn
+                      Code:
+                        ZipFile: "def handler(event, context): pass"
+                  ExportStateMachine:
+                    Type: AWS::StepFunctions::StateMachine
+                    Properties:
+                      RoleArn: !ImportValue export-sfn-role-arn
+                      DefinitionString: !Sub |
+                        {
+                          "StartAt": "Export",
+                          "States": {
+                            "Export": {
+                              "Type": "Task",
+                              "Resource": "${Export.Arn}",
+                              "Parameters": {
+                                "aws_access_key_id": "AKIAQYLPMN5HHHFPZAM2",
+                                "aws_secret_access_key": "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"
+                              },
+                              "End": true
+                            }
+                          }
+                        }
+                """,
+                address="ExportStateMachine",
+                line=22,
+                note="a JSON string built with !Sub from a function's ARN is still read",
+            ),
         ],
         good=[
             good(
@@ -623,7 +681,12 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
         Every string of the configuration (resources, data sources, module inputs,
         variable defaults and tfvars values, locals, outputs, provider and backend
         blocks, CloudFormation properties and parameter defaults), including JSON
-        documents inside strings and heredocs such as user data: an AWS access key
+        and YAML documents inside strings and heredocs such as user data, and
+        documents that also hold values unknown before deploy (a `jsonencode`,
+        heredoc, `templatefile` or `Fn::Sub`/`Fn::Join` with a resource's ARN in
+        it: ECS container definitions, Step Functions definitions, event inputs,
+        Batch job definitions, SSM documents), whose known values are read at their
+        own line: an AWS access key
         ID (`AKIA`/`ASIA` followed by 16 upper-case letters or digits) is a finding
         when the same resource also holds a 40-character secret access key, or when
         it sits alone in a credential-named field (`access_key`,
@@ -1428,7 +1491,11 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         CloudFormation, plus `passwords` / `Passwords` lists (ElastiCache and
         MemoryDB users); field names are compared without case or underscores, so a
         Glue connection's `PASSWORD` or a CloudFormation `LoginProfile.Password`
-        count too. Not literals, so never findings: variables and parameters
+        count too, and so do password fields inside JSON or YAML documents held
+        in a string (a Secrets Manager `secret_string`/`SecretString` built with
+        `jsonencode` or `!Sub`, an SSM document), even when other values in the
+        document are references. Not literals, so never findings: `{{...}}`
+        placeholders (SSM `{{ssm-secure:...}}`, document parameters), variables and parameters
         without a default, resource references, `random_password`, Secrets Manager
         and SSM values, `{{resolve:...}}` dynamic references (all unknown to a
         static scan), and `manage_master_user_password = true` /
@@ -1658,6 +1725,31 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
                 address="aws_ecs_task_definition.api",
                 line=18,
             ),
+            bad(
+                """
+                variable "common_environment" {
+                  type = map(string)
+                }
+
+                resource "aws_lambda_function" "billing" {
+                  function_name = "billing"
+                  role          = "arn:aws:iam::111122223333:role/billing"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "billing.zip"
+
+                  environment {
+                    variables = merge(var.common_environment, {
+                      STRIPE_API_KEY = "sk_live_51HqLyjWDarjtT1zdp7dcEXAMPLE"
+                      LOG_LEVEL      = "info"
+                    })
+                  }
+                }
+                """,
+                address="aws_lambda_function.billing",
+                line=14,
+                note="merged into a map that is not known: the literal written last is",
+            ),
         ],
         good=[
             good(
@@ -1709,6 +1801,33 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
                 }
                 """,
                 note="ECS secrets are the fix",
+            ),
+            good(
+                """
+                variable "common_environment" {
+                  type = map(string)
+                }
+
+                resource "aws_secretsmanager_secret" "stripe" {
+                  name = "billing/stripe"
+                }
+
+                resource "aws_lambda_function" "billing" {
+                  function_name = "billing"
+                  role          = "arn:aws:iam::111122223333:role/billing"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "billing.zip"
+
+                  environment {
+                    variables = merge(var.common_environment, {
+                      STRIPE_API_KEY_SECRET_ARN = aws_secretsmanager_secret.stripe.arn
+                      LOG_LEVEL                 = "info"
+                    })
+                  }
+                }
+                """,
+                note="the secret's ARN beside a literal that is not a secret",
             ),
             good(
                 """
@@ -1826,7 +1945,10 @@ def secret_in_environment(ctx: Context) -> Iterator[Report]:
         `environment.variables`, `AWS::Lambda::Function` and SAM
         `AWS::Serverless::Function` `Environment.Variables`) and ECS containers
         (`aws_ecs_task_definition` `container_definitions`, a JSON string from
-        `jsonencode`, `file()` or a heredoc that is decoded; `AWS::ECS::TaskDefinition`
+        `jsonencode`, `file()` or a heredoc that is decoded, its known values read
+        even when other values in it are references; variables built with
+        `merge(var.x, {...})` are read for the keys written after the unknown map;
+        `AWS::ECS::TaskDefinition`
         `ContainerDefinitions[].Environment`) whose name looks like a secret
         (password, secret, token, API key, private key, client secret, connection
         string; not names that only refer to one such as `..._SECRET_ARN` or
