@@ -119,8 +119,9 @@ class PartialValue(Unknown):
       JSON/YAML document with interpolations, a CloudFormation ``Fn::Sub`` building
       JSON): :func:`document` decodes a known string the same way, so rules read
       both alike;
-    * ``""``: the collection itself (a map from ``merge(var.tags, {...})``): the
-      entries of :attr:`value` are right, and the collection may hold others;
+    * ``""``: the collection itself (a map from ``merge(var.tags, {...})``, a list
+      from ``concat(var.extra, [...])``): the entries of :attr:`value` are right (a
+      list's at positions that are not known), and the collection may hold others;
       :meth:`Node.attr` reads through it.
 
     Rules that walk documents (secrets, policy statements) read
@@ -532,6 +533,10 @@ def _walk(value: Any, path: Path, done: Path) -> Iterator[tuple[Path, Any]]:
             elif head in known:
                 yield from _walk(known[head], rest, (*done, head))
                 return
+        elif isinstance(known, list) and not isinstance(head, int):
+            # a list with known elements and maybe others (concat(var.extra, [...]))
+            for i, item in enumerate(known):
+                yield from _walk(item, rest if head == "*" else path, (*done, i))
         # an unknown container: whatever is inside it is unknown too
         yield (*done, *[p for p in path if p != "*"]), value
 
@@ -578,6 +583,12 @@ def _first(value: Any, path: Path, done: Path) -> tuple[Path, Any] | None:
                         return found
             elif head in known:
                 return _first(known[head], rest, (*done, head))
+        elif isinstance(known, list) and not isinstance(head, int):
+            # a list with known elements and maybe others (concat(var.extra, [...]))
+            for i, item in enumerate(known):
+                found = _first(item, rest if head == "*" else path, (*done, i))
+                if found is not None:
+                    return found
         # an unknown container: whatever is inside it is unknown too
         return (*done, *[p for p in path if p != "*"]), value
     return None
@@ -617,6 +628,10 @@ def _collect(value: Any, path: Path, done: Path, out: list[tuple[Path, Any]]) ->
             elif head in known:
                 _collect(known[head], rest, (*done, head), out)
                 return
+        elif isinstance(known, list) and not isinstance(head, int):
+            # a list with known elements and maybe others (concat(var.extra, [...]))
+            for i, item in enumerate(known):
+                _collect(item, rest if head == "*" else path, (*done, i), out)
         out.append(((*done, *[p for p in path if p != "*"]), value))
 
 

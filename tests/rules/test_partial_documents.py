@@ -470,3 +470,25 @@ Resources:
       Value: placeholder
 """
     assert _found(tmp_path, {"p.yaml": cfn}, "ENC013") == {("ENC013", "Token", "p.yaml", 8)}
+
+
+def test_ecs_environment_built_with_concat_is_read(tmp_path: Path) -> None:
+    tf = """\
+variable "extra_environment" {
+  type = list(object({ name = string, value = string }))
+}
+
+resource "aws_ecs_task_definition" "worker" {
+  family = "worker"
+  container_definitions = jsonencode([{
+    name  = "worker"
+    image = "registry.example.com/worker:3.1"
+    environment = concat(var.extra_environment, [
+      { name = "QUEUE_NAME", value = "jobs" },
+      { name = "SENTRY_AUTH_TOKEN", value = "sntrys_eyJpYXQiOjE3MDAwMDAwMDB9_EXAMPLE" },
+    ])
+  }])
+}
+"""
+    got = _found(tmp_path, {"main.tf": tf}, "SEC004")
+    assert {(r, a) for r, a, _, _ in got} == {("SEC004", "aws_ecs_task_definition.worker")}

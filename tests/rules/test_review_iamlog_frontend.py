@@ -119,8 +119,9 @@ resource "aws_iam_policy" "p" {
         base=tmp_path,
         config=Config(select=("IAM002",), inline_suppressions=False),
     )
-    got = sorted((f.rule_id, f.address, f.range.start_line) for f in result.findings)
-    assert got == [("IAM002", "aws_iam_policy.p", 7)]
+    got = sorted((f.rule_id, f.address, f.range.file, f.range.start_line) for f in result.findings)
+    # the statement's line in the template, where it is written
+    assert got == [("IAM002", "aws_iam_policy.p", "policy.json.tpl", 4)]
 
 
 def test_boundary_only_policy_is_not_an_iam_finding(tmp_path: Path) -> None:

@@ -832,12 +832,23 @@ def f_merge(ev: Evaluator, a: list[Any]) -> Any:
 
 @_fn("concat", lenient=True)
 def f_concat(ev: Evaluator, a: list[Any]) -> Any:
+    """An unknown list leaves the result open (a PartialValue of the known elements:
+    ``concat(var.extra_env, [{ name = "LOG_LEVEL", value = "info" }])`` holds that one,
+    at a position that is not known)."""
     out: list[Any] = []
-    for lst in a:
-        if isinstance(lst, Unknown | Lazy):
-            return _u(*a)
+    unknown: list[Any] = []
+    for arg in a:
+        lst = arg.as_unknown() if isinstance(arg, Lazy) else arg
+        if isinstance(lst, Unknown):
+            unknown.append(lst)
+            if is_open_collection(lst) and isinstance(lst.value, list):
+                out.extend(lst.value)
+            continue
         out.extend(_list(lst))
     ev.charge(len(out))
+    if unknown:
+        whole = unknown_from("", *unknown)
+        return PartialValue("", whole.refs, whole.secret, out, "")
     return out
 
 
