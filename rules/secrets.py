@@ -1072,25 +1072,40 @@ def _password_fields(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[P
     return iter(out)
 
 
-def _documents(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, Any]]:
+def _documents(value: Any, path: Path) -> list[tuple[Path, Any]]:
     """(path, decoded) of the documents held in ``value``'s strings and partial values
     (a secret's `secret_string = jsonencode({password = ...})`, an SSM document)."""
+    out: list[tuple[Path, Any]] = []
+    _collect_documents(value, path, 0, out)
+    return out
+
+
+def _collect_documents(value: Any, path: Path, depth: int, out: list[tuple[Path, Any]]) -> None:
+    # a list, not a generator: every resource's every attribute goes through here
     if depth > 20:
         return
-    if isinstance(value, PartialValue) or (
-        isinstance(value, str) and value.lstrip()[:1] in ("{", "[")
-    ):
-        decoded = document(value)
-        if isinstance(decoded, dict | list | PartialValue):
-            yield path, known_structure(decoded)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(v, str | dict | list | PartialValue):
-                yield from _documents(v, (*path, k), depth + 1)
+    if isinstance(value, dict):
+        items: Any = value.items()
     elif isinstance(value, list):
-        for i, v in enumerate(value):
-            if isinstance(v, str | dict | list | PartialValue):
-                yield from _documents(v, (*path, i), depth + 1)
+        items = enumerate(value)
+    else:
+        items = ((None, value),)
+    for k, v in items:
+        if isinstance(v, str):
+            if v[:1] not in _DOCUMENT_STARTS or v.lstrip()[:1] not in ("{", "["):
+                continue
+        elif isinstance(v, dict | list):
+            _collect_documents(v, path if k is None else (*path, k), depth + 1, out)
+            continue
+        elif not isinstance(v, PartialValue):
+            continue
+        decoded = document(v)
+        if isinstance(decoded, dict | list | PartialValue):
+            out.append((path if k is None else (*path, k), known_structure(decoded)))
+
+
+#: the first characters of a string that may hold a JSON document
+_DOCUMENT_STARTS = frozenset("{[ \t\r\n")
 
 
 #: attribute name -> whether it is a password or password-list field (names repeat)

@@ -202,24 +202,55 @@ def node_names(node: Node) -> list[str]:
     return out
 
 
-def _strings(
-    value: Any, path: Path, names: dict[str, int], depth: int = 0
-) -> Iterator[tuple[Path, str]]:
-    """(path, name key) of every string, and every unknown string with a template."""
+#: attribute key -> the kinds a plain name in it may refer to (KEY_KINDS by raw key)
+_KINDS_OF_KEY: dict[Any, tuple[str, ...]] = {}
+
+
+def _kinds_of(key: Any) -> tuple[str, ...]:
+    kinds = _KINDS_OF_KEY.get(key)
+    if kinds is None:
+        kinds = KEY_KINDS.get(key.replace("_", "").lower(), ()) if isinstance(key, str) else ()
+        if len(_KINDS_OF_KEY) < 100_000:  # attribute names repeat: remember them
+            _KINDS_OF_KEY[key] = kinds
+    return kinds
+
+
+def _candidates(
+    value: Any,
+    path: list[Any],
+    kinds: tuple[str, ...],
+    by_exact: dict[str, list[Node]],
+    templated_names: bool,
+    out: list[tuple[Path, str | Unknown, tuple[str, ...]]],
+    depth: int,
+) -> None:
+    """The strings of ``value`` that may name a node, with their path and the kinds the
+    last attribute key says they name: an exact ID or ARN of a node, an ARN, a string
+    in a name attribute (``bucket``, ``RoleName``); an unknown string with a template
+    when it is an ARN, or in a name attribute while some node's name is unknown too.
+    A list, not a generator, and paths built only for what is found: every string of
+    every node goes through here."""
     if depth > 40:
         return
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, (*path, i), names, depth + 1)
+        if path and len(value) <= 2048 and (kinds or value in by_exact or value.startswith("arn:")):
+            out.append((tuple(path), value, kinds))
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _strings(v, (*path, k), names, depth + 1)
-    elif isinstance(value, Unknown) and value.template is not None:
-        key = name_key(value, names)
-        if key is not None:
-            yield path, key
+            if isinstance(v, str | dict | list | Unknown):
+                path.append(k)
+                _candidates(v, path, _kinds_of(k), by_exact, templated_names, out, depth + 1)
+                path.pop()
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, str | dict | list | Unknown):
+                path.append(i)
+                _candidates(v, path, kinds, by_exact, templated_names, out, depth + 1)
+                path.pop()
+    elif isinstance(value, Unknown):
+        template = value.template
+        if template is not None and (template[0].startswith("arn:") or (templated_names and kinds)):
+            out.append((tuple(path), value, kinds))
 
 
 _HOLE_OPEN = "\ue000"
@@ -243,13 +274,6 @@ def name_key(value: Any, names: dict[str, int]) -> str | None:
         out.append(f"{_HOLE_OPEN}{number}{_HOLE_CLOSE}{template[i + 1]}")
     key = "".join(out)
     return key if len(key) <= 2048 else None
-
-
-def _last_key(path: Path) -> str:
-    for p in reversed(path):
-        if isinstance(p, str):
-            return p.replace("_", "").lower()
-    return ""
 
 
 def _arn_name_candidates(arn: str) -> tuple[str, list[str]] | None:
@@ -310,12 +334,15 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
         by_exact: dict[str, list[Node]] = defaultdict(list)
         #: identities of unknown parts of names (see name_key), numbered in this scope
         names: dict[str, int] = {}
+        templated_names = False
         for n in scope_nodes:
             spec = NAME_ATTRS.get(n.kind)
             if spec is not None:
-                key = name_key(n.get(tf=spec[0], cfn=spec[1]), names)
+                name = n.get(tf=spec[0], cfn=spec[1])
+                key = name_key(name, names)
                 if key is not None:
                     by_name[(n.kind, key)].append(n)
+                    templated_names = templated_names or not isinstance(name, str)
             for a in _ID_ATTRS:
                 v = n.attrs.get(a)
                 if isinstance(v, str) and len(v) > 4:
@@ -327,9 +354,16 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
         if not by_name and not by_exact:
             continue
         for src in scope_nodes:
-            for path, s in _strings(src.attrs, (), names):
-                if not path or len(s) > 2048:
-                    continue
+            found_at: list[tuple[Path, str | Unknown, tuple[str, ...]]] = []
+            _candidates(src.attrs, [], (), by_exact, templated_names, found_at, 0)
+            for path, found, kinds in found_at:
+                if isinstance(found, str):
+                    s = found
+                else:
+                    key = name_key(found, names)
+                    if key is None:
+                        continue
+                    s = key
                 targets: list[Node] = []
                 targets.extend(by_exact.get(s, ()))
                 if s.startswith("arn:"):
@@ -340,10 +374,8 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
                             for nm in candidates:
                                 targets.extend(by_name.get((kind, nm), ()))
                 else:
-                    kinds = KEY_KINDS.get(_last_key(path))
-                    if kinds:
-                        for kind in kinds:
-                            targets.extend(by_name.get((kind, s), ()))
+                    for kind in kinds:
+                        targets.extend(by_name.get((kind, s), ()))
                 if len(targets) > MAX_TARGETS and len({t.id for t in targets}) > MAX_TARGETS:
                     continue  # a name many nodes share names none of them
                 seen: set[str] = set()
