@@ -1065,47 +1065,20 @@ def _field_key(name: str) -> str:
 
 def _password_fields(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, Any]]:
     """(path, value) of every password field in ``value``, documents (JSON text, a
-    partly known ``jsonencode``) read as what they encode."""
+    partly known ``jsonencode``: a secret's ``secret_string``, an SSM document) read as
+    what they encode."""
     out: list[tuple[Path, Any]] = []
     if _may_have_password_field(value, depth):
         _collect_password_fields(value, path, depth, out)
     return iter(out)
 
 
-def _documents(value: Any, path: Path) -> list[tuple[Path, Any]]:
-    """(path, decoded) of the documents held in ``value``'s strings and partial values
-    (a secret's `secret_string = jsonencode({password = ...})`, an SSM document)."""
-    out: list[tuple[Path, Any]] = []
-    _collect_documents(value, path, 0, out)
-    return out
-
-
-def _collect_documents(value: Any, path: Path, depth: int, out: list[tuple[Path, Any]]) -> None:
-    # a list, not a generator: every resource's every attribute goes through here
-    if depth > 20:
-        return
-    if isinstance(value, dict):
-        items: Any = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        items = ((None, value),)
-    for k, v in items:
-        if isinstance(v, str):
-            if v[:1] not in _DOCUMENT_STARTS or v.lstrip()[:1] not in ("{", "["):
-                continue
-        elif isinstance(v, dict | list):
-            _collect_documents(v, path if k is None else (*path, k), depth + 1, out)
-            continue
-        elif not isinstance(v, PartialValue):
-            continue
-        decoded = document(v)
-        if isinstance(decoded, dict | list | PartialValue):
-            out.append((path if k is None else (*path, k), known_structure(decoded)))
-
-
 #: the first characters of a string that may hold a JSON document
 _DOCUMENT_STARTS = frozenset("{[ \t\r\n")
+
+
+def _is_document_text(value: str) -> bool:
+    return value[:1] in _DOCUMENT_STARTS and value.lstrip()[:1] in ("{", "[")
 
 
 #: attribute name -> whether it is a password or password-list field (names repeat)
@@ -1114,14 +1087,15 @@ _PASSWORD_NAMES: dict[Any, bool] = {}
 
 def _may_have_password_field(value: Any, depth: int) -> bool:
     """False when :func:`_collect_password_fields` finds nothing in ``value``: no password
-    or password-list field where it looks.  A cheap first pass that builds no paths: almost
-    every resource fails it."""
+    or password-list field where it looks, and no document that could hold one.  A cheap
+    first pass that builds no paths: almost every resource fails it."""
     if depth > 20:
         return False
     if isinstance(value, PartialValue):
-        return _may_have_password_field(known_structure(value), depth + 1)
+        return True
     if isinstance(value, dict):
         names = _PASSWORD_NAMES
+        starts = _DOCUMENT_STARTS
         for k, v in value.items():
             hit = names.get(k)
             if hit is None:
@@ -1129,11 +1103,25 @@ def _may_have_password_field(value: Any, depth: int) -> bool:
                 hit = key in PASSWORD_FIELDS or key in PASSWORD_LIST_FIELDS
                 if len(names) < 100_000:
                     names[k] = hit
-            if hit or (isinstance(v, dict | list) and _may_have_password_field(v, depth + 1)):
+            if hit:
+                return True
+            if isinstance(v, str):
+                # the test of _is_document_text, inline: most values are short strings
+                if v[:1] in starts and v.lstrip()[:1] in ("{", "["):
+                    return True
+            elif isinstance(v, dict | list | PartialValue) and _may_have_password_field(
+                v, depth + 1
+            ):
                 return True
     elif isinstance(value, list):
+        starts = _DOCUMENT_STARTS
         for v in value:
-            if isinstance(v, dict | list | PartialValue) and _may_have_password_field(v, depth + 1):
+            if isinstance(v, str):
+                if v[:1] in starts and v.lstrip()[:1] in ("{", "["):
+                    return True
+            elif isinstance(v, dict | list | PartialValue) and _may_have_password_field(
+                v, depth + 1
+            ):
                 return True
     return False
 
@@ -1144,8 +1132,10 @@ def _collect_password_fields(
     # a list, not a generator: every resource's every attribute goes through here
     if depth > 20:
         return
-    if isinstance(value, PartialValue):
-        _collect_password_fields(known_structure(value), path, depth + 1, out)
+    if isinstance(value, PartialValue) or (isinstance(value, str) and _is_document_text(value)):
+        decoded = known_structure(document(value))
+        if isinstance(decoded, dict | list):
+            _collect_password_fields(decoded, path, depth + 1, out)
     elif isinstance(value, dict):
         for k, v in value.items():
             key = _field_key(str(k))
@@ -1155,11 +1145,11 @@ def _collect_password_fields(
                 p = (*path, k)
                 for i, item in enumerate(v):
                     out.append(((*p, i), item))
-            elif isinstance(v, dict | list | PartialValue):
+            elif isinstance(v, dict | list | PartialValue | str):
                 _collect_password_fields(v, (*path, k), depth + 1, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if isinstance(v, dict | list | PartialValue):
+            if isinstance(v, dict | list | PartialValue | str):
                 _collect_password_fields(v, (*path, i), depth + 1, out)
 
 
@@ -1591,8 +1581,6 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         if not _is_aws_resource(node):
             continue
         fields = list(_password_fields(node.attrs, ()))
-        for doc_path, doc in _documents(node.attrs, ()):
-            fields.extend(_password_fields(doc, doc_path))
         if not fields:
             continue
         managed = _managed_password(node)
