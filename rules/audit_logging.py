@@ -43,6 +43,7 @@ from soc2lint.views.logging import (
     trails,
     unloaded_modules,
 )
+from soc2lint.views.modules import configured_elsewhere
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_view
 
 from ._common import check_true, spelled, surely_set
@@ -80,11 +81,7 @@ def _first_line(node: Node) -> Range:
 
 def _configured_elsewhere(ctx: Context, node: Node) -> bool:
     """A module or nested stack that was not loaded receives this node: it may configure it."""
-    unloaded = unloaded_modules(ctx.graph)
-    if not unloaded:
-        return False
-    ids = {n.id for n in unloaded}
-    return any(n.id in ids for n in ctx.graph.referrers(node))
+    return configured_elsewhere(ctx.graph, node)
 
 
 # ==========================================================================
@@ -766,6 +763,31 @@ def _bucket_trails(ctx: Context) -> tuple[list[tuple[Node, list[TrailInfo]]], li
                 line=8,
                 note="matched by literal name; the fix goes in the versioning resource",
             ),
+            bad(
+                """
+                variable "org" {
+                  type = string
+                }
+
+                data "aws_caller_identity" "current" {}
+
+                locals {
+                  prefix = "${var.org}-${data.aws_caller_identity.current.account_id}"
+                }
+
+                resource "aws_s3_bucket" "trail" {
+                  bucket = "${local.prefix}-trail"
+                }
+
+                resource "aws_cloudtrail" "main" {
+                  name           = "org-trail"
+                  s3_bucket_name = format("%s-trail", local.prefix)
+                }
+                """,
+                address="aws_s3_bucket.trail",
+                line=11,
+                note="both named from the same local: the same bucket, although its name is unknown",
+            ),
         ],
     ),
     cloudformation=Examples(
@@ -810,6 +832,24 @@ def _bucket_trails(ctx: Context) -> tuple[list[tuple[Node, list[TrailInfo]]], li
                 """,
                 address="TrailBucket",
                 line=2,
+            ),
+            bad(
+                """
+                Resources:
+                  TrailBucket:
+                    Type: AWS::S3::Bucket
+                    Properties:
+                      BucketName: !Sub "${AWS::AccountId}-trail-logs"
+                  OrgTrail:
+                    Type: AWS::CloudTrail::Trail
+                    Properties:
+                      IsLogging: true
+                      IsOrganizationTrail: true
+                      S3BucketName: !Sub "${AWS::AccountId}-trail-logs"
+                """,
+                address="TrailBucket",
+                line=2,
+                note="both named with the same !Sub of the account ID: the same bucket",
             ),
             bad(
                 """

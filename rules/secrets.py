@@ -20,7 +20,18 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from soc2lint.graph import ResourceGraph
-from soc2lint.model import Node, Origin, Path, Range, Severity, Unknown, to_bool
+from soc2lint.model import (
+    Node,
+    Origin,
+    PartialValue,
+    Path,
+    Range,
+    Severity,
+    Unknown,
+    document,
+    known_structure,
+    to_bool,
+)
 from soc2lint.rule import Context, Examples, RelatedRef, Report, Rule, bad, good, rule
 from soc2lint.secretnames import looks_password, looks_secret, words
 
@@ -82,12 +93,21 @@ def refs_at(graph: ResourceGraph, node: Node, path: Path) -> list[Node]:
 _REFERENCE_PREFIXES = ("{{resolve:", "arn:aws:", "arn:aws-", "${", "resolve:secretsmanager")
 
 
+#: a whole value that is a placeholder filled at run time: an SSM document's
+#: ``{{ssm-secure:/name}}`` or ``{{ Password }}`` parameter, a dynamic reference
+_PLACEHOLDER = re.compile(r"\{\{\s*[\w:/.\-]+\s*\}\}")
+
+
 def is_literal_secret(value: Any) -> TypeGuard[str]:
     """A known, non-empty string that is not itself a reference to a secret store."""
     if not isinstance(value, str):
         return False
     text = value.strip()
-    return bool(text) and not text.startswith(_REFERENCE_PREFIXES)
+    return (
+        bool(text)
+        and not text.startswith(_REFERENCE_PREFIXES)
+        and _PLACEHOLDER.fullmatch(text) is None
+    )
 
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#\s]*)", re.IGNORECASE)
@@ -274,18 +294,21 @@ def _collect_strings(
                 _collect_strings(decoded, path, field, depth + 1, out)
                 return
         out.append((path, field, value))
+    elif isinstance(value, PartialValue):
+        # a partly known document or map: its known values, at their own paths
+        _collect_strings(known_structure(value), path, field, depth + 1, out)
     elif isinstance(value, dict):
         # {name: X, value: Y} pairs (ECS environment, CodeBuild variables) are named by X
         pair_name = value.get("name", value.get("Name"))
         for k, v in value.items():
-            if isinstance(v, str | dict | list):
+            if isinstance(v, str | dict | list | PartialValue):
                 sub = str(k)
                 if isinstance(pair_name, str) and sub in ("value", "Value"):
                     sub = pair_name
                 _collect_strings(v, (*path, k), sub, depth + 1, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if isinstance(v, str | dict | list):
+            if isinstance(v, str | dict | list | PartialValue):
                 _collect_strings(v, (*path, i), field, depth + 1, out)
 
 
@@ -299,6 +322,8 @@ def _may_hold_credentials(value: Any, depth: int) -> bool:
         if "AKIA" in value or "ASIA" in value or len(value) >= 40:
             return True
         return value.strip()[:1] in ("{", "[")
+    if isinstance(value, PartialValue):
+        return _may_hold_credentials(known_structure(value), depth + 1)
     if isinstance(value, dict):
         value = value.values()
     elif not isinstance(value, list):
@@ -310,7 +335,7 @@ def _may_hold_credentials(value: Any, depth: int) -> bool:
                 "AKIA" in v or "ASIA" in v or len(v) >= 40 or v.strip()[:1] in ("{", "[")
             ):
                 return True
-        elif isinstance(v, dict | list) and _may_hold_credentials(v, deeper):
+        elif isinstance(v, dict | list | PartialValue) and _may_hold_credentials(v, deeper):
             return True
     return False
 
@@ -465,6 +490,29 @@ def _example_note(*tokens: str) -> str:
                 line=2,
                 note="a key ID passed through a variable into a credential-named field",
             ),
+            bad(
+                """
+                resource "aws_secretsmanager_secret" "registry" {
+                  name = "registry-credentials"
+                }
+
+                resource "aws_ecs_task_definition" "app" {
+                  family = "app"
+                  container_definitions = jsonencode([{
+                    name  = "app"
+                    image = "registry.example.com/app:1.4.2"
+                    environment = [
+                      { name = "AWS_ACCESS_KEY_ID", value = "AKIAQYLPMN5HHHFPZAM2" },
+                      { name = "AWS_SECRET_ACCESS_KEY", value = "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" },
+                    ]
+                    repositoryCredentials = { credentialsParameter = aws_secretsmanager_secret.registry.arn }
+                  }])
+                }
+                """,
+                address="aws_ecs_task_definition.app",
+                line=11,
+                note="a document with a reference in it (the secret's ARN) is still read",
+            ),
         ],
         good=[
             good(
@@ -561,6 +609,41 @@ def _example_note(*tokens: str) -> str:
                 line=4,
                 note="a parameter default passed into a credential-named field",
             ),
+            bad(
+                """
+                Resources:
+                  Export:
+                    Type: AWS::Lambda::Function
+                    Properties:
+                      Runtime: python3.12
+                      Handler: index.handler
+                      Role: !ImportValue export-role-arn
+                      Code:
+                        ZipFile: "def handler(event, context): pass"
+                  ExportStateMachine:
+                    Type: AWS::StepFunctions::StateMachine
+                    Properties:
+                      RoleArn: !ImportValue export-sfn-role-arn
+                      DefinitionString: !Sub |
+                        {
+                          "StartAt": "Export",
+                          "States": {
+                            "Export": {
+                              "Type": "Task",
+                              "Resource": "${Export.Arn}",
+                              "Parameters": {
+                                "aws_access_key_id": "AKIAQYLPMN5HHHFPZAM2",
+                                "aws_secret_access_key": "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"
+                              },
+                              "End": true
+                            }
+                          }
+                        }
+                """,
+                address="ExportStateMachine",
+                line=22,
+                note="a JSON string built with !Sub from a function's ARN is still read",
+            ),
         ],
         good=[
             good(
@@ -605,7 +688,12 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
         Every string of the configuration (resources, data sources, module inputs,
         variable defaults and tfvars values, locals, outputs, provider and backend
         blocks, CloudFormation properties and parameter defaults), including JSON
-        documents inside strings and heredocs such as user data: an AWS access key
+        and YAML documents inside strings and heredocs such as user data, and
+        documents that also hold values unknown before deploy (a `jsonencode`,
+        heredoc, `templatefile` or `Fn::Sub`/`Fn::Join` with a resource's ARN in
+        it: ECS container definitions, Step Functions definitions, event inputs,
+        Batch job definitions, SSM documents), whose known values are read at their
+        own line: an AWS access key
         ID (`AKIA`/`ASIA` followed by 16 upper-case letters or digits) is a finding
         when the same resource also holds a 40-character secret access key, or when
         it sits alone in a credential-named field (`access_key`,
@@ -983,11 +1071,21 @@ def _field_key(name: str) -> str:
 
 
 def _password_fields(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, Any]]:
-    """(path, value) of every password field in ``value``."""
+    """(path, value) of every password field in ``value``, documents (JSON text, a
+    partly known ``jsonencode``: a secret's ``secret_string``, an SSM document) read as
+    what they encode."""
     out: list[tuple[Path, Any]] = []
     if _may_have_password_field(value, depth):
         _collect_password_fields(value, path, depth, out)
     return iter(out)
+
+
+#: the first characters of a string that may hold a JSON document
+_DOCUMENT_STARTS = frozenset("{[ \t\r\n")
+
+
+def _is_document_text(value: str) -> bool:
+    return value[:1] in _DOCUMENT_STARTS and value.lstrip()[:1] in ("{", "[")
 
 
 #: attribute name -> whether it is a password or password-list field (names repeat)
@@ -996,12 +1094,15 @@ _PASSWORD_NAMES: dict[Any, bool] = {}
 
 def _may_have_password_field(value: Any, depth: int) -> bool:
     """False when :func:`_collect_password_fields` finds nothing in ``value``: no password
-    or password-list field where it looks.  A cheap first pass that builds no paths: almost
-    every resource fails it."""
+    or password-list field where it looks, and no document that could hold one.  A cheap
+    first pass that builds no paths: almost every resource fails it."""
     if depth > 20:
         return False
+    if isinstance(value, PartialValue):
+        return True
     if isinstance(value, dict):
         names = _PASSWORD_NAMES
+        starts = _DOCUMENT_STARTS
         for k, v in value.items():
             hit = names.get(k)
             if hit is None:
@@ -1009,11 +1110,25 @@ def _may_have_password_field(value: Any, depth: int) -> bool:
                 hit = key in PASSWORD_FIELDS or key in PASSWORD_LIST_FIELDS
                 if len(names) < 100_000:
                     names[k] = hit
-            if hit or (isinstance(v, dict | list) and _may_have_password_field(v, depth + 1)):
+            if hit:
+                return True
+            if isinstance(v, str):
+                # the test of _is_document_text, inline: most values are short strings
+                if v[:1] in starts and v.lstrip()[:1] in ("{", "["):
+                    return True
+            elif isinstance(v, dict | list | PartialValue) and _may_have_password_field(
+                v, depth + 1
+            ):
                 return True
     elif isinstance(value, list):
+        starts = _DOCUMENT_STARTS
         for v in value:
-            if isinstance(v, dict | list) and _may_have_password_field(v, depth + 1):
+            if isinstance(v, str):
+                if v[:1] in starts and v.lstrip()[:1] in ("{", "["):
+                    return True
+            elif isinstance(v, dict | list | PartialValue) and _may_have_password_field(
+                v, depth + 1
+            ):
                 return True
     return False
 
@@ -1024,7 +1139,11 @@ def _collect_password_fields(
     # a list, not a generator: every resource's every attribute goes through here
     if depth > 20:
         return
-    if isinstance(value, dict):
+    if isinstance(value, PartialValue) or (isinstance(value, str) and _is_document_text(value)):
+        decoded = known_structure(document(value))
+        if isinstance(decoded, dict | list):
+            _collect_password_fields(decoded, path, depth + 1, out)
+    elif isinstance(value, dict):
         for k, v in value.items():
             key = _field_key(str(k))
             if key in PASSWORD_FIELDS:
@@ -1033,11 +1152,11 @@ def _collect_password_fields(
                 p = (*path, k)
                 for i, item in enumerate(v):
                     out.append(((*p, i), item))
-            elif isinstance(v, dict | list):
+            elif isinstance(v, dict | list | PartialValue | str):
                 _collect_password_fields(v, (*path, k), depth + 1, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if isinstance(v, dict | list):
+            if isinstance(v, dict | list | PartialValue | str):
                 _collect_password_fields(v, (*path, i), depth + 1, out)
 
 
@@ -1384,7 +1503,11 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         CloudFormation, plus `passwords` / `Passwords` lists (ElastiCache and
         MemoryDB users); field names are compared without case or underscores, so a
         Glue connection's `PASSWORD` or a CloudFormation `LoginProfile.Password`
-        count too. Not literals, so never findings: variables and parameters
+        count too, and so do password fields inside JSON or YAML documents held
+        in a string (a Secrets Manager `secret_string`/`SecretString` built with
+        `jsonencode` or `!Sub`, an SSM document), even when other values in the
+        document are references. Not literals, so never findings: `{{...}}`
+        placeholders (SSM `{{ssm-secure:...}}`, document parameters), variables and parameters
         without a default, resource references, `random_password`, Secrets Manager
         and SSM values, `{{resolve:...}}` dynamic references (all unknown to a
         static scan), and `manage_master_user_password = true` /
@@ -1508,8 +1631,10 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
     """(path of the value, variable name, value) of every environment variable of a function or task."""
     if node.kind == "AWS::Lambda::Function":
         for a in node.attrs_at(tf="environment.variables", cfn="Environment.Variables"):
-            if isinstance(a.value, dict):
-                for k, v in a.value.items():
+            # known_structure: variables = merge(var.common, { API_TOKEN = "..." })
+            variables = known_structure(a.value)
+            if isinstance(variables, dict):
+                for k, v in variables.items():
                     yield (*a.path, k), str(k), v
         return
     if node.language == "cloudformation":
@@ -1517,19 +1642,14 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
             if isinstance(a.value, dict) and isinstance(a.value.get("Name"), str):
                 yield (*a.path, "Value"), a.value["Name"], a.value.get("Value")
         return
-    raw = node.attrs.get("container_definitions")
-    if not isinstance(raw, str):
-        return
-    try:
-        containers = json.loads(raw)
-    except ValueError:
-        return
+    # a JSON string (jsonencode, file, heredoc), partly known when it holds references
+    containers = known_structure(document(node.attrs.get("container_definitions")))
     if isinstance(containers, dict):
         containers = [containers]
     if not isinstance(containers, list):
         return
     for i, c in enumerate(containers):
-        env = c.get("environment") if isinstance(c, dict) else None
+        env = known_structure(c.get("environment")) if isinstance(c, dict) else None
         if not isinstance(env, list):
             continue
         for j, e in enumerate(env):
@@ -1615,6 +1735,31 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
                 address="aws_ecs_task_definition.api",
                 line=18,
             ),
+            bad(
+                """
+                variable "common_environment" {
+                  type = map(string)
+                }
+
+                resource "aws_lambda_function" "billing" {
+                  function_name = "billing"
+                  role          = "arn:aws:iam::111122223333:role/billing"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "billing.zip"
+
+                  environment {
+                    variables = merge(var.common_environment, {
+                      STRIPE_API_KEY = "sk_live_51HqLyjWDarjtT1zdp7dcEXAMPLE"
+                      LOG_LEVEL      = "info"
+                    })
+                  }
+                }
+                """,
+                address="aws_lambda_function.billing",
+                line=14,
+                note="merged into a map that is not known: the literal written last is",
+            ),
         ],
         good=[
             good(
@@ -1666,6 +1811,33 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
                 }
                 """,
                 note="ECS secrets are the fix",
+            ),
+            good(
+                """
+                variable "common_environment" {
+                  type = map(string)
+                }
+
+                resource "aws_secretsmanager_secret" "stripe" {
+                  name = "billing/stripe"
+                }
+
+                resource "aws_lambda_function" "billing" {
+                  function_name = "billing"
+                  role          = "arn:aws:iam::111122223333:role/billing"
+                  runtime       = "python3.12"
+                  handler       = "app.handler"
+                  filename      = "billing.zip"
+
+                  environment {
+                    variables = merge(var.common_environment, {
+                      STRIPE_API_KEY_SECRET_ARN = aws_secretsmanager_secret.stripe.arn
+                      LOG_LEVEL                 = "info"
+                    })
+                  }
+                }
+                """,
+                note="the secret's ARN beside a literal that is not a secret",
             ),
             good(
                 """
@@ -1783,7 +1955,10 @@ def secret_in_environment(ctx: Context) -> Iterator[Report]:
         `environment.variables`, `AWS::Lambda::Function` and SAM
         `AWS::Serverless::Function` `Environment.Variables`) and ECS containers
         (`aws_ecs_task_definition` `container_definitions`, a JSON string from
-        `jsonencode`, `file()` or a heredoc that is decoded; `AWS::ECS::TaskDefinition`
+        `jsonencode`, `file()` or a heredoc that is decoded, its known values read
+        even when other values in it are references; variables built with
+        `merge(var.x, {...})` are read for the keys written after the unknown map;
+        `AWS::ECS::TaskDefinition`
         `ContainerDefinitions[].Environment`) whose name looks like a secret
         (password, secret, token, API key, private key, client secret, connection
         string; not names that only refer to one such as `..._SECRET_ARN` or
@@ -1814,7 +1989,7 @@ def secret_in_environment(ctx: Context) -> Iterator[Report]:
     for node in graph.nodes(("AWS::Lambda::Function", "AWS::ECS::TaskDefinition")):
         if node.kind == "AWS::ECS::TaskDefinition" and node.language == "terraform":
             raw = node.attrs.get("container_definitions")
-            if isinstance(raw, Unknown):
+            if isinstance(raw, Unknown) and not isinstance(known_structure(raw), dict | list):
                 yield from ctx.unresolved(node, ("container_definitions",))
                 continue
         for path, name, value in _env_entries(node):

@@ -239,7 +239,26 @@ def _hook_args(command: click.Command, args: list[str]) -> list[str]:
     return [*args[:cut], *moved, "--", *tail[j:]]
 
 
-class ScanCommand(click.Command):
+class VarOrderCommand(click.Command):
+    """Remembers the order of --var-file and --var, which click collects separately:
+    Terraform applies them in command-line order, later ones winning."""
+
+    def make_parser(self, ctx: click.Context) -> Any:
+        parser = super().make_parser(ctx)
+        parse = parser.parse_args
+
+        def parse_args(args: list[str]) -> Any:
+            opts, rest, order = parse(args)
+            ctx.meta["soc2lint.var_order"] = [
+                p.name for p in order if p.name in ("var_files", "vars_")
+            ]
+            return opts, rest, order
+
+        parser.parse_args = parse_args  # type: ignore[method-assign]
+        return parser
+
+
+class ScanCommand(VarOrderCommand):
     """Remembers the order of --format/--output before click parses them, and whether
     paths were separated from options with ``--``."""
 
@@ -248,6 +267,25 @@ class ScanCommand(click.Command):
         ctx.meta["soc2lint.format_pairs"] = _pairs_from_args(list(args))
         ctx.meta["soc2lint.dashdash"] = "--" in args
         return super().parse_args(ctx, args)
+
+
+def _var_args(
+    config: Config, var_files: Sequence[str], vars_: Sequence[str]
+) -> tuple[tuple[str, str, str], ...]:
+    """The configuration's var files and variables, then the command line's in its order."""
+    out: list[tuple[str, str, str]] = [("file", f, "") for f in config.var_files]
+    out.extend(("var", k, v) for k, v in config.vars.items())
+    files, pairs = iter(var_files), iter(vars_)
+    order = click.get_current_context().meta.get("soc2lint.var_order")
+    if order is None or len(order) != len(var_files) + len(vars_):
+        order = ["var_files"] * len(var_files) + ["vars_"] * len(vars_)
+    for name in order:
+        if name == "var_files":
+            out.append(("file", next(files), ""))
+        else:
+            k, _, val = next(pairs).partition("=")
+            out.append(("var", k.strip(), val))
+    return tuple(out)
 
 
 def _format_pairs(ctx: click.Context) -> list[tuple[str, Path | None]]:
@@ -292,7 +330,12 @@ def _common_scan_options(f: F) -> F:
             "vars_",
             multiple=True,
             metavar="NAME=VALUE",
-            help="Terraform variable (as terraform -var).",
+            help="Terraform variable (as terraform -var); with --var-file, later ones win.",
+        ),
+        click.option(
+            "--workspace",
+            help="terraform.workspace (default: TF_WORKSPACE, else each root's "
+            ".terraform/environment, else default).",
         ),
         click.option(
             "--cfn-parameters",
@@ -388,6 +431,8 @@ def _prepare(opts: dict[str, Any], base: Any = None) -> tuple[list[Path], Config
         strict=opts["strict"],
         var_files=tuple(config.var_files) + tuple(opts["var_files"]) if opts["var_files"] else None,
         vars=parsed_vars,
+        var_args=_var_args(config, opts["var_files"], opts["vars_"]),
+        workspace=opts.get("workspace"),
         cfn_parameters=opts["cfn_parameters"],
         inline_suppressions=False if opts["no_inline_suppressions"] else None,
         rules_dirs=(
@@ -660,7 +705,7 @@ def baseline_group() -> None:
     """Record today's findings so that only new ones are reported (`scan --baseline`)."""
 
 
-@baseline_group.command("create")
+@baseline_group.command("create", cls=VarOrderCommand)
 @_common_scan_options
 @click.option(
     "--output",
@@ -690,7 +735,7 @@ def baseline_create(**opts: Any) -> None:
     sys.exit(EXIT_INCOMPLETE if result.incomplete else EXIT_OK)
 
 
-@main.command("evidence")
+@main.command("evidence", cls=VarOrderCommand)
 @_common_scan_options
 @click.option(
     "--output",
@@ -861,7 +906,7 @@ def explain_cmd(rule_name: str, rules_dirs: tuple[str, ...]) -> None:
     click.echo(rule_page(r))
 
 
-@main.command("graph")
+@main.command("graph", cls=VarOrderCommand)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--locations", is_flag=True, help="Include attribute locations.")
 @click.option("--var-file", "var_files", multiple=True, type=click.Path())
@@ -896,6 +941,7 @@ def graph_cmd(
         select=("SYS",),
         var_files=tuple(var_files) or None,
         vars=parsed,
+        var_args=_var_args(config, var_files, vars_),
         cfn_parameters=cfn_parameters,
     )
     registry = _load_registry(())

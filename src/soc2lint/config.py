@@ -81,6 +81,9 @@ class Config:
     strict: bool = False
     var_files: tuple[str, ...] = ()
     vars: Mapping[str, str] = field(default_factory=dict)
+    #: var files and variables in the order they apply (see LoadOptions.var_args);
+    #: empty: var_files, then vars
+    var_args: tuple[tuple[str, str, str], ...] = ()
     cfn_parameters: str | None = None
     options: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
     per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -90,7 +93,8 @@ class Config:
     rules_dirs: tuple[str, ...] = ()
     follow_symlinks: bool = False
     limits: Limits = field(default_factory=Limits)
-    workspace: str = "default"
+    #: None: TF_WORKSPACE, else each root's .terraform/environment, else "default"
+    workspace: str | None = None
     #: read ``TF_VAR_*`` from the environment (off: in CI it carries secrets into reports)
     read_tf_var_env: bool = False
     #: the file this came from (None: defaults only)

@@ -214,13 +214,14 @@ def _run_scan(req: ScanRequest) -> ScanResult:
         base=base,
         var_files=var_files,
         vars=dict(config.vars),
+        var_args=config.var_args,
         # TF_VAR_* only when asked (--env-vars): in CI the environment holds secrets, and
         # a value read here can reach a report (a for_each key, a resource name)
-        env=(
-            {k: v for k, v in req.env.items() if k.startswith("TF_VAR_")}
-            if config.read_tf_var_env
-            else {}
-        ),
+        env={
+            k: v
+            for k, v in req.env.items()
+            if k == "TF_WORKSPACE" or (config.read_tf_var_env and k.startswith("TF_VAR_"))
+        },
         cfn_parameters=cfn_params,
         workspace=config.workspace,
         limits=config.limits,

@@ -140,9 +140,15 @@ class LoadOptions:
     base: Path
     var_files: tuple[Path, ...] = ()
     vars: Mapping[str, str] = field(default_factory=dict)
+    #: ``--var-file`` and ``--var`` in command-line order, later ones winning as in
+    #: Terraform: ``("file", path, "")`` / ``("var", name, value)``; when empty,
+    #: ``var_files`` then ``vars``
+    var_args: tuple[tuple[str, str, str], ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
     cfn_parameters: Mapping[str, Any] = field(default_factory=dict)
-    workspace: str = "default"
+    #: ``terraform.workspace``; None: each root's ``TF_WORKSPACE`` (from ``env``), else
+    #: its ``.terraform/environment`` (``terraform workspace select``), else "default"
+    workspace: str | None = None
     limits: Limits = field(default_factory=Limits)
     #: directory for the content-hash parse cache; None disables caching
     cache_dir: Path | None = None

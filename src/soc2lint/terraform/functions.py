@@ -16,13 +16,14 @@ import importlib
 import ipaddress
 import json
 import math
+import posixpath
 import re
 import time
 import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..model import PartialValue, Unknown
+from ..model import PartialValue, Unknown, is_open_collection, string_template
 from .values import (
     EvalError,
     Lazy,
@@ -1132,25 +1133,49 @@ def f_lookup(ev: Evaluator, a: list[Any]) -> Any:
 
 @_fn("merge", lenient=True)
 def f_merge(ev: Evaluator, a: list[Any]) -> Any:
+    """Later maps win.  An unknown map leaves the result open (a PartialValue): the keys
+    written after it are known, those before it may be overridden (unknown), and it
+    may add others (``merge(var.tags, { Name = "x" })`` knows ``Name``)."""
     out: dict[str, Any] = {}
-    for m in a:
-        if m is None:
+    unknown: list[Any] = []
+    for arg in a:
+        if arg is None:
             continue
-        if isinstance(m, Unknown | Lazy):
-            return _u(*a)
+        m = arg.as_unknown() if isinstance(arg, Lazy) else arg
+        if isinstance(m, Unknown):
+            unknown.append(m)
+            for k, before in out.items():
+                out[k] = unknown_from(f'merge(...)["{k}"]', before, m)
+            if is_open_collection(m) and isinstance(m.value, dict):
+                out.update(m.value)
+            continue
         out.update(_map(m))
     ev.charge(len(out))
+    if unknown:
+        whole = unknown_from("", *unknown)
+        return PartialValue("", whole.refs, whole.secret, out, "")
     return out
 
 
 @_fn("concat", lenient=True)
 def f_concat(ev: Evaluator, a: list[Any]) -> Any:
+    """An unknown list leaves the result open (a PartialValue of the known elements:
+    ``concat(var.extra_env, [{ name = "LOG_LEVEL", value = "info" }])`` holds that one,
+    at a position that is not known)."""
     out: list[Any] = []
-    for lst in a:
-        if isinstance(lst, Unknown | Lazy):
-            return _u(*a)
+    unknown: list[Any] = []
+    for arg in a:
+        lst = arg.as_unknown() if isinstance(arg, Lazy) else arg
+        if isinstance(lst, Unknown):
+            unknown.append(lst)
+            if is_open_collection(lst) and isinstance(lst.value, list):
+                out.extend(lst.value)
+            continue
         out.extend(_list(lst))
     ev.charge(len(out))
+    if unknown:
+        whole = unknown_from("", *unknown)
+        return PartialValue("", whole.refs, whole.secret, out, "")
     return out
 
 
@@ -1560,31 +1585,55 @@ def f_templatefile(ev: Evaluator, a: list[Any]) -> Any:
     except EvalError:
         return whole
     if isinstance(result, PartialValue):
-        return PartialValue("", whole.refs, whole.secret, result.value)
+        return PartialValue("", whole.refs, whole.secret, result.value, result.encoding)
+    if isinstance(result, Unknown):
+        whole.template = result.template
     return whole
+
+
+def _clean_path(path: str) -> str:
+    """Go's ``filepath.Clean`` on a slash path (Terraform's path functions use it)."""
+    out = posixpath.normpath(path) if path else "."
+    return "/" + out.lstrip("/") if out.startswith("//") else out
 
 
 @_fn("basename")
 def f_basename(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 1)
-    s = _str(a[0]).rstrip("/")
-    return s.rsplit("/", 1)[-1] if s else "."
+    s = _str(a[0])
+    if not s:
+        return "."
+    s = s.rstrip("/")
+    return s.rsplit("/", 1)[-1] if s else "/"
 
 
 @_fn("dirname")
 def f_dirname(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 1)
     s = _str(a[0])
-    if "/" not in s:
-        return "."
-    head = s.rsplit("/", 1)[0]
-    return head or "/"
+    return _clean_path(s[: s.rfind("/") + 1])
 
 
 @_fn("abspath")
 def f_abspath(ev: Evaluator, a: list[Any]) -> Any:
+    """The path made absolute against the root module's directory, where ``terraform``
+    runs (``path.cwd``): ``basename(abspath(path.module))`` names a module's directory."""
     _arity(a, 1)
-    return Unknown(f'abspath("{_str(a[0])}")')
+    s = _str(a[0])
+    return _clean_path(s if s.startswith("/") else f"{ev.cwd.as_posix()}/{s}")
+
+
+@_fn("pathexpand")
+def f_pathexpand(ev: Evaluator, a: list[Any]) -> Any:
+    """``~`` is the home directory of whoever runs Terraform: unknown here (the scanner's
+    own ``HOME`` says nothing about it); other paths are returned as they are."""
+    _arity(a, 1)
+    s = _str(a[0])
+    if s == "~" or s.startswith("~/"):
+        return Unknown(f'pathexpand("{s}")')
+    if s.startswith("~"):
+        raise EvalError("cannot expand a user-specific home directory")
+    return s
 
 
 def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> Any:
@@ -1600,11 +1649,7 @@ def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> 
     if not lenient:
         args = [finalize(x) for x in args]
         if any(has_unknown(x) for x in args):
-            if name == "jsonencode" and len(args) == 1 and isinstance(args[0], dict | list):
-                # keep what is known: policy documents whose ARNs are references
-                partial = unknown_from(expr_text, *args)
-                return PartialValue(partial.expr, partial.refs, partial.secret, args[0])
-            return unknown_from(expr_text, *args)
+            return _partly_known(name, args, expr_text)
     try:
         result = fn(ev, args)
     except (ArithmeticError, ValueError) as exc:
@@ -1614,7 +1659,82 @@ def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> 
     if isinstance(result, str) and len(result) > 4096:
         ev.charge(len(result) >> 6)  # bounds strings that double through locals
     if isinstance(result, PartialValue) and not result.expr:
-        return PartialValue(expr_text, result.refs, result.secret, result.value)
+        return PartialValue(expr_text, result.refs, result.secret, result.value, result.encoding)
     if isinstance(result, Unknown) and not result.expr:
-        return Unknown(expr_text, result.refs, result.secret, result.cause)
+        return Unknown(expr_text, result.refs, result.secret, result.template, result.cause)
     return result
+
+
+#: functions that encode a value as text, and the encoding (see PartialValue)
+_ENCODERS = {"jsonencode": "json", "yamlencode": "yaml"}
+_DECODERS = {"jsondecode": "json", "yamldecode": "yaml"}
+
+
+def _partly_known(name: str, args: list[Any], expr_text: str) -> Any:
+    """What is known of ``name(args)`` when some argument is not known: an encoded
+    document keeps its known structure (policy documents whose ARNs are references,
+    container definitions with a secret's ARN), decoding it gives that structure
+    back, and a string built by join/format keeps its template; else Unknown."""
+    whole = unknown_from(expr_text, *args)
+    if len(args) == 1:
+        encoding = _ENCODERS.get(name)
+        if encoding is not None and isinstance(args[0], dict | list):
+            return PartialValue(whole.expr, whole.refs, whole.secret, args[0], encoding)
+        decoded = args[0]
+        if (
+            isinstance(decoded, PartialValue)
+            and decoded.encoding == _DECODERS.get(name)
+            and isinstance(decoded.value, dict | list)
+        ):
+            return decoded.value
+    if name == "join" and len(args) >= 2 and isinstance(args[0], str):
+        items = [x for lst in args[1:] for x in (lst if isinstance(lst, list) else [lst])]
+        if not any(isinstance(lst, Unknown) for lst in args[1:]):
+            pieces: list[Any] = []
+            for i, item in enumerate(items):
+                if i:
+                    pieces.append(args[0])
+                pieces.append(_template_piece(item))
+            whole.template = string_template(pieces)
+    elif name == "format" and args and isinstance(args[0], str):
+        whole.template = _format_template(args[0], args[1:])
+    return whole
+
+
+def _template_piece(value: Any) -> Any:
+    """A part of a string being built: its text, or the Unknown (None: not a string)."""
+    if isinstance(value, Unknown):
+        return value
+    try:
+        return to_str(value)
+    except EvalError:
+        return None
+
+
+_FORMAT_VERB = re.compile(r"%(?:%|([-+# 0]*)(\d*)(?:\.\d*)?([a-zA-Z]))")
+
+
+def _format_template(spec: str, values: list[Any]) -> Any:
+    """The template of ``format(spec, values...)``: only plain ``%s``/``%v``/``%d`` verbs
+    of unknowns keep their identity (a width or a quoting changes the text)."""
+    pieces: list[Any] = []
+    pos = 0
+    i = 0
+    for m in _FORMAT_VERB.finditer(spec):
+        pieces.append(spec[pos : m.start()])
+        pos = m.end()
+        if m.group(0) == "%%":
+            pieces.append("%")
+            continue
+        if i >= len(values) or m.group(1) or m.group(2) or "." in m.group(0):
+            return None
+        value = values[i]
+        i += 1
+        if isinstance(value, Unknown):
+            if m.group(3) not in ("s", "v", "d"):
+                return None
+            pieces.append(value)
+        else:
+            pieces.append(_format_one(value, m.group(3), "", None))
+    pieces.append(spec[pos:])
+    return string_template(pieces)

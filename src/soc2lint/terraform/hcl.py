@@ -127,7 +127,7 @@ def _lark() -> Any:
         except OSError:
             pass
     started = time.perf_counter()
-    parser = hcl2.parser.parser()
+    parser = _open_parser(str(own))
     if directory is not None and time.perf_counter() - started > _REBUILT_SECONDS:
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -182,9 +182,7 @@ def _cached_parser(directory: Path) -> Lark:
     mismatch or a partial file (two first scans racing on a new cache
     directory may both build it: slower, never wrong).
     """
-    import hcl2.parser
     import lark
-    from hcl2.postlexer import PostLexer
 
     try:
         from hcl2.version import version as hcl2_version
@@ -196,14 +194,79 @@ def _cached_parser(directory: Path) -> Lark:
     if not _trusted_file(target):
         raise OSError(f"{target}: not a file of this user's; not loaded")
     # lark hashes its options, the cache path included: always the same path
+    return _open_parser(str(target))
+
+
+def _open_parser(cache: str) -> Lark:
+    """python-hcl2's grammar with :class:`_BracketNewlines` before its own post-lexer.
+
+    lark leaves the post-lexer out of the hash of a cached grammar, so this
+    reads (and writes) the same table files as ``hcl2.parser.parser()``.
+    """
+    import hcl2.parser
+    import lark
+
     return lark.Lark.open(
         "hcl2.lark",
         rel_to=hcl2.parser.__file__,
         parser="lalr",
-        cache=str(target),
+        cache=cache,
         propagate_positions=True,
-        postlex=PostLexer(),
+        postlex=_bracket_newlines(),
     )
+
+
+def _bracket_newlines() -> Any:
+    """A post-lexer that drops the new lines HCL ignores, then runs python-hcl2's own.
+
+    HCL ignores new lines (and comments) inside parentheses, brackets,
+    interpolations and ``for`` expressions (``{ for k, v in m : k\n=> v }``),
+    while python-hcl2's grammar accepts them only at some places; inside a
+    block body or an object constructor a new line separates items and is
+    kept.  Dropping tokens keeps every other token's position.
+    """
+    from hcl2.postlexer import PostLexer
+
+    class BracketNewlines(PostLexer):
+        def process(self, stream: Any) -> Any:
+            return super().process(_drop_bracket_newlines(stream))
+
+    return BracketNewlines()
+
+
+#: tokens that open a bracket in which HCL ignores new lines (closed by ``)``, ``]``, ``}``)
+_NO_NEWLINES = frozenset({"LPAR", "LSQB", "INTERP_START", "DIRECTIVE_START"})
+_CLOSERS = frozenset({"RPAR", "RSQB", "RBRACE"})
+
+
+def _drop_bracket_newlines(stream: Any) -> Any:
+    """The token stream without the new-line tokens HCL ignores (see :func:`_bracket_newlines`).
+
+    A ``{`` opens a ``for`` expression when its first tokens are ``for`` and a name
+    (``{ for = 1 }`` is an object with the key ``for``).  Tokens are never held
+    back: lark's contextual lexer reads each token in the parser's current state.
+    """
+    # per open bracket: "ignore" (new lines dropped), "keep", or for a "{" whose
+    # first tokens are still to come, "brace" / "brace-for" (it started with "for")
+    stack: list[str] = []
+    for token in stream:
+        kind = token.type
+        top = stack[-1] if stack else "keep"
+        if kind == "NL_OR_COMMENT":
+            if top != "ignore":
+                yield token  # the grammar takes new lines after "{" and "for" alike
+            continue
+        if top == "brace":
+            stack[-1] = "brace-for" if kind == "FOR" else "keep"
+        elif top == "brace-for":
+            stack[-1] = "ignore" if kind == "NAME" else "keep"
+        if kind in _NO_NEWLINES:
+            stack.append("ignore")
+        elif kind == "LBRACE":
+            stack.append("brace")
+        elif kind in _CLOSERS and stack:
+            stack.pop()
+        yield token
 
 
 def parse_hcl(text: str) -> ParsedFile:

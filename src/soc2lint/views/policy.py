@@ -41,7 +41,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
-from ..model import MISSING, Node, PartialValue, Path, Range, Unknown
+from ..model import MISSING, Node, PartialValue, Path, Range, Unknown, known_structure
 from . import iam_actions
 
 Purpose = Literal["identity", "trust", "resource"]
@@ -215,8 +215,8 @@ def decode_policy(value: Any) -> Any:
     A partly known ``jsonencode(...)`` (:class:`~soc2lint.model.PartialValue`) gives its
     known structure, with Unknown where parts are not known.
     """
-    if isinstance(value, PartialValue) and isinstance(value.value, dict | list):
-        return value.value
+    if isinstance(value, PartialValue) and isinstance(value.value, dict | list | PartialValue):
+        return known_structure(value)
     if isinstance(value, str):
         text = value.strip()
         if not text:
