@@ -131,6 +131,28 @@ def test_a_run_keeps_the_most_severe_results_and_says_so(
     assert "70 of 100 results left out" in caplog.text
 
 
+def test_over_the_shown_limit_the_most_severe_come_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GitHub shows the first 5,000 results of a run: past that, severity decides the order
+    monkeypatch.setattr(sarif, "SHOWN_RESULTS", 10)
+    findings = [
+        _finding(i, [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL][i % 4])
+        for i in range(20)
+    ]
+    run = _run(render("sarif", _result(findings, tmp_path)))
+    levels = [r["properties"]["severity"] for r in run["results"]]
+    assert len(levels) == 20
+    assert levels[:5] == ["critical"] * 5 and levels[5:10] == ["high"] * 5
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+    assert any("shows the first 10" in n and "most severe first" in n for n in notes)
+    # at or under the limit, the report's usual order
+    monkeypatch.setattr(sarif, "SHOWN_RESULTS", 20)
+    run = _run(render("sarif", _result(findings, tmp_path)))
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in run["results"]]
+    assert lines == sorted(lines)
+
+
 def test_a_run_stays_under_the_compressed_upload_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -438,9 +438,18 @@ def load_baseline(path: Path) -> set[str]:
 
 
 def apply_baseline(result: ScanResult, fingerprints: set[str]) -> int:
+    """Mark the findings recorded in a baseline file.  In diff mode a finding the
+    baseline file holds counts as the baseline's, not as one already at the base
+    commit: the file hides it from every report, SARIF included."""
     n = 0
+    hidden: set[int] = set()
     for f in result.findings:
         if not f.suppressed and not f.incomplete and f.fingerprint in fingerprints:
             f.baselined = True
+            hidden.add(id(f))
             n += 1
+    diff = result.diff
+    if diff is not None and hidden:
+        diff.unchanged = [f for f in diff.unchanged if id(f) not in hidden]
+        diff.deescalated = [f for f in diff.deescalated if id(f) not in hidden]
     return n

@@ -62,6 +62,8 @@ MAX_FLOW_LOCATIONS = 1000
 MAX_MESSAGE = 4000
 #: results a run may hold (GitHub rejects a run with more)
 MAX_RESULTS = 25_000
+#: results of a run GitHub shows; it ignores the rest, in file order
+SHOWN_RESULTS = 5_000
 #: bytes of the gzip-compressed file (GitHub rejects an upload over 10 MB)
 MAX_GZIP_BYTES = 10 * 1024 * 1024 - 64 * 1024
 
@@ -322,15 +324,38 @@ def _automation_id(category: str) -> str:
     return category if category.endswith("/") else category + "/"
 
 
+def _diff_states(result: ScanResult) -> dict[int, str]:
+    """In ``--diff-base`` mode, each open finding's SARIF ``baselineState``.
+
+    Code scanning takes every upload as the whole state of its ref and compares a pull
+    request's upload with the base branch's: a file holding only the new findings
+    would show every finding already on the base branch as fixed.  So the SARIF of a
+    diff scan keeps the findings already there too (``unchanged``), beside the new
+    (``new``) and the worse (``updated``) ones; text, annotations and the review
+    still show only what the change introduces.
+    """
+    diff = result.diff
+    if diff is None:
+        return {}
+    states = {id(f): "unchanged" for f in (*diff.unchanged, *diff.deescalated)}
+    states.update({id(f): "updated" for f in diff.escalated})
+    states.update({id(f): "new" for f in diff.new})
+    return states
+
+
 def render_sarif(
     result: ScanResult, *, include_suppressed: bool = False, category: str | None = None
 ) -> str:
+    states = _diff_states(result)
     findings = [
-        f for f in result.findings if not f.baselined and (include_suppressed or not f.suppressed)
+        f
+        for f in result.findings
+        if (not f.baselined or states.get(id(f)) == "unchanged")
+        and (include_suppressed or not f.suppressed)
     ]
     limit = MAX_RESULTS
     while True:
-        text, left_out = _render_run(result, findings, include_suppressed, category, limit)
+        text, left_out = _render_run(result, findings, include_suppressed, category, limit, states)
         if len(text) <= MAX_GZIP_BYTES or left_out >= len(findings):
             break
         size = len(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
@@ -356,6 +381,7 @@ def _render_run(
     include_suppressed: bool,
     category: str | None,
     limit: int,
+    states: dict[int, str],
 ) -> tuple[str, int]:
     rules = sorted(result.rules_run, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
@@ -365,6 +391,10 @@ def _render_run(
         keep = {id(f) for f in sorted(findings, key=severity_sort_key)[:limit]}
         left_out = len(findings) - limit
         findings = [f for f in findings if id(f) in keep]
+    shown_note = len(findings) > SHOWN_RESULTS
+    if shown_note:
+        # GitHub shows the first 5,000 results of a run: let those be the most severe
+        findings = sorted(findings, key=severity_sort_key)
     paths = _Paths(result)
     results = []
     for f in findings:
@@ -374,7 +404,11 @@ def _render_run(
                 continue
             rules.append(r)
             index[r.id] = len(rules) - 1
-        results.append(_result(f, index[f.rule_id], include_suppressed, paths))
+        res = _result(f, index[f.rule_id], include_suppressed, paths)
+        state = states.get(id(f))
+        if state is not None:
+            res.baseline_state = state
+        results.append(res)
     notifications = [
         so.Notification(
             message=so.Message(text=_clip(f.message)),
@@ -397,6 +431,17 @@ def _render_run(
                     + "; `soc2lint scan --format json` lists every finding"
                 ),
                 level="warning",
+            )
+        )
+    if shown_note:
+        notifications.append(
+            so.Notification(
+                message=so.Message(
+                    text=f"{len(results):,} results: GitHub code scanning shows the first "
+                    f"{SHOWN_RESULTS:,} of a run and ignores the rest, so the results are "
+                    "written most severe first"
+                ),
+                level="note",
             )
         )
     invocation = so.Invocation(execution_successful=not result.incomplete)
