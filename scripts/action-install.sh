@@ -16,6 +16,11 @@ set -euo pipefail
 action="${GITHUB_ACTION_PATH:?}"
 venv="${RUNNER_TEMP:-/tmp}/soc2lint-venv"
 bin="${RUNNER_TEMP:-/tmp}/soc2lint-bin"
+# the hashed file is compiled for Python 3.11 and newer (networkx 3.6 needs it)
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "::error title=soc2lint::the soc2lint Action needs Python 3.11 or newer on the runner (found $(python3 -V 2>&1)); add actions/setup-python with python-version 3.12 before it, or use an ubuntu-24.04 runner" >&2
+  exit 2
+fi
 python3 -m venv "$venv"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 "$venv/bin/python" -m pip install --quiet --require-hashes --no-deps \

@@ -457,3 +457,32 @@ def test_the_install_step_puts_only_soc2lint_on_the_path(tmp_path: Path) -> None
     (added,) = path_file.read_text(encoding="utf-8").split()
     assert sorted(p.name for p in Path(added).iterdir()) == ["soc2lint"]
     assert "soc2lint, version" in r.stdout
+
+
+def test_the_install_step_refuses_a_python_older_than_the_pinned_file(tmp_path: Path) -> None:
+    # a runner whose python3 is 3.10: the hashed file would not install (networkx 3.6)
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "python3").write_text(
+        '#!/bin/sh\nif [ "$1" = "-V" ]; then echo "Python 3.10.12"; exit 0; fi\nexit 1\n',
+        encoding="utf-8",
+    )
+    (shim / "python3").chmod(0o755)
+    path_file = tmp_path / "github_path"
+    r = subprocess.run(
+        ["bash", str(REPO / "scripts" / "action-install.sh")],
+        env={
+            **os.environ,
+            "PATH": f"{shim}:{os.environ['PATH']}",
+            "GITHUB_ACTION_PATH": str(REPO),
+            "RUNNER_TEMP": str(tmp_path),
+            "GITHUB_PATH": str(path_file),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert r.returncode == 2
+    assert "needs Python 3.11 or newer" in r.stderr and "Python 3.10.12" in r.stderr
+    assert not path_file.exists() and not (tmp_path / "soc2lint-venv").exists()
