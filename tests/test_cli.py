@@ -213,6 +213,8 @@ def test_output_without_format_is_usage_error(project: Path) -> None:
 def test_github_and_markdown_formats(project: Path) -> None:
     base = ["scan", "infra", "--rules-dir", "rules", "--select", "TST101"]
     gh = run([*base, "--format", "github"], cwd=project)
-    assert gh.stdout.startswith("::warning file=infra/main.tf,line=2,col=3")
+    first, second = gh.stdout.splitlines()[:2]
+    assert first == "::error title=soc2lint::1 finding at or above fail-on low (1 in total)"
+    assert second.startswith("::warning file=infra/main.tf,line=2,col=3")
     md = run([*base, "--format", "markdown"], cwd=project)
     assert "## soc2lint SOC 2 report" in md.stdout and "[infra/main.tf:2]" in md.stdout

@@ -34,7 +34,13 @@ GOOD_CFN = (
 def cli(
     args: list[str], cwd: Path, timeout: float = 120, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``soc2lint`` in a subprocess, as a user runs it (no --debug)."""
+    """``soc2lint`` in a subprocess, as a user runs it (no --debug).
+
+    A ``.soc2lint.toml`` the test wrote (the limits under test) is passed with
+    ``--config``, as a workflow names its configuration: limits are not taken
+    from a file found in the scanned tree."""
+    if (cwd / ".soc2lint.toml").is_file() and "--config" not in args and args[0] == "scan":
+        args = [*args, "--config", ".soc2lint.toml"]
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), full_env.get("PYTHONPATH", "")])
     proc = subprocess.run(
@@ -529,7 +535,12 @@ def test_hostile_names_are_escaped_in_every_format(tmp_path: Path) -> None:
     assert "injected" in outs["github"]
     # markdown: no raw HTML, no broken table rows
     md = outs["markdown"]
-    assert "<img" not in md
+    # what a CommonMark parser renders: no HTML at all (an <img> inside a code span is text)
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(md)
+    inline = [c for t in tokens for c in (t.children or [])]
+    assert not [t for t in [*tokens, *inline] if t.type in ("html_inline", "html_block")]
     for line in md.splitlines():
         if line.startswith("|"):
             assert line.rstrip().endswith("|"), line
@@ -746,3 +757,196 @@ def test_default_limits_bound_the_instances_and_memory_of_a_multiplying_configur
     assert "limits.max_total_instances" in proc.stdout
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     assert peak_kib < 3 * 1024 * 1024, f"peak {peak_kib} KiB"
+
+
+# ---------------------------------------------------------------------------
+# issue 17: small inputs cannot exhaust the machine (counters, not clocks; the
+# timings are in bench/RESULTS.md)
+# ---------------------------------------------------------------------------
+
+
+def _fan_out(levels: int, calls: int = 10) -> dict[str, str]:
+    files = {".git/HEAD": "ref: refs/heads/main\n"}
+    for level in range(levels):
+        body = "".join(
+            f'module "m{i}" {{\n  source = "../l{level + 1}"\n}}\n' for i in range(calls)
+        )
+        files[f"l{level}/main.tf"] = body
+    files[f"l{levels}/main.tf"] = 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n'
+    return files
+
+
+def test_plain_module_fan_out_is_bounded_by_module_instances(tmp_path: Path) -> None:
+    # 10 plain calls a level, 5 levels: 111,110 module instances from 1.8 KB of HCL
+    write_files(tmp_path, {**_fan_out(5), "good/main.tf": GOOD_TF})
+    limits(tmp_path, max_module_instances=300)
+    proc = cli(
+        ["scan", "l0", "good", "--no-cache", "--format", "json", "--select", "BAK005,ENC,SYS"],
+        tmp_path,
+    )
+    assert proc.returncode == 3, proc.stderr
+    findings = json.loads(proc.stdout)["findings"]
+    capped = by_rule(findings, "SYS008")
+    assert len(capped) == 1 and "limits.max_module_instances" in capped[0]["message"]
+    queues = [f for f in findings if "aws_sqs_queue.q" in f["address"]]
+    assert len({f["address"] for f in queues}) <= 300
+    assert good_still_reported(findings)
+
+
+def test_module_instances_count_against_the_instance_budget(tmp_path: Path) -> None:
+    write_files(tmp_path, _fan_out(4))
+    limits(tmp_path, max_total_instances=150)
+    code, findings, _ = scan_json(tmp_path, "--select", "SYS")
+    assert code == 3
+    [capped] = by_rule(findings, "SYS008")
+    assert "limits.max_total_instances" in capped["message"]
+
+
+def test_an_escalation_check_is_linear_in_the_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # IAM004 compared every statement with every other: range(3000) took 160 s
+    from soc2lint.views import policy
+
+    calls = {"n": 0}
+    real = policy.allows_action
+
+    def counted(stmt: Any, action: str) -> bool | None:
+        calls["n"] += 1
+        return real(stmt, action)
+
+    from soc2lint.rules.iam import _shared as iam_shared
+    from soc2lint.rules.iam import iam004_iam_privilege_escalation as iam004
+
+    # every module IAM004's code calls allows_action through
+    for module in (policy, iam_shared, iam004):
+        monkeypatch.setattr(module, "allows_action", counted)
+    n = 600
+    write_files(
+        tmp_path,
+        {
+            "main.tf": (
+                'resource "aws_iam_policy" "p" {\n  name = "p"\n  policy = jsonencode({\n'
+                '    Version = "2012-10-17"\n    Statement = concat(\n'
+                f'      [for i in range({n}) : {{ Effect = "Allow", Action = ["iam:PassRole"], '
+                'Resource = "*" }],\n'
+                f'      [for i in range({n}) : {{ Effect = "Deny", Action = ["s3:Get${{i}}"], '
+                'Resource = "*" }],\n    )\n  })\n}\n'
+            )
+        },
+    )
+    from soc2lint.config import Config
+
+    from helpers import registry, scan
+
+    scan([tmp_path], base=tmp_path, config=Config(select=("IAM004",)), reg=registry())
+    assert 0 < calls["n"] < 200 * (2 * n)  # a few dozen actions per statement, not n per statement
+
+
+def test_a_catastrophic_regex_in_every_instance_costs_one_timeout(tmp_path: Path) -> None:
+    evil = "a" * 40 + "!"
+    write_files(
+        tmp_path,
+        {
+            "main.tf": (
+                'resource "aws_sqs_queue" "q" {\n  count = 1000\n'
+                f'  name  = can(regex("^(a|aa)+$", "{evil}${{count.index}}")) ? "x" : "y"\n}}\n'
+            ),
+        },
+    )
+    limits(tmp_path, max_regex_seconds=0.5)
+    code, findings, _ = scan_json(tmp_path, "--select", "SYS")
+    assert code == 3
+    messages = [f["message"] for f in by_rule(findings, "SYS008")]
+    ran_out = [m for m in messages if "ran out of time" in m]
+    refused = [m for m in messages if "this one was not run" in m]
+    assert len(ran_out) == 1  # the budget is the scan's, not each call's
+    assert len(ran_out) + len(refused) <= 1000
+
+
+def test_nested_foreach_stops_once_and_keeps_findings_bounded(tmp_path: Path) -> None:
+    # five nested loops of ten (766 bytes): 100,000 resources, 4.8 GB and 540k findings
+    items = [f"v{i}" for i in range(10)]
+    body: dict[str, Any] = {"Bucket${A}${B}${C}${D}${E}": {"Type": "AWS::S3::Bucket"}}
+    for name in reversed("ABCDE"):
+        body = {f"Fn::ForEach::L{name}": [name, items, body]}
+    template = json.dumps(
+        {
+            "AWSTemplateFormatVersion": "2010-09-09",
+            "Transform": "AWS::LanguageExtensions",
+            "Resources": body,
+        }
+    )
+    write_files(tmp_path, {"loops.json": template, "good.yaml": GOOD_CFN})
+    code, findings, _ = scan_json(tmp_path, "--select", "BAK005,SYS")
+    assert code == 3
+    capped = by_rule(findings, "SYS008")
+    assert len(capped) == 1 and "limits.max_expansion" in capped[0]["message"]
+    buckets = {f["address"] for f in findings if f["address"].startswith("Bucket")}
+    assert 0 < len(buckets) <= 1000
+    assert any(f["address"] == "GoodBucket" for f in findings)
+
+
+def test_precommit_path_does_not_read_a_symlink_to_a_device(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "infra/main.tf": GOOD_TF,
+            "stacks/app.yaml": "Resources:\n  A:\n    Type: AWS::SQS::Queue\n",
+        },
+    )
+    (tmp_path / "infra" / "zero.tf").symlink_to("/dev/zero")
+    (tmp_path / "stacks" / "zero.yaml").symlink_to("/dev/zero")
+    (tmp_path / "stacks" / "root.yaml").symlink_to("/")
+    proc = cli(
+        ["scan", "--changed-files", "--no-cache", "--format", "json", "--",
+         "infra/zero.tf", "stacks/zero.yaml", "stacks/root.yaml", "infra/main.tf"],
+        tmp_path,
+        timeout=120,
+    )  # fmt: skip
+    findings = json.loads(proc.stdout)["findings"]
+    assert good_still_reported(findings)
+    assert not [f for f in findings if f["file"].startswith("/")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.parametrize("option", ["--cfn-parameters", "--baseline", "--config"])
+@pytest.mark.parametrize("target", ["fifo", "/dev/zero"])
+def test_option_files_that_are_devices_or_fifos_are_refused(
+    tmp_path: Path, option: str, target: str
+) -> None:
+    write_files(tmp_path, {".git/HEAD": "ref: refs/heads/main\n", "good/main.tf": GOOD_TF})
+    if target == "fifo":
+        os.mkfifo(tmp_path / "opt.json")
+    else:
+        (tmp_path / "opt.json").symlink_to(target)
+    proc = cli(["scan", "good", "--no-cache", option, "opt.json"], tmp_path, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "regular file" in proc.stderr or "outside" in proc.stderr
+
+
+def test_memory_error_while_rendering_is_exit_3(tmp_path: Path) -> None:
+    write_files(tmp_path, {"good/main.tf": GOOD_TF})
+    script = (
+        "import sys\n"
+        "import soc2lint.report as r\n"
+        "def boom(*a, **k):\n    raise MemoryError()\n"
+        "r.render = boom\n"
+        "from soc2lint.cli import main\n"
+        "sys.argv = ['soc2lint', 'scan', 'good', '--no-cache']\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "out of memory" in proc.stderr

@@ -6,6 +6,7 @@ import pytest
 
 from soc2lint.model import (
     MISSING,
+    PartialValue,
     Range,
     Severity,
     Unknown,
@@ -153,12 +154,18 @@ def test_attribute_walks_without_generators_match_the_reference_walk() -> None:
     from soc2lint.model import _collect, _first, _walk
 
     unknown = Unknown("var.x")
+    open_map = PartialValue("merge(var.x, {...})", (), False, {"a": 1, "b": {"c": unknown}}, "")
+    open_list = PartialValue("concat(var.x, [...])", (), False, [{"a": 5}, {"b": 6}], "")
+    document = PartialValue("jsonencode(...)", (), False, {"a": 1}, "json")
     values: list[Any] = [
         {"a": [{"b": 1}, {"c": 2}, {"b": 3}], "d": {"e": unknown, "f": [1, 2]}, "g": unknown},
         [{"a": {"b": [5, {"c": 6}]}}, {"a": unknown}],
         {"a": {"*": 1, "b": None}},
         unknown,
         3,
+        {"a": open_map, "b": [open_list], "c": document},
+        open_map,
+        open_list,
     ]
     elems: list[Any] = ["a", "b", "c", "d", "e", "f", "g", "*", 0, 1, 2, 5]
     paths = [()] + [p for n in (1, 2, 3) for p in itertools.product(elems, repeat=n)]
@@ -169,3 +176,38 @@ def test_attribute_walks_without_generators_match_the_reference_walk() -> None:
             collected: list[Any] = []
             _collect(value, path, ("x",), collected)
             assert collected == walked
+
+
+def test_open_maps_are_read_through_and_documents_are_not() -> None:
+    tags = PartialValue("merge(var.tags, {...})", ("var.tags",), False, {"Backup": "daily"}, "")
+    doc = PartialValue("jsonencode({...})", (), False, {"Backup": "daily"}, "json")
+    node = make_node("aws_ebs_volume.v", "AWS::EC2::Volume", {"tags": tags, "policy": doc})
+    assert node.attr("tags.Backup").value == "daily"
+    # a key the known part lacks may be in the unknown part
+    assert node.attr("tags.Owner").value is tags
+    # a document is text: its inside is read with document(), not as attributes
+    assert node.attr("policy.Backup").value is doc
+
+
+def test_new_value_types_survive_pickling_as_the_result_caches_keep_them() -> None:
+    import pickle
+
+    from soc2lint.model import document, known_structure, leaf_template, string_template
+
+    name = Unknown(
+        "!Sub ...",
+        ("Env",),
+        template=string_template([Unknown("x", template=leaf_template("Env")), "-logs"]),
+    )
+    assert name.template == ("", "Env", "-logs")
+    doc = PartialValue("jsonencode(...)", ("a.b",), True, {"k": [name, 1]}, "yaml")
+    for value in (name, doc, Unknown("plain")):
+        back = pickle.loads(pickle.dumps(value))
+        assert type(back) is type(value) and back == value
+        assert back.template == value.template
+    back_doc = pickle.loads(pickle.dumps(doc))
+    assert back_doc.encoding == "yaml" and back_doc.secret
+    assert back_doc.value["k"][0].template == ("", "Env", "-logs")
+    assert known_structure(back_doc) == doc.value
+    assert document(back_doc) == doc.value
+    assert document('{"a": [1]}') == {"a": [1]} and document("plain") == "plain"

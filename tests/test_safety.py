@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-#: the only module allowed to start processes: git for --diff-base, argv lists, no shell
-ALLOWED_EXEC = {"src/soc2lint/diff.py"}
+#: the only module allowed to start processes: git, as a reader, for --diff-base (argv
+#: lists, no shell)
+ALLOWED_EXEC = {"src/soc2lint/gitobjects.py"}
 EXEC_CALLS = {
     ("subprocess", "run"),
     ("subprocess", "Popen"),
@@ -147,19 +148,28 @@ def test_no_way_to_run_programs_or_code_from_data() -> None:
 def test_diff_mode_runs_git_with_argument_lists_and_no_user_options() -> None:
     """The only program soc2lint runs is git, for --diff-base: an argv list (never a
     shell), and a revision that looks like an option is refused before git sees it."""
-    source = (REPO / "src/soc2lint/diff.py").read_text(encoding="utf-8")
+    source = (REPO / "src/soc2lint/gitobjects.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
+    calls = 0
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id == "subprocess"
+            and node.func.attr in ("run", "Popen")
         ):
+            calls += 1
             argv = node.args[0]
-            assert isinstance(argv, ast.List), ast.unparse(node)
-            assert isinstance(argv.elts[0], ast.Constant) and argv.elts[0].value == "git"
+            # every process is git with the neutralising options: self._argv(...)
+            assert isinstance(argv, ast.Call) and ast.unparse(argv.func) == "self._argv", (
+                ast.unparse(node)
+            )
             assert not [k for k in node.keywords if k.arg in ("shell", "executable")]
+        if isinstance(node, ast.FunctionDef) and node.name == "_argv":
+            first = next(n for n in ast.walk(node) if isinstance(n, ast.List))
+            assert isinstance(first.elts[0], ast.Constant) and first.elts[0].value == "git"
+    assert calls == 2
     from soc2lint.diff import resolve_commit
     from soc2lint.engine import UsageError
 

@@ -23,6 +23,8 @@ _.related_locations
 _.code_flows
 _._extra_status
 _.tool_execution_notifications
+_.baseline_state
+_.automation_details
 
 # a parsed YAML node flag cfn-lint's rules read (cloudformation/decode.py)
 _.using_merge
@@ -34,6 +36,3 @@ EXIT_FINDINGS
 # signal handler signature (frontend.py)
 signum
 frame
-# issue 26 rewrites these in links.py / terraform/expressions.py: decided there
-node_names
-_.files_read

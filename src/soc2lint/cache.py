@@ -33,6 +33,7 @@ or world-writable) is not used at all, as ssh treats its key files.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import hashlib
 import logging
@@ -254,10 +255,12 @@ class Sources:
                 with os.scandir(key) as it:
                     found = sorted(_kinds(e) for e in it)
             except OSError as exc:
-                found = exc
+                # kept without its traceback, whose frames would keep the caller's
+                # evaluation state alive until the scan ends
+                found = exc.with_traceback(None)
             self._entries[key] = found
         if isinstance(found, OSError):
-            raise found
+            raise copy.copy(found)  # raising the kept one would attach the caller's frames
         return found
 
     def size(self, path: Path | str) -> int:
@@ -278,10 +281,10 @@ class Sources:
                 with open(key, "rb") as fh:
                     data = fh.read()
             except OSError as exc:
-                data = exc
+                data = exc.with_traceback(None)  # see entries()
             self._data[key] = data
         if isinstance(data, OSError):
-            raise data
+            raise copy.copy(data)  # see entries()
         return data
 
     def file_digest(self, path: Path | str) -> str:

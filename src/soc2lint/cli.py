@@ -7,6 +7,7 @@ parse, a rule raised, a module could not be evaluated).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -20,10 +21,11 @@ import click
 
 from . import __version__
 from .config import FAIL_ON_CHOICES, Config, ConfigError, fail_threshold, find_config, load_config
+from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
-FORMATS = ("text", "json", "sarif", "github", "markdown")
+FORMATS = ("text", "concise", "json", "sarif", "github", "markdown")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,8 +34,21 @@ class UsageFailure(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+def _safe_stderr(message: str) -> str:
+    """A message for stderr that may hold names from the scanned tree: each line printable
+    (controls shown as escapes), none a GitHub workflow command."""
+    from .report.neutral import neutralize, one_line
+
+    return neutralize("\n".join(one_line(line) for line in message.split("\n")))
+
+
 def _fail_usage(message: str) -> NoReturn:
-    raise UsageFailure(message)
+    raise UsageFailure(_safe_stderr(message))
+
+
+class _SafeFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return _safe_stderr(super().format(record))
 
 
 def _setup_logging(debug: bool) -> None:
@@ -44,6 +59,12 @@ def _setup_logging(debug: bool) -> None:
         level=logging.DEBUG if debug else logging.WARNING,
         format="soc2lint: %(levelname)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        # the stderr handler basicConfig made (not a test harness's capturing handler)
+        if type(handler) is logging.StreamHandler and not isinstance(
+            handler.formatter, _SafeFormatter
+        ):
+            handler.setFormatter(_SafeFormatter("soc2lint: %(levelname)s: %(message)s"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,15 +109,39 @@ def _load_registry(rules_dirs: Sequence[str]) -> Any:
         _fail_usage(f"rule registry: {exc}")
 
 
-def _resolve_config(config_path: str | None, paths: Sequence[Path]) -> Config:
+def _resolve_config(config_path: str | None, paths: Sequence[Path], base: Any = None) -> Config:
+    """The configuration file's settings: ``--config FILE``, or the file found upward
+    from the first path.  With ``base`` (a pull request's base commit, a
+    :class:`soc2lint.diff.BaseTree`), the base commit's version of it: the change under
+    review does not configure its own review (an edit to it is noted)."""
     try:
         if config_path:
             p = Path(config_path)
+            if base is not None:
+                mapped = base.trusted_path(p, "the configuration file")
+                if mapped != p and not mapped.is_file():
+                    return Config()  # added by this change: noted, not applied
+                p = mapped
             if not p.is_file():
-                _fail_usage(f"--config {config_path}: no such file")
+                what = "not a regular file" if p.exists() else "no such file"
+                _fail_usage(f"--config {config_path}: {what}")
             return load_config(p)
         start = paths[0] if paths else Path.cwd()
-        return load_config(find_config(start))
+        found = find_config(start)
+        if base is None:
+            return load_config(found, discovered=True)
+        mapped_start = base.map(start)
+        at_base = find_config(mapped_start) if mapped_start is not None else None
+        if found is not None and (
+            at_base is None or base.relative(found) != at_base.relative_to(base.tree)
+        ):
+            base.notes.append(
+                f"this change adds or moves the configuration file `{base.relative(found)}`; "
+                "the verdict uses the base commit's configuration"
+            )
+        elif found is not None and at_base is not None:
+            base.trusted_path(found, "the configuration file")
+        return load_config(at_base, discovered=True)
     except ConfigError as exc:
         _fail_usage(f"configuration: {exc}")
 
@@ -143,12 +188,103 @@ def _pairs_from_args(args: Sequence[str]) -> list[tuple[str, Path | None]] | Non
     return [(str(f), p) for f, p in pairs]
 
 
-class ScanCommand(click.Command):
-    """Remembers the order of --format/--output before click parses them."""
+def _option_arity(command: click.Command) -> dict[str, bool]:
+    """Every option name of ``command`` -> whether it takes a value."""
+    out: dict[str, bool] = {}
+    for p in command.params:
+        if isinstance(p, click.Option):
+            for name in (*p.opts, *p.secondary_opts):
+                out[name] = not p.is_flag and not p.count
+    return out
+
+
+def _hook_args(command: click.Command, args: list[str]) -> list[str]:
+    """pre-commit runs ``entry + args + file names``; the hook's entry ends in ``--`` so
+    that a committed file named ``--rules-dir=hooks.tf`` is a file name, never an option.
+
+    The user's own hook ``args`` (``--fail-on high``) then also come after ``--``:
+    they are moved back in front of it.  Only leading tokens are moved, only known
+    options (and their values), and only while the token is not an existing path:
+    every file name pre-commit passes exists, so a file can never be taken for an
+    option."""
+    if "--" not in args:
+        return args
+    cut = args.index("--")
+    if "--changed-files" not in args[:cut]:
+        return args
+    arity = _option_arity(command)
+    tail = args[cut + 1 :]
+    moved: list[str] = []
+    j = 0
+    while j < len(tail):
+        token = tail[j]
+        if token == "--" or not token.startswith("-") or token == "-" or os.path.lexists(token):
+            break
+        name = token.split("=", 1)[0]
+        if name not in arity and len(token) > 2 and not token.startswith("--"):
+            name = token[:2]  # -j4
+            if not arity.get(name, False):
+                break
+            moved.append(token)
+            j += 1
+            continue
+        if name not in arity:
+            break
+        moved.append(token)
+        j += 1
+        if "=" not in token and arity[name] and j < len(tail):
+            moved.append(tail[j])
+            j += 1
+    return [*args[:cut], *moved, "--", *tail[j:]]
+
+
+class VarOrderCommand(click.Command):
+    """Remembers the order of --var-file and --var, which click collects separately:
+    Terraform applies them in command-line order, later ones winning."""
+
+    def make_parser(self, ctx: click.Context) -> Any:
+        parser = super().make_parser(ctx)
+        parse = parser.parse_args
+
+        def parse_args(args: list[str]) -> Any:
+            opts, rest, order = parse(args)
+            ctx.meta["soc2lint.var_order"] = [
+                p.name for p in order if p.name in ("var_files", "vars_")
+            ]
+            return opts, rest, order
+
+        parser.parse_args = parse_args  # type: ignore[method-assign]
+        return parser
+
+
+class ScanCommand(VarOrderCommand):
+    """Remembers the order of --format/--output before click parses them, and whether
+    paths were separated from options with ``--``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = _hook_args(self, list(args))
         ctx.meta["soc2lint.format_pairs"] = _pairs_from_args(list(args))
+        ctx.meta["soc2lint.dashdash"] = "--" in args
         return super().parse_args(ctx, args)
+
+
+def _var_args(
+    config: Config, var_files: Sequence[str], vars_: Sequence[str]
+) -> tuple[tuple[str, str, str], ...]:
+    """The configuration's var files and variables, then the command line's in its order."""
+    out: list[tuple[str, str, str]] = [("file", f, "") for f in config.var_files]
+    out.extend(("var", k, v) for k, v in config.vars.items())
+    files, pairs = iter(var_files), iter(vars_)
+    order = click.get_current_context().meta.get("soc2lint.var_order")
+    if order is None or len(order) != len(var_files) + len(vars_):
+        order = ["var_files"] * len(var_files) + ["vars_"] * len(vars_)
+    for name in order:
+        if name == "var_files":
+            out.append(("file", next(files), ""))
+        else:
+            k, _, val = next(pairs).partition("=")
+            out.append(("var", k.strip(), val))
+    return tuple(out)
 
 
 def _format_pairs(ctx: click.Context) -> list[tuple[str, Path | None]]:
@@ -193,7 +329,12 @@ def _common_scan_options(f: F) -> F:
             "vars_",
             multiple=True,
             metavar="NAME=VALUE",
-            help="Terraform variable (as terraform -var).",
+            help="Terraform variable (as terraform -var); with --var-file, later ones win.",
+        ),
+        click.option(
+            "--workspace",
+            help="terraform.workspace (default: TF_WORKSPACE, else each root's "
+            ".terraform/environment, else default).",
         ),
         click.option(
             "--cfn-parameters",
@@ -213,6 +354,19 @@ def _common_scan_options(f: F) -> F:
             type=click.Path(),
             help="Directory of extra rule modules (each defining RULES).",
         ),
+        click.option(
+            "--follow-symlinks",
+            is_flag=True,
+            default=None,
+            help="Follow symlinked directories (never out of the repository).",
+        ),
+        click.option(
+            "--env-vars",
+            "read_tf_var_env",
+            is_flag=True,
+            default=None,
+            help="Read TF_VAR_* from the environment (off: in CI it holds secrets).",
+        ),
         click.option("--no-cache", is_flag=True, default=False, help="Do not use the parse cache."),
         click.option(
             "--jobs", "-j", type=int, default=None, help="Parser processes (default: CPUs)."
@@ -226,19 +380,41 @@ def _common_scan_options(f: F) -> F:
     return f
 
 
-def _prepare(opts: dict[str, Any]) -> tuple[list[Path], Config, Any]:
-    """Paths, configuration (file + flags) and registry from the common options."""
+def _check_paths_are_not_options(paths: Sequence[Path], changed_files: bool) -> None:
+    """A path argument that looks like an option and names no file is a mistake (an
+    option after ``--``, or one this command does not have): refused, never guessed."""
+    for p in paths:
+        text = str(p)
+        if text.startswith("-") and text != "-" and not os.path.lexists(text):
+            _fail_usage(f"{text!r} looks like an option, not a path (unknown option, or after --)")
+    if changed_files and paths:
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None and not ctx.meta.get("soc2lint.dashdash", True):
+            _fail_usage(
+                "--changed-files: put -- before the file names (a pre-commit hook's entry "
+                "ends with --), so that a file named like an option is never read as one"
+            )
+
+
+def _prepare(opts: dict[str, Any], base: Any = None) -> tuple[list[Path], Config, Any]:
+    """Paths, configuration (file + flags) and registry from the common options (with
+    ``base``, the configuration, baseline and in-repository rule packs of the base
+    commit: see :func:`_resolve_config`)."""
     _setup_logging(opts["debug"])
+    _check_paths_are_not_options(opts["paths"], bool(opts.get("changed_files")))
     scan_paths = list(opts["paths"]) or [Path(".")]
     if opts.get("changed_files"):
         from .discover import find_root
         from .precommit import expand_changed
 
-        scan_paths = expand_changed([p for p in scan_paths if p.exists()], find_root(scan_paths))
+        # the repository from the files' directories as written: a committed symlink
+        # (stacks/root.yaml -> /) must not make the whole file system the repository
+        root = find_root([Path(os.path.abspath(p)).parent for p in scan_paths])
+        scan_paths = expand_changed([p for p in scan_paths if p.exists()], root)
     for p in scan_paths:
         if not p.exists():
             _fail_usage(f"path does not exist: {p}")
-    config = _resolve_config(opts["config_path"], scan_paths)
+    config = _resolve_config(opts["config_path"], scan_paths, base)
     parsed_vars: dict[str, str] = dict(config.vars)
     for v in opts["vars_"]:
         if "=" not in v:
@@ -254,15 +430,35 @@ def _prepare(opts: dict[str, Any]) -> tuple[list[Path], Config, Any]:
         strict=opts["strict"],
         var_files=tuple(config.var_files) + tuple(opts["var_files"]) if opts["var_files"] else None,
         vars=parsed_vars,
+        var_args=_var_args(config, opts["var_files"], opts["vars_"]),
+        workspace=opts.get("workspace"),
         cfn_parameters=opts["cfn_parameters"],
         inline_suppressions=False if opts["no_inline_suppressions"] else None,
         rules_dirs=(
             tuple(config.rules_dirs) + tuple(opts["rules_dirs"]) if opts["rules_dirs"] else None
         ),
         baseline=opts.get("baseline"),
+        follow_symlinks=opts["follow_symlinks"],
+        read_tf_var_env=opts["read_tf_var_env"],
     )
+    if base is not None:
+        config = _base_files(config, base)
     registry = _load_registry(config.rules_dirs)
     return scan_paths, config, registry
+
+
+def _base_files(config: Config, base: Any) -> Config:
+    """In a pull request, the baseline and rule packs kept in the repository are read at
+    the base commit: the change cannot edit what judges it."""
+    baseline = config.baseline
+    if baseline:
+        baseline = str(base.trusted_path(Path(baseline), "the baseline"))
+    rules_dirs = []
+    for d in config.rules_dirs:
+        mapped = base.trusted_path(Path(d), "the rule pack")
+        if mapped.is_dir():
+            rules_dirs.append(str(mapped))
+    return config.with_overrides(baseline=baseline, rules_dirs=tuple(rules_dirs))
 
 
 def _run(
@@ -270,7 +466,7 @@ def _run(
     scan_paths: list[Path],
     config: Config,
     registry: Any,
-    diff_base: str | None = None,
+    diff_base: Any = None,
 ) -> Any:
     from .engine import ScanRequest, UsageError, run_scan
 
@@ -281,7 +477,7 @@ def _run(
         registry=registry,
         base=Path.cwd(),
         debug=opts["debug"],
-        cache_dir=None if opts["no_cache"] else _cache_dir(),
+        cache_dir=None if opts["no_cache"] else _trusted_cache_dir(scan_paths),
         jobs=opts["jobs"] or (os.cpu_count() or 1),
         progress=progress.update,
     )
@@ -292,7 +488,8 @@ def _run(
             result = run_diff_scan(request, diff_base)
         else:
             result = run_scan(request)
-        if config.baseline:
+        # in a pull request a baseline the change adds is not applied (base.notes says so)
+        if config.baseline and (diff_base is None or Path(config.baseline).exists()):
             from .diff import apply_baseline, load_baseline
 
             apply_baseline(result, load_baseline(Path(config.baseline)))
@@ -308,7 +505,10 @@ def _run(
         if opts["debug"]:
             traceback.print_exc()
         click.echo(
-            f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True
+            _safe_stderr(
+                f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)"
+            ),
+            err=True,
         )
         sys.exit(EXIT_INCOMPLETE)
     progress.done()
@@ -346,6 +546,24 @@ def _run(
     help="Lowest severity that fails the run (default low; never = always exit 0).",
 )
 @click.option(
+    "--min-severity",
+    type=click.Choice(("critical", "high", "medium", "low"), case_sensitive=False),
+    help="Show only findings at or above this severity in text, concise and github output; "
+    "the exit code still follows --fail-on on every finding.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    default=False,
+    help="Text and concise output: a count per rule instead of each finding.",
+)
+@click.option(
+    "--sarif-category",
+    metavar="CATEGORY",
+    help="SARIF runAutomationDetails.id (code scanning's category); unset by default, so "
+    "upload-sarif's category input decides.",
+)
+@click.option(
     "--sarif-include-suppressed",
     is_flag=True,
     default=False,
@@ -367,21 +585,49 @@ def _run(
 )
 def scan(**opts: Any) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
-    scan_paths, config, registry = _prepare(opts)
-    if opts["changed_files"] and not scan_paths:
-        sys.exit(EXIT_OK)
-    pairs = _format_pairs(click.get_current_context())
-    result = _run(opts, scan_paths, config, registry, diff_base=opts["diff_base"])
+    with contextlib.ExitStack() as stack:
+        base = None
+        if opts["diff_base"]:
+            from .diff import open_base
+            from .engine import UsageError
+
+            _setup_logging(opts["debug"])
+            _check_paths_are_not_options(opts["paths"], bool(opts.get("changed_files")))
+            start = opts["paths"][0] if opts["paths"] else Path(".")
+            if not start.exists():
+                _fail_usage(f"path does not exist: {start}")
+            try:
+                base = stack.enter_context(open_base(start, opts["diff_base"]))
+            except UsageError as exc:
+                _fail_usage(str(exc))
+        scan_paths, config, registry = _prepare(opts, base)
+        if opts["changed_files"] and not scan_paths:
+            sys.exit(EXIT_OK)
+        pairs = _format_pairs(click.get_current_context())
+        result = _run(opts, scan_paths, config, registry, diff_base=base)
+    _report(opts, pairs, scan_paths, config, result)
+
+
+def _report(
+    opts: dict[str, Any],
+    pairs: list[tuple[str, Path | None]],
+    scan_paths: list[Path],
+    config: Config,
+    result: Any,
+) -> None:
 
     from .report import render
 
     if result.inventory is not None and result.inventory.empty and not result.findings:
         click.echo(
-            "soc2lint: no Terraform or CloudFormation files found under "
-            + ", ".join(str(p) for p in scan_paths),
+            _safe_stderr(
+                "soc2lint: no Terraform or CloudFormation files found under "
+                + ", ".join(str(p) for p in scan_paths)
+            ),
             err=True,
         )
     threshold = fail_threshold(config.fail_on)
+    min_severity = Severity.parse(opts["min_severity"]) if opts.get("min_severity") else None
     # The scan's objects live until the process ends: keep the cyclic collector
     # from walking them again while the reports are built.
     gc.freeze()
@@ -389,13 +635,28 @@ def scan(**opts: Any) -> None:
 
     with timed(result.timings, "report"):
         for fmt, out in pairs:
-            text = render(
-                fmt,
-                result,
-                threshold=threshold,
-                color=_use_color(out),
-                sarif_include_suppressed=opts["sarif_include_suppressed"],
-            )
+            try:
+                text = render(
+                    fmt,
+                    result,
+                    threshold=threshold,
+                    color=_use_color(out),
+                    sarif_include_suppressed=opts["sarif_include_suppressed"],
+                    min_severity=min_severity,
+                    statistics=opts["statistics"],
+                    sarif_category=opts["sarif_category"],
+                )
+            except (MemoryError, RecursionError) as exc:
+                # the findings were made but cannot be written: fail closed, never a traceback
+                why = "out of memory" if isinstance(exc, MemoryError) else "nested too deeply"
+                del exc
+                gc.collect()
+                click.echo(
+                    f"soc2lint: the {fmt} report could not be built ({why}); the scan is not "
+                    "reported as passing (exit 3)",
+                    err=True,
+                )
+                _end_scan(EXIT_INCOMPLETE)
             _write(out, text)
     problem = write_timings_file(result)
     if problem:
@@ -408,7 +669,7 @@ def baseline_group() -> None:
     """Record today's findings so that only new ones are reported (`scan --baseline`)."""
 
 
-@baseline_group.command("create")
+@baseline_group.command("create", cls=VarOrderCommand)
 @_common_scan_options
 @click.option(
     "--output",
@@ -426,12 +687,19 @@ def baseline_create(**opts: Any) -> None:
     opts.setdefault("fail_on", None)
     scan_paths, config, registry = _prepare(opts)
     result = _run(opts, scan_paths, config, registry)
-    n = write_baseline(result, opts["output"])
+    from .safeio import UnsafePath
+
+    try:
+        n = write_baseline(result, opts["output"])
+    except UnsafePath as exc:
+        _fail_usage(f"--output {opts['output']}: {exc}")
+    except OSError as exc:
+        _fail_usage(f"--output {opts['output']}: cannot write: {exc.strerror or exc}")
     click.echo(f"soc2lint: wrote {n} finding{'s' if n != 1 else ''} to {opts['output']}", err=True)
     sys.exit(EXIT_INCOMPLETE if result.incomplete else EXIT_OK)
 
 
-@main.command("evidence")
+@main.command("evidence", cls=VarOrderCommand)
 @_common_scan_options
 @click.option(
     "--output",
@@ -474,9 +742,11 @@ def evidence(**opts: Any) -> None:
         reproducible=opts["reproducible"],
         threshold=threshold,
     )
+    from .safeio import UnsafePath
+
     try:
         write_pack(files, output)
-    except PackError as exc:
+    except (PackError, UnsafePath) as exc:
         _fail_usage(f"--output: {exc}")
     except OSError as exc:
         _fail_usage(f"--output {output}: cannot write: {exc.strerror or exc}")
@@ -531,11 +801,32 @@ def _write(out: Path | None, text: str) -> None:
     if out is None or str(out) == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
+    from .safeio import UnsafePath, write_output_file
+
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        write_output_file(out, text)
+    except UnsafePath as exc:
+        _fail_usage(f"--output {out}: {exc}")
     except OSError as exc:
-        _fail_usage(f"--output {out}: cannot write: {exc.strerror}")
+        _fail_usage(f"--output {out}: cannot write: {exc.strerror or exc}")
+
+
+def _trusted_cache_dir(scan_paths: Sequence[Path]) -> Path | None:
+    """The cache directory, unless it lies inside the repository being scanned: its
+    entries are pickles, and a pull request could commit some there."""
+    from .discover import find_root
+    from .safeio import inside
+
+    directory = _cache_dir()
+    root = find_root(list(scan_paths))
+    if inside(directory, root) or inside(root, directory):
+        logging.getLogger("soc2lint").warning(
+            "not using the cache directory %s: it is inside the scanned repository, whose "
+            "files a pull request can write (entries are pickles, which can run code)",
+            directory,
+        )
+        return None
+    return directory
 
 
 def _cache_dir() -> Path:
@@ -579,7 +870,7 @@ def explain_cmd(rule_name: str, rules_dirs: tuple[str, ...]) -> None:
     click.echo(rule_page(r))
 
 
-@main.command("graph")
+@main.command("graph", cls=VarOrderCommand)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--locations", is_flag=True, help="Include attribute locations.")
 @click.option("--var-file", "var_files", multiple=True, type=click.Path())
@@ -614,6 +905,7 @@ def graph_cmd(
         select=("SYS",),
         var_files=tuple(var_files) or None,
         vars=parsed,
+        var_args=_var_args(config, var_files, vars_),
         cfn_parameters=cfn_parameters,
     )
     registry = _load_registry(())
@@ -630,7 +922,9 @@ def graph_cmd(
         {"rule": f.rule_id, "file": f.range.file, "line": f.range.start_line, "message": f.message}
         for f in result.findings
     ]
-    click.echo(json.dumps(data, indent=2, sort_keys=False))
+    from .report.neutral import neutralize
+
+    click.echo(neutralize(json.dumps(data, indent=2, sort_keys=False), "json"))
 
 
 if __name__ == "__main__":  # pragma: no cover

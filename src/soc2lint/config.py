@@ -4,13 +4,27 @@ The file is searched upward from the first scanned path (``--config FILE``
 names one explicitly).  Every key is checked: an unknown key, a bad value or
 an unknown rule ID is a :class:`ConfigError` naming it (exit 2), never
 silently ignored.  Command-line flags override the file.
+
+What is scanned does not configure the scanner.  A file *found* in the scanned
+tree is written by whoever wrote the code under review (a pull request can
+add one), so the keys that load code or read outside the repository
+(:data:`TRUSTED_ONLY_KEYS`: ``rules-dirs`` imports Python, ``follow-symlinks``
+and the file paths ``var-files``, ``cfn-parameters`` and ``baseline`` read
+files, ``limits`` decides how much memory and time a scan may take,
+``read-tf-var-env`` copies the environment, where CI keeps its secrets, into
+the evaluation) are honoured only from the command line or from a file named
+with ``--config`` (the workflow's choice, trusted like the command line).  A
+discovered file that sets one of them is an error (exit 2) naming the key and
+what to do instead: silently ignoring it would scan something other than what
+the file's author meant, and "what soc2lint claims equals what it checked".
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +39,19 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 CONFIG_FILES = (".soc2lint.toml", "pyproject.toml")
+
+#: keys a configuration file found in the scanned tree may not set (see the module doc)
+TRUSTED_ONLY_KEYS = frozenset(
+    {
+        "rules_dirs",
+        "follow_symlinks",
+        "limits",
+        "var_files",
+        "cfn_parameters",
+        "baseline",
+        "read_tf_var_env",
+    }
+)
 
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "never")
 
@@ -54,6 +81,9 @@ class Config:
     strict: bool = False
     var_files: tuple[str, ...] = ()
     vars: Mapping[str, str] = field(default_factory=dict)
+    #: var files and variables in the order they apply (see LoadOptions.var_args);
+    #: empty: var_files, then vars
+    var_args: tuple[tuple[str, str, str], ...] = ()
     cfn_parameters: str | None = None
     options: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_OPTIONS))
     per_path_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -63,9 +93,14 @@ class Config:
     rules_dirs: tuple[str, ...] = ()
     follow_symlinks: bool = False
     limits: Limits = field(default_factory=Limits)
-    workspace: str = "default"
+    #: None: TF_WORKSPACE, else each root's .terraform/environment, else "default"
+    workspace: str | None = None
+    #: read ``TF_VAR_*`` from the environment (off: in CI it carries secrets into reports)
+    read_tf_var_env: bool = False
     #: the file this came from (None: defaults only)
     source: Path | None = None
+    #: True when ``source`` was found by searching the scanned tree, not named by --config
+    discovered: bool = False
 
     def with_overrides(self, **kw: Any) -> Config:
         clean = {k: v for k, v in kw.items() if v is not None}
@@ -91,11 +126,25 @@ _KEYS = {
     "follow_symlinks",
     "limits",
     "workspace",
+    "read_tf_var_env",
 } | set(DEFAULT_OPTIONS)
 
 
 def _norm(key: str) -> str:
     return key.replace("-", "_")
+
+
+def did_you_mean(name: str, known: Iterable[str], *, dashed: bool = False) -> str:
+    """`` (did you mean 'fail-on'?)`` for the closest known name, or ``""`` (``dashed``:
+    the name as the documentation spells top-level keys, with ``-``)."""
+    import difflib
+
+    names = {k.replace("_", "-"): k for k in known}
+    probe = name.replace("_", "-").lower()
+    close = difflib.get_close_matches(probe, sorted(names), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean '{close[0] if dashed else names[close[0]]}'?)"
 
 
 def find_config(start: Path) -> Path | None:
@@ -109,8 +158,8 @@ def find_config(start: Path) -> Path | None:
             if cand.is_file():
                 if name == "pyproject.toml":
                     try:
-                        data = tomllib.loads(cand.read_text(encoding="utf-8"))
-                    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                        data = tomllib.loads(read_config_text(cand))
+                    except (ConfigError, tomllib.TOMLDecodeError):
                         return cand  # let load_config report it
                     if "soc2lint" not in data.get("tool", {}):
                         continue
@@ -120,14 +169,39 @@ def find_config(start: Path) -> Path | None:
         probe = probe.parent
 
 
-def load_config(path: Path | None) -> Config:
-    """Read and validate a configuration file (``None``: the defaults)."""
-    if path is None:
-        return Config()
+#: a configuration file is a few kilobytes; this bounds what a hostile one costs to read
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def read_config_text(path: Path) -> str:
+    """A configuration file's text: a regular file (never a FIFO or device), size-capped."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise ConfigError(f"{path}: not a regular file")
+        if st.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: over {MAX_CONFIG_BYTES} bytes, not a configuration file")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_CONFIG_BYTES + 1)
+        return data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+
+
+def load_config(path: Path | None, *, discovered: bool = False) -> Config:
+    """Read and validate a configuration file (``None``: the defaults).
+
+    ``discovered``: the file was found in the scanned tree (not named with
+    ``--config``), so it may not set :data:`TRUSTED_ONLY_KEYS`.
+    """
+    if path is None:
+        return Config()
+    return parse_config_text(read_config_text(path), path, discovered=discovered)
+
+
+def parse_config_text(text: str, path: Path, *, discovered: bool = False) -> Config:
+    """:func:`load_config` on text already read (``path`` names it in messages and says
+    which table to read: ``[tool.soc2lint]`` of a ``pyproject.toml``)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -140,10 +214,16 @@ def load_config(path: Path | None) -> Config:
         prefix = ""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [{prefix.rstrip('.') or 'soc2lint'}] must be a table")
-    return parse_config(table, path, prefix)
+    return parse_config(table, path, prefix, discovered=discovered)
 
 
-def parse_config(table: Mapping[str, Any], path: Path | None = None, prefix: str = "") -> Config:
+def parse_config(
+    table: Mapping[str, Any],
+    path: Path | None = None,
+    prefix: str = "",
+    *,
+    discovered: bool = False,
+) -> Config:
     where = f"{path}: " if path else ""
     cfg: dict[str, Any] = {}
     options = dict(DEFAULT_OPTIONS)
@@ -151,7 +231,16 @@ def parse_config(table: Mapping[str, Any], path: Path | None = None, prefix: str
         key = _norm(raw_key)
         name = f"{prefix}{raw_key}"
         if key not in _KEYS:
-            raise ConfigError(f"{where}unknown configuration key '{name}'")
+            raise ConfigError(
+                f"{where}unknown configuration key '{name}'{did_you_mean(raw_key, _KEYS, dashed=True)}"
+            )
+        if discovered and key in TRUSTED_ONLY_KEYS:
+            raise ConfigError(
+                f"{where}'{name}' is not taken from a configuration file found in the scanned "
+                "tree (what is scanned does not configure the scanner: this key loads code, "
+                "reads files or sets resource limits); give it on the command line, or name a "
+                "configuration file you trust with --config"
+            )
         if key in ("select", "ignore", "exclude", "var_files", "rules_dirs"):
             cfg[key] = _str_list(value, where, name)
         elif key == "fail_on":
@@ -160,7 +249,13 @@ def parse_config(table: Mapping[str, Any], path: Path | None = None, prefix: str
                     f"{where}'{name}' must be one of {', '.join(FAIL_ON_CHOICES)}, got {value!r}"
                 )
             cfg[key] = value.lower()
-        elif key in ("account_scope", "strict", "inline_suppressions", "follow_symlinks"):
+        elif key in (
+            "account_scope",
+            "strict",
+            "inline_suppressions",
+            "follow_symlinks",
+            "read_tf_var_env",
+        ):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}'{name}' must be true or false, got {value!r}")
             cfg[key] = value
@@ -187,7 +282,7 @@ def parse_config(table: Mapping[str, Any], path: Path | None = None, prefix: str
             cfg[key] = tuple(_suppression(v, where, f"{name}[{i}]") for i, v in enumerate(value))
         elif key == "limits":
             cfg[key] = _limits(value, where, name)
-    return Config(**cfg, options=options, source=path)
+    return Config(**cfg, options=options, source=path, discovered=discovered)
 
 
 def _var_text(v: Any) -> str:
@@ -207,7 +302,8 @@ def _str_list(value: Any, where: str, name: str) -> tuple[str, ...]:
 def _check_option(key: str, value: Any, where: str, name: str) -> str:
     if key not in DEFAULT_OPTIONS:
         raise ConfigError(
-            f"{where}unknown rule option '{name}' (known: {', '.join(sorted(DEFAULT_OPTIONS))})"
+            f"{where}unknown rule option '{name}'{did_you_mean(key, DEFAULT_OPTIONS)} "
+            f"(known: {', '.join(sorted(DEFAULT_OPTIONS))})"
         )
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"{where}'{name}' must be a non-negative integer, got {value!r}")
@@ -220,7 +316,7 @@ def _suppression(value: Any, where: str, name: str) -> ConfigSuppression:
     allowed = {"rules", "rule", "reason", "address", "path", "expires"}
     for k in value:
         if k not in allowed:
-            raise ConfigError(f"{where}unknown key '{name}.{k}'")
+            raise ConfigError(f"{where}unknown key '{name}.{k}'{did_you_mean(k, allowed)}")
     rules = value.get("rules", value.get("rule"))
     if rules is None:
         raise ConfigError(f"{where}'{name}' needs 'rules'")
@@ -253,11 +349,12 @@ def _limits(value: Any, where: str, name: str) -> Limits:
         nk = _norm(k)
         if nk not in known:
             raise ConfigError(
-                f"{where}unknown key '{name}.{k}' (known: {', '.join(sorted(known))})"
+                f"{where}unknown key '{name}.{k}'{did_you_mean(k, known)} "
+                f"(known: {', '.join(sorted(known))})"
             )
         if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
             raise ConfigError(f"{where}'{name}.{k}' must be a positive number, got {v!r}")
-        kw[nk] = float(v) if nk == "file_time_budget" else int(v)
+        kw[nk] = float(v) if nk in ("file_time_budget", "max_regex_seconds") else int(v)
     return Limits(**kw)
 
 

@@ -126,6 +126,8 @@ def _run_scan(req: ScanRequest) -> ScanResult:
             excludes=config.exclude,
             follow_symlinks=config.follow_symlinks,
         )
+        if inv.empty and config.exclude:
+            _refuse_empty_by_exclude(req, root, config)
 
     loaded = LoadResult()
     loaded.diagnostics.extend(inv.diagnostics)
@@ -173,7 +175,7 @@ def _load_options(req: ScanRequest, root: Path) -> LoadOptions:
     if config.cfn_parameters:
         from .cloudformation.parameters import load_cfn_parameters
 
-        cfn_params = load_cfn_parameters(Path(config.cfn_parameters))
+        cfn_params = load_cfn_parameters(Path(config.cfn_parameters), root)
     var_files = tuple(Path(v) for v in config.var_files)
     for vf in var_files:
         if not vf.is_file():
@@ -183,13 +185,32 @@ def _load_options(req: ScanRequest, root: Path) -> LoadOptions:
         base=req.base,
         var_files=var_files,
         vars=dict(config.vars),
-        env={k: v for k, v in req.env.items() if k.startswith("TF_VAR_")},
+        var_args=config.var_args,
+        # TF_VAR_* only when asked (--env-vars): in CI the environment holds secrets, and
+        # a value read here can reach a report (a for_each key, a resource name)
+        env={
+            k: v
+            for k, v in req.env.items()
+            if k == "TF_WORKSPACE" or (config.read_tf_var_env and k.startswith("TF_VAR_"))
+        },
         cfn_parameters=cfn_params,
         workspace=config.workspace,
         limits=config.limits,
         cache_dir=req.cache_dir,
         jobs=req.jobs,
     )
+
+
+def _refuse_empty_by_exclude(req: ScanRequest, root: Path, config: Config) -> None:
+    """``exclude`` patterns that leave nothing of what was asked to scan: an error, not a
+    clean result (a change could add ``exclude = ["**"]`` and pass)."""
+    whole = discover(req.paths, root=root, base=req.base, follow_symlinks=config.follow_symlinks)
+    if not whole.empty:
+        where = f" ({config.source.name})" if config.source is not None else ""
+        raise UsageError(
+            f"the configuration's exclude patterns{where} exclude every file of the scanned "
+            f"paths ({', '.join(config.exclude)}); nothing would be checked"
+        )
 
 
 def _load(

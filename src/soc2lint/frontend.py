@@ -108,6 +108,9 @@ class Limits:
     #: instances and dynamic blocks all count/for_each of a scan may create together:
     #: nested module calls multiply (100 x 100 x 100 is a million resources)
     max_total_instances: int = 100_000
+    #: module instances a scan may load (each also counts as an instance above): plain
+    #: module calls multiply too, and a module instance costs far more than a resource
+    max_module_instances: int = 10_000
     #: evaluation steps one expression may take
     max_eval_steps: int = 200_000
     #: evaluation steps all Terraform expressions of a scan may take together (about
@@ -117,6 +120,9 @@ class Limits:
     #: seconds one file's parse (HCL, YAML, JSON) may take before it is abandoned;
     #: enforced with SIGALRM where the platform has it (see :func:`time_budget`)
     file_time_budget: float = 30.0
+    #: seconds all Terraform regular expressions of a scan may take together (each call
+    #: at most 2 s): RE2, which Terraform uses, is linear-time; Python's engine is not
+    max_regex_seconds: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -134,9 +140,15 @@ class LoadOptions:
     base: Path
     var_files: tuple[Path, ...] = ()
     vars: Mapping[str, str] = field(default_factory=dict)
+    #: ``--var-file`` and ``--var`` in command-line order, later ones winning as in
+    #: Terraform: ``("file", path, "")`` / ``("var", name, value)``; when empty,
+    #: ``var_files`` then ``vars``
+    var_args: tuple[tuple[str, str, str], ...] = ()
     env: Mapping[str, str] = field(default_factory=dict)
     cfn_parameters: Mapping[str, Any] = field(default_factory=dict)
-    workspace: str = "default"
+    #: ``terraform.workspace``; None: each root's ``TF_WORKSPACE`` (from ``env``), else
+    #: its ``.terraform/environment`` (``terraform workspace select``), else "default"
+    workspace: str | None = None
     limits: Limits = field(default_factory=Limits)
     #: directory for the content-hash parse cache; None disables caching
     cache_dir: Path | None = None
@@ -163,6 +175,35 @@ class LoadOptions:
         except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (3.10-3.12)
             return False
         return True
+
+    def refuse_function_read(self, path: Path) -> str | None:
+        """Why an expression (``file()``, ``templatefile()``, ``fileexists()``...) may not
+        read ``path``, or None when it may.
+
+        Only inside ``root``, and never inside a directory discovery skips (``.git``
+        holds the checkout's token in CI, ``.terraform`` a copy of the backend's
+        state and credentials, ``node_modules``, virtual environments...), except
+        the modules ``terraform init`` downloaded (``.terraform/modules``), whose
+        own ``file()`` calls read their own files."""
+        from .discover import SKIP_DIRS
+
+        if not self.inside_root(path):
+            return (
+                f"resolves outside the scanned repository ({self.display(self.root)}); "
+                "it was not read"
+            )
+        parts = path.resolve().relative_to(self.root.resolve()).parts
+        for i, part in enumerate(parts[:-1]):
+            if part == ".terraform" and parts[i + 1 : i + 2] == ("modules",):
+                continue
+            if part in SKIP_DIRS:
+                return (
+                    f"is inside {part}/, which soc2lint never reads (it may hold "
+                    "credentials); it was not read"
+                )
+        if parts and parts[-1] in SKIP_DIRS:
+            return f"is {parts[-1]}, which soc2lint never reads; it was not read"
+        return None
 
     def read_source_file(self, path: Path, sources: Sources | None = None) -> str:
         """:func:`read_text` for a file found in a scanned directory: one that resolves

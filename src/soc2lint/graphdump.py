@@ -9,17 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .model import MISSING, Edge, Node, Unknown, format_path
+from .model import MISSING, Edge, Node, PartialValue, Unknown, format_path
 
 
 def jsonable(value: Any, _depth: int = 0) -> Any:
-    """A value with Unknowns rendered as ``{"$unknown": expr, "refs": [...]}``."""
+    """A value with Unknowns rendered as ``{"$unknown": expr, "refs": [...]}`` (and what is
+    known of a partly known value as ``"known"``)."""
     if isinstance(value, Unknown):
         out: dict[str, Any] = {"$unknown": value.expr}
         if value.refs:
             out["refs"] = list(value.refs)
         if value.secret:
             out["secret"] = True
+        if isinstance(value, PartialValue) and _depth <= 100:
+            # what is known of it: a document's structure, a map's known entries
+            out["known"] = jsonable(value.value, _depth + 1)
+            if value.encoding:
+                out["encoding"] = value.encoding
         return out
     if value is MISSING:
         return {"$missing": True}

@@ -11,6 +11,12 @@ string value names another node of the same scope:
 * by ARN, in any attribute, when the ARN's service and resource part match a
   node's name (``arn:aws:s3:::acme-logs/*`` -> the bucket ``acme-logs``);
 * by ID or ARN known in a plan (``vpc-0abc...``) in any attribute.
+
+A name computed from unknown values matches an equal one: the same known text
+around the same unknowns (the same variable, parameter or pseudo parameter,
+the same data source attribute), ``"${local.prefix}-trail"`` in a trail and
+in a bucket, or ``!Sub ${AWS::AccountId}-trail-logs`` in both (see
+:func:`name_key`); names built from different unknowns never match.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .model import Edge, Node, Path
+from .model import Edge, Node, Path, Unknown
 
 #: kind -> (Terraform name attribute, CloudFormation name property)
 NAME_ATTRS: dict[str, tuple[str, str]] = {
@@ -177,7 +183,8 @@ ARN_SERVICES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 _ID_ATTRS = ("id", "arn", "Arn")
-_ARN_RE = re.compile(r"^arn:[a-z0-9-]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$")
+#: the partition may be an unknown part (``arn:${data.aws_partition.p.partition}:s3:::x``)
+_ARN_RE = re.compile(r"^arn:[^:]*:([a-z0-9-]+):[^:]*:[^:]*:(.+)$")
 
 
 def node_names(node: Node) -> list[str]:
@@ -195,24 +202,78 @@ def node_names(node: Node) -> list[str]:
     return out
 
 
-def _strings(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, str]]:
+#: attribute key -> the kinds a plain name in it may refer to (KEY_KINDS by raw key)
+_KINDS_OF_KEY: dict[Any, tuple[str, ...]] = {}
+
+
+def _kinds_of(key: Any) -> tuple[str, ...]:
+    kinds = _KINDS_OF_KEY.get(key)
+    if kinds is None:
+        kinds = KEY_KINDS.get(key.replace("_", "").lower(), ()) if isinstance(key, str) else ()
+        if len(_KINDS_OF_KEY) < 100_000:  # attribute names repeat: remember them
+            _KINDS_OF_KEY[key] = kinds
+    return kinds
+
+
+def _candidates(
+    value: Any,
+    path: list[Any],
+    kinds: tuple[str, ...],
+    by_exact: dict[str, list[Node]],
+    templated_names: bool,
+    out: list[tuple[Path, str | Unknown, tuple[str, ...]]],
+    depth: int,
+) -> None:
+    """The strings of ``value`` that may name a node, with their path and the kinds the
+    last attribute key says they name: an exact ID or ARN of a node, an ARN, a string
+    in a name attribute (``bucket``, ``RoleName``); an unknown string with a template
+    when it is an ARN, or in a name attribute while some node's name is unknown too.
+    A list, not a generator, and paths built only for what is found: every string of
+    every node goes through here."""
     if depth > 40:
         return
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, (*path, i), depth + 1)
+        if path and len(value) <= 2048 and (kinds or value in by_exact or value.startswith("arn:")):
+            out.append((tuple(path), value, kinds))
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _strings(v, (*path, k), depth + 1)
+            if isinstance(v, str | dict | list | Unknown):
+                path.append(k)
+                _candidates(v, path, _kinds_of(k), by_exact, templated_names, out, depth + 1)
+                path.pop()
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, str | dict | list | Unknown):
+                path.append(i)
+                _candidates(v, path, kinds, by_exact, templated_names, out, depth + 1)
+                path.pop()
+    elif isinstance(value, Unknown):
+        template = value.template
+        if template is not None and (template[0].startswith("arn:") or (templated_names and kinds)):
+            out.append((tuple(path), value, kinds))
 
 
-def _last_key(path: Path) -> str:
-    for p in reversed(path):
-        if isinstance(p, str):
-            return p.replace("_", "").lower()
-    return ""
+_HOLE_OPEN = "\ue000"
+_HOLE_CLOSE = "\ue001"
+
+
+def name_key(value: Any, names: dict[str, int]) -> str | None:
+    """A name as the linker compares it: a known string is itself; an unknown string
+    with a template (``"${local.prefix}-trail"``, ``!Sub ${AWS::AccountId}-trail``) is
+    its known text with each unknown part replaced by a marker numbered after the
+    part's identity (``names`` numbers them, one table per scope).  Two equal keys
+    name the same thing after deploy; different unknowns never give equal keys."""
+    if isinstance(value, str):
+        return value or None
+    template = value.template if isinstance(value, Unknown) else None
+    if template is None:
+        return None
+    out = [template[0]]
+    for i in range(1, len(template), 2):
+        number = names.setdefault(template[i], len(names))
+        out.append(f"{_HOLE_OPEN}{number}{_HOLE_CLOSE}{template[i + 1]}")
+    key = "".join(out)
+    return key if len(key) <= 2048 else None
 
 
 def _arn_name_candidates(arn: str) -> tuple[str, list[str]] | None:
@@ -271,12 +332,17 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
         # (kind, name) -> nodes ; exact id/arn -> nodes
         by_name: dict[tuple[str, str], list[Node]] = defaultdict(list)
         by_exact: dict[str, list[Node]] = defaultdict(list)
+        #: identities of unknown parts of names (see name_key), numbered in this scope
+        names: dict[str, int] = {}
+        templated_names = False
         for n in scope_nodes:
             spec = NAME_ATTRS.get(n.kind)
             if spec is not None:
-                v = n.get(tf=spec[0], cfn=spec[1])
-                if isinstance(v, str) and v:
-                    by_name[(n.kind, v)].append(n)
+                name = n.get(tf=spec[0], cfn=spec[1])
+                key = name_key(name, names)
+                if key is not None:
+                    by_name[(n.kind, key)].append(n)
+                    templated_names = templated_names or not isinstance(name, str)
             for a in _ID_ATTRS:
                 v = n.attrs.get(a)
                 if isinstance(v, str) and len(v) > 4:
@@ -288,23 +354,28 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
         if not by_name and not by_exact:
             continue
         for src in scope_nodes:
-            for path, s in _strings(src.attrs, ()):
-                if not path or len(s) > 2048:
-                    continue
+            found_at: list[tuple[Path, str | Unknown, tuple[str, ...]]] = []
+            _candidates(src.attrs, [], (), by_exact, templated_names, found_at, 0)
+            for path, found, kinds in found_at:
+                if isinstance(found, str):
+                    s = found
+                else:
+                    key = name_key(found, names)
+                    if key is None:
+                        continue
+                    s = key
                 targets: list[Node] = []
                 targets.extend(by_exact.get(s, ()))
                 if s.startswith("arn:"):
                     parsed = _arn_name_candidates(s)
                     if parsed is not None:
-                        service, names = parsed
+                        service, candidates = parsed
                         for kind in ARN_SERVICES[service][0]:
-                            for nm in names:
+                            for nm in candidates:
                                 targets.extend(by_name.get((kind, nm), ()))
                 else:
-                    kinds = KEY_KINDS.get(_last_key(path))
-                    if kinds:
-                        for kind in kinds:
-                            targets.extend(by_name.get((kind, s), ()))
+                    for kind in kinds:
+                        targets.extend(by_name.get((kind, s), ()))
                 if len(targets) > MAX_TARGETS and len({t.id for t in targets}) > MAX_TARGETS:
                     continue  # a name many nodes share names none of them
                 seen: set[str] = set()

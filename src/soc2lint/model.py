@@ -19,9 +19,10 @@ from __future__ import annotations
 import enum
 import functools
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias, TypedDict
+from typing import Any, Literal, TypeAlias, TypedDict, TypeGuard
 
 # --------------------------------------------------------------------------
 # Values
@@ -38,14 +39,29 @@ class Unknown:
     comes from a secret store or generator (``random_password``, Secrets
     Manager, SSM SecureString, ``{{resolve:secretsmanager:...}}``): rules on
     hard-coded secrets treat it as safe.
+
+    ``template`` is set for a string whose unknown parts each have a canonical
+    identity (see :func:`string_template`): two values with equal templates are
+    the same string after deploy, whatever the unknowns turn out to be.
     """
 
-    __slots__ = ("expr", "refs", "secret")
+    __slots__ = ("cause", "expr", "refs", "secret", "template")
 
-    def __init__(self, expr: str = "", refs: Sequence[str] = (), secret: bool = False) -> None:
+    def __init__(
+        self,
+        expr: str = "",
+        refs: Sequence[str] = (),
+        secret: bool = False,
+        template: Template | None = None,
+        cause: str = "",
+    ) -> None:
         self.expr = expr
         self.refs: tuple[str, ...] = tuple(refs)
         self.secret = secret
+        self.template = template
+        #: why an expression that could be known is not (a function soc2lint does not
+        #: implement, an evaluation error, a limit), shown under --strict; not compared
+        self.cause = cause
 
     def __repr__(self) -> str:
         extra = f", refs={list(self.refs)!r}" if self.refs else ""
@@ -63,20 +79,62 @@ class Unknown:
         return hash((self.expr, self.refs, self.secret))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Unknown, (self.expr, self.refs, self.secret))
+        if self.cause:
+            return (Unknown, (self.expr, self.refs, self.secret, self.template, self.cause))
+        if self.template is None:
+            return (Unknown, (self.expr, self.refs, self.secret))
+        return (Unknown, (self.expr, self.refs, self.secret, self.template))
+
+
+#: a string with unknown parts: known text at even positions, the canonical identity of
+#: an unknown part at odd ones (``("", "var.prefix", "-trail")``); odd length
+Template: TypeAlias = tuple[str, ...]
+
+
+def leaf_template(identity: str) -> Template:
+    """The template of an unknown value that is one thing: ``var.prefix`` of a root,
+    ``AWS::AccountId``, a data source's attribute (``data.aws_caller_identity.c.account_id``)."""
+    return ("", identity, "")
+
+
+def string_template(parts: Iterable[Any]) -> Template | None:
+    """The template of the concatenation of ``parts`` (strings, and Unknowns carrying a
+    template); None when a part is anything else: its value has no identity."""
+    out: list[str] = [""]
+    for p in parts:
+        if isinstance(p, str):
+            out[-1] += p
+        elif isinstance(p, Unknown) and p.template is not None:
+            t = p.template
+            out[-1] += t[0]
+            out.extend(t[1:])
+        else:
+            return None
+    return tuple(out) if len(out) > 1 else None
 
 
 class PartialValue(Unknown):
-    """An encoded value (``jsonencode(...)``, a heredoc of JSON with interpolations) that is
-    not fully known, with what is known of it.
+    """A value that is not fully known, with what is known of it.
 
     It *is* an :class:`Unknown`: every rule that treats it as one stays right.
-    Rules that can use a partly known structure (policy documents whose
-    ``Resource`` is ``aws_s3_bucket.b.arn``) read :attr:`value`, the decoded
-    structure with :class:`Unknown` where parts could not be resolved.
+    :attr:`value` is the known structure, with :class:`Unknown` where parts could
+    not be resolved.  :attr:`encoding` says what the value itself is:
+
+    * ``"json"`` / ``"yaml"``: text, the encoding of :attr:`value`
+      (``jsonencode(...)``, ``yamlencode(...)``, a heredoc or ``templatefile`` of a
+      JSON/YAML document with interpolations, a CloudFormation ``Fn::Sub`` building
+      JSON): :func:`document` decodes a known string the same way, so rules read
+      both alike;
+    * ``""``: the collection itself (a map from ``merge(var.tags, {...})``, a list
+      from ``concat(var.extra, [...])``): the entries of :attr:`value` are right (a
+      list's at positions that are not known), and the collection may hold others;
+      :meth:`Node.attr` reads through it.
+
+    Rules that walk documents (secrets, policy statements) read
+    :func:`document` / :func:`known_structure` and stay silent on the unknown parts.
     """
 
-    __slots__ = ("value",)
+    __slots__ = ("encoding", "value")
 
     def __init__(
         self,
@@ -84,15 +142,62 @@ class PartialValue(Unknown):
         refs: Sequence[str] = (),
         secret: bool = False,
         value: Any = None,
+        encoding: str = "json",
     ) -> None:
         super().__init__(expr, refs, secret)
         self.value = value
+        self.encoding = encoding
 
     def __repr__(self) -> str:
-        return f"PartialValue({self.expr!r}, value={self.value!r})"
+        return f"PartialValue({self.expr!r}, value={self.value!r}, encoding={self.encoding!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (PartialValue, (self.expr, self.refs, self.secret, self.value))
+        return (PartialValue, (self.expr, self.refs, self.secret, self.value, self.encoding))
+
+
+def is_open_collection(value: Any) -> TypeGuard[PartialValue]:
+    """A :class:`PartialValue` that is a map or list (not text) with known entries."""
+    return (
+        isinstance(value, PartialValue)
+        and value.encoding == ""
+        and isinstance(value.value, dict | list)
+    )
+
+
+def known_structure(value: Any) -> Any:
+    """What is known of ``value``: a partial value's known structure, else the value."""
+    while isinstance(value, PartialValue) and isinstance(value.value, dict | list | PartialValue):
+        value = value.value
+    return value
+
+
+#: documents longer than this are not decoded (attributes are rarely over a few kB)
+MAX_DOCUMENT = 256 * 1024
+
+
+def document(value: Any) -> Any:
+    """The document an attribute holds: JSON text decoded (a ``dict``/``list``), a
+    partial JSON/YAML document's known structure, a map or list as it is.  Anything
+    else (a plain string, a number, an Unknown) is returned unchanged.
+
+    The one way rules read document-valued attributes (ECS container definitions,
+    Step Functions definitions, event inputs, SSM documents, policies): a
+    ``jsonencode(...)`` whose every value is known and one with a reference in it
+    read the same, the unknown parts being :class:`Unknown`.
+    """
+    if isinstance(value, PartialValue):
+        # a document whose top object has members with unknown names is itself open
+        return value.value if isinstance(value.value, dict | list | PartialValue) else value
+    if isinstance(value, str):
+        text = value.strip()
+        if text[:1] in ("{", "[") and len(text) <= MAX_DOCUMENT:
+            try:
+                decoded = json.loads(text)
+            except (ValueError, RecursionError):  # ValueError: also 4300+ digit integers
+                return value
+            if isinstance(decoded, dict | list):
+                return decoded
+    return value
 
 
 class _Missing:
@@ -511,6 +616,19 @@ def _walk(value: Any, path: Path, done: Path) -> Iterator[tuple[Path, Any]]:
             return
         return
     if isinstance(value, Unknown):
+        known = value.value if is_open_collection(value) else None
+        if isinstance(known, dict):
+            # a map with known entries and maybe others (merge(var.tags, {...}))
+            if head == "*":
+                for k, item in known.items():
+                    yield from _walk(item, rest, (*done, k))
+            elif head in known:
+                yield from _walk(known[head], rest, (*done, head))
+                return
+        elif isinstance(known, list) and not isinstance(head, int):
+            # a list with known elements and maybe others (concat(var.extra, [...]))
+            for i, item in enumerate(known):
+                yield from _walk(item, rest if head == "*" else path, (*done, i))
         # an unknown container: whatever is inside it is unknown too
         yield (*done, *[p for p in path if p != "*"]), value
 
@@ -547,6 +665,22 @@ def _first(value: Any, path: Path, done: Path) -> tuple[Path, Any] | None:
             return _first(value[head], rest, (*done, head))
         return None
     if isinstance(value, Unknown):
+        known = value.value if is_open_collection(value) else None
+        if isinstance(known, dict):
+            # a map with known entries and maybe others (merge(var.tags, {...}))
+            if head == "*":
+                for k, item in known.items():
+                    found = _first(item, rest, (*done, k))
+                    if found is not None:
+                        return found
+            elif head in known:
+                return _first(known[head], rest, (*done, head))
+        elif isinstance(known, list) and not isinstance(head, int):
+            # a list with known elements and maybe others (concat(var.extra, [...]))
+            for i, item in enumerate(known):
+                found = _first(item, rest if head == "*" else path, (*done, i))
+                if found is not None:
+                    return found
         # an unknown container: whatever is inside it is unknown too
         return (*done, *[p for p in path if p != "*"]), value
     return None
@@ -577,6 +711,19 @@ def _collect(value: Any, path: Path, done: Path, out: list[tuple[Path, Any]]) ->
             _collect(value[head], rest, (*done, head), out)
         return
     if isinstance(value, Unknown):
+        known = value.value if is_open_collection(value) else None
+        if isinstance(known, dict):
+            # a map with known entries and maybe others (merge(var.tags, {...}))
+            if head == "*":
+                for k, item in known.items():
+                    _collect(item, rest, (*done, k), out)
+            elif head in known:
+                _collect(known[head], rest, (*done, head), out)
+                return
+        elif isinstance(known, list) and not isinstance(head, int):
+            # a list with known elements and maybe others (concat(var.extra, [...]))
+            for i, item in enumerate(known):
+                _collect(item, rest if head == "*" else path, (*done, i), out)
         out.append(((*done, *[p for p in path if p != "*"]), value))
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .discover import CFN_SUFFIXES, SKIP_DIRS, TF_SUFFIXES, TFVARS_SUFFIXES
+from .safeio import UnsafePath, inside, read_input_file
 
 _TF_SOURCE = re.compile(r"""(?m)^\s*"?source"?\s*[=:]\s*"(\.\.?/[^"]*)\"""")
 _CFN_CHILD = re.compile(
@@ -30,13 +31,18 @@ def _walk(root: Path) -> Iterable[tuple[Path, list[str]]]:
         yield Path(dirpath), sorted(filenames)
 
 
-def _read(path: Path) -> str:
+#: what is read of one file to find module calls and nested stacks
+_READ_BYTES = 2 * 1024 * 1024
+
+
+def _read(path: Path, root: Path) -> str:
+    """A file's text for the quick scans below: only a regular file inside ``root``
+    (a committed symlink to /dev/zero or out of the repository is not read), bounded."""
     try:
-        if path.stat().st_size > 2 * 1024 * 1024:
-            return ""
-        return path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
+        data = read_input_file(path, root=root, max_bytes=_READ_BYTES)
+    except UnsafePath:
         return ""
+    return data
 
 
 def module_callers(root: Path) -> dict[Path, set[Path]]:
@@ -46,7 +52,7 @@ def module_callers(root: Path) -> dict[Path, set[Path]]:
         for name in files:
             if not name.endswith(TF_SUFFIXES):
                 continue
-            for m in _TF_SOURCE.finditer(_read(d / name)):
+            for m in _TF_SOURCE.finditer(_read(d / name, root)):
                 target = (d / m.group(1).split("//")[0]).resolve()
                 callers[target].add(d.resolve())
     return callers
@@ -59,7 +65,7 @@ def stack_parents(root: Path) -> dict[Path, set[Path]]:
         for name in files:
             if not name.lower().endswith(CFN_SUFFIXES):
                 continue
-            text = _read(d / name)
+            text = _read(d / name, root)
             if "TemplateURL" not in text and "Location" not in text:
                 continue
             for m in _CFN_CHILD.finditer(text):
@@ -75,6 +81,8 @@ def expand_changed(files: Sequence[Path], root: Path) -> list[Path]:
     tf_dirs: set[Path] = set()
     templates: set[Path] = set()
     for f in files:
+        if not inside(f, root):
+            continue  # a symlink out of the repository (to /dev/zero, to /) is not scanned
         low = f.name.lower()
         if low.endswith(TF_SUFFIXES) or low.endswith(TFVARS_SUFFIXES):
             tf_dirs.add(f.resolve().parent)

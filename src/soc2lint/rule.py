@@ -305,13 +305,14 @@ class Context:
         attr = at if isinstance(at, Attr) else node.attr(at)
         value = attr.value
         expr = value.expr if isinstance(value, Unknown) and value.expr else "an unresolved value"
+        cause = value.cause if isinstance(value, Unknown) else ""
         subject = what or f"`{format_path(attr.path)}`"
         yield Report(
             node=node,
             path=attr.path,
             message=(
-                f"{node.address}: {subject} could not be evaluated ({expr}); "
-                f"{self.rule.id} cannot decide statically"
+                f"{node.address}: {subject} could not be evaluated ({expr}"
+                f"{': ' + cause if cause else ''}); {self.rule.id} cannot decide statically"
             ),
             severity=Severity.LOW,
             unresolved=True,

@@ -185,7 +185,14 @@ def literal_tail(expr: str) -> str | None:
     if m is None or "${" not in m.group(1):
         return None
     tail = m.group(1).rsplit("}", 1)[-1]
-    if not tail or "${" in tail or "%{" in tail:
+    if "${" in tail or "%{" in tail:
+        return None
+    return _word_tail(tail)
+
+
+def _word_tail(tail: str) -> str | None:
+    """``tail`` when it starts a new word whatever comes before it, else None."""
+    if not tail:
         return None
     starts_word = not tail[0].isalnum() or (
         tail[0].isupper() and len(tail) > 1 and tail[1].islower()
@@ -199,5 +206,7 @@ def name_looks_secret(value: object) -> bool:
         return looks_secret(value)
     if not isinstance(value, Unknown):
         return False
-    tail = literal_tail(value.expr)
+    # the text after the last unknown part (a template records it for "${...}", format(),
+    # join() and !Join alike), else as the expression is written
+    tail = _word_tail(value.template[-1]) if value.template else literal_tail(value.expr)
     return tail is not None and looks_secret(tail)

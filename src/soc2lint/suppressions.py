@@ -162,12 +162,57 @@ class FileComments:
     comment_only: set[int]
 
 
+_YAML_BLOCK_START = re.compile(
+    r"""^(?P<indent>[ ]*)(?:-[ ]+)*(?:(?:"[^"]*"|'[^']*'|[^#'"\s][^#]*?)[ ]*:[ ]+)?"""
+    r"""(?:![^\s]*[ ]+)?[|>][-+0-9]*[ ]*(?:\#.*)?$"""
+)
+_HEREDOC_START = re.compile(r"<<-?[ ]*(?P<marker>[A-Za-z_][A-Za-z0-9_-]*)[ ]*$")
+
+
+def literal_lines(display_path: str, lines: list[str]) -> set[int]:
+    """Line numbers (1-based) inside a YAML block scalar (``UserData: |``) or an HCL
+    heredoc (``<<EOF``): text there is data (a script, a policy), so a ``#`` line in
+    it is not a comment and cannot hold a suppression."""
+    low = display_path.lower()
+    out: set[int] = set()
+    if low.endswith((".yaml", ".yml", ".template", ".cfn", ".tpl")):
+        i = 0
+        while i < len(lines):
+            m = _YAML_BLOCK_START.match(lines[i])
+            i += 1
+            if m is None or lines[i - 1].lstrip().startswith("#"):
+                continue
+            parent = len(m.group("indent"))
+            while i < len(lines):
+                line = lines[i]
+                if line.strip() and len(line) - len(line.lstrip(" ")) <= parent:
+                    break
+                out.add(i + 1)
+                i += 1
+    elif low.endswith((".tf", ".tfvars", ".hcl")):
+        i = 0
+        while i < len(lines):
+            m = _HEREDOC_START.search(lines[i])
+            i += 1
+            if m is None or COMMENT_START_RE.match(lines[i - 1]):
+                continue
+            marker = m.group("marker")
+            while i < len(lines) and lines[i].strip() != marker:
+                out.add(i + 1)
+                i += 1
+    return out
+
+
 def scan_file_comments(display_path: str, text: str) -> FileComments:
     directives: dict[int, list[SuppressionEntry]] = {}
     comment_only: set[int] = set()
     if "soc2lint" not in text:
         return FileComments(directives, comment_only)
-    for i, line in enumerate(text.splitlines(), start=1):
+    all_lines = text.splitlines()
+    data = literal_lines(display_path, all_lines)
+    for i, line in enumerate(all_lines, start=1):
+        if i in data:
+            continue
         if COMMENT_START_RE.match(line):
             comment_only.add(i)
         if "soc2lint" not in line:

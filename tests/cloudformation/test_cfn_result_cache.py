@@ -171,7 +171,7 @@ def test_a_changed_parameter_file_is_a_miss_through_the_cli(tmp_path: Path) -> N
     src = tmp_path / "src"
     versioned = OTHER.replace("Enabled", "!Ref Versioning")
     write(src, {"app.yaml": "Parameters:\n  Versioning:\n    Type: String\n" + versioned})
-    params = tmp_path / "params.json"
+    params = src / "params.json"  # parameter files are read inside the repository
     cache = tmp_path / "cache"
 
     def scan(status: str, cache_dir: Path | None) -> tuple[dict[str, Any], dict[str, Any]]:

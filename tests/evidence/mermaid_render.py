@@ -1,7 +1,8 @@
 """Render Mermaid diagrams in a real headless Chromium, without any network.
 
 The page loads ``mermaid.min.js`` from the local npm install over ``file://``
-(no server, no CDN), parses and renders every diagram with ``mermaid.render``,
+(no server, no CDN), parses and renders every diagram with ``mermaid.render`` (with GitHub's limit of
+50,000 characters a diagram, Mermaid's default ``maxTextSize``),
 inserts each SVG into the page and measures it, and writes one JSON line
 into the DOM, which ``chromium --dump-dom`` prints.  ``.ci/run`` installs
 Debian's ``chromium`` and ``npm install --prefix .cache/mermaid mermaid@11``.
@@ -36,7 +37,7 @@ PAGE = """<!doctype html>
   const out = [];
   try {{
     const diagrams = JSON.parse(document.getElementById("diagrams").textContent);
-    mermaid.initialize({{startOnLoad: false, securityLevel: "strict", maxTextSize: 500000,
+    mermaid.initialize({{startOnLoad: false, securityLevel: "strict", maxTextSize: 50000,
                         maxEdges: 5000, flowchart: {{htmlLabels: false}}}});
     for (let i = 0; i < diagrams.length; i++) {{
       try {{
@@ -50,7 +51,8 @@ PAGE = """<!doctype html>
         out.push({{ok: true, svg_length: svg.length, width: box.width, height: box.height,
                   nodes: holder.querySelectorAll("g.node").length,
                   edges: holder.querySelectorAll("path.flowchart-link, .edgePaths path").length,
-                  error_svg: /Syntax error in text/.test(svg)}});
+                  error_svg: /Syntax error in text/.test(svg),
+                  too_large: /Maximum text size in diagram exceeded/.test(svg)}});
       }} catch (e) {{
         out.push({{ok: false, error: String((e && e.message) || e)}});
       }}
@@ -74,6 +76,8 @@ class Rendered:
     nodes: int = 0
     edges: int = 0
     error_svg: bool = False
+    #: Mermaid drew its "maximum text size exceeded" notice instead (GitHub: 50,000)
+    too_large: bool = False
 
 
 def find_chromium() -> str | None:
@@ -141,6 +145,7 @@ def render(
             nodes=int(i.get("nodes", 0)),
             edges=int(i.get("edges", 0)),
             error_svg=bool(i.get("error_svg", False)),
+            too_large=bool(i.get("too_large", False)),
         )
         for i in items
     ]

@@ -135,3 +135,31 @@ def large_vpc_project(root: Path) -> None:
     )
     root.mkdir(parents=True, exist_ok=True)
     (root / "main.tf").write_text("\n".join(parts), encoding="utf-8")
+
+
+def instance_group_project(root: Path, count: int = 900, subnets: int = 6) -> None:
+    """``count = 900`` web instances spread over 6 subnets (3 public, 3 private) of two
+    zones, reachable from the internet on 443, each with a long name, and a database."""
+    parts = [
+        'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+        'resource "aws_internet_gateway" "igw" {\n  vpc_id = aws_vpc.main.id\n}\n',
+        'resource "aws_route_table" "public" {\n  vpc_id = aws_vpc.main.id\n'
+        '  route {\n    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_internet_gateway.igw.id\n'
+        "  }\n}\n",
+        'resource "aws_security_group" "web" {\n  name   = "web"\n  vpc_id = aws_vpc.main.id\n'
+        '  ingress {\n    description = "https from anywhere"\n    from_port = 443\n'
+        '    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n',
+        f'resource "aws_subnet" "s" {{\n  count = {subnets}\n  vpc_id = aws_vpc.main.id\n'
+        '  cidr_block = "10.0.${count.index}.0/24"\n'
+        f'  availability_zone = element(["{ZONES[0]}", "{ZONES[1]}"], count.index)\n'
+        "  map_public_ip_on_launch = count.index < 3\n}\n",
+        f'resource "aws_route_table_association" "a" {{\n  count = {subnets // 2}\n'
+        "  subnet_id = aws_subnet.s[count.index].id\n"
+        "  route_table_id = aws_route_table.public.id\n}\n",
+        'resource "aws_instance" "web_frontend_service_with_a_long_descriptive_name" {\n'
+        f'  count = {count}\n  ami = "ami-0123456789abcdef0"\n  instance_type = "t3.micro"\n'
+        f"  subnet_id = aws_subnet.s[count.index % {subnets}].id\n"
+        "  vpc_security_group_ids = [aws_security_group.web.id]\n}\n",
+    ]
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "main.tf").write_text("\n".join(parts), encoding="utf-8")

@@ -20,7 +20,7 @@ import pytest
 from soc2lint.evidence.network import mermaid_blocks
 
 from mermaid_render import find_chromium, find_mermaid, render
-from packs import REPO, copy_sources, large_vpc_project, run_evidence
+from packs import REPO, copy_sources, instance_group_project, large_vpc_project, run_evidence
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
@@ -71,6 +71,11 @@ def test_every_diagram_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     r = run_evidence(tmp_path, ["fixtures/terraform/project", "-o", "p2"], monkeypatch)
     text = (tmp_path / "p2/network/network-diagram.md").read_text(encoding="utf-8")
     diagrams += [(f"terraform/project #{i + 1}", d) for i, d in enumerate(mermaid_blocks(text))]
+    # count = 900 instances over 6 subnets: over 90,000 characters before it was summarised
+    instance_group_project(tmp_path / "fleet")
+    r = run_evidence(tmp_path, ["fleet", "-o", "fleet-pack", "--reproducible"], monkeypatch)
+    text = (tmp_path / "fleet-pack/network/network-diagram.md").read_text(encoding="utf-8")
+    diagrams += [(f"900-instance group #{i + 1}", d) for i, d in enumerate(mermaid_blocks(text))]
 
     results = render([d for _, d in diagrams], chromium=chromium, mermaid_js=mermaid_js)
     assert len(results) == len(diagrams)
@@ -80,18 +85,24 @@ def test_every_diagram_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
             problems.append(f"{name}: {res.error}")
         elif res.error_svg:
             problems.append(f"{name}: Mermaid drew its error image")
+        elif res.too_large:
+            problems.append(f"{name}: over the 50,000 characters GitHub renders")
         elif res.nodes == 0 or res.width <= 0 or res.height <= 0 or res.svg_length < 500:
             problems.append(f"{name}: empty SVG ({res})")
     assert not problems, "\n".join(problems)
 
 
 def test_a_syntax_error_is_caught() -> None:
-    """The harness itself: a broken diagram must fail, not pass silently."""
+    """The harness itself: a broken diagram must fail, not pass silently, and so must one
+    over GitHub's 50,000 characters."""
     chromium, mermaid_js = _tools()
-    bad, good = render(
-        ['flowchart TB\n  a["x" --> b', 'flowchart TB\n  a["x #quot;y#quot;"] --> b'],
+    too_long = "flowchart TB\n" + "".join(f'  n{i}["node {i:05d}"]\n' for i in range(3000))
+    assert len(too_long) > 50_000
+    bad, good, long = render(
+        ['flowchart TB\n  a["x" --> b', 'flowchart TB\n  a["x #quot;y#quot;"] --> b', too_long],
         chromium=chromium,
         mermaid_js=mermaid_js,
     )
     assert not bad.ok and "Parse error" in bad.error
     assert good.ok and good.nodes == 2
+    assert not long.ok or long.too_large

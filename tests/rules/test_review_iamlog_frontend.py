@@ -67,18 +67,29 @@ def test_heredoc_policy_with_unknown_interpolation_in_a_string_is_read(tmp_path:
     assert _iam(tmp_path, tf) == [("IAM002", "aws_iam_policy.p", 12)]
 
 
-def test_heredoc_policy_with_interpolation_outside_a_string_stays_unknown(tmp_path: Path) -> None:
+def test_heredoc_policy_with_interpolation_as_a_whole_value_is_read(tmp_path: Path) -> None:
+    # ${jsonencode(var.action)} is one JSON value: that statement's Action is unknown,
+    # the other statements are read (ec2:* on *)
     tf = _HEREDOC % '{"Effect": "Allow", "Action": ${jsonencode(var.action)}, "Resource": "*"}'
-    assert _iam(tmp_path, tf) == []
+    assert _iam(tmp_path, tf) == [("IAM002", "aws_iam_policy.p", 12)]
 
 
-def test_heredoc_policy_with_interpolated_key_or_directive_stays_unknown(tmp_path: Path) -> None:
-    key = _HEREDOC % '{"Effect": "Allow", "${var.key}": "x", "Resource": "*"}'
-    assert _iam(tmp_path / "k", key) == []
+def test_heredoc_policy_with_interpolated_key_leaves_that_statement_unknown(
+    tmp_path: Path,
+) -> None:
+    key = _HEREDOC % '{"Effect": "Allow", "${var.key}": "*", "Resource": "*"}'
+    assert _iam(tmp_path / "k", key) == [("IAM002", "aws_iam_policy.p", 12)]
+
+
+def test_heredoc_policy_with_directive_stays_unknown(tmp_path: Path) -> None:
+    # a directive may add or drop statements: nothing in the document is certain
     directive = _HEREDOC % (
         '%{ if var.on }{"Effect": "Deny", "Action": "*", "Resource": "*"}%{ endif }'
     )
     assert _iam(tmp_path / "d", directive) == []
+    # an interpolation that is part of a value (not a whole one) makes the text no JSON
+    partial_number = _HEREDOC % '{"Effect": "Allow", "Action": "*", "Resource": 1${var.on}}'
+    assert _iam(tmp_path / "n", partial_number) == []
 
 
 def test_templatefile_policy_with_unknown_variables_is_read(tmp_path: Path) -> None:
@@ -108,8 +119,9 @@ resource "aws_iam_policy" "p" {
         base=tmp_path,
         config=Config(select=("IAM002",), inline_suppressions=False),
     )
-    got = sorted((f.rule_id, f.address, f.range.start_line) for f in result.findings)
-    assert got == [("IAM002", "aws_iam_policy.p", 7)]
+    got = sorted((f.rule_id, f.address, f.range.file, f.range.start_line) for f in result.findings)
+    # the statement's line in the template, where it is written
+    assert got == [("IAM002", "aws_iam_policy.p", "policy.json.tpl", 4)]
 
 
 def test_boundary_only_policy_is_not_an_iam_finding(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from soc2lint.rules.sec.sec001_hardcoded_aws_credentials import (
     aws_key_ids,
     aws_secret_keys,
     credential_named,
+    mask_key_id,
 )
 
 
@@ -54,8 +55,11 @@ def test_literals_and_masking() -> None:
     assert not is_literal_secret("{{resolve:secretsmanager:db:SecretString:password}}")
     assert not is_literal_secret("arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf")
     assert not is_literal_secret(Unknown("var.password"))
-    assert mask("AKIAIOSFODNN7EXAMPLE") == "****************MPLE"
-    assert mask("short") == "*****"
+    # a secret: none of its characters, not even its length
+    assert mask("hunter2hunter2") == mask("short") == "********"
+    # an access key ID is an identifier: its last four, as the AWS console shows them
+    assert mask_key_id("AKIAIOSFODNN7EXAMPLE") == "****************MPLE"
+    assert mask_key_id("short") == "*****"
 
 
 def test_the_credential_pre_check_never_skips_a_string_the_walk_would_examine() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tfload import ev
+from tfload import ev, load, node, write
 
 from soc2lint.frontend import Limits
 from soc2lint.model import Unknown
@@ -273,3 +273,67 @@ def test_file_functions_read_inside_the_root(tmp_path: Path) -> None:
     assert rendered == "#!/bin/sh\nopen 22\nopen 443\necho web\n"
     missing = ev('file("missing.txt")', root=tmp_path)
     assert isinstance(missing, Unknown)
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        # Go's filepath.Base / Dir / Clean, which Terraform's functions use
+        ('basename("modules/logs/main.tf")', "main.tf"),
+        ('basename("modules/logs/")', "logs"),
+        ('basename("")', "."),
+        ('basename("///")', "/"),
+        ('dirname("modules/logs/main.tf")', "modules/logs"),
+        ('dirname("main.tf")', "."),
+        ('dirname("/main.tf")', "/"),
+        ('dirname("a//b")', "a"),
+        ('dirname("./x/../y/z.tf")', "y"),
+        ('abspath("/etc//nginx/")', "/etc/nginx"),
+        ('pathexpand("/opt/keys/id.pub")', "/opt/keys/id.pub"),
+        ('pathexpand("keys/id.pub")', "keys/id.pub"),
+    ],
+)
+def test_path_functions(expr: str, expected: str) -> None:
+    assert ev(expr) == expected
+
+
+def test_home_directory_is_unknown_never_the_scanners() -> None:
+    # whoever runs terraform has their own home: the scanner's HOME says nothing about it
+    for expr in ('pathexpand("~/.ssh/id_rsa.pub")', 'pathexpand("~")', 'pathexpand("~bob/x")'):
+        value = ev(expr)
+        assert isinstance(value, Unknown), expr
+
+
+def test_module_directory_names_through_path_functions(tmp_path: Path) -> None:
+    # the layout live/<env>/ with names taken from the directory, a common pattern
+    write(
+        tmp_path,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "live/prod/main.tf": """
+module "logs" {
+  source = "../../modules/logs"
+}
+
+locals {
+  env     = basename(abspath(path.module))
+  account = basename(dirname(abspath(path.root)))
+  here    = basename(path.cwd)
+}
+
+resource "aws_s3_bucket" "data" {
+  bucket = "acme-${local.env}-data"
+}
+""",
+            "modules/logs/main.tf": """
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-${basename(abspath(path.module))}"
+}
+""",
+        },
+    )
+    result = load(tmp_path, dirs=["live/prod"])
+    assert node(result, "aws_s3_bucket.data").attrs["bucket"] == "acme-prod-data"
+    assert node(result, "module.logs.aws_s3_bucket.logs").attrs["bucket"] == "acme-logs"
+    assert node(result, "local.account").attrs["value"] == "live"
+    assert node(result, "local.here").attrs["value"] == "prod"

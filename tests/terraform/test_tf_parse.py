@@ -273,6 +273,106 @@ def test_strip_markers_on_interpolations_are_accepted() -> None:
     assert render(pf.body.attrs["y"].expr) == '"%{ if true }y%{ endif }"'
 
 
+NEWLINES_IN_BRACKETS = """\
+variable "tags" {
+  default = { Team = "data", Env = "prod" }
+}
+variable "names" {
+  default = ["logs", "", "audit"]
+}
+locals {
+  by_key = { for k, v in var.tags : lower(k)
+    => v }
+  filtered = { for k, v in var.tags :
+    k => v
+    if k != "Env"
+  }
+  kept = [for s in var.names : s
+    if s != ""]
+  upper = [
+    for s in var.names :
+    upper(s)
+  ]
+  sum = (
+    1 + # one
+    2   // two
+    /* three */
+  )
+  difference = (
+    3
+    - 1
+  )
+  choice = (length(var.names) > 2
+    ? "many"
+    : "few")
+  merged = merge(
+    var.tags,
+    { Owner = "platform" },
+  )
+  keywords = { for = "kw", in = "x"
+    z = 1 }
+  nested = { for k, v in var.tags : k => {
+      for n in [1, 2] : n
+      => v
+    }
+  }
+  heredocs = [
+    <<EOT
+hello
+EOT
+    , "b"
+  ]
+  indexed = var.tags[
+    "Team"
+  ]
+  document = jsonencode({
+    Statement = [
+      {
+        Effect = "Allow"
+      },
+    ]
+  })
+}
+"""
+
+
+def test_new_lines_inside_brackets_parse_as_terraform_reads_them(tmp_path: Path) -> None:
+    # HCL ignores new lines inside (), [], ${} and for expressions, not between the
+    # items of an object or a block
+    result = load(tmp_path, {"main.tf": NEWLINES_IN_BRACKETS})
+    assert diags(result) == []
+    values = {n.address: n.attrs["value"] for n in result.nodes if n.category == "local"}
+    assert values == {
+        "local.by_key": {"team": "data", "env": "prod"},
+        "local.filtered": {"Team": "data"},
+        "local.kept": ["logs", "audit"],
+        "local.upper": ["LOGS", "", "AUDIT"],
+        "local.sum": 3,
+        "local.difference": 2,
+        "local.choice": "many",
+        "local.merged": {"Team": "data", "Env": "prod", "Owner": "platform"},
+        "local.keywords": {"for": "kw", "in": "x", "z": 1},
+        "local.nested": {"Team": {"1": "data", "2": "data"}, "Env": {"1": "prod", "2": "prod"}},
+        "local.heredocs": ["hello\n", "b"],
+        "local.indexed": "data",
+        "local.document": '{"Statement":[{"Effect":"Allow"}]}',
+    }
+    # positions are those of the source: the arrow's value is on its own line
+    by_key = node(result, "local.by_key")
+    assert by_key.locations[("value",)].start_line == 8
+
+
+def test_new_lines_still_separate_object_items_and_attributes() -> None:
+    # dropping the new lines of an object constructor would join its items
+    pf = parse_file("x = ({\n  a = 1\n  b = 2\n})\ny = 3\n")
+    assert pf.problems == ()
+    assert pf.body is not None
+    assert render(pf.body.attrs["x"].expr) == "{a = 1, b = 2}"
+    # and a missing operand is still an error, at its line
+    pf = parse_file("x = (1 +\n)\n")
+    assert pf.problems and pf.problems[0].line == 2
+
+
 def test_parsed_files_come_from_the_content_hash_cache(tmp_path: Path) -> None:
     source = tmp_path / "src"
     source.mkdir()

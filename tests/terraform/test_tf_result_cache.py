@@ -3,6 +3,7 @@ any change to what its evaluation read invalidates it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from tfload import options, write
 
+from soc2lint.cache import code_fingerprint
 from soc2lint.frontend import LoadResult
 from soc2lint.graphdump import dump_graph
 from soc2lint.terraform import functions, load_terraform
@@ -259,7 +261,10 @@ def test_grammar_tables_go_to_the_cache_directory_when_hcl2_has_none(
     monkeypatch.setattr(hcl2.parser, "PARSER_FILE", tmp_path / "read-only" / "missing.bin")
     fresh_grammar.set_grammar_cache_dir(tmp_path / "cache")
     assert fresh_grammar.parse_hcl("a = 1\n").body is not None
-    assert [p.suffix for p in (tmp_path / "cache").iterdir()] == [".grammar"]
+    # under a namespace keyed like every cache entry (version and code fingerprint)
+    (namespace,) = (tmp_path / "cache").iterdir()
+    assert namespace.name.startswith("grammar-") and namespace.name.endswith(code_fingerprint())
+    assert [p.suffix for p in namespace.iterdir()] == [".grammar"]
 
 
 def test_a_stale_hcl2_grammar_cache_is_used_once_then_ours(
@@ -270,7 +275,61 @@ def test_a_stale_hcl2_grammar_cache_is_used_once_then_ours(
     cache = tmp_path / "cache"
     fresh_grammar.set_grammar_cache_dir(cache)
     fresh_grammar._lark()
-    assert [p.name for p in cache.iterdir()] == [fresh_grammar._STALE_MARKER]
+    (namespace,) = cache.iterdir()
+    assert [p.name for p in namespace.iterdir()] == [fresh_grammar._STALE_MARKER]
     fresh_grammar._lark.cache_clear()
     fresh_grammar._lark()
-    assert any(p.suffix == ".grammar" for p in cache.iterdir())
+    assert any(p.suffix == ".grammar" for p in namespace.iterdir())
+
+
+class _Planted:
+    """A pickle that, loaded, writes a file: what an attacker plants in a cache."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        return (Path.write_text, (str(self.marker), "pwned"))  # type: ignore[return-value]
+
+
+def _plant(path: Path, marker: Path) -> None:
+    import pickle
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # lark's cache layout: a hash line, then pickles
+    path.write_bytes(b"0" * 64 + b"\n" + pickle.dumps(_Planted(marker)))
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership")
+@pytest.mark.parametrize("where", ["untrusted-directory", "group-writable-file", "symlink"])
+def test_a_planted_grammar_pickle_is_never_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_grammar: Any, where: str
+) -> None:
+    import hcl2.parser
+    import lark
+    from hcl2.version import version as hcl2_version
+
+    monkeypatch.setattr(hcl2.parser, "PARSER_FILE", tmp_path / "read-only" / "missing.bin")
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    marker = tmp_path / "marker"
+    name = "hcl2-{}-lark-{}-py{}.{}.grammar".format(
+        hcl2_version, lark.__version__, *sys.version_info[:2]
+    )
+    namespace = fresh_grammar._grammar_directory(cache)
+    assert namespace is not None
+    target = namespace / name
+    if where == "untrusted-directory":
+        _plant(target, marker)
+        os.chmod(cache, 0o777)  # anyone could have written the entry
+    elif where == "group-writable-file":
+        _plant(target, marker)
+        os.chmod(target, 0o666)
+    else:
+        _plant(tmp_path / "elsewhere.grammar", marker)
+        target.symlink_to(tmp_path / "elsewhere.grammar")
+    # also at the path older versions used, directly in the cache directory
+    _plant(cache / name, marker)
+    fresh_grammar.set_grammar_cache_dir(cache)
+    assert fresh_grammar.parse_hcl("a = 1\n").body is not None
+    assert not marker.exists()

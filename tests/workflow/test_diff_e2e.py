@@ -90,6 +90,44 @@ def test_diff_base_reports_only_new_findings(repo: Path) -> None:
     assert [f["address"] for f in data["baselined"]] == ["Moved"]
 
 
+def _sarif_states(r: Result) -> dict[str, str | None]:
+    assert r.exit_code == 1, r.output
+    results = json.loads(r.stdout)["runs"][0]["results"]
+    return {
+        res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]: res.get("baselineState")
+        for res in results
+    }
+
+
+def test_diff_base_sarif_keeps_the_findings_already_there(repo: Path) -> None:
+    # code scanning takes an upload as the whole state of the pull request: the one
+    # already at the base stays in the file, marked unchanged, or it would show as fixed
+    r = run(repo, ["--diff-base", "base", "--format", "sarif"])
+    assert _sarif_states(r) == {"Added": "new", "Moved": "unchanged"}
+    # without a base, no baselineState at all
+    plain = json.loads(run(repo, ["--format", "sarif"]).stdout)["runs"][0]["results"]
+    assert plain and all("baselineState" not in res for res in plain)
+
+
+def test_diff_base_sarif_leaves_out_what_the_baseline_file_holds(repo: Path) -> None:
+    (repo / "bl.json").write_text(
+        json.dumps(
+            {"schema_version": 1, "findings": [{"fingerprint": _fingerprint(repo, "Moved")}]}
+        ),
+        encoding="utf-8",
+    )
+    git(repo, "add", "bl.json")
+    git(repo, "commit", "-qm", "baseline")
+    git(repo, "tag", "-f", "base")
+    r = run(repo, ["--diff-base", "base", "--baseline", "bl.json", "--format", "sarif"])
+    assert _sarif_states(r) == {"Added": "new"}
+
+
+def _fingerprint(repo: Path, address: str) -> str:
+    data = json.loads(run(repo, ["--format", "json"]).stdout)
+    return next(f["fingerprint"] for f in data["findings"] if f["address"] == address)
+
+
 def test_diff_base_exit_follows_new_findings_and_threshold(repo: Path) -> None:
     assert run(repo, ["--diff-base", "base", "--fail-on", "critical"]).exit_code == 0
     git(repo, "add", "-A")
@@ -154,4 +192,4 @@ def test_baseline_create_and_use(repo: Path) -> None:
     r = run(repo, ["--baseline", "bl.json"])
     assert r.exit_code == 1
     assert "Later" in r.stdout and "Moved" not in r.stdout and "Added" not in r.stdout
-    assert "2 findings in the baseline not shown" in r.stdout
+    assert "2 findings in the baseline file not shown" in r.stdout

@@ -77,3 +77,26 @@ def test_precommit_blocks_a_bad_change_and_passes_a_good_one(tmp_path: Path) -> 
     good = _try_repo(repo, env, "stacks/queue.yaml")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout
+
+    # a committed file named like an option must stay a file name (issue 17): before,
+    # "--rules-dir=hooks.tf" made soc2lint import the pull request's Python
+    marker = tmp_path / "code-ran"
+    (repo / "--rules-dir=hooks.tf").write_text("", encoding="utf-8")
+    (repo / "hooks.tf").mkdir()
+    (repo / "hooks.tf" / "evil.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('x')\nRULES = ()\n",
+        encoding="utf-8",
+    )
+    subprocess.run(["git", "add", "-A"], cwd=repo, env=env, check=True)
+    hostile = subprocess.run(  # every tracked file: the hostile name among them
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "soc2lint", "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    out = hostile.stdout + hostile.stderr
+    assert not marker.exists(), out
+    assert hostile.returncode == 1 and "AVL001 rds-multi-az" in out, out

@@ -14,14 +14,26 @@ resources and parameters each attribute refers to (``ref`` edges).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
+from ..documents import STAND_IN, document_positions
 from ..frontend import Diagnostic, LoadOptions, LoadResult, SourceError
 from ..kinds import cloudformation_kind
-from ..model import Edge, Node, NodeMeta, Origin, Path, Range, Unknown
+from ..model import (
+    Edge,
+    Node,
+    NodeMeta,
+    Origin,
+    PartialValue,
+    Path,
+    Range,
+    Unknown,
+    leaf_template,
+)
 from .conditions import Conditions, and3
 from .decode import is_template
 from .files import FileStore
@@ -141,6 +153,8 @@ class Collector:
 
 
 _new_object = object.__new__
+#: an ``Fn::Sub`` variable (``${!Literal}`` is literal text)
+_SUB_PLACEHOLDER = re.compile(r"\$\{(?!!)[^}]*\}")
 
 
 def _range(file: str, start_line: int, start_col: int, end_line: int, end_col: int) -> Range:
@@ -193,6 +207,11 @@ class Builder:
                 col.refs.extend((path, addr, attr) for addr, attr in sink)
                 if origin is not None and value is not NOVALUE:
                     col.origins[path] = origin
+                if fn == "Fn::Sub" and isinstance(value, PartialValue | str):
+                    arg = x[fn]
+                    self._document_locations(
+                        arg[0] if isinstance(arg, list) and arg else arg, path, col
+                    )
                 return value
             out: dict[Any, Any] = {}
             for k, v in x.items():
@@ -224,8 +243,28 @@ class Builder:
                     col.locations[sub] = rng
             return items
         if isinstance(x, str):
+            if "\n" in x and path and x.lstrip()[:1] in ("{", "["):
+                self._document_locations(x, path, col)
             return dynamic_reference(str(x))
         return x
+
+    def _document_locations(self, text: Any, path: Path, col: Collector) -> None:
+        """Where the elements of a JSON or YAML document written as a YAML block literal
+        (``DefinitionString: !Sub |``) are: each on its own line of the block."""
+        span = span_of(text)
+        if not isinstance(text, str) or span is None or "\n" not in text:
+            return
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        if span[2] - span[0] != len(lines):
+            return  # folded, quoted or flow: its lines are not the file's
+        indent = span[3] - 1 - len(lines[-1])
+        source = _SUB_PLACEHOLDER.sub(lambda m: STAND_IN * len(m.group(0)), str(text))
+        for p, (l1, c1, l2, c2) in document_positions(source, path).items():
+            col.locations[p] = _range(
+                self.file, span[0] + l1, indent + c1, span[0] + l2, indent + c2
+            )
 
     def _build_if(self, x: Any, path: Path, col: Collector) -> Any:
         parts = self.ev.if_parts(x["Fn::If"])
@@ -404,7 +443,7 @@ class TemplateInstance:
             self.template,
             resolve_list,
             max_copies=limits.max_expansion,
-            budget=limits.max_total_instances,
+            budget=min(limits.max_total_instances, limits.max_expansion),
         )
         for p in problems:
             rng = self.builder.range(p.span) or Range(self.display, 1, 1)
@@ -458,11 +497,12 @@ class TemplateInstance:
                     address=address,
                 )
             else:
-                raw = Unknown(f"!Ref {name}", (address,))
+                # a parameter without a value: the same string wherever it is used
+                raw = Unknown(f"!Ref {name}", (address,), template=leaf_template(address))
             if ptype.startswith("AWS::SSM::Parameter::Value<"):
                 shown = to_text(raw) if not isinstance(raw, Unknown) else None
                 expr = f"!Ref {name}" + (f" (SSM parameter {shown})" if shown else "")
-                value: Any = Unknown(expr, (address,))
+                value: Any = Unknown(expr, (address,), template=leaf_template(address))
                 origin = None
             else:
                 value = typed_parameter_value(ptype, raw)

@@ -23,8 +23,10 @@ parent stack).  A loop whose collection is not known before deploy is not
 expanded: at section level it is removed and reported (SYS006), so its
 resources are neither checked nor mistaken for a resource; inside
 properties it is left as written.  Copies are bounded by
-``limits.max_expansion`` per loop and by ``limits.max_total_instances``
-overall (SYS008).
+``limits.max_expansion`` per loop and, for all loops of a template together,
+by the smaller of ``limits.max_expansion`` and ``limits.max_total_instances``
+(a stack holds at most 500 resources; nested loops multiply): the first time
+the budget runs out is one SYS008, and nothing more is expanded.
 """
 
 from __future__ import annotations
@@ -58,7 +60,11 @@ class _State:
     resolve_list: Callable[[str], list[str] | None]
     max_copies: int
     budget: int
+    total: int
     problems: list[LoopProblem] = field(default_factory=list)
+    #: the budget ran out: every loop still to expand is skipped without another report
+    #: (five nested loops of ten would otherwise report, and keep, thousands)
+    exhausted: bool = False
 
 
 def has_loops(template: Mapping[Any, Any]) -> bool:
@@ -81,7 +87,7 @@ def expand_template(
     is known, else None.  The input is not modified; sections without a loop
     are shared with it.
     """
-    state = _State(resolve_list, max_copies, budget)
+    state = _State(resolve_list, max_copies, budget, total=budget)
     out = _copy_dict_shallow(template)
     for section in SECTIONS:
         body = template.get(section)
@@ -221,6 +227,8 @@ def _expand_loop(
     def problem(rule: str, message: str) -> None:
         state.problems.append(LoopProblem(rule, message, span_of(key), str(key)))
 
+    if state.exhausted:
+        return None
     if depth >= _MAX_NESTING:
         problem("SYS001", f"{key} is nested more than {_MAX_NESTING} loops deep")
         return None
@@ -248,13 +256,16 @@ def _expand_loop(
         return None
     out: list[tuple[Any, Any, dict[Any, Span]]] = []
     for item in values:
-        state.budget -= len(fragment)
-        if state.budget < 0:
-            problem(
-                "SYS008",
-                f"{key}: the loops of the template create more than "
-                "limits.max_total_instances entries; the rest is not checked",
-            )
+        state.budget -= max(len(fragment), 1)
+        if state.budget < 0 or state.exhausted:
+            if not state.exhausted:
+                state.exhausted = True
+                problem(
+                    "SYS008",
+                    f"{key}: the loops of the template create more than {state.total} "
+                    "entries (limits.max_expansion, for all loops of a template together: "
+                    "CloudFormation allows 500 resources a stack); the rest is not checked",
+                )
             break
         inner = {**params, identifier: item}
         copy = _walk(fragment, inner, state, depth + 1, section_level)

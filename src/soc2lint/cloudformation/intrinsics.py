@@ -23,7 +23,16 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..model import Origin, Unknown, contains_unknown, to_int
+from ..documents import document_with_holes, hole_marker
+from ..model import (
+    Origin,
+    PartialValue,
+    Unknown,
+    contains_unknown,
+    leaf_template,
+    string_template,
+    to_int,
+)
 from .conditions import Conditions
 
 Sink = list[tuple[str, str | None]]
@@ -52,13 +61,17 @@ NOVALUE: Any = _NoValue()
 PSEUDO_PARAMETERS: dict[str, Any] = {
     "AWS::Partition": "aws",
     "AWS::URLSuffix": "amazonaws.com",
-    "AWS::Region": Unknown("AWS::Region"),
-    "AWS::AccountId": Unknown("AWS::AccountId"),
+    # the same in every template of a scan's scope (one account, one region per stack set)
+    "AWS::Region": Unknown("AWS::Region", template=leaf_template("AWS::Region")),
+    "AWS::AccountId": Unknown("AWS::AccountId", template=leaf_template("AWS::AccountId")),
     "AWS::StackName": Unknown("AWS::StackName"),
     "AWS::StackId": Unknown("AWS::StackId"),
     "AWS::NotificationARNs": Unknown("AWS::NotificationARNs"),
     "AWS::NoValue": NOVALUE,
 }
+
+#: pseudo parameters whose value differs between a stack and its nested stacks
+_STACK_PSEUDO_PARAMETERS = frozenset({"AWS::StackName", "AWS::StackId"})
 
 #: resources whose Ref/GetAtt is treated as coming from a secret store
 SECRET_TYPES = frozenset({"AWS::SecretsManager::Secret"})
@@ -312,6 +325,10 @@ class Evaluator:
     # ---- functions ----------------------------------------------------------
 
     def ref(self, name: str, sink: Sink) -> Any:
+        if name in _STACK_PSEUDO_PARAMETERS:
+            # each nested stack has its own name and ID
+            stack = getattr(self.env, "prefix", "")
+            return Unknown(name, template=leaf_template(f"{stack}{name}"))
         if name in PSEUDO_PARAMETERS:
             return PSEUDO_PARAMETERS[name]
         param = self.env.parameter(name)
@@ -324,7 +341,12 @@ class Evaluator:
             if not res.exists:
                 return Unknown(f"!Ref {name}")
             sink.append((res.address, None))
-            return Unknown(f"!Ref {name}", (res.address,), res.type in SECRET_TYPES)
+            return Unknown(
+                f"!Ref {name}",
+                (res.address,),
+                res.type in SECRET_TYPES,
+                leaf_template(f"{res.address}.Ref"),
+            )
         return Unknown(f"!Ref {name}")
 
     def get_att(self, name: str, attr: str, sink: Sink) -> Any:
@@ -339,7 +361,9 @@ class Evaluator:
                 sink.extend(out.targets)
                 return out.value
         sink.append((res.address, attr))
-        return Unknown(expr, (res.address,), res.type in SECRET_TYPES)
+        return Unknown(
+            expr, (res.address,), res.type in SECRET_TYPES, leaf_template(f"{res.address}.{attr}")
+        )
 
 
 Handler = Callable[[Evaluator, Any, Any, Sink, int], Any]
@@ -412,7 +436,31 @@ def _fn_sub(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> Any:
         return "".join(pieces)
     literal = "".join(p for p in pieces if isinstance(p, str))
     secret = any(m.group(1) in _SECRET_SERVICES for m in _DYNAMIC_REF.finditer(literal))
-    return unknown_from(render(whole), [p for p in pieces if p is not NOVALUE], secret=secret)
+    return _partly_known_text(render(whole), pieces, secret)
+
+
+def _partly_known_text(expr: str, pieces: list[Any], secret: bool) -> Any:
+    """Text built from known strings and unknown values (``Fn::Sub``, ``Fn::Join``): a
+    JSON or YAML document keeps its known structure (a state machine definition with a
+    function's ARN in it); a name keeps its template (``${AWS::AccountId}-trail``)."""
+    holes: list[Any] = []
+    texts: list[str] = []
+    for p in pieces:
+        if isinstance(p, str):
+            texts.append(p)
+        elif isinstance(p, Unknown):
+            texts.append(hole_marker(len(holes)))
+            holes.append(p)
+        else:
+            holes = []
+            break
+    whole = unknown_from(expr, [p for p in pieces if p is not NOVALUE], secret=secret)
+    if holes and not secret:
+        doc = document_with_holes("".join(texts), holes, expr)
+        if doc is not None:
+            return PartialValue(doc.expr, whole.refs, whole.secret, doc.value, doc.encoding)
+    whole.template = string_template(pieces)
+    return whole
 
 
 def _fn_join(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> Any:
@@ -425,7 +473,12 @@ def _fn_join(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> Any
     texts = [to_text(i) for i in items]
     if all(t is not None for t in texts):
         return str(delim).join(t for t in texts if t is not None)
-    return unknown_from(render(whole), items)
+    pieces: list[Any] = []
+    for i, (item, text) in enumerate(zip(items, texts, strict=True)):
+        if i:
+            pieces.append(str(delim))
+        pieces.append(item if text is None else text)
+    return _partly_known_text(render(whole), pieces, False)
 
 
 def _fn_select(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> Any:
@@ -575,6 +628,9 @@ def _fn_length(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> A
 
 def _fn_to_json_string(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> Any:
     value = ev._ev(arg, sink, depth)
+    if isinstance(value, dict | list) and contains_unknown(value):
+        whole_value = unknown_from(render(whole), value)
+        return PartialValue(whole_value.expr, whole_value.refs, whole_value.secret, value, "json")
     if contains_unknown(value) or value is NOVALUE:
         return unknown_from(render(whole), value)
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -583,7 +639,10 @@ def _fn_to_json_string(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: i
 def _fn_import_value(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> Any:
     name = ev._ev(arg, sink, depth)
     if isinstance(name, str):
-        return Unknown(f"!ImportValue {render(name)}")
+        # one export has one value in the account and region
+        return Unknown(
+            f"!ImportValue {render(name)}", template=leaf_template(f"Fn::ImportValue {name}")
+        )
     return unknown_from(render(whole), name)
 
 

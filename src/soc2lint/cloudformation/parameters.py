@@ -7,15 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..safeio import UnsafePath, read_input_file
 
 
-def load_cfn_parameters(path: Path) -> dict[str, Any]:
+def load_cfn_parameters(path: Path, root: Path | None = None) -> dict[str, Any]:
     """``--cfn-parameters``: AWS CLI ``[{"ParameterKey","ParameterValue"}]``, CodePipeline
-    ``{"Parameters": {...}}`` or a plain ``{"Name": "value"}`` object."""
+    ``{"Parameters": {...}}`` or a plain ``{"Name": "value"}`` object.  Read like a
+    variable file: a regular file inside ``root`` (the repository), size-capped."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise UsageError(f"--cfn-parameters {path}: cannot read: {exc.strerror}") from None
+        data = json.loads(read_input_file(path, root=root))
+    except UnsafePath as exc:
+        raise UsageError(f"--cfn-parameters {path}: {exc}") from None
     except (ValueError, RecursionError) as exc:  # also 4300-digit integers, deep nesting
         raise UsageError(f"--cfn-parameters {path}: not valid JSON: {exc}") from None
     if isinstance(data, list):

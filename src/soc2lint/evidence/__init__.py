@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Severity
+from ..safeio import UnsafePath, check_no_symlinks, make_dirs, read_input_file, write_output_file
 from .common import Pack
 from .context import EvidenceContext
 from .gitinfo import head_commit
@@ -102,10 +103,10 @@ README_TITLE = "# SOC 2 evidence pack"
 
 def _is_pack(output: Path) -> bool:
     try:
-        with open(output / "README.md", encoding="utf-8") as fh:
-            return fh.readline().rstrip("\n") == README_TITLE
-    except (OSError, UnicodeDecodeError):
+        text = read_input_file(output / "README.md", max_bytes=1 << 20)
+    except UnsafePath:  # missing, a link to a FIFO or device, too large
         return False
+    return text.split("\n", 1)[0] == README_TITLE
 
 
 def write_pack(files: dict[str, str], output: Path) -> None:
@@ -114,13 +115,16 @@ def write_pack(files: dict[str, str], output: Path) -> None:
     A directory that holds some of those names without being a pack (no
     README.md written by soc2lint) is refused rather than overwritten.
     """
+    check_no_symlinks(output / "README.md")
     clashes = [e for e in PACK_ENTRIES if (output / e).exists() or (output / e).is_symlink()]
     if clashes and not _is_pack(output):
         raise PackError(
             f"{output} already holds {', '.join(clashes)} and is not an evidence pack "
             "(its README.md was not written by soc2lint); choose an empty or new directory"
         )
-    output.mkdir(parents=True, exist_ok=True)
+    # a symbolic link committed in the scanned tree (compliance -> ~/.ssh) must not
+    # redirect the pack: no component in the working directory may be one
+    make_dirs(output)
     for entry in PACK_ENTRIES:
         p = output / entry
         if p.is_dir() and not p.is_symlink():
@@ -128,10 +132,7 @@ def write_pack(files: dict[str, str], output: Path) -> None:
         elif p.exists() or p.is_symlink():
             p.unlink()
     for rel, text in files.items():
-        target = output / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text if text.endswith("\n") else text + "\n")
+        write_output_file(output / rel, text if text.endswith("\n") else text + "\n")
 
 
 def display_paths(paths: Sequence[Path], base: Path) -> list[str]:

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Node, Range, Unknown
+from ..report.neutral import one_line
 
 _MD_SPECIAL = str.maketrans(
     {
@@ -38,6 +39,8 @@ _MD_SPECIAL = str.maketrans(
         "&": "&amp;",
         "#": "\\#",
         "~": "\\~",
+        "$": "\\$",
+        "@": "@\u2060",
     }
 )
 
@@ -49,14 +52,18 @@ def md(value: Any) -> str:
     """Plain text for a Markdown table cell or paragraph: nothing in it is markup.
 
     Newlines become ``<br>`` (the only line break a table cell can hold);
-    other control characters become spaces.
+    other control characters, bidirectional overrides and invisible characters
+    are shown as escapes (``\\x1b``, ``\\u202e``); ``@`` gets a word joiner (no
+    mention) and ``$`` is escaped (no math).
     """
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     out = text.translate(_MD_SPECIAL)
     # an underscore inside a word is never emphasis (GFM); one at a word's edge may be
     out = _EDGE_UNDERSCORE.sub(r"\\_", out)
-    out = "".join(c if c >= " " or c == "\n" else " " for c in out)
+    if not out.replace("\n", "").isprintable():
+        # controls, bidi overrides, zero-width characters: shown as escapes
+        out = "\n".join(one_line(line) for line in out.split("\n"))
     return out.replace("\n", "<br>")
 
 
@@ -146,13 +153,24 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return out
 
 
+#: what makes a spreadsheet read a cell as a formula (CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A cell's text; one a spreadsheet would run as a formula (``=HYPERLINK(...)`` in a
+    resource name) gets a leading apostrophe, as OWASP recommends for CSV exports."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """CSV (RFC 4180 quoting, ``\\n`` line ends) that Python's csv module reads back."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(headers)
     for row in rows:
-        w.writerow(["" if v is None else str(v) for v in row])
+        w.writerow([csv_cell(v) for v in row])
     return buf.getvalue()
 
 

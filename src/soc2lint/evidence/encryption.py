@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..model import MISSING, Node, Path, Unknown, format_path, parse_path
+from ..report.mdsafe import code
 from ..views.keys import ALIAS_KIND, KEY_KINDS, KeyChoice, key_index
 from ..views.policy import documents_of
 from ..views.s3 import UNKNOWN_SETTING, bucket_view
@@ -423,7 +424,7 @@ def _keys(ctx: EvidenceContext) -> dict[str, str]:
         out.append(f"## {md(key.address)}")
         out.append("")
         out.append(
-            f"- Declared: {ctx.pack.link(KEYS_MD, first_line(key))} (scope `{md(key.scope)}`)"
+            f"- Declared: {ctx.pack.link(KEYS_MD, first_line(key))} (scope {code(key.scope, table=False)})"
         )
         desc = key.get(tf="description", cfn="Description")
         if desc is not None:

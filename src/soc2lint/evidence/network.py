@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..model import Finding, Node, Unknown
+from ..report.mdsafe import code
 from ..views.network import (
     ATTACH,
     DATASTORE_KINDS,
@@ -42,6 +43,10 @@ FIREWALL = "network/firewall-rules.md"
 
 #: most security-group edges drawn in one diagram (the rest are in firewall-rules.md)
 MAX_EDGES = 60
+#: characters a diagram may take: GitHub does not render a Mermaid diagram over 50,000
+MAX_DIAGRAM_CHARS = 48_000
+#: instances of one resource block in one subnet drawn as a single box (count, for_each)
+GROUP_AT = 5
 
 LABELS: dict[str, str] = {
     **DATASTORE_KINDS,
@@ -300,6 +305,19 @@ class _Diagram:
             self.ids[node_id] = f"n{len(self.ids) + 1}"
         return self.ids[node_id]
 
+    def group_id(self, members: list[Node]) -> str:
+        """One Mermaid node standing for ``members`` (their edges merge into it)."""
+        gid = f"g{len(self.ids) + 1}"
+        for m in members:
+            self.ids[m.id] = gid
+        return gid
+
+
+def _block_key(node: Node) -> tuple[str, str, str]:
+    """The resource block a node is an instance of: ``aws_instance.web[3]`` and
+    ``module.app["b"].aws_instance.web[0]`` are instances of ``…aws_instance.web[*]``."""
+    return (node.scope, re.sub(r"\[[^\]]*\]", "[*]", node.address), node.kind)
+
 
 def _groups_of(model: NetworkModel, node: Node) -> list[Node]:
     """A resource's security groups; an Auto Scaling or EKS node group's come from its template."""
@@ -326,8 +344,14 @@ def _vpc_diagram(
     vpc: _Vpc,
     exposed: set[tuple[str, str]],
     net009: list[Finding],
-) -> tuple[list[str], int]:
+    group_at: int = GROUP_AT,
+    max_boxes: int | None = None,
+) -> tuple[list[str], int, int]:
+    """The Mermaid lines of one VPC, the edges not drawn, and the resources summarised
+    (drawn inside a box standing for several: ``group_at`` or more instances of one
+    block in one subnet; beyond ``max_boxes`` boxes in a subnet, one box with the rest)."""
     d = _Diagram()
+    summarised = 0
     lines = ["flowchart TB"]
     lines.append("  classDef exposed stroke:#d00,stroke-width:3px,color:#900")
     lines.append("  classDef public fill:#fff4e5,stroke:#e69500")
@@ -367,10 +391,37 @@ def _vpc_diagram(
                 f" {describe(cidr)}" if cidr is not None else ""
             )
             lines.append(f'      subgraph {sid}["{mermaid_text(stitle, 120)}"]')
+            blocks: dict[tuple[str, str, str], list[Node]] = defaultdict(list)
             for r in sorted(s.residents, key=lambda n: n.id):
-                nid = d.node_id(r.id)
-                lines.append(f"        {_shape(r, nid)}")
-                placed[r.id] = r
+                blocks[_block_key(r)].append(r)
+            boxes = 0
+            rest: list[Node] = []
+            for key, instances in blocks.items():
+                if max_boxes is not None and boxes >= max_boxes:
+                    rest.extend(instances)
+                    continue
+                boxes += 1
+                if len(instances) >= group_at:
+                    gid = d.group_id(instances)
+                    what = LABELS.get(key[2], key[2])
+                    text = mermaid_text(f"{what}: {key[1]} ×{len(instances)} (summarised)", 140)
+                    lines.append(f'        {gid}["{text}"]')
+                    summarised += len(instances)
+                    for m in instances:
+                        placed[m.id] = m
+                    continue
+                for r in instances:
+                    nid = d.node_id(r.id)
+                    lines.append(f"        {_shape(r, nid)}")
+                    placed[r.id] = r
+            if rest:
+                gid = d.group_id(rest)
+                text = mermaid_text(f"… and {len(rest)} more resources (summarised)", 140)
+                lines.append(f'        {gid}["{text}"]')
+                lines.append(f"        class {gid} collapsed")
+                summarised += len(rest)
+                for m in rest:
+                    placed[m.id] = m
             lines.append("      end")
             lines.append(f"      class {sid} {'public' if s.tier == 'public' else 'private'}")
         for tier, group in sorted(empty.items()):
@@ -423,13 +474,16 @@ def _vpc_diagram(
         )
         d.edges.append((src_id, dst_id, label, style))
     # NET009 paths: internet -> hops -> resource, through placed nodes
+    placed_at: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for n in placed.values():
+        placed_at[(n.scope, n.address)].append(n.id)
     for f in net009:
         hops = [h.address for h in f.code_flow if h.address] + [f.address]
-        chain = [inet] + [
-            d.node_id(placed_id)
-            for placed_id in dict.fromkeys(
-                n.id for a in hops for n in placed.values() if n.address == a and n.scope == f.scope
-            )
+        chain = [
+            inet,
+            *dict.fromkeys(
+                d.node_id(placed_id) for a in hops for placed_id in placed_at[(f.scope, a)]
+            ),
         ]
         for a, b in itertools.pairwise(chain):
             if not any(e[0] == a and e[1] == b for e in d.edges):
@@ -451,7 +505,32 @@ def _vpc_diagram(
         lines.append(f"  class {nid} exposed")
     if red:
         lines.append(f"  linkStyle {','.join(str(i) for i in red)} stroke:#d00,stroke-width:3px")
-    return lines, hidden
+    if summarised:
+        note = (
+            f"{summarised} resources are summarised: instances of one resource block in one "
+            "subnet are drawn as one box with their count"
+        )
+        lines.append(f'  summary["{mermaid_text(note, 200)}"]')
+        lines.append("  class summary collapsed")
+    return lines, hidden, summarised
+
+
+def fitted_vpc_diagram(
+    ctx: EvidenceContext,
+    model: NetworkModel,
+    vpc: _Vpc,
+    exposed: set[tuple[str, str]],
+    net009: list[Finding],
+) -> tuple[list[str], int, int]:
+    """:func:`_vpc_diagram` within :data:`MAX_DIAGRAM_CHARS` (GitHub renders no Mermaid
+    diagram over 50,000 characters): repeated blocks grouped from 5 instances, then from 2,
+    then at most a few boxes a subnet."""
+    result = _vpc_diagram(ctx, model, vpc, exposed, net009)
+    for group_at, max_boxes in ((2, None), (2, 12), (2, 4), (2, 1)):
+        if len("\n".join(result[0])) <= MAX_DIAGRAM_CHARS:
+            break
+        result = _vpc_diagram(ctx, model, vpc, exposed, net009, group_at, max_boxes)
+    return result
 
 
 def _diagrams(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
@@ -486,14 +565,22 @@ def _diagrams(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
         out.append("")
         if vpc.node is not None:
             out.append(
-                f"Declared at {ctx.pack.link(DIAGRAM, first_line(vpc.node))} (scope `{md(vpc.node.scope)}`)."
+                f"Declared at {ctx.pack.link(DIAGRAM, first_line(vpc.node))} (scope {code(vpc.node.scope, table=False)})."
             )
             out.append("")
-        lines, hidden = _vpc_diagram(ctx, model, vpc, exposed, net009)
+        lines, hidden, summarised = fitted_vpc_diagram(ctx, model, vpc, exposed, net009)
         out.append("```mermaid")
         out.extend(lines)
         out.append("```")
         out.append("")
+        if summarised:
+            out.append(
+                f"{summarised} resources are drawn inside summary boxes (instances of one "
+                "resource block in one subnet, shown with their count) to keep the diagram "
+                "readable and within GitHub's 50,000-character limit for Mermaid; each is "
+                "listed in " + ctx.pack.pack_link(DIAGRAM, FIREWALL, "firewall-rules.md") + "."
+            )
+            out.append("")
         if hidden:
             out.append(f"{hidden} more edges are not drawn; see the firewall rules.")
             out.append("")

@@ -8,6 +8,7 @@ from .. import __version__
 from ..docs import FAMILY_TITLES, TSC_TITLES, page_name
 from ..model import Finding
 from ..report.common import severity_sort_key
+from ..report.mdsafe import code
 from .common import md, table
 from .context import EvidenceContext
 from .matrix import MatrixRow
@@ -173,11 +174,15 @@ def _scanned(ctx: EvidenceContext) -> list[str]:
     res = ctx.result
     cfg = res.config
     out = ["## What was scanned", ""]
-    paths = ", ".join(f"`{md(p)}`" if "`" not in p else md(p) for p in ctx.scan_paths)
+    paths = ", ".join(code(p, table=False) for p in ctx.scan_paths)
     out.append(f"- Paths: {paths}")
     if ctx.commit is not None:
-        branch = f" (branch `{md(ctx.commit.branch)}`)" if ctx.commit.branch else " (detached HEAD)"
-        out.append(f"- Commit: `{ctx.commit.sha}`{branch}")
+        branch = (
+            f" (branch {code(ctx.commit.branch, table=False)})"
+            if ctx.commit.branch
+            else " (detached HEAD)"
+        )
+        out.append(f"- Commit: {code(ctx.commit.sha, table=False)}{branch}")
     else:
         out.append("- Commit: not in a git repository")
     out.append(f"- soc2lint: {__version__}")

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..frontend import Limits, read_for_display
 from ..model import Finding, Severity
+
+if TYPE_CHECKING:
+    from ..engine import ScanResult
 
 SEVERITY_ORDER = sorted(Severity, reverse=True)
 _STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
 
 
+#: what a secret in a snippet becomes: none of its characters, not even its length (the
+#: text report lands in CI logs that many people can read)
+MASK = "********"
+
+
 def mask_secret(value: str) -> str:
-    """All but the last four characters replaced: ``AKIA...`` -> ``****************WXYZ``."""
-    if len(value) <= 4:
-        return "*" * len(value)
-    return "*" * (len(value) - 4) + value[-4:]
+    """A secret shown in a snippet: :data:`MASK`, whatever the value (empty stays empty)."""
+    return MASK if value else ""
 
 
 @lru_cache(maxsize=256)
@@ -50,17 +57,57 @@ def source_lines(
     if not lines:
         return []
     start = rng.start_line
-    end = max(start, rng.end_line or start)
-    end = min(end, start + limit - 1, len(lines))
+    end = min(max(start, rng.end_line or start), len(lines))
+    if end - start + 1 <= limit:
+        numbers = list(range(start, end + 1))
+    else:
+        numbers = _focus_lines(f, lines, start, end, limit)
     out = []
     redact = f.properties.get("redact_snippet")
-    for n in range(start, end + 1):
+    for n in numbers:
         if 1 <= n <= len(lines):
             text = lines[n - 1]
             if redact:
                 text = redact_strings(text)
             out.append((n, text))
     return out
+
+
+#: what a finding's message quotes that its offending line holds: `code`, "strings",
+#: CIDRs and addresses, numbers of two or more digits, key-like words (snake_case, CamelCase)
+_MESSAGE_TOKEN = re.compile(
+    r"`([^`]{2,})`|\"([^\"]{2,})\"|'([^']{2,})'"
+    r"|(\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?|[0-9a-fA-F]*::[0-9a-fA-F:]*(?:/\d{1,3})?|\b\d{2,}\b)"
+    r"|\b([a-z][a-z0-9]*_[a-z0-9_]+|[A-Z][a-z0-9]+(?:[A-Z][a-zA-Z0-9]*)+)\b"
+)
+
+
+def message_tokens(f: Finding) -> list[str]:
+    """The values a finding's message names, longest first (its own address left out)."""
+    found: dict[str, None] = {}
+    for m in _MESSAGE_TOKEN.finditer(f.message):
+        token = next(g for g in m.groups() if g is not None).strip()
+        if len(token) >= 2 and token not in f.address and token != "::":
+            found[token] = None
+    return sorted(found, key=lambda t: (-len(t), t))
+
+
+def _focus_lines(f: Finding, lines: Sequence[str], start: int, end: int, limit: int) -> list[int]:
+    """For a finding spanning more than ``limit`` lines (a block): its first line, then
+    the lines inside that hold what the message names (the offending ones), most
+    specific first, shown in file order; the block's first lines when none does."""
+    tokens = message_tokens(f)
+    scored: list[tuple[int, int]] = []
+    if tokens:
+        for n in range(start + 1, end + 1):
+            text = lines[n - 1]
+            score = sum(len(t) for t in tokens if t in text)
+            if score:
+                scored.append((-score, n))
+    if not scored:
+        return list(range(start, start + limit))
+    chosen = sorted(n for _, n in sorted(scored)[: limit - 1])
+    return [start, *chosen]
 
 
 @lru_cache(maxsize=1024)
@@ -175,3 +222,40 @@ def _dump(obj: Any, out: list[str], newline: str) -> None:
         out.append(newline + "]")
     else:
         raise _Unsupported
+
+
+@lru_cache(maxsize=64)
+def _real(path: str) -> str:
+    return os.path.realpath(path)
+
+
+@lru_cache(maxsize=4096)
+def _repo_path(base: str, root: str, file: str) -> str:
+    full = file if os.path.isabs(file) else os.path.join(base, file)
+    try:
+        rel = os.path.relpath(os.path.normpath(full), root)
+    except ValueError:  # another drive (Windows)
+        return file
+    rel = rel.replace(os.sep, "/")
+    return file if rel == ".." or rel.startswith("../") else rel
+
+
+def repo_path(result: ScanResult, file: str) -> str:
+    """A finding's file (relative to the working directory, as findings name it) relative
+    to the repository root: the git top level holding the scanned paths, whatever the
+    working directory.  Code scanning, annotations and links on GitHub name files this
+    way.  Outside git, the working directory when the scanned paths are inside it (the
+    paths every other output shows), else the scanned directory.  A file outside that
+    root keeps its name."""
+    return _repo_path(
+        _real(str(result.base)), _paths_root(str(result.root), str(result.base)), file
+    )
+
+
+@lru_cache(maxsize=64)
+def _paths_root(root: str, base: str) -> str:
+    real_root, real_base = _real(root), _real(base)
+    if os.path.exists(os.path.join(real_root, ".git")):
+        return real_root
+    inside = real_root == real_base or real_root.startswith(real_base.rstrip(os.sep) + os.sep)
+    return real_base if inside else real_root

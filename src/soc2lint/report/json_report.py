@@ -5,12 +5,30 @@ Top level::
     schema_version   1
     tool             {name, version}
     scan             {root, files, rules_run, incomplete, exit_code, fail_on, options}
-    summary          {total, by_severity, by_family, suppressed, baselined}
+    summary          {total, failing, by_severity, by_family, suppressed, baselined}
     findings         active findings (not suppressed, not baselined)
     errors           what made the scan incomplete (parse errors, rule errors...), also in findings
     suppressed       suppressed findings, each with its suppression
     baselined        findings present in the baseline
     suppressions     every suppression written in the code or configuration
+    diff             only with --diff-base: the base reference and what changed (below)
+
+With ``--diff-base``, ``findings`` holds what is new or worse than at the base
+(``summary.failing`` counts those at or above ``--fail-on``), and ``diff`` is::
+
+    base             {ref, sha}: the revision as given and the commit it named
+    base_incomplete  the base commit did not scan completely
+    counts           {new, escalated, deescalated, resolved, unchanged, newly_silenced, waived}
+    new              fingerprints of the findings new in this change
+    escalated        [{fingerprint, rule_id, address, from, to}]: same finding, higher severity
+    deescalated      [{fingerprint, rule_id, address, from, to}]: same finding, lower severity
+    resolved         findings at the base that this change removes (files and lines of the
+                     base commit)
+    newly_silenced   findings new in this change that an exception already at the base
+                     silences
+    exceptions       [{change, rules, reason, expires, file, line, address, waives}]: the
+                     exceptions the change adds or edits, with the fingerprints they silence
+    notes            what the reviewer is told about configuration the change edits
 
 A finding has: rule_id, slug, severity, title, tsc, checklist, message,
 address, scope, kind, file, start_line, start_col, end_line, end_col,
@@ -97,6 +115,8 @@ def render_json(result: ScanResult, *, threshold: Severity | None) -> str:
         },
         "summary": {
             "total": len(active),
+            # at or above --fail-on: what makes the exit code 1
+            "failing": sum(1 for f in active if threshold is not None and f.severity >= threshold),
             "by_severity": by_severity(active),
             "by_family": by_family(active),
             "suppressed": len(result.suppressed),
@@ -132,4 +152,56 @@ def render_json(result: ScanResult, *, threshold: Severity | None) -> str:
             for e in sorted(result.suppressions, key=lambda e: (e.range.file, e.range.start_line))
         ],
     }
+    if result.diff is not None:
+        doc["diff"] = diff_dict(result)
     return dumps_indented(doc) + "\n"
+
+
+def _severity_change(f: Finding) -> dict[str, Any]:
+    return {
+        "fingerprint": f.fingerprint,
+        "rule_id": f.rule_id,
+        "address": f.address,
+        "from": f.properties.get("base_severity"),
+        "to": f.severity.label,
+    }
+
+
+def diff_dict(result: ScanResult) -> dict[str, Any]:
+    """The ``diff`` section: the base reference and what the change does."""
+    d = result.diff
+    escalated = list(getattr(d, "escalated", ()))
+    deescalated = list(getattr(d, "deescalated", ()))
+    waived = list(getattr(d, "waived", ()))
+    return {
+        "base": {"ref": d.base_ref, "sha": d.base_sha},
+        "base_incomplete": bool(d.base_incomplete),
+        "counts": {
+            "new": len(d.new),
+            "escalated": len(escalated),
+            "deescalated": len(deescalated),
+            "resolved": len(d.resolved),
+            "unchanged": len(d.unchanged),
+            "newly_silenced": len(d.newly_silenced),
+            "waived": len(waived),
+        },
+        "new": [f.fingerprint for f in d.new],
+        "escalated": [_severity_change(f) for f in escalated],
+        "deescalated": [_severity_change(f) for f in deescalated],
+        "resolved": [finding_dict(f, result) for f in d.resolved],
+        "newly_silenced": [finding_dict(f, result) for f in d.newly_silenced],
+        "exceptions": [
+            {
+                "change": c.change,
+                "rules": list(c.entry.tokens),
+                "reason": c.entry.reason,
+                "expires": c.entry.expires,
+                "file": c.entry.range.file,
+                "line": c.entry.range.start_line,
+                "address": c.entry.target[1] if c.entry.target else None,
+                "waives": [f.fingerprint for f in d.waived_by(c)],
+            }
+            for c in d.suppressions
+        ],
+        "notes": list(d.notes),
+    }

@@ -8,15 +8,30 @@ sarif-om's ``Suppression.state`` is not in the final schema (``status`` is).
 
 GitHub specifics: one run; every rule that ran in ``tool.driver.rules`` with
 ``help.markdown``, ``security-severity`` and tags; results with explicit
-``level``, relative ``artifactLocation.uri`` + ``uriBaseId``, the resource
-address as a logical location, and ``partialFingerprints`` derived from rule
-+ address + attribute path so alerts survive line moves.  Suppressed results
-are left out unless asked for, because GitHub ignores SARIF suppressions.
+``level``, ``artifactLocation.uri`` relative to the repository root (the git
+top level of the scanned paths, else the scanned directory; whatever the
+working directory) with ``uriBaseId`` ``%SRCROOT%`` declared in
+``originalUriBaseIds``, the resource address as a logical location, and
+``partialFingerprints`` derived from rule + address + attribute path so alerts
+survive line moves.  Suppressed results are left out unless asked for, because
+GitHub ignores SARIF suppressions.  ``runAutomationDetails.id`` is written only
+with ``--sarif-category``, so that upload-sarif's ``category`` decides otherwise.
+
+Kept within GitHub's documented limits (code scanning, "SARIF results exceed
+limits"): at most :data:`MAX_RELATED` related locations and
+:data:`MAX_FLOW_LOCATIONS` code-flow locations a result (GitHub rejects a
+result with more than 1,000 locations and shows 100), the message cut at
+:data:`MAX_MESSAGE` characters, at most :data:`MAX_RESULTS` results a run
+(the most severe kept, in a fixed order) and a gzip-compressed file under
+10 MB; what is left out is said in the result's message or in a run
+notification, never dropped silently.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
+import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -27,7 +42,7 @@ from .. import __version__
 from ..docs import FAMILY_TITLES, page_name, rule_page
 from ..model import Finding, Range, Related
 from ..rule import Rule
-from .common import dumps_indented
+from .common import dumps_indented, repo_path, severity_sort_key
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -36,6 +51,21 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/soc2lint/soc2lint"
 DOCS_URI = "https://github.com/soc2lint/soc2lint/blob/main/docs/rules/"
 SRCROOT = "%SRCROOT%"
+
+#: related locations kept a result (GitHub shows 100, rejects more than 1,000 locations)
+MAX_RELATED = 100
+#: related locations a result's message links to by name
+MAX_LINKED = 10
+#: locations kept in a code flow (GitHub keeps 1,000 thread-flow locations, rejects 10,000)
+MAX_FLOW_LOCATIONS = 1000
+#: characters of a result's message
+MAX_MESSAGE = 4000
+#: results a run may hold (GitHub rejects a run with more)
+MAX_RESULTS = 25_000
+#: results of a run GitHub shows; it ignores the rest, in file order
+SHOWN_RESULTS = 5_000
+#: bytes of the gzip-compressed file (GitHub rejects an upload over 10 MB)
+MAX_GZIP_BYTES = 10 * 1024 * 1024 - 64 * 1024
 
 #: fields written even when equal to sarif-om's default
 _ALWAYS = frozenset({"level", "kind"})
@@ -91,9 +121,24 @@ def to_sarif_dict(obj: Any) -> Any:
 
 @functools.lru_cache(maxsize=4096)
 def _uri(path: str) -> tuple[str, str | None]:
+    """``path`` relative to the repository root (see :func:`repo_path`) as a URI."""
     if path.startswith("/"):
         return "file://" + quote(path), None
     return quote(path, safe="/"), SRCROOT
+
+
+class _Paths:
+    """Finding files (relative to the working directory) -> repository-root paths."""
+
+    def __init__(self, result: ScanResult) -> None:
+        self.result = result
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, file: str) -> str:
+        out = self.cache.get(file)
+        if out is None:
+            out = self.cache[file] = repo_path(self.result, file)
+        return out
 
 
 def _region(r: Range) -> so.Region:
@@ -107,9 +152,13 @@ def _region(r: Range) -> so.Region:
 
 
 def _location(
-    r: Range, address: str | None = None, message: str | None = None, loc_id: int | None = None
+    r: Range,
+    paths: _Paths,
+    address: str | None = None,
+    message: str | None = None,
+    loc_id: int | None = None,
 ) -> so.Location:
-    uri, base = _uri(r.file)
+    uri, base = _uri(paths(r.file))
     loc = so.Location(
         physical_location=so.PhysicalLocation(
             artifact_location=so.ArtifactLocation(uri=uri, uri_base_id=base),
@@ -163,26 +212,47 @@ def _pascal(slug: str) -> str:
     return "".join(p.capitalize() for p in slug.split("-"))
 
 
-def _related_locations(rel: tuple[Related, ...]) -> list[so.Location]:
-    return [_location(x.range, x.address, x.message, i + 1) for i, x in enumerate(rel)]
+def _clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    if len(text) <= limit:
+        return text
+    note = f" … (cut at {limit:,} characters; the full text is in --format json)"
+    return text[: limit - len(note)] + note
 
 
-def _result(f: Finding, index: int, include_suppression: bool) -> so.Result:
+def _kept_related(f: Finding) -> tuple[list[tuple[int, Related]], int]:
+    """The related locations a result keeps, with their 1-based ids, and how many are
+    left out.  The most relevant are kept: those in the finding's own file first, then
+    the rest, each in the order the rule gave them."""
+    indexed = list(enumerate(f.related, 1))
+    if len(indexed) <= MAX_RELATED:
+        return indexed, 0
+    ranked = sorted(indexed, key=lambda ix: (ix[1].range.file != f.range.file, ix[0]))
+    kept = sorted(ranked[:MAX_RELATED], key=lambda ix: ix[0])
+    return kept, len(indexed) - MAX_RELATED
+
+
+def _result(f: Finding, index: int, include_suppression: bool, paths: _Paths) -> so.Result:
     message = f.message
-    if f.related:
+    kept, left_out = _kept_related(f)
+    if kept:
         # GitHub links related locations that the message mentions
-        message += (
-            " Related: "
-            + ", ".join(f"[{x.address or x.message}]({i + 1})" for i, x in enumerate(f.related))
-            + "."
+        linked = ", ".join(
+            f"[{_link_text(x.address or x.message)}]({i})" for i, x in kept[:MAX_LINKED]
         )
+        more = len(f.related) - min(len(kept), MAX_LINKED)
+        message += f" Related: {linked}" + (f" and {more:,} more" if more else "") + "."
+        if left_out:
+            message += (
+                f" {left_out:,} of the {len(f.related):,} related locations are left out here "
+                f"(GitHub takes at most {MAX_RELATED} a result); --format json lists them all."
+            )
     res = so.Result(
-        message=so.Message(text=message),
+        message=so.Message(text=_clip(message)),
         rule_id=f.rule_id,
         rule_index=index,
         level=f.severity.sarif_level,
         kind="fail",
-        locations=[_location(f.range, f.address)],
+        locations=[_location(f.range, paths, f.address)],
         partial_fingerprints={
             "primaryLocationLineHash": f"{f.fingerprint[:16]}:1",
             "soc2lint/v1": f.fingerprint,
@@ -193,23 +263,37 @@ def _result(f: Finding, index: int, include_suppression: bool) -> so.Result:
             "attributePath": f.attr_path,
             **({"fix": f.fix} if f.fix else {}),
             **({"unresolved": True} if f.unresolved else {}),
+            **({"relatedLocationsLeftOut": left_out} if left_out else {}),
         },
     )
-    if f.related:
-        res.related_locations = _related_locations(f.related)
+    if kept:
+        res.related_locations = [
+            _location(x.range, paths, x.address, _clip(x.message, 1000), i) for i, x in kept
+        ]
     if f.code_flow:
+        hops = list(f.code_flow)
+        flow_note = ""
+        if len(hops) > MAX_FLOW_LOCATIONS:
+            # the start of the path and its end (the exposed resource)
+            flow_note = (
+                f" ({len(hops) - MAX_FLOW_LOCATIONS:,} steps in between left out; "
+                "--format json lists them all)"
+            )
+            hops = [*hops[: MAX_FLOW_LOCATIONS - 1], hops[-1]]
         res.code_flows = [
             so.CodeFlow(
-                message=so.Message(text=f"internet exposure path to {f.address}"),
+                message=so.Message(text=f"internet exposure path to {f.address}{flow_note}"),
                 thread_flows=[
                     so.ThreadFlow(
                         locations=[
                             so.ThreadFlowLocation(
-                                location=_location(h.range, h.address, h.message),
+                                location=_location(
+                                    h.range, paths, h.address, _clip(h.message, 1000)
+                                ),
                                 execution_order=i,
                                 nesting_level=0,
                             )
-                            for i, h in enumerate(f.code_flow)
+                            for i, h in enumerate(hops)
                         ]
                     )
                 ],
@@ -223,17 +307,95 @@ def _result(f: Finding, index: int, include_suppression: bool) -> so.Result:
         )
         s._extra_status = "accepted"
         if f.suppression.range is not None:
-            s.location = _location(f.suppression.range)
+            s.location = _location(f.suppression.range, paths)
         res.suppressions = [s]
     return res
 
 
-def render_sarif(result: ScanResult, *, include_suppressed: bool = False) -> str:
+def _link_text(text: str) -> str:
+    """Text inside ``[...]`` of a SARIF message link: brackets would end it early."""
+    text = text if len(text) <= 200 else text[:199] + "…"
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _automation_id(category: str) -> str:
+    """``runAutomationDetails.id`` for a category, as upload-sarif writes it: the
+    category, then ``/`` (the part after the last ``/`` would be a run id)."""
+    return category if category.endswith("/") else category + "/"
+
+
+def _diff_states(result: ScanResult) -> dict[int, str]:
+    """In ``--diff-base`` mode, each open finding's SARIF ``baselineState``.
+
+    Code scanning takes every upload as the whole state of its ref and compares a pull
+    request's upload with the base branch's: a file holding only the new findings
+    would show every finding already on the base branch as fixed.  So the SARIF of a
+    diff scan keeps the findings already there too (``unchanged``), beside the new
+    (``new``) and the worse (``updated``) ones; text, annotations and the review
+    still show only what the change introduces.
+    """
+    diff = result.diff
+    if diff is None:
+        return {}
+    states = {id(f): "unchanged" for f in (*diff.unchanged, *diff.deescalated)}
+    states.update({id(f): "updated" for f in diff.escalated})
+    states.update({id(f): "new" for f in diff.new})
+    return states
+
+
+def render_sarif(
+    result: ScanResult, *, include_suppressed: bool = False, category: str | None = None
+) -> str:
+    states = _diff_states(result)
+    findings = [
+        f
+        for f in result.findings
+        if (not f.baselined or states.get(id(f)) == "unchanged")
+        and (include_suppressed or not f.suppressed)
+    ]
+    limit = MAX_RESULTS
+    while True:
+        text, left_out = _render_run(result, findings, include_suppressed, category, limit, states)
+        if len(text) <= MAX_GZIP_BYTES or left_out >= len(findings):
+            break
+        size = len(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
+        if size <= MAX_GZIP_BYTES:
+            break
+        # fewer results, in proportion to the excess (and at least one fewer)
+        kept = len(findings) - left_out
+        limit = max(0, min(kept - 1, int(kept * MAX_GZIP_BYTES / size * 0.95)))
+    if left_out:
+        logging.getLogger("soc2lint").warning(
+            "SARIF: %d of %d results left out to stay within GitHub's limits "
+            "(25,000 results a run, 10 MB compressed); the most severe are kept, "
+            "--format json lists them all",
+            left_out,
+            len(findings),
+        )
+    return text
+
+
+def _render_run(
+    result: ScanResult,
+    findings: list[Finding],
+    include_suppressed: bool,
+    category: str | None,
+    limit: int,
+    states: dict[int, str],
+) -> tuple[str, int]:
     rules = sorted(result.rules_run, key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
-    findings = [
-        f for f in result.findings if not f.baselined and (include_suppressed or not f.suppressed)
-    ]
+    left_out = 0
+    if len(findings) > limit:
+        # the most severe, in a fixed order; written in the report's usual order
+        keep = {id(f) for f in sorted(findings, key=severity_sort_key)[:limit]}
+        left_out = len(findings) - limit
+        findings = [f for f in findings if id(f) in keep]
+    shown_note = len(findings) > SHOWN_RESULTS
+    if shown_note:
+        # GitHub shows the first 5,000 results of a run: let those be the most severe
+        findings = sorted(findings, key=severity_sort_key)
+    paths = _Paths(result)
     results = []
     for f in findings:
         if f.rule_id not in index:
@@ -242,17 +404,46 @@ def render_sarif(result: ScanResult, *, include_suppressed: bool = False) -> str
                 continue
             rules.append(r)
             index[r.id] = len(rules) - 1
-        results.append(_result(f, index[f.rule_id], include_suppressed))
+        res = _result(f, index[f.rule_id], include_suppressed, paths)
+        state = states.get(id(f))
+        if state is not None:
+            res.baseline_state = state
+        results.append(res)
     notifications = [
         so.Notification(
-            message=so.Message(text=f.message),
+            message=so.Message(text=_clip(f.message)),
             level="error",
-            locations=[_location(f.range, f.address)],
+            locations=[_location(f.range, paths, f.address)],
             descriptor=so.ReportingDescriptorReference(id=f.rule_id),
         )
         for f in result.findings
         if f.incomplete
     ]
+    if left_out:
+        lowest = min((f.severity for f in findings), default=None)
+        notifications.append(
+            so.Notification(
+                message=so.Message(
+                    text=f"{left_out:,} results are left out of this file to stay within "
+                    "GitHub code scanning's limits (25,000 results a run, 10 MB compressed): "
+                    f"the {len(results):,} most severe are kept"
+                    + (f" (down to {lowest.label})" if lowest is not None else "")
+                    + "; `soc2lint scan --format json` lists every finding"
+                ),
+                level="warning",
+            )
+        )
+    if shown_note:
+        notifications.append(
+            so.Notification(
+                message=so.Message(
+                    text=f"{len(results):,} results: GitHub code scanning shows the first "
+                    f"{SHOWN_RESULTS:,} of a run and ignores the rest, so the results are "
+                    "written most severe first"
+                ),
+                level="note",
+            )
+        )
     invocation = so.Invocation(execution_successful=not result.incomplete)
     if notifications:
         invocation.tool_execution_notifications = notifications
@@ -269,10 +460,19 @@ def render_sarif(result: ScanResult, *, include_suppressed: bool = False) -> str
         invocations=[invocation],
         results=results,
         column_kind="unicodeCodePoints",
-        automation_details=so.RunAutomationDetails(id="soc2lint/"),
+        original_uri_base_ids={
+            SRCROOT: so.ArtifactLocation(
+                description=so.Message(
+                    text="The repository root: the git top level of the scanned paths, else "
+                    "the scanned directory. Result URIs are relative to it."
+                )
+            )
+        },
     )
+    if category:
+        run.automation_details = so.RunAutomationDetails(id=_automation_id(category))
     log = so.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
     data = to_sarif_dict(log)
     # "$schema" first, as readers expect
     ordered = {"$schema": data.pop("$schema"), **data}
-    return dumps_indented(ordered) + "\n"
+    return dumps_indented(ordered) + "\n", left_out

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from ..docs import FAMILY_TITLES
 from ..frontend import Limits
 from ..model import Finding, Severity
 from .common import by_family, by_severity, source_lines
+from .neutral import one_line
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -29,75 +30,198 @@ def _c(text: str, code: str, color: bool) -> str:
 
 
 def _clean(text: str) -> str:
-    """One line, no control characters (a value may hold newlines or escapes)."""
+    """One line, no control characters (a value may hold newlines, terminal escape
+    sequences or bidirectional overrides): a newline is a space, the others are shown
+    as escapes (``\x1b``, ``\u202e``)."""
     text = text.replace("\n", " ")
     if text.isprintable():  # the common case: nothing to replace
         return text
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    return one_line(text)
 
 
-def render_text(result: ScanResult, *, threshold: Severity | None, color: bool) -> str:
-    out: list[str] = []
+def displayed(result: ScanResult, min_severity: Severity | None) -> list[Finding]:
+    """The findings a human format lists: the active ones at or above ``min_severity``
+    (a display filter: what fails the run is decided by --fail-on on every finding)."""
     active = result.active
-    by_file: dict[str, list[Finding]] = defaultdict(list)
-    for f in active:
-        by_file[f.range.file].append(f)
-    for file in sorted(by_file):
-        out.append(_c(_clean(file), _BOLD, color))
-        for f in by_file[file]:
-            sev = _c(f"{f.severity.label:<8}", _COLORS[f.severity], color)
-            out.append(
-                f"  {f.range.start_line}:{f.range.start_col}  {sev} {f.rule_id} {f.slug}  "
-                f"{_clean(f.address)}"
-            )
-            out.append(f"      {_clean(f.message)}")
-            for n, line in source_lines(
-                result.base, f, root=result.root, max_bytes=_max_bytes(result)
-            ):
-                out.append(_c(f"      {n:>5} | {_clean(line)}", _DIM, color))
-            for hop in f.code_flow:
-                out.append(
-                    f"        -> {_clean(hop.message)} ({hop.range.file}:{hop.range.start_line})"
-                )
-            if f.fix:
-                out.append(f"      fix: {_clean(f.fix)}")
-        out.append("")
-    out.append(_summary(result, threshold))
+    if min_severity is None:
+        return active
+    return [f for f in active if f.severity >= min_severity]
+
+
+def _shown_path(file: str) -> str:
+    # a file name that starts a line and looks like a workflow command (a directory
+    # named "::error ...") is shown as the same path, ./-prefixed
+    shown = _clean(file)
+    if shown.lstrip().startswith((":", "#")):
+        shown = "./" + shown
+    return shown
+
+
+def finding_lines(f: Finding, result: ScanResult, color: bool) -> list[str]:
+    """One finding in the text format: its line, message, snippet, path and fix."""
+    sev = _c(f"{f.severity.label:<8}", _COLORS[f.severity], color)
+    was = f.properties.get("base_severity")
+    change = f" (was {was} at the base)" if isinstance(was, str) else ""
+    out = [
+        f"  {f.range.start_line}:{f.range.start_col}  {sev} {f.rule_id} {f.slug}  "
+        f"{_clean(f.address)}{change}",
+        f"      {_clean(f.message)}",
+    ]
+    previous = 0
+    for n, line in source_lines(result.base, f, root=result.root, max_bytes=_max_bytes(result)):
+        if previous and n > previous + 1:
+            out.append(_c("          ... |", _DIM, color))
+        out.append(_c(f"      {n:>5} | {_clean(line)}", _DIM, color))
+        previous = n
+    for hop in f.code_flow:
+        out.append(
+            f"        -> {_clean(hop.message)} ({_clean(hop.range.file)}:{hop.range.start_line})"
+        )
+    if f.fix:
+        out.append(f"      fix: {_clean(f.fix)}")
+    return out
+
+
+def concise_line(f: Finding) -> str:
+    """One finding on one line, ``path:line:col: RULE [severity] message`` (as ruff)."""
+    r = f.range
+    body = f.message if f.address and f.address in f.message else f"{f.address}: {f.message}"
+    return (
+        f"{_shown_path(r.file)}:{r.start_line}:{r.start_col}: {f.rule_id} "
+        f"[{f.severity.label}] {_clean(body)}"
+    )
+
+
+def render_text(
+    result: ScanResult,
+    *,
+    threshold: Severity | None,
+    color: bool,
+    min_severity: Severity | None = None,
+    statistics: bool = False,
+) -> str:
+    out: list[str] = []
+    shown = displayed(result, min_severity)
+    if statistics:
+        out.extend(statistics_lines(shown))
+    else:
+        by_file: dict[str, list[Finding]] = defaultdict(list)
+        for f in shown:
+            by_file[f.range.file].append(f)
+        for file in sorted(by_file):
+            out.append(_c(_shown_path(file), _BOLD, color))
+            for f in by_file[file]:
+                out.extend(finding_lines(f, result, color))
+            out.append("")
+        out.extend(_read_more(result, shown))
+    out.append(_summary(result, threshold, shown, min_severity))
     return "\n".join(out) + "\n"
+
+
+def render_concise(
+    result: ScanResult,
+    *,
+    threshold: Severity | None,
+    min_severity: Severity | None = None,
+    statistics: bool = False,
+) -> str:
+    shown = displayed(result, min_severity)
+    out = statistics_lines(shown) if statistics else [concise_line(f) for f in shown]
+    out.append(_summary(result, threshold, shown, min_severity))
+    return "\n".join(out) + "\n"
+
+
+def statistics_lines(findings: list[Finding]) -> list[str]:
+    """How many findings each rule has, most first (as ``ruff --statistics``)."""
+    counts: Counter[str] = Counter(f.rule_id for f in findings)
+    if not counts:
+        return []
+    worst: dict[str, Finding] = {}
+    for f in findings:
+        if f.rule_id not in worst or f.severity > worst[f.rule_id].severity:
+            worst[f.rule_id] = f
+    width = max(5, len(str(max(counts.values()))))
+    out = [f"{'count':>{width}}  {'rule':<7} {'severity':<8} slug"]
+    for rule_id, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        f = worst[rule_id]
+        out.append(f"{n:>{width}}  {rule_id:<7} {f.severity.label:<8} {_clean(f.slug)}")
+    out.append("")
+    return out
+
+
+def _read_more(result: ScanResult, findings: list[Finding]) -> list[str]:
+    """Where to read about each rule that has findings: once per rule, not per finding."""
+    ids = sorted({f.rule_id for f in findings})
+    if not ids:
+        return []
+    out = ["Rules with findings (soc2lint explain RULE shows the rationale, fix and examples):"]
+    for rule_id in ids:
+        rule = result.registry.by_id.get(rule_id)
+        title = f": {_clean(rule.title)}" if rule is not None else ""
+        out.append(f"  {rule_id}{title} (soc2lint explain {rule_id})")
+    out.append("")
+    return out
 
 
 def _first_lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _summary(result: ScanResult, threshold: Severity | None) -> str:
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _summary(
+    result: ScanResult,
+    threshold: Severity | None,
+    shown: list[Finding] | None = None,
+    min_severity: Severity | None = None,
+) -> str:
     active = result.active
     sev = by_severity(active)
     parts = [f"{n} {k}" for k, n in sev.items() if n]
     fam = by_family(active)
     lines = []
     total = len(active)
-    files = len(result.files)
+    scanned = len(result.files)
+    with_findings = len({f.range.file for f in active})
     if total:
         lines.append(
-            f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) "
-            f"in {files} file{'s' if files != 1 else ''}."
+            f"Found {_plural(total, 'finding')} ({', '.join(parts)}) in "
+            f"{with_findings} of {_plural(scanned, 'file')} scanned."
         )
         lines.append(
             "By control family: "
             + ", ".join(f"{k} {_first_lower(FAMILY_TITLES.get(k, k))} {v}" for k, v in fam.items())
         )
     else:
-        lines.append(f"No findings in {files} file{'s' if files != 1 else ''}.")
+        lines.append(f"No findings in {_plural(scanned, 'file')} scanned.")
+    if shown is not None and min_severity is not None and len(shown) < total:
+        hidden = total - len(shown)
+        lines.append(
+            f"{_plural(hidden, 'finding')} below {min_severity.label} not shown "
+            f"(--min-severity {min_severity.label}; the exit code still counts them)."
+        )
     n_sup = len(result.suppressed)
     if n_sup:
         lines.append(
-            f"{n_sup} suppressed finding{'s' if n_sup != 1 else ''} "
+            f"{_plural(n_sup, 'suppressed finding')} "
             "(listed in --format json; --no-inline-suppressions shows them)."
         )
-    n_base = sum(1 for f in result.findings if f.baselined)
+    diff = result.diff
+    unchanged_ids = (
+        {id(f) for f in (*diff.unchanged, *diff.deescalated)} if diff is not None else set()
+    )
+    n_unchanged = sum(1 for f in result.findings if f.baselined and id(f) in unchanged_ids)
+    n_base = sum(1 for f in result.findings if f.baselined and id(f) not in unchanged_ids)
+    if diff is not None:
+        ref = _clean(diff.base_ref)
+        lines.append(
+            f"Compared with {ref} ({diff.base_sha[:12]}): {_plural(n_unchanged, 'finding')} "
+            f"already there not shown, {len(diff.resolved)} resolved by this change."
+        )
     if n_base:
-        lines.append(f"{n_base} finding{'s' if n_base != 1 else ''} in the baseline not shown.")
+        lines.append(f"{_plural(n_base, 'finding')} in the baseline file not shown.")
     if result.incomplete:
         lines.append("The scan is INCOMPLETE: some files or rules could not be checked (exit 3).")
     elif threshold is not None:

@@ -8,6 +8,7 @@ known) -> :mod:`.adapt` (nodes and edges).  Plans are read by :mod:`.plan`.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from .evaluate import Loader
     from .syntax import ParsedFile
 
-__all__ = ["find_roots", "load_settings", "load_terraform", "parse_file"]
+__all__ = ["find_roots", "load_settings", "load_terraform", "parse_file", "undeclared_warnings"]
 
 #: files below which parsing stays in-process even with jobs > 1
 POOL_MIN_FILES = 24
@@ -205,6 +206,7 @@ def _options_key(options: LoadOptions) -> str:
                 str(options.base),
                 [str(p) for p in options.var_files],
                 sorted(options.vars.items()),
+                options.var_args,
                 sorted(options.env.items()),
                 options.workspace,
                 options.limits,
@@ -360,6 +362,8 @@ def load_terraform(
                 evaluate_seconds += (time.perf_counter() - t) - (state.parse_seconds - parse_before)
             records.append(record)
         emitted = _merge(state, records, result)
+        for warning in undeclared_warnings(records):
+            logging.getLogger("soc2lint").warning("%s", warning)
         if plan_files:
             from .plan import load_plan
 
@@ -497,6 +501,41 @@ def _merge(state: _Loading, records: list[RootRecord], result: LoadResult) -> se
         result.nodes.sort(key=lambda n: (n.scope, n.address))
         result.edges.sort(key=_edge_order)
     return emitted
+
+
+def undeclared_warnings(records: Sequence[RootRecord]) -> list[str]:
+    """Warnings (on stderr, as Terraform prints them) for values given to variables that
+    are not declared: a misspelt name silently leaves the variable at its default.
+
+    A root's own tfvars files are checked against that root; ``--var-file`` and
+    ``--var`` apply to every root of the scan, so their values are reported only
+    when no root declares the variable.
+    """
+    out: set[str] = set()
+    shared: set[tuple[str, str]] | None = None
+    for record in records:
+        mine: set[tuple[str, str]] = set()
+        for kind, name, where in record.undeclared:
+            if kind == "own":
+                out.add(
+                    f'{where}: value for undeclared variable "{name}": the root module '
+                    f'{record.scope} declares no variable "{name}", so Terraform ignores it'
+                )
+            else:
+                mine.add((name, where))
+        shared = mine if shared is None else shared & mine
+    for name, where in shared or ():
+        if where == "--var":
+            out.add(
+                f'--var {name}: no scanned root module declares variable "{name}" '
+                "(terraform rejects it); the value is not used"
+            )
+        else:
+            out.add(
+                f'{where}: value for undeclared variable "{name}": no scanned root module '
+                f'declares variable "{name}", so the value is not used'
+            )
+    return sorted(out)
 
 
 def _internal_error(loader: Loader, exc: Exception, where: Path, options: LoadOptions) -> None:

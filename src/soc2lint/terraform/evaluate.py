@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -18,9 +19,11 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..cache import Manifest, ParseCache, Sources
+from ..documents import STAND_IN, document_positions
 from ..frontend import Diagnostic, LoadOptions
-from ..model import MISSING, Origin, Range, Unknown
+from ..model import MISSING, Origin, PartialValue, Range, Unknown, leaf_template
 from ..model import Path as AttrPath
+from ..model import Template as NameTemplate
 from .expressions import NULL_RESOLVER, Evaluator, RefEntry, Resolver, Scope, Site
 from .hcl import HclSyntaxError, parse_expression
 from .jsonpos import JsonSyntaxError, parse_json
@@ -124,6 +127,11 @@ class Loader:
         self.parse_seconds = 0.0
         #: count/for_each instances and dynamic blocks made so far (max_total_instances)
         self.instances_made = 0
+        #: module instances loaded so far (limits.max_module_instances)
+        self.module_instances = 0
+        #: the instance budgets ran out once (reported once: after that every block would)
+        self._cut_reported = False
+        self._modules_cut_reported = False
 
     def take_instances(self, wanted: int, what: str, where: Range, address: str, scope: str) -> int:
         """How many of ``wanted`` new instances (or dynamic blocks) the scan-wide budget
@@ -131,19 +139,52 @@ class Loader:
         limit = self.options.limits.max_total_instances
         allowed = max(0, min(wanted, limit - self.instances_made))
         self.instances_made += allowed
-        if allowed < wanted:
+        if allowed < wanted and not self._cut_reported:
+            self._cut_reported = True
             self.report(
                 Diagnostic(
                     "SYS008",
                     f"{what} would create {wanted} instances of {address}, but the scan has "
                     f"already expanded {self.instances_made - allowed} (limits.max_total_instances "
-                    f"is {limit}); only {allowed} were checked",
+                    f"is {limit}); only {allowed} were checked, and no instance after them",
                     where,
                     address,
                     scope,
                 )
             )
         return allowed
+
+    def take_module_instance(self, address: str, where: Range, scope: str) -> bool:
+        """Whether one more module instance may be loaded: each counts against
+        limits.max_total_instances and limits.max_module_instances (ten plain calls a
+        level, five levels deep, are 111,110 module instances from a few lines)."""
+        limits = self.options.limits
+        if (
+            self.module_instances < limits.max_module_instances
+            and self.instances_made < limits.max_total_instances
+        ):
+            self.module_instances += 1
+            self.instances_made += 1
+            return True
+        if not self._modules_cut_reported:
+            self._modules_cut_reported = True
+            which = (
+                f"limits.max_module_instances is {limits.max_module_instances}"
+                if self.module_instances >= limits.max_module_instances
+                else f"limits.max_total_instances is {limits.max_total_instances}"
+            )
+            self.report(
+                Diagnostic(
+                    "SYS008",
+                    f"{address} was not loaded: the scan has already loaded "
+                    f"{self.module_instances} module instances ({which}); neither it nor any "
+                    "module instance after it was checked",
+                    where,
+                    address,
+                    scope,
+                )
+            )
+        return False
 
     def report(self, d: Diagnostic) -> None:
         if self.record is not None:
@@ -303,12 +344,38 @@ class BodyEval:
         value, refs = self.ev.evaluate(attr.expr, scope, self.site(attr.pos))
         acc.locations[path] = Range(self.file, *attr.pos)
         expr_locations(attr.expr, path, self.file, acc.locations)
+        expr = attr.expr
+        if (
+            isinstance(expr, Call)
+            and expr.name == "templatefile"
+            and expr.args
+            and isinstance(value, PartialValue | str)
+        ):
+            self.template_locations(expr.args[0], scope, path, acc)
         for r in refs:
             acc.refs.append((path, r))
         origin = origin_of(self.ev, attr.expr, scope, 0)
         if origin is not None:
             acc.origins[path] = origin
         return value
+
+    def template_locations(self, path_expr: Expr, scope: Scope, path: AttrPath, acc: Acc) -> None:
+        """Where the elements of a JSON or YAML document rendered by ``templatefile`` are
+        written: in the template file (a state machine definition, an SSM document)."""
+        file_path, _ = self.ev.evaluate(path_expr, scope, None)
+        if not isinstance(file_path, str):
+            return
+        try:
+            text = self.ev.read_file(file_path)
+        except EvalError:
+            return
+        source = template_source_stand_in(text)
+        if source is None:
+            return
+        p = Path(file_path) if Path(file_path).is_absolute() else self.ev.cwd / file_path
+        display = self.loader.options.display(p)
+        for sub, (l1, c1, l2, c2) in document_positions(source, path).items():
+            acc.locations[sub] = Range(display, l1, c1, l2, c2)
 
     def block_dict(self, body: Body, scope: Scope, path: AttrPath, acc: Acc) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -409,36 +476,65 @@ def expr_locations(
                 p = (*path, k.value)
                 out[p] = Range(file, k.pos[0], k.pos[1], v.pos[2], v.pos[3])
                 expr_locations(v, p, file, out, depth + 1)
-    elif isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1:
+    elif isinstance(expr, Call) and expr.name in _SAME_STRUCTURE and len(expr.args) == 1:
         expr_locations(expr.args[0], path, file, out, depth + 1)
-    elif (
-        isinstance(expr, Lit)
-        and isinstance(expr.value, str)
-        and expr.pos[2] > expr.pos[0]
-        and expr.value.lstrip()[:1] in ("{", "[")
-        and len(expr.value) < 256 * 1024
-    ):
-        # a heredoc holding JSON (a policy): positions of its elements, by line
-        try:
-            node = parse_json(expr.value)
-        except (JsonSyntaxError, RecursionError):
+    elif isinstance(expr, Call) and expr.name == "merge":
+        # later maps win, so later arguments' keys are where the values are written
+        for arg in expr.args:
+            expr_locations(arg, path, file, out, depth + 1)
+    elif isinstance(expr, Lit | Template) and expr.pos[2] > expr.pos[0]:
+        # a heredoc holding a JSON or YAML document (a policy, an SSM document):
+        # positions of its elements, by line; an interpolation ("Resource": "${...}")
+        # stands for as many characters as it takes
+        if isinstance(expr, Lit):
+            text = expr.value if isinstance(expr.value, str) else None
+        else:
+            text = _template_stand_in(expr)
+        if text is None:
             return
-        _json_locations(node, path, file, expr.pos[0], out, depth)
-    elif isinstance(expr, Template) and expr.pos[2] > expr.pos[0]:
-        # the same with interpolations (`"Resource": "${aws_s3_bucket.b.arn}/*"`): each
-        # one-line interpolation stands in for as many characters as it takes
-        text = _template_stand_in(expr)
-        if text is None or text.lstrip()[:1] not in ("{", "[") or len(text) >= 256 * 1024:
-            return
-        try:
-            node = parse_json(text)
-        except (JsonSyntaxError, RecursionError):
-            return
-        _json_locations(node, path, file, expr.pos[0], out, depth)
+        line0 = expr.pos[0]
+        for p, (l1, c1, l2, c2) in document_positions(text, path).items():
+            out[p] = Range(file, line0 + l1, c1, line0 + l2, c2)
+
+
+def template_source_stand_in(text: str) -> str | None:
+    """A template file's text with each ``${...}`` interpolation replaced by as many
+    :data:`~soc2lint.documents.STAND_IN` characters; None when it has directives
+    (``%{ for }`` repeats or drops text: its lines are not the document's)."""
+    if "%{" in text.replace("%%{", ""):
+        return None
+    out: list[str] = []
+    pos = 0
+    i = text.find("${")
+    while i >= 0:
+        if i > 0 and text[i - 1] == "$":  # $${ is a literal ${
+            i = text.find("${", i + 2)
+            continue
+        depth, j = 0, i + 1
+        while j < len(text):
+            if text[j] == "{":
+                depth += 1
+            elif text[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        if j >= len(text) or "\n" in text[i:j]:
+            return None
+        out.extend((text[pos:i], STAND_IN * (j + 1 - i)))
+        pos = j + 1
+        i = text.find("${", pos)
+    out.append(text[pos:])
+    return "".join(out)
+
+
+#: functions whose result is their argument's structure (encoded or converted)
+_SAME_STRUCTURE = frozenset({"jsonencode", "yamlencode", "tomap", "tolist", "toset"})
 
 
 def _template_stand_in(expr: Template) -> str | None:
-    """A template's text with each interpolation replaced by ``x``s of its written width.
+    """A template's text with each interpolation replaced by as many
+    :data:`~soc2lint.documents.STAND_IN` characters as it is written with.
 
     None when it holds a directive or an interpolation spanning lines.
     """
@@ -447,27 +543,10 @@ def _template_stand_in(expr: Template) -> str | None:
         if isinstance(part, str):
             out.append(part)
         elif isinstance(part, Expr) and part.pos[0] == part.pos[2]:
-            out.append("x" * max(1, part.pos[3] - part.pos[1] + 3))  # ${ ... }
+            out.append(STAND_IN * max(3, part.pos[3] - part.pos[1] + 3))  # ${ ... }
         else:
             return None
     return "".join(out)
-
-
-def _json_locations(
-    node: Any, path: AttrPath, file: str, line0: int, out: dict[AttrPath, Range], depth: int
-) -> None:
-    if depth > 24:
-        return
-    if node.kind == "obj":
-        for k, kpos, v in node.value:
-            p = (*path, k)
-            out[p] = Range(file, line0 + kpos[0], kpos[1], line0 + v.pos[2], v.pos[3])
-            _json_locations(v, p, file, line0, out, depth + 1)
-    elif node.kind == "arr":
-        for i, v in enumerate(node.value):
-            p = (*path, i)
-            out[p] = Range(file, line0 + v.pos[0], v.pos[1], line0 + v.pos[2], v.pos[3])
-            _json_locations(v, p, file, line0, out, depth + 1)
 
 
 def origin_of(ev: Evaluator, expr: Expr, scope: Scope, depth: int) -> Origin | None:
@@ -821,6 +900,14 @@ class Instance(Lazy):
         names = iteration_names(group.decl.block.body, key, each_value, unknown_refs)
         self.scope = group.module.scope.child(names) if names else group.module.scope
 
+    def identity(self, name: str) -> NameTemplate | None:
+        """The template of this instance's unknown attribute ``name``: its own identity,
+        unless the instance stands for an unknown number of them (an unknown count or
+        for_each, here or in a calling module), whose values differ."""
+        if self.unknown_count or self.group.module.expansion_unknown:
+            return None
+        return leaf_template(f"{self.address}.{name}")
+
 
 class ResourceInstance(Instance):
     """One instance of a resource or data source."""
@@ -904,7 +991,7 @@ class ResourceInstance(Instance):
         if configured:
             value = self.member(ev, name).value
             return None if value is MISSING else value
-        return Unknown("", (self.address,))
+        return Unknown("", (self.address,), template=self.identity(name))
 
     def get_index(self, ev: Evaluator, key: Any) -> Any:
         raise EvalError(f"{self.address} is not a list")
@@ -1081,8 +1168,10 @@ class CallInstance(Instance):
         if not self._made:
             self._made = True
             cfg, _ = self.group.resolve()
-            if cfg is not None:
-                parent = self.group.module
+            parent = self.group.module
+            if cfg is not None and parent.loader.take_module_instance(
+                self.address, self.group.decl.range(), parent.root.scope
+            ):
                 self._child = ModuleInstance(
                     parent.loader, parent.root, cfg, self.address + ".", parent, self
                 )
@@ -1092,7 +1181,7 @@ class CallInstance(Instance):
         child = self.child()
         if child is None:
             ev.record(self.address, name, True)
-            return Unknown("", (self.address,))
+            return Unknown("", (self.address,), template=self.identity(name))
         if name not in child.config.outputs:
             raise EvalError(f'{self.address} has no output "{name}"')
         slot = child.output_slot(ev, name)
@@ -1157,6 +1246,16 @@ class ProviderConf:
 # --------------------------------------------------------------------------
 
 
+#: what ``terraform workspace new`` accepts (anything else in .terraform/environment is
+#: not a workspace terraform selected: "default")
+_WORKSPACE_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,90}")
+
+
+def _where(origin: Origin) -> str:
+    r = origin.range
+    return f"{r.file}:{r.start_line}" if r is not None else origin.via
+
+
 class RootContext:
     """A root module being evaluated: its scope name, directory and variable values."""
 
@@ -1167,6 +1266,7 @@ class RootContext:
         self._modules_json: dict[str, tuple[str, Path]] | None = None
         self._mj_read = False
         self.var_inputs: dict[str, tuple[Any, bool, Origin]] = {}
+        self.workspace_name = self.workspace()
 
     def modules_json(self) -> dict[str, tuple[str, Path]] | None:
         if not self._mj_read:
@@ -1178,14 +1278,22 @@ class RootContext:
         return self._modules_json
 
     def collect_var_inputs(self, declared: Iterable[str]) -> None:
-        """Variable values from TF_VAR_*, tfvars files, --var-file and --var, by precedence."""
+        """Variable values from TF_VAR_*, tfvars files, --var-file and --var, by precedence.
+
+        Terraform's order, later wins: ``TF_VAR_*``, ``terraform.tfvars(.json)``,
+        ``*.auto.tfvars(.json)`` in lexical order, then ``-var-file`` and ``-var`` in
+        command-line order.  A value for a variable the root does not declare
+        (Terraform warns about files and rejects ``-var``) is noted in the root's
+        record (see :func:`soc2lint.terraform.undeclared_warnings`); ``TF_VAR_*``
+        ones are not (the environment may hold other configurations' variables).
+        """
         options = self.loader.options
         names = set(declared)
         out: dict[str, tuple[Any, bool, Origin]] = {}
         for key in sorted(options.env):
             if key.startswith("TF_VAR_") and key[7:] in names:
                 out[key[7:]] = (options.env[key], True, Origin(key, None, f"var.{key[7:]}"))
-        files: list[Path] = []
+        own: list[Path] = []
         self.loader.note_dir(self.dir)
         try:
             listed = self.loader.sources.entries(self.dir)
@@ -1194,23 +1302,56 @@ class RootContext:
         present = {name for name, _, is_file in listed if is_file}
         for name in ("terraform.tfvars", "terraform.tfvars.json"):
             if name in present:
-                files.append(self.dir / name)
-        files.extend(
+                own.append(self.dir / name)
+        own.extend(
             self.dir / name
             for name in sorted(present)
             if name.endswith((".auto.tfvars", ".auto.tfvars.json"))
         )
-        files.extend(
-            Path(f) if Path(f).is_absolute() else options.base / f for f in options.var_files
-        )
-        for f in files:
+        args: list[tuple[str, str, str]] = list(options.var_args) or [
+            *(("file", str(f), "") for f in options.var_files),
+            *(("var", k, v) for k, v in options.vars.items()),
+        ]
+        undeclared: list[tuple[str, str, str]] = []
+        for f in own:
             for name, value, origin in self._read_tfvars(f):
                 if name in names:
                     out[name] = (value, False, origin)
-        for name, raw in options.vars.items():
-            if name in names:
-                out[name] = (raw, True, Origin(f"--var {name}", None, f"var.{name}"))
+                else:
+                    undeclared.append(("own", name, _where(origin)))
+        for kind, first, second in args:
+            if kind == "file":
+                path = Path(first) if Path(first).is_absolute() else options.base / first
+                for name, value, origin in self._read_tfvars(path):
+                    if name in names:
+                        out[name] = (value, False, origin)
+                    else:
+                        undeclared.append(("shared", name, _where(origin)))
+            elif first in names:
+                out[first] = (second, True, Origin(f"--var {first}", None, f"var.{first}"))
+            else:
+                undeclared.append(("shared", first, "--var"))
         self.var_inputs = out
+        record = self.loader.record
+        if record is not None:
+            record.undeclared.extend(undeclared)
+
+    def workspace(self) -> str:
+        """``terraform.workspace``: the option, else ``TF_WORKSPACE``, else the workspace
+        ``terraform workspace select`` recorded in ``.terraform/environment``."""
+        options = self.loader.options
+        if options.workspace is not None:
+            return options.workspace
+        from_env = options.env.get("TF_WORKSPACE")
+        if from_env:
+            return from_env
+        path = self.dir / ".terraform" / "environment"
+        self.loader.note_file(path)
+        try:
+            text = self.loader.sources.read(path)[:256].decode("utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return "default"
+        return text if _WORKSPACE_NAME.fullmatch(text) else "default"
 
     def _read_tfvars(self, path: Path) -> list[tuple[str, Any, Origin]]:
         loader = self.loader
@@ -1240,14 +1381,15 @@ class RootContext:
         return out
 
     def _read_tfvars_json(self, path: Path, display: str) -> list[tuple[str, Any, Origin]]:
-        from ..frontend import SourceError, read_text
+        from ..frontend import SourceError
         from .jsonpos import to_python
 
         loader = self.loader
         loader.note_read(display)
         loader.note_file(path)
         try:
-            text = read_text(path, loader.options.limits, loader.sources)
+            # confined to the repository like a .tfvars file (read_source_file)
+            text = loader.options.read_source_file(path, loader.sources)
             node = parse_json(text)
         except SourceError as exc:
             loader.report(
@@ -1315,6 +1457,12 @@ class ModuleInstance(Resolver):
         self.parent = parent
         self.call = call
         self.depth = parent.depth + 1 if parent else 0
+        #: this instance, or a module calling it, has an unknown count/for_each: it stands
+        #: for instances whose values differ
+        self.expansion_unknown: bool = bool(
+            (call is not None and call.unknown_count)
+            or (parent is not None and parent.expansion_unknown)
+        )
         self.module_key = call.group.module_key if call else ""
         self.scope = Scope(self)
         rel = os.path.relpath(config.dir, root.dir.resolve())
@@ -1329,7 +1477,7 @@ class ModuleInstance(Resolver):
                 "root": ".",
                 "cwd": root.dir.as_posix(),
             },
-            "terraform": {"workspace": loader.options.workspace},
+            "terraform": {"workspace": root.workspace_name},
             "self": Unknown("self"),
             "ephemeral": Unknown("ephemeral", (), secret=True),
         }
@@ -1418,6 +1566,9 @@ class ModuleInstance(Resolver):
             if default is not None:
                 value, _ = ev.evaluate(default.expr, Scope(NULL_RESOLVER), None)
                 origin = Origin(f"var.{name}", decl.attr_range(default), address)
+            elif self.call is None:
+                # a root variable without a value: the same string wherever it is used
+                value = Unknown(f"var.{name}", (address,), template=leaf_template(address))
             else:
                 value = Unknown(f"var.{name}", (address,))
         if value is None:

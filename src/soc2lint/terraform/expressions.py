@@ -22,7 +22,15 @@ from typing import Any
 
 from ..cache import Sources
 from ..frontend import Diagnostic, LoadOptions, SourceError, read_text
-from ..model import PartialValue, Range, Unknown
+from ..model import (
+    PartialValue,
+    Range,
+    Unknown,
+    is_open_collection,
+    leaf_template,
+    string_template,
+)
+from ..model import Template as NameTemplate
 from .functions import call_function
 from .hcl import HclSyntaxError, assemble_template, scan_template
 from .syntax import (
@@ -50,12 +58,13 @@ from .values import (
     EvalError,
     Lazy,
     StepLimit,
+    document_with_holes,
     equal,
     has_unknown,
     hole_marker,
-    json_with_holes,
     key_str,
     norm_number,
+    template_pieces,
     to_bool,
     to_int,
     to_num,
@@ -154,6 +163,15 @@ class Site:
 SPENT_ALLOWANCE = 2000
 
 
+def _member_template(obj: Unknown, member: str) -> NameTemplate | None:
+    """The identity of an attribute or element of an unknown that is one thing
+    (``data.aws_caller_identity.c.account_id``, ``var.settings["prefix"]``)."""
+    t = obj.template
+    if t is None or len(t) != 3 or t[0] or t[2]:
+        return None
+    return leaf_template(t[1] + member)
+
+
 class Evaluator:
     """Evaluates expressions of one load; holds the budget, collectors and caches."""
 
@@ -172,7 +190,6 @@ class Evaluator:
         self.refs: set[RefEntry] = set()
         self.site: Site | None = None
         self.cwd: Path = options.root
-        self.files_read: set[str] = set()
         #: the scan's file reader, and where reads are recorded (set by the loader)
         self.sources: Sources | None = None
         self.note_file: Callable[[Path], None] = lambda path: None
@@ -256,10 +273,12 @@ class Evaluator:
                     f"(limits.max_eval_steps): {self.text(e)}"
                 )
                 value = self._failed(e)
-        except EvalError:
-            value = self._failed(e)
-        except StepLimit:
-            if budget < self.max_steps:
+        except EvalError as exc:
+            value = self._failed(e, f"evaluation failed: {exc}")
+        except StepLimit as exc:
+            if exc.args:  # a limit that says what it is (regular-expression time)
+                self._limit(f"{exc.args[0]}: {self.text(e)}")
+            elif budget < self.max_steps:
                 self._limit(
                     f"evaluation stopped: the scan's Terraform evaluation budget is spent "
                     f"(limits.max_total_eval_steps, {self.max_total_steps}): {self.text(e)}"
@@ -270,7 +289,7 @@ class Evaluator:
                     f"evaluation stopped after {self.max_steps} steps "
                     f"(limits.max_eval_steps): {self.text(e)}"
                 )
-            value = self._failed(e)
+            value = self._failed(e, "a safety limit stopped its evaluation (SYS008)")
         except RecursionError:
             self._limit(f"expression nests too deeply to evaluate: {self.text(e)}")
             value = self._failed(e)
@@ -283,9 +302,9 @@ class Evaluator:
         self.steps_left, self.refs, self.site = saved
         return value, refs
 
-    def _failed(self, e: Expr) -> Unknown:
+    def _failed(self, e: Expr, cause: str = "") -> Unknown:
         addrs = sorted({a for a, _, term in self.refs if term})
-        return Unknown(self.text(e), addrs)
+        return Unknown(self.text(e), addrs, cause=cause)
 
     def _limit(self, message: str) -> None:
         site = self.site
@@ -316,11 +335,14 @@ class Evaluator:
         if unknowns:
             unknown = unknown_from(self.text(e), *unknowns)
             if None not in holes:
-                # JSON text (a heredoc policy) whose unknown parts are interpolations
-                # inside its strings: keep what is known, as jsonencode(...) does
-                known = json_with_holes("".join(out), holes)
-                if known is not None:
-                    return PartialValue(unknown.expr, unknown.refs, unknown.secret, known)
+                # a JSON or YAML document (a heredoc policy, an SSM document) whose unknown
+                # parts are interpolations: keep what is known, as jsonencode(...) does
+                text = "".join(out)
+                doc = document_with_holes(text, holes, unknown.expr)
+                if doc is not None:
+                    return doc
+                # a name built from unknowns that have an identity ("${local.prefix}-trail")
+                unknown.template = string_template(template_pieces(text, holes))
             return unknown
         text = "".join(out)
         if len(text) > 4096:
@@ -410,14 +432,16 @@ class Evaluator:
         if isinstance(obj, Lazy):
             value = obj.get_attr(self, name)
             if isinstance(value, Unknown) and not value.expr:
-                return Unknown(self.text(e), value.refs, value.secret)
+                return Unknown(self.text(e), value.refs, value.secret, value.template)
             return value
         if isinstance(obj, dict):
             if name in obj:
                 return obj[name]
             raise EvalError(f'object has no attribute "{name}"')
         if isinstance(obj, Unknown):
-            return Unknown(self.text(e), obj.refs, obj.secret)
+            if is_open_collection(obj) and isinstance(obj.value, dict) and name in obj.value:
+                return obj.value[name]  # merge(var.tags, { Name = "x" }).Name
+            return Unknown(self.text(e), obj.refs, obj.secret, _member_template(obj, f".{name}"))
         if obj is None:
             raise EvalError(f'cannot read "{name}" of null')
         raise EvalError(f'a {type_name(obj)} has no attribute "{name}"')
@@ -428,7 +452,7 @@ class Evaluator:
         if isinstance(obj, Lazy):
             value = obj.get_index(self, key)
             if isinstance(value, Unknown) and not value.expr:
-                return Unknown(self.text(e), value.refs, value.secret)
+                return Unknown(self.text(e), value.refs, value.secret, value.template)
             return value
         if isinstance(obj, list):
             i = to_int(key)
@@ -440,6 +464,13 @@ class Evaluator:
             if k in obj:
                 return obj[k]
             raise EvalError(f'no element "{k}"')
+        if (
+            is_open_collection(obj)
+            and isinstance(obj.value, dict)
+            and isinstance(key, str)
+            and key in obj.value
+        ):
+            return obj.value[key]
         if isinstance(obj, Unknown) and isinstance(e, Index):
             # name the element by its evaluated key, so that distinct instances
             # stay distinguishable (data.aws_availability_zones.x.names[1], not
@@ -448,9 +479,15 @@ class Evaluator:
             if not _SIMPLE_TRAVERSAL.match(base):
                 base = f"({base})"
             if isinstance(key, int | float) and not isinstance(key, bool):
-                return Unknown(f"{base}[{to_int(key)}]", obj.refs, obj.secret)
+                member = f"[{to_int(key)}]"
+                return Unknown(
+                    f"{base}{member}", obj.refs, obj.secret, _member_template(obj, member)
+                )
             if isinstance(key, str):
-                return Unknown(f'{base}["{key}"]', obj.refs, obj.secret)
+                member = f'["{key}"]'
+                return Unknown(
+                    f"{base}{member}", obj.refs, obj.secret, _member_template(obj, member)
+                )
             return Unknown(self.text(e), obj.refs, obj.secret)
         if isinstance(obj, Unknown):
             return Unknown(self.text(e), obj.refs, obj.secret)
@@ -648,7 +685,11 @@ class Evaluator:
 
     def _for(self, e: ForExpr, scope: Scope) -> Any:
         coll = self.eval(e.coll, scope)
-        if isinstance(coll, Unknown | Lazy):
+        partial: PartialValue | None = None
+        if is_open_collection(coll):
+            # a map with known entries and maybe others: what they give, and maybe more
+            partial, coll = coll, coll.value
+        elif isinstance(coll, Unknown | Lazy):
             return unknown_from(self.text(e), coll)
         pairs = self._iterate(coll)
         unknown: list[Any] = []
@@ -683,7 +724,10 @@ class Evaluator:
                 obj[ks] = value
         if unknown:
             return unknown_from(self.text(e), *unknown)
-        return values if e.key is None else obj
+        result = values if e.key is None else obj
+        if partial is not None:
+            return PartialValue(self.text(e), partial.refs, partial.secret, result, "")
+        return result
 
     # ---- files -------------------------------------------------------------
 
@@ -692,20 +736,20 @@ class Evaluator:
         if not p.is_absolute():
             p = self.cwd / p
         self.note_file(p)
-        if not self.options.inside_root(p):
+        refused = self.options.refuse_function_read(p)
+        if refused is not None:
             site = self.site
             if site is not None:
                 self.report(
                     Diagnostic(
                         "SYS007",
-                        f'file path "{path}" resolves outside the scanned repository '
-                        f"({self.options.display(self.options.root)}); it was not read",
+                        f'file path "{path}" {refused}',
                         site.range,
                         site.address,
                         site.scope,
                     )
                 )
-            raise EvalError("file outside the repository")
+            raise EvalError("file outside what soc2lint reads")
         return p
 
     def read_file(self, path: str) -> str:

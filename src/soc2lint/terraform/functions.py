@@ -16,14 +16,18 @@ import importlib
 import ipaddress
 import json
 import math
+import posixpath
 import re
+import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..model import PartialValue, Unknown
+from ..model import PartialValue, Unknown, is_open_collection, string_template
 from .values import (
     EvalError,
     Lazy,
+    StepLimit,
     equal,
     finalize,
     format_number,
@@ -347,34 +351,349 @@ def timeouts() -> int:
     return _timeouts
 
 
-class _Pattern:
-    """A compiled RE2-style pattern whose calls are bounded in time."""
+class RegexLimit(StepLimit):
+    """A regular expression ran out of time: its value is unknown (never an error value,
+    which ``can()`` and ``try()`` would turn into a decision), and a SYS008 names the limit."""
+
+
+class _RegexBudget:
+    """Seconds the regular expressions of one scan (one evaluator) may still take:
+    ``limits.max_regex_seconds`` together, at most :data:`REGEX_TIMEOUT` per call, so
+    1000 instances of one catastrophic pattern cost seconds, not 1000 timeouts."""
+
+    def __init__(self, seconds: float) -> None:
+        self.total = seconds
+        self.left = seconds
+
+
+_budgets: weakref.WeakKeyDictionary[Any, _RegexBudget] = weakref.WeakKeyDictionary()
+
+
+def _budget(ev: Evaluator) -> _RegexBudget:
+    budget = _budgets.get(ev)
+    if budget is None:
+        budget = _RegexBudget(ev.options.limits.max_regex_seconds)
+        _budgets[ev] = budget
+    return budget
+
+
+class _NotEmulated(Exception):
+    """Valid RE2 syntax this evaluator cannot reproduce: the result is unknown."""
+
+
+#: POSIX classes RE2 accepts inside brackets, as ranges Python understands
+_POSIX_CLASSES = {
+    "alnum": "0-9A-Za-z",
+    "alpha": "A-Za-z",
+    "ascii": "\\x00-\\x7f",
+    "blank": "\\t ",
+    "cntrl": "\\x00-\\x1f\\x7f",
+    "digit": "0-9",
+    "graph": "!-~",
+    "lower": "a-z",
+    "print": " -~",
+    "punct": "!-/:-@\\[-`{-~",
+    "space": "\\t\\n\\v\\f\\r ",
+    "upper": "A-Z",
+    "word": "0-9A-Za-z_",
+    "xdigit": "0-9A-Fa-f",
+}
+#: letters RE2 accepts after a backslash (besides octal digits, Q/E and z)
+_LETTER_ESCAPES = frozenset("abfnrtvdDsSwWbBApPx")
+#: Go's Perl classes are ASCII-only (Python's match any Unicode digit, letter, space)
+_ASCII_CLASSES = {
+    "d": "0-9",
+    "w": "0-9A-Za-z_",
+    "s": "\\t\\n\\f\\r ",
+}
+_BRACED_RE = re.compile(r"\\[pPx]\{[^}]*\}|\\[pP][A-Za-z]|\\x[0-9A-Fa-f]{2}")
+_REPEAT_RE = re.compile(r"\{(\d+)(,(\d*))?\}")
+_GROUP_NAME_RE = re.compile(r"[A-Za-z0-9_]+>")
+_FLAGS_RE = re.compile(r"\(\?([imsU]*)(?:-([imsU]*))?([:)])")
+
+
+def _char_escape(code: int) -> str:
+    """A code point as an escape Python's regex engines read (``\\x{41}`` they do not)."""
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _braced(text: str) -> str:
+    """``\\x{41}`` as ``\\x41``; other braced escapes (``\\p{Greek}``) as written."""
+    if text.startswith("\\x{"):
+        try:
+            code = int(text[3:-1], 16)
+        except ValueError:
+            raise EvalError(f"invalid escape {text}") from None
+        if code > 0x10FFFF:
+            raise EvalError(f"invalid escape {text}")
+        return _char_escape(code)
+    return text
+
+
+class _Re2Translator:
+    """One pass over an RE2 pattern, building the Python ``regex`` equivalent."""
 
     def __init__(self, pattern: str) -> None:
+        self.p = pattern
+        self.i = 0
+        self.out: list[str] = []
+        #: per open group, the flag groups ``(?i)`` opened inside it (closed with it)
+        self.flag_groups: list[list[str]] = [[]]
+        #: per open group, whether ``m`` is on (``$`` is end of line, else end of text)
+        self.multiline: list[bool] = [False]
+        self.can_repeat = False
+        self.repeated = False
+
+    def bad(self, what: str) -> EvalError:
+        return EvalError(f"invalid regular expression {self.p!r}: {what} (Go's RE2 syntax)")
+
+    def atom(self, text: str, advance: int) -> None:
+        self.out.append(text)
+        self.i += advance
+        self.can_repeat, self.repeated = True, False
+
+    def run(self) -> str:
+        p, n = self.p, len(self.p)
+        while self.i < n:
+            c = p[self.i]
+            if c == "\\":
+                self.escape()
+            elif c == "[":
+                self.char_class()
+            elif c == "(":
+                self.open_group()
+            elif c == ")":
+                if len(self.flag_groups) == 1:
+                    raise self.bad("unexpected )")
+                self.out.append(")" * len(self.flag_groups.pop()) + ")")
+                self.multiline.pop()
+                self.i += 1
+                self.can_repeat, self.repeated = True, False
+            elif c == "|":
+                flags = self.flag_groups[-1]
+                self.out.append(")" * len(flags) + "|" + "".join(f"(?{f}:" for f in flags))
+                self.i += 1
+                self.can_repeat, self.repeated = False, False
+            elif c in "*+?" or (c == "{" and _REPEAT_RE.match(p, self.i)):
+                self.repeat(c)
+            elif c == "$" and not self.multiline[-1]:
+                self.atom("\\Z", 1)  # Go's $ is the end of the text; Python's also before a \n
+            else:  # a "{" that is no repeat count ({,3}) is a literal in RE2
+                self.atom("\\{" if c == "{" else c, 1)
+        if len(self.flag_groups) > 1:
+            raise self.bad("missing closing )")
+        self.out.append(")" * len(self.flag_groups[0]))
+        return "".join(self.out)
+
+    def escape(self) -> None:
+        p, i = self.p, self.i
+        if i + 1 >= len(p):
+            raise self.bad("trailing backslash")
+        d = p[i + 1]
+        braced = _BRACED_RE.match(p, i)
+        if braced is not None:
+            self.atom(_braced(braced.group(0)), braced.end() - i)
+        elif d == "Q":
+            end = p.find("\\E", i + 2)
+            literal = p[i + 2 :] if end < 0 else p[i + 2 : end]
+            self.out.append(_REGEX.escape(literal) if _REGEX is not None else re.escape(literal))
+            self.i = len(p) if end < 0 else end + 2
+            self.can_repeat, self.repeated = bool(literal) or self.can_repeat, False
+        elif d in "01234567":
+            # octal: \0, \0NN, and \NN (a lone \1-\7 is a backreference, refused)
+            digits = re.match(r"[0-7]{1,3}", p[i + 1 :])
+            assert digits is not None
+            code = digits.group(0)
+            if d != "0" and len(code) == 1:
+                raise self.bad(f"backreference \\{d}")
+            self.atom(_char_escape(int(code, 8)), 1 + len(code))
+        elif d == "z":
+            self.atom("\\Z", 2)
+        elif d.lower() in _ASCII_CLASSES:
+            negate = "^" if d.isupper() else ""
+            self.atom(f"[{negate}{_ASCII_CLASSES[d.lower()]}]", 2)
+        elif d in _LETTER_ESCAPES:
+            self.atom(p[i : i + 2], 2)
+        elif d.isalnum() or d == "_" or ord(d) >= 0x80:
+            raise self.bad(f"escape sequence \\{d}")
+        else:
+            self.atom(p[i : i + 2], 2)  # an escaped punctuation character is itself
+
+    def char_class(self) -> None:
+        p, n = self.p, len(self.p)
+        j = self.i + 1
+        part = ["["]
+        if j < n and p[j] == "^":
+            part.append("^")
+            j += 1
+        first = True
+        while j < n and (p[j] != "]" or first):
+            first = False
+            if p.startswith("[:", j):
+                end = p.find(":]", j + 2)
+                name = p[j + 2 : end] if end >= 0 else ""
+                if name in _POSIX_CLASSES:
+                    part.append(_POSIX_CLASSES[name])
+                    j = end + 2
+                    continue
+                if name.startswith("^") and name[1:] in _POSIX_CLASSES:
+                    raise _NotEmulated(f"negated POSIX class [:{name}:]")
+                if end >= 0 and name.isalpha():
+                    raise self.bad(f"character class range [:{name}:]")
+            if p[j] == "\\":
+                if j + 1 >= n:
+                    raise self.bad("trailing backslash")
+                braced = _BRACED_RE.match(p, j)
+                d = p[j + 1]
+                if braced is not None:
+                    part.append(_braced(braced.group(0)))
+                    j = braced.end()
+                    continue
+                if d.isalnum() and d not in _LETTER_ESCAPES - set("bBA") and d not in "01234567":
+                    raise self.bad(f"escape sequence \\{d} in a character class")
+                part.append(_ASCII_CLASSES.get(d, p[j : j + 2]))
+                j += 2
+                continue
+            # literal in RE2; nested sets and set operators in Python's regex
+            part.append("\\" + p[j] if p[j] in "[&~|" else p[j])
+            j += 1
+        if j >= n:
+            raise self.bad("missing closing ]")
+        part.append("]")
+        self.atom("".join(part), j + 1 - self.i)
+
+    def open_group(self) -> None:
+        p, i = self.p, self.i
+        multiline = self.multiline[-1]
+        if not p.startswith("(?", i):
+            self.out.append("(")
+            self.i += 1
+        elif p.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            raise self.bad("lookaround is not supported")
+        elif p.startswith(("(?P<", "(?<"), i):
+            at = i + (4 if p.startswith("(?P<", i) else 3)
+            name = _GROUP_NAME_RE.match(p, at)
+            if name is None:
+                raise self.bad("invalid named group")
+            self.out.append("(?P<" + name.group(0))
+            self.i = name.end()
+        elif p.startswith("(?:", i):
+            self.out.append("(?:")
+            self.i += 3
+        else:
+            m = _FLAGS_RE.match(p, i)
+            if m is None or (not m.group(1) and not m.group(2)):
+                raise self.bad(
+                    f"group {p[i : i + 4]!r}: RE2 has no backreferences, atomic groups, "
+                    "conditionals or comments"
+                )
+            on, off = m.group(1), m.group(2)
+            if off == "":
+                raise self.bad("missing flags after -")
+            if "U" in on + (off or ""):
+                raise _NotEmulated("the U (ungreedy) flag")
+            flags = on + (f"-{off}" if off else "")
+            self.i = m.end()
+            if "m" in on or "m" in (off or ""):
+                multiline = "m" in on
+            if m.group(3) == ")":
+                # (?i) applies to the rest of the enclosing group (through its |)
+                self.out.append(f"(?{flags}:")
+                self.flag_groups[-1].append(flags)
+                self.multiline[-1] = multiline
+                self.can_repeat, self.repeated = False, False
+                return
+            self.out.append(f"(?{flags}:")
+        self.flag_groups.append([])
+        self.multiline.append(multiline)
+        self.can_repeat, self.repeated = False, False
+
+    def repeat(self, c: str) -> None:
+        p = self.p
+        if c == "?" and self.repeated and not self.out[-1].endswith("?"):
+            self.out[-1] += "?"  # the lazy form of the repetition before it
+            self.i += 1
+            return
+        if self.repeated:
+            raise self.bad(f"invalid nested repetition operator {c!r}")
+        if not self.can_repeat:
+            raise self.bad(f"missing argument to repetition operator {c!r}")
+        if c == "{":
+            rm = _REPEAT_RE.match(p, self.i)
+            assert rm is not None
+            lo = int(rm.group(1))
+            hi = lo if rm.group(2) is None else (int(rm.group(3)) if rm.group(3) else None)
+            if lo > 1000 or (hi is not None and (hi > 1000 or hi < lo)):
+                raise self.bad(f"invalid repeat count {rm.group(0)}")
+            self.out.append(rm.group(0))
+            self.i = rm.end()
+        else:
+            self.out.append(c)
+            self.i += 1
+        self.repeated = True
+
+
+def translate_re2(pattern: str) -> str:
+    """``pattern`` in Go's regexp (RE2) syntax, as a Python ``regex`` pattern.
+
+    Raises :class:`EvalError` where Terraform rejects the pattern (RE2 has no
+    lookaround, backreferences, possessive or nested quantifiers, atomic groups,
+    conditionals or comments, and counts up to 1000), so ``can(regex("(?=x)x",
+    "x"))`` is false, as in Terraform; raises :class:`_NotEmulated` for valid
+    RE2 this evaluator cannot reproduce (the ``U`` flag), whose result is
+    unknown.  ``(?i)`` inside a pattern applies to the rest of its group, as in
+    Go (Python would apply it to the whole pattern), and ``\\z`` is Python's
+    ``\\Z``."""
+    return _Re2Translator(pattern).run()
+
+
+class _Pattern:
+    """A compiled RE2 pattern whose calls are bounded in time, per call and per scan."""
+
+    def __init__(self, pattern: str, budget: _RegexBudget | None = None) -> None:
         engine = _REGEX or re
+        translated = translate_re2(pattern)
         try:
-            self.rx: Any = engine.compile(pattern)
-        except (re.error, ValueError) as exc:
-            raise EvalError(f"invalid regular expression: {exc}") from None
-        except Exception as exc:  # regex.error is not a subclass of re.error
-            raise EvalError(f"invalid regular expression: {exc}") from None
-        self.kw: dict[str, Any] = {"timeout": REGEX_TIMEOUT} if _REGEX is not None else {}
+            self.rx: Any = engine.compile(translated)
+        except Exception as exc:  # re.error, regex.error (not a subclass), ValueError
+            # valid RE2 (checked above) that Python's engine refuses: not an error
+            # Terraform would report, so the value is unknown rather than "invalid"
+            raise _NotEmulated(str(exc)) from None
+        self.budget = budget if budget is not None else _RegexBudget(REGEX_TIMEOUT)
         self.groups: int = self.rx.groups
         self.groupindex: Mapping[str, int] = self.rx.groupindex
 
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         global _timeouts  # noqa: PLW0603
+        budget = self.budget
+        if budget.left <= 0:
+            _timeouts += 1
+            raise RegexLimit(
+                f"regular expressions took {budget.total:g} seconds in all "
+                "(limits.max_regex_seconds); this one was not run"
+            )
+        seconds = min(REGEX_TIMEOUT, budget.left)
+        kw: dict[str, Any] = {"timeout": seconds} if _REGEX is not None else {}
+        started = time.perf_counter()
         try:
-            return fn(*args, **self.kw)
+            return fn(*args, **kw)
         except TimeoutError:
             _timeouts += 1
-            raise EvalError("regular expression took too long") from None
+            raise RegexLimit(
+                f"a regular expression ran out of time after {seconds:g} s (at most "
+                f"{REGEX_TIMEOUT:g} s a call, limits.max_regex_seconds for all together; "
+                "Terraform's RE2 is linear-time, soc2lint's engine is not); its value is unknown"
+            ) from None
         except (re.error, IndexError) as exc:
             raise EvalError(f"regular expression failed: {exc}") from None
         except Exception as exc:
             if _REGEX is not None and isinstance(exc, _REGEX.error):
                 raise EvalError(f"regular expression failed: {exc}") from None
             raise
+        finally:
+            budget.left -= time.perf_counter() - started
 
     def search(self, text: str) -> Any:
         return self._call(self.rx.search, text)
@@ -386,8 +705,8 @@ class _Pattern:
         return str(self._call(self.rx.sub, repl, text))
 
 
-def _go_regex(pattern: str) -> _Pattern:
-    return _Pattern(pattern)
+def _go_regex(pattern: str, ev: Evaluator | None = None) -> _Pattern:
+    return _Pattern(pattern, _budget(ev) if ev is not None else None)
 
 
 def _go_replacement(repl: str) -> str:
@@ -403,7 +722,10 @@ def f_replace(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 3)
     s, sub, repl = _str(a[0]), _str(a[1]), _str(a[2])
     if len(sub) >= 2 and sub.startswith("/") and sub.endswith("/"):
-        rx = _go_regex(sub[1:-1])
+        try:
+            rx = _go_regex(sub[1:-1], ev)
+        except _NotEmulated as exc:
+            return Unknown("", cause=f"the regular expression cannot be evaluated here ({exc})")
         if len(repl) > 1:  # the result's size, charged before it is built
             ev.charge((sum(1 for _ in rx.finditer(s)) * len(repl)) >> 6)
         return rx.sub(_go_replacement(repl), s)
@@ -423,7 +745,10 @@ def _match_value(rx: _Pattern, m: Any) -> Any:
 @_fn("regex")
 def f_regex(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 2)
-    rx = _go_regex(_str(a[0]))
+    try:
+        rx = _go_regex(_str(a[0]), ev)
+    except _NotEmulated as exc:
+        return Unknown("", cause=f"the regular expression cannot be evaluated here ({exc})")
     m = rx.search(_str(a[1]))
     if m is None:
         raise EvalError("pattern did not match")
@@ -433,7 +758,10 @@ def f_regex(ev: Evaluator, a: list[Any]) -> Any:
 @_fn("regexall")
 def f_regexall(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 2)
-    rx = _go_regex(_str(a[0]))
+    try:
+        rx = _go_regex(_str(a[0]), ev)
+    except _NotEmulated as exc:
+        return Unknown("", cause=f"the regular expression cannot be evaluated here ({exc})")
     out = [_match_value(rx, m) for m in rx.finditer(_str(a[1]))]
     ev.charge(len(out))
     return out
@@ -805,25 +1133,49 @@ def f_lookup(ev: Evaluator, a: list[Any]) -> Any:
 
 @_fn("merge", lenient=True)
 def f_merge(ev: Evaluator, a: list[Any]) -> Any:
+    """Later maps win.  An unknown map leaves the result open (a PartialValue): the keys
+    written after it are known, those before it may be overridden (unknown), and it
+    may add others (``merge(var.tags, { Name = "x" })`` knows ``Name``)."""
     out: dict[str, Any] = {}
-    for m in a:
-        if m is None:
+    unknown: list[Any] = []
+    for arg in a:
+        if arg is None:
             continue
-        if isinstance(m, Unknown | Lazy):
-            return _u(*a)
+        m = arg.as_unknown() if isinstance(arg, Lazy) else arg
+        if isinstance(m, Unknown):
+            unknown.append(m)
+            for k, before in out.items():
+                out[k] = unknown_from(f'merge(...)["{k}"]', before, m)
+            if is_open_collection(m) and isinstance(m.value, dict):
+                out.update(m.value)
+            continue
         out.update(_map(m))
     ev.charge(len(out))
+    if unknown:
+        whole = unknown_from("", *unknown)
+        return PartialValue("", whole.refs, whole.secret, out, "")
     return out
 
 
 @_fn("concat", lenient=True)
 def f_concat(ev: Evaluator, a: list[Any]) -> Any:
+    """An unknown list leaves the result open (a PartialValue of the known elements:
+    ``concat(var.extra_env, [{ name = "LOG_LEVEL", value = "info" }])`` holds that one,
+    at a position that is not known)."""
     out: list[Any] = []
-    for lst in a:
-        if isinstance(lst, Unknown | Lazy):
-            return _u(*a)
+    unknown: list[Any] = []
+    for arg in a:
+        lst = arg.as_unknown() if isinstance(arg, Lazy) else arg
+        if isinstance(lst, Unknown):
+            unknown.append(lst)
+            if is_open_collection(lst) and isinstance(lst.value, list):
+                out.extend(lst.value)
+            continue
         out.extend(_list(lst))
     ev.charge(len(out))
+    if unknown:
+        whole = unknown_from("", *unknown)
+        return PartialValue("", whole.refs, whole.secret, out, "")
     return out
 
 
@@ -1233,47 +1585,71 @@ def f_templatefile(ev: Evaluator, a: list[Any]) -> Any:
     except EvalError:
         return whole
     if isinstance(result, PartialValue):
-        return PartialValue("", whole.refs, whole.secret, result.value)
+        return PartialValue("", whole.refs, whole.secret, result.value, result.encoding)
+    if isinstance(result, Unknown):
+        whole.template = result.template
     return whole
+
+
+def _clean_path(path: str) -> str:
+    """Go's ``filepath.Clean`` on a slash path (Terraform's path functions use it)."""
+    out = posixpath.normpath(path) if path else "."
+    return "/" + out.lstrip("/") if out.startswith("//") else out
 
 
 @_fn("basename")
 def f_basename(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 1)
-    s = _str(a[0]).rstrip("/")
-    return s.rsplit("/", 1)[-1] if s else "."
+    s = _str(a[0])
+    if not s:
+        return "."
+    s = s.rstrip("/")
+    return s.rsplit("/", 1)[-1] if s else "/"
 
 
 @_fn("dirname")
 def f_dirname(ev: Evaluator, a: list[Any]) -> Any:
     _arity(a, 1)
     s = _str(a[0])
-    if "/" not in s:
-        return "."
-    head = s.rsplit("/", 1)[0]
-    return head or "/"
+    return _clean_path(s[: s.rfind("/") + 1])
 
 
 @_fn("abspath")
 def f_abspath(ev: Evaluator, a: list[Any]) -> Any:
+    """The path made absolute against the root module's directory, where ``terraform``
+    runs (``path.cwd``): ``basename(abspath(path.module))`` names a module's directory."""
     _arity(a, 1)
-    return Unknown(f'abspath("{_str(a[0])}")')
+    s = _str(a[0])
+    return _clean_path(s if s.startswith("/") else f"{ev.cwd.as_posix()}/{s}")
+
+
+@_fn("pathexpand")
+def f_pathexpand(ev: Evaluator, a: list[Any]) -> Any:
+    """``~`` is the home directory of whoever runs Terraform: unknown here (the scanner's
+    own ``HOME`` says nothing about it); other paths are returned as they are."""
+    _arity(a, 1)
+    s = _str(a[0])
+    if s == "~" or s.startswith("~/"):
+        return Unknown(f'pathexpand("{s}")')
+    if s.startswith("~"):
+        raise EvalError("cannot expand a user-specific home directory")
+    return s
 
 
 def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> Any:
     """Call ``name``; unknown functions (including provider functions) give Unknown."""
     entry = FUNCTIONS.get(name)
     if entry is None:
-        return unknown_from(expr_text, *args)
+        unknown = unknown_from(expr_text, *args)
+        if not unknown.cause:
+            kind = "a provider function" if "::" in name else "a function"
+            unknown.cause = f"{name}() is {kind} soc2lint does not evaluate"
+        return unknown
     fn, lenient = entry
     if not lenient:
         args = [finalize(x) for x in args]
         if any(has_unknown(x) for x in args):
-            if name == "jsonencode" and len(args) == 1 and isinstance(args[0], dict | list):
-                # keep what is known: policy documents whose ARNs are references
-                partial = unknown_from(expr_text, *args)
-                return PartialValue(partial.expr, partial.refs, partial.secret, args[0])
-            return unknown_from(expr_text, *args)
+            return _partly_known(name, args, expr_text)
     try:
         result = fn(ev, args)
     except (ArithmeticError, ValueError) as exc:
@@ -1283,7 +1659,82 @@ def call_function(ev: Evaluator, name: str, args: list[Any], expr_text: str) -> 
     if isinstance(result, str) and len(result) > 4096:
         ev.charge(len(result) >> 6)  # bounds strings that double through locals
     if isinstance(result, PartialValue) and not result.expr:
-        return PartialValue(expr_text, result.refs, result.secret, result.value)
+        return PartialValue(expr_text, result.refs, result.secret, result.value, result.encoding)
     if isinstance(result, Unknown) and not result.expr:
-        return Unknown(expr_text, result.refs, result.secret)
+        return Unknown(expr_text, result.refs, result.secret, result.template, result.cause)
     return result
+
+
+#: functions that encode a value as text, and the encoding (see PartialValue)
+_ENCODERS = {"jsonencode": "json", "yamlencode": "yaml"}
+_DECODERS = {"jsondecode": "json", "yamldecode": "yaml"}
+
+
+def _partly_known(name: str, args: list[Any], expr_text: str) -> Any:
+    """What is known of ``name(args)`` when some argument is not known: an encoded
+    document keeps its known structure (policy documents whose ARNs are references,
+    container definitions with a secret's ARN), decoding it gives that structure
+    back, and a string built by join/format keeps its template; else Unknown."""
+    whole = unknown_from(expr_text, *args)
+    if len(args) == 1:
+        encoding = _ENCODERS.get(name)
+        if encoding is not None and isinstance(args[0], dict | list):
+            return PartialValue(whole.expr, whole.refs, whole.secret, args[0], encoding)
+        decoded = args[0]
+        if (
+            isinstance(decoded, PartialValue)
+            and decoded.encoding == _DECODERS.get(name)
+            and isinstance(decoded.value, dict | list)
+        ):
+            return decoded.value
+    if name == "join" and len(args) >= 2 and isinstance(args[0], str):
+        items = [x for lst in args[1:] for x in (lst if isinstance(lst, list) else [lst])]
+        if not any(isinstance(lst, Unknown) for lst in args[1:]):
+            pieces: list[Any] = []
+            for i, item in enumerate(items):
+                if i:
+                    pieces.append(args[0])
+                pieces.append(_template_piece(item))
+            whole.template = string_template(pieces)
+    elif name == "format" and args and isinstance(args[0], str):
+        whole.template = _format_template(args[0], args[1:])
+    return whole
+
+
+def _template_piece(value: Any) -> Any:
+    """A part of a string being built: its text, or the Unknown (None: not a string)."""
+    if isinstance(value, Unknown):
+        return value
+    try:
+        return to_str(value)
+    except EvalError:
+        return None
+
+
+_FORMAT_VERB = re.compile(r"%(?:%|([-+# 0]*)(\d*)(?:\.\d*)?([a-zA-Z]))")
+
+
+def _format_template(spec: str, values: list[Any]) -> Any:
+    """The template of ``format(spec, values...)``: only plain ``%s``/``%v``/``%d`` verbs
+    of unknowns keep their identity (a width or a quoting changes the text)."""
+    pieces: list[Any] = []
+    pos = 0
+    i = 0
+    for m in _FORMAT_VERB.finditer(spec):
+        pieces.append(spec[pos : m.start()])
+        pos = m.end()
+        if m.group(0) == "%%":
+            pieces.append("%")
+            continue
+        if i >= len(values) or m.group(1) or m.group(2) or "." in m.group(0):
+            return None
+        value = values[i]
+        i += 1
+        if isinstance(value, Unknown):
+            if m.group(3) not in ("s", "v", "d"):
+                return None
+            pieces.append(value)
+        else:
+            pieces.append(_format_one(value, m.group(3), "", None))
+    pieces.append(spec[pos:])
+    return string_template(pieces)

@@ -15,7 +15,9 @@ would rebuild the tables (about 1.4 s), so with a cache directory configured
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -117,7 +119,7 @@ def _lark() -> Any:
     _import_lark()
     import hcl2.parser
 
-    directory = _grammar_cache_dir
+    directory = _grammar_directory(_grammar_cache_dir)
     own = Path(hcl2.parser.PARSER_FILE)
     if directory is not None and (not own.is_file() or (directory / _STALE_MARKER).exists()):
         try:
@@ -125,7 +127,7 @@ def _lark() -> Any:
         except OSError:
             pass
     started = time.perf_counter()
-    parser = hcl2.parser.parser()
+    parser = _open_parser(str(own))
     if directory is not None and time.perf_counter() - started > _REBUILT_SECONDS:
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -133,6 +135,43 @@ def _lark() -> Any:
         except OSError:
             pass
     return parser
+
+
+def _grammar_directory(cache_dir: Path | None) -> Path | None:
+    """Where the grammar tables are kept: the scan's cache directory, under a namespace
+    keyed like every other cache entry (soc2lint's version and code fingerprint).
+
+    lark stores the tables as a pickle and loads it before checking anything, and
+    loading a pickle can run code: the same trust check as every other cache entry
+    applies (:func:`soc2lint.cache.trusted_directory`), so a directory another user
+    could write to is not used at all."""
+    if cache_dir is None:
+        return None
+    from ..cache import CACHE_FORMAT, code_fingerprint, trusted_directory
+
+    if not trusted_directory(cache_dir):
+        return None  # the scan's caches warn about it once
+    from .. import __version__
+
+    directory = cache_dir / f"grammar-v{CACHE_FORMAT}-{__version__}-{code_fingerprint()}"
+    try:
+        directory.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return directory if trusted_directory(directory) else None
+
+
+def _trusted_file(path: Path) -> bool:
+    """A regular file (not a link) only this user can write, or no file yet."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    return not hasattr(os, "getuid") or (st.st_uid == os.getuid() and not st.st_mode & 0o022)
 
 
 def _cached_parser(directory: Path) -> Lark:
@@ -143,9 +182,7 @@ def _cached_parser(directory: Path) -> Lark:
     mismatch or a partial file (two first scans racing on a new cache
     directory may both build it: slower, never wrong).
     """
-    import hcl2.parser
     import lark
-    from hcl2.postlexer import PostLexer
 
     try:
         from hcl2.version import version as hcl2_version
@@ -154,15 +191,82 @@ def _cached_parser(directory: Path) -> Lark:
     py = "{}.{}".format(*sys.version_info[:2])
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"hcl2-{hcl2_version}-lark-{lark.__version__}-py{py}.grammar"
+    if not _trusted_file(target):
+        raise OSError(f"{target}: not a file of this user's; not loaded")
     # lark hashes its options, the cache path included: always the same path
+    return _open_parser(str(target))
+
+
+def _open_parser(cache: str) -> Lark:
+    """python-hcl2's grammar with :class:`_BracketNewlines` before its own post-lexer.
+
+    lark leaves the post-lexer out of the hash of a cached grammar, so this
+    reads (and writes) the same table files as ``hcl2.parser.parser()``.
+    """
+    import hcl2.parser
+    import lark
+
     return lark.Lark.open(
         "hcl2.lark",
         rel_to=hcl2.parser.__file__,
         parser="lalr",
-        cache=str(target),
+        cache=cache,
         propagate_positions=True,
-        postlex=PostLexer(),
+        postlex=_bracket_newlines(),
     )
+
+
+def _bracket_newlines() -> Any:
+    """A post-lexer that drops the new lines HCL ignores, then runs python-hcl2's own.
+
+    HCL ignores new lines (and comments) inside parentheses, brackets,
+    interpolations and ``for`` expressions (``{ for k, v in m : k\n=> v }``),
+    while python-hcl2's grammar accepts them only at some places; inside a
+    block body or an object constructor a new line separates items and is
+    kept.  Dropping tokens keeps every other token's position.
+    """
+    from hcl2.postlexer import PostLexer
+
+    class BracketNewlines(PostLexer):
+        def process(self, stream: Any) -> Any:
+            return super().process(_drop_bracket_newlines(stream))
+
+    return BracketNewlines()
+
+
+#: tokens that open a bracket in which HCL ignores new lines (closed by ``)``, ``]``, ``}``)
+_NO_NEWLINES = frozenset({"LPAR", "LSQB", "INTERP_START", "DIRECTIVE_START"})
+_CLOSERS = frozenset({"RPAR", "RSQB", "RBRACE"})
+
+
+def _drop_bracket_newlines(stream: Any) -> Any:
+    """The token stream without the new-line tokens HCL ignores (see :func:`_bracket_newlines`).
+
+    A ``{`` opens a ``for`` expression when its first tokens are ``for`` and a name
+    (``{ for = 1 }`` is an object with the key ``for``).  Tokens are never held
+    back: lark's contextual lexer reads each token in the parser's current state.
+    """
+    # per open bracket: "ignore" (new lines dropped), "keep", or for a "{" whose
+    # first tokens are still to come, "brace" / "brace-for" (it started with "for")
+    stack: list[str] = []
+    for token in stream:
+        kind = token.type
+        top = stack[-1] if stack else "keep"
+        if kind == "NL_OR_COMMENT":
+            if top != "ignore":
+                yield token  # the grammar takes new lines after "{" and "for" alike
+            continue
+        if top == "brace":
+            stack[-1] = "brace-for" if kind == "FOR" else "keep"
+        elif top == "brace-for":
+            stack[-1] = "ignore" if kind == "NAME" else "keep"
+        if kind in _NO_NEWLINES:
+            stack.append("ignore")
+        elif kind == "LBRACE":
+            stack.append("brace")
+        elif kind in _CLOSERS and stack:
+            stack.pop()
+        yield token
 
 
 def parse_hcl(text: str) -> ParsedFile:

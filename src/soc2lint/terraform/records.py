@@ -31,6 +31,7 @@ class RootRecord:
         "literal_edges",
         "nodes",
         "scope",
+        "undeclared",
     )
 
     def __init__(self, scope: str) -> None:
@@ -43,6 +44,9 @@ class RootRecord:
         self.diagnostics: list[Diagnostic] = []
         self.configs: list[tuple[str, str, list[Diagnostic]]] = []
         self.files: set[str] = set()
+        #: values for variables the root does not declare: ("own", name, where) from
+        #: its own tfvars files, ("shared", name, where) from --var-file / --var
+        self.undeclared: list[tuple[str, str, str]] = []
 
 
 @dataclass

@@ -9,16 +9,25 @@ sets are lists here (strings sorted, duplicates removed).
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..documents import document_with_holes, hole_marker, json_with_holes, template_pieces
 from ..model import Unknown
 
 if TYPE_CHECKING:
     from .expressions import Evaluator
+
+__all__ = [
+    "EvalError",
+    "Lazy",
+    "StepLimit",
+    "document_with_holes",
+    "hole_marker",
+    "json_with_holes",
+    "template_pieces",
+]
 
 
 class EvalError(Exception):
@@ -128,10 +137,12 @@ def unknown_from(expr: str, *values: Any, extra_refs: Iterable[str] = ()) -> Unk
     collect_unknowns(values, found)
     refs: set[str] = set(extra_refs)
     secret = False
+    cause = ""
     for u in found:
         refs.update(u.refs)
         secret = secret or u.secret
-    return Unknown(expr, tuple(sorted(refs)), secret)
+        cause = cause or u.cause
+    return Unknown(expr, tuple(sorted(refs)), secret, cause=cause)
 
 
 def finalize(v: Any, depth: int = 0) -> Any:
@@ -286,59 +297,3 @@ def make_set(items: list[Any]) -> list[Any]:
     if all(isinstance(x, str) for x in items):
         return sorted(set(items))
     return unique_values(items, exact_type=True)
-
-
-# --------------------------------------------------------------------------
-# JSON templates with unknown interpolations (heredoc policies)
-# --------------------------------------------------------------------------
-
-_HOLE_OPEN = "\ue000"
-_HOLE_CLOSE = "\ue001"
-_HOLE = re.compile(_HOLE_OPEN + r"(\d+)" + _HOLE_CLOSE)
-_MAX_JSON_TEMPLATE = 256 * 1024
-
-
-def hole_marker(index: int) -> str:
-    """The text an unknown interpolation leaves in a rendered template (private-use code points)."""
-    return f"{_HOLE_OPEN}{index}{_HOLE_CLOSE}"
-
-
-def json_with_holes(text: str, holes: list[Any]) -> Any:
-    """Decode JSON text rendered with :func:`hole_marker` where interpolations were unknown.
-
-    Every string holding a marker becomes an Unknown (the hole's own Unknown when
-    the string is nothing else).  None when the text is not such JSON: it does not
-    parse (a marker outside a string), or a marker sits in an object key.
-    """
-    if not holes or len(text) > _MAX_JSON_TEMPLATE or text.lstrip()[:1] not in ("{", "["):
-        return None
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-
-    def fill(v: Any, depth: int) -> Any:
-        if depth > 64:
-            raise ValueError("too deep")
-        if isinstance(v, str):
-            ids = [int(m) for m in _HOLE.findall(v)]
-            if not ids:
-                if _HOLE_OPEN in v or _HOLE_CLOSE in v:
-                    raise ValueError("stray marker")
-                return v
-            if len(ids) == 1 and v == hole_marker(ids[0]):
-                return holes[ids[0]]
-            expr = _HOLE.sub(lambda m: "${" + (holes[int(m.group(1))].expr or "...") + "}", v)
-            return unknown_from(expr, *(holes[i] for i in ids))
-        if isinstance(v, list):
-            return [fill(x, depth + 1) for x in v]
-        if isinstance(v, dict):
-            if any(_HOLE_OPEN in k or _HOLE_CLOSE in k for k in v):
-                raise ValueError("marker in a key")
-            return {k: fill(x, depth + 1) for k, x in v.items()}
-        return v
-
-    try:
-        return fill(data, 0)
-    except ValueError:
-        return None

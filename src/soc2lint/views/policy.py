@@ -41,7 +41,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
-from ..model import MISSING, Node, PartialValue, Path, Range, Unknown
+from ..model import MISSING, Node, PartialValue, Path, Range, Unknown, known_structure
 from . import iam_actions
 
 Purpose = Literal["identity", "trust", "resource"]
@@ -118,6 +118,13 @@ class PolicyDocument:
     subject: Node | None = None
     #: the SAM policy template the statements come from, when they do
     template: str | None = None
+    #: per action: denied everywhere, and the first statement allowing it (see
+    #: denied_everywhere, first_allowing): rules ask for every statement of a document,
+    #: and a generated policy of thousands of statements must not cost their square
+    _denied: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+    _first_allowing: dict[str, Statement | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def range(self) -> Range:
@@ -208,8 +215,8 @@ def decode_policy(value: Any) -> Any:
     A partly known ``jsonencode(...)`` (:class:`~soc2lint.model.PartialValue`) gives its
     known structure, with Unknown where parts are not known.
     """
-    if isinstance(value, PartialValue) and isinstance(value.value, dict | list):
-        return value.value
+    if isinstance(value, PartialValue) and isinstance(value.value, dict | list | PartialValue):
+        return known_structure(value)
     if isinstance(value, str):
         text = value.strip()
         if not text:
@@ -494,12 +501,26 @@ def denies_when_false(stmt: Statement, key: str) -> bool | None:
 
 def denied_everywhere(doc: PolicyDocument, action: str) -> bool:
     """An unconditional Deny in the same document removes ``action`` on every resource."""
-    for s in doc.statements:
-        if not s.denies or s.has_condition is not False:
-            continue
-        if allows_action(s, action) is True and covers_all_resources(s) is True:
-            return True
-    return False
+    hit = doc._denied.get(action)
+    if hit is None:
+        hit = any(
+            s.denies
+            and s.has_condition is False
+            and allows_action(s, action) is True
+            and covers_all_resources(s) is True
+            for s in doc.statements
+        )
+        doc._denied[action] = hit
+    return hit
+
+
+def first_allowing(doc: PolicyDocument, action: str) -> Statement | None:
+    """The first Allow statement of ``doc`` that grants ``action`` for sure (memoised)."""
+    if action not in doc._first_allowing:
+        doc._first_allowing[action] = next(
+            (s for s in doc.statements if s.allows and allows_action(s, action) is True), None
+        )
+    return doc._first_allowing[action]
 
 
 # --------------------------------------------------------------------------

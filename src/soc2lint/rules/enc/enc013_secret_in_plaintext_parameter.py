@@ -35,7 +35,9 @@ def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
         Names that only refer to a secret (`db_password_arn`, `token_ttl`) and
         names that cannot be resolved are not reported, except a templated name
         whose literal end looks like a secret whatever the interpolation gives
-        (`"/${var.env}/db_password"`, `!Sub /${Stage}/api-token`).
+        (`"/${var.env}/db_password"`, `format("/%s/db_password", var.env)`,
+        `join("/", [var.env, "db_password"])`, `!Sub /${Stage}/api-token`,
+        `!Join ["/", [!Ref Stage, api-token]]`).
     Why it matters for SOC 2:
         Checklist B "Data at Rest" and "No key hardcoding"; CC6.1 and C1.1. A
         `String` parameter is readable by anyone with `ssm:GetParameter`, is not

@@ -12,6 +12,7 @@ from soc2lint.views.policy import (
     allowed_on_every_target,
     allows_action,
     denied_everywhere,
+    first_allowing,
 )
 
 from .._common import documents, holder_note, label, related_holder
@@ -91,10 +92,9 @@ def _companions(doc: PolicyDocument, passrole: Statement) -> list[tuple[str, Sta
             action_matches(s, service_principal) for s in allowed_services
         ):
             continue
-        for s in doc.statements:
-            if s.allows and allows_action(s, action) is True and not denied_everywhere(doc, action):
-                out.append((action, s))
-                break
+        s = first_allowing(doc, action)
+        if s is not None and not denied_everywhere(doc, action):
+            out.append((action, s))
     return out
 
 

@@ -87,15 +87,6 @@ def first_line(node: Node) -> Range:
     return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
 
 
-def configured_elsewhere(ctx: Context, node: Node) -> bool:
-    """A module or nested stack that was not loaded receives this node: it may configure it."""
-    unloaded = unloaded_modules(ctx.graph)
-    if not unloaded:
-        return False
-    ids = {n.id for n in unloaded}
-    return any(n.id in ids for n in ctx.graph.referrers(node))
-
-
 def bucket_trails(ctx: Context) -> tuple[list[tuple[Node, list[TrailInfo]]], list[Report]]:
     """Each bucket of the configuration that receives a trail's logs, with those trails.
 

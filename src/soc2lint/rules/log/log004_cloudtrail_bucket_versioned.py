@@ -4,9 +4,10 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.modules import configured_elsewhere
 from soc2lint.views.s3 import bucket_view
 
-from ._shared import AUDIT_TRAIL, bucket_trails, configured_elsewhere, trail_related
+from ._shared import AUDIT_TRAIL, bucket_trails, trail_related
 
 
 @rule(
@@ -53,7 +54,7 @@ def cloudtrail_bucket_versioned(ctx: Context) -> Iterator[Report]:
         settings = view.versioning()
         if any(s.value == "Enabled" for s in settings):
             continue
-        if any(not s.known for s in settings) or configured_elsewhere(ctx, bucket):
+        if any(not s.known for s in settings) or configured_elsewhere(ctx.graph, bucket):
             yield from ctx.unresolved(bucket, (), "the bucket's versioning")
             continue
         if lock is not None and lock.enabled is None:

@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import bucket_retention
+from soc2lint.views.modules import configured_elsewhere
 
-from ._shared import AUDIT_TRAIL, bucket_trails, configured_elsewhere, trail_related
+from ._shared import AUDIT_TRAIL, bucket_trails, trail_related
 
 
 @rule(
@@ -58,7 +59,7 @@ def cloudtrail_bucket_locked(ctx: Context) -> Iterator[Report]:
     pairs, unresolved = bucket_trails(ctx)
     yield from unresolved
     for bucket, infos in pairs:
-        if configured_elsewhere(ctx, bucket):
+        if configured_elsewhere(ctx.graph, bucket):
             yield from ctx.unresolved(bucket, (), "the bucket's retention")
             continue
         verdicts = [

@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import VPC, flow_logs
+from soc2lint.views.modules import configured_elsewhere
 
-from ._shared import MONITORING, configured_elsewhere
+from ._shared import MONITORING
 
 
 @rule(
@@ -47,7 +48,7 @@ def vpc_flow_logs(ctx: Context) -> Iterator[Report]:
         attached = index.of(vpc)
         if any(not fl.may_not_exist for fl in attached):
             continue
-        if attached or vpc.scope in index.uncertain_scopes or configured_elsewhere(ctx, vpc):
+        if attached or vpc.scope in index.uncertain_scopes or configured_elsewhere(ctx.graph, vpc):
             yield from ctx.unresolved(vpc, (), "a flow log that may capture this VPC")
             continue
         yield ctx.finding(vpc, (), f"{vpc.address}: no flow log captures this VPC's traffic")

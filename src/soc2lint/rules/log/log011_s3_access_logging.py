@@ -5,9 +5,10 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import BUCKET, log_destinations
+from soc2lint.views.modules import configured_elsewhere
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_view
 
-from ._shared import MONITORING, configured_elsewhere
+from ._shared import MONITORING
 
 
 @rule(
@@ -50,7 +51,7 @@ def s3_access_logging(ctx: Context) -> Iterator[Report]:
         settings = bucket_view(ctx.graph, bucket).logging()
         if any(s.value is not UNKNOWN_SETTING for s in settings):
             continue
-        if settings or configured_elsewhere(ctx, bucket):
+        if settings or configured_elsewhere(ctx.graph, bucket):
             yield from ctx.unresolved(bucket, (), "the bucket's access logging")
             continue
         dest = destinations.is_destination(bucket)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any, TypeGuard
 
 from soc2lint.graph import ResourceGraph
-from soc2lint.model import Node, Origin, Path, Range
+from soc2lint.model import Node, Origin, PartialValue, Path, Range, document, known_structure
 from soc2lint.rule import Context, Report
 
 CHECKLIST_KEYS = "A. No access keys in code"
@@ -24,10 +25,9 @@ REDACT = {"redact_snippet": True}
 
 
 def mask(value: str) -> str:
-    """All but the last four characters hidden; short values are hidden entirely."""
-    if len(value) < 12:
-        return "*" * len(value)
-    return "*" * (len(value) - 4) + value[-4:]
+    """A secret in a message: none of its characters, nor its length (CI logs are read
+    by many)."""
+    return "********"
 
 
 def _names(path: Path) -> tuple[str, ...]:
@@ -60,12 +60,21 @@ def refs_at(graph: ResourceGraph, node: Node, path: Path) -> list[Node]:
 REFERENCE_PREFIXES = ("{{resolve:", "arn:aws:", "arn:aws-", "${", "resolve:secretsmanager")
 
 
+#: a whole value that is a placeholder filled at run time: an SSM document's
+#: ``{{ssm-secure:/name}}`` or ``{{ Password }}`` parameter, a dynamic reference
+_PLACEHOLDER = re.compile(r"\{\{\s*[\w:/.\-]+\s*\}\}")
+
+
 def is_literal_secret(value: Any) -> TypeGuard[str]:
     """A known, non-empty string that is not itself a reference to a secret store."""
     if not isinstance(value, str):
         return False
     text = value.strip()
-    return bool(text) and not text.startswith(REFERENCE_PREFIXES)
+    return (
+        bool(text)
+        and not text.startswith(REFERENCE_PREFIXES)
+        and _PLACEHOLDER.fullmatch(text) is None
+    )
 
 
 @dataclass(frozen=True)
@@ -189,18 +198,21 @@ def collect_strings(
                 collect_strings(decoded, path, field, depth + 1, out)
                 return
         out.append((path, field, value))
+    elif isinstance(value, PartialValue):
+        # a partly known document or map: its known values, at their own paths
+        collect_strings(known_structure(value), path, field, depth + 1, out)
     elif isinstance(value, dict):
         # {name: X, value: Y} pairs (ECS environment, CodeBuild variables) are named by X
         pair_name = value.get("name", value.get("Name"))
         for k, v in value.items():
-            if isinstance(v, str | dict | list):
+            if isinstance(v, str | dict | list | PartialValue):
                 sub = str(k)
                 if isinstance(pair_name, str) and sub in ("value", "Value"):
                     sub = pair_name
                 collect_strings(v, (*path, k), sub, depth + 1, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if isinstance(v, str | dict | list):
+            if isinstance(v, str | dict | list | PartialValue):
                 collect_strings(v, (*path, i), field, depth + 1, out)
 
 
@@ -240,11 +252,21 @@ def field_key(name: str) -> str:
 
 
 def password_fields(value: Any, path: Path, depth: int = 0) -> Iterator[tuple[Path, Any]]:
-    """(path, value) of every password field in ``value``."""
+    """(path, value) of every password field in ``value``, documents (JSON text, a
+    partly known ``jsonencode``: a secret's ``secret_string``, an SSM document) read as
+    what they encode."""
     out: list[tuple[Path, Any]] = []
     if may_have_password_field(value, depth):
         collect_password_fields(value, path, depth, out)
     return iter(out)
+
+
+#: the first characters of a string that may hold a JSON document
+_DOCUMENT_STARTS = frozenset("{[ \t\r\n")
+
+
+def _is_document_text(value: str) -> bool:
+    return value[:1] in _DOCUMENT_STARTS and value.lstrip()[:1] in ("{", "[")
 
 
 #: attribute name -> whether it is a password or password-list field (names repeat)
@@ -252,13 +274,16 @@ PASSWORD_NAMES: dict[Any, bool] = {}
 
 
 def may_have_password_field(value: Any, depth: int) -> bool:
-    """False when :func:`_collect_password_fields` finds nothing in ``value``: no password
-    or password-list field where it looks.  A cheap first pass that builds no paths: almost
-    every resource fails it."""
+    """False when :func:`collect_password_fields` finds nothing in ``value``: no password
+    or password-list field where it looks, and no document that could hold one.  A cheap
+    first pass that builds no paths: almost every resource fails it."""
     if depth > 20:
         return False
+    if isinstance(value, PartialValue):
+        return True
     if isinstance(value, dict):
         names = PASSWORD_NAMES
+        starts = _DOCUMENT_STARTS
         for k, v in value.items():
             hit = names.get(k)
             if hit is None:
@@ -266,11 +291,25 @@ def may_have_password_field(value: Any, depth: int) -> bool:
                 hit = key in PASSWORD_FIELDS or key in PASSWORD_LIST_FIELDS
                 if len(names) < 100_000:
                     names[k] = hit
-            if hit or (isinstance(v, dict | list) and may_have_password_field(v, depth + 1)):
+            if hit:
+                return True
+            if isinstance(v, str):
+                # the test of _is_document_text, inline: most values are short strings
+                if v[:1] in starts and v.lstrip()[:1] in ("{", "["):
+                    return True
+            elif isinstance(v, dict | list | PartialValue) and may_have_password_field(
+                v, depth + 1
+            ):
                 return True
     elif isinstance(value, list):
+        starts = _DOCUMENT_STARTS
         for v in value:
-            if isinstance(v, dict | list) and may_have_password_field(v, depth + 1):
+            if isinstance(v, str):
+                if v[:1] in starts and v.lstrip()[:1] in ("{", "["):
+                    return True
+            elif isinstance(v, dict | list | PartialValue) and may_have_password_field(
+                v, depth + 1
+            ):
                 return True
     return False
 
@@ -281,7 +320,11 @@ def collect_password_fields(
     # a list, not a generator: every resource's every attribute goes through here
     if depth > 20:
         return
-    if isinstance(value, dict):
+    if isinstance(value, PartialValue) or (isinstance(value, str) and _is_document_text(value)):
+        decoded = known_structure(document(value))
+        if isinstance(decoded, dict | list):
+            collect_password_fields(decoded, path, depth + 1, out)
+    elif isinstance(value, dict):
         for k, v in value.items():
             key = field_key(str(k))
             if key in PASSWORD_FIELDS:
@@ -290,11 +333,11 @@ def collect_password_fields(
                 p = (*path, k)
                 for i, item in enumerate(v):
                     out.append(((*p, i), item))
-            elif isinstance(v, dict | list):
+            elif isinstance(v, dict | list | PartialValue | str):
                 collect_password_fields(v, (*path, k), depth + 1, out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            if isinstance(v, dict | list):
+            if isinstance(v, dict | list | PartialValue | str):
                 collect_password_fields(v, (*path, i), depth + 1, out)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from soc2lint.graph import ResourceGraph
-from soc2lint.model import Node, Origin, Path, Range, Severity
+from soc2lint.model import Node, Origin, PartialValue, Path, Range, Severity, known_structure
 from soc2lint.rule import Context, Report, rule
 from soc2lint.secretnames import looks_secret, words
 
@@ -56,6 +56,14 @@ def aws_secret_keys(text: str) -> list[str]:
     return out
 
 
+def mask_key_id(value: str) -> str:
+    """An access key ID (an identifier, not a secret): its last four characters, as the
+    AWS console shows them; short values are hidden entirely."""
+    if len(value) < 12:
+        return "*" * len(value)
+    return "*" * (len(value) - 4) + value[-4:]
+
+
 def credential_named(name: str) -> bool:
     joined = "".join(words(name))
     return looks_secret(name) or any(
@@ -80,6 +88,8 @@ def _may_hold_credentials(value: Any, depth: int) -> bool:
         if "AKIA" in value or "ASIA" in value or len(value) >= 40:
             return True
         return value.strip()[:1] in ("{", "[")
+    if isinstance(value, PartialValue):
+        return _may_hold_credentials(known_structure(value), depth + 1)
     if isinstance(value, dict):
         value = value.values()
     elif not isinstance(value, list):
@@ -91,7 +101,7 @@ def _may_hold_credentials(value: Any, depth: int) -> bool:
                 "AKIA" in v or "ASIA" in v or len(v) >= 40 or v.strip()[:1] in ("{", "[")
             ):
                 return True
-        elif isinstance(v, dict | list) and _may_hold_credentials(v, deeper):
+        elif isinstance(v, dict | list | PartialValue) and _may_hold_credentials(v, deeper):
             return True
     return False
 
@@ -158,7 +168,12 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
         Every string of the configuration (resources, data sources, module inputs,
         variable defaults and tfvars values, locals, outputs, provider and backend
         blocks, CloudFormation properties and parameter defaults), including JSON
-        documents inside strings and heredocs such as user data: an AWS access key
+        and YAML documents inside strings and heredocs such as user data, and
+        documents that also hold values unknown before deploy (a `jsonencode`,
+        heredoc, `templatefile` or `Fn::Sub`/`Fn::Join` with a resource's ARN in
+        it: ECS container definitions, Step Functions definitions, event inputs,
+        Batch job definitions, SSM documents), whose known values are read at their
+        own line: an AWS access key
         ID (`AKIA`/`ASIA` followed by 16 upper-case letters or digits) is a finding
         when the same resource also holds a 40-character secret access key, or when
         it sits alone in a credential-named field (`access_key`,
@@ -246,7 +261,7 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
             yield _finding(
                 ctx,
                 place,
-                f"{place.address or node.address}: AWS access key ID {mask(hit.token)} is written "
+                f"{place.address or node.address}: AWS access key ID {mask_key_id(hit.token)} is written "
                 f"in `{hit.field}`{extra}{note}",
             )
         if reported_secret or node.category not in ("provider", "backend"):

@@ -69,7 +69,11 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         CloudFormation, plus `passwords` / `Passwords` lists (ElastiCache and
         MemoryDB users); field names are compared without case or underscores, so a
         Glue connection's `PASSWORD` or a CloudFormation `LoginProfile.Password`
-        count too. Not literals, so never findings: variables and parameters
+        count too, and so do password fields inside JSON or YAML documents held
+        in a string (a Secrets Manager `secret_string`/`SecretString` built with
+        `jsonencode` or `!Sub`, an SSM document), even when other values in the
+        document are references. Not literals, so never findings: `{{...}}`
+        placeholders (SSM `{{ssm-secure:...}}`, document parameters), variables and parameters
         without a default, resource references, `random_password`, Secrets Manager
         and SSM values, `{{resolve:...}}` dynamic references (all unknown to a
         static scan), and `manage_master_user_password = true` /

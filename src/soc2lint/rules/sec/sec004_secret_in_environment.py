@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from soc2lint.model import Node, Path, Severity, Unknown
+from soc2lint.model import Node, Path, Severity, Unknown, document, known_structure
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.secretnames import looks_password, looks_secret
 
@@ -45,8 +44,10 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
     """(path of the value, variable name, value) of every environment variable of a function or task."""
     if node.kind == "AWS::Lambda::Function":
         for a in node.attrs_at(tf="environment.variables", cfn="Environment.Variables"):
-            if isinstance(a.value, dict):
-                for k, v in a.value.items():
+            # known_structure: variables = merge(var.common, { API_TOKEN = "..." })
+            variables = known_structure(a.value)
+            if isinstance(variables, dict):
+                for k, v in variables.items():
                     yield (*a.path, k), str(k), v
         return
     if node.language == "cloudformation":
@@ -54,19 +55,14 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
             if isinstance(a.value, dict) and isinstance(a.value.get("Name"), str):
                 yield (*a.path, "Value"), a.value["Name"], a.value.get("Value")
         return
-    raw = node.attrs.get("container_definitions")
-    if not isinstance(raw, str):
-        return
-    try:
-        containers = json.loads(raw)
-    except ValueError:
-        return
+    # a JSON string (jsonencode, file, heredoc), partly known when it holds references
+    containers = known_structure(document(node.attrs.get("container_definitions")))
     if isinstance(containers, dict):
         containers = [containers]
     if not isinstance(containers, list):
         return
     for i, c in enumerate(containers):
-        env = c.get("environment") if isinstance(c, dict) else None
+        env = known_structure(c.get("environment")) if isinstance(c, dict) else None
         if not isinstance(env, list):
             continue
         for j, e in enumerate(env):
@@ -106,7 +102,10 @@ def secret_in_environment(ctx: Context) -> Iterator[Report]:
         `environment.variables`, `AWS::Lambda::Function` and SAM
         `AWS::Serverless::Function` `Environment.Variables`) and ECS containers
         (`aws_ecs_task_definition` `container_definitions`, a JSON string from
-        `jsonencode`, `file()` or a heredoc that is decoded; `AWS::ECS::TaskDefinition`
+        `jsonencode`, `file()` or a heredoc that is decoded, its known values read
+        even when other values in it are references; variables built with
+        `merge(var.x, {...})` are read for the keys written after the unknown map;
+        `AWS::ECS::TaskDefinition`
         `ContainerDefinitions[].Environment`) whose name looks like a secret
         (password, secret, token, API key, private key, client secret, connection
         string; not names that only refer to one such as `..._SECRET_ARN` or
@@ -132,7 +131,7 @@ def secret_in_environment(ctx: Context) -> Iterator[Report]:
     for node in graph.nodes(("AWS::Lambda::Function", "AWS::ECS::TaskDefinition")):
         if node.kind == "AWS::ECS::TaskDefinition" and node.language == "terraform":
             raw = node.attrs.get("container_definitions")
-            if isinstance(raw, Unknown):
+            if isinstance(raw, Unknown) and not isinstance(known_structure(raw), dict | list):
                 yield from ctx.unresolved(node, ("container_definitions",))
                 continue
         for path, name, value in _env_entries(node):

@@ -1,0 +1,417 @@
+"""Reading a git repository's objects, with git as a reader only.
+
+``soc2lint scan --diff-base REF`` needs the tree of a base commit; ``git
+archive`` would apply the repository's smudge filters and ``export-ignore``
+attributes (turning untouched files into "new" findings) and, for a
+subdirectory, cut off ``../modules``.  This module reads trees with ``git
+ls-tree -r -z`` and blobs with one long-lived ``git cat-file --batch``: no
+filters, no attributes, no hooks, no pager, no network.
+
+Every git process gets an argument list (never a shell), refs are validated
+and passed after ``--end-of-options``, and configuration that could start a
+program is neutralised on the command line (``core.fsmonitor``,
+``core.hooksPath``, ``core.pager``, ``protocol.allow``...) with
+``GIT_CONFIG_NOSYSTEM`` and ``GIT_NO_REPLACE_OBJECTS`` set.
+
+Made to be reused (a history command replaying many commits): blobs are
+cached by object id (up to a byte budget), so reading the trees of many
+commits reads each distinct blob once, and :meth:`GitRepository.first_parent_log`
+lists commits with their dates, authors and subjects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import subprocess
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+#: a full object id (SHA-1 or SHA-256)
+_OID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+
+#: configuration that could make a reading git command run a program or touch the network
+_SAFE_CONFIG = (
+    "core.fsmonitor=",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "core.askPass=",
+    "core.sshCommand=",
+    "credential.helper=",
+    "diff.external=",
+    "protocol.allow=never",
+    "uploadpack.packObjectsHook=",
+    "core.alternateRefsCommand=",
+    "log.showSignature=false",
+    "gpg.program=false",
+)
+
+#: environment git reads that would redirect it or start programs
+_DROPPED_ENV = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_PAGER",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_ASKPASS",
+    "GIT_EXEC_PATH",
+    "GIT_TRACE",
+)
+
+
+class GitError(Exception):
+    """git is missing, the repository or a revision cannot be read; the message says which."""
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """One entry of ``git ls-tree -r``: ``mode`` (``100644``, ``100755``, ``120000``
+    symlink, ``160000`` submodule), object id and path (POSIX, relative to the root)."""
+
+    mode: str
+    kind: str
+    oid: str
+    path: str
+    #: bytes (blobs only; -1 when not known)
+    size: int = -1
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == "blob" and self.mode in ("100644", "100755", "100664")
+
+    @property
+    def is_symlink(self) -> bool:
+        return self.kind == "blob" and self.mode == "120000"
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    #: author date, strict ISO 8601
+    date: str
+    subject: str
+
+
+def valid_ref(ref: str) -> bool:
+    """A revision a user may name: not empty, not an option, no NUL or control characters."""
+    return bool(ref) and not ref.startswith("-") and all(ord(c) >= 0x20 for c in ref)
+
+
+def safe_relpath(path: str) -> PurePosixPath | None:
+    """``path`` from a tree, if it is a plain relative path (no ``..``, no ``.git``
+    component, nothing absolute); None otherwise."""
+    if not path or path.startswith("/") or "\x00" in path or "\\" in path:
+        return None
+    parts = path.split("/")
+    for part in parts:
+        if part in ("", ".", "..") or part.lower() == ".git":
+            return None
+    return PurePosixPath(*parts)
+
+
+class GitRepository:
+    """The object database of the repository at ``root`` (a work tree or its ``.git``)."""
+
+    def __init__(self, root: Path, *, blob_cache_bytes: int = 64 * 1024 * 1024) -> None:
+        self.root = root
+        self._batch: subprocess.Popen[bytes] | None = None
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._cache_bytes = 0
+        self._cache_limit = blob_cache_bytes
+
+    # ---- processes -------------------------------------------------------
+
+    def _env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
+        env.update(
+            GIT_CONFIG_NOSYSTEM="1",
+            GIT_NO_REPLACE_OBJECTS="1",
+            # a partial clone would fetch a missing blob from its promisor remote
+            GIT_NO_LAZY_FETCH="1",
+            GIT_TERMINAL_PROMPT="0",
+            GIT_OPTIONAL_LOCKS="0",
+            GIT_PAGER="cat",
+            PAGER="cat",
+            LC_ALL="C",
+        )
+        return env
+
+    def _argv(self, *args: str) -> list[str]:
+        argv = ["git", "--no-pager"]
+        for setting in _SAFE_CONFIG:
+            argv += ["-c", setting]
+        return [*argv, "-C", str(self.root), *args]
+
+    def _run(self, *args: str) -> bytes:
+        try:
+            proc = subprocess.run(
+                self._argv(*args),
+                capture_output=True,
+                check=False,
+                env=self._env(),
+                stdin=subprocess.DEVNULL,
+            )
+        except FileNotFoundError:
+            raise GitError("git is not installed") from None
+        if proc.returncode != 0:
+            message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git {args[0]} failed: {message[-1] if message else proc.returncode}")
+        return proc.stdout
+
+    def close(self) -> None:
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            with contextlib.suppress(OSError):
+                if batch.stdin is not None:
+                    batch.stdin.close()
+            try:
+                batch.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                batch.kill()
+                batch.wait()
+            for stream in (batch.stdout, batch.stderr):
+                if stream is not None:
+                    stream.close()
+
+    def __enter__(self) -> GitRepository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- revisions and trees ----------------------------------------------
+
+    def resolve_commit(self, ref: str) -> str:
+        """The full id of the commit ``ref`` names (GitError when it is not in the clone)."""
+        if not valid_ref(ref):
+            raise GitError(f"{ref!r} is not a git revision")
+        out = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+        sha = out.decode("ascii", "replace").strip()
+        if not _OID.match(sha):
+            raise GitError(f"{ref!r} does not name a commit")
+        return sha
+
+    def ls_tree(self, commit: str) -> list[TreeEntry]:
+        """Every entry of ``commit``'s tree, recursively (paths from the repository root)."""
+        if not _OID.match(commit):
+            raise GitError(f"{commit!r} is not a full object id")
+        out = self._run("ls-tree", "-r", "-z", "-l", "--full-tree", "--end-of-options", commit)
+        entries = []
+        for record in out.split(b"\x00"):
+            if not record:
+                continue
+            head, _, raw_path = record.partition(b"\t")
+            fields = head.split()
+            if len(fields) != 4:
+                continue
+            mode, kind, oid, size = (f.decode("ascii") for f in fields)
+            path = raw_path.decode("utf-8", "surrogateescape")
+            entries.append(TreeEntry(mode, kind, oid, path, int(size) if size.isdigit() else -1))
+        return entries
+
+    def first_parent_log(self, rev: str, max_count: int | None = None) -> list[CommitInfo]:
+        """Commits reachable from ``rev`` along first parents, newest first."""
+        if not valid_ref(rev):
+            raise GitError(f"{rev!r} is not a git revision")
+        args = [
+            "log",
+            "--first-parent",
+            "-z",
+            "--no-decorate",
+            "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%s",
+        ]
+        if max_count is not None:
+            args.append(f"--max-count={int(max_count)}")
+        out = self._run(*args, "--end-of-options", rev, "--").decode("utf-8", "replace")
+        fields = out.split("\x00")
+        commits = []
+        for i in range(0, len(fields) - 5, 6):
+            sha, parents, author, email, date, subject = fields[i : i + 6]
+            commits.append(
+                CommitInfo(sha.strip(), tuple(parents.split()), author, email, date, subject)
+            )
+        return commits
+
+    # ---- blobs ---------------------------------------------------------------
+
+    def _batch_process(self) -> subprocess.Popen[bytes]:
+        if self._batch is None or self._batch.poll() is not None:
+            try:
+                self._batch = subprocess.Popen(
+                    self._argv("cat-file", "--batch"),
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=self._env(),
+                )
+            except FileNotFoundError:
+                raise GitError("git is not installed") from None
+        return self._batch
+
+    def _request(self, oid: str) -> tuple[IO[bytes], int]:
+        if not _OID.match(oid):
+            raise GitError(f"{oid!r} is not a full object id")
+        batch = self._batch_process()
+        assert batch.stdin is not None and batch.stdout is not None
+        try:
+            batch.stdin.write(oid.encode("ascii") + b"\n")
+            batch.stdin.flush()
+            header = batch.stdout.readline().decode("ascii", "replace").split()
+        except OSError as exc:
+            self.close()
+            raise GitError(f"git cat-file failed: {exc}") from None
+        if len(header) != 3 or header[1] != "blob":
+            if len(header) == 3:  # another kind of object: skip its content
+                self._skip(batch.stdout, int(header[2]))
+            raise GitError(f"object {oid[:12]} is not a blob")
+        return batch.stdout, int(header[2])
+
+    @staticmethod
+    def _skip(stream: IO[bytes], size: int) -> None:
+        while size > 0:
+            chunk = stream.read(min(size, 1 << 20))
+            if not chunk:
+                break
+            size -= len(chunk)
+        stream.read(1)  # the newline after the content
+
+    def read_blob(self, oid: str) -> bytes:
+        """A blob's content, byte for byte as committed (no filters); cached by id."""
+        hit = self._cache.get(oid)
+        if hit is not None:
+            self._cache.move_to_end(oid)
+            return hit
+        stream, size = self._request(oid)
+        data = stream.read(size)
+        stream.read(1)
+        if len(data) != size:
+            self.close()
+            raise GitError(f"git cat-file ended early reading {oid[:12]}")
+        if size <= self._cache_limit // 16:
+            self._cache[oid] = data
+            self._cache_bytes += size
+            while self._cache_bytes > self._cache_limit:
+                _, old = self._cache.popitem(last=False)
+                self._cache_bytes -= len(old)
+        return data
+
+    def copy_blob(self, oid: str, dest: IO[bytes]) -> int:
+        """Stream a blob into ``dest`` (large blobs are not cached); its size."""
+        hit = self._cache.get(oid)
+        if hit is not None:
+            dest.write(hit)
+            return len(hit)
+        stream, size = self._request(oid)
+        if size <= self._cache_limit // 16:
+            data = stream.read(size)
+            stream.read(1)
+            dest.write(data)
+            self._cache[oid] = data
+            self._cache_bytes += size
+            while self._cache_bytes > self._cache_limit:
+                _, old = self._cache.popitem(last=False)
+                self._cache_bytes -= len(old)
+            return size
+        left = size
+        while left > 0:
+            chunk = stream.read(min(left, 1 << 20))
+            if not chunk:
+                self.close()
+                raise GitError(f"git cat-file ended early reading {oid[:12]}")
+            dest.write(chunk)
+            left -= len(chunk)
+        stream.read(1)
+        return size
+
+    # ---- materialising a tree ---------------------------------------------
+
+    def materialize(
+        self,
+        commit: str,
+        dest: Path,
+        *,
+        skip_dirs: Iterable[str] = (),
+        entries: Sequence[TreeEntry] | None = None,
+        max_blob_bytes: int = 256 * 1024 * 1024,
+    ) -> int:
+        """Write ``commit``'s files into the empty directory ``dest``; the number written.
+
+        Regular files only, with the bytes committed; directories named in
+        ``skip_dirs`` (``node_modules``...) are left out; a blob over
+        ``max_blob_bytes`` is written as a sparse file of its size (the scan
+        refuses it by size, as it refuses the committed one).  A symbolic link is
+        recreated only when it is relative and stays inside ``dest`` (as the scan of
+        a work tree follows no link out of the repository); submodules are left
+        out.  Paths with ``..``, ``.git`` or absolute parts are ignored."""
+        skip = frozenset(skip_dirs)
+        dest = dest.resolve()
+        written = 0
+        links: list[tuple[PurePosixPath, bytes]] = []
+        for entry in entries if entries is not None else self.ls_tree(commit):
+            rel = safe_relpath(entry.path)
+            if rel is None or any(part in skip for part in rel.parts[:-1]):
+                continue
+            if entry.is_symlink:
+                links.append((rel, self.read_blob(entry.oid)))
+                continue
+            if not entry.is_file:
+                continue
+            target = dest.joinpath(*rel.parts)
+            _make_parents(target.parent, dest)
+            fd = os.open(
+                target,
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                0o755 if entry.mode == "100755" else 0o644,
+            )
+            with os.fdopen(fd, "wb") as fh:
+                if entry.size > max_blob_bytes:
+                    fh.truncate(entry.size)
+                else:
+                    self.copy_blob(entry.oid, fh)
+            written += 1
+        for rel, raw in links:
+            _relink(dest, rel, raw)
+        return written
+
+
+def _make_parents(directory: Path, dest: Path) -> None:
+    """``mkdir -p`` inside ``dest``, never through a symbolic link."""
+    rel = directory.relative_to(dest)
+    probe = dest
+    for part in rel.parts:
+        probe = probe / part
+        try:
+            st = probe.lstat()
+        except FileNotFoundError:
+            probe.mkdir()
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            raise GitError(f"{probe}: a tree entry is both a file and a directory")
+
+
+def _relink(dest: Path, rel: PurePosixPath, raw: bytes) -> None:
+    text = raw.decode("utf-8", "surrogateescape")
+    if not text or text.startswith("/") or "\x00" in text:
+        return
+    link = dest.joinpath(*rel.parts)
+    resolved = os.path.normpath(os.path.join(os.path.dirname(link), text))
+    if resolved != str(dest) and not resolved.startswith(str(dest) + os.sep):
+        return
+    with contextlib.suppress(OSError):
+        _make_parents(link.parent, dest)
+        os.symlink(text, link)
