@@ -6,9 +6,10 @@ input or a CloudFormation parameter default carries an ``Origin`` and is
 reported where the origin says (the variable, the module call, the
 parameter); a literal that an attribute takes from a local or another
 resource through a reference is reported where that node writes it, never at
-every place it flows to.  Messages and snippets never show a secret: values
-are masked to their last four characters (``redact_snippet`` masks the source
-lines in text and SARIF output too).
+every place it flows to.  Messages and snippets never show a secret: a secret
+is masked whole, its length too (an access key ID, an identifier, keeps its
+last four characters, as the AWS console shows it), and ``redact_snippet``
+masks the source lines in text and SARIF output too.
 """
 
 from __future__ import annotations

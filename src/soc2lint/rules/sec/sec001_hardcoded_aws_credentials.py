@@ -183,8 +183,9 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
         variable or parameter), once per written place, never where the value
         flows; a literal passed through a variable default, tfvars, a parameter
         default or a module input is judged in the field that uses it (a
-        provider's `access_key`, an `AWS_ACCESS_KEY_ID` environment variable). The secret is never echoed: messages mask all but the last four
-        characters and text/SARIF snippets are masked. The AWS documentation's
+        provider's `access_key`, an `AWS_ACCESS_KEY_ID` environment variable). The secret is never echoed: messages show the last four
+        characters of a key ID and nothing of a secret key, and text/SARIF
+        snippets are masked. The AWS documentation's
         example pair (`AKIAIOSFODNN7EXAMPLE`) is still reported: it stands where a
         real key would be, and real keys follow the same pattern; placeholders
         (`AKIAXXXXXXXXXXXXXXXX`, LocalStack's `test`) and 40-character hex hashes
