@@ -8,6 +8,7 @@ and the other rules still run.
 
 from __future__ import annotations
 
+import datetime as _dt
 import fnmatch
 import gc
 import json
@@ -170,6 +171,9 @@ class ScanRequest:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     #: called with a short description at each stage (the CLI shows it on a TTY)
     progress: Callable[[str], None] | None = None
+    #: the date suppression expiries are evaluated at (None: today; ``soc2lint history``
+    #: scans each commit as of its own date)
+    today: _dt.date | None = None
 
 
 def run_scan(req: ScanRequest) -> ScanResult:
@@ -243,16 +247,61 @@ def _run_scan(req: ScanRequest) -> ScanResult:
     loaded.diagnostics.extend(inv.diagnostics)
     _load(req, inv, options, loaded, timings, stage)
     t3 = time.perf_counter()
+    graph = _build_graph(loaded)
+    timings["graph"] = time.perf_counter() - t3
+    t4 = time.perf_counter()
+    stage(f"checking {len(graph)} objects with {len(rules)} rules")
+    findings, rule_timings = _run_rules(req, rules, graph, loaded)
+    timings["rules"] = time.perf_counter() - t4
+
+    for d in loaded.diagnostics:
+        findings.append(_diagnostic_finding(d, req.registry))
+
+    t5 = time.perf_counter()
+    ran = {r.id for r in rules}
+    entries: list[SuppressionEntry] = []
+    findings = _dedupe(findings)
+    findings = _apply_per_path_ignores(findings, config, req.registry)
+    findings, entries = _apply_suppressions(
+        findings, graph, loaded.files, base, root, config, req.registry, ran, on=req.today
+    )
+    findings = [f for f in findings if f.rule_id in ran]
+    findings.sort(key=Finding.sort_key)
+    timings["suppressions"] = time.perf_counter() - t5
+    timings["total"] = time.perf_counter() - t0
+    return ScanResult(
+        findings=findings,
+        rules_run=rules,
+        registry=req.registry,
+        graph=graph,
+        files=sorted(set(loaded.files)),
+        root=root,
+        base=base,
+        suppressions=entries,
+        inventory=inv,
+        timings=timings,
+        rule_timings=rule_timings,
+        cache_stats=dict(loaded.cache_stats),
+        config=config,
+    )
+
+
+def _build_graph(loaded: LoadResult) -> ResourceGraph:
+    """The graph over every loaded node, with reference and literal edges."""
     graph = ResourceGraph(loaded.nodes, loaded.edges)
     precomputed = loaded.literal_edges
     computed = literal_edges_by_scope(n for n in loaded.nodes if n.scope not in precomputed)
     for scope in dict.fromkeys(n.scope for n in loaded.nodes):
         scope_edges = precomputed.get(scope)
         graph.add_edges(computed.get(scope, []) if scope_edges is None else scope_edges)
-    timings["graph"] = time.perf_counter() - t3
+    return graph
 
-    t4 = time.perf_counter()
-    stage(f"checking {len(graph)} objects with {len(rules)} rules")
+
+def _run_rules(
+    req: ScanRequest, rules: Sequence[Rule], graph: ResourceGraph, loaded: LoadResult
+) -> tuple[list[Finding], dict[str, float]]:
+    """Every selected rule over the graph, each isolated: one that raises is a SYS002 finding."""
+    config = req.config
     scopes = sorted({n.scope for n in loaded.nodes})
     scope_files = _scope_first_files(loaded.nodes)
     fallback_file = sorted(loaded.files)[0] if loaded.files else "."
@@ -295,38 +344,7 @@ def _run_scan(req: ScanRequest) -> ScanResult:
             rule_timings[r.id] = time.perf_counter() - rs
         for rep in reports:
             findings.append(_locate(rep, r, scope_files, fallback_file))
-    timings["rules"] = time.perf_counter() - t4
-
-    for d in loaded.diagnostics:
-        findings.append(_diagnostic_finding(d, req.registry))
-
-    t5 = time.perf_counter()
-    ran = {r.id for r in rules}
-    entries: list[SuppressionEntry] = []
-    findings = _dedupe(findings)
-    findings = _apply_per_path_ignores(findings, config, req.registry)
-    findings, entries = _apply_suppressions(
-        findings, graph, loaded.files, base, root, config, req.registry, ran
-    )
-    findings = [f for f in findings if f.rule_id in ran]
-    findings.sort(key=Finding.sort_key)
-    timings["suppressions"] = time.perf_counter() - t5
-    timings["total"] = time.perf_counter() - t0
-    return ScanResult(
-        findings=findings,
-        rules_run=rules,
-        registry=req.registry,
-        graph=graph,
-        files=sorted(set(loaded.files)),
-        root=root,
-        base=base,
-        suppressions=entries,
-        inventory=inv,
-        timings=timings,
-        rule_timings=rule_timings,
-        cache_stats=dict(loaded.cache_stats),
-        config=config,
-    )
+    return findings, rule_timings
 
 
 def _refuse_empty_by_exclude(req: ScanRequest, root: Path, base: Path, config: Config) -> None:
@@ -610,8 +628,12 @@ def _apply_suppressions(
     config: Config,
     registry: Registry,
     ran: set[str],
+    *,
+    on: _dt.date | None = None,
 ) -> tuple[list[Finding], list[SuppressionEntry]]:
-    on = today()
+    """Match suppressions to findings; expiries are evaluated at ``on`` (default today)."""
+    if on is None:
+        on = today()
     # ---- collect written suppressions per node ----------------------------
     per_node: dict[tuple[str, str], list[SuppressionEntry]] = defaultdict(list)
     entries: list[SuppressionEntry] = []

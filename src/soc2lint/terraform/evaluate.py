@@ -117,7 +117,7 @@ class Loader:
         self.parsed: dict[Path, ParsedFile] = {}
         self.configs: dict[Path, ModuleConfig] = {}
         self.files: set[str] = set()
-        self.cache = ParseCache(options.cache_dir, "terraform", PARSER_VERSION)
+        self.cache = ParseCache(options.cache_dir, "terraform", PARSER_VERSION, options.memo)
         self.record: RootRecord | None = None
         self.manifest: Manifest | None = None
         #: seconds spent parsing (and reading parsed files from the cache)

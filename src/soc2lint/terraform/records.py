@@ -31,6 +31,7 @@ class RootRecord:
         "literal_edges",
         "nodes",
         "scope",
+        "uniform",
     )
 
     def __init__(self, scope: str) -> None:
@@ -43,6 +44,8 @@ class RootRecord:
         self.diagnostics: list[Diagnostic] = []
         self.configs: list[tuple[str, str, list[Diagnostic]]] = []
         self.files: set[str] = set()
+        #: every node and edge is in the root's own scope (the merge then need not sort)
+        self.uniform = True
 
 
 @dataclass
