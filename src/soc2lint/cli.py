@@ -859,6 +859,7 @@ def history_cmd(**opts: Any) -> None:
         _fail_usage(f"--output: {exc}")
     except OSError as exc:
         _fail_usage(f"--output {output}: cannot write: {exc.strerror or exc}")
+    _write_history_timings(history)
     t = history.tracked
     open_end = sum(1 for w in t.windows if w.closed is None)
     click.echo(
@@ -884,6 +885,36 @@ def history_cmd(**opts: Any) -> None:
 
 
 _SEED = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _write_history_timings(history: Any) -> None:
+    """``SOC2LINT_TIMINGS=FILE``: the replay's figures as JSON (for bench/history_bench.py)."""
+    target = os.environ.get("SOC2LINT_TIMINGS")
+    if not target:
+        return
+    import json
+
+    st = history.stats
+    own, workers = _peak_rss_kib()
+    data = {
+        "commits": st.commits,
+        "events": st.events,
+        "processes": st.processes,
+        "seconds_by_commit": st.seconds_by_commit,
+        "cpu_by_commit": st.cpu_by_commit,
+        "checked_by_commit": st.checked_by_commit,
+        "written_by_commit": st.written_by_commit,
+        "base_seconds": st.base_seconds,
+        "parts_checked": st.parts_checked,
+        "parts_kept": st.parts_kept,
+        "timings": st.timings,
+        "maxrss_kib": own,
+        "workers_maxrss_kib": workers,
+    }
+    try:
+        Path(target).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"soc2lint: SOC2LINT_TIMINGS {target}: {exc.strerror}", err=True)
 
 
 def _replay(opts: dict[str, Any], scan_paths: list[Path]) -> Any:
@@ -934,11 +965,13 @@ def _replay(opts: dict[str, Any], scan_paths: list[Path]) -> Any:
         except ValueError:
             if not config_path.is_file():
                 _fail_usage(f"--config {config_path}: no such file")
-    # the working tree's configuration: the rule packs it names, the options' validity
-    current = _with_options(
-        _resolve_config(opts["config_path"], [p for p in scan_paths if p.exists()] or [start]),
-        opts,
-    )
+    # the rule packs: from the command line and a --config file as it is now (a file found
+    # in the tree cannot name any); each commit's own configuration is read at the commit
+    try:
+        named = load_config(config_path) if config_path is not None else Config()
+    except ConfigError as exc:
+        _fail_usage(f"configuration: {exc}")
+    current = _with_options(named, opts)
     registry = _load_registry(current.rules_dirs)
     today = today_date()
     targets = dict(DEFAULT_TARGETS)
@@ -973,6 +1006,9 @@ def _replay(opts: dict[str, Any], scan_paths: list[Path]) -> Any:
             jobs=opts["jobs"] or (os.cpu_count() or 1),
             debug=opts["debug"],
             env=dict(os.environ),
+            option_files=tuple(
+                str(v) for v in (*opts["var_files"], opts["cfn_parameters"]) if v is not None
+            ),
         )
         options = HistoryOptions(
             since=since,

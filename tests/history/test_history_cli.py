@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from history_repo import Repo, audit_year, volume
 
 from soc2lint.cli import main
+
+from history_repo import Repo, audit_year, volume
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -214,3 +215,22 @@ def test_evidence_since_adds_the_period_to_the_pack(
     assert r.exit_code == 0, r.output
     assert not (pack / "posture").exists() and not (pack / "history.json").exists()
     assert "Observation period" not in (pack / "README.md").read_text()
+
+
+def test_several_processes_give_the_same_history(
+    audit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The period cut into slices replayed in forked processes, each sending its states
+    as changes, is the same history as one process replaying it all."""
+    from soc2lint.history import replay
+
+    monkeypatch.setattr(replay, "PARALLEL_MIN_COMMITS", 2)
+    args = ["history", "--since", "2025-01-01", "--until", "2025-03-31", *SELECT,
+            "--reproducible", "-f", "markdown", "-f", "json"]  # fmt: skip
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        r = run(audit, [*args, "--jobs", jobs, "-o", str(out)], monkeypatch)
+        assert r.exit_code == 3, r.output
+        outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert outs[0] == outs[1]

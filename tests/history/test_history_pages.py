@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from history_repo import audit_year
 
 from soc2lint.cli import main
+
+from history_repo import audit_year
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("SOC2LINT_UPDATE_GOLDEN") == "1"

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from history_repo import Repo
 
 from soc2lint.gitobjects import GitRepository
 from soc2lint.history.changes import (
@@ -25,6 +24,8 @@ from soc2lint.history.model import Commit, Period, Seen, State, SuppressionNote,
 from soc2lint.history.period import HistoryError, parse_date
 from soc2lint.history.tracker import Tracker
 from soc2lint.model import Severity
+
+from history_repo import Repo
 
 TODAY = _dt.date(2026, 4, 27)
 

@@ -20,7 +20,6 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 import pytest
-from history_repo import Repo, audit_year, volume
 
 from soc2lint.config import Config, find_config, load_config
 from soc2lint.diff import BASE_SKIP_DIRS
@@ -34,6 +33,7 @@ from soc2lint.model import Finding
 from soc2lint.suppressions import SuppressionEntry
 
 from helpers import registry
+from history_repo import Repo, audit_year, volume
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -116,9 +116,37 @@ def replay_and_compare(repo: Path, since: str, until: str, config: Config | None
                 return got
 
             replay.scanner.scan = checked  # type: ignore[method-assign]
-            for _ in replay.states():
+            for state in replay.states():
                 states += 1
+                # every state, scanned or carried over from the commit before: what a full
+                # scan of a fresh checkout of its commit finds as of its date
+                commit = state.commit.sha if state.commit is not None else None
+                assert commit is not None and state.findings is not None
+                with tempfile.TemporaryDirectory() as tmp:
+                    fresh = Path(tmp) / "tree"
+                    fresh.mkdir()
+                    git.materialize(commit, fresh, skip_dirs=BASE_SKIP_DIRS)
+                    (fresh / ".git").mkdir()
+                    cfg = settings.configure(load_config(find_config(fresh), discovered=True))
+                    full = run_scan(
+                        ScanRequest(
+                            paths=[fresh], config=cfg, registry=reg, base=fresh, today=state.on
+                        )
+                    )
+                expected = {
+                    f.fingerprint: (f.rule_id, f.message, f.range.file, f.range.start_line,
+                                    f.suppression is not None)
+                    for f in reversed(full.findings)
+                    if not f.rule_id.startswith("SYS") and not f.incomplete
+                }  # fmt: skip
+                got = {
+                    fp: (s.rule_id, s.message, s.file, s.line, s.suppression is not None)
+                    for fp, s in state.findings.items()
+                }
+                assert got == expected, state.commit
+                assert state.complete == (not full.incomplete)
             assert replay.stats.parts_kept > 0, "nothing was kept: the replay is not incremental"
+            assert replay.stats.skipped > 0, "no commit was recognised as changing nothing read"
     return states
 
 

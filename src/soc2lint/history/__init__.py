@@ -41,7 +41,7 @@ from .changes import (
 )
 from .model import DEFAULT_TARGETS, Period
 from .period import HistoryError, Plan, parse_date, plan_period
-from .replay import Replay, ReplayStats, ScanSettings
+from .replay import ReplayStats, ScanSettings, replay_states
 from .tracker import ChangeRecord, Tracked, Tracker, Window
 
 __all__ = [
@@ -139,14 +139,12 @@ def run_history(
     with repo:
         plan = plan_period(repo, options.ref, period, today)
         remote = repo.config_value("remote.origin.url")
-        tracker = Tracker(period)
-        total = len(plan.commits)
-        with Replay(repo, plan, settings) as replay:
-            for state in replay.states():
-                tracker.add(state)
-                if progress is not None and state.landed:
-                    progress(f"replaying commit {replay.stats.commits} of {total}")
-        stats = replay.stats
+    tracker = Tracker(period)
+    stats = ReplayStats()
+    for state in replay_states(
+        root, plan, settings, stats, processes=settings.jobs, progress=progress
+    ):
+        tracker.add(state)
     tracked = tracker.finish()
     figures = {id(w): measure(w, period, options.targets) for w in tracked.windows}
     unit, chart = buckets(tracked)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import gc
+import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -132,6 +133,8 @@ class IncrementalScanner:
         self._inventory: tuple[tuple[object, ...], Inventory] | None = None
         self._part_files: dict[int, tuple[Part, frozenset[str]]] = {}
         self._foreign: dict[int, tuple[object, frozenset[str]]] = {}
+        self._part_marked: dict[int, tuple[Part, frozenset[str]]] = {}
+        self._directives: dict[str, bool] = {}
         self._loose: dict[tuple[str, str], _Unit] = {}
         #: seconds by stage over every scan (for the benchmark)
         self.timings: dict[str, float] = {}
@@ -180,7 +183,7 @@ class IncrementalScanner:
         ran = {r.id for r in rules}
         parts = list(loaded.parts) + _loose_parts(loaded)
         current = {id(p.source) for p in parts if p.source is not None}
-        for cache in (self._part_files, self._foreign):
+        for cache in (self._part_files, self._foreign, self._part_marked):
             for key in [k for k in cache if k not in current]:
                 del cache[key]
         groups = _join(parts, self._foreign_targets)
@@ -198,7 +201,8 @@ class IncrementalScanner:
             units = [tuple(groups)]
             extra = wide_found
         else:
-            units = _units(groups, self._files_of)
+            # parts are joined only through files that can hold a suppression comment
+            units = _units(groups, lambda g: self._marked_of(req, g))
             extra = []
         unit_config = (config, tuple(sorted(ran)), req.base, root)
         if unit_config != self._unit_config:
@@ -208,11 +212,13 @@ class IncrementalScanner:
         kept_units: dict[tuple[int, ...], _Unit] = {}
         covered: set[str] = set()
         for unit in units:
-            files = sorted(set().union(*(self._files_of(g) for g in unit)) if unit else set())
-            covered.update(files)
-            result = self._unit(req, unit, files, found, extra, on, ran, root)
+            for g in unit:
+                covered.update(self._files_of(g))
+            # the files whose suppression comments can attach to the unit's resources
+            marked = sorted(set().union(*(self._marked_of(req, g) for g in unit)))
+            result = self._unit(req, unit, marked, found, extra, on, ran, root)
             kept_units[result.key] = result
-            out.extend(dataclasses.replace(f) for f in result.findings)
+            out.extend(result.findings)  # kept as they are: nothing changes them
             entries.extend(result.entries)
         # files read that no root or template holds (a configuration's file that did
         # not parse, a variable file): their suppression comments attach to nothing
@@ -221,12 +227,12 @@ class IncrementalScanner:
         for display in loose:
             digest, result = self._loose_file(req, display, on, ran, root)
             kept_loose[(display, digest)] = result
-            out.extend(dataclasses.replace(f) for f in result.findings)
+            out.extend(result.findings)  # kept as they are: nothing changes them
             entries.extend(result.entries)
         self._loose = kept_loose
         if not units and not loose:
             result = self._unit(req, (), [], found, [], on, ran, root)
-            out.extend(dataclasses.replace(f) for f in result.findings)
+            out.extend(result.findings)  # kept as they are: nothing changes them
             entries.extend(result.entries)
         self._units = kept_units
         out = _dedupe(out)
@@ -345,7 +351,9 @@ class IncrementalScanner:
         if not rules:
             return out
         part = _slice(loaded, [p for g in changed for p in g])
-        found, _ = _run_rules(req, rules, _build_graph(part), part)
+        graph = _build_graph(part)
+        found, _ = _run_rules(req, rules, graph, part)
+        _release(graph)
         owner = {p.scope: g for g in changed for p in g}
         failed: set[str] = set()
         for f in found:
@@ -357,7 +365,9 @@ class IncrementalScanner:
             retry = [r for r in rules if r.id in failed]
             for group in changed:
                 alone = _slice(loaded, list(group))
-                again, _ = _run_rules(req, retry, _build_graph(alone), alone)
+                graph = _build_graph(alone)
+                again, _ = _run_rules(req, retry, graph, alone)
+                _release(graph)
                 out[group].extend(again)
         return out
 
@@ -367,7 +377,9 @@ class IncrementalScanner:
         signature = tuple(id(p.source) if p.source is not None else -1 for p in parts)
         held = self._wide
         if held is None or held[0] != signature or -1 in signature:
-            found, _ = _run_rules(req, wide, _build_graph(loaded), loaded)
+            graph = _build_graph(loaded)
+            found, _ = _run_rules(req, wide, graph, loaded)
+            _release(graph)
             held = self._wide = (signature, found, tuple(p.source for p in parts))
         return held[1]
 
@@ -402,6 +414,37 @@ class IncrementalScanner:
                 held = self._part_files[id(p.source)] = (p, frozenset(files))
             out |= held[1]
         return frozenset(out)
+
+    def _marked_of(self, req: ScanRequest, group: tuple[Part, ...]) -> frozenset[str]:
+        """The files of a group that hold the word ``soc2lint`` (a suppression comment
+        needs it): only they can bring suppressions, and only they tie parts together."""
+        out: set[str] = set()
+        for p in group:
+            held = self._part_marked.get(id(p.source)) if p.source is not None else None
+            if held is not None and held[0].source is p.source:
+                out |= held[1]
+                continue
+            marked = frozenset(f for f in self._files_of((p,)) if self._has_directive(req, f))
+            if p.source is not None:
+                self._part_marked[id(p.source)] = (p, marked)
+            out |= marked
+        return frozenset(out)
+
+    def _has_directive(self, req: ScanRequest, display: str) -> bool:
+        sources = self.memo.sources(req.config.limits.max_file_bytes)
+        path = os.path.join(req.base, display)
+        digest = sources.file_digest(path)
+        hit = self._directives.get(digest)
+        if hit is None:
+            try:
+                large = sources.size(path) > sources.max_bytes
+                hit = large or b"soc2lint" in sources.read(path).lower()
+            except OSError:
+                hit = True  # when in doubt, it may
+            if len(self._directives) > 100_000:
+                self._directives.clear()
+            self._directives[digest] = hit
+        return hit
 
     def _unit(
         self,
@@ -467,6 +510,14 @@ class _Clock:
         now = time.perf_counter()
         self.into[stage] = self.into.get(stage, 0.0) + now - self.last
         self.last = now
+
+
+def _release(graph: ResourceGraph) -> None:
+    """Drop the views the rules built on a graph: they refer back to it, and the cycle
+    would leave the whole graph to the cyclic collector (walking it costs as much as
+    the rules); without it, reference counting frees the graph at once."""
+    graph.view("", lambda g: None)  # make sure the attribute exists, then clear it
+    graph._views.clear()
 
 
 def _key(group: Iterable[Part]) -> tuple[int, ...]:
