@@ -1,7 +1,9 @@
 """The audit evidence pack: ``soc2lint evidence`` writes the compliance repository from the code.
 
 One module per section (``access``, ``encryption``, ``logging``, ``network``,
-``recovery``, ``change``, ``exceptions``), ``readme`` for the control matrix,
+``recovery``, ``change``, ``exceptions``; with ``--since``, the observation
+period's ``history_changes``, ``history_exposure`` and ``history_timeline``),
+``readme`` for the control matrix,
 ``matrix`` for what each rule evaluates, and this module to assemble and
 write the files.  Every generator is a pure function of the scan: the same
 code gives byte-identical files (sorted, no timestamp except one line of

@@ -9,8 +9,9 @@ the period: the change log, a sample of changes for the auditor, exposure
 windows against remediation targets, and per control family and criterion the
 days without an open finding.
 
-* :mod:`.period` chooses the commits, :mod:`.replay` scans them (incrementally:
-  :mod:`.incremental`), :mod:`.tracker` follows the findings, :mod:`.analysis`
+* :mod:`.period` chooses the commits, :mod:`.replay` writes their trees and
+  scans them (incrementally: :mod:`.scan`; in parallel processes with
+  ``--jobs``), :mod:`.tracker` follows the findings, :mod:`.analysis`
   measures, :mod:`.changes` reads pull requests and tickets and draws the
   sample, :mod:`.document` is the JSON form;
 * the pages are written by :mod:`soc2lint.evidence.history_changes`,

@@ -12,8 +12,10 @@ Each commit is scanned with the configuration in effect *at that commit*
 at that commit), the command line's options on top, and suppressions' expiry
 dates evaluated at the commit's date.  One in-process memo of evaluated roots
 and templates (:class:`~soc2lint.cache.ResultMemo`) and one
-:class:`~soc2lint.history.incremental.ScopeChecker` are shared by all the
-scans, so only what a commit changed is evaluated and checked again.
+:class:`~soc2lint.history.scan.IncrementalScanner` are shared by all the
+scans, so only what a commit changed is evaluated and checked again; a commit
+that changes nothing a scan reads (documentation, CI files) keeps the state of
+the commit before it.
 
 Between two commits, a suppression whose expiry date passes stops applying
 on that day: the state is scanned again as of that day (nothing is
@@ -593,6 +595,8 @@ def _discovery_may_change(changes: Sequence[Change]) -> bool:
 #: fewer commits than this are replayed in one process (a further process first scans
 #: the whole tree it starts from)
 PARALLEL_MIN_COMMITS = 24
+#: each replaying process holds a whole scan's state: at most this many (memory)
+MAX_PROCESSES = 4
 
 #: what the forked processes replay (set before the pool starts; only an index is sent,
 #: since the settings hold the command line's options as a function)
@@ -615,7 +619,7 @@ def replay_states(
     sends back each state as what changed since its previous one.  The states come
     out in order, as one process would make them."""
     count = len(plan.commits)
-    workers = max(1, min(processes, count // max(1, PARALLEL_MIN_COMMITS // 2)))
+    workers = max(1, min(processes, MAX_PROCESSES, count // max(1, PARALLEL_MIN_COMMITS // 2)))
     if workers < 2 or count < PARALLEL_MIN_COMMITS or not _can_fork():
         with GitRepository(root) as repo, Replay(repo, plan, settings) as replay:
             for state in replay.states():

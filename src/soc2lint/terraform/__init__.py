@@ -420,6 +420,8 @@ def load_terraform(
             "terraform.files_parsed": state.loader.cache.misses if state.started else 0,
         }
     )
+    if state.started:
+        state.loader.release()
     return result
 
 
