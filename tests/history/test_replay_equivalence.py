@@ -253,3 +253,11 @@ def test_a_monorepo_with_modules_templates_links_and_configuration(tmp_path: Pat
     repo = monorepo(tmp_path / "mono").path
     # the start, 11 commits, and the lapse of the configuration's exception (01-21)
     assert replay_and_compare(repo, "2025-01-01", "2025-01-31") == 13
+
+
+def test_account_wide_rules_and_strict_mode(tmp_path: Path) -> None:
+    """Account-scope rules reach across roots: they run over the whole graph whenever
+    anything changed, and the replay still equals a full scan at every state."""
+    repo = monorepo(tmp_path / "mono").path
+    config = Config(account_scope=True, strict=True)
+    assert replay_and_compare(repo, "2025-01-01", "2025-01-31", config) == 13
