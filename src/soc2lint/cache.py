@@ -39,6 +39,7 @@ import hashlib
 import logging
 import os
 import pickle
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -180,10 +181,19 @@ class _Store:
 
 
 class ParseCache(_Store):
-    """Parsed files by the SHA-256 of their text."""
+    """Parsed files by the SHA-256 of their text (with a :class:`ResultMemo`, also kept
+    in memory: only for immutable parsed forms, such as Terraform's syntax trees)."""
 
-    def __init__(self, directory: Path | None, namespace: str, version: str = "") -> None:
+    def __init__(
+        self,
+        directory: Path | None,
+        namespace: str,
+        version: str = "",
+        memo: ResultMemo | None = None,
+    ) -> None:
         super().__init__(directory, namespace, version)
+        self.memo = memo
+        self.namespace = namespace
         self.hits = 0
         self.misses = 0
 
@@ -193,6 +203,11 @@ class ParseCache(_Store):
         return hashlib.sha256(raw).hexdigest()
 
     def get(self, key: str) -> Any | None:
+        if self.memo is not None:
+            held = self.memo.parsed_get((self.namespace, key))
+            if held is not None:
+                self.hits += 1
+                return held
         if self.directory is None:
             return None
         path = self._path(key, ".pickle")
@@ -207,6 +222,8 @@ class ParseCache(_Store):
             self._discard(path)
             return None
         self.hits += 1
+        if self.memo is not None:
+            self.memo.parsed_put((self.namespace, key), value)
         return value
 
     def has(self, key: str) -> bool:
@@ -214,6 +231,8 @@ class ParseCache(_Store):
         return self.directory is not None and self._path(key, ".pickle").is_file()
 
     def put(self, key: str, value: Any) -> None:
+        if self.memo is not None:
+            self.memo.parsed_put((self.namespace, key), value)
         if self.directory is not None:
             self._write(self._path(key, ".pickle"), (value,))
 
@@ -331,6 +350,28 @@ class Sources:
                 parts.append(self.file_digest(os.path.join(key, name)))
         return digest(*parts)
 
+    def forget(self, paths: Iterable[str]) -> None:
+        """Files written or removed since they were read (absolute paths): their bytes and
+        digests, and the listings and digests of the directories holding them, are read
+        again when next asked for.  Keys are compared normalised (``a/../b``)."""
+        stale: set[str] = set()
+        for path in paths:
+            probe = os.path.normpath(path)
+            stale.add(probe)
+            while True:
+                parent = os.path.dirname(probe)
+                if parent == probe:
+                    break
+                stale.add(parent)
+                probe = parent
+        for table in (self._data, self._sizes, self._entries, self._files, self._dirs):
+            for key in [k for k in table if os.path.normpath(k) in stale]:
+                del table[key]
+
+    def forget_all(self) -> None:
+        for table in (self._data, self._sizes, self._entries, self._files, self._dirs):
+            table.clear()
+
     def current(self, dep: Dependency) -> str:
         kind, path, _ = dep
         return self.dir_digest(path) if kind == "dir" else self.file_digest(path)
@@ -362,15 +403,89 @@ class Manifest:
         return tuple(sorted((k, p, d) for (k, p), d in self._deps.items()))
 
 
+class ResultMemo:
+    """Evaluated results kept in memory, across the scans of one process.
+
+    ``soc2lint history`` scans every commit of a period in one process, in
+    one work directory: a root or template whose manifest is unchanged since
+    the previous commit is served from here as the *same object* (neither read
+    from disk nor unpickled), and the history's rule runner takes an unchanged
+    object as an unchanged scope.  Only the latest value of each key is kept.
+    With ``disk=False`` the result caches do not write to (or read from) the
+    cache directory at all: a history's work directory is temporary, so entries
+    keyed by its paths would never be read again.  A worker process receives an
+    empty memo (it is not copied into the pool).
+    """
+
+    #: parsed files kept (the most recently used)
+    PARSED_LIMIT = 4096
+
+    def __init__(self, *, disk: bool = True) -> None:
+        self.disk = disk
+        self.entries: dict[tuple[str, str], tuple[tuple[Dependency, ...], Any]] = {}
+        self._sources: dict[int, Sources] = {}
+        self._parsed: OrderedDict[tuple[str, str], Any] = OrderedDict()
+
+    def parsed_get(self, key: tuple[str, str]) -> Any | None:
+        hit = self._parsed.get(key)
+        if hit is not None:
+            self._parsed.move_to_end(key)
+        return hit
+
+    def parsed_put(self, key: tuple[str, str], value: Any) -> None:
+        self._parsed[key] = value
+        self._parsed.move_to_end(key)
+        while len(self._parsed) > self.PARSED_LIMIT:
+            self._parsed.popitem(last=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_empty_memo, (self.disk,))
+
+    def sources(self, max_bytes: int) -> Sources:
+        """The file contents and digests shared by the scans: read once, until
+        :meth:`changed` says a file changed."""
+        held = self._sources.get(max_bytes)
+        if held is None:
+            held = self._sources[max_bytes] = Sources(max_bytes)
+        return held
+
+    def changed(self, paths: Iterable[str], *, everything: bool = False) -> None:
+        """Files written or removed since the last scan (absolute paths); ``everything``
+        when a path may be reached another way (a symbolic link changed or exists)."""
+        for held in self._sources.values():
+            if everything:
+                held.forget_all()
+            else:
+                held.forget(paths)
+
+
+def sources_for(max_bytes: int, memo: ResultMemo | None) -> Sources:
+    """The :class:`Sources` a load reads through: the memo's, or a fresh one."""
+    return memo.sources(max_bytes) if memo is not None else Sources(max_bytes)
+
+
+def _empty_memo(disk: bool) -> ResultMemo:
+    return ResultMemo(disk=disk)
+
+
 class ResultCache(_Store):
     """Evaluated results under a key, valid while their manifest is unchanged.
 
     An entry file holds two pickles: the manifest, then the result, so a
-    stale entry is recognised without loading its result.
+    stale entry is recognised without loading its result.  With a
+    :class:`ResultMemo`, entries are also kept in memory (see there).
     """
 
-    def __init__(self, directory: Path | None, namespace: str, version: str = "") -> None:
-        super().__init__(directory, namespace, version)
+    def __init__(
+        self,
+        directory: Path | None,
+        namespace: str,
+        version: str = "",
+        memo: ResultMemo | None = None,
+    ) -> None:
+        super().__init__(directory if memo is None or memo.disk else None, namespace, version)
+        self.memo = memo
+        self.namespace = namespace
         self.hits = 0
         self.misses = 0
 
@@ -378,8 +493,20 @@ class ResultCache(_Store):
     def key(*parts: str) -> str:
         return digest(*parts)
 
+    def remember(self, key: str, deps: Sequence[Dependency], value: Any) -> None:
+        """Keep ``value`` in the memory memo only (nothing without one)."""
+        if self.memo is not None:
+            self.memo.entries[(self.namespace, key)] = (tuple(deps), value)
+
     def get(self, key: str, sources: Sources) -> Any | None:
+        if self.memo is not None:
+            held = self.memo.entries.get((self.namespace, key))
+            if held is not None and sources.unchanged(held[0]):
+                self.hits += 1
+                return held[1]
         if self.directory is None:
+            if self.memo is not None:
+                self.misses += 1
             return None
         path = self._path(key, ".result")
         try:
@@ -397,11 +524,16 @@ class ResultCache(_Store):
             self._discard(path)
             return None
         self.hits += 1
+        self.remember(key, deps, value)
         return value
 
     def get_stale(self, key: str) -> tuple[tuple[Dependency, ...], Any] | None:
         """The entry's manifest and value without checking the manifest: for reusing
         the parts of a result whose own inputs the caller compares itself."""
+        if self.memo is not None:
+            held = self.memo.entries.get((self.namespace, key))
+            if held is not None:
+                return held
         if self.directory is None:
             return None
         path = self._path(key, ".result")
@@ -419,10 +551,16 @@ class ResultCache(_Store):
         return deps, value
 
     def put(self, key: str, deps: Sequence[Dependency], value: Any) -> None:
+        self.remember(key, deps, value)
         if self.directory is not None:
             self._write(self._path(key, ".result"), (tuple(deps), value))
 
-    def put_raw(self, key: str, deps: Sequence[Dependency], payload: bytes) -> None:
-        """:meth:`put` of a value already pickled (``payload``, one whole pickle)."""
+    def put_raw(
+        self, key: str, deps: Sequence[Dependency], payload: bytes, value: Any = None
+    ) -> None:
+        """:meth:`put` of a value already pickled (``payload``, one whole pickle); ``value``
+        (the object pickled) goes to the memory memo when there is one."""
+        if value is not None:
+            self.remember(key, deps, value)
         if self.directory is not None:
             self._write(self._path(key, ".result"), (tuple(deps),), payload)

@@ -11,6 +11,7 @@ import contextlib
 import gc
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -275,7 +276,8 @@ def _var_args(
     out: list[tuple[str, str, str]] = [("file", f, "") for f in config.var_files]
     out.extend(("var", k, v) for k, v in config.vars.items())
     files, pairs = iter(var_files), iter(vars_)
-    order = click.get_current_context().meta.get("soc2lint.var_order")
+    ctx = click.get_current_context(silent=True)
+    order = ctx.meta.get("soc2lint.var_order") if ctx is not None else None
     if order is None or len(order) != len(var_files) + len(vars_):
         order = ["var_files"] * len(var_files) + ["vars_"] * len(vars_)
     for name in order:
@@ -414,7 +416,15 @@ def _prepare(opts: dict[str, Any], base: Any = None) -> tuple[list[Path], Config
     for p in scan_paths:
         if not p.exists():
             _fail_usage(f"path does not exist: {p}")
-    config = _resolve_config(opts["config_path"], scan_paths, base)
+    config = _with_options(_resolve_config(opts["config_path"], scan_paths, base), opts)
+    if base is not None:
+        config = _base_files(config, base)
+    registry = _load_registry(config.rules_dirs)
+    return scan_paths, config, registry
+
+
+def _with_options(config: Config, opts: dict[str, Any]) -> Config:
+    """The command line's options over a configuration file's settings."""
     parsed_vars: dict[str, str] = dict(config.vars)
     for v in opts["vars_"]:
         if "=" not in v:
@@ -422,7 +432,7 @@ def _prepare(opts: dict[str, Any], base: Any = None) -> tuple[list[Path], Config
         k, _, val = v.partition("=")
         parsed_vars[k.strip()] = val
     select, ignore = opts["select"], opts["ignore"]
-    config = config.with_overrides(
+    return config.with_overrides(
         select=_split(select) or None,
         ignore=tuple(config.ignore) + _split(ignore) if ignore else None,
         fail_on=opts["fail_on"].lower() if opts.get("fail_on") else None,
@@ -441,10 +451,6 @@ def _prepare(opts: dict[str, Any], base: Any = None) -> tuple[list[Path], Config
         follow_symlinks=opts["follow_symlinks"],
         read_tf_var_env=opts["read_tf_var_env"],
     )
-    if base is not None:
-        config = _base_files(config, base)
-    registry = _load_registry(config.rules_dirs)
-    return scan_paths, config, registry
 
 
 def _base_files(config: Config, base: Any) -> Config:
@@ -699,8 +705,65 @@ def baseline_create(**opts: Any) -> None:
     sys.exit(EXIT_INCOMPLETE if result.incomplete else EXIT_OK)
 
 
+def _period_options(f: F) -> F:
+    """The options of ``history`` that ``evidence --since`` shares."""
+    options = [
+        click.option(
+            "--until",
+            metavar="DATE",
+            help="Last day of the period (YYYY-MM-DD; default today, UTC).",
+        ),
+        click.option(
+            "--ref",
+            metavar="REF",
+            help="Branch or revision whose first-parent history is replayed (default HEAD).",
+        ),
+        click.option(
+            "--sample",
+            "sample_size",
+            type=click.IntRange(min=0),
+            default=25,
+            show_default=True,
+            help="Changes in the auditor's sample.",
+        ),
+        click.option(
+            "--seed",
+            default="0",
+            show_default=True,
+            help="Seed of the sample (letters, digits, '.', '_', '-').",
+        ),
+        click.option(
+            "--ticket-pattern",
+            metavar="REGEX",
+            help="Ticket keys in commit messages (default: ABC-123 style keys).",
+        ),
+        click.option(
+            "--remediation-days",
+            "remediation_days",
+            multiple=True,
+            metavar="SEVERITY=DAYS",
+            help="Remediation target (default critical=7, high=30, medium=90, low=180).",
+        ),
+        click.option(
+            "--repository-url",
+            metavar="URL",
+            help="Web address of the repository for links (default: GitHub Actions' or "
+            "the origin remote's, when on GitHub).",
+        ),
+    ]
+    for opt in reversed(options):
+        f = opt(f)
+    return f
+
+
 @main.command("evidence", cls=VarOrderCommand)
 @_common_scan_options
+@_period_options
+@click.option(
+    "--since",
+    metavar="DATE",
+    help="Also replay the git history from DATE: the observation period's pages.",
+)
 @click.option(
     "--output",
     "-o",
@@ -734,6 +797,7 @@ def evidence(**opts: Any) -> None:
         strict_result = _run(opts, scan_paths, config.with_overrides(strict=True), registry)
     threshold = fail_threshold(fail_on.lower()) if fail_on else None
     output: Path = opts["output"]
+    history = _replay(opts, scan_paths) if opts["since"] else None
     files = build_pack(
         result,
         strict_result,
@@ -741,6 +805,7 @@ def evidence(**opts: Any) -> None:
         scan_paths=display_paths(scan_paths, result.base),
         reproducible=opts["reproducible"],
         threshold=threshold,
+        history=history,
     )
     from .safeio import UnsafePath
 
@@ -757,7 +822,231 @@ def evidence(**opts: Any) -> None:
         f"finding{'s' if len(active) != 1 else ''})",
         err=True,
     )
+    if history is not None and not history.complete:
+        click.echo(
+            "soc2lint: part of the observation period is unknown: some commits could not "
+            "be fully checked (see posture/timeline.md)",
+            err=True,
+        )
+        sys.exit(EXIT_INCOMPLETE)
     sys.exit(result.exit_code(threshold))
+
+
+@main.command("history", cls=VarOrderCommand)
+@_common_scan_options
+@click.option(
+    "--since",
+    metavar="DATE",
+    required=True,
+    help="First day of the period (YYYY-MM-DD, or '12 months ago').",
+)
+@_period_options
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(path_type=Path),
+    default=Path("compliance"),
+    show_default=True,
+    help="Directory for the pages (only the history's own files are replaced).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    multiple=True,
+    type=click.Choice(("markdown", "json"), case_sensitive=False),
+    help="markdown: the pages (Markdown and CSV; default); json: history.json. Repeatable.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+    help="Exit 1 when findings at or above this severity are open at the period's end.",
+)
+@click.option(
+    "--reproducible",
+    is_flag=True,
+    default=False,
+    help="Leave out the generation time, so the same history gives byte-identical files.",
+)
+def history_cmd(**opts: Any) -> None:
+    """Replay the git history of PATHS over a period (the SOC 2 Type II observation period):
+    change log, sample of changes, exposure windows and timeline."""
+    from .evidence import history_files, write_files
+    from .safeio import UnsafePath
+
+    _setup_logging(opts["debug"])
+    _check_paths_are_not_options(opts["paths"], False)
+    scan_paths = list(opts["paths"]) or [Path(".")]
+    history = _replay(opts, scan_paths)
+    formats = [f.lower() for f in opts["formats"]] or ["markdown"]
+    import datetime as _dt
+
+    generated_at = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    files = history_files(history, formats, opts["reproducible"], generated_at)
+    output: Path = opts["output"]
+    try:
+        write_files(files, output)
+    except UnsafePath as exc:
+        _fail_usage(f"--output: {exc}")
+    except OSError as exc:
+        _fail_usage(f"--output {output}: cannot write: {exc.strerror or exc}")
+    from .timings import write_history_timings_file
+
+    problem = write_history_timings_file(history.stats)
+    if problem:
+        click.echo(f"soc2lint: {problem}", err=True)
+    t = history.tracked
+    open_end = sum(1 for w in t.windows if w.closed is None)
+    click.echo(
+        f"soc2lint: replayed {len(history.plan.commits)} commit"
+        f"{'s' if len(history.plan.commits) != 1 else ''} from {history.period.since} to "
+        f"{history.period.until}: {len(history.changes)} changed infrastructure code, "
+        f"{len(t.windows)} finding{'s' if len(t.windows) != 1 else ''} open at some point, "
+        f"{open_end} at the end; wrote {len(files)} files to {output}",
+        err=True,
+    )
+    if not history.complete:
+        click.echo(
+            "soc2lint: part of the period is unknown: some commits could not be fully "
+            "checked (see posture/timeline.md)",
+            err=True,
+        )
+        sys.exit(EXIT_INCOMPLETE)
+    if opts["fail_on"]:
+        threshold = fail_threshold(opts["fail_on"].lower())
+        if threshold is not None and history.open_at_end(threshold):
+            sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+_SEED = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _replay(opts: dict[str, Any], scan_paths: list[Path]) -> Any:
+    """Replay the period the options name (``history``, ``evidence --since``)."""
+    from pathlib import PurePosixPath
+
+    from .diff import find_git_root
+    from .engine import UsageError
+    from .evidence.gitinfo import head_commit
+    from .history import (
+        DEFAULT_TARGETS,
+        DEFAULT_TICKET_PATTERN,
+        HistoryError,
+        HistoryOptions,
+        ScanSettings,
+        parse_date,
+        run_history,
+    )
+    from .suppressions import today as today_date
+
+    start = next((p for p in scan_paths if p.exists()), Path("."))
+    root = find_git_root(start)
+    if root is None:
+        _fail_usage("history: the scanned path is not inside a git repository")
+    cwd = Path.cwd().resolve()
+    try:
+        cwd_rel = PurePosixPath(cwd.relative_to(root).as_posix())
+    except ValueError:
+        cwd_rel = PurePosixPath(".")  # run from outside: paths shown from the repository root
+    rel_paths = []
+    for p in scan_paths:
+        full = Path(os.path.abspath(p))
+        try:
+            rel = full.relative_to(root)
+        except ValueError:
+            try:
+                rel = full.resolve().relative_to(root)
+            except ValueError:
+                _fail_usage(f"history: {p} is not inside the repository {root}")
+        rel_paths.append(PurePosixPath(rel.as_posix()))
+    config_path = Path(opts["config_path"]) if opts["config_path"] else None
+    config_in_repo = None
+    if config_path is not None:
+        try:
+            config_in_repo = PurePosixPath(
+                Path(os.path.abspath(config_path)).relative_to(root).as_posix()
+            )
+        except ValueError:
+            if not config_path.is_file():
+                _fail_usage(f"--config {config_path}: no such file")
+    # the rule packs: from the command line and a --config file as it is now (a file found
+    # in the tree cannot name any); each commit's own configuration is read at the commit
+    try:
+        named = load_config(config_path) if config_path is not None else Config()
+    except ConfigError as exc:
+        _fail_usage(f"configuration: {exc}")
+    current = _with_options(named, opts)
+    registry = _load_registry(current.rules_dirs)
+    today = today_date()
+    targets = dict(DEFAULT_TARGETS)
+    for item in opts["remediation_days"]:
+        name, _, value = item.partition("=")
+        try:
+            severity = Severity.parse(name)
+            days = int(value)
+        except ValueError:
+            _fail_usage(f"--remediation-days {item!r}: expected SEVERITY=DAYS (high=30)")
+        if days < 0:
+            _fail_usage(f"--remediation-days {item!r}: days cannot be negative")
+        targets[severity] = days
+    if not _SEED.match(opts["seed"]):
+        _fail_usage("--seed: use 1 to 64 letters, digits, '.', '_' or '-'")
+    ref = opts["ref"] or "HEAD"
+    ref_name = opts["ref"] or ""
+    if not opts["ref"]:
+        head = head_commit(root)
+        ref_name = head.branch if head is not None and head.branch else "HEAD"
+    try:
+        since = parse_date(opts["since"], "--since", today)
+        until = parse_date(opts["until"], "--until", today) if opts["until"] else today
+        settings = ScanSettings(
+            paths=rel_paths,
+            cwd=cwd_rel,
+            registry=registry,
+            configure=lambda c: _with_options(c, opts),
+            config_path=config_path,
+            config_in_repo=config_in_repo,
+            cache_dir=None if opts["no_cache"] else _trusted_cache_dir(scan_paths),
+            jobs=opts["jobs"] or (os.cpu_count() or 1),
+            debug=opts["debug"],
+            env=dict(os.environ),
+            option_files=tuple(
+                str(v) for v in (*opts["var_files"], opts["cfn_parameters"]) if v is not None
+            ),
+        )
+        options = HistoryOptions(
+            since=since,
+            until=until,
+            ref=ref,
+            ref_name=ref_name,
+            sample=opts["sample_size"],
+            seed=opts["seed"],
+            ticket_pattern=opts["ticket_pattern"] or DEFAULT_TICKET_PATTERN,
+            targets=targets,
+            repository_url=opts["repository_url"],
+            shown_paths=tuple(str(p) for p in (opts["paths"] or [Path(".")])),
+        )
+        progress = _Progress()
+        history = run_history(root, settings, options, today=today, progress=progress.update)
+        progress.done()
+    except (HistoryError, UsageError, ConfigError) as exc:
+        _fail_usage(str(exc))
+    except KeyboardInterrupt:
+        click.echo("soc2lint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: fail closed without a traceback unless --debug
+        if opts["debug"]:
+            traceback.print_exc()
+        click.echo(
+            _safe_stderr(
+                f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)"
+            ),
+            err=True,
+        )
+        sys.exit(EXIT_INCOMPLETE)
+    return history
 
 
 class _Progress:

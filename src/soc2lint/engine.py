@@ -6,10 +6,17 @@ a rule: which rules run is :mod:`soc2lint.selection`, the front ends
 rules produce reports, :mod:`soc2lint.findings` locates them, and
 :mod:`soc2lint.suppressions` applies ignores and suppressions.  A rule that
 raises becomes a ``SYS002`` finding and the other rules still run.
+
+``soc2lint history`` (:mod:`soc2lint.history.scan`) replays the same stages
+commit after commit and redoes only what a commit changed; it calls the stages
+through the public functions below (:func:`load_options`, :func:`run_front_ends`,
+:func:`build_graph`, :func:`run_rules`, :func:`refuse_empty_by_exclude`), so a
+replayed commit is scanned exactly as ``run_scan`` scans it.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 import os
 import sys
@@ -18,7 +25,7 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .discover import Inventory, discover, find_root
@@ -41,9 +48,22 @@ from .selection import selected_rules
 from .suppressions import SuppressionEntry, apply_per_path_ignores, apply_suppressions
 from .timings import timed
 
+if TYPE_CHECKING:
+    from .cache import ResultMemo
+
 log = logging.getLogger("soc2lint")
 
-__all__ = ["ScanRequest", "ScanResult", "UsageError", "run_scan"]
+__all__ = [
+    "ScanRequest",
+    "ScanResult",
+    "UsageError",
+    "build_graph",
+    "load_options",
+    "refuse_empty_by_exclude",
+    "run_front_ends",
+    "run_rules",
+    "run_scan",
+]
 
 
 @dataclass
@@ -98,6 +118,9 @@ class ScanRequest:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     #: called with a short description at each stage (the CLI shows it on a TTY)
     progress: Callable[[str], None] | None = None
+    #: the date suppression expiries are evaluated at (None: today, or SOC2LINT_TODAY;
+    #: ``soc2lint history`` scans each commit as of its own date)
+    today: _dt.date | None = None
 
 
 def run_scan(req: ScanRequest) -> ScanResult:
@@ -118,7 +141,7 @@ def _run_scan(req: ScanRequest) -> ScanResult:
     with timed(timings, "discover"):
         rules = selected_rules(req.registry, config)
         root = find_root(list(req.paths))
-        options = _load_options(req, root)
+        options = load_options(req, root)
         inv = discover(
             req.paths,
             root=root,
@@ -127,17 +150,17 @@ def _run_scan(req: ScanRequest) -> ScanResult:
             follow_symlinks=config.follow_symlinks,
         )
         if inv.empty and config.exclude:
-            _refuse_empty_by_exclude(req, root, config)
+            refuse_empty_by_exclude(req, root, config)
 
     loaded = LoadResult()
     loaded.diagnostics.extend(inv.diagnostics)
-    _load(req, inv, options, loaded, timings, stage)
+    run_front_ends(req, inv, options, loaded, timings, stage)
     with timed(timings, "graph"):
-        graph = _build_graph(loaded)
+        graph = build_graph(loaded)
 
     with timed(timings, "rules"):
         stage(f"checking {len(graph)} objects with {len(rules)} rules")
-        findings, rule_timings = _run_rules(req, rules, graph, loaded)
+        findings, rule_timings = run_rules(req, rules, graph, loaded)
     for d in loaded.diagnostics:
         findings.append(diagnostic_finding(d, req.registry))
 
@@ -146,7 +169,7 @@ def _run_scan(req: ScanRequest) -> ScanResult:
         findings = dedupe(findings)
         findings = apply_per_path_ignores(findings, config, req.registry)
         findings, entries = apply_suppressions(
-            findings, graph, loaded.files, req.base, root, config, req.registry, ran
+            findings, graph, loaded.files, req.base, root, config, req.registry, ran, on=req.today
         )
         findings = [f for f in findings if f.rule_id in ran]
         findings.sort(key=Finding.sort_key)
@@ -168,8 +191,11 @@ def _run_scan(req: ScanRequest) -> ScanResult:
     )
 
 
-def _load_options(req: ScanRequest, root: Path) -> LoadOptions:
-    """What the front ends need: variables, CloudFormation parameters, limits, cache."""
+def load_options(req: ScanRequest, root: Path, memo: ResultMemo | None = None) -> LoadOptions:
+    """What the front ends need: variables, CloudFormation parameters, limits, cache.
+
+    ``memo`` keeps evaluated roots and templates in memory between the scans of one
+    process (``soc2lint history``)."""
     config = req.config
     cfn_params: dict[str, Any] = {}
     if config.cfn_parameters:
@@ -198,10 +224,11 @@ def _load_options(req: ScanRequest, root: Path) -> LoadOptions:
         limits=config.limits,
         cache_dir=req.cache_dir,
         jobs=req.jobs,
+        memo=memo,
     )
 
 
-def _refuse_empty_by_exclude(req: ScanRequest, root: Path, config: Config) -> None:
+def refuse_empty_by_exclude(req: ScanRequest, root: Path, config: Config) -> None:
     """``exclude`` patterns that leave nothing of what was asked to scan: an error, not a
     clean result (a change could add ``exclude = ["**"]`` and pass)."""
     whole = discover(req.paths, root=root, base=req.base, follow_symlinks=config.follow_symlinks)
@@ -213,7 +240,7 @@ def _refuse_empty_by_exclude(req: ScanRequest, root: Path, config: Config) -> No
         )
 
 
-def _load(
+def run_front_ends(
     req: ScanRequest,
     inv: Inventory,
     options: LoadOptions,
@@ -257,7 +284,7 @@ def _load(
             timings[k] = v
 
 
-def _build_graph(loaded: LoadResult) -> ResourceGraph:
+def build_graph(loaded: LoadResult) -> ResourceGraph:
     """The graph over every loaded node, with reference and literal edges."""
     graph = ResourceGraph(loaded.nodes, loaded.edges)
     precomputed = loaded.literal_edges
@@ -268,10 +295,13 @@ def _build_graph(loaded: LoadResult) -> ResourceGraph:
     return graph
 
 
-def _run_rules(
+def run_rules(
     req: ScanRequest, rules: Sequence[Rule], graph: ResourceGraph, loaded: LoadResult
 ) -> tuple[list[Finding], dict[str, float]]:
-    """Every selected rule over the graph, each isolated: one that raises is a SYS002 finding."""
+    """Every selected rule over the graph, each isolated: one that raises is a SYS002 finding.
+
+    ``loaded`` gives the scopes and files the findings are placed in; history passes
+    the slice of a load it checks again."""
     config = req.config
     scopes = sorted({n.scope for n in loaded.nodes})
     scope_files = scope_first_files(loaded.nodes)

@@ -14,7 +14,7 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .model import Edge, Node, Range
 
 if TYPE_CHECKING:
-    from .cache import Sources
+    from .cache import ResultMemo, Sources
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,23 @@ class Diagnostic:
     scope: str = ""
 
 
+@dataclass(frozen=True, eq=False)
+class Part:
+    """What one Terraform root or top-level CloudFormation template added to a load.
+
+    ``source`` is the front end's record of that evaluation: the very same object
+    when the result memo (:class:`soc2lint.cache.ResultMemo`) served it again, so
+    ``soc2lint history`` knows, without looking at a node, that nothing in it
+    changed.  ``files`` are the display paths of the files the evaluation read."""
+
+    source: object
+    scope: str
+    nodes: list[Node]
+    edges: list[Edge]
+    literal_edges: list[Edge] | None
+    files: Collection[str]
+
+
 @dataclass
 class LoadResult:
     nodes: list[Node] = field(default_factory=list)
@@ -60,8 +77,11 @@ class LoadResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: counts by cache (roots evaluated and served from the cache, files parsed...)
     cache_stats: dict[str, int] = field(default_factory=dict)
+    #: the roots and templates the nodes came from (nodes of plans are in none)
+    parts: list[Part] = field(default_factory=list)
 
     def extend(self, other: LoadResult) -> None:
+        self.parts.extend(other.parts)
         self.nodes.extend(other.nodes)
         self.edges.extend(other.edges)
         self.diagnostics.extend(other.diagnostics)
@@ -154,6 +174,9 @@ class LoadOptions:
     cache_dir: Path | None = None
     #: worker processes for parsing (1 = in-process)
     jobs: int = 1
+    #: evaluated results kept in memory across the scans of one process (``soc2lint
+    #: history``); not part of any cache key: it only ever holds what the keys say
+    memo: ResultMemo | None = field(default=None, compare=False)
 
     def display(self, path: Path | str) -> str:
         """The path as findings show it: relative to ``base`` with forward slashes."""

@@ -287,6 +287,12 @@ class ResourceGraph:
             self._views[name] = build(self)
         return self._views[name]
 
+    def drop_views(self) -> None:
+        """Forget the views built so far.  They refer back to the graph; a caller that
+        is done with a graph (``soc2lint history``, between commits) drops them so that
+        reference counting frees the graph at once, not the cyclic collector later."""
+        self._views.clear()
+
 
 def _as_set(value: str | Iterable[str] | None) -> frozenset[str] | None:
     if value is None:

@@ -374,8 +374,13 @@ def apply_suppressions(
     config: Config,
     registry: Registry,
     ran: set[str],
+    *,
+    on: _dt.date | None = None,
 ) -> tuple[list[Finding], list[SuppressionEntry]]:
-    on = today()
+    """Match suppressions to findings; expiries are evaluated at ``on`` (default
+    :func:`today`: ``soc2lint history`` passes each commit's date)."""
+    if on is None:
+        on = today()
     # ---- collect written suppressions per node ----------------------------
     per_node: dict[tuple[str, str], list[SuppressionEntry]] = defaultdict(list)
     entries: list[SuppressionEntry] = []

@@ -3,7 +3,8 @@
 The engine times its stages with :func:`timed` into ``ScanResult.timings``
 (and each rule into ``ScanResult.rule_timings``); ``SOC2LINT_TIMINGS=FILE``
 makes the CLI write them, with the peak memory, as JSON for ``bench/run.py``
-(:func:`write_timings_file`).  Timing is measured here and read by the
+(:func:`write_timings_file`); ``soc2lint history`` writes the replay's figures
+there for ``bench/history_bench.py`` (:func:`write_history_timings_file`).  Timing is measured here and read by the
 benchmark; no test asserts on it.
 """
 
@@ -13,13 +14,14 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import ScanResult
+    from .history.replay import ReplayStats
 
 ENV = "SOC2LINT_TIMINGS"
 
@@ -63,13 +65,46 @@ def timings_report(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def history_timings_report(stats: ReplayStats) -> dict[str, Any]:
+    """What ``SOC2LINT_TIMINGS`` holds after ``soc2lint history``: the cost of each
+    replayed commit, what was checked again and kept, stage timings, peak memory."""
+    own, workers = peak_rss_kib()
+    return {
+        "commits": stats.commits,
+        "events": stats.events,
+        "processes": stats.processes,
+        "seconds_by_commit": stats.seconds_by_commit,
+        "cpu_by_commit": stats.cpu_by_commit,
+        "checked_by_commit": stats.checked_by_commit,
+        "written_by_commit": stats.written_by_commit,
+        "base_seconds": stats.base_seconds,
+        "parts_checked": stats.parts_checked,
+        "parts_kept": stats.parts_kept,
+        "timings": stats.timings,
+        "maxrss_kib": own,
+        "workers_maxrss_kib": workers,
+    }
+
+
 def write_timings_file(result: ScanResult, env: Mapping[str, str] = os.environ) -> str | None:
     """Write :func:`timings_report` where ``SOC2LINT_TIMINGS`` says; an error message or None."""
+    return _write_report(lambda: timings_report(result), env)
+
+
+def write_history_timings_file(
+    stats: ReplayStats, env: Mapping[str, str] = os.environ
+) -> str | None:
+    """Write :func:`history_timings_report` where ``SOC2LINT_TIMINGS`` says; an error
+    message or None."""
+    return _write_report(lambda: history_timings_report(stats), env)
+
+
+def _write_report(report: Callable[[], dict[str, Any]], env: Mapping[str, str]) -> str | None:
     target = env.get(ENV)
     if not target:
         return None
     try:
-        Path(target).write_text(json.dumps(timings_report(result), indent=1), encoding="utf-8")
+        Path(target).write_text(json.dumps(report(), indent=1), encoding="utf-8")
     except OSError as exc:
         return f"{ENV} {target}: {exc.strerror}"
     return None

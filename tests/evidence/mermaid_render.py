@@ -51,6 +51,9 @@ PAGE = """<!doctype html>
         out.push({{ok: true, svg_length: svg.length, width: box.width, height: box.height,
                   nodes: holder.querySelectorAll("g.node").length,
                   edges: holder.querySelectorAll("path.flowchart-link, .edgePaths path").length,
+                  strokes: Array.from(new Set(Array.from(holder.querySelectorAll("path"))
+                    .map(p => (p.getAttribute("stroke") || "").toLowerCase())
+                    .filter(c => c && c !== "none"))),
                   error_svg: /Syntax error in text/.test(svg),
                   too_large: /Maximum text size in diagram exceeded/.test(svg)}});
       }} catch (e) {{
@@ -75,6 +78,8 @@ class Rendered:
     height: float = 0.0
     nodes: int = 0
     edges: int = 0
+    #: distinct stroke colours of the drawn paths (an xychart's lines)
+    strokes: tuple[str, ...] = ()
     error_svg: bool = False
     #: Mermaid drew its "maximum text size exceeded" notice instead (GitHub: 50,000)
     too_large: bool = False
@@ -144,6 +149,7 @@ def render(
             height=float(i.get("height", 0) or 0),
             nodes=int(i.get("nodes", 0)),
             edges=int(i.get("edges", 0)),
+            strokes=tuple(str(c) for c in i.get("strokes", [])),
             error_svg=bool(i.get("error_svg", False)),
             too_large=bool(i.get("too_large", False)),
         )

@@ -106,3 +106,26 @@ def test_a_syntax_error_is_caught() -> None:
     assert not bad.ok and "Parse error" in bad.error
     assert good.ok and good.nodes == 2
     assert not long.ok or long.too_large
+
+
+HISTORY_GOLDEN = REPO / "tests" / "history" / "golden"
+
+
+def test_the_timeline_charts_render_with_their_colours() -> None:
+    """The xychart-beta of every golden history timeline (GitHub renders Mermaid 11):
+    it parses, draws, stays far below GitHub's 50,000-character limit, and draws its four
+    lines in the palette the page's legend names."""
+    from soc2lint.evidence.history_timeline import COLOURS
+
+    chromium, mermaid_js = _tools()
+    charts = []
+    for md in sorted(HISTORY_GOLDEN.glob("*/posture/timeline.md")):
+        for i, d in enumerate(mermaid_blocks(md.read_text(encoding="utf-8"))):
+            charts.append((f"{md.relative_to(REPO)}#{i + 1}", d))
+    assert charts, "no golden timeline"
+    results = render([d for _, d in charts], chromium=chromium, mermaid_js=mermaid_js)
+    for (name, source), res in zip(charts, results, strict=True):
+        assert len(source) < 50_000, name
+        assert res.ok and not res.error_svg, f"{name}: {res.error}"
+        assert res.width > 0 and res.height > 0 and res.svg_length > 500, name
+        assert {c for _, c, _ in COLOURS} <= set(res.strokes), f"{name}: {res.strokes}"

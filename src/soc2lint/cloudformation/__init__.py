@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from ..cache import PICKLE_ERRORS, ResultCache, Sources, pickled, unpickled
-from ..frontend import Diagnostic, LoadOptions, LoadResult, shared_edges
+from ..cache import PICKLE_ERRORS, ResultCache, Sources, pickled, sources_for, unpickled
+from ..frontend import Diagnostic, LoadOptions, LoadResult, Part, shared_edges
 from ..links import literal_edges_by_scope
 from ..memory import paused_gc
 from ..model import Range
@@ -94,7 +94,7 @@ def _options_key(options: LoadOptions) -> str:
 
 def _load(files: Sequence[Path], options: LoadOptions, result: LoadResult) -> None:
     paths = sorted(dict.fromkeys(Path(f).absolute() for f in files))
-    store = FileStore(options, sources=Sources(options.limits.max_file_bytes))
+    store = FileStore(options, sources=sources_for(options.limits.max_file_bytes, options.memo))
     resolved = {p: _resolve(p) for p in paths}
     by_resolved = {r: p for p, r in resolved.items()}
     # a file that another scanned template loads as a nested stack is not a root
@@ -113,7 +113,9 @@ def _load(files: Sequence[Path], options: LoadOptions, result: LoadResult) -> No
     roots = [p for p in paths if p not in referenced]
     # templates whose result-cache entry is still valid are neither decoded nor evaluated
     checked = time.perf_counter()
-    results = ResultCache(options.cache_dir, "cloudformation-results", decoder_version())
+    results = ResultCache(
+        options.cache_dir, "cloudformation-results", decoder_version(), options.memo
+    )
     opt_key = _options_key(options)
     assert store.sources is not None
     outcomes: dict[Path, Outcome] = {}
@@ -211,14 +213,19 @@ def _evaluate(
     payload = None
     # not kept: a failed evaluation (a bug, or memory running out: not a property of the
     # input), nor one whose decode was abandoned for time (depends on the machine's load)
-    if results.enabled and ok and not store.timed_out and store.manifest is not None:
+    keep = ok and not store.timed_out and store.manifest is not None
+    if keep and results.enabled and store.manifest is not None:
         try:
             payload = pickled(outcome)
         except PICKLE_ERRORS:
             payload = None  # not kept (a worker then fails and the pool falls back)
         else:
             key = results.key("template", opt_key, str(path))
-            results.put_raw(key, store.manifest.deps(), payload)
+            results.put_raw(key, store.manifest.deps(), payload, outcome)
+    elif keep and store.manifest is not None:
+        results.remember(
+            results.key("template", opt_key, str(path)), store.manifest.deps(), outcome
+        )
     return outcome, payload, timings
 
 
@@ -259,6 +266,10 @@ def _merge(
     result.nodes.extend(part.nodes)
     result.edges.extend(part.edges)
     result.literal_edges.update(part.literal_edges)
+    scope = store.options.display(root)
+    result.parts.append(
+        Part(outcome, scope, part.nodes, part.edges, part.literal_edges.get(scope), part.files)
+    )
     for display, path in zip(part.files, outcome.listed, strict=True):
         if Path(path) not in store.listed:
             store.listed.add(Path(path))
@@ -308,7 +319,9 @@ def _load_batch(
     """Worker: evaluate top-level templates, each on its own; their pickled outcomes."""
     with paused_gc():
         shared = FileStore(options, sources=Sources(options.limits.max_file_bytes))
-        results = ResultCache(options.cache_dir, "cloudformation-results", decoder_version())
+        results = ResultCache(
+            options.cache_dir, "cloudformation-results", decoder_version(), options.memo
+        )
         out: list[tuple[str, bytes]] = []
         timings: dict[str, float] = {}
         for p in paths:

@@ -1,7 +1,9 @@
 """The audit evidence pack: ``soc2lint evidence`` writes the compliance repository from the code.
 
 One module per section (``access``, ``encryption``, ``logging``, ``network``,
-``recovery``, ``change``, ``exceptions``), ``readme`` for the control matrix,
+``recovery``, ``change``, ``exceptions``; with ``--since``, the observation
+period's ``history_changes``, ``history_exposure`` and ``history_timeline``),
+``readme`` for the control matrix,
 ``matrix`` for what each rule evaluates, and this module to assemble and
 write the files.  Every generator is a pure function of the scan: the same
 code gives byte-identical files (sorted, no timestamp except one line of
@@ -26,6 +28,7 @@ from .matrix import build_matrix
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
+    from ..history import History
 
 #: files and directories the pack consists of (what ``write_pack`` replaces)
 PACK_ENTRIES = (
@@ -39,7 +42,12 @@ PACK_ENTRIES = (
     "exceptions",
     "findings.json",
     "findings.sarif",
+    "posture",
+    "history.json",
 )
+
+#: the files ``soc2lint history`` writes (what it replaces; nothing else is touched)
+HISTORY_JSON = "history.json"
 
 
 def build_pack(
@@ -51,6 +59,7 @@ def build_pack(
     reproducible: bool = False,
     threshold: Severity | None = None,
     now: _dt.datetime | None = None,
+    history: History | None = None,
 ) -> dict[str, str]:
     """Every file of the pack: relative path -> text.
 
@@ -84,13 +93,44 @@ def build_pack(
         reproducible=reproducible,
         generated_at=when.strftime("%Y-%m-%d %H:%M:%S UTC"),
         commit=head_commit(result.root),
+        history=history,
     )
     files: dict[str, str] = {}
     for module in (readme, access, encryption, logging, network, recovery, change, exceptions):
         files.update(module.render(ctx))
     files["findings.json"] = render("json", result, threshold=threshold)
     files["findings.sarif"] = render("sarif", result)
+    if history is not None:
+        files.update(history_files(history, ["markdown", "json"], reproducible, ctx.generated_at))
     return dict(sorted(files.items()))
+
+
+def history_files(
+    history: History, formats: Sequence[str], reproducible: bool, generated_at: str
+) -> dict[str, str]:
+    """The period's pages (``markdown``: Markdown and CSV) and ``history.json`` (``json``)."""
+    import json
+
+    from ..history.document import history_document
+    from . import history_changes, history_exposure, history_timeline
+
+    files: dict[str, str] = {}
+    if "markdown" in formats:
+        for module in (history_changes, history_exposure, history_timeline):
+            files.update(
+                module.render(history, reproducible=reproducible, generated_at=generated_at)
+            )
+    if "json" in formats:
+        doc = history_document(history, reproducible=reproducible, generated_at=generated_at)
+        files[HISTORY_JSON] = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dict(sorted(files.items()))
+
+
+def write_files(files: dict[str, str], output: Path) -> None:
+    """Write files into ``output`` (created), replacing those files only."""
+    make_dirs(output)
+    for rel, text in files.items():
+        write_output_file(output / rel, text if text.endswith("\n") else text + "\n")
 
 
 class PackError(Exception):
@@ -146,4 +186,14 @@ def display_paths(paths: Sequence[Path], base: Path) -> list[str]:
     return out
 
 
-__all__ = ["PACK_ENTRIES", "README_TITLE", "PackError", "build_pack", "display_paths", "write_pack"]
+__all__ = [
+    "HISTORY_JSON",
+    "PACK_ENTRIES",
+    "README_TITLE",
+    "PackError",
+    "build_pack",
+    "display_paths",
+    "history_files",
+    "write_files",
+    "write_pack",
+]

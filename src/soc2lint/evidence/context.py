@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import Finding, Node
 from .common import Pack
@@ -27,6 +27,8 @@ class EvidenceContext:
     reproducible: bool = False
     generated_at: str = ""
     commit: Commit | None = None
+    #: the observation period (``soc2lint evidence --since``), when asked for
+    history: Any = None
     _by_node: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
     _status: dict[tuple[str, str, str], Status] = field(default_factory=dict)
 

@@ -239,6 +239,38 @@ def _scanned(ctx: EvidenceContext) -> list[str]:
     return out
 
 
+def _period(ctx: EvidenceContext) -> list[str]:
+    """The observation period in one paragraph (``soc2lint evidence --since``)."""
+    if ctx.history is None:
+        return []
+    from .history_common import CHANGE_LOG_MD, EXPOSURE_MD, SAMPLE_MD, TIMELINE_MD, summary
+
+    h = ctx.history
+    out = ["## Observation period", ""]
+    out.append(
+        summary(h)
+        + " Details: "
+        + ", ".join(
+            ctx.pack.pack_link(README, page, name)
+            for page, name in (
+                (CHANGE_LOG_MD, "change log"),
+                (SAMPLE_MD, "sample of changes"),
+                (EXPOSURE_MD, "exposure windows"),
+                (TIMELINE_MD, "timeline"),
+            )
+        )
+        + "."
+    )
+    out.append("")
+    if not h.complete:
+        out.append(
+            "**Part of the period is unknown**: some commits could not be fully checked "
+            "(see the timeline's incomplete scans)."
+        )
+        out.append("")
+    return out
+
+
 def _display(ctx: EvidenceContext, path: object) -> str:
     import os
     from pathlib import Path
@@ -389,12 +421,18 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
         out.append(f"Generated at {ctx.generated_at}.")
         out.append("")
     out.extend(_scanned(ctx))
+    out.extend(_period(ctx))
     out.extend(_matrix(ctx))
     out.extend(_manual(ctx))
     out.extend(_findings(ctx))
     out.append("## Contents")
     out.append("")
-    for path, text in CONTENTS:
+    contents = list(CONTENTS)
+    if ctx.history is not None:
+        from .history_common import PAGES
+
+        contents += [*PAGES, ("history.json", "the observation period's data, for machines")]
+    for path, text in contents:
         out.append(f"- {ctx.pack.pack_link(README, path, path)}: {text}")
     out.append("")
     out.append(

@@ -21,8 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import Manifest, ParseCache, ResultCache, Sources
-from ..frontend import Diagnostic, LoadOptions, LoadResult, shared_edges
+from ..cache import Manifest, ParseCache, ResultCache, sources_for
+from ..frontend import Diagnostic, LoadOptions, LoadResult, Part, shared_edges
 from ..links import literal_edges
 from ..memory import paused_gc
 from ..model import Edge, Range
@@ -252,6 +252,9 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
     record.nodes = sorted(nodes, key=lambda n: (n.scope, n.address))
     record.edges = shared_edges(sorted(edges, key=_edge_order))
     record.literal_edges = shared_edges(literal_edges(record.nodes))
+    record.uniform = all(n.scope == record.scope for n in record.nodes) and all(
+        e.src.startswith(record.scope + "::") for e in record.edges
+    )
     record.deps = manifest.deps()
     # a parse abandoned for time (in-process or in a worker) depends on the machine too
     timed_out = any(
@@ -279,7 +282,7 @@ class _Loading:
 
     def __init__(self, options: LoadOptions) -> None:
         self.options = options
-        self.sources = Sources(options.limits.max_file_bytes)
+        self.sources = sources_for(options.limits.max_file_bytes, options.memo)
         self.reported = Reported()
         self.files: set[str] = set()
         self._loader: Loader | None = None
@@ -322,7 +325,7 @@ def load_terraform(
     started = time.perf_counter()
     result = LoadResult()
     state = _Loading(options)
-    results = ResultCache(options.cache_dir, "terraform-results", PARSER_VERSION)
+    results = ResultCache(options.cache_dir, "terraform-results", PARSER_VERSION, options.memo)
     opt_key = _options_key(options)
     records: list[RootRecord] = []
     dir_infos: dict[Path, DirInfo] = {}
@@ -418,6 +421,8 @@ def load_terraform(
             "terraform.files_parsed": state.loader.cache.misses if state.started else 0,
         }
     )
+    if state.started:
+        state.loader.release()
     return result
 
 
@@ -491,13 +496,21 @@ def _merge(state: _Loading, records: list[RootRecord], result: LoadResult) -> se
     by_edge_scope = sorted(records, key=lambda r: r.scope + "::")
     for record in by_node_scope:
         result.nodes.extend(record.nodes)
+        result.parts.append(
+            Part(
+                record,
+                record.scope,
+                record.nodes,
+                record.edges,
+                record.literal_edges,
+                record.files,
+            )
+        )
     for record in by_edge_scope:
         result.edges.extend(record.edges)
     for record in records:
         result.literal_edges[record.scope] = record.literal_edges
-    if any(n.scope != r.scope for r in records for n in r.nodes) or any(
-        not e.src.startswith(r.scope + "::") for r in records for e in r.edges
-    ):
+    if not all(r.uniform for r in records):
         result.nodes.sort(key=lambda n: (n.scope, n.address))
         result.edges.sort(key=_edge_order)
     return emitted

@@ -23,6 +23,7 @@ from .evaluate import (
     ResourceInstance,
     RootContext,
     depends_on_addresses,
+    dismantle,
     member_names,
 )
 from .expressions import NULL_RESOLVER, RefEntry, Scope
@@ -633,4 +634,6 @@ def load_root(loader: Loader, directory: Path) -> tuple[list[Node], list[Edge]]:
     inst = ModuleInstance(loader, root, cfg, "", None, None)
     builder = GraphBuilder(loader, root)
     builder.build(inst, [])
-    return list(builder.nodes.values()), builder.edges()
+    nodes, edges = list(builder.nodes.values()), builder.edges()
+    dismantle(inst)
+    return nodes, edges

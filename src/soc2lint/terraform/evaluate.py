@@ -120,7 +120,7 @@ class Loader:
         self.parsed: dict[Path, ParsedFile] = {}
         self.configs: dict[Path, ModuleConfig] = {}
         self.files: set[str] = set()
-        self.cache = ParseCache(options.cache_dir, "terraform", PARSER_VERSION)
+        self.cache = ParseCache(options.cache_dir, "terraform", PARSER_VERSION, options.memo)
         self.record: RootRecord | None = None
         self.manifest: Manifest | None = None
         #: seconds spent parsing (and reading parsed files from the cache)
@@ -132,6 +132,15 @@ class Loader:
         #: the instance budgets ran out once (reported once: after that every block would)
         self._cut_reported = False
         self._modules_cut_reported = False
+
+    def release(self) -> None:
+        """Break this load's reference cycles once it is over (the evaluator and its
+        loader refer to each other, the evaluator to its own methods), so that reference
+        counting frees its configurations, caches and values at once instead of leaving
+        them to the cyclic collector."""
+        self.ev.release()
+        self.configs = {}
+        self.parsed = {}
 
     def take_instances(self, wanted: int, what: str, where: Range, address: str, scope: str) -> int:
         """How many of ``wanted`` new instances (or dynamic blocks) the scan-wide budget
@@ -1732,3 +1741,29 @@ def depends_on_addresses(expr: Expr | None) -> list[str]:
         if text:
             out.append(text)
     return out
+
+
+def dismantle(inst: ModuleInstance) -> None:
+    """Break the reference cycles of an evaluation whose nodes are built.
+
+    Module instances, their scopes and namespaces, resource and call groups and
+    their instances refer to each other; once the graph builder has taken what it
+    needs, clearing those references lets reference counting free the whole
+    evaluation at once, instead of leaving it to the cyclic collector (which walks
+    every object of it: about as long as a good part of the evaluation took)."""
+    stack = [inst]
+    while stack:
+        m = stack.pop()
+        for call_group in m.calls.values():
+            for ci in call_group._instances or ():
+                child = ci._child
+                if child is not None:
+                    stack.append(child)
+                ci._child = None
+                ci.args = {}
+            call_group._instances = None
+        for group in m.groups.values():
+            for ri in group._instances or ():
+                ri.members = {}
+            group._instances = None
+        m.__dict__.clear()

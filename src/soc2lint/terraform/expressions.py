@@ -90,24 +90,32 @@ def _expanded_size(value: Any, cap: int, memo: dict[int, tuple[Any, int]] | None
     chain of locals quadratic (19 000 locals took minutes).  Entries hold the
     value itself, so an id is never taken for another object's.
     """
-    memo = {} if memo is None else memo
+    return _size_of(value, cap, {} if memo is None else memo)
 
-    def size(v: Any) -> int:
-        if not isinstance(v, list | dict):
-            return 1
-        key = id(v)
-        hit = memo.get(key)
-        if hit is not None and hit[0] is v:
-            return hit[1]
-        n = 1
-        for child in v.values() if isinstance(v, dict) else v:
-            n += size(child)
-            if n > cap:
-                break
-        memo[key] = (v, n)
-        return n
 
-    return size(value)
+def _ignore_diagnostic(d: Diagnostic) -> None:
+    return None
+
+
+def _ignore_path(path: Path) -> None:
+    return None
+
+
+def _size_of(v: Any, cap: int, memo: dict[int, tuple[Any, int]]) -> int:
+    # a module-level function: a recursive closure is a reference cycle per call
+    if not isinstance(v, list | dict):
+        return 1
+    key = id(v)
+    hit = memo.get(key)
+    if hit is not None and hit[0] is v:
+        return hit[1]
+    n = 1
+    for child in v.values() if isinstance(v, dict) else v:
+        n += _size_of(child, cap, memo)
+        if n > cap:
+            break
+    memo[key] = (v, n)
+    return n
 
 
 class Resolver:
@@ -311,6 +319,16 @@ class Evaluator:
         if site is None:
             return
         self.report(Diagnostic("SYS008", message, site.range, site.address, site.scope))
+
+    def release(self) -> None:
+        """Drop what ties this evaluator to its load once the load is over (the loader's
+        callbacks, its own bound methods, the caches of values), so that reference
+        counting frees them at once rather than the cyclic collector later."""
+        self.report = _ignore_diagnostic
+        self.note_file = _ignore_path
+        self._dispatch = {}
+        self._sizes = {}
+        self._exhausted = {}
 
     def eval(self, e: Expr, scope: Scope) -> Any:
         self.steps_left -= 1

@@ -32,6 +32,7 @@ class RootRecord:
         "nodes",
         "scope",
         "undeclared",
+        "uniform",
     )
 
     def __init__(self, scope: str) -> None:
@@ -47,6 +48,8 @@ class RootRecord:
         #: values for variables the root does not declare: ("own", name, where) from
         #: its own tfvars files, ("shared", name, where) from --var-file / --var
         self.undeclared: list[tuple[str, str, str]] = []
+        #: every node and edge is in the root's own scope (the merge then need not sort)
+        self.uniform = True
 
 
 @dataclass
