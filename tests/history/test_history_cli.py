@@ -234,3 +234,66 @@ def test_several_processes_give_the_same_history(
         assert r.exit_code == 3, r.output
         outs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
     assert outs[0] == outs[1]
+
+
+VARIABLE_VOLUME = """variable "encrypted" {
+  type = bool
+}
+
+resource "aws_ebs_volume" "data" {
+  availability_zone = "us-east-1a"
+  size              = 10
+  encrypted         = var.encrypted
+}
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_variable_files_are_read_at_each_commit_in_command_line_order(
+    tmp_path: Path, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--var`` and ``--var-file`` apply in command-line order, later ones winning, as in
+    ``scan``; a variable file in the repository is read as each commit has it: the volume
+    is unencrypted exactly while the committed file says so, whatever ``--var`` says
+    before it and whatever the work tree holds now."""
+    from soc2lint.history import replay
+
+    monkeypatch.setattr(replay, "PARALLEL_MIN_COMMITS", 2)
+    r = Repo(tmp_path / "vars")
+    r.write("live/main.tf", VARIABLE_VOLUME)
+    r.write("env/prod.tfvars", "encrypted = true\n")
+    r.commit("Encrypted data volume", "2024-12-01T10:00:00Z")
+    r.write("env/prod.tfvars", "encrypted = false\n")
+    opened = r.commit("Stop encrypting (#7)", "2025-01-10T10:00:00Z")
+    r.write("live/main.tf", VARIABLE_VOLUME + "# note\n")
+    r.commit("A note", "2025-01-12T10:00:00Z")
+    r.write("env/prod.tfvars", "encrypted = true\n")
+    resolved = r.commit("Encrypt again (#8)", "2025-01-20T10:00:00Z")
+    # the work tree disagrees with every commit: it must not be what is read
+    r.write("env/prod.tfvars", "encrypted = false\n")
+
+    def windows(order: list[str], name: str) -> list[tuple[object, ...]]:
+        out = tmp_path / f"{name}-{jobs}"
+        args = ["history", "--since", "2025-01-01", "--until", "2025-01-31", "--select",
+                "ENC002", *order, "--jobs", jobs, "-f", "json", "-o", str(out),
+                "--reproducible"]  # fmt: skip
+        res = run(r.path, args, monkeypatch)
+        assert res.exit_code == 0, res.output
+        doc = json.loads((out / "history.json").read_text())
+        return [(w["rule_id"], w["address"], w["open_before_period"], w["opened_commit"],
+                 w["resolved_commit"]) for w in doc["findings"]]  # fmt: skip
+
+    in_repo = ["--var-file", "env/prod.tfvars"]
+    var = ["--var", "encrypted=false"]
+    assert windows([*var, *in_repo], "file-wins") == [
+        ("ENC002", "aws_ebs_volume.data", False, opened, resolved)
+    ]
+    # the other order: --var wins over the file at every commit
+    assert windows([*in_repo, *var], "var-wins") == [
+        ("ENC002", "aws_ebs_volume.data", True, None, None)
+    ]
+    # an absolute path inside the repository is read at each commit too
+    absolute = ["--var-file", str(r.path / "env" / "prod.tfvars")]
+    assert windows([*var, *absolute], "absolute") == [
+        ("ENC002", "aws_ebs_volume.data", False, opened, resolved)
+    ]

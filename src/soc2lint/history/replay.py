@@ -268,9 +268,17 @@ class Replay:
         )
 
     def _in_tree(self, path: Path) -> Path | None:
-        """A path given on the command line (relative to the working directory), in the
-        work tree; None when it is outside the repository."""
+        """A path given on the command line (relative to the working directory, or
+        absolute), in the work tree; None when it is outside the repository."""
         if path.is_absolute():
+            root = Path(self.repo.root)
+            for candidate in (Path(os.path.abspath(path)), path.resolve()):
+                for top in (root, root.resolve()):
+                    try:
+                        inside = candidate.relative_to(top)
+                    except ValueError:
+                        continue
+                    return self.tree.joinpath(*inside.parts)
             return None
         rel = PurePosixPath(os.path.normpath(str(self.settings.cwd / path.as_posix())))
         if str(rel).startswith(".."):
