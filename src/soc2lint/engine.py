@@ -63,6 +63,7 @@ __all__ = [
     "run_front_ends",
     "run_rules",
     "run_scan",
+    "settle",
 ]
 
 
@@ -166,12 +167,7 @@ def _run_scan(req: ScanRequest) -> ScanResult:
 
     with timed(timings, "suppressions"):
         ran = {r.id for r in rules}
-        findings = dedupe(findings)
-        findings = apply_per_path_ignores(findings, config, req.registry)
-        findings, entries = apply_suppressions(
-            findings, graph, loaded.files, req.base, root, config, req.registry, ran, on=req.today
-        )
-        findings = [f for f in findings if f.rule_id in ran]
+        findings, entries = settle(req, findings, graph, loaded.files, root, ran)
         findings.sort(key=Finding.sort_key)
     timings["total"] = time.perf_counter() - started
     return ScanResult(
@@ -330,6 +326,30 @@ def run_rules(
         for rep in reports:
             findings.append(finding_from_report(rep, r, scope_files, fallback_file))
     return findings, rule_timings
+
+
+def settle(
+    req: ScanRequest,
+    findings: list[Finding],
+    graph: ResourceGraph,
+    files: Sequence[str],
+    root: Path,
+    ran: set[str],
+) -> tuple[list[Finding], list[SuppressionEntry]]:
+    """What happens to findings after the rules: one finding per problem, per-path
+    ignores, suppressions matched (expiries at ``req.today``), only the rules in
+    ``ran``; with the suppressions written and what became of them.
+
+    ``graph`` holds the nodes suppressions attach to and ``files`` the files whose
+    suppression comments are read: the whole scan here; a unit of roots and
+    templates that share files in ``soc2lint history``, which calls this per unit."""
+    config = req.config
+    findings = dedupe(findings)
+    findings = apply_per_path_ignores(findings, config, req.registry)
+    findings, entries = apply_suppressions(
+        findings, graph, files, req.base, root, config, req.registry, ran, on=req.today
+    )
+    return [f for f in findings if f.rule_id in ran], entries
 
 
 def _guard(

@@ -48,6 +48,7 @@ from ..engine import (
     refuse_empty_by_exclude,
     run_front_ends,
     run_rules,
+    settle,
 )
 from ..findings import dedupe, diagnostic_finding
 from ..frontend import LoadResult, Part
@@ -55,7 +56,7 @@ from ..graph import ResourceGraph
 from ..model import Finding, Node
 from ..rule import Rule
 from ..selection import selected_rules
-from ..suppressions import SuppressionEntry, apply_per_path_ignores, apply_suppressions, today
+from ..suppressions import SuppressionEntry, apply_per_path_ignores, today
 from ..system_rules import RULE_ERROR
 
 #: every this many scans, what was frozen is collected too (a structure kept for a
@@ -163,6 +164,7 @@ class IncrementalScanner:
     def _scan(self, req: ScanRequest, structural: bool) -> CommitScan:
         config = req.config
         on = req.today or today()
+        req = dataclasses.replace(req, today=on)  # one date for every unit of this scan
         clock = _Clock(self.timings)
         rules = selected_rules(req.registry, config)
         root = find_root(list(req.paths))
@@ -439,14 +441,8 @@ class IncrementalScanner:
             dataclasses.replace(f) for g in unit for f in found.get(_key(g), ())
         ]
         findings += [dataclasses.replace(f) for f in extra]
-        config = req.config
-        findings = dedupe(findings)
-        findings = apply_per_path_ignores(findings, config, req.registry)
         graph = ResourceGraph(n for g in unit for p in g for n in p.nodes)
-        findings, entries = apply_suppressions(
-            findings, graph, files, req.base, root, config, req.registry, ran, on=on
-        )
-        findings = [f for f in findings if f.rule_id in ran]
+        findings, entries = settle(req, findings, graph, files, root, ran)
         return _Unit(
             key,
             findings,
@@ -463,10 +459,7 @@ class IncrementalScanner:
         held = self._loose.get((display, digest))
         if held is not None and all((e < on.isoformat()) == passed for e, passed in held.expiries):
             return digest, held
-        findings, entries = apply_suppressions(
-            [], ResourceGraph(), [display], req.base, root, req.config, req.registry, ran, on=on
-        )
-        findings = [f for f in findings if f.rule_id in ran]
+        findings, entries = settle(req, [], ResourceGraph(), [display], root, ran)
         return digest, _Unit((), findings, entries, _expiries(entries, on))
 
 
