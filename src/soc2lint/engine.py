@@ -10,8 +10,9 @@ raises becomes a ``SYS002`` finding and the other rules still run.
 ``soc2lint history`` (:mod:`soc2lint.history.scan`) replays the same stages
 commit after commit and redoes only what a commit changed; it calls the stages
 through the public functions below (:func:`load_options`, :func:`run_front_ends`,
-:func:`build_graph`, :func:`run_rules`, :func:`refuse_empty_by_exclude`), so a
-replayed commit is scanned exactly as ``run_scan`` scans it.
+:func:`build_graph`, :func:`run_rules`, :func:`settle`,
+:func:`refuse_empty_by_exclude`), so a replayed commit is scanned exactly as
+``run_scan`` scans it.
 """
 
 from __future__ import annotations
