@@ -297,3 +297,39 @@ def test_variable_files_are_read_at_each_commit_in_command_line_order(
     assert windows([*var, *absolute], "absolute") == [
         ("ENC002", "aws_ebs_volume.data", False, opened, resolved)
     ]
+
+
+WORKSPACE_VOLUME = """resource "aws_ebs_volume" "data" {
+  availability_zone = "us-east-1a"
+  size              = 10
+  encrypted         = terraform.workspace == "prod" ? true : %s
+}
+"""
+
+
+def test_the_workspace_applies_to_every_replayed_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--workspace`` (and ``TF_WORKSPACE``) reach every replayed commit as they reach
+    ``scan``: in prod the volume is always encrypted; elsewhere only after the fix."""
+    r = Repo(tmp_path / "ws")
+    r.write("main.tf", WORKSPACE_VOLUME % "false")
+    r.commit("Volume encrypted in prod only", "2024-12-01T10:00:00Z")
+    r.write("main.tf", WORKSPACE_VOLUME % "true")
+    fixed = r.commit("Encrypt everywhere (#2)", "2025-01-15T10:00:00Z")
+
+    def windows(extra: list[str], name: str) -> list[tuple[object, ...]]:
+        out = tmp_path / name
+        args = ["history", "--since", "2025-01-01", "--until", "2025-01-31", "--select",
+                "ENC002", *extra, "-f", "json", "-o", str(out), "--reproducible"]  # fmt: skip
+        res = run(r.path, args, monkeypatch)
+        assert res.exit_code == 0, res.output
+        doc = json.loads((out / "history.json").read_text())
+        return [(w["address"], w["open_before_period"], w["resolved_commit"])
+                for w in doc["findings"]]  # fmt: skip
+
+    monkeypatch.delenv("TF_WORKSPACE", raising=False)
+    assert windows([], "default") == [("aws_ebs_volume.data", True, fixed)]
+    assert windows(["--workspace", "prod"], "prod") == []
+    monkeypatch.setenv("TF_WORKSPACE", "prod")
+    assert windows([], "env") == []
