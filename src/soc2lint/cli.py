@@ -25,7 +25,7 @@ from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
-FORMATS = ("text", "concise", "json", "sarif", "github", "markdown")
+FORMATS = ("text", "concise", "json", "sarif", "github", "markdown", "rdjson")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -750,7 +750,9 @@ def fix_cmd(**opts: Any) -> None:
     click.echo(_safe_stderr(summary_text(result, diff_only=opts["show_diff"])), err=True)
     for problem in result.errors:
         click.echo(_safe_stderr(f"soc2lint: {problem}"), err=True)
-    code = result.final.exit_code(fail_threshold(config.fail_on))
+    # --diff writes nothing: every finding is still in the repository
+    after = result.first if opts["show_diff"] else result.final
+    code = after.exit_code(fail_threshold(config.fail_on))
     if result.errors and code == EXIT_OK:
         code = EXIT_INCOMPLETE
     _end_scan(code)

@@ -63,7 +63,8 @@ class Remedy:
             if isinstance(raw, str) and raw.startswith(OPTION):
                 name = raw[len(OPTION) :]
                 v = opts.get(name, f"<{name}>")
-            shown.append(f"{path.lstrip('@')} = {_show(v, self.language)}")
+            sep = " = " if self.language == "terraform" else ": "
+            shown.append(f"{path.lstrip('@')}{sep}{_show(v, self.language)}")
         text = ", ".join(shown)
         if self.companion:
             return f"add a `{self.companion}` for it ({text})"
