@@ -45,11 +45,6 @@ class Suggestion:
     unsafe: str
     changes: tuple[Change, ...]
 
-    @property
-    def one_block(self) -> bool:
-        """One contiguous change in one file (what a GitHub suggestion can carry)."""
-        return len(self.changes) == 1
-
 
 _CACHE_ATTR = "_soc2lint_fix_suggestions"
 
