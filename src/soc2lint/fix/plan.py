@@ -23,6 +23,7 @@ from .remedies import Remedy, remedy_for
 from .text import (
     Edit,
     NotFixable,
+    RawHcl,
     Text,
     cfn_insert,
     cfn_replace,
@@ -181,13 +182,36 @@ def _plan_tf(
                     raise NotFixable(
                         f"the resource has count or for_each: each instance needs its own `{path}`"
                     )
-                value = value.replace("{label}", node.name)
+                value = RawHcl(value.replace("{label}", _name_of(block, new, node.name)))
         segs = _segments(path, concrete if i == 0 else "")
         edit = tf_set(file, t, block, segs, value)
         new = apply_edits(new, [edit])
     if new == text:
         raise NotFixable("the value is already the one a fix writes")
     return Plan(finding, remedy, {file: new})
+
+
+#: the attributes that name a database, in the order they are looked for
+_NAME_ATTRS = ("identifier", "cluster_identifier")
+
+
+def _name_of(block: Any, text: str, label: str) -> str:
+    """Text for a name derived from the resource's own name: its ``identifier`` /
+    ``cluster_identifier`` as written (a literal, a template or a reference, spliced
+    into the new string), else the block's label."""
+    t = Text(text)
+    for name in _NAME_ATTRS:
+        attr = block.body.attrs.get(name)
+        if attr is None:
+            continue
+        p = attr.expr.pos
+        src = text[t.offset(p[0], p[1]) : t.offset(p[2], p[3])]
+        if "\n" in src:
+            break
+        if src.startswith('"') and src.endswith('"') and len(src) >= 2:
+            return src[1:-1]
+        return "${" + src + "}"
+    return label.replace("${", "$${")
 
 
 def satisfied(existing: Any, value: Any) -> bool:
@@ -307,6 +331,8 @@ def _cfn_container(node: Node, root: YDict) -> tuple[YDict, str]:
     if not isinstance(top, YDict):
         raise NotFixable(f"the template has no {section} mapping")
     name = node.address.rsplit("/", 1)[-1]
+    if name not in top and any(str(k).startswith("Fn::ForEach") for k in top):
+        raise NotFixable(f"{name} is made by Fn::ForEach: edit the loop's template by hand")
     if name not in top or not isinstance(top[name], YDict):
         raise NotFixable(f"cannot find {name} in the template")
     for k in top:

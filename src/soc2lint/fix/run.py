@@ -169,12 +169,24 @@ def _key(f: Finding) -> str:
     return f.fingerprint
 
 
-def _overlaps(a: Edit, b: Edit) -> bool:
-    if a.file != b.file:
-        return False
-    if a.start == a.end or b.start == b.end:
-        return a.start <= b.end and b.start <= a.end
-    return a.start < b.end and b.start < a.end
+def _touched(file: str, old: str, new: str) -> tuple[str, int, int]:
+    """The lines of ``old`` a change touches (first, last), from the common prefix and
+    suffix of the two texts: one span however the change is split into hunks."""
+    n = min(len(old), len(new))
+    start = 0
+    while start < n and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < n - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+        end += 1
+    first = old.count("\n", 0, start) + 1
+    last = old.count("\n", 0, max(start, len(old) - end)) + 1
+    return file, first, last
+
+
+def _overlaps(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
+    """Two changes touch the same or adjacent lines of one file."""
+    return a[0] == b[0] and a[1] <= b[2] + 1 and b[1] <= a[2] + 1
 
 
 def run_fix(
@@ -261,7 +273,7 @@ class _Fixer:
 
         options = {**DEFAULT_OPTIONS, **options}
         chosen: list[tuple[Plan, list[Edit]]] = []
-        taken: list[Edit] = []
+        taken: list[tuple[str, int, int]] = []
         deferred = False
         for f, node in self._candidates(result):
             remedy = remedy_for(f.rule_id, node.language, node.kind, f.attr_path)
@@ -281,10 +293,11 @@ class _Fixer:
             for rel in p.texts:
                 tree.read(rel)
             edits = p.edits(tree.current)
-            if any(_overlaps(e, t) for e in edits for t in taken):
+            spans = [_touched(rel, tree.current[rel], new) for rel, new in p.texts.items()]
+            if any(_overlaps(a, b) for a in spans for b in taken):
                 deferred = True  # the same span as another fix: next round, after a re-scan
                 continue
-            taken.extend(edits)
+            taken.extend(spans)
             chosen.append((p, edits))
         if not chosen:
             return False
@@ -304,7 +317,6 @@ class _Fixer:
         tree: _Tree,
     ) -> bool:
         self.say(f"checking {len(items)} fix(es) in {scope}")
-        before_keys: set[str] | None = None
         saved = {rel: tree.current[rel] for p, _ in items for rel in p.texts}
         self._apply([e for _, edits in items for e in edits], tree)
         after = self._scan_scope(scope)
@@ -328,18 +340,17 @@ class _Fixer:
             p = items[0][0]
             self.left[_key(p.finding)] = (problems[_key(p.finding)], p.remedy.unsafe, p.via)
             return False
-        # one at a time, each against the text as the accepted ones left it
+        # one at a time, from the end of each file up: edits below a kept one stay valid
+        # as planned (every plan was made against the same text, and none overlaps)
         accepted = False
-        for p, _ in items:
-            edits = p.edits({rel: saved[rel] for rel in p.texts})
-            current_ok = all(tree.current[rel] == saved[rel] for rel in p.texts)
-            if not current_ok:
-                self.left.pop(_key(p.finding), None)
-                continue  # another fix of this file was kept: re-planned next round
+        lowest: dict[str, int] = {}  # file -> the lowest offset edited so far
+        order = sorted(items, key=lambda it: max(e.start for e in it[1]), reverse=True)
+        for p, edits in order:
+            if any(e.end > lowest.get(e.file, len(tree.current[e.file]) + 1) for e in edits):
+                continue  # out of order in one of its files: planned again next round
             keep = {rel: tree.current[rel] for rel in p.texts}
             self._apply(edits, tree)
             after = self._scan_scope(scope)
-            before_keys = {_key(f) for f in result.findings if f.scope == scope}
             problems = self._verify([p], after, before_keys, scope)
             if problems:
                 for rel, text in keep.items():
@@ -348,6 +359,8 @@ class _Fixer:
             else:
                 self.fixed_via[_key(p.finding)] = p.via
                 accepted = True
+                for e in edits:
+                    lowest[e.file] = min(lowest.get(e.file, e.start), e.start)
         return accepted
 
     def _apply(self, edits: list[Edit], tree: _Tree) -> None:
@@ -415,7 +428,15 @@ class _Fixer:
                     )
                 )
             else:
-                reason, why, via = self.left.get(k, ("not fixed", "", ""))
+                reason, why, via = self.left.get(
+                    k,
+                    (
+                        f"not fixed within {MAX_ROUNDS} rounds (other fixes of the same lines "
+                        "came first): run soc2lint fix again",
+                        "",
+                        "",
+                    ),
+                )
                 outcomes.append(Outcome(f, False, reason, why, via))
         return FixResult(
             root=self.root,

@@ -106,14 +106,22 @@ def _indent_of(line: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+class RawHcl(str):
+    """The content of a Terraform string as it is to be written (with its ``${...}``)."""
+
+    __slots__ = ()
+
+
 def hcl_literal(value: Any, like: str = "") -> str:
     """``value`` as a Terraform literal; a string stays quoted, a quoted bool/number too."""
+    if isinstance(value, RawHcl):
+        return f'"{value}"'
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, int):
         text = str(value)
     elif isinstance(value, str):
-        return json.dumps(value)
+        return json.dumps(value, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{")
     elif isinstance(value, list):
         return "[" + ", ".join(hcl_literal(v) for v in value) + "]"
     else:
@@ -237,9 +245,9 @@ def tf_insert(
         if m is not None and _indent_of(prev_text) == indent:
             if width is not None and len(key) <= width:
                 first = key + " " * (width - len(key)) + first[len(key) :]
-            elif width is not None and width > len(m.group(2)):
-                blank = nl  # padded group that this key would widen: keep it apart
-            elif width is not None and len(key) > width and _group_size(t, prev, open_line) > 1:
+            elif width is not None:
+                # an aligned group this key would widen (terraform fmt would realign every
+                # line of it): keep the new line apart
                 blank = nl
         elif prev_text.rstrip().endswith("}"):
             blank = nl
@@ -269,15 +277,6 @@ def _group_width(t: Text, last: int, open_line: int, indent: str) -> int | None:
     if not columns or len(set(columns)) != 1:
         return None
     return columns[0] - 1
-
-
-def _group_size(t: Text, last: int, open_line: int) -> int:
-    n = 0
-    ln = last
-    while ln > open_line and _ATTR_LINE.match(t.line(ln)):
-        n += 1
-        ln -= 1
-    return n
 
 
 def tf_block_lines(segments: Sequence[str], last: str, value: Any) -> list[str]:
