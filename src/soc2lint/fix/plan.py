@@ -28,12 +28,14 @@ from .text import (
     cfn_insert,
     cfn_replace,
     cfn_set,
+    combine,
     find_attribute,
     find_block,
     hcl_literal,
     is_json,
     parse_cfn,
     parse_tf,
+    text_of,
     tf_block_lines,
     tf_replace_value,
     tf_set,
@@ -66,15 +68,24 @@ def line_edits(file: str, old: str, new: str) -> list[Edit]:
     """The differences between ``old`` and ``new`` as edits of whole lines of ``old``."""
     a = old.splitlines(keepends=True)
     b = new.splitlines(keepends=True)
+    # the lines both share at the start and the end are left out of the comparison
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
     starts = [0]
     for line in a:
         starts.append(starts[-1] + len(line))
+    mid_a = a[head : len(a) - tail]
+    mid_b = b[head : len(b) - tail]
     out = []
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    sm = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
             continue
-        out.append(Edit(file, starts[i1], starts[i2], "".join(b[j1:j2])))
+        out.append(Edit(file, starts[head + i1], starts[head + i2], "".join(mid_b[j1:j2])))
     return out
 
 
@@ -169,26 +180,34 @@ def _plan_tf(
             f"`{finding.attr_path}` comes from {what}, which has no literal value to edit "
             "(a variable without a default, a data source or a resource attribute)"
         )
-    new = text
-    for i, (path, raw) in enumerate(values):
-        value = raw
-        t = Text(new)
-        block = _tf_block(node, new)
-        if i > 0:
-            if _tf_written(block, path, value):
-                continue
-            if isinstance(value, str) and "{label}" in value:
-                if node.meta.get("index") is not None or node.meta.get("count_unknown"):
-                    raise NotFixable(
-                        f"the resource has count or for_each: each instance needs its own `{path}`"
-                    )
-                value = RawHcl(value.replace("{label}", _name_of(block, new, node.name)))
-        segs = _segments(path, concrete if i == 0 else "")
-        edit = tf_set(file, t, block, segs, value)
-        new = apply_edits(new, [edit])
+    new = _write_all(
+        text,
+        values,
+        lambda cur, i, path, value: _tf_write(file, cur, node, path, value, i, concrete),
+    )
     if new == text:
         raise NotFixable("the value is already the one a fix writes")
     return Plan(finding, remedy, {file: new})
+
+
+def _tf_write(
+    file: str, text: str, node: Node, path: str, raw: Any, i: int, concrete: str
+) -> Edit | None:
+    """The edit of one write of a remedy on ``text`` (None: nothing to do)."""
+    value = raw
+    t = text_of(text)
+    block = _tf_block(node, text)
+    if i > 0:
+        if _tf_written(block, path, value):
+            return None
+        if isinstance(value, str) and "{label}" in value:
+            if node.meta.get("index") is not None or node.meta.get("count_unknown"):
+                raise NotFixable(
+                    f"the resource has count or for_each: each instance needs its own `{path}`"
+                )
+            value = RawHcl(value.replace("{label}", _name_of(block, text, node.name)))
+    segs = _segments(path, concrete if i == 0 else "")
+    return tf_set(file, t, block, segs, value)
 
 
 #: the attributes that name a database, in the order they are looked for
@@ -199,7 +218,7 @@ def _name_of(block: Any, text: str, label: str) -> str:
     """Text for a name derived from the resource's own name: its ``identifier`` /
     ``cluster_identifier`` as written (a literal, a template or a reference, spliced
     into the new string), else the block's label."""
-    t = Text(text)
+    t = text_of(text)
     for name in _NAME_ATTRS:
         attr = block.body.attrs.get(name)
         if attr is None:
@@ -263,7 +282,7 @@ def _plan_origin_tf(
     if attr is None:
         raise NotFixable(f"cannot find where {origin.via} sets the value")
     try:
-        edit = tf_replace_value(rng.file, Text(text), attr, value)
+        edit = tf_replace_value(rng.file, text_of(text), attr, value)
     except NotFixable as exc:
         raise NotFixable(f"the value comes from {origin.via}: {exc}") from None
     new = apply_edits(text, [edit])
@@ -293,7 +312,7 @@ def _tf_companion(
     taken = {(m.group(1), m.group(2)) for m in _RESOURCE_HEAD.finditer(text)}
     if (remedy.companion, label) in taken:
         raise NotFixable(f"a `{remedy.companion}` named {label} already exists in {file}")
-    t = Text(text)
+    t = text_of(text)
     nl = t.newline
     lines = [
         f'resource "{remedy.companion}" "{label}" {{',
@@ -369,44 +388,69 @@ def _plan_cfn(
         return _plan_origin_cfn(finding, remedy, origin, main_value, read, check_file)
     if node.meta.get("properties_unknown"):
         raise NotFixable("the resource's Properties are computed (Fn::If or a transform)")
-    new = text
-    for i, (path, value) in enumerate(values):
-        t = Text(new)
-        root = parse_cfn(new)
-        container, indent = _cfn_container(node, root)
-        if path.startswith("@"):
-            key = path[1:]
-            if key in container:
-                if i > 0:
-                    continue
-                edit = cfn_replace(file, t, container, key, value, is_json(new))
-            else:
-                edit = cfn_insert(file, t, container, indent, {key: value}, is_json(new))
-        else:
-            parts = _cfn_path(path, concrete if i == 0 else "")
-            if node.category == "parameter":
-                target, target_indent = container, indent
-            elif "Properties" not in container:
-                edit = cfn_insert(
-                    file, t, container, indent, {"Properties": _nest(parts, value)}, is_json(new)
-                )
-                new = apply_edits(new, [edit])
-                continue
-            else:
-                target = container["Properties"]
-                if not isinstance(target, YDict) or any(str(k).startswith("Fn::") for k in target):
-                    raise NotFixable("the resource's Properties are not a plain mapping")
-                pk = next(k for k in container if k == "Properties")
-                span = getattr(pk, "span", None)
-                target_indent = " " * ((span[1] - 1) if span else len(indent) + 2)
-            found = _cfn_set_path(file, t, target, target_indent, parts, value, i > 0)
-            if found is None:
-                continue
-            edit = found
-        new = apply_edits(new, [edit])
+    new = _write_all(
+        text,
+        values,
+        lambda cur, i, path, value: _cfn_write(file, cur, node, path, value, i, concrete),
+    )
     if new == text:
         raise NotFixable("the value is already the one a fix writes")
     return Plan(finding, remedy, {file: new})
+
+
+def _write_all(
+    text: str,
+    values: list[tuple[str, Any]],
+    write: Callable[[str, int, str, Any], Edit | None],
+) -> str:
+    """Every write of a remedy: planned together against ``text`` when their edits can
+    be combined (one parse of the file), else one after the other."""
+    edits = []
+    for i, (path, value) in enumerate(values):
+        e = write(text, i, path, value)
+        if e is not None:
+            edits.append(e)
+    merged = combine(edits)
+    if merged is not None:
+        return apply_edits(text, merged)
+    new = text
+    for i, (path, value) in enumerate(values):
+        e = write(new, i, path, value)
+        if e is not None:
+            new = apply_edits(new, [e])
+    return new
+
+
+def _cfn_write(
+    file: str, text: str, node: Node, path: str, value: Any, i: int, concrete: str
+) -> Edit | None:
+    """The edit of one write of a remedy on ``text`` (None: nothing to do)."""
+    t = text_of(text)
+    root = parse_cfn(text)
+    container, indent = _cfn_container(node, root)
+    json_file = is_json(text)
+    if path.startswith("@"):
+        key = path[1:]
+        if key in container:
+            if i > 0:
+                return None
+            return cfn_replace(file, t, container, key, value, json_file)
+        return cfn_insert(file, t, container, indent, {key: value}, json_file)
+    parts = _cfn_path(path, concrete if i == 0 else "")
+    if node.category == "parameter":
+        target, target_indent = container, indent
+    elif "Properties" not in container:
+        return cfn_insert(
+            file, t, container, indent, {"Properties": _nest(parts, value)}, json_file
+        )
+    else:
+        target = container["Properties"]
+        if not isinstance(target, YDict) or any(str(k).startswith("Fn::") for k in target):
+            raise NotFixable("the resource's Properties are not a plain mapping")
+        pk = next(k for k in container if k == "Properties")
+        span = getattr(pk, "span", None)
+        target_indent = " " * ((span[1] - 1) if span else len(indent) + 2)
+    return _cfn_set_path(file, t, target, target_indent, parts, value, i > 0)
 
 
 def _nest(parts: list[Any], value: Any) -> Any:
@@ -493,7 +537,7 @@ def _plan_origin_cfn(
     if isinstance(allowed, list) and str(value).lower() not in {str(a).lower() for a in allowed}:
         raise NotFixable(f"{origin.via} does not allow {value!r} (AllowedValues)")
     try:
-        edit = cfn_replace(rng.file, Text(text), param, "Default", value, is_json(text))
+        edit = cfn_replace(rng.file, text_of(text), param, "Default", value, is_json(text))
     except NotFixable as exc:
         raise NotFixable(f"the value comes from {origin.via}: {exc}") from None
     new = apply_edits(text, [edit])

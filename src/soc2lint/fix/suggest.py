@@ -19,7 +19,7 @@ from ..model import Finding
 from ..rule import DEFAULT_OPTIONS
 from .plan import line_edits, plan
 from .remedies import remedy_for
-from .text import NotFixable, Text
+from .text import NotFixable, text_of
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -80,7 +80,7 @@ def suggestions(
         changes = []
         for rel, new in sorted(p.texts.items()):
             old = tree.current[rel]
-            t = Text(old)
+            t = text_of(old)
             for e in line_edits(rel, old, new):
                 sl, sc = t.position(e.start)
                 el, ec = t.position(e.end)

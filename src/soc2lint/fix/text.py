@@ -19,10 +19,11 @@ mapping's indentation in block YAML, ``, Key: value`` in a flow mapping,
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..cloudformation.decode import decode_text
@@ -43,6 +44,9 @@ class Edit:
     start: int
     end: int
     new: str
+    #: for an insertion: the keys it adds to its mapping or block ("*": cannot be merged
+    #: with another insertion at the same place)
+    keys: tuple[str, ...] = field(default=(), compare=False)
 
 
 class Text:
@@ -89,6 +93,29 @@ class Text:
         return "\r\n" if "\r\n" in self.text else "\n"
 
 
+def combine(edits: Sequence[Edit]) -> list[Edit] | None:
+    """Edits planned separately against one text, as one set: None when two of them
+    overlap, or insert at the same place keys that clash (or cannot be merged)."""
+    out: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.file, e.start, e.end)):
+        prev = out[-1] if out else None
+        if prev is None or prev.file != e.file or (prev.end <= e.start and prev.start < e.start):
+            out.append(e)
+            continue
+        both_inserts = prev.start == prev.end == e.start == e.end
+        clash = "*" in prev.keys or "*" in e.keys or set(prev.keys) & set(e.keys)
+        if not both_inserts or clash or not prev.keys or not e.keys:
+            return None
+        out[-1] = Edit(e.file, e.start, e.end, prev.new + e.new, prev.keys + e.keys)
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def text_of(text: str) -> Text:
+    """A (cached) :class:`Text` for ``text``: the fixes of one file share it."""
+    return Text(text)
+
+
 def apply(text: str, edits: Sequence[Edit]) -> str:
     """``text`` with ``edits`` (of one file, not overlapping) applied."""
     out = text
@@ -131,7 +158,9 @@ def hcl_literal(value: Any, like: str = "") -> str:
     return text
 
 
+@functools.lru_cache(maxsize=16)
 def parse_tf(text: str) -> Body:
+    """The file's syntax tree (cached: the fixes of one file read the same text)."""
     parsed = parse_hcl(text)
     if parsed.body is None:
         raise NotFixable("the file does not parse")
@@ -219,7 +248,7 @@ def tf_insert(
             raise NotFixable("the block is written on one line")
         step = "  "
         new = "{" + nl + "".join(base + step + ln + nl for ln in lines) + base + "}"
-        return Edit(file, brace, close + 1, new)
+        return Edit(file, brace, close + 1, new, ("*",))
     # the indentation of the block's content, from its first written line
     indent = base + "  "
     for ln in range(open_line + 1, close_line):
@@ -255,7 +284,8 @@ def tf_insert(
         blank = nl
     insert_at = t.starts[close_line - 1]
     out = blank + indent + first + nl + "".join(indent + ln + nl for ln in lines[1:])
-    return Edit(file, insert_at, insert_at, out)
+    head_word = lines[0].split(" ", 1)[0]
+    return Edit(file, insert_at, insert_at, out, (head_word,))
 
 
 def _group_width(t: Text, last: int, open_line: int, indent: str) -> int | None:
@@ -356,7 +386,9 @@ def is_json(text: str) -> bool:
     return text.lstrip().startswith("{")
 
 
+@functools.lru_cache(maxsize=16)
 def parse_cfn(text: str) -> YDict:
+    """The template as positioned data (cached like :func:`parse_tf`; never mutated)."""
     decoded = decode_text(text)
     if decoded.problems or not isinstance(decoded.root, YDict):
         raise NotFixable("the template does not parse")
@@ -478,7 +510,7 @@ def cfn_insert(
             inner = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in entries.items())
         else:
             inner = _yaml_flow(entries)[1:-1]
-        return Edit(file, start + 1, close, inner)
+        return Edit(file, start + 1, close, inner, ("*",))
     last_key, _ = max(keys, key=lambda ks: (ks[1][0], ks[1][1]))
     last_span = _value_span(mapping, last_key) or last_key.span
     first_span = min(s for _, s in keys)
@@ -488,18 +520,18 @@ def cfn_insert(
         if first_span[0] != span[0]:
             step = indent[len(parent_indent) :] or "  "
             body = _json_block(entries, indent, step)
-            return Edit(file, end, end, "," + nl + nl.join(body))
+            return Edit(file, end, end, "," + nl + nl.join(body), tuple(entries))
         inner = ", ".join(
             f"{json.dumps(k)}: {json.dumps(v, separators=(', ', ': '))}" for k, v in entries.items()
         )
-        return Edit(file, end, end, ", " + inner)
+        return Edit(file, end, end, ", " + inner, tuple(entries))
     if flow:
-        return Edit(file, end, end, ", " + _yaml_flow(entries)[1:-1])
+        return Edit(file, end, end, ", " + _yaml_flow(entries)[1:-1], tuple(entries))
     step = indent[len(parent_indent) :] or "  "
     end_line = last_span[2] if last_span[3] > 1 else last_span[2] - 1
     at = t.line_end(end_line)
     body = _yaml_block(entries, indent, step)
-    return Edit(file, at, at, nl + nl.join(body))
+    return Edit(file, at, at, nl + nl.join(body), tuple(entries))
 
 
 def cfn_set(
