@@ -454,3 +454,31 @@ def test_mode_is_kept_when_a_file_is_written(tmp_path: Path) -> None:
     (root / "main.tf").chmod(0o600)
     run(root, "fix", "--select", "KEY001", ".")
     assert stat.S_IMODE((root / "main.tf").stat().st_mode) == 0o600
+
+
+def test_a_variable_that_also_decides_something_else_is_not_edited(tmp_path: Path) -> None:
+    module = (
+        'variable "rotate" {\n  type = bool\n}\n\n'
+        'resource "aws_kms_key" "k" {\n  enable_key_rotation = var.rotate\n}\n\n'
+        'resource "aws_sns_topic" "t" {\n  count = var.rotate ? 1 : 0\n}\n'
+    )
+    root_tf = 'module "keys" {\n  source = "./modules/keys"\n  rotate = false\n}\n'
+    root = repo(tmp_path, {"main.tf": root_tf, "modules/keys/main.tf": module})
+    res = run(root, "fix", "--select", "KEY001", ".")
+    assert read(root, "main.tf") == root_tf
+    assert "modules/keys/main.tf:10 also uses" in res.stderr
+    assert res.exit_code == 1
+
+
+def test_a_parameter_used_twice_is_not_edited(tmp_path: Path) -> None:
+    t = (
+        "Parameters:\n  Flag:\n    Type: String\n    Default: 'false'\n"
+        "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n"
+        "      EnableKeyRotation: !Ref Flag\n"
+        "  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n"
+        "      DisplayName: !Sub 'flag-${Flag}'\n"
+    )
+    root = repo(tmp_path, {"t.yaml": t})
+    res = run(root, "fix", "--select", "KEY001", ".")
+    assert read(root, "t.yaml") == t
+    assert "also uses" in res.stderr

@@ -11,14 +11,16 @@ do safely is a :class:`~.text.NotFixable` with the reason shown to the user.
 from __future__ import annotations
 
 import difflib
+import functools
+import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..cloudformation.nodes import YDict, YList
 from ..model import Finding, Node, Origin, parse_path
-from ..terraform.syntax import Lit
+from ..terraform.syntax import Attribute, Block, Lit
 from .remedies import Remedy, remedy_for
 from .text import (
     Edit,
@@ -98,12 +100,14 @@ def plan(
     read: Reader,
     options: Mapping[str, Any],
     check_file: Callable[[str], None],
+    list_dir: Callable[[str], list[str]] | None = None,
 ) -> Plan:
     """The fix of ``finding`` on ``node``; raises NotFixable with the reason.
 
     ``read`` returns a file's current text (relative path); ``check_file`` raises
     NotFixable for a file that must not be written (outside the repository,
-    read-only, generated, a symbolic link).
+    read-only, generated, a symbolic link); ``list_dir`` lists the Terraform files of
+    a directory (to see where else a variable is used before its value is edited).
     """
     remedy = remedy_for(finding.rule_id, node.language, node.kind, finding.attr_path)
     if remedy is None:
@@ -118,7 +122,7 @@ def plan(
     if node.language == "terraform":
         if file.endswith(".json"):
             raise NotFixable("Terraform JSON files are not edited")
-        return _plan_tf(finding, node, remedy, values, read, check_file)
+        return _plan_tf(finding, node, remedy, values, read, check_file, list_dir)
     return _plan_cfn(finding, node, remedy, values, read, check_file)
 
 
@@ -163,6 +167,7 @@ def _plan_tf(
     values: list[tuple[str, Any]],
     read: Reader,
     check_file: Callable[[str], None],
+    list_dir: Callable[[str], list[str]] | None = None,
 ) -> Plan:
     file = node.range.file
     text = read(file)
@@ -173,6 +178,7 @@ def _plan_tf(
     origin = _origin_of(node, concrete)
     attr = node.attr(concrete) if concrete else None
     if origin is not None and origin.range is not None:
+        _only_used_for(node, origin, main_path, read, list_dir)
         return _plan_origin_tf(finding, remedy, origin, main_value, read, check_file)
     if attr is not None and attr.unknown and attr.present:
         what = getattr(attr.value, "expr", "") or "an expression"
@@ -261,6 +267,142 @@ def _tf_written(block: Any, path: str, value: Any) -> bool:
     if isinstance(value, bool) and isinstance(raw, str) and raw in ("true", "false"):
         raw = raw == "true"
     return satisfied(raw, value)
+
+
+def _only_used_for(
+    node: Node,
+    origin: Origin,
+    path: str,
+    read: Reader,
+    list_dir: Callable[[str], list[str]] | None,
+) -> None:
+    """Refuse to edit a variable's value (its default, a ``.tfvars`` entry, a module
+    argument) when the variable also decides something else: every use must set the
+    fixed attribute itself, or pass the variable on to a module, as ``name = var.x``."""
+    if origin.via.startswith("module.") and " input " in origin.via:
+        name = origin.via.rsplit(" ", 1)[-1]
+        directory = posixpath.dirname(node.range.file)
+    elif origin.address and origin.address.startswith("var."):
+        name = origin.address[4:]
+        directory = "" if node.scope in ("", ".") else node.scope
+        if not node.meta.get("module_path") and posixpath.dirname(node.range.file) != directory:
+            directory = posixpath.dirname(node.range.file)
+    else:
+        return
+    if list_dir is None:
+        raise NotFixable(f"the value comes from {origin.via}; its other uses cannot be checked")
+    attr = path.rsplit(".", maxsplit=1)[-1]
+    problem = _other_use(directory, name, attr, read, list_dir, set())
+    if problem:
+        raise NotFixable(
+            f"the value comes from {origin.via}, which {problem} also uses: change it there, "
+            f"or set `{attr}` on the resource"
+        )
+
+
+def _other_use(
+    directory: str,
+    name: str,
+    attr: str,
+    read: Reader,
+    list_dir: Callable[[str], list[str]],
+    seen: set[tuple[str, str]],
+) -> str:
+    """Where ``var.<name>`` of the module in ``directory`` decides something other than
+    ``attr`` ("" when nowhere); a module argument passing it on is followed."""
+    if (directory, name) in seen:
+        return ""
+    seen.add((directory, name))
+    exact = f"var.{name}"
+    uses = re.compile(r"\bvar\." + re.escape(name) + r"\b")
+    for rel in list_dir(directory):
+        text = read(rel)
+        if not uses.search(text):
+            continue
+        try:
+            body = parse_tf(text)
+        except NotFixable:
+            return rel
+        source = functools.partial(_source, text)
+
+        for block in body.blocks:
+            for a, in_block in _attributes(block):
+                src = source(a.expr)
+                if not uses.search(src):
+                    continue
+                where = f"{rel}:{a.pos[0]}"
+                if src.strip() != exact:
+                    return where
+                if block.type == "module" and in_block is block:
+                    target = _module_dir(block, directory, source)
+                    if target is None:
+                        return where
+                    found = _other_use(target, a.name, attr, read, list_dir, seen)
+                    if found:
+                        return found
+                elif a.name != attr or block.type != "resource":
+                    return where
+        for a in body.attrs.values():  # a .tf file has no top-level attributes; be safe
+            if uses.search(source(a.expr)):
+                return f"{rel}:{a.pos[0]}"
+    return ""
+
+
+def _source(text: str, expr: Any) -> str:
+    """The source text of an expression of ``text``."""
+    t = text_of(text)
+    p = expr.pos
+    return text[t.offset(p[0], p[1]) : t.offset(p[2], p[3])]
+
+
+def _attributes(block: Block) -> Iterator[tuple[Attribute, Block]]:
+    for a in block.body.attrs.values():
+        yield a, block
+    for b in block.body.blocks:
+        yield from _attributes(b)
+
+
+def _module_dir(block: Block, directory: str, source: Callable[[Any], str]) -> str | None:
+    """The directory of a local module call (None: a registry or remote module)."""
+    src = block.body.attrs.get("source")
+    if src is None:
+        return None
+    text = source(src.expr).strip()
+    if not (text.startswith('"./') or text.startswith('"../')) or not text.endswith('"'):
+        return None
+    joined = posixpath.normpath(posixpath.join(directory or ".", text[1:-1]))
+    if joined.startswith(".."):
+        return None
+    return "" if joined == "." else joined
+
+
+def _only_used_for_cfn(origin: Origin, path: str, read: Reader) -> None:
+    """A parameter whose default is edited must feed only the fixed property."""
+    if origin.range is None or not origin.address:
+        return
+    name = re.escape(origin.address.rsplit("/", 1)[-1])
+    text = read(origin.range.file)
+    prop = re.escape(path.rsplit(".", maxsplit=1)[-1])
+    uses = re.compile(r"(!Ref\s+|Ref\W+)" + name + r"\b|\$\{" + name + r"[}.]")
+    direct = re.compile(
+        r'^\s*"?'
+        + prop
+        + r'"?\s*:\s*(!Ref\s+'
+        + name
+        + r'|\{\s*"?Ref"?\s*:\s*"?'
+        + name
+        + r'"?\s*\})\s*,?\s*(#.*)?$'
+    )
+    for m in uses.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if not direct.match(line):
+            lineno = text.count("\n", 0, line_start) + 1
+            raise NotFixable(
+                f"the value comes from {origin.via}, which line {lineno} also uses: change it "
+                f"there, or set the property on the resource"
+            )
 
 
 def _plan_origin_tf(
@@ -385,6 +527,7 @@ def _plan_cfn(
     concrete = finding.attr_path if finding.attr_path else ""
     origin = _origin_of(node, concrete) if not main_path.startswith("@") else None
     if origin is not None and origin.range is not None and origin.address:
+        _only_used_for_cfn(origin, main_path, read)
         return _plan_origin_cfn(finding, remedy, origin, main_value, read, check_file)
     if node.meta.get("properties_unknown"):
         raise NotFixable("the resource's Properties are computed (Fn::If or a transform)")

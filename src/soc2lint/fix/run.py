@@ -137,6 +137,15 @@ class _Tree:
         with open(self.shadow / rel, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
 
+    def list_dir(self, rel_dir: str) -> list[str]:
+        """The Terraform files of a directory of the repository (relative paths)."""
+        directory = self.shadow / rel_dir if rel_dir else self.shadow
+        try:
+            names = sorted(p.name for p in directory.iterdir() if p.name.endswith(".tf"))
+        except OSError:
+            return []
+        return [f"{rel_dir}/{n}" if rel_dir else n for n in names]
+
     def check(self, rel: str) -> None:
         """Raise NotFixable when ``rel`` must not be written (see the module docstring)."""
         parts = Path(rel).parts
@@ -286,7 +295,7 @@ class _Fixer:
                 )
                 continue
             try:
-                p = plan(f, node, tree.read, options, tree.check)
+                p = plan(f, node, tree.read, options, tree.check, tree.list_dir)
             except NotFixable as exc:
                 self.left[_key(f)] = (str(exc), remedy.unsafe, "")
                 continue

@@ -74,7 +74,7 @@ def suggestions(
         if remedy is None:
             continue
         try:
-            p = plan(f, node, tree.read, options, tree.check)
+            p = plan(f, node, tree.read, options, tree.check, tree.list_dir)
         except (NotFixable, RecursionError):
             continue
         changes = []
