@@ -427,6 +427,16 @@ class _Fixer:
                 else:
                     no_fix[f.rule_id] = no_fix.get(f.rule_id, 0) + 1
                 continue
+            if f.unresolved and k in remaining:
+                outcomes.append(
+                    Outcome(
+                        f,
+                        False,
+                        "the value cannot be known (a variable without a value, a data source, "
+                        "a parameter without a default): nothing to edit",
+                    )
+                )
+                continue
             if k not in remaining:
                 outcomes.append(
                     Outcome(

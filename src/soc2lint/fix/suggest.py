@@ -106,8 +106,9 @@ def diff_block(s: Suggestion) -> str:
     for c in s.changes:
         old_lines = c.old.splitlines()
         new_lines = c.new.splitlines()
+        name = c.file.replace("\r", "\\r").replace("\n", "\\n")
         lines.append(
-            f"@@ {c.file} -{c.start_line},{len(old_lines)} +{c.start_line},{len(new_lines)} @@"
+            f"@@ {name} -{c.start_line},{len(old_lines)} +{c.start_line},{len(new_lines)} @@"
         )
         lines.extend("-" + x for x in old_lines)
         lines.extend("+" + x for x in new_lines)
