@@ -393,6 +393,23 @@ REMEDIES: tuple[Remedy, ...] = (
         ["api", "audit", "authenticator"],
         "cost: control plane logs are billed by CloudWatch Logs",
     ),
+    Remedy(
+        "LOG013",
+        "cloudformation",
+        ("AWS::EKS::Cluster",),
+        "Logging",
+        (
+            (
+                "Logging",
+                {
+                    "ClusterLogging": {
+                        "EnabledTypes": [{"Type": t} for t in ("api", "audit", "authenticator")]
+                    }
+                },
+            ),
+        ),
+        "cost: control plane logs are billed by CloudWatch Logs",
+    ),
     *_both(
         "LOG015",
         ("aws_api_gateway_method_settings",),

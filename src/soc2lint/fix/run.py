@@ -100,9 +100,35 @@ class FixResult:
         return "".join(line if line.endswith("\n") else line + "\n" for line in out)
 
 
+#: what a scan may read; other files over _BIG bytes (archives, images) are not copied
+_READ_SUFFIXES = (
+    ".tf",
+    ".json",
+    ".tfvars",
+    ".hcl",
+    ".yaml",
+    ".yml",
+    ".template",
+    ".cfn",
+    ".tpl",
+    ".toml",
+)
+_BIG = 1024 * 1024
+
+
 def _copy_tree(root: Path, dest: Path) -> None:
     def ignore(directory: str, names: list[str]) -> set[str]:
-        return {n for n in names if n in _NOT_COPIED}
+        out = {n for n in names if n in _NOT_COPIED}
+        for n in names:
+            if n in out or n.endswith(_READ_SUFFIXES):
+                continue
+            try:
+                st = os.lstat(os.path.join(directory, n))
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode) and st.st_size > _BIG:
+                out.add(n)
+        return out
 
     shutil.copytree(root, dest, symlinks=True, ignore=ignore)
     (dest / ".git").mkdir(exist_ok=True)
