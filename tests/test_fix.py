@@ -483,3 +483,16 @@ def test_a_parameter_used_twice_is_not_edited(tmp_path: Path) -> None:
     res = run(root, "fix", "--select", "KEY001", ".")
     assert read(root, "t.yaml") == t
     assert "also uses" in res.stderr
+
+
+def test_a_tree_too_large_to_copy_is_refused_with_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import soc2lint.fix.run as fix_run
+
+    monkeypatch.setattr(fix_run, "MAX_COPY_FILES", 2)
+    root = repo(tmp_path, {"a.tf": KMS, "b.tf": KMS, "c.tf": KMS})
+    res = run(root, "fix", ".")
+    assert res.exit_code == 2
+    assert "works on a repository" in res.stderr
+    assert read(root, "a.tf") == KMS

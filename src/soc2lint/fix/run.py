@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..discover import find_root
-from ..engine import ScanRequest, ScanResult, run_scan
+from ..engine import ScanRequest, ScanResult, UsageError, run_scan
 from ..model import Finding, Node
 from ..safeio import UnsafePath, write_output_file
 from .plan import GENERATED, Plan, plan
@@ -114,6 +114,32 @@ _READ_SUFFIXES = (
     ".toml",
 )
 _BIG = 1024 * 1024
+
+
+#: the most fix copies into its private tree: a checkout, never a whole disk
+MAX_COPY_FILES = 200_000
+MAX_COPY_BYTES = 2 * 1024**3
+
+
+def _check_size(root: Path) -> None:
+    """Refuse (a usage error) a tree too large to copy: ``fix`` works on a repository."""
+    files = 0
+    size = 0
+    for directory, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _NOT_COPIED]
+        for n in names:
+            files += 1
+            try:
+                st = os.lstat(os.path.join(directory, n))
+            except OSError:
+                continue
+            if n.endswith(_READ_SUFFIXES) or st.st_size <= _BIG:
+                size += st.st_size
+        if files > MAX_COPY_FILES or size > MAX_COPY_BYTES:
+            raise UsageError(
+                f"{root} holds more than {MAX_COPY_FILES:,} files or {MAX_COPY_BYTES // 1024**3} GB: "
+                "soc2lint fix works on a repository (run it inside a git checkout)"
+            )
 
 
 def _copy_tree(root: Path, dest: Path) -> None:
@@ -233,6 +259,7 @@ def run_fix(
 ) -> FixResult:
     """Fix what can be fixed under ``req.paths`` (see the module docstring)."""
     root = find_root(list(req.paths))
+    _check_size(root)
     with tempfile.TemporaryDirectory(prefix="soc2lint-fix-") as tmp:
         shadow = Path(tmp) / "tree"
         _copy_tree(root, shadow)
@@ -268,7 +295,8 @@ class _Fixer:
             self.progress(text)
 
     def scan(self, paths: Iterable[Path] | None = None) -> ScanResult:
-        req = self.req if paths is None else replace(self.req, paths=list(paths))
+        # a root's re-scan parses a file or two (the cache has the rest): no worker pool
+        req = self.req if paths is None else replace(self.req, paths=list(paths), jobs=1)
         return run_scan(req)
 
     def run(self) -> FixResult:
