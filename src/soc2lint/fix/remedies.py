@@ -229,6 +229,10 @@ def _pab_paths(s: Setting) -> list[tuple[Language, str, list[str]]]:
     ]
 
 
+_EKS_ENDPOINTS: tuple[tuple[Language, str, str, str], ...] = (
+    ("terraform", "vpc_config", "endpoint_public_access", "endpoint_private_access"),
+    ("cloudformation", "ResourcesVpcConfig", "EndpointPublicAccess", "EndpointPrivateAccess"),
+)
 _OPENSEARCH = (S.OPENSEARCH, S.ELASTICSEARCH)
 _CLIENTS_TLS = "clients that connect without TLS stop working"
 _TLS_POLICY_CLIENTS = "clients limited to TLS 1.0/1.1 can no longer connect"
@@ -315,7 +319,6 @@ REMEDIES: tuple[Remedy, ...] = (
         "block_device_mappings.ebs.encrypted",
         "LaunchTemplateData.BlockDeviceMappings.Ebs.Encrypted",
         "true",
-        "new instances get encrypted volumes; running ones keep theirs",
         cfn_value=True,
     ),
     Remedy(
@@ -481,13 +484,17 @@ REMEDIES: tuple[Remedy, ...] = (
         for s in PAB_FLAGS
         for lang, path, others in _pab_paths(s)
     ),
-    *_both(
-        "NET014",
-        ("AWS::EKS::Cluster",),
-        "vpc_config.endpoint_public_access",
-        "ResourcesVpcConfig.EndpointPublicAccess",
-        False,
-        "kubectl and CI outside the VPC lose access to the API endpoint",
+    # EKS refuses a cluster with neither endpoint: the private one is turned on with it
+    *(
+        Remedy(
+            "NET014",
+            lang,
+            ("AWS::EKS::Cluster",),
+            f"{block}.{public}",
+            ((f"{block}.{public}", False), (f"{block}.{private}", True)),
+            "kubectl and CI outside the VPC lose access to the API endpoint",
+        )
+        for lang, block, public, private in _EKS_ENDPOINTS
     ),
     # ---- secrets
     Remedy("SEC005", "cloudformation", ("parameter",), "", (("NoEcho", True),)),
