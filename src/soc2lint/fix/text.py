@@ -106,8 +106,26 @@ def combine(edits: Sequence[Edit]) -> list[Edit] | None:
         clash = "*" in prev.keys or "*" in e.keys or set(prev.keys) & set(e.keys)
         if not both_inserts or clash or not prev.keys or not e.keys:
             return None
-        out[-1] = Edit(e.file, e.start, e.end, prev.new + e.new, prev.keys + e.keys)
+        out[-1] = Edit(e.file, e.start, e.end, _merge_lines(prev.new, e.new), prev.keys + e.keys)
     return out
+
+
+_TF_LINE = re.compile(r"^([ \t]*)([A-Za-z_][\w-]*)( *)= (.*)$")
+
+
+def _merge_lines(first: str, second: str) -> str:
+    """Two insertions at one place: Terraform attribute lines that each start a group of
+    their own (after a blank line) become one group, aligned as ``terraform fmt`` does."""
+    for nl in ("\r\n", "\n"):
+        if first.startswith(nl) and second.startswith(nl) and first.endswith(nl):
+            lines = (first[len(nl) :] + second[len(nl) :]).split(nl)[:-1]
+            found = [_TF_LINE.match(x) for x in lines]
+            if all(found) and len({m.group(1) for m in found if m}) == 1:
+                width = max(len(m.group(2)) for m in found if m)
+                out = [f"{m.group(1)}{m.group(2).ljust(width)} = {m.group(4)}" for m in found if m]
+                return nl + nl.join(out) + nl
+            break
+    return first + second
 
 
 @functools.lru_cache(maxsize=16)
