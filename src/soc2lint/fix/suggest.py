@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..model import Finding
 from ..rule import DEFAULT_OPTIONS
@@ -113,19 +113,3 @@ def diff_block(s: Suggestion) -> str:
         lines.extend("-" + x for x in old_lines)
         lines.extend("+" + x for x in new_lines)
     return "\n".join(lines)
-
-
-def as_json(s: Suggestion) -> dict[str, Any]:
-    return {
-        "description": s.description,
-        "safe": not s.unsafe,
-        "changes": [
-            {
-                "file": c.file,
-                "start": {"line": c.start_line, "column": c.start_col},
-                "end": {"line": c.end_line, "column": c.end_col},
-                "text": c.new,
-            }
-            for c in s.changes
-        ],
-    }
