@@ -52,7 +52,7 @@ def test_every_entry_is_complete() -> None:
             assert isinstance(s.default, int) and isinstance(s.minimum, int), name
         else:
             assert all(isinstance(v, str) and v == v.lower() for v in s.passing), name
-        assert s.passes(s.fix_value), f"{name}: the value a fix writes must pass"
+        assert s.passes(s.convert(s.fix_value)), f"{name}: the value a fix writes must pass"
 
 
 def test_no_two_entries_describe_the_same_attribute() -> None:

@@ -26,7 +26,7 @@ from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
-FORMATS = ("text", "concise", "json", "sarif", "github", "markdown")
+FORMATS = ("text", "concise", "json", "sarif", "github", "markdown", "rdjson")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -668,6 +668,100 @@ def _report(
     if problem:
         click.echo(f"soc2lint: {problem}", err=True)
     _end_scan(result.exit_code(threshold))
+
+
+@main.command("fix", cls=ScanCommand)
+@_common_scan_options
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    default=False,
+    help="Print the fixes as a unified diff and write nothing.",
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    default=False,
+    help="Also apply fixes that may replace a resource, add cost or break clients.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+    help="Lowest severity of the findings that remain that fails the run (default low).",
+)
+@click.option(
+    "--changed-files",
+    is_flag=True,
+    default=False,
+    help="PATHS are changed files (pre-commit): fix their modules and callers.",
+)
+def fix_cmd(**opts: Any) -> None:
+    """Fix findings under PATHS where the value is set; safe fixes unless --unsafe-fixes.
+
+    Each fix is re-checked by scanning again: the finding must be gone and no new one may
+    appear, or the fix is rolled back.  The summary (fixed / left, with the reason, per
+    rule) goes to stderr; --diff prints the changes on stdout.  The exit code follows the
+    findings that remain.
+    """
+    from .engine import UsageError
+    from .fix.report import summary_text
+    from .fix.run import run_fix
+
+    scan_paths, config, registry = _prepare(opts)
+    if opts["changed_files"] and not scan_paths:
+        sys.exit(EXIT_OK)
+    from .engine import ScanRequest
+
+    request = ScanRequest(
+        paths=scan_paths,
+        config=config,
+        registry=registry,
+        base=Path.cwd(),
+        debug=opts["debug"],
+        cache_dir=None if opts["no_cache"] else _trusted_cache_dir(scan_paths),
+        jobs=opts["jobs"] or (os.cpu_count() or 1),
+    )
+    progress = _Progress()
+    try:
+        result = run_fix(
+            request,
+            unsafe=opts["unsafe_fixes"],
+            write=not opts["show_diff"],
+            progress=progress.update,
+        )
+    except (UsageError, ConfigError) as exc:
+        progress.done()
+        _fail_usage(str(exc))
+    except KeyboardInterrupt:
+        progress.done()
+        click.echo("soc2lint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: fail closed without a traceback unless --debug
+        progress.done()
+        if opts["debug"]:
+            traceback.print_exc()
+        click.echo(
+            _safe_stderr(
+                f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)"
+            ),
+            err=True,
+        )
+        sys.exit(EXIT_INCOMPLETE)
+    progress.done()
+    if opts["show_diff"]:
+        diff = result.diff()
+        if diff:
+            click.echo(diff, nl=False)
+    click.echo(_safe_stderr(summary_text(result, diff_only=opts["show_diff"])), err=True)
+    for problem in result.errors:
+        click.echo(_safe_stderr(f"soc2lint: {problem}"), err=True)
+    # --diff writes nothing: every finding is still in the repository
+    after = result.first if opts["show_diff"] else result.final
+    code = after.exit_code(fail_threshold(config.fail_on))
+    if result.errors and code == EXIT_OK:
+        code = EXIT_INCOMPLETE
+    _end_scan(code)
 
 
 @main.group("baseline")

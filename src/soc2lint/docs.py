@@ -10,6 +10,7 @@ import json
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from .model import describe_value
 from .registry import Registry
@@ -208,6 +209,8 @@ def rule_page(r: Rule) -> str:
             out.append("")
             out.append(body)
             out.append("")
+        if name == "How to fix" and r.origin == "builtin":
+            out.extend(_automatic_fix(r))
     for lang in r.languages:
         ex = r.examples.get(lang)
         if ex is None:
@@ -233,6 +236,40 @@ def rule_page(r: Rule) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def _automatic_fix(r: Rule) -> list[str]:
+    """What ``soc2lint fix`` does for the rule's findings, safe and unsafe (fix.remedies)."""
+    from .fix.remedies import remedies_of
+
+    remedies = remedies_of(r.id)
+    out = ["## Automatic fix", ""]
+    if not remedies:
+        out += [
+            "`soc2lint fix` has no automatic fix for this rule: the remedy needs a choice "
+            "soc2lint cannot make for you (a key, a bucket, a network design, a policy).",
+            "",
+        ]
+        return out
+    out += [
+        "`soc2lint fix` edits the value where it is set (the attribute, a variable's default, "
+        "a `.tfvars` entry, a module argument, a parameter's default) or inserts it; a safe "
+        "fix is applied by default, an unsafe one only with `--unsafe-fixes`. A value "
+        "decided by a condition or an expression is left for you.",
+        "",
+        "| language | finding at | fix | safe |",
+        "|---|---|---|---|",
+    ]
+    for rem in remedies:
+        where = f"`{rem.match}`" if rem.match else "the resource"
+        kinds = ", ".join(f"`{k}`" for k in rem.kinds)
+        safe = "safe" if rem.safe else f"unsafe: {_md_escape(rem.unsafe)}"
+        out.append(
+            f"| {LANG_TITLE[rem.language]} | {kinds} {where} | {_md_escape(rem.describe())} "
+            f"| {safe} |"
+        )
+    out.append("")
+    return out
+
+
 def settings_markdown() -> str:
     """The settings table (:mod:`soc2lint.settings`): defaults as the rules apply them."""
     from .settings import all_settings
@@ -246,8 +283,13 @@ def settings_markdown() -> str:
         "they are not written. A setting that is not written takes its default; one whose value "
         "cannot be known is unknown (no finding; a low one under `--strict`).",
         "",
-        "| setting | resources | Terraform | CloudFormation | default | passes | source |",
-        "|---|---|---|---|---|---|---|",
+        "`fix` is what `soc2lint fix` does with the setting: safe fixes are applied by "
+        "default, unsafe ones (with the reason) only with `--unsafe-fixes`; a Terraform "
+        "resource named there is the separate resource the provider expects today, added "
+        "next to the resource when the setting is not written.",
+        "",
+        "| setting | resources | Terraform | CloudFormation | default | passes | fix | source |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, s in sorted(all_settings()):
         passes = (
@@ -260,9 +302,21 @@ def settings_markdown() -> str:
         out.append(
             f"| `{name}` | {', '.join(f'`{k}`' for k in s.kinds)} | "
             f"{f'`{s.tf}`' if s.tf else '—'} | {f'`{s.cfn}`' if s.cfn else '—'} | "
-            f"{_md_escape(default)} | {_md_escape(passes)} | {sources} |"
+            f"{_md_escape(default)} | {_md_escape(passes)} | {_md_escape(_fix_cell(s))} | "
+            f"{sources} |"
         )
     return "\n".join(out) + "\n"
+
+
+def _fix_cell(s: Any) -> str:
+    value = (
+        f"the rule's threshold (at least {s.minimum})"
+        if s.type == "int"
+        else describe_value(s.fix_value)
+    )
+    safety = f"unsafe: {s.unsafe}" if s.unsafe else "safe"
+    resource = f"; Terraform: `{s.tf_resource}`" if s.tf_resource else ""
+    return f"writes {value} ({safety}){resource}"
 
 
 def generate(registry: Registry) -> dict[str, str]:

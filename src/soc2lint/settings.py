@@ -60,6 +60,14 @@ class Setting:
     passing: tuple[Any, ...] = (True,)
     minimum: int | None = None
     default_text: str = ""
+    #: why writing the passing value is unsafe for a running resource (it is replaced,
+    #: interrupted, costs more, or clients may break); "" when it is safe (``soc2lint fix``)
+    unsafe: str = ""
+    #: Terraform: the separate resource the provider expects today for this setting
+    #: (``aws_s3_bucket_public_access_block``), when the setting is not written
+    tf_resource: str | None = None
+    #: the value a fix writes, when it is not ``fix_value``'s choice (``"Enabled"``)
+    write: Any = None
 
     def spelled(self, node: Node) -> str:
         """The attribute's name in the node's language."""
@@ -67,7 +75,9 @@ class Setting:
 
     @property
     def fix_value(self) -> Any:
-        """The value a fix writes: the first passing one, or the minimum."""
+        """The value a fix writes: ``write``, else the first passing one, or the minimum."""
+        if self.write is not None:
+            return self.write
         return self.minimum if self.type == "int" else self.passing[0]
 
     def read(self, node: Node, *, threshold: int | None = None) -> Reading:
@@ -172,6 +182,7 @@ RDS_MULTI_AZ = Setting(
         f"{TF}db_instance#multi_az",
         f"{CFN}aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-multiaz",
     ),
+    unsafe="cost: a standby instance in a second zone doubles the instance cost",
 )
 DB_DELETION_PROTECTION = Setting(
     kinds=DATABASES,
@@ -223,6 +234,7 @@ RDS_STORAGE_ENCRYPTED = Setting(
         "https://aws.amazon.com/blogs/database/"
         "use-default-encryption-at-rest-for-new-amazon-aurora-clusters/",
     ),
+    unsafe="replaces an existing instance or cluster (snapshot, copy encrypted, restore)",
 )
 DOCDB_NEPTUNE_STORAGE_ENCRYPTED = Setting(
     kinds=(DOCDB_CLUSTER, NEPTUNE_CLUSTER),
@@ -234,6 +246,7 @@ DOCDB_NEPTUNE_STORAGE_ENCRYPTED = Setting(
         f"{TF}neptune_cluster#storage_encrypted",
         f"{CFN}aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-storageencrypted",
     ),
+    unsafe="replaces an existing cluster (snapshot, restore encrypted)",
 )
 
 # ---- EBS, EFS, Redshift --------------------------------------------------------
@@ -247,6 +260,7 @@ EBS_VOLUME_ENCRYPTED = Setting(
         f"{TF}ebs_volume#encrypted",
         f"{CFN}aws-resource-ec2-volume.html#cfn-ec2-volume-encrypted",
     ),
+    unsafe="replaces an existing volume (its data is not copied)",
 )
 EBS_ENCRYPTION_BY_DEFAULT = Setting(
     kinds=("aws_ebs_encryption_by_default",),
@@ -264,6 +278,7 @@ EFS_ENCRYPTED = Setting(
         f"{TF}efs_file_system#encrypted",
         f"{CFN}aws-resource-efs-filesystem.html#cfn-efs-filesystem-encrypted",
     ),
+    unsafe="replaces an existing file system (its data is not copied)",
 )
 REDSHIFT_ENCRYPTED = Setting(
     kinds=("AWS::Redshift::Cluster",),
@@ -274,6 +289,7 @@ REDSHIFT_ENCRYPTED = Setting(
         "https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-db-encryption.html",
         f"{TF}redshift_cluster#encrypted",
     ),
+    unsafe="the cluster is migrated to an encrypted copy: read-only for the migration",
 )
 REDSHIFT_SNAPSHOT_RETENTION = Setting(
     kinds=("AWS::Redshift::Cluster",),
@@ -301,6 +317,7 @@ ELASTICACHE_AT_REST_ENCRYPTED = Setting(
         "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html",
         f"{TF}elasticache_replication_group#at_rest_encryption_enabled",
     ),
+    unsafe="replaces an existing replication group (its data is lost without a snapshot)",
 )
 ELASTICACHE_TRANSIT_ENCRYPTED = Setting(
     kinds=(REPLICATION_GROUP,),
@@ -311,6 +328,7 @@ ELASTICACHE_TRANSIT_ENCRYPTED = Setting(
         "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html",
         f"{TF}elasticache_replication_group#transit_encryption_enabled",
     ),
+    unsafe="clients must connect with TLS; on older engines the group is replaced",
 )
 ELASTICACHE_AUTOMATIC_FAILOVER = Setting(
     kinds=(REPLICATION_GROUP,),
@@ -322,6 +340,7 @@ ELASTICACHE_AUTOMATIC_FAILOVER = Setting(
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
         "aws-resource-elasticache-replicationgroup.html",
     ),
+    unsafe="needs at least one replica: cost",
 )
 ELASTICACHE_MULTI_AZ = Setting(
     kinds=(REPLICATION_GROUP,),
@@ -332,6 +351,7 @@ ELASTICACHE_MULTI_AZ = Setting(
         f"{TF}elasticache_replication_group#multi_az_enabled",
         "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html",
     ),
+    unsafe="needs automatic failover and a replica in another zone: cost",
 )
 ELASTICACHE_SNAPSHOT_RETENTION = Setting(
     kinds=(REPLICATION_GROUP, "AWS::ElastiCache::CacheCluster"),
@@ -357,6 +377,7 @@ OPENSEARCH_ENCRYPTED_AT_REST = Setting(
         f"{TF}opensearch_domain#encrypt_at_rest",
         f"{CFN}aws-properties-opensearchservice-domain-encryptionatrestoptions.html",
     ),
+    unsafe="older domains are replaced; newer ones run a blue/green update",
 )
 OPENSEARCH_NODE_TO_NODE = Setting(
     kinds=(OPENSEARCH, ELASTICSEARCH),
@@ -368,6 +389,7 @@ OPENSEARCH_NODE_TO_NODE = Setting(
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
         "aws-resource-opensearchservice-domain.html",
     ),
+    unsafe="older domains are replaced; newer ones run a blue/green update",
 )
 OPENSEARCH_ZONE_AWARENESS = Setting(
     kinds=(OPENSEARCH,),
@@ -379,6 +401,7 @@ OPENSEARCH_ZONE_AWARENESS = Setting(
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
         "aws-properties-opensearchservice-domain-clusterconfig.html",
     ),
+    unsafe="needs an even number of data nodes across zones: cost and a blue/green update",
 )
 ELASTICSEARCH_ZONE_AWARENESS = Setting(
     kinds=(ELASTICSEARCH,),
@@ -386,6 +409,7 @@ ELASTICSEARCH_ZONE_AWARENESS = Setting(
     cfn="ElasticsearchClusterConfig.ZoneAwarenessEnabled",
     default=False,
     docs=(f"{TF}elasticsearch_domain#zone_awareness_enabled",),
+    unsafe="needs an even number of data nodes across zones: cost and a blue/green update",
 )
 OPENSEARCH_INSTANCE_COUNT = Setting(
     kinds=(OPENSEARCH,),
@@ -399,6 +423,7 @@ OPENSEARCH_INSTANCE_COUNT = Setting(
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
         "aws-properties-opensearchservice-domain-clusterconfig.html",
     ),
+    unsafe="cost: another data node",
 )
 ELASTICSEARCH_INSTANCE_COUNT = Setting(
     kinds=(ELASTICSEARCH,),
@@ -408,6 +433,7 @@ ELASTICSEARCH_INSTANCE_COUNT = Setting(
     default=1,
     minimum=2,
     docs=(f"{TF}elasticsearch_domain#instance_count",),
+    unsafe="cost: another data node",
 )
 
 # ---- DynamoDB ---------------------------------------------------------------------
@@ -446,6 +472,7 @@ DYNAMODB_PITR = Setting(
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
         "aws-properties-dynamodb-table-pointintimerecoveryspecification.html",
     ),
+    unsafe="cost: continuous backups are billed by table size",
 )
 
 # ---- SQS, KMS, S3 -------------------------------------------------------------------
@@ -487,6 +514,7 @@ S3_BLOCK_PUBLIC_ACLS = Setting(
     cfn="PublicAccessBlockConfiguration.BlockPublicAcls",
     default=False,
     docs=S3_PAB_DOCS,
+    tf_resource="aws_s3_bucket_public_access_block",
 )
 S3_BLOCK_PUBLIC_POLICY = Setting(
     kinds=S3_PAB_KINDS,
@@ -494,6 +522,7 @@ S3_BLOCK_PUBLIC_POLICY = Setting(
     cfn="PublicAccessBlockConfiguration.BlockPublicPolicy",
     default=False,
     docs=S3_PAB_DOCS,
+    tf_resource="aws_s3_bucket_public_access_block",
 )
 S3_IGNORE_PUBLIC_ACLS = Setting(
     kinds=S3_PAB_KINDS,
@@ -501,6 +530,7 @@ S3_IGNORE_PUBLIC_ACLS = Setting(
     cfn="PublicAccessBlockConfiguration.IgnorePublicAcls",
     default=False,
     docs=S3_PAB_DOCS,
+    tf_resource="aws_s3_bucket_public_access_block",
 )
 S3_RESTRICT_PUBLIC_BUCKETS = Setting(
     kinds=S3_PAB_KINDS,
@@ -508,6 +538,7 @@ S3_RESTRICT_PUBLIC_BUCKETS = Setting(
     cfn="PublicAccessBlockConfiguration.RestrictPublicBuckets",
     default=False,
     docs=S3_PAB_DOCS,
+    tf_resource="aws_s3_bucket_public_access_block",
 )
 #: the four flags of a public access block, in the order messages list them
 S3_PUBLIC_ACCESS_BLOCK = (
@@ -515,6 +546,39 @@ S3_PUBLIC_ACCESS_BLOCK = (
     S3_BLOCK_PUBLIC_POLICY,
     S3_IGNORE_PUBLIC_ACLS,
     S3_RESTRICT_PUBLIC_BUCKETS,
+)
+S3_VERSIONING = Setting(
+    kinds=("aws_s3_bucket_versioning", "AWS::S3::Bucket"),
+    tf="versioning_configuration.status",
+    cfn="VersioningConfiguration.Status",
+    type="str",
+    default=None,
+    default_text="never enabled",
+    passing=("enabled",),
+    write="Enabled",
+    tf_resource="aws_s3_bucket_versioning",
+    unsafe="cost: every object version is kept and billed; versioning can later be "
+    "suspended, never removed",
+    docs=(
+        f"{TF}s3_bucket_versioning",
+        f"{CFN}aws-properties-s3-bucket-versioningconfiguration.html",
+    ),
+)
+S3_DEFAULT_ENCRYPTION = Setting(
+    kinds=("aws_s3_bucket_server_side_encryption_configuration", "AWS::S3::Bucket"),
+    tf="rule.apply_server_side_encryption_by_default.sse_algorithm",
+    cfn="BucketEncryption.ServerSideEncryptionConfiguration.ServerSideEncryptionByDefault."
+    "SSEAlgorithm",
+    type="str",
+    default=None,
+    default_text="not declared (S3 applies SSE-S3)",
+    passing=("aes256", "aws:kms", "aws:kms:dsse"),
+    write="AES256",
+    tf_resource="aws_s3_bucket_server_side_encryption_configuration",
+    docs=(
+        f"{TF}s3_bucket_server_side_encryption_configuration",
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html",
+    ),
 )
 S3_FORCE_DESTROY = Setting(
     kinds=("AWS::S3::Bucket",),
@@ -591,6 +655,7 @@ GUARDDUTY_ENABLED = Setting(
     cfn="Enable",
     default=True,
     docs=(f"{TF}guardduty_detector#enable",),
+    unsafe="cost: GuardDuty is billed by the events it analyses",
 )
 
 # ---- MSK ------------------------------------------------------------------------------
@@ -604,6 +669,7 @@ MSK_IN_CLUSTER = Setting(
         f"{TF}msk_cluster#in_cluster",
         f"{CFN}aws-properties-msk-cluster-encryptionintransit.html",
     ),
+    unsafe="replaces an existing cluster",
 )
 
 

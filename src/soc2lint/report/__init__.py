@@ -21,7 +21,7 @@ def render(
     statistics: bool = False,
     sarif_category: str | None = None,
 ) -> str:
-    """The scan result in ``fmt`` (text, concise, json, sarif, github, markdown).
+    """The scan result in ``fmt`` (text, concise, json, sarif, github, markdown, rdjson).
 
     ``min_severity`` hides lower findings from the formats people read (text,
     concise, github); ``statistics`` replaces the text and concise listings with
@@ -70,6 +70,10 @@ def render(
         from .github import render_github
 
         return render_github(result, threshold=threshold, min_severity=min_severity)
+    if fmt == "rdjson":
+        from .rdjson import render_rdjson
+
+        return neutralize(render_rdjson(result), "json")
     if fmt == "markdown":
         from .markdown import render_markdown
 

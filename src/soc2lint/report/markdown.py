@@ -16,6 +16,7 @@ from the same threshold as the exit code, so the two never disagree.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -239,6 +240,7 @@ def render_review(result: ScanResult, *, threshold: Severity | None) -> str:
             rows.append(finding_row(f, result, note))
         doc.rows(rows, "new findings")
         doc.add("")
+        _suggested_fixes(doc, result, new)
     if escalated or deescalated:
         doc.add(
             "### Severity changed by this change",
@@ -425,6 +427,53 @@ def _posture_tables(
         "criteria",
     )
     doc.add("")
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in ``text``."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _suggested_fixes(doc: _Doc, result: ScanResult, new: list[Finding]) -> None:
+    """Under the new findings, the change ``soc2lint fix`` would make for each (a ``diff``
+    block: in a report GitHub cannot apply a ``suggestion`` block; ``--format rdjson``
+    with reviewdog posts those as one-click suggestions)."""
+    from ..fix.suggest import diff_block, suggestions
+
+    found = suggestions(result)
+    blocks = []
+    for f in new:
+        s = found.get(id(f))
+        if s is None:
+            continue
+        body = diff_block(s)
+        fence = _fence(body)
+        blocks.append(
+            [
+                f"**{mdsafe.text(f.rule_id, 20)}** {mdsafe.code(f.address, table=False)} "
+                f"({file_link(f.range.file, f.range.start_line, result)}): "
+                f"{mdsafe.prose(s.description, table=False)}",
+                "",
+                f"{fence}diff",
+                *body.splitlines(),
+                fence,
+                "",
+            ]
+        )
+    if not blocks:
+        return
+    doc.add("### Suggested fixes", "")
+    doc.add(
+        "`soc2lint fix` makes these changes (safe ones by default, unsafe ones with "
+        "`--unsafe-fixes`); `--format rdjson` with reviewdog posts them as suggestions.",
+        "",
+    )
+    for lines in blocks:
+        if doc.fits(*lines):
+            doc.add(*lines)
+        else:
+            doc.left_out["suggested fixes"] += 1
 
 
 def render_markdown(result: ScanResult, *, threshold: Severity | None) -> str:

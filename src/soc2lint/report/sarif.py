@@ -312,6 +312,43 @@ def _result(f: Finding, index: int, include_suppression: bool, paths: _Paths) ->
     return res
 
 
+def _attach_fixes(
+    pairs: list[tuple[Finding, so.Result]], result: ScanResult, paths: _Paths
+) -> None:
+    """SARIF ``fixes``: the change ``soc2lint fix`` would make for a result, as
+    replacements of whole lines (unsafe ones say why in their description)."""
+    from ..fix.suggest import suggestions
+
+    found = suggestions(result)
+    for f, res in pairs:
+        s = found.get(id(f))
+        if s is None:
+            continue
+        by_file: dict[str, list[so.Replacement]] = {}
+        for c in s.changes:
+            region = so.Region(
+                start_line=c.start_line,
+                start_column=c.start_col,
+                end_line=c.end_line,
+                end_column=c.end_col,
+            )
+            by_file.setdefault(c.file, []).append(
+                so.Replacement(
+                    deleted_region=region, inserted_content=so.ArtifactContent(text=c.new)
+                )
+            )
+        changes = []
+        for file, replacements in by_file.items():
+            uri, base = _uri(paths(file))
+            changes.append(
+                so.ArtifactChange(
+                    artifact_location=so.ArtifactLocation(uri=uri, uri_base_id=base),
+                    replacements=replacements,
+                )
+            )
+        res.fixes = [so.Fix(description=so.Message(text=s.description), artifact_changes=changes)]
+
+
 def _link_text(text: str) -> str:
     """Text inside ``[...]`` of a SARIF message link: brackets would end it early."""
     text = text if len(text) <= 200 else text[:199] + "…"
@@ -397,6 +434,7 @@ def _render_run(
         findings = sorted(findings, key=severity_sort_key)
     paths = _Paths(result)
     results = []
+    pairs = []
     for f in findings:
         if f.rule_id not in index:
             r = result.registry.by_id.get(f.rule_id)
@@ -409,6 +447,8 @@ def _render_run(
         if state is not None:
             res.baseline_state = state
         results.append(res)
+        pairs.append((f, res))
+    _attach_fixes(pairs, result, paths)
     notifications = [
         so.Notification(
             message=so.Message(text=_clip(f.message)),

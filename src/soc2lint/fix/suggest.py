@@ -1,0 +1,115 @@
+"""The fixes of a scan offered to reviewers: SARIF ``fixes``, rdjson suggestions, markdown.
+
+:func:`suggestions` plans the fix of every open finding that has one (the same
+plans ``soc2lint fix`` applies, :mod:`.plan`) against the files as they are,
+and returns them as changes of whole lines: where they start and end in the
+file (1-based, end exclusive), the lines they replace and the new text.  Unsafe
+fixes are offered too, with the reason in their description.  Nothing is
+written and nothing is re-scanned: a reviewer accepts a suggestion, and the
+next scan checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..model import Finding
+from ..rule import DEFAULT_OPTIONS
+from .plan import line_edits, plan
+from .remedies import remedy_for
+from .text import NotFixable, text_of
+
+if TYPE_CHECKING:
+    from ..engine import ScanResult
+
+
+@dataclass(frozen=True)
+class Change:
+    """Replace lines ``[start_line, end_line)`` of ``file`` with ``new`` (an insertion
+    when they are equal).  Columns are 1-based characters; ``old`` is the replaced text."""
+
+    file: str
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    description: str
+    unsafe: str
+    changes: tuple[Change, ...]
+
+
+_CACHE_ATTR = "_soc2lint_fix_suggestions"
+
+
+def suggestions(
+    result: ScanResult, findings: Iterable[Finding] | None = None
+) -> dict[int, Suggestion]:
+    """The suggested fix of each open finding that has one, by ``id(finding)``."""
+    cached: dict[int, Suggestion] | None = getattr(result, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from .run import _Tree
+
+    unparsed = {f.range.file for f in result.findings if f.incomplete}
+    tree = _Tree(result.base, result.base, unparsed)
+    options = {**DEFAULT_OPTIONS, **(result.config.options if result.config else {})}
+    index = {(n.scope, n.address): n for n in result.graph.nodes(category=None)}
+    out: dict[int, Suggestion] = {}
+    chosen = result.active if findings is None else list(findings)
+    for f in chosen:
+        if f.incomplete or f.unresolved or f.suppressed:
+            continue
+        node = index.get((f.scope, f.address))
+        if node is None:
+            continue
+        remedy = remedy_for(f.rule_id, node.language, node.kind, f.attr_path)
+        if remedy is None:
+            continue
+        try:
+            p = plan(f, node, tree.read, options, tree.check, tree.list_dir)
+        except (NotFixable, RecursionError):
+            continue
+        changes = []
+        for rel, new in sorted(p.texts.items()):
+            old = tree.current[rel]
+            t = text_of(old)
+            for e in line_edits(rel, old, new):
+                sl, sc = t.position(e.start)
+                el, ec = t.position(e.end)
+                changes.append(Change(rel, sl, sc, el, ec, old[e.start : e.end], e.new))
+        if not changes:
+            continue
+        what = remedy.describe(options)
+        if p.via:
+            what += f" (in {p.via})"
+        if remedy.unsafe:
+            what = f"Unsafe fix: {what}. {remedy.unsafe[:1].upper()}{remedy.unsafe[1:]}."
+        else:
+            what = f"Fix: {what}."
+        out[id(f)] = Suggestion(what, remedy.unsafe, tuple(changes))
+    if findings is None:
+        setattr(result, _CACHE_ATTR, out)
+    return out
+
+
+def diff_block(s: Suggestion) -> str:
+    """The suggestion as unified-diff lines (for a markdown ``diff`` block)."""
+    lines: list[str] = []
+    for c in s.changes:
+        old_lines = c.old.splitlines()
+        new_lines = c.new.splitlines()
+        name = c.file.replace("\r", "\\r").replace("\n", "\\n")
+        lines.append(
+            f"@@ {name} -{c.start_line},{len(old_lines)} +{c.start_line},{len(new_lines)} @@"
+        )
+        lines.extend("-" + x for x in old_lines)
+        lines.extend("+" + x for x in new_lines)
+    return "\n".join(lines)

@@ -1,0 +1,579 @@
+"""Edits to source text by position: the value where it is written, or a new entry.
+
+Nothing here re-serialises a file.  An :class:`Edit` replaces a span of the
+text (characters, 0-based, end exclusive) with new text; everything outside
+the span stays byte-identical: indentation, comments, quoting, key order,
+flow style and JSON formatting.  The spans come from the parsers' positions
+(:mod:`soc2lint.terraform.hcl`, :mod:`soc2lint.cloudformation.decode`).
+
+Terraform (:func:`tf_set`): a written literal is replaced in place; a missing
+attribute is inserted at the end of its block (aligned like ``terraform fmt``
+when it can join the last group of attributes, after a blank line otherwise);
+a missing nested block is inserted with its attribute.  CloudFormation
+(:func:`cfn_set`): a written scalar is replaced in place (keeping its quotes);
+a missing property is inserted at the end of its mapping: a new line at the
+mapping's indentation in block YAML, ``, Key: value`` in a flow mapping,
+``"Key": value`` with the file's indentation in JSON; a resource without
+``Properties`` gets one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..cloudformation.decode import decode_text
+from ..cloudformation.nodes import YDict
+from ..terraform.hcl import parse_hcl
+from ..terraform.syntax import Attribute, Block, Body, Lit, Template, TupleExpr
+
+
+class NotFixable(Exception):
+    """Why a fix cannot be written here, in the user's words."""
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace ``text[start:end]`` of ``file`` (relative to the repository) with ``new``."""
+
+    file: str
+    start: int
+    end: int
+    new: str
+    #: for an insertion: the keys it adds to its mapping or block ("*": cannot be merged
+    #: with another insertion at the same place)
+    keys: tuple[str, ...] = field(default=(), compare=False)
+
+
+class Text:
+    """A file's text with 1-based (line, column) <-> offset conversion."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        for m in re.finditer("\n", text):
+            self.starts.append(m.end())
+
+    def offset(self, line: int, col: int) -> int:
+        if line - 1 >= len(self.starts):
+            return len(self.text)
+        return min(self.starts[line - 1] + col - 1, len(self.text))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``."""
+        lo, hi = 0, len(self.starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self.starts[lo] + 1
+
+    def line(self, line: int) -> str:
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of ``line`` (before its newline)."""
+        if line < len(self.starts):
+            end = self.starts[line] - 1
+            if end > 0 and self.text[end - 1] == "\r":
+                end -= 1
+            return end
+        return len(self.text)
+
+    @property
+    def newline(self) -> str:
+        return "\r\n" if "\r\n" in self.text else "\n"
+
+
+def combine(edits: Sequence[Edit]) -> list[Edit] | None:
+    """Edits planned separately against one text, as one set: None when two of them
+    overlap, or insert at the same place keys that clash (or cannot be merged)."""
+    out: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.file, e.start, e.end)):
+        prev = out[-1] if out else None
+        if prev is None or prev.file != e.file or (prev.end <= e.start and prev.start < e.start):
+            out.append(e)
+            continue
+        both_inserts = prev.start == prev.end == e.start == e.end
+        clash = "*" in prev.keys or "*" in e.keys or set(prev.keys) & set(e.keys)
+        if not both_inserts or clash or not prev.keys or not e.keys:
+            return None
+        out[-1] = Edit(e.file, e.start, e.end, _merge_lines(prev.new, e.new), prev.keys + e.keys)
+    return out
+
+
+_TF_LINE = re.compile(r"^([ \t]*)([A-Za-z_][\w-]*)( *)= (.*)$")
+
+
+def _merge_lines(first: str, second: str) -> str:
+    """Two insertions at one place: Terraform attribute lines that each start a group of
+    their own (after a blank line) become one group, aligned as ``terraform fmt`` does."""
+    for nl in ("\r\n", "\n"):
+        if first.startswith(nl) and second.startswith(nl) and first.endswith(nl):
+            lines = (first[len(nl) :] + second[len(nl) :]).split(nl)[:-1]
+            found = [_TF_LINE.match(x) for x in lines]
+            if all(found) and len({m.group(1) for m in found if m}) == 1:
+                width = max(len(m.group(2)) for m in found if m)
+                out = [f"{m.group(1)}{m.group(2).ljust(width)} = {m.group(4)}" for m in found if m]
+                return nl + nl.join(out) + nl
+            break
+    return first + second
+
+
+@functools.lru_cache(maxsize=16)
+def text_of(text: str) -> Text:
+    """A (cached) :class:`Text` for ``text``: the fixes of one file share it."""
+    return Text(text)
+
+
+def apply(text: str, edits: Sequence[Edit]) -> str:
+    """``text`` with ``edits`` (of one file, not overlapping) applied."""
+    out = text
+    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        out = out[: e.start] + e.new + out[e.end :]
+    return out
+
+
+def _indent_of(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+# ---------------------------------------------------------------------------
+# Terraform
+# ---------------------------------------------------------------------------
+
+
+class RawHcl(str):
+    """The content of a Terraform string as it is to be written (with its ``${...}``)."""
+
+    __slots__ = ()
+
+
+def hcl_literal(value: Any, like: str = "") -> str:
+    """``value`` as a Terraform literal; a string stays quoted, a quoted bool/number too."""
+    if isinstance(value, RawHcl):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{")
+    elif isinstance(value, list):
+        return "[" + ", ".join(hcl_literal(v) for v in value) + "]"
+    else:
+        raise NotFixable(f"cannot write {value!r}")
+    if like.startswith('"'):
+        return f'"{text}"'
+    return text
+
+
+@functools.lru_cache(maxsize=16)
+def parse_tf(text: str) -> Body:
+    """The file's syntax tree (cached: the fixes of one file read the same text)."""
+    parsed = parse_hcl(text)
+    if parsed.body is None:
+        raise NotFixable("the file does not parse")
+    return parsed.body
+
+
+def find_block(body: Body, line: int, col: int) -> Block | None:
+    """The block (at any depth) that starts at ``line``:``col``."""
+    for b in body.blocks:
+        if b.pos[0] == line and b.pos[1] == col:
+            return b
+        if b.pos[0] <= line <= b.pos[2]:
+            found = find_block(b.body, line, col)
+            if found is not None:
+                return found
+    return None
+
+
+def find_attribute(body: Body, line: int, col: int) -> Attribute | None:
+    """The attribute (in any block) written at ``line``:``col``."""
+    for a in body.attrs.values():
+        if a.pos[0] == line and a.pos[1] == col:
+            return a
+    for b in body.blocks:
+        if b.pos[0] <= line <= b.pos[2]:
+            found = find_attribute(b.body, line, col)
+            if found is not None:
+                return found
+    return None
+
+
+def is_literal(attr: Attribute) -> bool:
+    """A literal scalar, a plain string, or a list of them."""
+    e = attr.expr
+    if isinstance(e, TupleExpr):
+        return all(isinstance(i, Lit) for i in e.items)
+    return isinstance(e, Lit) or (
+        isinstance(e, Template) and all(isinstance(p, str) for p in e.parts)
+    )
+
+
+def tf_replace_value(file: str, t: Text, attr: Attribute, value: Any) -> Edit:
+    """Replace the literal value of ``attr``."""
+    if not is_literal(attr):
+        raise NotFixable(
+            f"`{attr.name}` is an expression, not a literal value: set the value where it is "
+            "decided"
+        )
+    p = attr.expr.pos
+    start, end = t.offset(p[0], p[1]), t.offset(p[2], p[3])
+    old = t.text[start:end]
+    if "\n" in old:
+        raise NotFixable(f"`{attr.name}` is a multi-line value")
+    return Edit(file, start, end, hcl_literal(value, old))
+
+
+_ATTR_LINE = re.compile(r"^(\s*)([A-Za-z_][\w-]*)(\s*)=\s*\S")
+
+
+def _tf_body_lines(text: Text, block: Block) -> tuple[int, int]:
+    """The line of the block's opening brace and of its closing brace."""
+    return block.pos[0], block.pos[2]
+
+
+def tf_insert(
+    file: str, t: Text, block: Block, lines: Sequence[str], key: str | None = None
+) -> Edit:
+    """Insert ``lines`` (relative indentation, first at level 0) at the end of ``block``.
+
+    ``key`` names a single attribute being inserted: it is aligned with the last group
+    of attributes when that keeps ``terraform fmt``'s alignment, else set apart by a
+    blank line."""
+    open_line, close_line = _tf_body_lines(t, block)
+    close = t.offset(block.pos[2], block.pos[3]) - 1
+    if t.text[close] != "}":
+        raise NotFixable("cannot find the end of the block")
+    nl = t.newline
+    head = t.line(open_line)
+    base = _indent_of(head)
+    if open_line == close_line:
+        # a one-line block: `x {}` -> expand it
+        brace = t.text.rfind("{", t.offset(open_line, 1), close)
+        inner = t.text[brace + 1 : close].strip()
+        if inner:
+            raise NotFixable("the block is written on one line")
+        step = "  "
+        new = "{" + nl + "".join(base + step + ln + nl for ln in lines) + base + "}"
+        return Edit(file, brace, close + 1, new, ("*",))
+    # the indentation of the block's content, from its first written line
+    indent = base + "  "
+    for ln in range(open_line + 1, close_line):
+        s = t.line(ln)
+        if s.strip() and not s.strip().startswith(("#", "//", "/*")):
+            indent = _indent_of(s)
+            break
+    before = t.line(close_line)[: block.pos[3] - 2]
+    if before.strip():
+        raise NotFixable("the block's closing brace shares its line")
+    # the last non-blank line before the closing brace
+    prev = close_line - 1
+    while prev > open_line and not t.line(prev).strip():
+        prev -= 1
+    prev_text = t.line(prev)
+    blank = ""
+    first = lines[0]
+    if prev == open_line:
+        pass
+    elif key is not None:
+        m = _ATTR_LINE.match(prev_text)
+        width = _group_width(t, prev, open_line, indent) if m else None
+        if m is not None and _indent_of(prev_text) == indent:
+            if width is not None and len(key) <= width:
+                first = key + " " * (width - len(key)) + first[len(key) :]
+            elif width is not None:
+                # an aligned group this key would widen (terraform fmt would realign every
+                # line of it): keep the new line apart
+                blank = nl
+        elif prev_text.rstrip().endswith("}"):
+            blank = nl
+    else:
+        blank = nl
+    insert_at = t.starts[close_line - 1]
+    out = blank + indent + first + nl + "".join(indent + ln + nl for ln in lines[1:])
+    head_word = lines[0].split(" ", 1)[0]
+    return Edit(file, insert_at, insert_at, out, (head_word,))
+
+
+def _group_width(t: Text, last: int, open_line: int, indent: str) -> int | None:
+    """The key width (up to ``=``) of the aligned group of one-line attributes ending at
+    ``last``; None when the group is not aligned (then nothing is padded)."""
+    columns = []
+    ln = last
+    while ln > open_line:
+        s = t.line(ln)
+        m = _ATTR_LINE.match(s)
+        if m is None or _indent_of(s) != indent:
+            break
+        if s.rstrip().endswith(("{", "[", "(")):
+            if ln == last:
+                return None
+            break
+        columns.append(len(m.group(2)) + len(m.group(3)))
+        ln -= 1
+    if not columns or len(set(columns)) != 1:
+        return None
+    return columns[0] - 1
+
+
+def tf_block_lines(segments: Sequence[str], last: str, value: Any) -> list[str]:
+    """``a { b { last = value } }`` as lines with relative indentation."""
+    lines: list[str] = []
+    for depth, seg in enumerate(segments):
+        lines.append("  " * depth + seg + " {")
+    lines.append("  " * len(segments) + f"{last} = {hcl_literal(value)}")
+    for depth in reversed(range(len(segments))):
+        lines.append("  " * depth + "}")
+    return lines
+
+
+def tf_set(
+    file: str, t: Text, block: Block, path: Sequence[tuple[str, int | None]], value: Any
+) -> Edit:
+    """Set ``path`` (block names with their index, then the attribute) in ``block``."""
+    current = block
+    for i, (seg, index) in enumerate(path[:-1]):
+        if seg in current.body.attrs:
+            raise NotFixable(f"`{seg}` is written as an expression, not as a block")
+        dyn = [b for b in current.body.blocks if b.type == "dynamic" and b.labels[:1] == (seg,)]
+        if dyn:
+            raise NotFixable(f"`{seg}` is written as a dynamic block")
+        found = current.body.blocks_of(seg)
+        if not found:
+            rest = [s for s, _ in path[i:-1]]
+            lines = tf_block_lines(rest, path[-1][0], value)
+            return tf_insert(file, t, current, lines)
+        if len(found) > 1 and index is None:
+            raise NotFixable(f"`{seg}` is written several times")
+        current = found[index or 0] if (index or 0) < len(found) else found[0]
+    name = path[-1][0]
+    attr = current.body.attrs.get(name)
+    if attr is not None:
+        return tf_replace_value(file, t, attr, value)
+    if current.body.blocks_of(name):
+        raise NotFixable(f"`{name}` is written as a block")
+    return tf_insert(file, t, current, [f"{name} = {hcl_literal(value)}"], key=name)
+
+
+# ---------------------------------------------------------------------------
+# CloudFormation
+# ---------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./:-]*$")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+
+
+def yaml_literal(value: Any, like: str = "") -> str:
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        if like[:1] == "'":
+            return "'" + value.replace("'", "''") + "'"
+        if like[:1] == '"' or not _PLAIN.match(value) or value.lower() in _YAML_WORDS:
+            return json.dumps(value)
+        return value
+    elif isinstance(value, list):
+        return "[" + ", ".join(yaml_literal(v) for v in value) + "]"
+    else:
+        raise NotFixable(f"cannot write {value!r}")
+    if like[:1] in ("'", '"'):
+        return like[0] + text + like[0]
+    return text
+
+
+def json_literal(value: Any, like: str = "") -> str:
+    if like.startswith('"') and isinstance(value, bool | int):
+        return json.dumps(json.dumps(value))
+    return json.dumps(value)
+
+
+def is_json(text: str) -> bool:
+    return text.lstrip().startswith("{")
+
+
+@functools.lru_cache(maxsize=16)
+def parse_cfn(text: str) -> YDict:
+    """The template as positioned data (cached like :func:`parse_tf`; never mutated)."""
+    decoded = decode_text(text)
+    if decoded.problems or not isinstance(decoded.root, YDict):
+        raise NotFixable("the template does not parse")
+    return decoded.root
+
+
+def _key_span(mapping: YDict, key: str) -> tuple[int, int, int, int] | None:
+    for k in mapping:
+        if k == key:
+            span = getattr(k, "span", None)
+            return span if span is not None else None
+    return None
+
+
+def _value_span(mapping: YDict, key: str) -> tuple[int, int, int, int] | None:
+    v = mapping[key]
+    span = getattr(v, "span", None)
+    if span is None and mapping.value_spans:
+        span = mapping.value_spans.get(key)
+    return span
+
+
+def cfn_replace(file: str, t: Text, mapping: YDict, key: str, value: Any, json_file: bool) -> Edit:
+    v = mapping[key]
+    if isinstance(v, dict):
+        intrinsic = any(str(k) == "Ref" or str(k).startswith("Fn::") for k in v)
+        if intrinsic:
+            raise NotFixable(
+                f"`{key}` is computed by an intrinsic function: set the value where it is decided"
+            )
+        raise NotFixable(f"`{key}` is written as a mapping")
+    if isinstance(v, list):
+        raise NotFixable(f"`{key}` is a list")
+    span = _value_span(mapping, key)
+    if span is None:
+        raise NotFixable(f"the position of `{key}`'s value is not known")
+    start, end = t.offset(span[0], span[1]), t.offset(span[2], span[3])
+    old = t.text[start:end]
+    if "\n" in old or old.lstrip().startswith(("!", "|", ">", "&", "*")):
+        raise NotFixable(f"`{key}` is not a plain value")
+    new = json_literal(value, old) if json_file else yaml_literal(value, old)
+    return Edit(file, start, end, new)
+
+
+def _nested(keys: Sequence[str], value: Any) -> Any:
+    out = value
+    for k in reversed(keys):
+        out = {k: out}
+    return out
+
+
+def _yaml_block(obj: Any, indent: str, step: str) -> list[str]:
+    """A mapping (or a list) as block YAML lines at ``indent``."""
+    lines: list[str] = []
+    if isinstance(obj, list):
+        for item in obj:
+            sub = _yaml_block(item, indent + "  ", step) if isinstance(item, dict | list) else []
+            if sub:
+                lines.append(f"{indent}- {sub[0].lstrip()}")
+                lines.extend(sub[1:])
+            else:
+                lines.append(f"{indent}- {yaml_literal(item)}")
+        return lines
+    for k, v in obj.items():
+        if isinstance(v, dict | list) and v:
+            lines.append(f"{indent}{k}:")
+            lines.extend(_yaml_block(v, indent + step, step))
+        else:
+            lines.append(f"{indent}{k}: {yaml_literal(v)}")
+    return lines
+
+
+def _yaml_flow(obj: Any) -> str:
+    if isinstance(obj, list):
+        return "[" + ", ".join(_yaml_flow(v) for v in obj) + "]"
+    if isinstance(obj, dict):
+        return "{" + ", ".join(f"{k}: {_yaml_flow(v)}" for k, v in obj.items()) + "}"
+    return yaml_literal(obj)
+
+
+def _json_block(obj: dict[str, Any], indent: str, step: str) -> list[str]:
+    """``"key": value`` lines at ``indent`` (nested values pretty-printed with ``step``)."""
+    lines: list[str] = []
+    items = list(obj.items())
+    for i, (k, v) in enumerate(items):
+        comma = "," if i < len(items) - 1 else ""
+        text = json.dumps(v, indent=len(step)).replace("\n", "\n" + indent)
+        lines.append(f"{indent}{json.dumps(k)}: {text}{comma}")
+    return lines
+
+
+def cfn_insert(
+    file: str,
+    t: Text,
+    mapping: YDict,
+    parent_indent: str,
+    entries: dict[str, Any],
+    json_file: bool,
+) -> Edit:
+    """Insert ``entries`` at the end of ``mapping`` (its other keys untouched)."""
+    span = mapping.span
+    if span is None:
+        raise NotFixable("the position of the mapping is not known")
+    nl = t.newline
+    keys: list[tuple[Any, tuple[int, int, int, int]]] = []
+    for k in mapping:
+        ks = getattr(k, "span", None)
+        if ks is not None:
+            keys.append((k, ks))
+    start = t.offset(span[0], span[1])
+    flow = t.text[start : start + 1] == "{"
+    if not keys:
+        if not flow:
+            raise NotFixable("the mapping is empty")
+        close = t.offset(span[2], span[3]) - 1
+        if t.text[close] != "}":
+            raise NotFixable("cannot find the end of the mapping")
+        if json_file:
+            inner = ", ".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in entries.items())
+        else:
+            inner = _yaml_flow(entries)[1:-1]
+        return Edit(file, start + 1, close, inner, ("*",))
+    last_key, _ = max(keys, key=lambda ks: (ks[1][0], ks[1][1]))
+    last_span = _value_span(mapping, last_key) or last_key.span
+    first_span = min(s for _, s in keys)
+    indent = " " * (first_span[1] - 1)
+    end = t.offset(last_span[2], last_span[3])
+    if json_file:
+        if first_span[0] != span[0]:
+            step = indent[len(parent_indent) :] or "  "
+            body = _json_block(entries, indent, step)
+            return Edit(file, end, end, "," + nl + nl.join(body), tuple(entries))
+        inner = ", ".join(
+            f"{json.dumps(k)}: {json.dumps(v, separators=(', ', ': '))}" for k, v in entries.items()
+        )
+        return Edit(file, end, end, ", " + inner, tuple(entries))
+    if flow:
+        return Edit(file, end, end, ", " + _yaml_flow(entries)[1:-1], tuple(entries))
+    step = indent[len(parent_indent) :] or "  "
+    end_line = last_span[2] if last_span[3] > 1 else last_span[2] - 1
+    at = t.line_end(end_line)
+    body = _yaml_block(entries, indent, step)
+    return Edit(file, at, at, nl + nl.join(body), tuple(entries))
+
+
+def cfn_set(
+    file: str,
+    t: Text,
+    container: YDict,
+    container_indent: str,
+    path: Sequence[str],
+    value: Any,
+) -> Edit:
+    """Set ``path`` (keys) under ``container`` (a resource, its ``Properties``...)."""
+    json_file = is_json(t.text)
+    current = container
+    indent = container_indent
+    for i, key in enumerate(path):
+        if key not in current:
+            entries = {key: _nested(path[i + 1 :], value)}
+            return cfn_insert(file, t, current, indent, entries, json_file)
+        if i == len(path) - 1:
+            return cfn_replace(file, t, current, key, value, json_file)
+        nxt = current[key]
+        if not isinstance(nxt, YDict) or any(str(k).startswith("Fn::") or k == "Ref" for k in nxt):
+            raise NotFixable(f"`{key}` is not written as a plain mapping")
+        ks = _key_span(current, key)
+        indent = " " * ((ks[1] - 1) if ks else len(indent))
+        current = nxt
+    raise NotFixable("empty path")
