@@ -60,6 +60,9 @@ def finding_from_report(
     cdk = node.meta.get("cdk_path")
     if cdk and "CDK" not in message:
         message = f"{message} (CDK construct {cdk})"
+    existence = node.existence_note if not rep.unresolved else ""
+    if existence and existence not in message:
+        message = f"{message} ({existence})"
     return Finding(
         rule_id=r.id,
         slug=r.slug,

@@ -392,6 +392,8 @@ class GraphBuilder:
             meta["index"] = ri.key
         if ri.unknown_count:
             meta["count_unknown"] = True
+            if ri.group.unknown_expansion:
+                meta["exists_if"] = ri.group.unknown_expansion
         if acc.dyn_unknown:
             meta["dynamic_unknown"] = sorted(set(acc.dyn_unknown))
         provider_key = group.type.split("_", 1)[0]
@@ -535,6 +537,8 @@ class GraphBuilder:
             meta["index"] = ci.key
         if ci.unknown_count:
             meta["count_unknown"] = True
+            if ci.group.unknown_expansion:
+                meta["exists_if"] = ci.group.unknown_expansion
         meta["loaded"] = ci.child() is not None
         if dir_display:
             meta["dir"] = dir_display
