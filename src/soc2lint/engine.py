@@ -298,7 +298,7 @@ def _run_rules(
                 findings.append(rule_error_finding(r, exc, fallback_file))
                 continue
         for rep in reports:
-            findings.append(finding_from_report(rep, r, scope_files, fallback_file))
+            findings.append(finding_from_report(rep, r, scope_files, fallback_file, graph))
     return findings, rule_timings
 
 
