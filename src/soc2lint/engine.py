@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cdk_sources import relocate as relocate_cdk
 from .config import Config
 from .discover import Inventory, discover, find_root
 from .errors import UsageError
@@ -149,6 +150,8 @@ def _run_scan(req: ScanRequest) -> ScanResult:
             findings, graph, loaded.files, req.base, root, config, req.registry, ran
         )
         findings = [f for f in findings if f.rule_id in ran]
+        # a finding on a template cdk synth wrote points at the construct's source
+        findings = relocate_cdk(findings, graph, req.base, root, config.limits)
         findings.sort(key=Finding.sort_key)
     timings["total"] = time.perf_counter() - started
     return ScanResult(
