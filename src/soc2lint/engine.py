@@ -28,6 +28,7 @@ from .findings import (
     dedupe,
     diagnostic_finding,
     finding_from_report,
+    plan_wins,
     rule_error_finding,
     scope_first_files,
 )
@@ -145,6 +146,9 @@ def _run_scan(req: ScanRequest) -> ScanResult:
     with timed(timings, "suppressions"):
         ran = {r.id for r in rules}
         findings = dedupe(findings)
+        findings = plan_wins(
+            findings, {options.display(p): options.display(p.parent) for p in inv.plan_files}
+        )
         findings = apply_per_path_ignores(findings, config, req.registry)
         findings, entries = apply_suppressions(
             findings, graph, loaded.files, req.base, root, config, req.registry, ran

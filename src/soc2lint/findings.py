@@ -258,3 +258,24 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
         seen.add(key)
         out.append(f)
     return out
+
+
+def plan_wins(findings: list[Finding], plan_dirs: Mapping[str, str]) -> list[Finding]:
+    """A directory holding a root's ``.tf`` files and its plan JSON reports each problem
+    once: where both give the same finding (rule, address, attribute), the plan's is
+    kept, its values being the ones Terraform decided.  What only the ``.tf`` files
+    show stays (an optional attribute the plan leaves "known after apply" has the
+    provider's default there).  ``plan_dirs``: plan scope -> the root scope beside it."""
+    if not plan_dirs:
+        return findings
+    roots = set(plan_dirs.values())
+    in_plan = {
+        (plan_dirs[f.scope], f.rule_id, f.address, f.attr_path)
+        for f in findings
+        if f.scope in plan_dirs
+    }
+    return [
+        f
+        for f in findings
+        if f.scope not in roots or (f.scope, f.rule_id, f.address, f.attr_path) not in in_plan
+    ]

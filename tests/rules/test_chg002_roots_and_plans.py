@@ -109,12 +109,29 @@ def test_a_plan_without_a_constraint_is_a_finding(tmp_path: Path) -> None:
     assert "aws" in got[0][3]
 
 
+def test_a_plan_constraining_one_provider_of_two_names_the_other(tmp_path: Path) -> None:
+    target = _plan(tmp_path, "~> 5.0")
+    data = json.loads(target.read_text())
+    data["configuration"]["provider_config"]["random"] = {
+        "name": "random",
+        "full_name": "registry.terraform.io/hashicorp/random",
+    }
+    target.write_text(json.dumps(data, indent=2))
+    got = _chg002(_scan(tmp_path))
+    assert [m for *_, m in got] == [
+        "terraform: `required_providers.random` has no version constraint"
+    ]
+
+
 def test_a_directory_with_its_plan_reports_each_problem_once(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "plan", tmp_path / "plan")
     result = scan([tmp_path], base=tmp_path, config=Config(inline_suppressions=False))
     keys = [(f.rule_id, f.address, f.range.file, f.range.start_line) for f in result.findings]
     assert keys
     assert len(keys) == len(set(keys))
-    assert {f.scope for f in result.findings if not f.rule_id.startswith("SYS")} == {
-        "plan/tfplan.json"
-    }
+    # the plan's finding wins where both report the problem
+    net010 = [f for f in result.findings if f.rule_id == "NET010"]
+    assert [(f.scope, f.address) for f in net010] == [("plan/tfplan.json", "aws_s3_bucket.logs")]
+    # what the plan leaves "known after apply" still comes from the .tf files (provider default)
+    avl001 = [f for f in result.findings if f.rule_id == "AVL001"]
+    assert [(f.scope, f.address) for f in avl001] == [("plan", "module.db[0].aws_db_instance.this")]

@@ -332,11 +332,6 @@ def load_terraform(
         try:
             resolved = sorted(dict.fromkeys(d.resolve() for d in dirs))
             roots, dir_infos = _roots(state, resolved, results, opt_key)
-            # a directory holding both a root's .tf files and its plan JSON is scanned once,
-            # from the plan: it has the values Terraform decided (variables, count,
-            # for_each, downloaded modules) and still points into the .tf files
-            plan_dirs = {p.resolve().parent for p in plan_files}
-            roots = [r for r in roots if r not in plan_dirs]
         except Exception as exc:  # a bug, not bad input: report, do not crash the scan
             roots = []
             _internal_error(state.loader, exc, dirs[0] if dirs else options.root, options)

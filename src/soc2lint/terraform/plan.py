@@ -270,7 +270,8 @@ class _PlanLoader:
             version = conf.get("version_constraint")
             if isinstance(version, str) and version.strip() and not entry.get("version"):
                 entry["version"] = version
-        if not required:
+        if not any("version" in e for e in required.values()):
+            # nothing constrained: CHG002 names the providers themselves, as before
             return
         off = self.text.find('"provider_config"')
         rng = Range(self.display, 1, 1)
@@ -281,13 +282,8 @@ class _PlanLoader:
             rng = Range(self.display, i + 1, off - self.lines[i] + 1)
         locations: dict[AttrPath, Range] = {}
         cfg = self.config_for([])
-        if cfg is not None and not cfg.terraform:
-            if not any("version" in e for e in required.values()):
-                # nothing constrained and no `terraform` block beside the plan: CHG002 names
-                # the root's provider blocks, where a reader of the .tf files looks
-                return
-            if cfg.providers:
-                rng = cfg.providers[0].range()
+        if cfg is not None and not cfg.terraform and cfg.providers:
+            rng = cfg.providers[0].range()
         if cfg is not None and cfg.terraform:
             decl = cfg.terraform[0]
             rng = decl.range()
