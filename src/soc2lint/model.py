@@ -361,7 +361,8 @@ class NodeMeta(TypedDict, total=False):
     index: Any
     #: ``count`` / ``for_each`` could not be evaluated: the node may not exist
     count_unknown: bool
-    #: that ``count`` / ``for_each`` as written (``count = var.enabled ? 1 : 0``)
+    #: that ``count`` / ``for_each`` as written (``count = var.enabled ? 1 : 0``), prefixed
+    #: ``module.x: `` when it is a calling module's
     exists_if: str
     #: dynamic blocks whose ``for_each`` is unknown (the block may be missing)
     dynamic_unknown: list[str]
@@ -455,6 +456,9 @@ class Node:
         if self.meta.get("count_unknown"):
             expansion = self.meta.get("exists_if")
             if expansion:
+                call, sep, expr = expansion.partition(": ")
+                if sep and call.startswith("module."):  # a calling module's count
+                    return f"may not exist: {call}'s `{expr}` is unknown"
                 return f"may not exist: `{expansion}` is unknown"
             return "may not exist: its count is unknown"
         if self.condition_unknown:

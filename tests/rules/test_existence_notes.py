@@ -102,3 +102,30 @@ def test_cloudformation_findings_under_an_undecidable_condition_name_it(tmp_path
     assert volume and all(note in m for m in volume)
     always = [m for k, ms in got.items() if k.endswith(" Always") for m in ms]
     assert always and not any("Condition" in m for m in always)
+
+
+def test_a_resource_in_a_module_called_with_an_unknown_count_may_not_exist(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "main.tf": """
+variable "create_search" {
+  type = bool
+}
+
+module "search" {
+  source = "./modules/search"
+  count  = var.create_search ? 1 : 0
+}
+""",
+        "modules/search/main.tf": """
+resource "aws_opensearch_domain" "this" {
+  domain_name    = "search"
+  engine_version = "OpenSearch_2.13"
+}
+""",
+    }
+    got = _messages(tmp_path, files, ("TLS004",))
+    (messages,) = got.values()
+    note = "(may not exist: module.search's `count = var.create_search ? 1 : 0` is unknown)"
+    assert messages and all(m.endswith(note) for m in messages)
