@@ -107,3 +107,43 @@ def test_a_finding_in_a_downloaded_module_points_at_the_call_in_the_repository(
     where = [(r.range.file, r.range.start_line) for r in f.related]
     assert (".terraform/modules/db/main.tf", 16) in where
     assert "module.db does not set `encrypted`" in f.message
+
+
+NESTED_DB = """AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Encrypted:
+    Type: String
+    AllowedValues: ["true", "false"]
+    Default: "true"
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t4g.micro
+      AllocatedStorage: "20"
+      MasterUsername: app
+      ManageMasterUserPassword: true
+      StorageEncrypted: !Ref Encrypted
+"""
+
+
+def test_a_nested_stack_parameter_the_parent_passes_is_named(tmp_path: Path) -> None:
+    (f,) = _enc001(
+        tmp_path,
+        {
+            "stacks/db.yaml": NESTED_DB,
+            "parent.yaml": """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Reporting:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: stacks/db.yaml
+      Parameters:
+        Encrypted: "false"
+""",
+        },
+    )
+    assert f.range.file == "stacks/db.yaml"
+    assert "parent.yaml:8" in f.message
+    assert ("parent.yaml", 8) in [(r.range.file, r.range.start_line) for r in f.related]
