@@ -129,3 +129,31 @@ resource "aws_opensearch_domain" "this" {
     (messages,) = got.values()
     note = "(may not exist: module.search's `count = var.create_search ? 1 : 0` is unknown)"
     assert messages and all(m.endswith(note) for m in messages)
+
+
+def test_iam_findings_on_a_user_that_may_not_exist_name_the_count(tmp_path: Path) -> None:
+    files = {
+        "main.tf": """
+variable "create_ci_user" {
+  type = bool
+}
+
+resource "aws_iam_user" "ci" {
+  count = var.create_ci_user ? 1 : 0
+  name  = "ci"
+}
+
+resource "aws_iam_user_policy_attachment" "ci" {
+  count      = var.create_ci_user ? 1 : 0
+  user       = aws_iam_user.ci[0].name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+"""
+    }
+    got = _messages(tmp_path, files, ("IAM005", "IAM006"))
+    assert {k.split()[0] for k in got} == {"IAM005", "IAM006"}
+    assert all(
+        "(may not exist: `count = var.create_ci_user ? 1 : 0` is unknown)" in m
+        for ms in got.values()
+        for m in ms
+    )
