@@ -123,10 +123,11 @@ def _call_site(result: ScanResult | None, f: Finding) -> Related | None:
     if node is None:
         return None
     r = node.range
+    # no address: SARIF's link text is then this message, which names the root (the
+    # module call's own address is the same in every root)
     return Related(
         range=Range(r.file, r.start_line, r.start_col, r.start_line, 0),
-        message=f"root {_root_label(f)} calls the module ({f.address})",
-        address=node.address,
+        message=f"root {_root_label(f)}: {node.address}",
     )
 
 
