@@ -10,6 +10,7 @@ that is only here is still dead: remove both.
 _.module_calls
 _.module_path
 _.count_unknown
+_.exists_if
 _.dynamic_unknown
 _.properties_unknown
 _.deletion_policy

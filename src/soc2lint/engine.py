@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cdk_sources import relocate as relocate_cdk
 from .config import Config
 from .discover import Inventory, discover, find_root
 from .errors import UsageError
@@ -35,6 +36,7 @@ from .findings import (
     dedupe,
     diagnostic_finding,
     finding_from_report,
+    plan_wins,
     rule_error_finding,
     scope_first_files,
 )
@@ -168,7 +170,10 @@ def _run_scan(req: ScanRequest) -> ScanResult:
 
     with timed(timings, "suppressions"):
         ran = {r.id for r in rules}
-        findings, entries = settle(req, findings, graph, loaded.files, root, ran)
+        plan_dirs = {options.display(p): options.display(p.parent) for p in inv.plan_files}
+        findings, entries = settle(
+            req, findings, graph, loaded.files, root, ran, plan_dirs=plan_dirs
+        )
         findings.sort(key=Finding.sort_key)
     timings["total"] = time.perf_counter() - started
     return ScanResult(
@@ -325,7 +330,7 @@ def run_rules(
                 findings.append(rule_error_finding(r, exc, fallback_file))
                 continue
         for rep in reports:
-            findings.append(finding_from_report(rep, r, scope_files, fallback_file))
+            findings.append(finding_from_report(rep, r, scope_files, fallback_file, graph))
     return findings, rule_timings
 
 
@@ -336,21 +341,29 @@ def settle(
     files: Sequence[str],
     root: Path,
     ran: set[str],
+    *,
+    plan_dirs: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], list[SuppressionEntry]]:
-    """What happens to findings after the rules: one finding per problem, per-path
+    """What happens to findings after the rules: one finding per problem (a plan
+    beside its ``.tf`` files wins, ``plan_dirs``: plan scope -> root scope), per-path
     ignores, suppressions matched (expiries at ``req.today``), only the rules in
-    ``ran``; with the suppressions written and what became of them.
+    ``ran``, and a finding on a template ``cdk synth`` wrote moved to the construct's
+    source; with the suppressions written and what became of them.
 
     ``graph`` holds the nodes suppressions attach to and ``files`` the files whose
     suppression comments are read: the whole scan here; a unit of roots and
     templates that share files in ``soc2lint history``, which calls this per unit."""
     config = req.config
     findings = dedupe(findings)
+    if plan_dirs:
+        findings = plan_wins(findings, plan_dirs)
     findings = apply_per_path_ignores(findings, config, req.registry)
     findings, entries = apply_suppressions(
         findings, graph, files, req.base, root, config, req.registry, ran, on=req.today
     )
-    return [f for f in findings if f.rule_id in ran], entries
+    findings = [f for f in findings if f.rule_id in ran]
+    # after suppressions: path ignores on cdk.out/** still apply to the template
+    return relocate_cdk(findings, graph, req.base, root, config.limits), entries
 
 
 def _guard(

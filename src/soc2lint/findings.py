@@ -10,13 +10,18 @@ the reserved rules.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from .frontend import Diagnostic
-from .model import Finding, Language, Node, Range, Related, Severity, format_path
+from .model import Finding, Language, Node, Origin, Range, Related, Severity, format_path
 from .registry import Registry
 from .rule import RelatedRef, Report, Rule
 from .system_rules import RULE_ERROR
+
+if TYPE_CHECKING:
+    from .graph import ResourceGraph
 
 
 def scope_first_files(nodes: Iterable[Node]) -> dict[str, str]:
@@ -30,7 +35,11 @@ def scope_first_files(nodes: Iterable[Node]) -> dict[str, str]:
 
 
 def finding_from_report(
-    rep: Report, r: Rule, scope_files: Mapping[str, str], fallback: str
+    rep: Report,
+    r: Rule,
+    scope_files: Mapping[str, str],
+    fallback: str,
+    graph: ResourceGraph | None = None,
 ) -> Finding:
     node = rep.node
     severity = rep.severity or r.severity
@@ -60,6 +69,11 @@ def finding_from_report(
     cdk = node.meta.get("cdk_path")
     if cdk and "CDK" not in message:
         message = f"{message} (CDK construct {cdk})"
+    existence = node.existence_note if not rep.unresolved else ""
+    if existence and existence not in message:
+        message = f"{message} ({existence})"
+    if rep.range is None:
+        message, rng, related = where_the_fix_goes(node, rep.path, message, rng, related, graph)
     return Finding(
         rule_id=r.id,
         slug=r.slug,
@@ -76,6 +90,94 @@ def finding_from_report(
         unresolved=rep.unresolved,
         properties=dict(rep.properties),
     )
+
+
+#: a module call variable's address: ``module.db.var.encrypted`` -> (``module.db``, ``encrypted``)
+_MODULE_VAR = re.compile(r"^(?P<call>.*module\.[^.]+(?:\[[^\]]*\])?)\.var\.(?P<name>[^.]+)$")
+
+
+def _origin(node: Node, path: tuple[object, ...]) -> Origin | None:
+    """Where the value at ``path`` (or the nearest written parent) came from, if elsewhere."""
+    p = tuple(path)
+    while p:
+        o = node.origins.get(p)  # type: ignore[arg-type]
+        if o is not None:
+            return o
+        p = p[:-1]
+    return None
+
+
+def outside_repository(file: str) -> bool:
+    """A file ``terraform init`` or ``cdk synth`` wrote, usually git-ignored: a pull
+    request annotation or a code scanning alert cannot show it."""
+    f = "/" + file.replace("\\", "/")
+    return "/.terraform/modules/" in f or "/cdk.out/" in f
+
+
+def _at_line(r: Range) -> Range:
+    return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
+
+
+def where_the_fix_goes(
+    node: Node,
+    path: tuple[object, ...],
+    message: str,
+    rng: Range,
+    related: tuple[Related, ...],
+    graph: ResourceGraph | None,
+) -> tuple[str, Range, tuple[Related, ...]]:
+    """Across module boundaries (RULES.md, "Location"): a value a module's caller passes,
+    or a module default its caller relies on, is named with a related location; a
+    finding inside a downloaded module points at the module call in the repository,
+    the module's own line becoming a related location."""
+    extra: list[Related] = []
+    origin = _origin(node, path)
+    if origin is not None and origin.range is not None and origin.range != rng:
+        o_rng = origin.range
+        at = f"{o_rng.file}:{o_rng.start_line}"
+        m = _MODULE_VAR.match(origin.address or "")
+        if " input " in origin.via:
+            note = f"set by {origin.via} at {at}"
+            extra.append(
+                Related(_at_line(o_rng), f"the value is set here ({origin.via})", origin.address)
+            )
+        elif m is not None:
+            call, name = m.group("call"), m.group("name")
+            note = f"{call} does not set `{name}`: the module's default at {at} applies"
+            site = graph.find(node.scope, call) if graph is not None else None
+            if site is not None:
+                extra.append(
+                    Related(_at_line(site.range), f"{call} relies on the default of `{name}`", call)
+                )
+            extra.append(
+                Related(_at_line(o_rng), f"the default of `{name}` in the module", origin.address)
+            )
+        elif origin.via.startswith("stack ") and " parameter " in origin.via:
+            note = f"passed as {origin.via} at {at}"
+            extra.append(
+                Related(_at_line(o_rng), f"the value is passed here ({origin.via})", origin.address)
+            )
+        else:
+            note = ""
+            extra.append(
+                Related(_at_line(o_rng), f"the value comes from {origin.via}", origin.address)
+            )
+        if note and note not in message:
+            message = f"{message} ({note})"
+    if outside_repository(rng.file) and graph is not None:
+        for call in reversed(node.meta.get("module_calls") or []):
+            site = graph.find(node.scope, call)
+            if site is not None and not outside_repository(site.range.file):
+                extra.insert(
+                    0, Related(rng, f"in the module {call} uses: {node.address}", node.address)
+                )
+                rng = _at_line(site.range)
+                break
+    if not extra:
+        return message, rng, related
+    seen = {x.range for x in related}
+    fresh = [x for x in extra if x.range not in seen and x.range != rng]
+    return message, rng, (*related, *fresh)
 
 
 def related_location(ref: RelatedRef) -> Related:
@@ -156,3 +258,24 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
         seen.add(key)
         out.append(f)
     return out
+
+
+def plan_wins(findings: list[Finding], plan_dirs: Mapping[str, str]) -> list[Finding]:
+    """A directory holding a root's ``.tf`` files and its plan JSON reports each problem
+    once: where both give the same finding (rule, address, attribute), the plan's is
+    kept, its values being the ones Terraform decided.  What only the ``.tf`` files
+    show stays (an optional attribute the plan leaves "known after apply" has the
+    provider's default there).  ``plan_dirs``: plan scope -> the root scope beside it."""
+    if not plan_dirs:
+        return findings
+    roots = set(plan_dirs.values())
+    in_plan = {
+        (plan_dirs[f.scope], f.rule_id, f.address, f.attr_path)
+        for f in findings
+        if f.scope in plan_dirs
+    }
+    return [
+        f
+        for f in findings
+        if f.scope not in roots or (f.scope, f.rule_id, f.address, f.attr_path) not in in_plan
+    ]

@@ -361,6 +361,9 @@ class NodeMeta(TypedDict, total=False):
     index: Any
     #: ``count`` / ``for_each`` could not be evaluated: the node may not exist
     count_unknown: bool
+    #: that ``count`` / ``for_each`` as written (``count = var.enabled ? 1 : 0``), prefixed
+    #: ``module.x: `` when it is a calling module's
+    exists_if: str
     #: dynamic blocks whose ``for_each`` is unknown (the block may be missing)
     dynamic_unknown: list[str]
     #: the provider configuration the resource uses (``provider.aws.east``)
@@ -445,6 +448,22 @@ class Node:
         CloudFormation ``Condition``.  Its settings are still checked, but it is no proof
         that something exists (a log destination, a second instance, console access)."""
         return bool(self.meta.get("count_unknown")) or self.condition_unknown
+
+    @property
+    def existence_note(self) -> str:
+        """Under which condition a node that may not exist is created, for its findings'
+        messages (RULES.md, "Resources that may not exist"); "" for a node that exists."""
+        if self.meta.get("count_unknown"):
+            expansion = self.meta.get("exists_if")
+            if expansion:
+                call, sep, expr = expansion.partition(": ")
+                if sep and call.startswith("module."):  # a calling module's count
+                    return f"may not exist: {call}'s `{expr}` is unknown"
+                return f"may not exist: `{expansion}` is unknown"
+            return "may not exist: its count is unknown"
+        if self.condition_unknown:
+            return f'exists only if its Condition "{self.meta.get("condition", "")}" is true'
+        return ""
 
     def __repr__(self) -> str:
         return f"Node({self.kind} {self.address!r} @ {self.range})"

@@ -16,6 +16,7 @@ from soc2lint.rules.log.log021_security_alarms import (
     alarm_metrics,
     classify_pattern,
     filter_metrics,
+    pattern_problem,
 )
 
 from helpers import make_node
@@ -124,3 +125,33 @@ def test_join_names() -> None:
     assert join_names(["a"]) == "a"
     assert join_names(["a", "b", "c"]) == "a, b and c"
     assert support.EVENT_CLASSES[0] == CONSOLE_FAILURES
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        # CIS spellings parse and can match
+        ('{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }', None),
+        (
+            '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && '
+            '($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }',
+            None,
+        ),
+        ('{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }', None),
+        ("{ $.eventSource = iam.amazonaws.com && $.eventName = Attach*Policy }", None),
+        ("{ $.latency > 500 && $.status IS NULL && $.path = %^/api% }", None),
+        ("ERROR", None),  # a term pattern: not judged
+        # never match
+        ('$.userIdentity.type = "Root"', "braces"),
+        ('{ ($.userIdentity.type = "Root" }', "does not parse"),
+        ("{ $.eventName = }", "does not parse"),
+        ('{ $.userIdentity.type = "Root" && $.userIdentity.type = "IAMUser" }', "contradict"),
+        ('{ ($.eventName = "A" && $.eventName != "A") || ($.x = 1 && $.x = 2) }', "contradict"),
+    ],
+)
+def test_patterns_that_can_never_match(pattern: str, problem: str | None) -> None:
+    got = pattern_problem(pattern)
+    if problem is None:
+        assert got is None
+    else:
+        assert got is not None and problem in got

@@ -228,7 +228,9 @@ Resources:
     assert finding.properties.get("redact_snippet") is True
 
 
-def test_resources_that_may_not_exist_are_unknown(tmp_path: Path) -> None:
+def test_resources_that_may_not_exist_are_checked_and_say_so(tmp_path: Path) -> None:
+    """RULES.md "Resources that may not exist": TLS checks them like every family, and the
+    message names the count; SEC002's finding is the key's existence itself."""
     files = {
         "main.tf": """
 variable "create" {
@@ -248,5 +250,9 @@ resource "aws_iam_access_key" "maybe" {
 }
 """
     }
-    assert _mine(_scan(tmp_path, files, "TLS005"), "TLS005") == []
+    tls = [f for f in _scan(tmp_path, files, "TLS005").findings if f.rule_id == "TLS005"]
+    assert [(f.address, f.range.start_line) for f in tls] == [
+        ("aws_elasticache_replication_group.maybe", 6)
+    ]
+    assert tls[0].message.endswith("(may not exist: `count = var.create ? 1 : 0` is unknown)")
     assert _mine(_scan(tmp_path, files, "SEC002"), "SEC002") == []

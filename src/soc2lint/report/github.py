@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Finding, Severity
 from .common import repo_path, severity_sort_key
+from .groups import grouped
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -97,7 +98,7 @@ def verdict_line(result: ScanResult, threshold: Severity | None) -> str | None:
 def render_github(
     result: ScanResult, *, threshold: Severity | None, min_severity: Severity | None = None
 ) -> str:
-    findings = sorted(result.active, key=severity_sort_key)
+    findings = grouped(sorted(result.active, key=severity_sort_key), result)
     lines: list[str] = []
     budget = {"error": PER_LEVEL, "warning": PER_LEVEL, "notice": PER_LEVEL - 1}
     verdict = verdict_line(result, threshold)

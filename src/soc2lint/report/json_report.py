@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..model import Finding, Related, Severity
 from .common import by_family, by_severity, dumps_indented
+from .groups import group_ids
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -59,7 +60,9 @@ def _related(r: Related) -> dict[str, Any]:
     }
 
 
-def finding_dict(f: Finding, result: ScanResult) -> dict[str, Any]:
+def finding_dict(
+    f: Finding, result: ScanResult, group: tuple[str, int] | None = None
+) -> dict[str, Any]:
     rule = result.registry.by_id.get(f.rule_id)
     d: dict[str, Any] = {
         "rule_id": f.rule_id,
@@ -87,6 +90,9 @@ def finding_dict(f: Finding, result: ScanResult) -> dict[str, Any]:
         "properties": dict(f.properties),
         "suppression": None,
     }
+    if group is not None:
+        # one module's finding in several roots: the human formats show it once
+        d["group"] = {"fingerprint": group[0], "size": group[1]}
     if f.suppression is not None:
         s = f.suppression
         d["suppression"] = {
@@ -101,6 +107,7 @@ def finding_dict(f: Finding, result: ScanResult) -> dict[str, Any]:
 
 def render_json(result: ScanResult, *, threshold: Severity | None) -> str:
     active = result.active
+    in_group = group_ids(active)
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "soc2lint", "version": __version__},
@@ -122,7 +129,7 @@ def render_json(result: ScanResult, *, threshold: Severity | None) -> str:
             "suppressed": len(result.suppressed),
             "baselined": sum(1 for f in result.findings if f.baselined),
         },
-        "findings": [finding_dict(f, result) for f in active],
+        "findings": [finding_dict(f, result, in_group.get(id(f))) for f in active],
         "errors": [
             {
                 "rule_id": f.rule_id,

@@ -26,6 +26,7 @@ from ..docs import FAMILY_TITLES, TSC_TITLES, page_name
 from ..model import Finding, Severity
 from . import mdsafe
 from .common import SEVERITY_ORDER, by_severity, repo_path, severity_sort_key
+from .groups import grouped
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -235,7 +236,7 @@ def render_review(result: ScanResult, *, threshold: Severity | None) -> str:
         doc.add("### New findings", "")
         doc.add(*TABLE_HEAD)
         rows = []
-        for f in new:
+        for f in grouped(new, result, _added):
             note = "**(silenced by an exception this change adds)**" if _added(f) else ""
             rows.append(finding_row(f, result, note))
         doc.rows(rows, "new findings")
@@ -294,7 +295,9 @@ def render_review(result: ScanResult, *, threshold: Severity | None) -> str:
     if diff.unchanged:
         doc.add(f"<details><summary>Unchanged findings ({len(diff.unchanged)})</summary>", "")
         doc.add(*TABLE_HEAD)
-        doc.rows((finding_row(f, result) for f in diff.unchanged), "unchanged findings")
+        doc.rows(
+            (finding_row(f, result) for f in grouped(diff.unchanged, result)), "unchanged findings"
+        )
         doc.add("", "</details>", "")
     return doc.text()
 
@@ -519,7 +522,7 @@ def render_markdown(result: ScanResult, *, threshold: Severity | None) -> str:
         doc.add("")
     if active:
         doc.add(*TABLE_HEAD)
-        rows = [finding_row(f, result) for f in active]
+        rows = [finding_row(f, result) for f in grouped(active, result)]
         first = 0
         for row in rows[:SHOWN_ROWS]:  # the first rows in the open, within half the budget
             if doc.size + len(row) + 1 > BUDGET // 2:

@@ -43,6 +43,7 @@ from ..docs import FAMILY_TITLES, page_name, rule_page
 from ..model import Finding, Range, Related
 from ..rule import Rule
 from .common import dumps_indented, repo_path, severity_sort_key
+from .groups import groups, shown
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -256,6 +257,7 @@ def _result(f: Finding, index: int, include_suppression: bool, paths: _Paths) ->
         partial_fingerprints={
             "primaryLocationLineHash": f"{f.fingerprint[:16]}:1",
             "soc2lint/v1": f.fingerprint,
+            **({"soc2lint/group/v1": f.properties["group"]} if "group" in f.properties else {}),
         },
         properties={
             "severity": f.severity.label,
@@ -264,6 +266,7 @@ def _result(f: Finding, index: int, include_suppression: bool, paths: _Paths) ->
             **({"fix": f.fix} if f.fix else {}),
             **({"unresolved": True} if f.unresolved else {}),
             **({"relatedLocationsLeftOut": left_out} if left_out else {}),
+            **({"roots": f.properties["roots"]} if "roots" in f.properties else {}),
         },
     )
     if kept:
@@ -390,6 +393,7 @@ def render_sarif(
         if (not f.baselined or states.get(id(f)) == "unchanged")
         and (include_suppressed or not f.suppressed)
     ]
+    findings, states = _grouped_results(result, findings, states)
     limit = MAX_RESULTS
     while True:
         text, left_out = _render_run(result, findings, include_suppressed, category, limit, states)
@@ -410,6 +414,24 @@ def render_sarif(
             len(findings),
         )
     return text
+
+
+def _grouped_results(
+    result: ScanResult, findings: list[Finding], states: dict[int, str]
+) -> tuple[list[Finding], dict[int, str]]:
+    """One result per module finding shared by several roots (report/groups.py): the
+    other roots' module calls are its related locations, its fingerprints its first
+    member's (``soc2lint/group/v1`` the group's), its diff state theirs."""
+    out: list[Finding] = []
+    new_states = dict(states)
+    for g in groups(findings, lambda f: states.get(id(f))):
+        f = shown(g, result)
+        if len(g.members) > 1:
+            state = states.get(id(g.first))
+            if state is not None:
+                new_states[id(f)] = state
+        out.append(f)
+    return out, new_states
 
 
 def _render_run(

@@ -9,6 +9,7 @@ from ..docs import FAMILY_TITLES
 from ..frontend import Limits
 from ..model import Finding, Severity
 from .common import by_family, by_severity, source_lines
+from .groups import grouped
 from .neutral import one_line
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def render_text(
         out.extend(statistics_lines(shown))
     else:
         by_file: dict[str, list[Finding]] = defaultdict(list)
-        for f in shown:
+        for f in grouped(shown, result):
             by_file[f.range.file].append(f)
         for file in sorted(by_file):
             out.append(_c(_shown_path(file), _BOLD, color))
@@ -126,7 +127,9 @@ def render_concise(
     statistics: bool = False,
 ) -> str:
     shown = displayed(result, min_severity)
-    out = statistics_lines(shown) if statistics else [concise_line(f) for f in shown]
+    out = (
+        statistics_lines(shown) if statistics else [concise_line(f) for f in grouped(shown, result)]
+    )
     out.append(_summary(result, threshold, shown, min_severity))
     return "\n".join(out) + "\n"
 
@@ -190,6 +193,12 @@ def _summary(
             f"Found {_plural(total, 'finding')} ({', '.join(parts)}) in "
             f"{with_findings} of {_plural(scanned, 'file')} scanned."
         )
+        repeats = total - len(grouped(active))
+        if repeats:
+            lines[-1] += (
+                f" {_plural(repeats, 'finding')} repeat a module's finding in another root "
+                "and are listed under it (--format json lists each)."
+            )
         lines.append(
             "By control family: "
             + ", ".join(f"{k} {_first_lower(FAMILY_TITLES.get(k, k))} {v}" for k, v in fam.items())

@@ -72,15 +72,16 @@ def quoted(values: Any) -> str:
 def documents(
     ctx: Context, purpose: str, holder_kinds: tuple[str, ...] | None = None
 ) -> Iterator[tuple[PolicyDocument, bool]]:
-    """Documents of a purpose, with whether they can be judged (known, certain to exist).
+    """Documents of a purpose, with whether they can be judged (known).
 
-    Unknown documents and documents on nodes that may not exist yield
-    ``(doc, False)`` so the rule can report them under ``--strict`` only.
+    Unknown documents yield ``(doc, False)`` so the rule can report them under
+    ``--strict`` only.  A document on a node that may not exist is judged like
+    one that exists (RULES.md, "Resources that may not exist").
     """
     for doc in policy_documents(ctx.graph, purpose):  # type: ignore[arg-type]
         if holder_kinds is not None and doc.holder.kind not in holder_kinds:
             continue
-        judge = doc.unknown is None and not doc.node.may_not_exist and not doc.holder.may_not_exist
+        judge = doc.unknown is None
         yield doc, judge
 
 

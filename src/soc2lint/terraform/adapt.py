@@ -393,6 +393,15 @@ class GraphBuilder:
             meta["index"] = ri.key
         if ri.unknown_count:
             meta["count_unknown"] = True
+            if ri.group.unknown_expansion:
+                meta["exists_if"] = ri.group.unknown_expansion
+        elif inst.expansion_unknown:
+            # a module called with an unknown count/for_each (here or further up) may
+            # create none of its resources
+            meta["count_unknown"] = True
+            expansion = _unknown_call_expansion(inst)
+            if expansion:
+                meta["exists_if"] = expansion
         if acc.dyn_unknown:
             meta["dynamic_unknown"] = sorted(set(acc.dyn_unknown))
         provider_key = group.type.split("_", 1)[0]
@@ -536,6 +545,8 @@ class GraphBuilder:
             meta["index"] = ci.key
         if ci.unknown_count:
             meta["count_unknown"] = True
+            if ci.group.unknown_expansion:
+                meta["exists_if"] = ci.group.unknown_expansion
         meta["loaded"] = ci.child() is not None
         if dir_display:
             meta["dir"] = dir_display
@@ -637,3 +648,16 @@ def load_root(loader: Loader, directory: Path) -> tuple[list[Node], list[Edge]]:
     nodes, edges = list(builder.nodes.values()), builder.edges()
     dismantle(inst)
     return nodes, edges
+
+
+def _unknown_call_expansion(inst: ModuleInstance) -> str:
+    """``module.x: count = var.enabled ? 1 : 0`` for the innermost module call with an
+    unknown count/for_each that ``inst`` sits in ("" when it cannot be named)."""
+    cur: ModuleInstance | None = inst
+    while cur is not None:
+        call = cur.call
+        if call is not None and call.unknown_count:
+            text = call.group.unknown_expansion
+            return f"{call.group.base}: {text}" if text else ""
+        cur = cur.parent
+    return ""

@@ -54,6 +54,7 @@ from .syntax import (
     Template,
     TupleExpr,
     literal_string,
+    render,
     traversal_text,
 )
 from .types import TypeSpec, convert, parse_type
@@ -728,6 +729,8 @@ class Expandable(Generic[T]):
         self._instances: list[T] | None = None
         self.expanding = False
         self.kind = "single"  # single | count | for_each | unknown
+        #: the ``count``/``for_each`` as written, when it cannot be evaluated (for messages)
+        self.unknown_expansion = ""
         self.meta_acc = Acc()
 
     def make(
@@ -773,6 +776,7 @@ class Expandable(Generic[T]):
                 n = max(0, to_int(value))
             except EvalError:
                 self.kind = "unknown"
+                self.unknown_expansion = f"count = {render(count.expr)}"
                 refs = value.refs if isinstance(value, Unknown) else ()
                 return [self.make(None, unknown_count=True, unknown_refs=refs)]
             if n > limit:
@@ -786,6 +790,7 @@ class Expandable(Generic[T]):
             pairs = for_each_pairs(value)
             if pairs is None:
                 self.kind = "unknown"
+                self.unknown_expansion = f"for_each = {render(for_each.expr)}"
                 refs = value.refs if isinstance(value, Unknown) else ()
                 return [self.make(None, unknown_count=True, unknown_refs=refs)]
             if len(pairs) > limit:

@@ -167,6 +167,7 @@ class _PlanLoader:
         configuration = data.get("configuration") or {}
         config_root = configuration.get("root_module") or {}
         self.providers(configuration.get("provider_config") or {})
+        self.requirements(configuration.get("provider_config") or {})
         self.variables(config_root.get("variables") or {}, data.get("variables") or {})
         root = data["planned_values"].get("root_module") or {}
         self.module(root, changes, config_root, [], [])
@@ -251,6 +252,62 @@ class _PlanLoader:
                     meta={"module_path": "", "module_calls": []},
                 )
             )
+
+    def requirements(self, provider_config: dict[str, Any]) -> None:
+        """The plan's ``version_constraint`` of every provider as the root's ``terraform``
+        block: Terraform merges every module's constraints, so one from any module counts."""
+        required: dict[str, Any] = {}
+        for key, conf in sorted(provider_config.items()):
+            if not isinstance(conf, dict):
+                continue
+            name = conf.get("name", key.rsplit(":", 1)[-1].split(".")[0])
+            if not isinstance(name, str):
+                continue
+            entry = required.setdefault(name, {})
+            source = conf.get("full_name")
+            if isinstance(source, str):
+                entry.setdefault("source", source)
+            version = conf.get("version_constraint")
+            if isinstance(version, str) and version.strip() and not entry.get("version"):
+                entry["version"] = version
+        if not any("version" in e for e in required.values()):
+            # nothing constrained: CHG002 names the providers themselves, as before
+            return
+        off = self.text.find('"provider_config"')
+        rng = Range(self.display, 1, 1)
+        if off >= 0:
+            import bisect
+
+            i = bisect.bisect_right(self.lines, off) - 1
+            rng = Range(self.display, i + 1, off - self.lines[i] + 1)
+        locations: dict[AttrPath, Range] = {}
+        cfg = self.config_for([])
+        if cfg is not None and not cfg.terraform and cfg.providers:
+            rng = cfg.providers[0].range()
+        if cfg is not None and cfg.terraform:
+            decl = cfg.terraform[0]
+            rng = decl.range()
+            for d in cfg.terraform:
+                for b in d.block.body.blocks_of("required_providers"):
+                    locations.setdefault(("required_providers",), Range(d.file, *b.pos))
+                    for pname, attr in b.body.attrs.items():
+                        locations.setdefault(("required_providers", pname), d.attr_range(attr))
+        self.add(
+            Node(
+                scope=self.scope,
+                address="terraform",
+                kind="terraform",
+                type="terraform",
+                language="terraform",
+                category="terraform",
+                name="terraform",
+                attrs={"required_providers": required},
+                range=rng,
+                locations=locations,
+                origins={},
+                meta={"module_path": "", "module_calls": []},
+            )
+        )
 
     def expression_values(self, expressions: dict[str, Any], address: str) -> dict[str, Any]:
         out: dict[str, Any] = {}

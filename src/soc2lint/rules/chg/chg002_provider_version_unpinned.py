@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from soc2lint.model import Node, Severity, Unknown
+from soc2lint.model import Node, Range, Severity, Unknown
 from soc2lint.rule import Context, Report, rule
 
 from ._shared import CHECKLIST, is_downloaded
@@ -16,11 +17,29 @@ def _provider_of_type(type_: str) -> str:
     return type_.split("_", 1)[0]
 
 
+#: the module calls an address starts with (``module.x.``, ``module.y["k"].``, ``module.z[0].``)
+_MODULE_PREFIX = re.compile(r'^(?:module\.[A-Za-z0-9_-]+(?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.)*')
+
+
 def _local_name(provider_address: str) -> str:
-    """``provider.aws.east`` / ``module.x.provider.aws`` -> ``aws``."""
-    parts = provider_address.split("provider.", 1)
-    rest = parts[1] if len(parts) == 2 else provider_address
+    """``provider.aws.east`` / ``module.x.provider.aws`` -> ``aws``.
+
+    The module calls come off first, so a module named ``identity_provider`` or
+    ``provider`` does not read as the provider."""
+    rest = provider_address[_MODULE_PREFIX.match(provider_address).end() :]  # type: ignore[union-attr]
+    if rest.startswith("provider."):
+        rest = rest[len("provider.") :]
+    elif rest.startswith('provider["'):
+        # ``provider["registry.terraform.io/hashicorp/aws"]``: the type is the last part
+        return rest[len('provider["') :].split('"', 1)[0].rsplit("/", 1)[-1]
     return rest.split(".", 1)[0]
+
+
+def _root_range(nodes: list[Node]) -> Range | None:
+    """The first line of the root module's first file: where a missing ``terraform`` block
+    goes, rather than a shared child module's file."""
+    files = sorted(n.range.file for n in nodes if not n.meta.get("module_path"))
+    return Range(files[0], 1, 1) if files else None
 
 
 def _has_version(entry: Any) -> bool | None:
@@ -69,7 +88,11 @@ def provider_version_unpinned(ctx: Context) -> Iterator[Report]:
         provider is exempt. Modules downloaded by `terraform init` are not
         looked into. The finding names the root's `terraform` block (where the
         fix goes); a root without one is reported on its `provider.NAME` block,
-        or, when there is none either, on the configuration (`.`).
+        or, when there is none either, on the configuration (`.`) at the first
+        line of the root's first file, never in a child module shared by
+        several roots. A plan JSON's `configuration.provider_config` carries
+        each provider's merged `version_constraint`: that is the plan's
+        `required_providers`.
     Why it matters for SOC 2:
         Checklist D (Change Management), TSC CC8.1: without a constraint
         `terraform init` on a fresh machine installs the newest provider,
@@ -87,11 +110,14 @@ def provider_version_unpinned(ctx: Context) -> Iterator[Report]:
     # every module's requirements, so `terraform init` honours that constraint
     module_constrained: dict[str, set[str]] = {}
     root_used: dict[str, set[str]] = {}  # providers of resources written in the root itself
+    root_nodes: dict[str, list[Node]] = {}
     for n in ctx.graph.nodes(None, category=None):
         if n.language != "terraform":
             continue
         if is_downloaded(n):
             continue
+        if not n.meta.get("module_path"):
+            root_nodes.setdefault(n.scope, []).append(n)
         scope_used = used.setdefault(n.scope, {})
         if n.category == "terraform" and n.meta.get("module_path"):
             mod_rp = n.attr("required_providers").value
@@ -170,5 +196,5 @@ def provider_version_unpinned(ctx: Context) -> Iterator[Report]:
                 "root module has no `terraform { required_providers }` block",
                 scope=scope,
                 related=[user],
-                range=user.range,
+                range=_root_range(root_nodes.get(scope, [])) or user.range,
             )

@@ -64,8 +64,6 @@ def iam_user_direct_policy(ctx: Context) -> Iterator[Report]:
         if g.principal_kind != "user":
             continue
         src = g.source
-        if src.may_not_exist:
-            continue
         is_user = src.kind == USER
         path = _user_grant_location(src.kind, is_user, g.path, g.principal_path)
         key = (src.id, path)

@@ -52,7 +52,7 @@ def iam_admin_managed_policy(ctx: Context) -> Iterator[Report]:
     view = iam_view(ctx.graph)
     by_place: dict[tuple[str, Path], list[Grant]] = {}
     for g in view.grants:
-        if g.policy.aws_managed not in ADMIN_MANAGED_POLICIES or g.source.may_not_exist:
+        if g.policy.aws_managed not in ADMIN_MANAGED_POLICIES:
             continue
         by_place.setdefault((g.source.id, g.path), []).append(g)
     for grants in by_place.values():

@@ -68,8 +68,6 @@ def iam_role_shared_across_services(ctx: Context) -> Iterator[Report]:
     """
     view = iam_view(ctx.graph)
     for role in ctx.graph.nodes(ROLE):
-        if role.may_not_exist:
-            continue
         services: dict[str, list[str]] = {}
         trust_path: Path = ()
         for doc in documents_of(ctx.graph, role):

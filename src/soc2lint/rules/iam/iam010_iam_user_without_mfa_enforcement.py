@@ -50,7 +50,7 @@ def iam_user_without_mfa_enforcement(ctx: Context) -> Iterator[Report]:
     view = iam_view(ctx.graph)
     for user in ctx.graph.nodes(USER):
         profiles = view.login_profiles.get(user.id)
-        if not profiles or user.may_not_exist or all(n.may_not_exist for n, _ in profiles):
+        if not profiles or all(n.may_not_exist for n, _ in profiles):
             continue
         grants, complete = view.effective_grants(user)
         verdicts = [grant_denies_without_mfa(g) for g in grants]

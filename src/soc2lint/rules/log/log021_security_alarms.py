@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from soc2lint.graph import ResourceGraph
 from soc2lint.model import Node, Range, Severity, Unknown
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views.logging import (
@@ -121,6 +122,142 @@ def classify_pattern(pattern: str) -> set[str]:
     return found
 
 
+# ---- whether a JSON filter pattern can match at all ---------------------------------
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<and>&&)|(?P<or>\|\|)|(?P<open>\()|(?P<close>\))
+      | (?P<selector>\$(?:\.[A-Za-z0-9_@:*-]+|\[[0-9*]+\])+)
+      | (?P<op><=|>=|!=|=|<|>)
+      | (?P<word>(?i:NOT\s+EXISTS|EXISTS|IS\s+(?:TRUE|FALSE|NULL)))
+      | (?P<string>"(?:[^"\\]|\\.)*")
+      | (?P<regex>%(?:[^%\\]|\\.)*%)
+      | (?P<bare>[^\s()&|"%=!<>$]+)
+    )""",
+    re.VERBOSE,
+)
+
+#: a condition of a JSON pattern: (selector, operator, value); operator ``exists`` &c.
+Condition = tuple[str, str, str]
+
+
+class _PatternError(ValueError):
+    pass
+
+
+class _Parser:
+    """``expr := term (('&&' | '||') term)*``, ``term := '(' expr ')' | comparison``;
+    ``&&`` binds tighter than ``||``.  The result is a list of alternatives, each a
+    list of conditions that must all hold (None for an alternative too deep to expand)."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        pos = 0
+        text = text.rstrip()
+        while pos < len(text):
+            m = _TOKEN.match(text, pos)
+            if m is None or m.end() == pos or m.lastgroup is None:
+                raise _PatternError(f"unexpected text at {text[pos : pos + 20]!r}")
+            self.tokens.append((m.lastgroup, m.group(m.lastgroup)))
+            pos = m.end()
+        self.i = 0
+
+    def peek(self) -> str:
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else ""
+
+    def take(self, kind: str) -> str:
+        if self.peek() != kind:
+            raise _PatternError(f"expected {kind}")
+        value = self.tokens[self.i][1]
+        self.i += 1
+        return value
+
+    def expression(self, depth: int = 0) -> list[list[Condition]]:
+        if depth > 50:
+            raise _PatternError("nested too deeply")
+        alternatives = self.conjunction(depth)
+        while self.peek() == "or":
+            self.take("or")
+            alternatives = alternatives + self.conjunction(depth)
+        return alternatives
+
+    def conjunction(self, depth: int) -> list[list[Condition]]:
+        result = self.term(depth)
+        while self.peek() == "and":
+            self.take("and")
+            right = self.term(depth)
+            if len(result) * len(right) > 256:
+                raise _PatternError("too many alternatives")  # too big to judge: may match
+            result = [a + b for a in result for b in right]
+        return result
+
+    def term(self, depth: int) -> list[list[Condition]]:
+        if self.peek() == "open":
+            self.take("open")
+            inner = self.expression(depth + 1)
+            self.take("close")
+            return inner
+        selector = self.take("selector")
+        if self.peek() == "word":
+            word = " ".join(self.take("word").upper().split())
+            return [[(selector, word, "")]]
+        op = self.take("op")
+        kind = self.peek()
+        if kind not in ("string", "regex", "bare"):
+            raise _PatternError("a comparison without a value")
+        value = self.take(kind)
+        if kind == "string":
+            value = value[1:-1]
+        elif kind == "regex":
+            value = "%regex%"
+        return [[(selector, op, value)]]
+
+
+def _contradictory(conditions: list[Condition]) -> bool:
+    """Conditions that no event satisfies together: one field equal to two different
+    literal values, or equal and not equal to the same one."""
+    equal: dict[str, str] = {}
+    unequal: dict[str, set[str]] = {}
+    for selector, op, value in conditions:
+        if "*" in value or value == "%regex%":
+            continue
+        if op == "=":
+            if equal.setdefault(selector, value) != value:
+                return True
+            if value in unequal.get(selector, ()):
+                return True
+        elif op == "!=":
+            if equal.get(selector) == value:
+                return True
+            unequal.setdefault(selector, set()).add(value)
+    return False
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a CloudWatch Logs filter pattern can never match an event, or None.
+
+    A JSON pattern (one that compares ``$.`` selectors) must sit in braces and
+    parse; one whose every alternative is contradictory matches nothing.  Other
+    patterns (terms, space-delimited) are not judged."""
+    text = pattern.strip()
+    if "$." not in text and "$[" not in text:
+        return None
+    if not (text.startswith("{") and text.endswith("}")):
+        return "a JSON filter pattern must be enclosed in braces"
+    try:
+        parser = _Parser(text[1:-1])
+        alternatives = parser.expression()
+        if parser.i != len(parser.tokens):
+            raise _PatternError("unexpected text after the expression")
+    except _PatternError as exc:
+        if str(exc) == "too many alternatives":
+            return None
+        return f"the filter pattern does not parse ({exc})"
+    if all(_contradictory(a) for a in alternatives):
+        return "the filter pattern's conditions contradict each other"
+    return None
+
+
 @dataclass(frozen=True)
 class MetricRef:
     """A CloudWatch metric named by a metric filter or an alarm (values may be Unknown)."""
@@ -131,9 +268,17 @@ class MetricRef:
     def matches(self, other: MetricRef) -> bool | None:
         """Same metric: True / False / None when either side is unknown."""
         pairs = ((self.name, other.name), (self.namespace, other.namespace))
-        if any(isinstance(a, Unknown) or isinstance(b, Unknown) for a, b in pairs):
-            return None
-        return all(isinstance(a, str) and a == b for a, b in pairs)
+        result: bool | None = True
+        for a, b in pairs:
+            if isinstance(a, Unknown) or isinstance(b, Unknown):
+                ta = a.template if isinstance(a, Unknown) else None
+                tb = b.template if isinstance(b, Unknown) else None
+                if ta is not None and ta == tb:
+                    continue  # the same string after deploy, whatever it is
+                result = None
+            elif not (isinstance(a, str) and a == b):
+                return False
+        return result
 
 
 def filter_metrics(node: Node) -> list[MetricRef]:
@@ -227,7 +372,13 @@ def security_alarms(ctx: Context) -> Iterator[Report]:
         in the configuration (an organization trail managed elsewhere),
         filters on any log group count. An unknown log group, pattern, metric
         or action makes its event class unknown; the finding lists the classes
-        that are certainly missing.
+        that are certainly missing. An alarm whose metric name refers to a
+        metric filter's attribute watches that filter's metric (the reference
+        is followed through the graph, even when the name itself is not known
+        before apply). A filter whose pattern can never match is no alarm: a
+        JSON pattern outside braces or that does not parse (CloudWatch rejects
+        it), or whose every alternative is contradictory
+        (`$.eventName = "A" && $.eventName = "B"`).
     Why it matters for SOC 2:
         Checklist C asks for alerts on security-relevant activity: failed
         sign-ins, permission changes, root use and denied calls are the
@@ -266,12 +417,14 @@ def security_alarms(ctx: Context) -> Iterator[Report]:
             if not pattern.known or not isinstance(pattern.value, str):
                 classes: set[str] = set(EVENT_CLASSES) if pattern.unknown else set()
                 certain = False
+            elif pattern_problem(pattern.value) is not None:
+                continue  # a pattern that can never match is no alarm
             else:
                 classes = classify_pattern(pattern.value)
                 certain = True
             if not classes:
                 continue
-            watched = _alarm_watches(filter_metrics(f), alarms)
+            watched = _alarm_watches(g, f, filter_metrics(f), alarms)
             sure = certain and on_trail is True and watched is True and not f.may_not_exist
             for c in classes:
                 if status[c] is True:
@@ -312,13 +465,33 @@ def security_alarms(ctx: Context) -> Iterator[Report]:
     )
 
 
+def _named_filters(g: ResourceGraph, alarm: Node) -> list[Node]:
+    """The metric filters an alarm's metric name refers to
+    (``aws_cloudwatch_log_metric_filter.x.metric_transformation[0].name``)."""
+    via = "metric_name" if alarm.language == "terraform" else "MetricName"
+    return g.targets(alarm, "AWS::Logs::MetricFilter", via=via)
+
+
 def _alarm_watches(
-    metrics: list[MetricRef], alarms: list[tuple[Node, bool | None, list[MetricRef]]]
+    g: ResourceGraph,
+    f: Node,
+    metrics: list[MetricRef],
+    alarms: list[tuple[Node, bool | None, list[MetricRef]]],
 ) -> bool | None:
-    """Some alarm with an action watches one of ``metrics`` (None: cannot tell)."""
+    """Some alarm with an action watches one of ``metrics`` of filter ``f`` (None: cannot
+    tell).  An alarm whose metric name refers to a metric filter watches that filter's
+    metric, not any other: the reference is resolved through the graph."""
     result: bool | None = False
     for alarm, notifies, watched in alarms:
         if notifies is False:
+            continue
+        named = _named_filters(g, alarm)
+        if named and any(isinstance(w.name, Unknown) for w in watched):
+            if all(n.id != f.id for n in named):
+                continue  # it watches another filter's metric
+            if notifies is True and not alarm.may_not_exist:
+                return True
+            result = None
             continue
         for m in metrics:
             for w in watched:

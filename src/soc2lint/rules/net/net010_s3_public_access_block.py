@@ -47,7 +47,10 @@ def s3_public_access_block(ctx: Context) -> Iterator[Report]:
         `block_public_acls`, `block_public_policy`, `ignore_public_acls` and
         `restrict_public_buckets` all true (unset flags are false). A bucket
         with no block at all is named itself; a block with a false flag is
-        named at the flag. An `aws_s3_account_public_access_block` with all
+        named at the flag. A block whose bucket is not declared in the scanned
+        code (`bucket = var.bucket_id`, the literal name of a bucket made
+        elsewhere) is still checked: a false or unset flag is named on the
+        block. An `aws_s3_account_public_access_block` with all
         four flags anywhere in the scan covers every bucket. A block resource
         whose bucket cannot be resolved, or unknown flags, are unknown. Since
         April 2023 S3 enables all four settings on new buckets by default; the
@@ -94,6 +97,49 @@ def s3_public_access_block(ctx: Context) -> Iterator[Report]:
             continue
         setting, off = decided
         yield _pab_finding(ctx, bucket, setting, off)
+    yield from _unattached_blocks(ctx, account)
+
+
+def _unattached_blocks(ctx: Context, account: bool | None) -> Iterator[Report]:
+    """Blocks on a bucket the scan does not declare (``bucket = var.bucket_id``, a literal
+    name of a bucket made elsewhere): their own flags are still checkable."""
+    attached = {
+        cfg.id
+        for view in bucket_views(ctx.graph)
+        for cfg in view.linked.get("aws_s3_bucket_public_access_block", ())
+    }
+    for block in ctx.graph.nodes("aws_s3_bucket_public_access_block"):
+        if block.id in attached:
+            continue
+        readings = [(s, s.read(block)) for s in S3_PUBLIC_ACCESS_BLOCK]
+        unknown = [r for _, r in readings if r.attr.unknown]
+        off = [(s, r) for s, r in readings if r.ok is not True and not r.attr.unknown]
+        if not off:
+            if unknown:
+                yield from ctx.unresolved(block, unknown[0].attr)
+            continue
+        if account is None:
+            yield from ctx.unresolved(block, (), "the account-level public access block")
+            continue
+        bucket = block.attr("bucket")
+        target = (
+            f'bucket "{bucket.value}"'
+            if bucket.known and isinstance(bucket.value, str)
+            else f"bucket {bucket.value.expr or 'an unknown bucket'}"
+            if bucket.unknown
+            else "its bucket"
+        )
+        states = ", ".join(
+            f"`{r.attr.path[-1]}` {describe_value(r.attr.value) if r.attr.present else 'not set (false)'}"
+            for _, r in off
+        )
+        first = next((r.attr for _, r in off if r.attr.present), None)
+        yield ctx.finding(
+            block,
+            first if first is not None else (),
+            f"{block.address}: the public access block of {target} (not declared in the "
+            f"scanned code) does not set all four flags ({states})",
+        )
 
 
 def _pab_decision(

@@ -96,15 +96,11 @@ def s3_public_bucket(ctx: Context) -> Iterator[Report]:
     """
     # ACLs: inline on buckets, and every aws_s3_bucket_acl (public whichever bucket it names)
     for bucket in ctx.graph.nodes(BUCKET):
-        if bucket.may_not_exist:
-            continue
         a = bucket.attr(tf="acl", cfn="AccessControl")
         yield from _check_acl(ctx, bucket, a.path, a.value, [])
         if bucket.language == "terraform":
             yield from _check_grants(ctx, bucket, bucket.attrs_at("grant[].uri"), [])
     for acl in ctx.graph.nodes(S3_ACL):
-        if acl.may_not_exist:
-            continue
         a = acl.attr("acl")
         related = [RelatedRef(b, (), "the bucket") for b in _bucket_of(ctx, acl)]
         yield from _check_acl(ctx, acl, a.path, a.value, related)

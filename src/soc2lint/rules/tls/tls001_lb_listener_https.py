@@ -6,7 +6,6 @@ from soc2lint.model import MISSING, Node, Severity, Unknown, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views import tls
 
-from .._common import existence_unknown
 from ._shared import CHECKLIST, LISTENER, TSC, _upper, listener_protocol
 
 CLASSIC_ELB = tls.CLASSIC_ELB
@@ -100,9 +99,6 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancing-loadbalancer-listeners.html
     """
     for listener in ctx.graph.nodes(LISTENER):
-        if listener.may_not_exist:
-            yield from existence_unknown(ctx, listener)
-            continue
         a, protocol = listener_protocol(ctx, listener)
         if protocol is None:
             if a.present:
@@ -132,9 +128,6 @@ def lb_listener_https(ctx: Context) -> Iterator[Report]:
             f"action ({types}) is not a redirect to HTTPS",
         )
     for elb in ctx.graph.nodes(CLASSIC_ELB):
-        if elb.may_not_exist:
-            yield from existence_unknown(ctx, elb)
-            continue
         key = elb.spelled(tf="lb_protocol", cfn="Protocol")
         port_key = elb.spelled(tf="lb_port", cfn="LoadBalancerPort")
         listeners = elb.attrs_at((elb.spelled(tf="listener", cfn="Listeners"), "*"))

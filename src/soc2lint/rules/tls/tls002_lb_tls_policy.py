@@ -7,7 +7,6 @@ from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views import tls
 
-from .._common import existence_unknown
 from ._shared import CHECKLIST, LISTENER, TSC, listener_protocol
 
 
@@ -68,9 +67,6 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-elb-policy.html
     """
     for listener in ctx.graph.nodes(LISTENER):
-        if listener.may_not_exist:
-            yield from existence_unknown(ctx, listener)
-            continue
         _, protocol = listener_protocol(ctx, listener)
         if protocol not in ("HTTPS", "TLS"):
             continue
@@ -99,8 +95,6 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
     reported: set[tuple[str, tuple[Any, ...]]] = set()
     for classic in tls.classic_listeners(ctx.graph):
         elb = classic.elb
-        if elb.may_not_exist:
-            continue
         if not classic.policies:
             if classic.unknown:
                 yield from ctx.unresolved(

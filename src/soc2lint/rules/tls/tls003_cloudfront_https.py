@@ -7,7 +7,6 @@ from soc2lint.model import Attr, Node, Severity, describe_value, to_bool
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views import tls
 
-from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
 
 
@@ -57,9 +56,6 @@ def cloudfront_https(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudfront-distribution-viewercertificate.html
     """
     for dist in ctx.graph.nodes("AWS::CloudFront::Distribution"):
-        if dist.may_not_exist:
-            yield from existence_unknown(ctx, dist)
-            continue
         behaviours: list[Attr] = [
             *dist.attrs_at(
                 tf="default_cache_behavior.viewer_protocol_policy",

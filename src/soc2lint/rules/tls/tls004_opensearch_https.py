@@ -7,7 +7,6 @@ from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import OPENSEARCH_NODE_TO_NODE
 from soc2lint.views import tls
 
-from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
 
 SEARCH_DOMAINS = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")
@@ -59,9 +58,6 @@ def opensearch_https(ctx: Context) -> Iterator[Report]:
         - https://github.com/aws/aws-cdk/issues/34658
     """
     for dom in ctx.graph.nodes(SEARCH_DOMAINS):
-        if dom.may_not_exist:
-            yield from existence_unknown(ctx, dom)
-            continue
         # the provider defaults enforce_https to true inside a written block; the API,
         # and so a domain without the block, to false
         tf = dom.language == "terraform"

@@ -6,7 +6,6 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import ELASTICACHE_TRANSIT_ENCRYPTED
 
-from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
 
 
@@ -48,9 +47,6 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html
     """
     for group in ctx.graph.nodes("AWS::ElastiCache::ReplicationGroup"):
-        if group.may_not_exist:
-            yield from existence_unknown(ctx, group)
-            continue
         engine = group.attr(tf="engine", cfn="Engine")
         if (
             engine.known

@@ -7,7 +7,6 @@ from soc2lint.model import MISSING, Node, Severity, Unknown, describe_value, to_
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views import db_params as dbp
 
-from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
 
 
@@ -74,9 +73,6 @@ def rds_force_tls(ctx: Context) -> Iterator[Report]:
     """
     group_findings: dict[str, dict[str, Any]] = {}
     for db in ctx.graph.nodes((dbp.DB_INSTANCE, dbp.DB_CLUSTER)):
-        if db.may_not_exist:
-            yield from existence_unknown(ctx, db)
-            continue
         if dbp.is_cluster_member(db):
             continue
         engine = db.attr(tf="engine", cfn="Engine")

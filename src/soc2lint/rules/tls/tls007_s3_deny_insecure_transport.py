@@ -46,8 +46,6 @@ def s3_deny_insecure_transport(ctx: Context) -> Iterator[Report]:
     """
     for view in bucket_views(ctx.graph):
         bucket = view.bucket
-        if bucket.may_not_exist:
-            continue
         settings = view.policies()
         if any(s.value is UNKNOWN_SETTING for s in settings):
             yield from ctx.unresolved(bucket, (), "the bucket policy (not attributable)")

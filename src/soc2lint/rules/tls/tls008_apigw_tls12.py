@@ -6,7 +6,6 @@ from soc2lint.model import Attr, Node, Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views import tls
 
-from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
 
 
@@ -57,14 +56,8 @@ def apigw_tls12(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-apigatewayv2-domainname-domainnameconfiguration.html
     """
     for dom in ctx.graph.nodes("AWS::ApiGateway::DomainName"):
-        if dom.may_not_exist:
-            yield from existence_unknown(ctx, dom)
-            continue
         yield from _apigw_policy(ctx, dom, [dom.attr(tf="security_policy", cfn="SecurityPolicy")])
     for dom in ctx.graph.nodes("AWS::ApiGatewayV2::DomainName"):
-        if dom.may_not_exist:
-            yield from existence_unknown(ctx, dom)
-            continue
         attrs = dom.attrs_at(
             tf="domain_name_configuration[].security_policy",
             cfn="DomainNameConfigurations[].SecurityPolicy",

@@ -6,7 +6,6 @@ from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import MSK_IN_CLUSTER
 
-from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC, _upper
 
 
@@ -47,9 +46,6 @@ def msk_in_transit(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-msk-cluster-encryptionintransit.html
     """
     for cluster in ctx.graph.nodes("AWS::MSK::Cluster"):
-        if cluster.may_not_exist:
-            yield from existence_unknown(ctx, cluster)
-            continue
         broker = cluster.attr(
             tf="encryption_info.encryption_in_transit.client_broker",
             cfn="EncryptionInfo.EncryptionInTransit.ClientBroker",
