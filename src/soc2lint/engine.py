@@ -278,6 +278,7 @@ def _run_rules(
     fallback_file = sorted(loaded.files)[0] if loaded.files else "."
     findings: list[Finding] = []
     rule_timings: dict[str, float] = {}
+    selected = frozenset(r.id for r in rules)
     for r in rules:
         if r.reserved:
             continue
@@ -288,6 +289,7 @@ def _run_rules(
             account_scope=config.account_scope,
             strict=config.strict,
             scopes=scopes,
+            selected=selected,
         )
         with timed(rule_timings, r.id):
             try:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Path, Severity
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.iam import is_full_admin_statement
 
 from .._common import holder_note, label, quoted, related_holder, unresolved_document
+from ._claims import owned, undecided
 from ._shared import CHECKLIST, TSC, identity_statements
 
 
@@ -49,21 +49,12 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html
     """
-    seen: set[tuple[str, Path]] = set()
     for doc, stmt in identity_statements(ctx):
         if stmt is None:
             yield from unresolved_document(ctx, doc)
-            continue
-        verdict = is_full_admin_statement(stmt)
-        key = (stmt.node.id, stmt.path)
-        if verdict is None:
-            if key not in seen:
-                seen.add(key)
-                yield from ctx.unresolved(stmt.node, stmt.path, f"{label(stmt)}")
-            continue
-        if not verdict or key in seen:
-            continue
-        seen.add(key)
+    for stmt in undecided(ctx):
+        yield from ctx.unresolved(stmt.node, stmt.path, f"{label(stmt)}")
+    for doc, stmt, _, _ in owned(ctx):  # it allows everything: no 'also'
         if stmt.not_actions is not None and stmt.actions is None:
             what = f"every action except NotAction [{quoted(stmt.not_actions)}]"
         else:

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 
-from ._shared import ADMIN_NAMES, ADMIN_PORTS, CHECKLIST, TSC, open_from_anywhere
+from ._shared import CHECKLIST, TSC, open_from_anywhere
 
 
 @rule(
@@ -46,4 +46,4 @@ def sg_admin_port_open(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_security_group_ingress_rule
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group-rule-1.html
     """
-    yield from open_from_anywhere(ctx, ADMIN_PORTS, ADMIN_NAMES, "the administration port")
+    yield from open_from_anywhere(ctx)
