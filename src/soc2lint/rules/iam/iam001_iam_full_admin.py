@@ -38,7 +38,9 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
         here: KEY002 and NET011 cover them. Neither is a managed policy that only
         serves as a permissions boundary (`permissions_boundary` /
         `PermissionsBoundary`) and is attached to no one: a boundary grants
-        nothing (IAM002–IAM004 skip it too).
+        nothing (IAM002–IAM004 and IAM012–IAM014 skip it too). A statement
+        reported here gets no other finding from IAM002–IAM004 or
+        IAM012–IAM014 (one statement, one finding).
     Why it matters for SOC 2:
         Checklist A asks for least-privilege access; a principal that can do
         everything defeats logical access controls (TSC CC6.1) and makes access

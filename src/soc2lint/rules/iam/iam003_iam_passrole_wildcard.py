@@ -57,8 +57,10 @@ def iam_passrole_wildcard(ctx: Context) -> Iterator[Report]:
         (the partition, region and account fields do not narrow it; a name
         prefix such as `role/app-*` does). Coverage is decided from the role
         ARN format of the AWS Service Authorization Reference. A Deny without
-        condition in the same policy removes the grant. Statements IAM001
-        reports are not reported again.
+        condition in the same policy removes the grant. One statement, one
+        finding: a statement IAM001, IAM002 or IAM004 reports is not reported
+        here (unless the scan leaves those rules out), and the finding of the
+        rule that reports it says "also allows iam:PassRole on *".
     Why it matters for SOC 2:
         Passing any role to a service lets the holder act with that role's
         permissions, bypassing the access model reviewed for checklist A

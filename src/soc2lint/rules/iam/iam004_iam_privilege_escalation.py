@@ -41,8 +41,10 @@ def iam_privilege_escalation(ctx: Context) -> Iterator[Report]:
         `glue:CreateDevEndpoint` or `ecs:RunTask` (an `iam:PassedToService`
         condition limits which of these count). A Deny without condition in the
         same policy removes a grant. The finding is on the statement that grants
-        the escalation (PassRole's for a pair) and names the path; a statement
-        IAM001 reports is not reported again.
+        the escalation (PassRole's for a pair) and names the path. One
+        statement, one finding: IAM004 comes after IAM001 and IAM002 and
+        before IAM003 and IAM012-IAM014 (RULES.md); the finding names what
+        else the statement allows.
     Why it matters for SOC 2:
         A principal that can raise its own privileges makes every other access
         restriction of checklist A void (TSC CC6.1, CC6.3).

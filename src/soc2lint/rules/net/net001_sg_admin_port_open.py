@@ -34,7 +34,9 @@ def sg_admin_port_open(ctx: Context) -> Iterator[Report]:
         ("If you select a protocol of -1 ... all ports"). A rule whose CIDR
         cannot be resolved is not "from anywhere". The finding names the
         security group for inline rules (pointing at the rule block) and the
-        standalone rule resource otherwise (pointing at its CIDR).
+        standalone rule resource otherwise (pointing at its CIDR). One rule,
+        one finding: a rule open on every port is NET003's, one that also
+        covers a database port NET002's (its message names 22/3389 too).
     Why it matters for SOC 2:
         Checklist G asks for administrative access to be restricted; CC6.6
         requires logical access from outside the system boundary to be limited.

@@ -35,7 +35,11 @@ def sg_database_port_open(ctx: Context) -> Iterator[Report]:
         and 27017 (MongoDB/DocumentDB). TCP counts for every port; UDP only
         for 2049 and 11211, the two services that also listen on UDP (a UDP
         media range must not look like an open database). Protocol `-1`
-        covers everything.
+        covers everything. One rule, one finding: a rule open on every port
+        is NET003's; a rule covering a database port and 22/3389 is reported
+        here (not by NET001), and the message names the administration ports
+        too. Among the rules a scan runs (`--select`), the first of NET003,
+        NET002, NET001 that applies reports.
     Why it matters for SOC 2:
         Checklist G asks that data stores sit in private networks reachable
         only by the tiers that need them (CC6.6); a database port open to the

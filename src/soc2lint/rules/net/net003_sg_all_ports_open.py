@@ -28,7 +28,10 @@ def sg_all_ports_open(ctx: Context) -> Iterator[Report]:
         Ingress rules (all shapes) from `0.0.0.0/0` or `::/0` with protocol
         `-1`/`all`, or TCP or UDP over the whole port range (0-65535; 1-65535
         counts too, port 0 being reserved). The EC2 API opens every port for
-        protocol -1 whatever `from_port`/`to_port` say.
+        protocol -1 whatever `from_port`/`to_port` say. One rule, one finding:
+        such a rule is reported here only, not by NET001 or NET002 (unless the
+        scan leaves NET003 out), and the message names the administration and
+        database ports it opens.
     Why it matters for SOC 2:
         CC6.6 and checklist G require that only the network services a system
         needs are reachable; an all-traffic rule from the internet exposes every
