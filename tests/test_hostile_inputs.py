@@ -815,10 +815,10 @@ def test_an_escalation_check_is_linear_in_the_policy(
         calls["n"] += 1
         return real(stmt, action)
 
-    from soc2lint.rules.iam import _claims as iam_claims
+    from soc2lint.rules.iam import _shared as iam_shared
 
     # every module IAM004's code calls allows_action through
-    for module in (policy, iam_claims):
+    for module in (policy, iam_shared):
         monkeypatch.setattr(module, "allows_action", counted)
     n = 600
     write_files(

@@ -5,7 +5,7 @@ they can be written (``soc2lint.views.policy``); IAM005-IAM007, IAM009 and
 IAM010 read who holds which policy (``soc2lint.views.iam``).  IAM rules read
 identity policies only (RULES.md "Clarifications"): resource policies have
 their own rules.  A statement gets at most one finding from IAM001-IAM004 and
-IAM012-IAM014: ``_claims`` decides in one place which of them apply to each
+IAM012-IAM014: ``_shared`` decides in one place which of them apply to each
 statement, and the first that applies among the rules the scan runs reports it.
 """
 

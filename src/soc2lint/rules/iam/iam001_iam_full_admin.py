@@ -6,8 +6,7 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 
 from .._common import holder_note, label, quoted, related_holder, unresolved_document
-from ._claims import owned, undecided
-from ._shared import CHECKLIST, TSC, identity_statements
+from ._shared import CHECKLIST, TSC, identity_statements, owned, undecided
 
 
 @rule(

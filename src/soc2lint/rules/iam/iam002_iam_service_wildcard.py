@@ -6,8 +6,7 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 
 from .._common import holder_note, label, related_holder
-from ._claims import CRITICAL_SERVICES, owned, undecided
-from ._shared import CHECKLIST, TSC
+from ._shared import CHECKLIST, CRITICAL_SERVICES, TSC, owned, undecided
 
 
 @rule(

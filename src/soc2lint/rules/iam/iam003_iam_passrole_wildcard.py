@@ -7,8 +7,7 @@ from soc2lint.rule import Context, Report, rule
 from soc2lint.views.policy import Statement, action_matches, arn_pattern
 
 from .._common import holder_note, label, related_holder
-from ._claims import owned, undecided
-from ._shared import CHECKLIST, TSC
+from ._shared import CHECKLIST, TSC, owned, undecided
 
 
 def _first_granting(stmt: Statement, action: str) -> str:

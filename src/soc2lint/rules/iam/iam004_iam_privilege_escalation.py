@@ -6,8 +6,7 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 
 from .._common import holder_note, label, related_holder
-from ._claims import ESCALATIONS, PASSROLE_COMPANIONS, Escalation, owned
-from ._shared import CHECKLIST, TSC
+from ._shared import CHECKLIST, ESCALATIONS, PASSROLE_COMPANIONS, TSC, Escalation, owned
 
 __all__ = ["ESCALATIONS", "PASSROLE_COMPANIONS", "iam_privilege_escalation"]
 

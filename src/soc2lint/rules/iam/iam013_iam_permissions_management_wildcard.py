@@ -5,8 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 
-from ._claims import grant_findings
-from ._shared import CHECKLIST, TSC
+from ._shared import CHECKLIST, TSC, grant_findings
 
 
 @rule(

@@ -40,9 +40,8 @@ def _records_everything(recorder: Node) -> tuple[bool | None, Attr]:
     )
     if everything.present:
         return everything.as_bool(), everything
-    if recorder.language == "terraform":
-        return True, everything  # the provider's default
-    types = recorder.attr(cfn="RecordingGroup.ResourceTypes")
+    # not written: the provider's default is true; a list of types records only those
+    types = recorder.attr(tf="recording_group.resource_types", cfn="RecordingGroup.ResourceTypes")
     if types.unknown:
         return None, types
     if types.present and types.value not in ([], None):
@@ -165,7 +164,7 @@ def config_recorder(ctx: Context) -> Iterator[Report]:
                 problems.append(f"it is never turned on (no `{STATUS}` with `is_enabled = true`)")
     channels = ctx.graph.nodes(CHANNEL)
     if not channels:
-        spelled = "aws_config_delivery_channel" if recorder.language == "terraform" else CHANNEL
+        spelled = recorder.spelled(tf="aws_config_delivery_channel", cfn=CHANNEL)
         problems.append(f"it has no delivery channel (`{spelled}`)")
     if not problems:
         return
