@@ -316,15 +316,20 @@ class Context:
             text = message.format(address=node.address, problem=r.problem)
             yield self.finding(node, r.attr, text, setting=setting)
 
-    def unresolved(self, node: Node, at: Attr | str | Path, what: str = "") -> Iterator[Report]:
+    def unresolved(
+        self, node: Node, at: Attr | str | Path, what: str = "", *, value: Unknown | None = None
+    ) -> Iterator[Report]:
         """Under ``--strict``, a low finding saying the decision hinges on an unknown value.
 
-        Yields nothing otherwise, so rules can always ``yield from`` it.
+        ``value`` names the unknown that decides when it is only part of the attribute
+        at ``at`` (a principal inside a ``jsonencode(...)`` policy), so the message
+        quotes that expression, not the whole document.  Yields nothing otherwise, so
+        rules can always ``yield from`` it.
         """
         if not self.strict:
             return
         attr = at if isinstance(at, Attr) else node.attr(at)
-        value = attr.value
+        value = value if value is not None else attr.value
         expr = value.expr if isinstance(value, Unknown) and value.expr else "an unresolved value"
         cause = value.cause if isinstance(value, Unknown) else ""
         subject = what or f"`{format_path(attr.path)}`"
