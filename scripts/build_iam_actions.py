@@ -28,7 +28,7 @@ import argparse
 import importlib.metadata
 import importlib.util
 import json
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument(
         "--date",
-        default=datetime.now(UTC).date().isoformat(),
+        default=datetime.now(timezone.utc).date().isoformat(),
         help="the extraction date recorded in the output (default: today, UTC)",
     )
     args = parser.parse_args()
