@@ -32,9 +32,9 @@ from .findings import (
 )
 from .frontend import Diagnostic, LoadOptions, LoadResult
 from .graph import ResourceGraph
-from .links import literal_edges_by_scope
+from .links import literal_edges_by_scope, resolved_attributes, without_overridden
 from .memory import paused_gc
-from .model import Finding, Range, Severity
+from .model import Finding, Node, Range, Severity
 from .registry import Registry
 from .rule import Context, Rule
 from .selection import selected_rules
@@ -262,9 +262,16 @@ def _build_graph(loaded: LoadResult) -> ResourceGraph:
     graph = ResourceGraph(loaded.nodes, loaded.edges)
     precomputed = loaded.literal_edges
     computed = literal_edges_by_scope(n for n in loaded.nodes if n.scope not in precomputed)
+
+    def node_of(node_id: str) -> Node | None:
+        return graph.node(node_id) if node_id in graph else None
+
+    # a reference that resolves wins over a name that matches (links.without_overridden)
+    resolved = resolved_attributes(loaded.edges, node_of)
     for scope in dict.fromkeys(n.scope for n in loaded.nodes):
         scope_edges = precomputed.get(scope)
-        graph.add_edges(computed.get(scope, []) if scope_edges is None else scope_edges)
+        literal = computed.get(scope, []) if scope_edges is None else scope_edges
+        graph.add_edges(without_overridden(literal, resolved, node_of))
     return graph
 
 
