@@ -129,7 +129,7 @@ def public_condition_note(stmt: Statement) -> str:
     """How a message says why a public statement's conditions do not make it private."""
     _, others = public_verdict(stmt)
     if not others:
-        return "with no condition that limits who can use it"
+        return "with no condition"
     keys = ", ".join(f"`{k}`" for k in others[:4])
     return f"with a condition on {keys} only, which does not limit who can use it"
 
