@@ -133,41 +133,51 @@ def config_recorder(ctx: Context) -> Iterator[Report]:
             range=rng,
         )
         return
-    recorder = recorders[0]
-    problems: list[str] = []
-    at: tuple[Node, Attr] | None = None
-    related: list[RelatedRef] = [
-        RelatedRef(recorder, (), f"configuration recorder {recorder.address}")
-    ]
-    everything, attr = _records_everything(recorder)
-    if everything is None:
-        yield from ctx.unresolved(recorder, attr, "which resource types the recorder records")
-        return
-    if not everything:
-        problems.append(f"{recorder.address} records only some resource types (`{attr.path_str}`)")
-        at = (recorder, attr)
-    if recorder.language == "terraform":
-        on, disabled = _turned_on(ctx)
-        if on is None:
-            for status in ctx.graph.nodes(STATUS):
-                yield from ctx.unresolved(
-                    status, "is_enabled", "whether the AWS Config recorder is turned on"
-                )
+    # each Region and account has one recorder; a configuration of several stacks or
+    # roots may declare several: one that records everything, on, with a channel, passes
+    first: tuple[list[str], tuple[Node, Attr] | None, list[RelatedRef], Node] | None = None
+    for recorder in recorders:
+        problems: list[str] = []
+        at: tuple[Node, Attr] | None = None
+        related: list[RelatedRef] = [
+            RelatedRef(recorder, (), f"configuration recorder {recorder.address}")
+        ]
+        everything, attr = _records_everything(recorder)
+        if everything is None:
+            yield from ctx.unresolved(recorder, attr, "which resource types the recorder records")
             return
-        if not on:
-            if disabled:
-                status, a = disabled[0]
-                problems.append(f"it is turned off ({status.address}: `is_enabled` is false)")
-                at = at or (status, a)
-                related.append(RelatedRef(status, a.path, "recorder status"))
-            else:
-                problems.append(f"it is never turned on (no `{STATUS}` with `is_enabled = true`)")
-    channels = ctx.graph.nodes(CHANNEL)
-    if not channels:
-        spelled = recorder.spelled(tf="aws_config_delivery_channel", cfn=CHANNEL)
-        problems.append(f"it has no delivery channel (`{spelled}`)")
-    if not problems:
-        return
+        if not everything:
+            problems.append(
+                f"{recorder.address} records only some resource types (`{attr.path_str}`)"
+            )
+            at = (recorder, attr)
+        if recorder.language == "terraform":
+            on, disabled = _turned_on(ctx)
+            if on is None:
+                for status in ctx.graph.nodes(STATUS):
+                    yield from ctx.unresolved(
+                        status, "is_enabled", "whether the AWS Config recorder is turned on"
+                    )
+                return
+            if not on:
+                if disabled:
+                    status, a = disabled[0]
+                    problems.append(f"it is turned off ({status.address}: `is_enabled` is false)")
+                    at = at or (status, a)
+                    related.append(RelatedRef(status, a.path, "recorder status"))
+                else:
+                    problems.append(
+                        f"it is never turned on (no `{STATUS}` with `is_enabled = true`)"
+                    )
+        if not ctx.graph.nodes(CHANNEL):
+            spelled = recorder.spelled(tf="aws_config_delivery_channel", cfn=CHANNEL)
+            problems.append(f"it has no delivery channel (`{spelled}`)")
+        if not problems:
+            return
+        if first is None:
+            first = (problems, at, related, recorder)
+    assert first is not None
+    problems, at, related, recorder = first
     node, a = at if at is not None else (recorder, recorder.attr(""))
     yield ctx.config_finding(
         "AWS Config does not record every change: " + "; ".join(problems),
