@@ -263,14 +263,16 @@ DATA_READ_PATTERNS = (
 _IAM013_EXCLUDED_SERVICES = frozenset({"iam"})
 
 #: condition keys that narrow which resources a statement reaches (RULES.md, IAM family):
-#: keys naming the target's account or organisation, its tags, the service it is used
-#: through, or the part of the resource a request may touch.  Matched case-insensitively;
+#: keys naming the target's account or organisation, its tags (or the tags a create
+#: request must give it), the service it is used through, or the part of the resource a
+#: request may touch.  Matched case-insensitively;
 #: an entry ending in "/" or ":" matches every key it begins.
 NARROWING_KEYS = (
     "aws:resourceaccount",
     "aws:resourceorgid",
     "aws:resourceorgpaths",
     "aws:resourcetag/",
+    "aws:requesttag/",
     "kms:viaservice",
     "kms:callingviaservice",
     "kms:encryptioncontext:",
@@ -286,8 +288,9 @@ NARROWING_KEYS = (
     "ssm:resourcetag/",
 )
 
-#: any service's own resource-tag key (``ec2:ResourceTag/x``, ``rds:db-tag/x``...)
-_SERVICE_TAG_KEY = re.compile(r"^[a-z0-9-]+:(?:resourcetag|[a-z-]*-tag)/", re.IGNORECASE)
+#: any service's own tag key for the resource touched or created (``ec2:ResourceTag/x``,
+#: ``rds:db-tag/x``, ``aws:RequestTag/x`` on a create action, as AWS's own ABAC policies do)
+_SERVICE_TAG_KEY = re.compile(r"^[a-z0-9-]+:(?:resourcetag|requesttag|[a-z-]*-tag)/", re.IGNORECASE)
 
 
 def narrowing_key(key: str) -> bool:

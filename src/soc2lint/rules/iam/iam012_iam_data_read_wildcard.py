@@ -42,7 +42,8 @@ def iam_data_read_wildcard(ctx: Context) -> Iterator[Report]:
         (no resource types) never does. A statement whose condition narrows
         the resources it reaches is not reported: a key naming the target's
         tags (`aws:ResourceTag/...`, `ssm:resourceTag/...`, any
-        `service:ResourceTag/...`), account or organisation
+        `service:ResourceTag/...`, or `aws:RequestTag/...`, the tags a create
+        request must give the resource), account or organisation
         (`aws:ResourceAccount`, `aws:ResourceOrgID`, `aws:ResourceOrgPaths`),
         the service a key is used through (`kms:ViaService`,
         `kms:EncryptionContext:...`), or the part of a resource a request
