@@ -68,7 +68,7 @@ def test_no_sam_policy_template_reads_data_on_every_resource() -> None:
             if s.get("Resource") not in ("*", ["*"]):
                 continue
             actions = s.get("Action")
-            for a in [actions] if isinstance(actions, str) else actions:
+            for a in [actions] if isinstance(actions, str) else list(actions or []):
                 found = categorize(a)
                 star_reads.extend(f"{name}: {r}" for r in found.reads)
                 if found.writes or found.permissions:
