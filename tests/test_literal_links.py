@@ -153,3 +153,33 @@ def test_an_attachment_names_the_role_it_references_or_names_in_its_own_account(
     assert [r.address for r in by_name.related] == ["aws_iam_role.deploy"]
     other_region = findings["aws_iam_role_policy_attachment.us_by_name"]
     assert [r.address for r in other_region.related] == ["aws_iam_role.deploy"]
+
+
+def test_an_undeclared_default_provider_is_the_default_account(tmp_path: Path) -> None:
+    # no `provider "aws"` block for the default configuration: it sets no account, so an
+    # IAM name written under another configuration of the same account still links
+    write_files(
+        tmp_path,
+        {
+            "main.tf": """
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+
+resource "aws_iam_role" "ops" {
+  name               = "ops"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy_attachment" "ops_admin" {
+  provider   = aws.west
+  role       = "ops"
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+"""
+        },
+    )
+    result = scan([tmp_path], base=tmp_path, config=Config(select=("IAM006",)))
+    [finding] = [f for f in result.findings if f.rule_id == "IAM006"]
+    assert [r.address for r in finding.related] == ["aws_iam_role.ops"]

@@ -379,13 +379,10 @@ def same_place(src: Node, dst: Node, places: dict[str, tuple[str, str]]) -> bool
     b = dst.meta.get("provider")
     if a == b:
         return True
-    pa = places.get(str(a)) if a else None
-    pb = places.get(str(b)) if b else None
+    # a configuration that is not declared (the implicit default) sets no account or Region
     default = ("[]", repr(None))
-    pa = pa or (default if not a else None)
-    pb = pb or (default if not b else None)
-    if pa is None or pb is None:
-        return False
+    pa = places.get(str(a), default) if a else default
+    pb = places.get(str(b), default) if b else default
     if pa[0] != pb[0]:
         return False
     return dst.kind in _ACCOUNT_NAMES or pa[1] == pb[1]
