@@ -184,7 +184,7 @@ def test_each_ingress_rule_gets_one_network_finding(tmp_path: Path) -> None:
     assert _by_line(findings) == {4: ["NET003"], 10: ["NET002"], 16: ["NET001"], 22: ["NET002"]}
     messages = {f.range.start_line: f.message for f in findings}
     # the message names every port the rule covers
-    assert "22 (SSH)" in messages[4] and "5432" in messages[4]
+    assert "22 (SSH)" in messages[4] and "12 database and cache ports" in messages[4]
     assert "5432" in messages[10] and "22 (SSH)" in messages[10] and "3389 (RDP)" in messages[10]
 
 

@@ -471,11 +471,13 @@ def _grant_claims(doc: PolicyDocument, stmt: Statement) -> dict[str, Claim]:
     out: dict[str, Claim] = {}
     for rule_id, names, what in (
         ("IAM012", g.reads, "data reads"),
-        ("IAM013", g.permissions, "permissions management"),
+        ("IAM013", g.permissions, "permissions-management actions"),
         ("IAM014", g.writes, "writes"),
     ):
         if names:
-            out[rule_id] = Claim(True, f"{what} ({_names(names)}) on {on}", names)
+            # the other finding's message names a few; past three, how many
+            shown = f"{what} ({_names(names)})" if len(names) <= 3 else f"{len(names)} {what}"
+            out[rule_id] = Claim(True, f"{shown} on {on}", names)
         else:
             out[rule_id] = _MAYBE if g.unknown else _NO
     return out

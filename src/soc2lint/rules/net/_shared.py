@@ -185,8 +185,10 @@ def _exposure_message(e: IngressExposure, rule_id: str) -> str:
         named = [admin] if e.admin else []
         if e.database:
             named.append(
-                f"the database port{'s' if len(e.database) > 1 else ''} "
-                f"{_ports(e.database, DATABASE_NAMES, 12)}"
+                f"{len(e.database)} database and cache ports ({_ports(e.database, DATABASE_NAMES, 3)})"
+                if len(e.database) > 3
+                else f"the database port{'s' if len(e.database) > 1 else ''} "
+                f"{_ports(e.database, DATABASE_NAMES)}"
             )
         among = f", {' and '.join(named)} among them" if named else ""
         return f"{head}: every port is open to the internet{among}"
