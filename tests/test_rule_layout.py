@@ -98,6 +98,7 @@ LANGUAGE_READS = {
     "log/log014_apigw_access_logs.py": "deployment stages and DestinationArn",
     "log/log015_apigw_data_trace.py": "where each language writes data tracing",
     "log/log021_security_alarms.py": "metric filter and alarm shapes",
+    "log/log022_config_recorder.py": "Terraform turns the recorder on with a status resource",
     "net/_shared.py": "CloudFormation's RDS PubliclyAccessible default",
     "net/net011_s3_public_bucket.py": "grants on the Terraform bucket",
     "sec/sec004_secret_in_environment.py": "container definitions as JSON text in Terraform",

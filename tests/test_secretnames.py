@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from soc2lint.secretnames import looks_password, looks_secret, words
+from soc2lint.secretnames import looks_password, looks_secret, names_secret_location, words
 
 
 def test_words_split_every_style() -> None:
@@ -113,3 +113,25 @@ def test_password_names(name: str) -> None:
 )
 def test_not_password_names(name: str) -> None:
     assert not looks_password(name)
+
+
+@pytest.mark.parametrize(
+    ("value", "location"),
+    [
+        ("/prod/db_password", True),
+        ("admin/db_password", True),
+        ("/prod/app/db", True),
+        ("my/db_pwd", True),
+        ("arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf", True),
+        ("arn:aws-us-gov:ssm:us-gov-west-1:111122223333:parameter/app/token", True),
+        # passwords, even with a slash
+        ("/Sup3rS3cret", False),
+        ("Sup3r/S3cret!", False),
+        ("hunter2", False),
+        ("prod/app/db", False),
+        ("correct horse/battery staple", False),
+        ("", False),
+    ],
+)
+def test_where_a_secret_is_stored_is_not_a_secret(value: str, location: bool) -> None:
+    assert names_secret_location(value) is location

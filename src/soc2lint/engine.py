@@ -42,9 +42,9 @@ from .findings import (
 )
 from .frontend import Diagnostic, LoadOptions, LoadResult
 from .graph import ResourceGraph
-from .links import literal_edges_by_scope
+from .links import literal_edges_by_scope, resolved_attributes, without_overridden
 from .memory import paused_gc
-from .model import Finding, Range, Severity
+from .model import Finding, Node, Range, Severity
 from .registry import Registry
 from .rule import Context, Rule
 from .selection import selected_rules
@@ -291,9 +291,16 @@ def build_graph(loaded: LoadResult) -> ResourceGraph:
     graph = ResourceGraph(loaded.nodes, loaded.edges)
     precomputed = loaded.literal_edges
     computed = literal_edges_by_scope(n for n in loaded.nodes if n.scope not in precomputed)
+
+    def node_of(node_id: str) -> Node | None:
+        return graph.node(node_id) if node_id in graph else None
+
+    # a reference that resolves wins over a name that matches (links.without_overridden)
+    resolved = resolved_attributes(loaded.edges, node_of)
     for scope in dict.fromkeys(n.scope for n in loaded.nodes):
         scope_edges = precomputed.get(scope)
-        graph.add_edges(computed.get(scope, []) if scope_edges is None else scope_edges)
+        literal = computed.get(scope, []) if scope_edges is None else scope_edges
+        graph.add_edges(without_overridden(literal, resolved, node_of))
     return graph
 
 
@@ -310,6 +317,7 @@ def run_rules(
     fallback_file = sorted(loaded.files)[0] if loaded.files else "."
     findings: list[Finding] = []
     rule_timings: dict[str, float] = {}
+    selected = frozenset(r.id for r in rules)
     for r in rules:
         if r.reserved:
             continue
@@ -320,6 +328,7 @@ def run_rules(
             account_scope=config.account_scope,
             strict=config.strict,
             scopes=scopes,
+            selected=selected,
         )
         with timed(rule_timings, r.id):
             try:

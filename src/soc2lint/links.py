@@ -17,13 +17,26 @@ around the same unknowns (the same variable, parameter or pseudo parameter,
 the same data source attribute), ``"${local.prefix}-trail"`` in a trail and
 in a bucket, or ``!Sub ${AWS::AccountId}-trail-logs`` in both (see
 :func:`name_key`); names built from different unknowns never match.
+
+Two limits keep a name from linking what it does not name:
+
+* **accounts and Regions.** A Terraform resource names things in the account
+  and Region of its provider configuration: a name links only to a node of the
+  same provider configuration, or of one with the same account settings
+  (``assume_role``, ``profile``, ``allowed_account_ids``...) and, for regional
+  resources (everything but IAM and S3), the same ``region``.  S3 bucket names
+  are global and always link; an exact ID or ARN is unique and always links.
+* **references win.** An attribute whose reference already resolves to a
+  resource (``kms_master_key_id = aws_kms_alias.app.name``) is not linked again
+  by its value to other resources of that kind: :func:`without_overridden`
+  drops those edges.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .model import Edge, Node, Path, Unknown
@@ -310,6 +323,107 @@ def _arn_name_candidates(arn: str) -> tuple[str, list[str]] | None:
 MAX_TARGETS = 32
 
 
+#: kinds whose names are global: one bucket name in the whole partition
+_GLOBAL_NAMES = frozenset({"AWS::S3::Bucket"})
+#: kinds whose names are per account, not per Region
+_ACCOUNT_NAMES = frozenset(
+    {
+        "AWS::IAM::Role",
+        "AWS::IAM::User",
+        "AWS::IAM::Group",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::IAM::InstanceProfile",
+    }
+)
+#: provider arguments that choose the account the provider acts in
+_ACCOUNT_ARGS = (
+    "assume_role",
+    "assume_role_with_web_identity",
+    "profile",
+    "allowed_account_ids",
+    "forbidden_account_ids",
+    "access_key",
+    "shared_credentials_files",
+    "shared_config_files",
+)
+
+
+def _provider_places(nodes: Iterable[Node]) -> dict[str, tuple[str, str]]:
+    """Provider configuration address -> (account settings, Region) as comparable text."""
+    out: dict[str, tuple[str, str]] = {}
+    for n in nodes:
+        if n.category != "provider":
+            continue
+        account = repr([(a, _plain(n.attrs[a])) for a in _ACCOUNT_ARGS if a in n.attrs])
+        out[n.address] = (account, repr(_plain(n.attrs.get("region"))))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A value as comparable text (an unknown by its expression)."""
+    if isinstance(value, Unknown):
+        return ("unknown", value.expr)
+    if isinstance(value, dict):
+        return sorted((str(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def same_place(src: Node, dst: Node, places: dict[str, tuple[str, str]]) -> bool:
+    """May a name written on ``src`` mean ``dst``: the same account (and Region for
+    regional kinds), as far as their provider configurations say."""
+    if dst.kind in _GLOBAL_NAMES:
+        return True
+    a = src.meta.get("provider")
+    b = dst.meta.get("provider")
+    if a == b:
+        return True
+    # a configuration that is not declared (the implicit default) sets no account or Region
+    default = ("[]", repr(None))
+    pa = places.get(str(a), default) if a else default
+    pb = places.get(str(b), default) if b else default
+    if pa[0] != pb[0]:
+        return False
+    return dst.kind in _ACCOUNT_NAMES or pa[1] == pb[1]
+
+
+Resolved = dict[tuple[str, Path], set[str]]
+
+
+def resolved_attributes(refs: Iterable[Edge], node_of: Callable[[str], Node | None]) -> Resolved:
+    """(node id, attribute path) -> kinds of the resources its reference resolves to."""
+    resolved: Resolved = {}
+    for e in refs:
+        if e.kind != "ref":
+            continue
+        dst = node_of(e.dst)
+        if dst is not None and dst.category == "resource":
+            resolved.setdefault((e.src, e.src_path), set()).add(dst.kind)
+    return resolved
+
+
+def without_overridden(
+    literal: Iterable[Edge], resolved: Resolved, node_of: Callable[[str], Node | None]
+) -> list[Edge]:
+    """Literal edges minus those from an attribute whose reference already resolves to a
+    resource of the same kind (:func:`resolved_attributes`): ``kms_key_id =
+    aws_kms_alias.app.name`` means that alias, not every alias of the same name.  A
+    reference to something else the value is built from (an account ID in
+    ``"${local.prefix}-trail"``) does not stop the name from linking."""
+    if not resolved:
+        return list(literal)
+    out: list[Edge] = []
+    for e in literal:
+        kinds = resolved.get((e.src, e.src_path))
+        if kinds:
+            dst = node_of(e.dst)
+            if dst is not None and dst.kind in kinds:
+                continue  # the reference names one of these: the name adds nothing
+        out.append(e)
+    return out
+
+
 def literal_edges(nodes: Iterable[Node]) -> list[Edge]:
     """``literal`` edges between nodes of the same scope (see the module docstring)."""
     return [e for edges in literal_edges_by_scope(nodes).values() for e in edges]
@@ -322,9 +436,13 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
     when it evaluates it (and cache them with it).
     """
     by_scope: dict[str, list[Node]] = defaultdict(list)
+    providers: list[Node] = []
     for n in nodes:
         if n.category in ("resource", "data"):
             by_scope[n.scope].append(n)
+        elif n.category == "provider":
+            providers.append(n)
+    places = _provider_places(providers)
     out: dict[str, list[Edge]] = {}
     for scope, scope_nodes in by_scope.items():
         edges: list[Edge] = []
@@ -366,16 +484,18 @@ def literal_edges_by_scope(nodes: Iterable[Node]) -> dict[str, list[Edge]]:
                     s = key
                 targets: list[Node] = []
                 targets.extend(by_exact.get(s, ()))
+                named: list[Node] = []
                 if s.startswith("arn:"):
                     parsed = _arn_name_candidates(s)
                     if parsed is not None:
                         service, candidates = parsed
                         for kind in ARN_SERVICES[service][0]:
                             for nm in candidates:
-                                targets.extend(by_name.get((kind, nm), ()))
+                                named.extend(by_name.get((kind, nm), ()))
                 else:
                     for kind in kinds:
-                        targets.extend(by_name.get((kind, s), ()))
+                        named.extend(by_name.get((kind, s), ()))
+                targets.extend(t for t in named if same_place(src, t, places))
                 if len(targets) > MAX_TARGETS and len({t.id for t in targets}) > MAX_TARGETS:
                     continue  # a name many nodes share names none of them
                 seen: set[str] = set()

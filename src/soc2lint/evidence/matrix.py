@@ -341,6 +341,9 @@ APPLICABILITY: dict[str, Applies] = {
     "IAM009": Applies(("AWS::IAM::Role",), what="IAM roles"),
     "IAM010": Applies(("AWS::IAM::User",), what="IAM users"),
     "IAM011": Applies(whole=True, what="the account baseline"),
+    "IAM012": Applies(subjects=_identity_policy_holders, what="identity policies"),
+    "IAM013": Applies(subjects=_identity_policy_holders, what="identity policies"),
+    "IAM014": Applies(subjects=_identity_policy_holders, what="identity policies"),
     # LOG
     "LOG001": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
     "LOG002": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
@@ -374,6 +377,7 @@ APPLICABILITY: dict[str, Applies] = {
     "LOG019": Applies(whole=True, what="the account baseline"),
     "LOG020": Applies(("AWS::CloudWatch::Alarm",), what="CloudWatch alarms"),
     "LOG021": Applies(whole=True, what="the account baseline"),
+    "LOG022": Applies(whole=True, what="the account baseline"),
     # NET
     "NET001": Applies(SG_RULE_HOLDERS, what="security groups and ingress rules"),
     "NET002": Applies(SG_RULE_HOLDERS, what="security groups and ingress rules"),

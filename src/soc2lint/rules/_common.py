@@ -15,7 +15,13 @@ from typing import Any
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Path, Unknown
 from soc2lint.rule import Context, RelatedRef, Report
-from soc2lint.views.policy import PolicyDocument, Statement, policy_documents, principal_is_public
+from soc2lint.views.policy import (
+    PolicyDocument,
+    Statement,
+    policy_documents,
+    public_unknown,
+    public_verdict,
+)
 
 
 def surely_set(a: Attr, graph: ResourceGraph) -> bool:
@@ -95,7 +101,13 @@ def unresolved_document(ctx: Context, doc: PolicyDocument) -> Iterator[Report]:
 def public_allows(
     ctx: Context, holder_kinds: tuple[str, ...]
 ) -> Iterator[tuple[PolicyDocument, Statement | None, bool]]:
-    """(doc, statement, unresolved) for Allow statements to principal `*` without a condition."""
+    """(doc, statement, unresolved) for Allow statements open to the public.
+
+    Public as S3 defines it (:func:`~soc2lint.views.policy.public_verdict`): principal
+    ``*`` unless a condition restricts who can use it to fixed values of
+    ``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``... (NET011, KEY002
+    and IAM008 share this one decision).
+    """
     seen: set[tuple[str, Path]] = set()
     for doc, judge in documents(ctx, "resource", holder_kinds):
         if not judge:
@@ -105,21 +117,32 @@ def public_allows(
             key = (stmt.node.id, stmt.path)
             if key in seen:
                 continue
-            if isinstance(stmt.effect, Unknown):
+            verdict, _ = public_verdict(stmt)
+            if verdict is None:
                 seen.add(key)
                 yield doc, stmt, True
-                continue
-            if not stmt.allows:
-                continue
-            public = principal_is_public(stmt.principals)
-            cond = stmt.has_condition
-            if public is None or (public and cond is None):
-                seen.add(key)
-                yield doc, stmt, True
-                continue
-            if public and not cond:
+            elif verdict:
                 seen.add(key)
                 yield doc, stmt, False
+
+
+def public_condition_note(stmt: Statement) -> str:
+    """How a message says why a public statement's conditions do not make it private."""
+    _, others = public_verdict(stmt)
+    if not others:
+        return "with no condition"
+    keys = ", ".join(f"`{k}`" for k in others[:4])
+    return f"with a condition on {keys} only, which does not limit who can use it"
+
+
+def unresolved_public(ctx: Context, stmt: Statement) -> Iterator[Report]:
+    """Under --strict: the principal or condition that decides whether the statement is public."""
+    yield from ctx.unresolved(
+        stmt.node,
+        stmt.path,
+        f"the principal or condition of {label(stmt)}",
+        value=public_unknown(stmt),
+    )
 
 
 def actions_text(stmt: Statement) -> str:

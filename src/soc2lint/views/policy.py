@@ -32,6 +32,7 @@ IAM action database (:mod:`soc2lint.views.iam_actions`).
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -372,8 +373,28 @@ def covers_all_resources(stmt: Statement) -> bool | None:
     return False
 
 
+def _may_be_anything(value: Unknown) -> bool:
+    """Could this unknown value turn out to be ``*`` (or any wildcard)?
+
+    Not when it is an ARN template (``arn:aws:iam::${account}:root``), and not when it
+    derives only from resources or data sources (``data.aws_caller_identity.x.account_id``,
+    ``aws_iam_role.app.arn``): those are one fixed value after deploy.
+    """
+    template = value.template
+    if template and isinstance(template[0], str) and template[0] and "*" not in template[0]:
+        return False
+    expr = (value.expr or "").strip().strip("\"'").strip()
+    if expr.lower().startswith("arn:") and "*" not in expr.split("${", 1)[0]:
+        return False
+    refs = value.refs
+    return not (
+        refs and all(r.startswith("data.") or re.match(r"^aws_[a-z0-9_]+\.", r) for r in refs)
+    )
+
+
 def principal_is_public(principals: Any) -> bool | None:
-    """``"*"`` or ``{"AWS": "*"}`` (or ``*`` inside the AWS list)."""
+    """``"*"`` or ``{"AWS": "*"}`` (or ``*`` inside the AWS list); None when an unknown
+    principal could be ``*`` (an ARN template or a resource's attribute cannot)."""
     if principals is None:
         return False
     if isinstance(principals, Unknown):
@@ -386,10 +407,124 @@ def principal_is_public(principals: Any) -> bool | None:
             continue
         for v in vals:
             if isinstance(v, Unknown):
-                unknown = True
+                unknown = unknown or _may_be_anything(v)
             elif v.strip() == "*":
                 return True
     return None if unknown else False
+
+
+#: condition keys that make a statement to principal ``*`` non-public when they hold fixed
+#: values (S3's "The meaning of public", Access Analyzer; RULES.md "Public policies")
+RESTRICTING_KEYS = frozenset(
+    {
+        "aws:sourcearn",
+        "aws:sourceaccount",
+        "aws:sourceowner",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:sourceip",
+        "aws:principalorgid",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:userid",
+        "kms:calleraccount",
+        "s3:dataaccesspointarn",
+        "s3:dataaccesspointaccount",
+    }
+)
+
+#: operators that restrict a key to the values listed (``...IfExists`` lets a request
+#: without the key through; negated operators admit everything else)
+_FIXED_OPERATORS = frozenset(
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
+)
+
+
+def _public_wide_cidr(text: str) -> bool:
+    """0.0.0.0/0, ::/0 and anything close: an IPv4 range wider than /8, IPv6 wider than /16."""
+    try:
+        net = ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return True  # not a range S3 would read as one
+    return net.prefixlen < (8 if net.version == 4 else 16)
+
+
+def _fixed(key: str, value: Any) -> bool | None:
+    """A fixed value of a restricting key (no wildcard, no policy variable); None: unknown."""
+    if isinstance(value, Unknown):
+        return None if _may_be_anything(value) else True
+    if not isinstance(value, str) or not value.strip():
+        return False
+    text = value.strip()
+    if "*" in text or "?" in text or "${" in text:
+        return False
+    if key == "aws:sourceip":
+        return not _public_wide_cidr(text)
+    return True
+
+
+def public_verdict(stmt: Statement) -> tuple[bool | None, list[str]]:
+    """Is an Allow statement open to the public, and the condition keys that did not restrict it.
+
+    Public: principal ``*`` (or ``{"AWS": "*"}``) unless a condition restricts who can
+    use it to fixed values of :data:`RESTRICTING_KEYS`, S3's own definition of a
+    non-public policy.  Conditions on other keys (``aws:SecureTransport``,
+    ``aws:Referer``, ``aws:CurrentTime``, ``s3:prefix``...) do not.  None when an
+    unknown principal or condition decides.
+    """
+    if not stmt.allows:
+        return (None if isinstance(stmt.effect, Unknown) else False), []
+    public = principal_is_public(stmt.principals)
+    if public is not True:
+        return public, []
+    if isinstance(stmt.conditions, Unknown):
+        return None, []
+    others: list[str] = []
+    unknown = False
+    for op, body in (stmt.conditions or {}).items():
+        operator = str(op).lower()
+        for key, values in body.items() if isinstance(body, dict) else ():
+            low = str(key).lower()
+            if low not in RESTRICTING_KEYS or operator not in _FIXED_OPERATORS:
+                others.append(str(key))
+                continue
+            if low == "aws:sourceip" and operator != "ipaddress":
+                others.append(str(key))
+                continue
+            items = values if isinstance(values, list) else [values]
+            verdicts = [_fixed(low, v) for v in items]
+            if items and all(v is True for v in verdicts):
+                return False, []
+            if any(v is None for v in verdicts) and not any(v is False for v in verdicts):
+                unknown = True
+            else:
+                others.append(str(key))
+    if unknown:
+        return None, []
+    return True, list(dict.fromkeys(others))
+
+
+def public_unknown(stmt: Statement) -> Unknown | None:
+    """The unknown value that keeps :func:`public_verdict` from deciding (for --strict)."""
+    if isinstance(stmt.effect, Unknown):
+        return stmt.effect
+    p = stmt.principals
+    if isinstance(p, Unknown):
+        return p
+    if isinstance(p, dict):
+        for vals in p.values():
+            for v in vals:
+                if isinstance(v, Unknown) and _may_be_anything(v):
+                    return v
+    c = stmt.conditions
+    if isinstance(c, Unknown):
+        return c
+    for body in (c or {}).values():
+        for v in body.values() if isinstance(body, dict) else ():
+            for x in v if isinstance(v, list) else [v]:
+                if isinstance(x, Unknown):
+                    return x
+    return None
 
 
 def service_principals(principals: Any) -> list[str]:

@@ -4,9 +4,26 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity, Unknown, describe_value
 from soc2lint.rule import Context, Report, rule
-from soc2lint.secretnames import name_looks_secret
+from soc2lint.secretnames import name_looks_secret, names_secret_location
 
 from ._shared import CHECKLIST, TSC
+
+#: resources whose ARN, ID or name says where a secret is kept
+_STORES = ("aws_secretsmanager_secret.", "aws_ssm_parameter.")
+
+
+def _holds_location(value: object) -> bool:
+    """The parameter's value names a secret store: an ARN or path, or a reference to a
+    Secrets Manager secret's or SSM parameter's ARN, ID or name (RULES.md, "Where a
+    secret is stored is not a secret")."""
+    if isinstance(value, Unknown):
+        expr = value.expr.strip()
+        return (
+            bool(value.refs)
+            and all(r.startswith(_STORES) for r in value.refs)
+            and (expr.endswith((".arn", ".id", ".name")))
+        )
+    return names_secret_location(value)
 
 
 @rule(
@@ -37,7 +54,11 @@ def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
         whose literal end looks like a secret whatever the interpolation gives
         (`"/${var.env}/db_password"`, `format("/%s/db_password", var.env)`,
         `join("/", [var.env, "db_password"])`, `!Sub /${Stage}/api-token`,
-        `!Join ["/", [!Ref Stage, api-token]]`).
+        `!Join ["/", [!Ref Stage, api-token]]`). A parameter whose value names
+        where the secret is stored (a Secrets Manager or SSM ARN, a path such
+        as `/prod/db_password` or `admin/db_password`, a reference to an
+        `aws_secretsmanager_secret`'s ARN or name) is not reported: where a
+        secret is stored is not a secret.
     Why it matters for SOC 2:
         Checklist B "Data at Rest" and "No key hardcoding"; CC6.1 and C1.1. A
         `String` parameter is readable by anyone with `ssm:GetParameter`, is not
@@ -52,6 +73,8 @@ def secret_in_plaintext_parameter(ctx: Context) -> Iterator[Report]:
         name = node.attr(tf="name", cfn="Name")
         if not name_looks_secret(name.value):
             continue
+        if _holds_location(node.get(tf="value", cfn="Value")):
+            continue  # it holds where the secret is kept (an ARN, a parameter path), not the secret
         shown_name = (
             name.value.expr if isinstance(name.value, Unknown) else describe_value(name.value)
         )

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Path, Severity
+from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.iam import is_full_admin_statement
 
 from .._common import holder_note, label, quoted, related_holder, unresolved_document
-from ._shared import CHECKLIST, TSC, identity_statements
+from ._shared import CHECKLIST, TSC, identity_statements, owned, undecided
 
 
 @rule(
@@ -38,7 +37,9 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
         here: KEY002 and NET011 cover them. Neither is a managed policy that only
         serves as a permissions boundary (`permissions_boundary` /
         `PermissionsBoundary`) and is attached to no one: a boundary grants
-        nothing (IAM002–IAM004 skip it too).
+        nothing (IAM002–IAM004 and IAM012–IAM014 skip it too). A statement
+        reported here gets no other finding from IAM002–IAM004 or
+        IAM012–IAM014 (one statement, one finding).
     Why it matters for SOC 2:
         Checklist A asks for least-privilege access; a principal that can do
         everything defeats logical access controls (TSC CC6.1) and makes access
@@ -49,21 +50,12 @@ def iam_full_admin(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html
     """
-    seen: set[tuple[str, Path]] = set()
     for doc, stmt in identity_statements(ctx):
         if stmt is None:
             yield from unresolved_document(ctx, doc)
-            continue
-        verdict = is_full_admin_statement(stmt)
-        key = (stmt.node.id, stmt.path)
-        if verdict is None:
-            if key not in seen:
-                seen.add(key)
-                yield from ctx.unresolved(stmt.node, stmt.path, f"{label(stmt)}")
-            continue
-        if not verdict or key in seen:
-            continue
-        seen.add(key)
+    for stmt in undecided(ctx):
+        yield from ctx.unresolved(stmt.node, stmt.path, f"{label(stmt)}")
+    for doc, stmt, _, _ in owned(ctx):  # it allows everything: no 'also'
         if stmt.not_actions is not None and stmt.actions is None:
             what = f"every action except NotAction [{quoted(stmt.not_actions)}]"
         else:

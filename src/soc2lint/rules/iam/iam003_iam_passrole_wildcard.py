@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from soc2lint.model import Path, Severity, Unknown
+from soc2lint.model import Severity, Unknown
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.iam import is_full_admin_statement
 from soc2lint.views.policy import Statement, action_matches, arn_pattern
 
 from .._common import holder_note, label, related_holder
-from ._shared import CHECKLIST, TSC, identity_statements, passrole_everywhere
+from ._shared import CHECKLIST, TSC, owned, undecided
 
 
 def _first_granting(stmt: Statement, action: str) -> str:
@@ -57,8 +56,10 @@ def iam_passrole_wildcard(ctx: Context) -> Iterator[Report]:
         (the partition, region and account fields do not narrow it; a name
         prefix such as `role/app-*` does). Coverage is decided from the role
         ARN format of the AWS Service Authorization Reference. A Deny without
-        condition in the same policy removes the grant. Statements IAM001
-        reports are not reported again.
+        condition in the same policy removes the grant. One statement, one
+        finding: a statement IAM001, IAM002 or IAM004 reports is not reported
+        here (unless the scan leaves those rules out), and the finding of the
+        rule that reports it says "also allows iam:PassRole on *".
     Why it matters for SOC 2:
         Passing any role to a service lets the holder act with that role's
         permissions, bypassing the access model reviewed for checklist A
@@ -68,21 +69,9 @@ def iam_passrole_wildcard(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
     """
-    seen: set[tuple[str, Path]] = set()
-    for doc, stmt in identity_statements(ctx):
-        if stmt is None or not stmt.allows:
-            continue
-        key = (stmt.node.id, stmt.path)
-        if key in seen or is_full_admin_statement(stmt) is not False:
-            continue
-        verdict = passrole_everywhere(doc, stmt)
-        if verdict is None:
-            seen.add(key)
-            yield from ctx.unresolved(stmt.node, stmt.path, label(stmt))
-            continue
-        if not verdict:
-            continue
-        seen.add(key)
+    for stmt in undecided(ctx):
+        yield from ctx.unresolved(stmt.node, stmt.path, label(stmt))
+    for doc, stmt, _, also in owned(ctx):
         granting = _first_granting(stmt, "iam:PassRole")
         via = "" if granting.lower() == "iam:passrole" else f" (through {granting})"
         on = f"on {_resources_text(stmt)}"
@@ -90,6 +79,6 @@ def iam_passrole_wildcard(ctx: Context) -> Iterator[Report]:
             stmt.node,
             stmt.path,
             f"{stmt.node.address}: {label(stmt)} allows iam:PassRole{via} {on}, which "
-            f"covers every role{holder_note(doc, stmt)}",
+            f"covers every role{also}{holder_note(doc, stmt)}",
             related=related_holder(doc, stmt),
         )

@@ -4,9 +4,17 @@ from collections.abc import Iterator
 
 from soc2lint.model import Path, Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.policy import allows_action, principal_is_public
+from soc2lint.views.policy import allows_action, public_verdict
 
-from .._common import documents, holder_note, label, related_holder, unresolved_document
+from .._common import (
+    documents,
+    holder_note,
+    label,
+    public_condition_note,
+    related_holder,
+    unresolved_document,
+    unresolved_public,
+)
 from ._shared import CHECKLIST, TSC
 
 _ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
@@ -33,8 +41,17 @@ def iam_trust_any_principal(ctx: Context) -> Iterator[Report]:
         `data "aws_iam_policy_document"` used for them) for an `Allow` statement
         granting `sts:AssumeRole`, `sts:AssumeRoleWithSAML` or
         `sts:AssumeRoleWithWebIdentity` (also through `sts:*` or `*`) to
-        principal `*` or `{"AWS": "*"}` with no `Condition`. An unknown
-        principal or condition is not a failure.
+        principal `*` or `{"AWS": "*"}`, unless a condition restricts who can
+        use it to fixed values of `aws:SourceArn`, `aws:SourceAccount`,
+        `aws:SourceOwner`, `aws:SourceVpc`, `aws:SourceVpce`, `aws:SourceIp`
+        (not a public-wide range), `aws:PrincipalOrgID`, `aws:PrincipalAccount`,
+        `aws:PrincipalArn`, `aws:userid`, `kms:CallerAccount` or
+        `s3:DataAccessPoint*` (S3's definition of a non-public policy, shared
+        with NET011 and KEY002): a condition on `aws:SecureTransport`,
+        `aws:Referer`, `aws:CurrentTime` or `sts:ExternalId` alone does not
+        restrict who can assume the role. An unknown principal or condition is
+        not a failure (an ARN template such as
+        `arn:aws:iam::${account}:root` is never `*`).
     Why it matters for SOC 2:
         Any AWS account in the world could assume the role: access is no
         longer restricted to authorised users (checklist A, TSC CC6.1, CC6.2).
@@ -59,19 +76,18 @@ def iam_trust_any_principal(ctx: Context) -> Iterator[Report]:
                     seen.add(key)
                     yield from ctx.unresolved(stmt.node, stmt.path, label(stmt))
                 continue
-            public = principal_is_public(stmt.principals)
-            cond = stmt.has_condition
-            if public is None or (public and cond is None):
+            public, _ = public_verdict(stmt)
+            if public is None:
                 seen.add(key)
-                yield from ctx.unresolved(stmt.node, stmt.path, f"the principal of {label(stmt)}")
+                yield from unresolved_public(ctx, stmt)
                 continue
-            if not public or cond:
+            if not public:
                 continue
             seen.add(key)
             yield ctx.finding(
                 stmt.node,
                 stmt.path,
                 f"{stmt.node.address}: trust policy {label(stmt)} lets any principal (`*`) "
-                f"assume the role, with no condition{holder_note(doc, stmt)}",
+                f"assume the role, {public_condition_note(stmt)}{holder_note(doc, stmt)}",
                 related=related_holder(doc, stmt),
             )

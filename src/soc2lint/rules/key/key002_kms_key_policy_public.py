@@ -10,8 +10,10 @@ from .._common import (
     holder_note,
     label,
     public_allows,
+    public_condition_note,
     related_holder,
     unresolved_document,
+    unresolved_public,
 )
 
 KEY_HOLDERS = ("AWS::KMS::Key", "AWS::KMS::ReplicaKey", "aws_kms_key_policy")
@@ -38,9 +40,19 @@ def kms_key_policy_public(ctx: Context) -> Iterator[Report]:
         `aws_kms_replica_key`, `AWS::KMS::Key`/`AWS::KMS::ReplicaKey`
         `KeyPolicy`, including policies written in `data
         "aws_iam_policy_document"`) for an `Allow` statement whose principal is
-        `*` or `{"AWS": "*"}` and which has no `Condition`. The account-root
-        statement of the default key policy names the account and is never a
-        finding; an unknown principal or condition is not a failure.
+        `*` or `{"AWS": "*"}`, unless a condition restricts who can use it to
+        fixed values (no wildcard, no policy variable) of `kms:CallerAccount`,
+        `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`,
+        `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceVpc(e)`,
+        `aws:SourceIp` (not a public-wide range) and the other keys of S3's
+        definition of a non-public policy (shared with NET011 and IAM008); a
+        condition on `aws:SecureTransport`, `kms:ViaService` alone or
+        `aws:CurrentTime` does not. The account-root statement of the default
+        key policy names the account and is never a finding, also under
+        `--strict` when the account ID is a reference
+        (`arn:aws:iam::${data.aws_caller_identity.current.account_id}:root`);
+        an unknown principal or condition is not a failure, and `--strict`
+        names the expression that decides.
     Why it matters for SOC 2:
         Any AWS principal could use (or administer) the key, so whatever it
         encrypts is no longer protected (checklist B "Key Management",
@@ -56,13 +68,13 @@ def kms_key_policy_public(ctx: Context) -> Iterator[Report]:
             yield from unresolved_document(ctx, doc)
             continue
         if unresolved:
-            yield from ctx.unresolved(stmt.node, stmt.path, f"the principal of {label(stmt)}")
+            yield from unresolved_public(ctx, stmt)
             continue
         key = doc.holder
         yield ctx.finding(
             stmt.node,
             stmt.path,
             f"{stmt.node.address}: key policy {label(stmt)} allows principal `*` "
-            f"({actions_text(stmt)}) with no condition{holder_note(doc, stmt)}",
+            f"({actions_text(stmt)}) {public_condition_note(stmt)}{holder_note(doc, stmt)}",
             related=related_holder(doc, stmt) or ([] if key is stmt.node else [RelatedRef(key)]),
         )

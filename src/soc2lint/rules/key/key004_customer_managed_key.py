@@ -15,6 +15,7 @@ from soc2lint.views.encryption import (
     written,
 )
 from soc2lint.views.keys import KeyChoice, KeyIndex, key_index
+from soc2lint.views.logging import log_destinations
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
 
 from .._common import surely_set
@@ -176,8 +177,18 @@ def _secrets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
         yield from _key_report(ctx, node, choice, "secretsmanager")
 
 
+def _lb_log_bucket(ctx: Context, bucket: Node) -> bool:
+    """The bucket receives load-balancer logs (``access_logs.bucket``, ``LoadBalancerAttributes``
+    ``access_logs.s3.bucket``, by reference or name, or a policy for the ELB log delivery):
+    Elastic Load Balancing writes only to buckets encrypted with SSE-S3."""
+    deliveries = log_destinations(ctx.graph).by_bucket.get(bucket.id, [])
+    return any(d.what.startswith("load balancer") for d in deliveries)
+
+
 def _buckets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     for view in bucket_views(ctx.graph):
+        if _lb_log_bucket(ctx, view.bucket):
+            continue
         for setting in view.encryption():
             if setting.value is UNKNOWN_SETTING or not isinstance(setting.value, dict):
                 continue
@@ -247,13 +258,18 @@ def customer_managed_key(ctx: Context) -> Iterator[Report]:
         unresolved data source is unknown; a `data "aws_kms_alias"` of
         `alias/aws/...` is AWS-managed. EBS volumes without a key use the account's
         default key, which passes when the configuration sets it with
-        `aws_ebs_default_kms_key`.
+        `aws_ebs_default_kms_key`. Buckets that receive load-balancer logs
+        (named by `access_logs.bucket`, `AccessLoggingPolicy.S3BucketName` or the
+        `access_logs.s3.bucket` load balancer attribute, by reference or by name,
+        or whose policy admits the ELB log delivery) are not subjects: Elastic
+        Load Balancing writes only to buckets encrypted with SSE-S3.
     Why it matters for SOC 2:
         Checklist B "Key Management"; CC6.1. The key policy of an AWS-managed key
         cannot be changed and an AWS-owned key is invisible: you can neither restrict
         nor audit who decrypts the data, nor disable the key in an incident.
     References:
         - https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-mgmt
+        - https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html#access-log-create-bucket
         - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html
         - https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
         - https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Overview.Encryption.html

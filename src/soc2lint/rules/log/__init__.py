@@ -32,6 +32,7 @@ from .log018_securityhub_enabled import securityhub_enabled
 from .log019_access_analyzer_enabled import access_analyzer_enabled
 from .log020_alarm_without_action import alarm_without_action
 from .log021_security_alarms import security_alarms
+from .log022_config_recorder import config_recorder
 
 RULES: tuple[Rule, ...] = (
     cloudtrail_multi_region,
@@ -55,4 +56,5 @@ RULES: tuple[Rule, ...] = (
     access_analyzer_enabled,
     alarm_without_action,
     security_alarms,
+    config_recorder,
 )

@@ -56,37 +56,167 @@ def group_related(rule: SgRule) -> tuple[RelatedRef, ...]:
     return ()
 
 
-def open_from_anywhere(
-    ctx: Context,
-    ports: dict[int, tuple[str, ...]],
-    names: dict[int, str],
-    what: str,
-) -> Iterator[Report]:
-    """Shared check of NET001/NET002: ingress from anywhere covering one of ``ports``."""
-    for r in _model(ctx).sg_rules("ingress"):
-        anywhere = r.anywhere_peers()
-        unknown_peer = any(p.kind == "unknown" for p in r.peers)
-        if not anywhere and not unknown_peer:
-            continue
-        hits: list[int] = []
-        unsure = False
-        for port, protocols in ports.items():
-            covered = r.covers_port(port, protocols)
-            if covered:
-                hits.append(port)
-            elif covered is None:
-                unsure = True
-        if anywhere and hits:
-            sources = ", ".join(dict.fromkeys(str(p.value) for p in anywhere))
-            listed = ", ".join(f"{p} ({names[p]})" for p in hits[:6])
-            more = f" and {len(hits) - 6} more" if len(hits) > 6 else ""
-            yield ctx.finding(
-                r.holder,
-                rule_at(r, anywhere[0]),
-                f"{_rule_name(r)} from {sources} opens {what} {listed}{more} to the internet",
-                related=group_related(r),
+#: database and cache ports (NET002); UDP only where the service listens on UDP too
+DATABASE_PORTS: dict[int, tuple[str, ...]] = {
+    1433: ("tcp",),
+    1521: ("tcp",),
+    2049: ("tcp", "udp"),
+    3306: ("tcp",),
+    5432: ("tcp",),
+    5439: ("tcp",),
+    6379: ("tcp",),
+    9042: ("tcp",),
+    9200: ("tcp",),
+    9300: ("tcp",),
+    11211: ("tcp", "udp"),
+    27017: ("tcp",),
+}
+
+
+DATABASE_NAMES = {
+    1433: "SQL Server",
+    1521: "Oracle",
+    2049: "NFS/EFS",
+    3306: "MySQL",
+    5432: "PostgreSQL",
+    5439: "Redshift",
+    6379: "Redis",
+    9042: "Cassandra",
+    9200: "Elasticsearch",
+    9300: "Elasticsearch transport",
+    11211: "Memcached",
+    27017: "MongoDB/DocumentDB",
+}
+
+#: one ingress rule, one finding (RULES.md "Clarifications"): most severe first
+INGRESS_ORDER = ("NET003", "NET002", "NET001")
+
+
+@dataclass(frozen=True)
+class IngressExposure:
+    """What one ingress rule opens to the internet, for NET001-NET003 at once."""
+
+    rule: SgRule
+    anywhere: tuple[Peer, ...]
+    unknown_peer: bool
+    all_ports: bool | None
+    admin: tuple[int, ...]
+    admin_unsure: bool
+    database: tuple[int, ...]
+    database_unsure: bool
+
+    def verdicts(self) -> dict[str, bool | None]:
+        """Which of NET001-NET003 apply (None: an unknown source or port decides)."""
+
+        def verdict(hit: bool, unsure: bool) -> bool | None:
+            if self.anywhere and hit:
+                return True
+            if (self.anywhere and unsure) or (self.unknown_peer and (hit or unsure)):
+                return None
+            return False
+
+        return {
+            "NET003": verdict(self.all_ports is True, self.all_ports is None),
+            "NET002": verdict(bool(self.database), self.database_unsure),
+            "NET001": verdict(bool(self.admin), self.admin_unsure),
+        }
+
+
+def _hits(r: SgRule, ports: dict[int, tuple[str, ...]]) -> tuple[tuple[int, ...], bool]:
+    hits: list[int] = []
+    unsure = False
+    for port, protocols in ports.items():
+        covered = r.covers_port(port, protocols)
+        if covered:
+            hits.append(port)
+        elif covered is None:
+            unsure = True
+    return tuple(hits), unsure
+
+
+def ingress_exposures(ctx: Context) -> list[IngressExposure]:
+    """Every ingress rule from anywhere (or from an unknown source), classified once."""
+
+    def build(_: object) -> list[IngressExposure]:
+        out: list[IngressExposure] = []
+        for r in _model(ctx).sg_rules("ingress"):
+            anywhere = tuple(r.anywhere_peers())
+            unknown_peer = any(p.kind == "unknown" for p in r.peers)
+            if not anywhere and not unknown_peer:
+                continue
+            admin, admin_unsure = _hits(r, ADMIN_PORTS)
+            database, database_unsure = _hits(r, DATABASE_PORTS)
+            out.append(
+                IngressExposure(
+                    r,
+                    anywhere,
+                    unknown_peer,
+                    r.covers_all_ports(),
+                    admin,
+                    admin_unsure,
+                    database,
+                    database_unsure,
+                )
             )
-        elif (anywhere and unsure) or (unknown_peer and (hits or unsure)):
+        return out
+
+    result: list[IngressExposure] = ctx.graph.view("net.ingress_exposures", build)
+    return result
+
+
+def _ports(hits: tuple[int, ...], names: dict[int, str], limit: int = 6) -> str:
+    listed = ", ".join(f"{p} ({names[p]})" for p in hits[:limit])
+    more = f" and {len(hits) - limit} more" if len(hits) > limit else ""
+    return f"{listed}{more}"
+
+
+def _exposure_message(e: IngressExposure, rule_id: str) -> str:
+    r = e.rule
+    sources = ", ".join(dict.fromkeys(str(p.value) for p in e.anywhere))
+    head = f"{_rule_name(r)} from {sources}"
+    admin = (
+        f"the administration port{'s' if len(e.admin) > 1 else ''} {_ports(e.admin, ADMIN_NAMES)}"
+    )
+    database = (
+        f"the database port{'s' if len(e.database) > 1 else ''} "
+        f"{_ports(e.database, DATABASE_NAMES)}"
+    )
+    if rule_id == "NET003":
+        named = [admin] if e.admin else []
+        if e.database:
+            named.append(
+                f"{len(e.database)} database and cache ports ({_ports(e.database, DATABASE_NAMES, 3)})"
+                if len(e.database) > 3
+                else f"the database port{'s' if len(e.database) > 1 else ''} "
+                f"{_ports(e.database, DATABASE_NAMES)}"
+            )
+        among = f", {' and '.join(named)} among them" if named else ""
+        return f"{head}: every port is open to the internet{among}"
+    if rule_id == "NET002":
+        also = f"; it also opens {admin}" if e.admin else ""
+        return f"{head} opens {database} to the internet{also}"
+    return f"{head} opens {admin} to the internet"
+
+
+def open_from_anywhere(ctx: Context) -> Iterator[Report]:
+    """NET001-NET003: each ingress rule open to the internet gets one finding, from the
+    first of NET003, NET002, NET001 that applies among the rules the scan runs."""
+    for e in ingress_exposures(ctx):
+        verdicts = e.verdicts()
+        mine = verdicts[ctx.rule.id]
+        if mine is True:
+            if ctx.owns(INGRESS_ORDER, verdicts):
+                yield ctx.finding(
+                    e.rule.holder,
+                    rule_at(e.rule, e.anywhere[0]),
+                    _exposure_message(e, ctx.rule.id),
+                    related=group_related(e.rule),
+                )
+        elif mine is None:
+            before = INGRESS_ORDER[: INGRESS_ORDER.index(ctx.rule.id)]
+            if any(verdicts[b] is True and ctx.runs(b) for b in before):
+                continue
+            r = e.rule
             at = rule_at(r, next((p for p in r.peers if p.kind == "unknown"), None))
             yield from ctx.unresolved(r.holder, at, "the rule's source or ports")
 

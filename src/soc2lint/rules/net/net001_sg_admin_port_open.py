@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 
-from ._shared import ADMIN_NAMES, ADMIN_PORTS, CHECKLIST, TSC, open_from_anywhere
+from ._shared import CHECKLIST, TSC, open_from_anywhere
 
 
 @rule(
@@ -34,7 +34,9 @@ def sg_admin_port_open(ctx: Context) -> Iterator[Report]:
         ("If you select a protocol of -1 ... all ports"). A rule whose CIDR
         cannot be resolved is not "from anywhere". The finding names the
         security group for inline rules (pointing at the rule block) and the
-        standalone rule resource otherwise (pointing at its CIDR).
+        standalone rule resource otherwise (pointing at its CIDR). One rule,
+        one finding: a rule open on every port is NET003's, one that also
+        covers a database port NET002's (its message names 22/3389 too).
     Why it matters for SOC 2:
         Checklist G asks for administrative access to be restricted; CC6.6
         requires logical access from outside the system boundary to be limited.
@@ -46,4 +48,4 @@ def sg_admin_port_open(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_security_group_ingress_rule
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group-rule-1.html
     """
-    yield from open_from_anywhere(ctx, ADMIN_PORTS, ADMIN_NAMES, "the administration port")
+    yield from open_from_anywhere(ctx)

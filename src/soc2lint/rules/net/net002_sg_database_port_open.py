@@ -5,39 +5,9 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 
-from ._shared import CHECKLIST, TSC, open_from_anywhere
+from ._shared import CHECKLIST, DATABASE_NAMES, DATABASE_PORTS, TSC, open_from_anywhere
 
-#: database and cache ports; UDP only where the service listens on UDP too
-DATABASE_PORTS: dict[int, tuple[str, ...]] = {
-    1433: ("tcp",),
-    1521: ("tcp",),
-    2049: ("tcp", "udp"),
-    3306: ("tcp",),
-    5432: ("tcp",),
-    5439: ("tcp",),
-    6379: ("tcp",),
-    9042: ("tcp",),
-    9200: ("tcp",),
-    9300: ("tcp",),
-    11211: ("tcp", "udp"),
-    27017: ("tcp",),
-}
-
-
-DATABASE_NAMES = {
-    1433: "SQL Server",
-    1521: "Oracle",
-    2049: "NFS/EFS",
-    3306: "MySQL",
-    5432: "PostgreSQL",
-    5439: "Redshift",
-    6379: "Redis",
-    9042: "Cassandra",
-    9200: "Elasticsearch",
-    9300: "Elasticsearch transport",
-    11211: "Memcached",
-    27017: "MongoDB/DocumentDB",
-}
+__all__ = ["DATABASE_NAMES", "DATABASE_PORTS", "sg_database_port_open"]
 
 
 @rule(
@@ -65,7 +35,11 @@ def sg_database_port_open(ctx: Context) -> Iterator[Report]:
         and 27017 (MongoDB/DocumentDB). TCP counts for every port; UDP only
         for 2049 and 11211, the two services that also listen on UDP (a UDP
         media range must not look like an open database). Protocol `-1`
-        covers everything.
+        covers everything. One rule, one finding: a rule open on every port
+        is NET003's; a rule covering a database port and 22/3389 is reported
+        here (not by NET001), and the message names the administration ports
+        too. Among the rules a scan runs (`--select`), the first of NET003,
+        NET002, NET001 that applies reports.
     Why it matters for SOC 2:
         Checklist G asks that data stores sit in private networks reachable
         only by the tiers that need them (CC6.6); a database port open to the
@@ -76,4 +50,4 @@ def sg_database_port_open(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group_rule
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group-ingress.html
     """
-    yield from open_from_anywhere(ctx, DATABASE_PORTS, DATABASE_NAMES, "the database port")
+    yield from open_from_anywhere(ctx)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 
-from ._shared import CHECKLIST, TSC, _model, _rule_name, group_related, rule_at
+from ._shared import CHECKLIST, TSC, open_from_anywhere
 
 
 @rule(
@@ -28,7 +28,10 @@ def sg_all_ports_open(ctx: Context) -> Iterator[Report]:
         Ingress rules (all shapes) from `0.0.0.0/0` or `::/0` with protocol
         `-1`/`all`, or TCP or UDP over the whole port range (0-65535; 1-65535
         counts too, port 0 being reserved). The EC2 API opens every port for
-        protocol -1 whatever `from_port`/`to_port` say.
+        protocol -1 whatever `from_port`/`to_port` say. One rule, one finding:
+        such a rule is reported here only, not by NET001 or NET002 (unless the
+        scan leaves NET003 out), and the message names the administration and
+        database ports it opens.
     Why it matters for SOC 2:
         CC6.6 and checklist G require that only the network services a system
         needs are reachable; an all-traffic rule from the internet exposes every
@@ -38,20 +41,4 @@ def sg_all_ports_open(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-security-group-rule-1.html
     """
-    for r in _model(ctx).sg_rules("ingress"):
-        anywhere = r.anywhere_peers()
-        unknown_peer = any(p.kind == "unknown" for p in r.peers)
-        if not anywhere and not unknown_peer:
-            continue
-        covered = r.covers_all_ports()
-        if anywhere and covered:
-            sources = ", ".join(dict.fromkeys(str(p.value) for p in anywhere))
-            yield ctx.finding(
-                r.holder,
-                rule_at(r, anywhere[0]),
-                f"{_rule_name(r)} from {sources}: every port is open to the internet",
-                related=group_related(r),
-            )
-        elif (anywhere and covered is None) or (unknown_peer and covered is not False):
-            at = rule_at(r, next((p for p in r.peers if p.kind == "unknown"), None))
-            yield from ctx.unresolved(r.holder, at, "the rule's source or ports")
+    yield from open_from_anywhere(ctx)

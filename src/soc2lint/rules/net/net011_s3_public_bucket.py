@@ -12,8 +12,10 @@ from .._common import (
     holder_note,
     label,
     public_allows,
+    public_condition_note,
     related_holder,
     unresolved_document,
+    unresolved_public,
 )
 
 BUCKET = "AWS::S3::Bucket"
@@ -80,7 +82,17 @@ def s3_public_bucket(ctx: Context) -> Iterator[Report]:
         the grant; and bucket policies (inline `policy`,
         `aws_s3_bucket_policy`, `AWS::S3::BucketPolicy`, or the `data
         "aws_iam_policy_document"` they use) with an `Allow` statement to
-        principal `*`/`{"AWS": "*"}` and no `Condition`. The finding names the
+        principal `*`/`{"AWS": "*"}` that no condition restricts to fixed
+        values of `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOwner`,
+        `aws:SourceVpc`, `aws:SourceVpce`, `aws:SourceIp` (not a public-wide
+        range: wider than /8 for IPv4, /16 for IPv6), `aws:PrincipalOrgID`,
+        `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:userid`,
+        `kms:CallerAccount`, `s3:DataAccessPointArn` or
+        `s3:DataAccessPointAccount` (S3's "meaning of public"; a fixed value
+        has no wildcard and no policy variable; `...IfExists` and negated
+        operators do not restrict). A condition on `aws:SecureTransport`,
+        `aws:Referer`, `aws:CurrentTime` or `s3:prefix` alone leaves the
+        statement public. KEY002 and IAM008 share this decision. The finding names the
         resource holding the value (the ACL resource, the bucket policy, the
         data source, or the bucket for inline settings). As RULES.md says, the
         public access block is not consulted here (NET010 checks it).
@@ -111,7 +123,7 @@ def s3_public_bucket(ctx: Context) -> Iterator[Report]:
             yield from unresolved_document(ctx, doc)
             continue
         if unresolved:
-            yield from ctx.unresolved(stmt.node, stmt.path, f"the principal of {label(stmt)}")
+            yield from unresolved_public(ctx, stmt)
             continue
         holder = doc.holder
         buckets = [holder] if holder.kind == BUCKET else _bucket_of(ctx, holder)
@@ -127,7 +139,7 @@ def s3_public_bucket(ctx: Context) -> Iterator[Report]:
             stmt.node,
             stmt.path,
             f"{stmt.node.address}: bucket policy {label(stmt)} allows principal `*` "
-            f"({actions_text(stmt)}) with no condition{on}{holder_note(doc, stmt)}",
+            f"({actions_text(stmt)}) {public_condition_note(stmt)}{on}{holder_note(doc, stmt)}",
             related=related,
         )
 

@@ -11,6 +11,7 @@ from typing import Any, TypeGuard
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Node, Origin, PartialValue, Path, Range, document, known_structure
 from soc2lint.rule import Context, Report
+from soc2lint.secretnames import names_secret_location
 
 CHECKLIST_KEYS = "A. No access keys in code"
 
@@ -66,7 +67,8 @@ _PLACEHOLDER = re.compile(r"\{\{\s*[\w:/.\-]+\s*\}\}")
 
 
 def is_literal_secret(value: Any) -> TypeGuard[str]:
-    """A known, non-empty string that is not itself a reference to a secret store."""
+    """A known, non-empty string that is not itself a reference to a secret store, nor
+    the name of where a secret is stored (``/prod/db_password``, ``admin/db_password``)."""
     if not isinstance(value, str):
         return False
     text = value.strip()
@@ -74,6 +76,7 @@ def is_literal_secret(value: Any) -> TypeGuard[str]:
         bool(text)
         and not text.startswith(REFERENCE_PREFIXES)
         and _PLACEHOLDER.fullmatch(text) is None
+        and not names_secret_location(text)
     )
 
 

@@ -84,7 +84,10 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
         `variable` with a literal default, or CloudFormation parameter with a
         `Default`, is a finding on its own even when unused (not a parameter of an
         SSM type, `AWS::SSM::Parameter::Value<String>`, whose `Default` is the name
-        of the SSM parameter); each written literal is reported once. Empty strings are not passwords and are not reported;
+        of the SSM parameter); each written literal is reported once. A value
+        that names where the password is stored is not a password (RULES.md):
+        an SSM or Secrets Manager ARN, or a parameter or secret name written as
+        a path (`/prod/db_password`, `admin/db_password`, `/prod/app/db`). Empty strings are not passwords and are not reported;
         obvious placeholders such as "changeme" are reported, because they are
         deployed as they are.
     Why it matters for SOC 2:
