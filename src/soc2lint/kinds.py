@@ -83,7 +83,9 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_mq_broker": "AWS::AmazonMQ::Broker",
     # DynamoDB
     "aws_dynamodb_table": "AWS::DynamoDB::Table",
-    "aws_dynamodb_global_table": "AWS::DynamoDB::GlobalTable",
+    # `aws_dynamodb_global_table` (version 2017.11.29) joins `aws_dynamodb_table`s of
+    # its own and holds none of AWS::DynamoDB::GlobalTable's settings: it keeps its
+    # Terraform name, as `aws_dynamodb_table_replica` (views/dynamodb.py) does.
     # Containers / compute
     "aws_eks_cluster": "AWS::EKS::Cluster",
     "aws_eks_node_group": "AWS::EKS::Nodegroup",

@@ -421,11 +421,13 @@ DYNAMODB_DELETION_PROTECTION = Setting(
         f"{TF}dynamodb_table#deletion_protection_enabled",
         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/"
         "WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection",
+        f"{TF}dynamodb_table_replica#deletion_protection_enabled",
+        f"{CFN}aws-properties-dynamodb-globaltable-replicaspecification.html",
     ),
 )
 
 DYNAMODB_SSE = Setting(
-    kinds=("AWS::DynamoDB::Table",),
+    kinds=("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"),
     tf="server_side_encryption.enabled",
     cfn="SSESpecification.SSEEnabled",
     default=False,  # encrypted with an AWS-owned key
@@ -445,6 +447,22 @@ DYNAMODB_PITR = Setting(
         f"{TF}dynamodb_table#point_in_time_recovery",
         "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
         "aws-properties-dynamodb-table-pointintimerecoveryspecification.html",
+    ),
+)
+
+# The settings of one replica of a global table (views/dynamodb.py): an entry of
+# `AWS::DynamoDB::GlobalTable` `Replicas`, a `replica` block of `aws_dynamodb_table`,
+# an `aws_dynamodb_table_replica`.  Deletion protection is spelled as on a table
+# (DYNAMODB_DELETION_PROTECTION).
+DYNAMODB_REPLICA_PITR = Setting(
+    kinds=("AWS::DynamoDB::GlobalTable", "aws_dynamodb_table_replica", "AWS::DynamoDB::Table"),
+    tf="point_in_time_recovery",
+    cfn="PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
+    default=False,
+    docs=(
+        f"{TF}dynamodb_table#point_in_time_recovery-1",
+        f"{TF}dynamodb_table_replica#point_in_time_recovery",
+        f"{CFN}aws-properties-dynamodb-globaltable-replicaspecification.html",
     ),
 )
 

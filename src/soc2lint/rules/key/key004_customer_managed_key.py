@@ -6,6 +6,13 @@ from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Path, Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import DYNAMODB_SSE, EFS_ENCRYPTED, RDS_STORAGE_ENCRYPTED
+from soc2lint.views.dynamodb import (
+    GLOBAL_TABLE,
+    TF_TABLE_REPLICA,
+    replicas,
+    replicated_table,
+    sse_enabled,
+)
 from soc2lint.views.encryption import (
     Decision,
     ebs_default_encryption,
@@ -101,7 +108,7 @@ def _choice(index: KeyIndex, node: Node, tf: str, cfn: str) -> KeyChoice:
 
 
 def _dynamodb(ctx: Context, index: KeyIndex) -> Iterator[Report]:
-    for node in ctx.graph.nodes("AWS::DynamoDB::Table"):
+    for node in ctx.graph.nodes(("AWS::DynamoDB::Table", GLOBAL_TABLE)):
         sse = node.attr(tf="server_side_encryption", cfn="SSESpecification")
         r = DYNAMODB_SSE.read(node)
         enabled = r.attr
@@ -127,7 +134,34 @@ def _dynamodb(ctx: Context, index: KeyIndex) -> Iterator[Report]:
                 "is under your control and auditable",
             )
             continue
+        if node.kind == GLOBAL_TABLE:
+            continue  # the key is chosen per replica (below)
         yield from _key_report(ctx, node, index.choice(node, key_path), "dynamodb")
+    for rep in replicas(ctx.graph):
+        table = rep.node
+        if table.kind == TF_TABLE_REPLICA:
+            found = replicated_table(ctx.graph, table)
+            if found is None:
+                yield from ctx.unresolved(table, "global_table_arn", "the replicated table")
+                continue
+            table = found
+        if sse_enabled(table) is not True:
+            # AWS-owned key on every replica: reported once, on the table (above);
+            # unknown: reported there under --strict
+            continue
+        key = rep.attr(tf="kms_key_arn", cfn="SSESpecification.KMSMasterKeyId")
+        choice = index.choice(rep.node, key.path)
+        shown = Attr(rep.node, key.path, key.value).path_str
+        yield from _key_report(
+            ctx,
+            rep.node,
+            KeyChoice(choice.status, choice.node, rep.at(key), choice.value, choice.keys)
+            if choice.status == "default"
+            else choice,
+            "dynamodb",
+            default_note=f"`{shown}` is not set, so the {rep.label} uses the AWS-managed key "
+            "aws/dynamodb",
+        )
 
 
 def _volumes(ctx: Context, index: KeyIndex) -> Iterator[Report]:
@@ -248,6 +282,13 @@ def customer_managed_key(ctx: Context) -> Iterator[Report]:
         `alias/aws/...` is AWS-managed. EBS volumes without a key use the account's
         default key, which passes when the configuration sets it with
         `aws_ebs_default_kms_key`.
+
+        DynamoDB global tables choose the key per replica: an
+        `AWS::DynamoDB::GlobalTable` without `SSESpecification.SSEEnabled: true` uses
+        AWS-owned keys (one finding, on the table); with it, each entry of `Replicas`
+        without `SSESpecification.KMSMasterKeyId` uses `aws/dynamodb`. Likewise each
+        `replica` block of an `aws_dynamodb_table` with server-side encryption, and
+        each `aws_dynamodb_table_replica` of such a table, without `kms_key_arn`.
     Why it matters for SOC 2:
         Checklist B "Key Management"; CC6.1. The key policy of an AWS-managed key
         cannot be changed and an AWS-owned key is invisible: you can neither restrict
