@@ -312,6 +312,16 @@ ELASTICACHE_TRANSIT_ENCRYPTED = Setting(
         f"{TF}elasticache_replication_group#transit_encryption_enabled",
     ),
 )
+MEMORYDB_TLS = Setting(
+    kinds=("AWS::MemoryDB::Cluster",),
+    tf="tls_enabled",
+    cfn="TLSEnabled",
+    default=True,
+    docs=(
+        f"{TF}memorydb_cluster#tls_enabled",
+        f"{CFN}aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-tlsenabled",
+    ),
+)
 ELASTICACHE_AUTOMATIC_FAILOVER = Setting(
     kinds=(REPLICATION_GROUP,),
     tf="automatic_failover_enabled",
