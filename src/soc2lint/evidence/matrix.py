@@ -54,6 +54,10 @@ WHOLE: SubjectKey = ("", ".")
 Status = Literal["pass", "fail", "excepted", "unknown"]
 
 
+#: DynamoDB tables, global tables and Terraform's separate table replicas (views/dynamodb.py)
+DYNAMODB = ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "aws_dynamodb_table_replica")
+
+
 @dataclass(frozen=True)
 class Applies:
     """What a rule evaluates (see the module docstring)."""
@@ -265,7 +269,8 @@ APPLICABILITY: dict[str, Applies] = {
     "TLS003": Applies(("AWS::CloudFront::Distribution",), what="CloudFront distributions"),
     "TLS004": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
     "TLS005": Applies(
-        ("AWS::ElastiCache::ReplicationGroup",), what="ElastiCache replication groups"
+        ("AWS::ElastiCache::ReplicationGroup", "AWS::MemoryDB::Cluster"),
+        what="ElastiCache replication groups and MemoryDB clusters",
     ),
     "TLS006": Applies(RDS, what="RDS instances and clusters"),
     "TLS007": Applies((*BUCKET, "AWS::S3::BucketPolicy"), what="S3 buckets"),
@@ -281,7 +286,7 @@ APPLICABILITY: dict[str, Applies] = {
     "KEY004": Applies(
         (
             *RDS,
-            "AWS::DynamoDB::Table",
+            *DYNAMODB,
             "AWS::EC2::Volume",
             "AWS::EFS::FileSystem",
             "AWS::SecretsManager::Secret",
@@ -415,15 +420,15 @@ APPLICABILITY: dict[str, Applies] = {
     "AVL004": Applies(LBS, what="load balancers"),
     "AVL005": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
     "AVL006": Applies(
-        (*RDS, *DB_CLUSTERS, "AWS::DynamoDB::Table"),
+        (*RDS, *DB_CLUSTERS, *DYNAMODB),
         where=_not_db_member,
-        what="databases and DynamoDB tables",
+        what="databases and DynamoDB tables and replicas",
     ),
     "AVL007": Applies(DB_CLUSTERS, what="DocumentDB and Neptune clusters"),
     "AVL008": Applies(("AWS::EC2::NatGateway",), what="NAT gateways"),
     # BAK
     "BAK001": Applies((*RDS, *DB_CLUSTERS), where=_not_db_member, what="databases"),
-    "BAK002": Applies(("AWS::DynamoDB::Table",), what="DynamoDB tables"),
+    "BAK002": Applies(DYNAMODB, what="DynamoDB tables and replicas"),
     "BAK003": Applies(("AWS::Backup::BackupPlan",), what="AWS Backup plans"),
     "BAK004": Applies(ELASTICACHE, what="ElastiCache replication groups and clusters"),
     "BAK005": Applies(BUCKET, what="S3 buckets"),
