@@ -66,6 +66,7 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_redshift_subnet_group": "AWS::Redshift::ClusterSubnetGroup",
     "aws_redshift_parameter_group": "AWS::Redshift::ClusterParameterGroup",
     "aws_redshiftserverless_namespace": "AWS::RedshiftServerless::Namespace",
+    "aws_redshiftserverless_workgroup": "AWS::RedshiftServerless::Workgroup",
     # OpenSearch / Elasticsearch
     "aws_opensearch_domain": "AWS::OpenSearchService::Domain",
     "aws_elasticsearch_domain": "AWS::Elasticsearch::Domain",

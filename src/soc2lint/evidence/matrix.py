@@ -81,6 +81,14 @@ def _not_cluster_member(graph: ResourceGraph, node: Node) -> bool:
     return node.kind != "AWS::RDS::DBInstance" or not rds_instance_member(node)
 
 
+def _apigw_domain(graph: ResourceGraph, node: Node) -> bool:
+    """TLS008: a domain name, or a SAM API that creates one from its `Domain`."""
+    if node.kind.endswith("DomainName"):
+        return True
+    sam = node.meta.get("sam_type") in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+    return sam and node.attr("Domain").present
+
+
 def _not_db_member(graph: ResourceGraph, node: Node) -> bool:
     from ..views.databases import is_cluster_member
 
@@ -275,8 +283,14 @@ APPLICABILITY: dict[str, Applies] = {
     "TLS006": Applies(RDS, what="RDS instances and clusters"),
     "TLS007": Applies((*BUCKET, "AWS::S3::BucketPolicy"), what="S3 buckets"),
     "TLS008": Applies(
-        ("AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName"),
-        what="API Gateway custom domains",
+        (
+            "AWS::ApiGateway::DomainName",
+            "AWS::ApiGatewayV2::DomainName",
+            "AWS::ApiGateway::RestApi",
+            "AWS::ApiGatewayV2::Api",
+        ),
+        where=_apigw_domain,
+        what="API Gateway custom domains (SAM APIs' `Domain` included)",
     ),
     "TLS009": Applies(("AWS::MSK::Cluster",), what="MSK clusters"),
     # KEY
@@ -386,8 +400,13 @@ APPLICABILITY: dict[str, Applies] = {
     "NET004": Applies(SG_RULE_HOLDERS, what="security groups and ingress rules"),
     "NET005": Applies(("aws_default_security_group",), what="default security groups"),
     "NET006": Applies(
-        (*RDS, "AWS::Redshift::Cluster", "AWS::DMS::ReplicationInstance"),
-        what="RDS, Redshift and DMS instances",
+        (
+            *RDS,
+            "AWS::Redshift::Cluster",
+            "AWS::RedshiftServerless::Workgroup",
+            "AWS::DMS::ReplicationInstance",
+        ),
+        what="RDS, Redshift and DMS instances, Redshift Serverless workgroups",
     ),
     "NET007": Applies(subjects=_datastores, what="data stores"),
     "NET008": Applies(INSTANCES, what="instances, launch templates and configurations"),
