@@ -604,12 +604,13 @@ CLASSIC_ELB_ACCESS_LOGS = Setting(
     docs=(f"{TF}elb#enabled",),
 )
 ALARM_ACTIONS_ENABLED = Setting(
-    kinds=("AWS::CloudWatch::Alarm",),
+    kinds=("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"),
     tf="actions_enabled",
     cfn="ActionsEnabled",
     default=True,
     docs=(
         f"{TF}cloudwatch_metric_alarm#actions_enabled",
+        f"{TF}cloudwatch_composite_alarm#actions_enabled",
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html",
     ),
 )

@@ -391,7 +391,10 @@ APPLICABILITY: dict[str, Applies] = {
     "LOG017": Applies(whole=True, what="the account baseline"),
     "LOG018": Applies(whole=True, what="the account baseline"),
     "LOG019": Applies(whole=True, what="the account baseline"),
-    "LOG020": Applies(("AWS::CloudWatch::Alarm",), what="CloudWatch alarms"),
+    "LOG020": Applies(
+        ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"),
+        what="CloudWatch metric and composite alarms",
+    ),
     "LOG021": Applies(whole=True, what="the account baseline"),
     # NET
     "NET001": Applies(SG_RULE_HOLDERS, what="security groups and ingress rules"),
