@@ -155,6 +155,7 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_iam_saml_provider": "AWS::IAM::SAMLProvider",
     # Logging / detection
     "aws_cloudtrail": "AWS::CloudTrail::Trail",
+    "aws_cloudtrail_event_data_store": "AWS::CloudTrail::EventDataStore",
     "aws_flow_log": "AWS::EC2::FlowLog",
     "aws_cloudwatch_log_group": "AWS::Logs::LogGroup",
     "aws_cloudwatch_log_metric_filter": "AWS::Logs::MetricFilter",

@@ -361,9 +361,15 @@ APPLICABILITY: dict[str, Applies] = {
     "IAM010": Applies(("AWS::IAM::User",), what="IAM users"),
     "IAM011": Applies(whole=True, what="the account baseline"),
     # LOG
-    "LOG001": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
+    "LOG001": Applies(
+        ("AWS::CloudTrail::Trail", "AWS::CloudTrail::EventDataStore"),
+        what="CloudTrail trails and event data stores",
+    ),
     "LOG002": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
-    "LOG003": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
+    "LOG003": Applies(
+        ("AWS::CloudTrail::Trail", "AWS::CloudTrail::EventDataStore"),
+        what="CloudTrail trails and event data stores",
+    ),
     "LOG004": Applies(
         ("AWS::CloudTrail::Trail",), subjects=_trail_buckets, what="CloudTrail buckets"
     ),
