@@ -29,6 +29,7 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_docdb_cluster_instance": "AWS::DocDB::DBInstance",
     "aws_docdb_subnet_group": "AWS::DocDB::DBSubnetGroup",
     "aws_docdb_cluster_parameter_group": "AWS::DocDB::DBClusterParameterGroup",
+    "aws_docdb_elastic_cluster": "AWS::DocDBElastic::Cluster",
     "aws_neptune_cluster": "AWS::Neptune::DBCluster",
     "aws_neptune_cluster_instance": "AWS::Neptune::DBInstance",
     "aws_neptune_subnet_group": "AWS::Neptune::DBSubnetGroup",
@@ -61,6 +62,7 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_elasticache_serverless_cache": "AWS::ElastiCache::ServerlessCache",
     "aws_elasticache_user": "AWS::ElastiCache::User",
     "aws_memorydb_cluster": "AWS::MemoryDB::Cluster",
+    "aws_memorydb_subnet_group": "AWS::MemoryDB::SubnetGroup",
     # Redshift
     "aws_redshift_cluster": "AWS::Redshift::Cluster",
     "aws_redshift_subnet_group": "AWS::Redshift::ClusterSubnetGroup",
