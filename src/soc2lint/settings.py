@@ -312,6 +312,18 @@ ELASTICACHE_TRANSIT_ENCRYPTED = Setting(
         f"{TF}elasticache_replication_group#transit_encryption_enabled",
     ),
 )
+MEMORYDB_REPLICAS_PER_SHARD = Setting(
+    kinds=("AWS::MemoryDB::Cluster",),
+    tf="num_replicas_per_shard",
+    cfn="NumReplicasPerShard",
+    type="int",
+    default=1,
+    minimum=1,
+    docs=(
+        f"{TF}memorydb_cluster#num_replicas_per_shard",
+        f"{CFN}aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-numreplicaspershard",
+    ),
+)
 MEMORYDB_TLS = Setting(
     kinds=("AWS::MemoryDB::Cluster",),
     tf="tls_enabled",

@@ -440,7 +440,10 @@ APPLICABILITY: dict[str, Applies] = {
     "NET016": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
     # AVL
     "AVL001": Applies(RDS, where=_not_db_member, what="RDS instances and clusters"),
-    "AVL002": Applies(ELASTICACHE, what="ElastiCache replication groups and clusters"),
+    "AVL002": Applies(
+        (*ELASTICACHE, "AWS::MemoryDB::Cluster"),
+        what="ElastiCache replication groups and clusters, MemoryDB clusters",
+    ),
     "AVL003": Applies(
         ("AWS::AutoScaling::AutoScalingGroup", "AWS::EKS::Nodegroup", "AWS::ECS::Service"),
         what="auto scaling groups, EKS node groups, ECS services",
