@@ -199,7 +199,7 @@ DB_SKIP_FINAL_SNAPSHOT = Setting(
     ),
 )
 DB_BACKUP_RETENTION = Setting(
-    kinds=DATABASES,
+    kinds=(*DATABASES, "AWS::DocDBElastic::Cluster"),
     tf="backup_retention_period",
     cfn="BackupRetentionPeriod",
     type="int",
@@ -210,6 +210,7 @@ DB_BACKUP_RETENTION = Setting(
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
         "USER_WorkingWithAutomatedBackups.BackupRetention.html",
         f"{CFN}aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-backupretentionperiod",
+        f"{TF}docdb_elastic_cluster#backup_retention_period",
     ),
 )
 RDS_STORAGE_ENCRYPTED = Setting(

@@ -458,7 +458,9 @@ APPLICABILITY: dict[str, Applies] = {
     "AVL007": Applies(DB_CLUSTERS, what="DocumentDB and Neptune clusters"),
     "AVL008": Applies(("AWS::EC2::NatGateway",), what="NAT gateways"),
     # BAK
-    "BAK001": Applies((*RDS, *DB_CLUSTERS), where=_not_db_member, what="databases"),
+    "BAK001": Applies(
+        (*RDS, *DB_CLUSTERS, "AWS::DocDBElastic::Cluster"), where=_not_db_member, what="databases"
+    ),
     "BAK002": Applies(DYNAMODB, what="DynamoDB tables and replicas"),
     "BAK003": Applies(("AWS::Backup::BackupPlan",), what="AWS Backup plans"),
     "BAK004": Applies(ELASTICACHE, what="ElastiCache replication groups and clusters"),
