@@ -303,11 +303,12 @@ APPLICABILITY: dict[str, Applies] = {
             *DYNAMODB,
             "AWS::EC2::Volume",
             "AWS::EFS::FileSystem",
+            "aws_efs_replication_configuration",
             "AWS::SecretsManager::Secret",
             *BUCKET,
         ),
         where=_not_cluster_member,
-        what="RDS, DynamoDB, EBS, EFS, Secrets Manager and S3 resources",
+        what="RDS, DynamoDB, EBS, EFS (and EFS replicas), Secrets Manager and S3 resources",
     ),
     # SEC
     "SEC001": Applies(subjects=_everything, what="every object of the configuration"),

@@ -204,6 +204,41 @@ def _efs(ctx: Context, index: KeyIndex) -> Iterator[Report]:
             yield from _key_report(ctx, node, choice, "elasticfilesystem")
 
 
+def _efs_replicas(ctx: Context, index: KeyIndex) -> Iterator[Report]:
+    """The file system EFS replication creates: always encrypted, with aws/elasticfilesystem
+    unless the destination names a key (an existing destination file system is its own subject)."""
+    for node in ctx.graph.nodes(("AWS::EFS::FileSystem", "aws_efs_replication_configuration")):
+        if node.kind == "AWS::EFS::FileSystem":
+            if node.language != "cloudformation":
+                continue
+            dests = node.attr("ReplicationConfiguration.Destinations")
+        else:
+            dests = node.attr("destination")
+        if not isinstance(dests.value, list):
+            continue
+        for i, dest in enumerate(dests.value):
+            if not isinstance(dest, dict):
+                continue
+            fs_id = dest.get("file_system_id" if node.language == "terraform" else "FileSystemId")
+            if fs_id is not None:
+                continue
+            region = dest.get("region" if node.language == "terraform" else "Region")
+            where = f" in {region}" if isinstance(region, str) else ""
+            key = node.spelled(tf="kms_key_id", cfn="KmsKeyId")
+            path: Path = (*dests.path, i, key)
+            choice = index.choice(node, path)
+            if choice.status == "default":
+                choice = KeyChoice("default", node, (*dests.path, i), choice.value)
+            yield from _key_report(
+                ctx,
+                node,
+                choice,
+                "elasticfilesystem",
+                default_note=f"the replica file system{where} names no `{key}`, so it is "
+                "encrypted with the AWS-managed key aws/elasticfilesystem",
+            )
+
+
 def _secrets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     for node in ctx.graph.nodes("AWS::SecretsManager::Secret"):
         choice = _choice(index, node, "kms_key_id", "KmsKeyId")
@@ -289,6 +324,10 @@ def customer_managed_key(ctx: Context) -> Iterator[Report]:
         without `SSESpecification.KMSMasterKeyId` uses `aws/dynamodb`. Likewise each
         `replica` block of an `aws_dynamodb_table` with server-side encryption, and
         each `aws_dynamodb_table_replica` of such a table, without `kms_key_arn`.
+        The file system EFS replication creates (a destination of
+        `aws_efs_replication_configuration` or of an `AWS::EFS::FileSystem`
+        `ReplicationConfiguration` without a file system ID of its own) is
+        encrypted with `aws/elasticfilesystem` unless the destination names a key.
     Why it matters for SOC 2:
         Checklist B "Key Management"; CC6.1. The key policy of an AWS-managed key
         cannot be changed and an AWS-owned key is invisible: you can neither restrict
@@ -308,5 +347,6 @@ def customer_managed_key(ctx: Context) -> Iterator[Report]:
     yield from _dynamodb(ctx, index)
     yield from _volumes(ctx, index)
     yield from _efs(ctx, index)
+    yield from _efs_replicas(ctx, index)
     yield from _secrets(ctx, index)
     yield from _buckets(ctx, index)
