@@ -40,8 +40,9 @@ def deletion_protection(ctx: Context) -> Iterator[Report]:
         `AWS::RDS::DBInstance` without `DBClusterIdentifier`), RDS/Aurora clusters,
         DocumentDB and Neptune clusters must set `deletion_protection = true` /
         `DeletionProtection: true`; DynamoDB tables `deletion_protection_enabled =
-        true` / `DeletionProtectionEnabled: true` (SAM `AWS::Serverless::SimpleTable`
-        included). Every one of these defaults to false. Aurora, DocumentDB and
+        true` / `DeletionProtectionEnabled: true`. A SAM `AWS::Serverless::SimpleTable`
+        is a DynamoDB table that cannot set it: it fails, and the message says to
+        declare an `AWS::DynamoDB::Table` instead. Every one of these defaults to false. Aurora, DocumentDB and
         Neptune member instances are checked on their cluster.
 
         Deletion protection is set per replica of a DynamoDB global table: each entry
@@ -67,6 +68,16 @@ def deletion_protection(ctx: Context) -> Iterator[Report]:
             continue
         yield from ctx.require(n, DB_DELETION_PROTECTION, MESSAGE)
     for t in ctx.graph.nodes(DYNAMODB_DELETION_PROTECTION.kinds):
+        if t.meta.get("sam_type") == "AWS::Serverless::SimpleTable":
+            # SAM's SimpleTable has no such property: the fix is another resource type
+            yield ctx.finding(
+                t,
+                (),
+                f"{t.address} has no deletion protection: `AWS::Serverless::SimpleTable` "
+                "cannot set it; declare the table as `AWS::DynamoDB::Table` with "
+                "`DeletionProtectionEnabled: true`",
+            )
+            continue
         yield from ctx.require(t, DYNAMODB_DELETION_PROTECTION, MESSAGE)
     setting = DYNAMODB_DELETION_PROTECTION  # spelled the same on each replica
     for rep in replicas(ctx.graph):
