@@ -74,6 +74,8 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_elasticsearch_domain": "AWS::Elasticsearch::Domain",
     "aws_opensearch_domain_policy": "aws_opensearch_domain_policy",
     "aws_elasticsearch_domain_policy": "aws_elasticsearch_domain_policy",
+    "aws_opensearchserverless_collection": "AWS::OpenSearchServerless::Collection",
+    "aws_opensearchserverless_security_policy": "AWS::OpenSearchServerless::SecurityPolicy",
     # Messaging / streaming
     "aws_sqs_queue": "AWS::SQS::Queue",
     "aws_sqs_queue_policy": "AWS::SQS::QueuePolicy",

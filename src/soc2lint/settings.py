@@ -433,6 +433,21 @@ ELASTICSEARCH_INSTANCE_COUNT = Setting(
     docs=(f"{TF}elasticsearch_domain#instance_count",),
 )
 
+OPENSEARCH_SERVERLESS_STANDBY = Setting(
+    kinds=("AWS::OpenSearchServerless::Collection",),
+    tf="standby_replicas",
+    cfn="StandbyReplicas",
+    type="str",
+    default="enabled",
+    default_text='"ENABLED"',
+    passing=("enabled",),
+    docs=(
+        f"{TF}opensearchserverless_collection#standby_replicas",
+        f"{CFN}aws-resource-opensearchserverless-collection.html"
+        "#cfn-opensearchserverless-collection-standbyreplicas",
+    ),
+)
+
 # ---- DynamoDB ---------------------------------------------------------------------
 
 DYNAMODB_DELETION_PROTECTION = Setting(

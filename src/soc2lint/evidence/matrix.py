@@ -81,6 +81,14 @@ def _not_cluster_member(graph: ResourceGraph, node: Node) -> bool:
     return node.kind != "AWS::RDS::DBInstance" or not rds_instance_member(node)
 
 
+def _not_other_serverless_policy(graph: ResourceGraph, node: Node) -> bool:
+    """NET016: OpenSearch Serverless security policies of type network only."""
+    if node.kind != "AWS::OpenSearchServerless::SecurityPolicy":
+        return True
+    kind = node.get(tf="type", cfn="Type")
+    return not isinstance(kind, str) or kind.lower() == "network"
+
+
 def _apigw_domain(graph: ResourceGraph, node: Node) -> bool:
     """TLS008: a domain name, or a SAM API that creates one from its `Domain`."""
     if node.kind.endswith("DomainName"):
@@ -438,7 +446,11 @@ APPLICABILITY: dict[str, Applies] = {
     ),
     "NET014": Applies(("AWS::EKS::Cluster",), what="EKS clusters"),
     "NET015": Applies(SG_ALL_RULE_HOLDERS, what="security groups and their rules"),
-    "NET016": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
+    "NET016": Applies(
+        (*SEARCH, "AWS::OpenSearchServerless::SecurityPolicy"),
+        where=_not_other_serverless_policy,
+        what="OpenSearch/Elasticsearch domains, OpenSearch Serverless network policies",
+    ),
     # AVL
     "AVL001": Applies(RDS, where=_not_db_member, what="RDS instances and clusters"),
     "AVL002": Applies(
@@ -450,7 +462,10 @@ APPLICABILITY: dict[str, Applies] = {
         what="auto scaling groups, EKS node groups, ECS services",
     ),
     "AVL004": Applies(LBS, what="load balancers"),
-    "AVL005": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
+    "AVL005": Applies(
+        (*SEARCH, "AWS::OpenSearchServerless::Collection"),
+        what="OpenSearch/Elasticsearch domains, OpenSearch Serverless collections",
+    ),
     "AVL006": Applies(
         (*RDS, *DB_CLUSTERS, *DYNAMODB),
         where=_not_db_member,
