@@ -208,21 +208,16 @@ def _efs_replicas(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     """The file system EFS replication creates: always encrypted, with aws/elasticfilesystem
     unless the destination names a key (an existing destination file system is its own subject)."""
     for node in ctx.graph.nodes(("AWS::EFS::FileSystem", "aws_efs_replication_configuration")):
-        if node.kind == "AWS::EFS::FileSystem":
-            if node.language != "cloudformation":
-                continue
-            dests = node.attr("ReplicationConfiguration.Destinations")
-        else:
-            dests = node.attr("destination")
+        # a Terraform file system has no `destination`: its replication is the other type
+        dests = node.attr(tf="destination", cfn="ReplicationConfiguration.Destinations")
         if not isinstance(dests.value, list):
             continue
         for i, dest in enumerate(dests.value):
             if not isinstance(dest, dict):
                 continue
-            fs_id = dest.get("file_system_id" if node.language == "terraform" else "FileSystemId")
-            if fs_id is not None:
+            if dest.get(node.spelled(tf="file_system_id", cfn="FileSystemId")) is not None:
                 continue
-            region = dest.get("region" if node.language == "terraform" else "Region")
+            region = dest.get(node.spelled(tf="region", cfn="Region"))
             where = f" in {region}" if isinstance(region, str) else ""
             key = node.spelled(tf="kms_key_id", cfn="KmsKeyId")
             path: Path = (*dests.path, i, key)
