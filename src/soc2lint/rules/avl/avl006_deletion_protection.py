@@ -72,7 +72,7 @@ def deletion_protection(ctx: Context) -> Iterator[Report]:
             # SAM's SimpleTable has no such property: the fix is another resource type
             yield ctx.finding(
                 t,
-                (),
+                DYNAMODB_DELETION_PROTECTION.read(t).attr,  # the path keeps the fingerprint
                 f"{t.address} has no deletion protection: `AWS::Serverless::SimpleTable` "
                 "cannot set it; declare the table as `AWS::DynamoDB::Table` with "
                 "`DeletionProtectionEnabled: true`",
