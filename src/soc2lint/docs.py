@@ -7,6 +7,7 @@ a test fails when the committed pages differ from what this module generates.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -175,6 +176,80 @@ def _example_block(lang: str, ex: Example) -> list[str]:
     return out
 
 
+_TF_NOT_RESOURCES = {
+    "var": "variables",
+    "provider": "provider configurations",
+    "terraform": "the state backend",
+    "module": "module calls",
+    "output": "outputs",
+    "local": "locals",
+}
+
+
+def _terraform_type(address: str) -> str:
+    """``module.a["x"].aws_s3_bucket.b[0]`` -> ``aws_s3_bucket``; other objects by what they are."""
+    if address == ".":
+        return "the configuration as a whole"
+    parts = re.sub(r"\[[^\]]*\]", "", address).split(".")
+    while len(parts) > 2 and parts[0] == "module":
+        parts = parts[2:]
+    if parts[0] == "data" and len(parts) > 1:
+        return f"`data.{parts[1]}`"
+    if parts[0] in _TF_NOT_RESOURCES:
+        return _TF_NOT_RESOURCES[parts[0]]
+    return f"`{parts[0]}`"
+
+
+def _cloudformation_type(address: str, ex: Example) -> str | None:
+    """The ``Type`` of the resource a CloudFormation example's finding names."""
+    from .cloudformation.decode import decode_text
+
+    if address == ".":
+        return "the configuration as a whole"
+    logical = address.rsplit("/", 1)[-1]
+    parameter = False
+    for text in ex.files("cloudformation").values():
+        root = decode_text(text).root
+        if not isinstance(root, dict):
+            continue
+        resources = root.get("Resources")
+        if isinstance(resources, dict):
+            entry = resources.get(logical)
+            if isinstance(entry, dict) and isinstance(entry.get("Type"), str):
+                return f"`{entry['Type']}`"
+        params = root.get("Parameters")
+        if isinstance(params, dict) and logical in params:
+            parameter = True
+    return "parameters" if parameter else None
+
+
+def resource_types(r: Rule) -> dict[str, list[str]]:
+    """Per language, what the rule's bad examples show it reporting: resource types first.
+
+    Generated from the examples (which the suite runs), so the list says what the
+    rule is shown to check, never a second description of it.
+    """
+    out: dict[str, list[str]] = {}
+    for lang in r.languages:
+        ex = r.examples.get(lang)
+        if ex is None:
+            continue
+        found: set[str] = set()
+        for b in ex.bad:
+            if not b.address:
+                continue
+            t = (
+                _terraform_type(b.address)
+                if lang == "terraform"
+                else _cloudformation_type(b.address, b)
+            )
+            if t:
+                found.add(t)
+        if found:
+            out[lang] = sorted(found, key=lambda t: (not t.startswith("`"), t.strip("`").lower()))
+    return out
+
+
 def rule_page(r: Rule) -> str:
     sections = r.sections()
     marks = []
@@ -209,6 +284,8 @@ def rule_page(r: Rule) -> str:
             out.append("")
             out.append(body)
             out.append("")
+        if name == "What it checks":
+            out.extend(_resource_types_section(r))
         if name == "How to fix" and r.origin == "builtin":
             out.extend(_automatic_fix(r))
     for lang in r.languages:
@@ -266,6 +343,22 @@ def _automatic_fix(r: Rule) -> list[str]:
             f"| {LANG_TITLE[rem.language]} | {kinds} {where} | {_md_escape(rem.describe())} "
             f"| {safe} |"
         )
+    out.append("")
+    return out
+
+
+def _resource_types_section(r: Rule) -> list[str]:
+    types = resource_types(r)
+    if not types:
+        return []
+    out = [
+        "## Resource types",
+        "",
+        "Reported on (from the examples below, which the test suite runs):",
+        "",
+    ]
+    for lang, names in types.items():
+        out.append(f"- {LANG_TITLE[lang]}: {', '.join(names)}")
     out.append("")
     return out
 

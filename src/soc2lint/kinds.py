@@ -29,6 +29,7 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_docdb_cluster_instance": "AWS::DocDB::DBInstance",
     "aws_docdb_subnet_group": "AWS::DocDB::DBSubnetGroup",
     "aws_docdb_cluster_parameter_group": "AWS::DocDB::DBClusterParameterGroup",
+    "aws_docdb_elastic_cluster": "AWS::DocDBElastic::Cluster",
     "aws_neptune_cluster": "AWS::Neptune::DBCluster",
     "aws_neptune_cluster_instance": "AWS::Neptune::DBInstance",
     "aws_neptune_subnet_group": "AWS::Neptune::DBSubnetGroup",
@@ -61,16 +62,20 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_elasticache_serverless_cache": "AWS::ElastiCache::ServerlessCache",
     "aws_elasticache_user": "AWS::ElastiCache::User",
     "aws_memorydb_cluster": "AWS::MemoryDB::Cluster",
+    "aws_memorydb_subnet_group": "AWS::MemoryDB::SubnetGroup",
     # Redshift
     "aws_redshift_cluster": "AWS::Redshift::Cluster",
     "aws_redshift_subnet_group": "AWS::Redshift::ClusterSubnetGroup",
     "aws_redshift_parameter_group": "AWS::Redshift::ClusterParameterGroup",
     "aws_redshiftserverless_namespace": "AWS::RedshiftServerless::Namespace",
+    "aws_redshiftserverless_workgroup": "AWS::RedshiftServerless::Workgroup",
     # OpenSearch / Elasticsearch
     "aws_opensearch_domain": "AWS::OpenSearchService::Domain",
     "aws_elasticsearch_domain": "AWS::Elasticsearch::Domain",
     "aws_opensearch_domain_policy": "aws_opensearch_domain_policy",
     "aws_elasticsearch_domain_policy": "aws_elasticsearch_domain_policy",
+    "aws_opensearchserverless_collection": "AWS::OpenSearchServerless::Collection",
+    "aws_opensearchserverless_security_policy": "AWS::OpenSearchServerless::SecurityPolicy",
     # Messaging / streaming
     "aws_sqs_queue": "AWS::SQS::Queue",
     "aws_sqs_queue_policy": "AWS::SQS::QueuePolicy",
@@ -83,7 +88,9 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_mq_broker": "AWS::AmazonMQ::Broker",
     # DynamoDB
     "aws_dynamodb_table": "AWS::DynamoDB::Table",
-    "aws_dynamodb_global_table": "AWS::DynamoDB::GlobalTable",
+    # `aws_dynamodb_global_table` (version 2017.11.29) joins `aws_dynamodb_table`s of
+    # its own and holds none of AWS::DynamoDB::GlobalTable's settings: it keeps its
+    # Terraform name, as `aws_dynamodb_table_replica` (views/dynamodb.py) does.
     # Containers / compute
     "aws_eks_cluster": "AWS::EKS::Cluster",
     "aws_eks_node_group": "AWS::EKS::Nodegroup",
@@ -152,6 +159,7 @@ TERRAFORM_KINDS: dict[str, str] = {
     "aws_iam_saml_provider": "AWS::IAM::SAMLProvider",
     # Logging / detection
     "aws_cloudtrail": "AWS::CloudTrail::Trail",
+    "aws_cloudtrail_event_data_store": "AWS::CloudTrail::EventDataStore",
     "aws_flow_log": "AWS::EC2::FlowLog",
     "aws_cloudwatch_log_group": "AWS::Logs::LogGroup",
     "aws_cloudwatch_log_metric_filter": "AWS::Logs::MetricFilter",

@@ -210,7 +210,7 @@ DB_SKIP_FINAL_SNAPSHOT = Setting(
     ),
 )
 DB_BACKUP_RETENTION = Setting(
-    kinds=DATABASES,
+    kinds=(*DATABASES, "AWS::DocDBElastic::Cluster"),
     tf="backup_retention_period",
     cfn="BackupRetentionPeriod",
     type="int",
@@ -221,6 +221,7 @@ DB_BACKUP_RETENTION = Setting(
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
         "USER_WorkingWithAutomatedBackups.BackupRetention.html",
         f"{CFN}aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-backupretentionperiod",
+        f"{TF}docdb_elastic_cluster#backup_retention_period",
     ),
 )
 RDS_STORAGE_ENCRYPTED = Setting(
@@ -330,6 +331,28 @@ ELASTICACHE_TRANSIT_ENCRYPTED = Setting(
     ),
     unsafe="clients must connect with TLS; on older engines the group is replaced",
 )
+MEMORYDB_REPLICAS_PER_SHARD = Setting(
+    kinds=("AWS::MemoryDB::Cluster",),
+    tf="num_replicas_per_shard",
+    cfn="NumReplicasPerShard",
+    type="int",
+    default=1,
+    minimum=1,
+    docs=(
+        f"{TF}memorydb_cluster#num_replicas_per_shard",
+        f"{CFN}aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-numreplicaspershard",
+    ),
+)
+MEMORYDB_TLS = Setting(
+    kinds=("AWS::MemoryDB::Cluster",),
+    tf="tls_enabled",
+    cfn="TLSEnabled",
+    default=True,
+    docs=(
+        f"{TF}memorydb_cluster#tls_enabled",
+        f"{CFN}aws-resource-memorydb-cluster.html#cfn-memorydb-cluster-tlsenabled",
+    ),
+)
 ELASTICACHE_AUTOMATIC_FAILOVER = Setting(
     kinds=(REPLICATION_GROUP,),
     tf="automatic_failover_enabled",
@@ -436,6 +459,21 @@ ELASTICSEARCH_INSTANCE_COUNT = Setting(
     unsafe="cost: another data node",
 )
 
+OPENSEARCH_SERVERLESS_STANDBY = Setting(
+    kinds=("AWS::OpenSearchServerless::Collection",),
+    tf="standby_replicas",
+    cfn="StandbyReplicas",
+    type="str",
+    default="enabled",
+    default_text='"ENABLED"',
+    passing=("enabled",),
+    docs=(
+        f"{TF}opensearchserverless_collection#standby_replicas",
+        f"{CFN}aws-resource-opensearchserverless-collection.html"
+        "#cfn-opensearchserverless-collection-standbyreplicas",
+    ),
+)
+
 # ---- DynamoDB ---------------------------------------------------------------------
 
 DYNAMODB_DELETION_PROTECTION = Setting(
@@ -447,11 +485,13 @@ DYNAMODB_DELETION_PROTECTION = Setting(
         f"{TF}dynamodb_table#deletion_protection_enabled",
         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/"
         "WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection",
+        f"{TF}dynamodb_table_replica#deletion_protection_enabled",
+        f"{CFN}aws-properties-dynamodb-globaltable-replicaspecification.html",
     ),
 )
 
 DYNAMODB_SSE = Setting(
-    kinds=("AWS::DynamoDB::Table",),
+    kinds=("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"),
     tf="server_side_encryption.enabled",
     cfn="SSESpecification.SSEEnabled",
     default=False,  # encrypted with an AWS-owned key
@@ -473,6 +513,22 @@ DYNAMODB_PITR = Setting(
         "aws-properties-dynamodb-table-pointintimerecoveryspecification.html",
     ),
     unsafe="cost: continuous backups are billed by table size",
+)
+
+# The settings of one replica of a global table (views/dynamodb.py): an entry of
+# `AWS::DynamoDB::GlobalTable` `Replicas`, a `replica` block of `aws_dynamodb_table`,
+# an `aws_dynamodb_table_replica`.  Deletion protection is spelled as on a table
+# (DYNAMODB_DELETION_PROTECTION).
+DYNAMODB_REPLICA_PITR = Setting(
+    kinds=("AWS::DynamoDB::GlobalTable", "aws_dynamodb_table_replica", "AWS::DynamoDB::Table"),
+    tf="point_in_time_recovery",
+    cfn="PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
+    default=False,
+    docs=(
+        f"{TF}dynamodb_table#point_in_time_recovery-1",
+        f"{TF}dynamodb_table_replica#point_in_time_recovery",
+        f"{CFN}aws-properties-dynamodb-globaltable-replicaspecification.html",
+    ),
 )
 
 # ---- SQS, KMS, S3 -------------------------------------------------------------------
@@ -640,12 +696,13 @@ CLASSIC_ELB_ACCESS_LOGS = Setting(
     docs=(f"{TF}elb#enabled",),
 )
 ALARM_ACTIONS_ENABLED = Setting(
-    kinds=("AWS::CloudWatch::Alarm",),
+    kinds=("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"),
     tf="actions_enabled",
     cfn="ActionsEnabled",
     default=True,
     docs=(
         f"{TF}cloudwatch_metric_alarm#actions_enabled",
+        f"{TF}cloudwatch_composite_alarm#actions_enabled",
         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html",
     ),
 )

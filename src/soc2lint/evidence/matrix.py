@@ -54,6 +54,10 @@ WHOLE: SubjectKey = ("", ".")
 Status = Literal["pass", "fail", "excepted", "unknown"]
 
 
+#: DynamoDB tables, global tables and Terraform's separate table replicas (views/dynamodb.py)
+DYNAMODB = ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "aws_dynamodb_table_replica")
+
+
 @dataclass(frozen=True)
 class Applies:
     """What a rule evaluates (see the module docstring)."""
@@ -75,6 +79,22 @@ def _not_cluster_member(graph: ResourceGraph, node: Node) -> bool:
     from ._rules import rds_instance_member
 
     return node.kind != "AWS::RDS::DBInstance" or not rds_instance_member(node)
+
+
+def _not_other_serverless_policy(graph: ResourceGraph, node: Node) -> bool:
+    """NET016: OpenSearch Serverless security policies of type network only."""
+    if node.kind != "AWS::OpenSearchServerless::SecurityPolicy":
+        return True
+    kind = node.get(tf="type", cfn="Type")
+    return not isinstance(kind, str) or kind.lower() == "network"
+
+
+def _apigw_domain(graph: ResourceGraph, node: Node) -> bool:
+    """TLS008: a domain name, or a SAM API that creates one from its `Domain`."""
+    if node.kind.endswith("DomainName"):
+        return True
+    sam = node.meta.get("sam_type") in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+    return sam and node.attr("Domain").present
 
 
 def _not_db_member(graph: ResourceGraph, node: Node) -> bool:
@@ -265,13 +285,20 @@ APPLICABILITY: dict[str, Applies] = {
     "TLS003": Applies(("AWS::CloudFront::Distribution",), what="CloudFront distributions"),
     "TLS004": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
     "TLS005": Applies(
-        ("AWS::ElastiCache::ReplicationGroup",), what="ElastiCache replication groups"
+        ("AWS::ElastiCache::ReplicationGroup", "AWS::MemoryDB::Cluster"),
+        what="ElastiCache replication groups and MemoryDB clusters",
     ),
     "TLS006": Applies(RDS, what="RDS instances and clusters"),
     "TLS007": Applies((*BUCKET, "AWS::S3::BucketPolicy"), what="S3 buckets"),
     "TLS008": Applies(
-        ("AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName"),
-        what="API Gateway custom domains",
+        (
+            "AWS::ApiGateway::DomainName",
+            "AWS::ApiGatewayV2::DomainName",
+            "AWS::ApiGateway::RestApi",
+            "AWS::ApiGatewayV2::Api",
+        ),
+        where=_apigw_domain,
+        what="API Gateway custom domains (SAM APIs' `Domain` included)",
     ),
     "TLS009": Applies(("AWS::MSK::Cluster",), what="MSK clusters"),
     # KEY
@@ -281,14 +308,15 @@ APPLICABILITY: dict[str, Applies] = {
     "KEY004": Applies(
         (
             *RDS,
-            "AWS::DynamoDB::Table",
+            *DYNAMODB,
             "AWS::EC2::Volume",
             "AWS::EFS::FileSystem",
+            "aws_efs_replication_configuration",
             "AWS::SecretsManager::Secret",
             *BUCKET,
         ),
         where=_not_cluster_member,
-        what="RDS, DynamoDB, EBS, EFS, Secrets Manager and S3 resources",
+        what="RDS, DynamoDB, EBS, EFS (and EFS replicas), Secrets Manager and S3 resources",
     ),
     # SEC
     "SEC001": Applies(subjects=_everything, what="every object of the configuration"),
@@ -345,9 +373,15 @@ APPLICABILITY: dict[str, Applies] = {
     "IAM013": Applies(subjects=_identity_policy_holders, what="identity policies"),
     "IAM014": Applies(subjects=_identity_policy_holders, what="identity policies"),
     # LOG
-    "LOG001": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
+    "LOG001": Applies(
+        ("AWS::CloudTrail::Trail", "AWS::CloudTrail::EventDataStore"),
+        what="CloudTrail trails and event data stores",
+    ),
     "LOG002": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
-    "LOG003": Applies(("AWS::CloudTrail::Trail",), what="CloudTrail trails"),
+    "LOG003": Applies(
+        ("AWS::CloudTrail::Trail", "AWS::CloudTrail::EventDataStore"),
+        what="CloudTrail trails and event data stores",
+    ),
     "LOG004": Applies(
         ("AWS::CloudTrail::Trail",), subjects=_trail_buckets, what="CloudTrail buckets"
     ),
@@ -375,7 +409,10 @@ APPLICABILITY: dict[str, Applies] = {
     "LOG017": Applies(whole=True, what="the account baseline"),
     "LOG018": Applies(whole=True, what="the account baseline"),
     "LOG019": Applies(whole=True, what="the account baseline"),
-    "LOG020": Applies(("AWS::CloudWatch::Alarm",), what="CloudWatch alarms"),
+    "LOG020": Applies(
+        ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"),
+        what="CloudWatch metric and composite alarms",
+    ),
     "LOG021": Applies(whole=True, what="the account baseline"),
     "LOG022": Applies(whole=True, what="the account baseline"),
     # NET
@@ -385,8 +422,13 @@ APPLICABILITY: dict[str, Applies] = {
     "NET004": Applies(SG_RULE_HOLDERS, what="security groups and ingress rules"),
     "NET005": Applies(("aws_default_security_group",), what="default security groups"),
     "NET006": Applies(
-        (*RDS, "AWS::Redshift::Cluster", "AWS::DMS::ReplicationInstance"),
-        what="RDS, Redshift and DMS instances",
+        (
+            *RDS,
+            "AWS::Redshift::Cluster",
+            "AWS::RedshiftServerless::Workgroup",
+            "AWS::DMS::ReplicationInstance",
+        ),
+        what="RDS, Redshift and DMS instances, Redshift Serverless workgroups",
     ),
     "NET007": Applies(subjects=_datastores, what="data stores"),
     "NET008": Applies(INSTANCES, what="instances, launch templates and configurations"),
@@ -408,26 +450,38 @@ APPLICABILITY: dict[str, Applies] = {
     ),
     "NET014": Applies(("AWS::EKS::Cluster",), what="EKS clusters"),
     "NET015": Applies(SG_ALL_RULE_HOLDERS, what="security groups and their rules"),
-    "NET016": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
+    "NET016": Applies(
+        (*SEARCH, "AWS::OpenSearchServerless::SecurityPolicy"),
+        where=_not_other_serverless_policy,
+        what="OpenSearch/Elasticsearch domains, OpenSearch Serverless network policies",
+    ),
     # AVL
     "AVL001": Applies(RDS, where=_not_db_member, what="RDS instances and clusters"),
-    "AVL002": Applies(ELASTICACHE, what="ElastiCache replication groups and clusters"),
+    "AVL002": Applies(
+        (*ELASTICACHE, "AWS::MemoryDB::Cluster"),
+        what="ElastiCache replication groups and clusters, MemoryDB clusters",
+    ),
     "AVL003": Applies(
         ("AWS::AutoScaling::AutoScalingGroup", "AWS::EKS::Nodegroup", "AWS::ECS::Service"),
         what="auto scaling groups, EKS node groups, ECS services",
     ),
     "AVL004": Applies(LBS, what="load balancers"),
-    "AVL005": Applies(SEARCH, what="OpenSearch/Elasticsearch domains"),
+    "AVL005": Applies(
+        (*SEARCH, "AWS::OpenSearchServerless::Collection"),
+        what="OpenSearch/Elasticsearch domains, OpenSearch Serverless collections",
+    ),
     "AVL006": Applies(
-        (*RDS, *DB_CLUSTERS, "AWS::DynamoDB::Table"),
+        (*RDS, *DB_CLUSTERS, *DYNAMODB),
         where=_not_db_member,
-        what="databases and DynamoDB tables",
+        what="databases and DynamoDB tables and replicas",
     ),
     "AVL007": Applies(DB_CLUSTERS, what="DocumentDB and Neptune clusters"),
     "AVL008": Applies(("AWS::EC2::NatGateway",), what="NAT gateways"),
     # BAK
-    "BAK001": Applies((*RDS, *DB_CLUSTERS), where=_not_db_member, what="databases"),
-    "BAK002": Applies(("AWS::DynamoDB::Table",), what="DynamoDB tables"),
+    "BAK001": Applies(
+        (*RDS, *DB_CLUSTERS, "AWS::DocDBElastic::Cluster"), where=_not_db_member, what="databases"
+    ),
+    "BAK002": Applies(DYNAMODB, what="DynamoDB tables and replicas"),
     "BAK003": Applies(("AWS::Backup::BackupPlan",), what="AWS Backup plans"),
     "BAK004": Applies(ELASTICACHE, what="ElastiCache replication groups and clusters"),
     "BAK005": Applies(BUCKET, what="S3 buckets"),

@@ -65,6 +65,7 @@ PROTECTED: dict[str, tuple[str, str, str | None, str | None]] = {
     "AWS::DocDB::DBCluster": ("rds", "cluster:", "cluster_identifier", "DBClusterIdentifier"),
     "AWS::Neptune::DBCluster": ("rds", "cluster:", "cluster_identifier", "DBClusterIdentifier"),
     DYNAMODB_TABLE: ("dynamodb", "table/", "name", "TableName"),
+    "AWS::DynamoDB::GlobalTable": ("dynamodb", "table/", "name", "TableName"),
     EBS_VOLUME: ("ec2", "volume/", None, None),
     EFS: ("elasticfilesystem", "file-system/", None, None),
 }

@@ -229,3 +229,53 @@ def parameter_in_group(group: Node, name: str) -> ParameterSetting:
 
 def group_family(group: Node) -> Any:
     return group.get(tf="family", cfn="Family")
+
+
+def family_engine(family: Any) -> str | None:
+    """The engine family a parameter group family is for (``postgres14`` -> ``postgres``)."""
+    if not isinstance(family, str):
+        return None
+    name = family.strip().lower().removeprefix("default.")
+    m = re.match(r"^(aurora-postgresql|aurora-mysql|postgres|mysql|mariadb|sqlserver-[a-z]+)", name)
+    return engine_family(m.group(1)) if m else None
+
+
+# ---- read replicas ----------------------------------------------------------------
+#
+# A read replica (`replicate_source_db`, `SourceDBInstanceIdentifier`) takes its engine
+# and version from its source.  Its parameter group is its own when it names one;
+# otherwise a replica in the source's Region uses the source's group and a
+# cross-Region replica (the source named by ARN) the engine's default group
+# (CreateDBInstanceReadReplica, DBParameterGroupName):
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html
+
+
+def replica_source_attr(db: Node) -> Attr:
+    return db.attr(tf="replicate_source_db", cfn="SourceDBInstanceIdentifier")
+
+
+def is_read_replica(db: Node) -> bool:
+    return db.kind == DB_INSTANCE and replica_source_attr(db).present
+
+
+def replica_source(graph: ResourceGraph, db: Node) -> Node | None:
+    """The source instance of a read replica, when the configuration holds it."""
+    a = replica_source_attr(db)
+    via = a.path[0] if a.path and isinstance(a.path[0], str) else None
+    found = graph.targets(db, DB_INSTANCE, via=via) if via else []
+    return found[0] if len(found) == 1 else None
+
+
+def replica_cross_region(graph: ResourceGraph, db: Node) -> bool | None:
+    """Whether a replica names its source by ARN (a cross-Region replica); None: unknown."""
+    a = replica_source_attr(db)
+    if isinstance(a.value, str):
+        return a.value.startswith("arn:")
+    via = a.path[0] if a.path and isinstance(a.path[0], str) else None
+    if via is None:
+        return None
+    arns = {
+        str(e.dst_attr or "").lower().endswith("arn")
+        for e, _ in graph.edges(db, "out", edge_kind="ref", via=via)
+    }
+    return arns.pop() if len(arns) == 1 else None

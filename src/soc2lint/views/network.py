@@ -132,6 +132,7 @@ SUBNET_GROUP_KINDS = (
     "AWS::DocDB::DBSubnetGroup",
     "AWS::Neptune::DBSubnetGroup",
     "AWS::DMS::ReplicationSubnetGroup",
+    "AWS::MemoryDB::SubnetGroup",
 )
 
 ANYWHERE_V4 = "0.0.0.0/0"
@@ -732,6 +733,23 @@ ATTACH: dict[str, AttachSpec] = {
         subnets=(("vpc_config[].subnet_ids", "ResourcesVpcConfig.SubnetIds"),),
     ),
     EKS_NODEGROUP: AttachSpec(subnets=(("subnet_ids", "Subnets"),)),
+    # serverless and other data stores placed in a VPC
+    "AWS::ElastiCache::ServerlessCache": AttachSpec(
+        groups=(("security_group_ids", "SecurityGroupIds"),),
+        subnets=(("subnet_ids", "SubnetIds"),),
+    ),
+    "AWS::MemoryDB::Cluster": AttachSpec(
+        groups=(("security_group_ids", "SecurityGroupIds"),),
+        subnet_group=("subnet_group_name", "SubnetGroupName"),
+    ),
+    "AWS::RedshiftServerless::Workgroup": AttachSpec(
+        groups=(("security_group_ids", "SecurityGroupIds"),),
+        subnets=(("subnet_ids", "SubnetIds"),),
+    ),
+    "AWS::DocDBElastic::Cluster": AttachSpec(
+        groups=(("vpc_security_group_ids", "VpcSecurityGroupIds"),),
+        subnets=(("subnet_ids", "SubnetIds"),),
+    ),
 }
 
 #: subnet group kind -> its subnet list and its name attribute
@@ -748,6 +766,7 @@ SUBNET_GROUP_SPEC: dict[str, tuple[Spelling, Spelling]] = {
         ("subnet_ids", "SubnetIds"),
         ("replication_subnet_group_id", "ReplicationSubnetGroupIdentifier"),
     ),
+    "AWS::MemoryDB::SubnetGroup": (("subnet_ids", "SubnetIds"), ("name", "SubnetGroupName")),
 }
 
 #: data store kinds -> (label, default port by engine or fixed)
@@ -762,6 +781,10 @@ DATASTORE_KINDS: dict[str, str] = {
     "AWS::DocDB::DBCluster": "DocumentDB cluster",
     "AWS::Neptune::DBCluster": "Neptune cluster",
     "AWS::EFS::MountTarget": "EFS mount target",
+    "AWS::ElastiCache::ServerlessCache": "ElastiCache serverless cache",
+    "AWS::MemoryDB::Cluster": "MemoryDB cluster",
+    "AWS::RedshiftServerless::Workgroup": "Redshift Serverless workgroup",
+    "AWS::DocDBElastic::Cluster": "DocumentDB elastic cluster",
 }
 
 _FIXED_PORTS: dict[str, int] = {
@@ -771,6 +794,9 @@ _FIXED_PORTS: dict[str, int] = {
     "AWS::DocDB::DBCluster": 27017,
     "AWS::Neptune::DBCluster": 8182,
     "AWS::EFS::MountTarget": 2049,
+    "AWS::MemoryDB::Cluster": 6379,
+    "AWS::RedshiftServerless::Workgroup": 5439,
+    "AWS::DocDBElastic::Cluster": 27017,
 }
 
 

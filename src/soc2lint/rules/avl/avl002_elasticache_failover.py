@@ -4,7 +4,11 @@ from collections.abc import Iterator
 
 from soc2lint.model import Attr, Node, Severity, Unknown
 from soc2lint.rule import Context, Report, rule
-from soc2lint.settings import ELASTICACHE_AUTOMATIC_FAILOVER, ELASTICACHE_MULTI_AZ
+from soc2lint.settings import (
+    ELASTICACHE_AUTOMATIC_FAILOVER,
+    ELASTICACHE_MULTI_AZ,
+    MEMORYDB_REPLICAS_PER_SHARD,
+)
 
 from ._shared import CHECKLIST, _engine, int_attr
 
@@ -82,7 +86,12 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
         or Valkey `aws_elasticache_cluster` / `AWS::ElastiCache::CacheCluster`
         always has a single node and fails; Memcached clusters and clusters that
         join a replication group (`replication_group_id`) are not checked. One
-        finding per resource, at the first setting at fault.
+        finding per resource, at the first setting at fault. A MemoryDB cluster
+        (`aws_memorydb_cluster`, `AWS::MemoryDB::Cluster`) fails with
+        `num_replicas_per_shard` / `NumReplicasPerShard` 0 (default 1): a shard
+        without a replica has nothing to fail over to. ElastiCache Serverless
+        caches replicate across Availability Zones on their own and have no such
+        setting.
     Why it matters for SOC 2:
         Checklist F (Multi-AZ / Failover), TSC A1.2: a cache that holds sessions
         or queues is part of the service; without a replica in another
@@ -95,6 +104,12 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html
     """
+    for cluster in ctx.graph.nodes(MEMORYDB_REPLICAS_PER_SHARD.kinds):
+        yield from ctx.require(
+            cluster,
+            MEMORYDB_REPLICAS_PER_SHARD,
+            "{address}: its shards have no replica to fail over to ({problem})",
+        )
     for rg in ctx.graph.nodes("AWS::ElastiCache::ReplicationGroup"):
         engine = _engine(rg, default="redis")
         if isinstance(engine, str) and engine not in REDIS_ENGINES:

@@ -8,6 +8,7 @@ from soc2lint.settings import (
     ELASTICSEARCH_INSTANCE_COUNT,
     ELASTICSEARCH_ZONE_AWARENESS,
     OPENSEARCH_INSTANCE_COUNT,
+    OPENSEARCH_SERVERLESS_STANDBY,
     OPENSEARCH_ZONE_AWARENESS,
     pick,
 )
@@ -44,6 +45,10 @@ def opensearch_zone_awareness(ctx: Context) -> Iterator[Report]:
         or `ElasticsearchClusterConfig.ZoneAwarenessEnabled`; default false) and
         run at least two data nodes (`instance_count` / `InstanceCount`, default 1).
         One finding per domain: zone awareness first, then the node count.
+        OpenSearch Serverless collections (`aws_opensearchserverless_collection`,
+        `AWS::OpenSearchServerless::Collection`) spread over Availability Zones
+        unless `standby_replicas` / `StandbyReplicas` is `DISABLED` (default
+        `ENABLED`), which fails.
     Why it matters for SOC 2:
         Checklist F (Multi-AZ / Failover), TSC A1.2: without zone awareness all
         shards and their replicas sit in one Availability Zone, so an AZ outage
@@ -53,6 +58,13 @@ def opensearch_zone_awareness(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/opensearch_domain#zone_awareness_enabled
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-clusterconfig.html
     """
+    for coll in ctx.graph.nodes(OPENSEARCH_SERVERLESS_STANDBY.kinds):
+        yield from ctx.require(
+            coll,
+            OPENSEARCH_SERVERLESS_STANDBY,
+            "{address}: the collection has no standby replicas in another Availability "
+            "Zone ({problem})",
+        )
     for dom in ctx.graph.nodes(
         (*OPENSEARCH_ZONE_AWARENESS.kinds, *ELASTICSEARCH_ZONE_AWARENESS.kinds)
     ):

@@ -6,6 +6,7 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import DB_DELETION_PROTECTION, DYNAMODB_DELETION_PROTECTION
 from soc2lint.views.databases import is_cluster_member
+from soc2lint.views.dynamodb import replicas
 
 from ._shared import CHECKLIST
 
@@ -21,11 +22,13 @@ MESSAGE = "{address} has no deletion protection: {problem}"
     fix={
         "terraform": (
             "Set `deletion_protection = true` (RDS, Aurora, DocumentDB, Neptune) or "
-            "`deletion_protection_enabled = true` (DynamoDB)."
+            "`deletion_protection_enabled = true` (DynamoDB tables, each `replica` block and "
+            "`aws_dynamodb_table_replica`)."
         ),
         "cloudformation": (
             "Set `DeletionProtection: true` (RDS, Aurora, DocumentDB, Neptune) or "
-            "`DeletionProtectionEnabled: true` (DynamoDB)."
+            "`DeletionProtectionEnabled: true` (DynamoDB tables, and each entry of a global "
+            "table's `Replicas`)."
         ),
     },
 )
@@ -37,9 +40,17 @@ def deletion_protection(ctx: Context) -> Iterator[Report]:
         `AWS::RDS::DBInstance` without `DBClusterIdentifier`), RDS/Aurora clusters,
         DocumentDB and Neptune clusters must set `deletion_protection = true` /
         `DeletionProtection: true`; DynamoDB tables `deletion_protection_enabled =
-        true` / `DeletionProtectionEnabled: true`. Every one of these defaults to
-        false. Aurora, DocumentDB and Neptune member instances are checked on
-        their cluster.
+        true` / `DeletionProtectionEnabled: true`. A SAM `AWS::Serverless::SimpleTable`
+        is a DynamoDB table that cannot set it: it fails, and the message says to
+        declare an `AWS::DynamoDB::Table` instead. Every one of these defaults to false. Aurora, DocumentDB and
+        Neptune member instances are checked on their cluster.
+
+        Deletion protection is set per replica of a DynamoDB global table: each entry
+        of `AWS::DynamoDB::GlobalTable` `Replicas`, each `replica` block of an
+        `aws_dynamodb_table` and each `aws_dynamodb_table_replica` must set it
+        (`DeletionProtectionEnabled`, `deletion_protection_enabled`; default false).
+        The legacy `aws_dynamodb_global_table` holds no such setting: its tables
+        are `aws_dynamodb_table` resources checked on their own.
     Why it matters for SOC 2:
         Checklist F, TSC A1.2: an accidental `terraform destroy`, a renamed
         resource that forces replacement, or a console click should not be able
@@ -57,4 +68,26 @@ def deletion_protection(ctx: Context) -> Iterator[Report]:
             continue
         yield from ctx.require(n, DB_DELETION_PROTECTION, MESSAGE)
     for t in ctx.graph.nodes(DYNAMODB_DELETION_PROTECTION.kinds):
+        if t.meta.get("sam_type") == "AWS::Serverless::SimpleTable":
+            # SAM's SimpleTable has no such property: the fix is another resource type
+            yield ctx.finding(
+                t,
+                DYNAMODB_DELETION_PROTECTION.read(t).attr,  # the path keeps the fingerprint
+                f"{t.address} has no deletion protection: `AWS::Serverless::SimpleTable` "
+                "cannot set it; declare the table as `AWS::DynamoDB::Table` with "
+                "`DeletionProtectionEnabled: true`",
+            )
+            continue
         yield from ctx.require(t, DYNAMODB_DELETION_PROTECTION, MESSAGE)
+    setting = DYNAMODB_DELETION_PROTECTION  # spelled the same on each replica
+    for rep in replicas(ctx.graph):
+        a = rep.attr(tf=str(setting.tf), cfn=str(setting.cfn))
+        r = setting.read_attr(a)
+        if r.ok is None:
+            yield from ctx.unresolved(rep.node, a)
+        elif not r.ok:
+            yield ctx.finding(
+                rep.node,
+                rep.at(a),
+                f"{rep.node.address} has no deletion protection on the {rep.label}: {r.problem}",
+            )

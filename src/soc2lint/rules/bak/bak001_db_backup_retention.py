@@ -49,7 +49,13 @@ def db_backup_retention(ctx: Context) -> Iterator[Report]:
         backups off and is reported as high. The resource passes when an AWS
         Backup plan keeping recovery points at least that long (or forever)
         selects it, by reference, ARN, wildcard or tag (see the backup coverage
-        view); when that cannot be decided the rule does not report.
+        view); when that cannot be decided the rule does not report. DocumentDB
+        elastic clusters (`aws_docdb_elastic_cluster`, `AWS::DocDBElastic::Cluster`)
+        keep automatic snapshots for `backup_retention_period` /
+        `BackupRetentionPeriod` days too (default 1). The copies that
+        `aws_db_instance_automated_backups_replication` keeps in another Region have
+        a retention of their own (`retention_period`): a second copy, not the
+        instance's backups, so they are not checked.
     Why it matters for SOC 2:
         Checklist F (Backup Strategy), TSC A1.2 and A1.3: backups must cover the
         recovery window the organisation commits to, so that data corrupted or

@@ -33,6 +33,9 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
         `AWS::ElastiCache::CacheCluster`) must set `snapshot_retention_limit` /
         `SnapshotRetentionLimit` to 1 or more: the default, 0, turns automatic
         backups off. Memcached does not support snapshots and is not checked.
+
+        MemoryDB clusters are not checked: their data is durable in a multi-AZ
+        transaction log whether snapshots are on or not.
     Why it matters for SOC 2:
         Checklist F (Backup Strategy), TSC A1.2: a Redis used as a store
         (sessions, queues, leaderboards) loses its data with its nodes unless

@@ -29,6 +29,11 @@ def efs_encrypted(ctx: Context) -> Iterator[Report]:
         `aws_efs_file_system.encrypted` and `AWS::EFS::FileSystem` `Encrypted`. Both
         default to false through the API (the console's default does not apply to
         Terraform or CloudFormation), and encryption can only be chosen at creation.
+
+        The file system EFS replication creates (`aws_efs_replication_configuration`,
+        `AWS::EFS::FileSystem` `ReplicationConfiguration`) is always encrypted (with
+        `aws/elasticfilesystem` unless a key is named: KEY004's concern), so it has
+        no setting for this rule.
     Why it matters for SOC 2:
         Checklist B "Data at Rest" asks for file systems encrypted with KMS; CC6.1 and
         C1.1 expect shared file data protected at rest.

@@ -32,6 +32,11 @@ def elasticache_at_rest_encryption(ctx: Context) -> Iterator[Report]:
         defaults: false for Redis OSS, true for Valkey. A secondary member of a
         global datastore (`global_replication_group_id`) takes the global
         datastore's setting and is not reported when the attribute is absent.
+
+        ElastiCache Serverless caches (`aws_elasticache_serverless_cache`,
+        `AWS::ElastiCache::ServerlessCache`) and MemoryDB clusters
+        (`aws_memorydb_cluster`, `AWS::MemoryDB::Cluster`) are always encrypted at rest
+        and have no setting to check.
     Why it matters for SOC 2:
         Checklist B "Data at Rest"; CC6.1 and C1.1. Caches hold sessions, tokens
         and copies of database rows; their snapshots and swap must be encrypted

@@ -31,6 +31,10 @@ def redshift_encrypted(ctx: Context) -> Iterator[Report]:
         encrypts every new provisioned cluster (with an AWS-owned key when no KMS
         key is given), and the Terraform provider changed its `encrypted` default to
         true to match (hashicorp/terraform-provider-aws#42631).
+
+        Redshift Serverless namespaces (`aws_redshiftserverless_namespace`,
+        `AWS::RedshiftServerless::Namespace`) are always encrypted and have no setting
+        to check.
     Why it matters for SOC 2:
         Checklist B "Data at Rest"; CC6.1 and C1.1. A warehouse concentrates
         confidential data from many systems; an explicit `false` on an older

@@ -29,6 +29,10 @@ def opensearch_encrypted_at_rest(ctx: Context) -> Iterator[Report]:
         `encrypt_at_rest.enabled`, and `AWS::OpenSearchService::Domain` /
         `AWS::Elasticsearch::Domain` `EncryptionAtRestOptions.Enabled`.
         Encryption at rest is an option that is off unless enabled.
+
+        OpenSearch Serverless collections are always encrypted at rest (an encryption
+        security policy only chooses the key), so `aws_opensearchserverless_*` /
+        `AWS::OpenSearchServerless::*` are not checked.
     Why it matters for SOC 2:
         Checklist B "Data at Rest"; CC6.1 and C1.1. Indexes, logs, swap files and
         automated snapshots of the domain are only encrypted with this option.

@@ -31,6 +31,10 @@ def docdb_neptune_encrypted(ctx: Context) -> Iterator[Report]:
         The API default is false. Clusters restored from a snapshot or a point in
         time, read replicas and secondary clusters of a global database inherit
         their source's encryption and are not reported.
+
+        DocumentDB elastic clusters (`aws_docdb_elastic_cluster`,
+        `AWS::DocDBElastic::Cluster`) are always encrypted at rest and have no setting
+        to check.
     Why it matters for SOC 2:
         Checklist B "Data at Rest"; CC6.1 and C1.1 (database storage, backups and
         snapshots encrypted with KMS).

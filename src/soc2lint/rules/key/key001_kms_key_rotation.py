@@ -36,6 +36,10 @@ def kms_key_rotation(ctx: Context) -> Iterator[Report]:
         rotation, an operational control soc2lint cannot see) and keys in a custom
         key store (`custom_key_store_id`, `xks_key_id`). Multi-Region replica keys
         take the primary key's rotation.
+
+        Replica keys of multi-Region keys (`aws_kms_replica_key`,
+        `AWS::KMS::ReplicaKey`) have no rotation setting: the primary key's rotation
+        applies to its replicas, so the primary is the one checked.
     Why it matters for SOC 2:
         Checklist B "Key Management" asks for annual rotation of encryption keys;
         CC6.1 expects cryptographic keys managed through their life cycle. Rotation

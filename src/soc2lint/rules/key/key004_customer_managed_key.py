@@ -6,6 +6,13 @@ from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Path, Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import DYNAMODB_SSE, EFS_ENCRYPTED, RDS_STORAGE_ENCRYPTED
+from soc2lint.views.dynamodb import (
+    GLOBAL_TABLE,
+    TF_TABLE_REPLICA,
+    replicas,
+    replicated_table,
+    sse_enabled,
+)
 from soc2lint.views.encryption import (
     Decision,
     ebs_default_encryption,
@@ -102,7 +109,7 @@ def _choice(index: KeyIndex, node: Node, tf: str, cfn: str) -> KeyChoice:
 
 
 def _dynamodb(ctx: Context, index: KeyIndex) -> Iterator[Report]:
-    for node in ctx.graph.nodes("AWS::DynamoDB::Table"):
+    for node in ctx.graph.nodes(("AWS::DynamoDB::Table", GLOBAL_TABLE)):
         sse = node.attr(tf="server_side_encryption", cfn="SSESpecification")
         r = DYNAMODB_SSE.read(node)
         enabled = r.attr
@@ -128,7 +135,34 @@ def _dynamodb(ctx: Context, index: KeyIndex) -> Iterator[Report]:
                 "is under your control and auditable",
             )
             continue
+        if node.kind == GLOBAL_TABLE:
+            continue  # the key is chosen per replica (below)
         yield from _key_report(ctx, node, index.choice(node, key_path), "dynamodb")
+    for rep in replicas(ctx.graph):
+        table = rep.node
+        if table.kind == TF_TABLE_REPLICA:
+            found = replicated_table(ctx.graph, table)
+            if found is None:
+                yield from ctx.unresolved(table, "global_table_arn", "the replicated table")
+                continue
+            table = found
+        if sse_enabled(table) is not True:
+            # AWS-owned key on every replica: reported once, on the table (above);
+            # unknown: reported there under --strict
+            continue
+        key = rep.attr(tf="kms_key_arn", cfn="SSESpecification.KMSMasterKeyId")
+        choice = index.choice(rep.node, key.path)
+        shown = Attr(rep.node, key.path, key.value).path_str
+        yield from _key_report(
+            ctx,
+            rep.node,
+            KeyChoice(choice.status, choice.node, rep.at(key), choice.value, choice.keys)
+            if choice.status == "default"
+            else choice,
+            "dynamodb",
+            default_note=f"`{shown}` is not set, so the {rep.label} uses the AWS-managed key "
+            "aws/dynamodb",
+        )
 
 
 def _volumes(ctx: Context, index: KeyIndex) -> Iterator[Report]:
@@ -169,6 +203,36 @@ def _efs(ctx: Context, index: KeyIndex) -> Iterator[Report]:
         if EFS_ENCRYPTED.read(node).ok:
             choice = _choice(index, node, "kms_key_id", "KmsKeyId")
             yield from _key_report(ctx, node, choice, "elasticfilesystem")
+
+
+def _efs_replicas(ctx: Context, index: KeyIndex) -> Iterator[Report]:
+    """The file system EFS replication creates: always encrypted, with aws/elasticfilesystem
+    unless the destination names a key (an existing destination file system is its own subject)."""
+    for node in ctx.graph.nodes(("AWS::EFS::FileSystem", "aws_efs_replication_configuration")):
+        # a Terraform file system has no `destination`: its replication is the other type
+        dests = node.attr(tf="destination", cfn="ReplicationConfiguration.Destinations")
+        if not isinstance(dests.value, list):
+            continue
+        for i, dest in enumerate(dests.value):
+            if not isinstance(dest, dict):
+                continue
+            if dest.get(node.spelled(tf="file_system_id", cfn="FileSystemId")) is not None:
+                continue
+            region = dest.get(node.spelled(tf="region", cfn="Region"))
+            where = f" in {region}" if isinstance(region, str) else ""
+            key = node.spelled(tf="kms_key_id", cfn="KmsKeyId")
+            path: Path = (*dests.path, i, key)
+            choice = index.choice(node, path)
+            if choice.status == "default":
+                choice = KeyChoice("default", node, (*dests.path, i), choice.value)
+            yield from _key_report(
+                ctx,
+                node,
+                choice,
+                "elasticfilesystem",
+                default_note=f"the replica file system{where} names no `{key}`, so it is "
+                "encrypted with the AWS-managed key aws/elasticfilesystem",
+            )
 
 
 def _secrets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
@@ -263,6 +327,17 @@ def customer_managed_key(ctx: Context) -> Iterator[Report]:
         `access_logs.s3.bucket` load balancer attribute, by reference or by name,
         or whose policy admits the ELB log delivery) are not subjects: Elastic
         Load Balancing writes only to buckets encrypted with SSE-S3.
+
+        DynamoDB global tables choose the key per replica: an
+        `AWS::DynamoDB::GlobalTable` without `SSESpecification.SSEEnabled: true` uses
+        AWS-owned keys (one finding, on the table); with it, each entry of `Replicas`
+        without `SSESpecification.KMSMasterKeyId` uses `aws/dynamodb`. Likewise each
+        `replica` block of an `aws_dynamodb_table` with server-side encryption, and
+        each `aws_dynamodb_table_replica` of such a table, without `kms_key_arn`.
+        The file system EFS replication creates (a destination of
+        `aws_efs_replication_configuration` or of an `AWS::EFS::FileSystem`
+        `ReplicationConfiguration` without a file system ID of its own) is
+        encrypted with `aws/elasticfilesystem` unless the destination names a key.
     Why it matters for SOC 2:
         Checklist B "Key Management"; CC6.1. The key policy of an AWS-managed key
         cannot be changed and an AWS-owned key is invisible: you can neither restrict
@@ -283,5 +358,6 @@ def customer_managed_key(ctx: Context) -> Iterator[Report]:
     yield from _dynamodb(ctx, index)
     yield from _volumes(ctx, index)
     yield from _efs(ctx, index)
+    yield from _efs_replicas(ctx, index)
     yield from _secrets(ctx, index)
     yield from _buckets(ctx, index)

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Attr, Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import CLOUDTRAIL_GLOBAL_EVENTS, CLOUDTRAIL_MULTI_REGION
+from soc2lint.views.event_data_stores import event_data_stores
 from soc2lint.views.logging import trails
 
 from ._shared import AUDIT_TRAIL
@@ -32,7 +33,10 @@ def cloudtrail_multi_region(ctx: Context) -> Iterator[Report]:
         must include global service events (`include_global_service_events` /
         `IncludeGlobalServiceEvents`, default true in the provider and in the
         CloudTrail API). A trail that fails both is reported once, at the
-        multi-region setting.
+        multi-region setting. CloudTrail Lake event data stores
+        (`aws_cloudtrail_event_data_store`, `AWS::CloudTrail::EventDataStore`) record
+        the same events and fail when `multi_region_enabled` / `MultiRegionEnabled`
+        is false (default true); they have no global-service-events setting.
     Why it matters for SOC 2:
         Checklist A (Audit Trail) asks for an account-wide record of API activity.
         A single-region trail misses every other region, and since November 2021
@@ -62,3 +66,14 @@ def cloudtrail_multi_region(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(t, mr.attr)
         if ge.unknown:
             yield from ctx.unresolved(t, ge.attr)
+    for store in event_data_stores(ctx.graph):
+        a = store.node.attr(tf="multi_region_enabled", cfn="MultiRegionEnabled")
+        if store.multi_region is None:
+            yield from ctx.unresolved(store.node, a)
+        elif store.multi_region is False:
+            yield ctx.finding(
+                store.node,
+                a,
+                f"{store.node.address}: the event data store records one Region only "
+                f"(`{a.path_str}` is false)",
+            )

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.event_data_stores import event_data_stores
 from soc2lint.views.logging import trails
 
 from .._common import surely_set
@@ -29,6 +30,10 @@ def cloudtrail_kms(ctx: Context) -> Iterator[Report]:
     What it checks:
         Every trail must name a KMS key (`kms_key_id` / `KMSKeyId`). Without
         one, log files are encrypted with S3-managed keys (SSE-S3) only.
+        CloudTrail Lake event data stores (`aws_cloudtrail_event_data_store`,
+        `AWS::CloudTrail::EventDataStore`) hold the same events and must name one
+        too (`kms_key_id` / `KmsKeyId`): without it, CloudTrail encrypts them with
+        an AWS-owned key.
     Why it matters for SOC 2:
         Audit logs hold account activity and must be readable only by those
         allowed to (checklist A, CC6.1). SSE-KMS adds a second permission check
@@ -54,4 +59,19 @@ def cloudtrail_kms(ctx: Context) -> Iterator[Report]:
                 t,
                 a,
                 f"{t.address}: log files are not encrypted with a KMS key (`{name}` is {value})",
+            )
+    for store in event_data_stores(ctx.graph):
+        s = store.node
+        a = s.attr(tf="kms_key_id", cfn="KmsKeyId")
+        if a.unknown:
+            if not surely_set(a, ctx.graph):
+                yield from ctx.unresolved(s, a)
+            continue
+        if is_blank(a):
+            value = "not set" if a.missing else describe_value(a.value)
+            yield ctx.finding(
+                s,
+                a,
+                f"{s.address}: the event data store's events are encrypted with an AWS-owned "
+                f"key, not a KMS key of yours (`{a.path_str}` is {value})",
             )

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.views.event_data_stores import event_data_stores
 from soc2lint.views.logging import trails, unloaded_modules
 
 from ._shared import AUDIT_TRAIL, account_unknown, control_location, first_line
@@ -29,7 +30,10 @@ def cloudtrail_present(ctx: Context) -> Iterator[Report]:
     What it checks:
         Account scope (`--account-scope`): the scanned configuration, all roots
         together, must hold at least one trail that is multi-region and
-        logging (`enable_logging` / `IsLogging` not false). A trail whose
+        logging (`enable_logging` / `IsLogging` not false), or a CloudTrail Lake
+        event data store (`aws_cloudtrail_event_data_store`,
+        `AWS::CloudTrail::EventDataStore`) that records write management events
+        in every Region and ingests them (the defaults). A trail whose
         settings are unknown, or a module or nested stack that could not be
         read, makes the answer unknown. The finding names the configuration
         (`.`) and points at the existing trail, if any.
@@ -49,6 +53,12 @@ def cloudtrail_present(ctx: Context) -> Iterator[Report]:
         if mr is True and logging is True and not info.trail.may_not_exist:
             return
         if mr is not False and logging is not False:
+            unknown = True
+    for store in event_data_stores(ctx.graph):
+        verdicts = (store.multi_region, store.management, store.ingesting)
+        if all(v is True for v in verdicts) and not store.node.may_not_exist:
+            return
+        if False not in verdicts:
             unknown = True
     if unknown:
         for info in infos:

@@ -31,7 +31,9 @@ def rds_log_exports(ctx: Context) -> Iterator[Report]:
         Instances that belong to a cluster (`aws_rds_cluster_instance`,
         `DBClusterIdentifier`) are not checked: the cluster carries the
         setting. RDS Custom instances (`custom-*` engines) are not checked
-        either: the RDS API documents that the setting does not apply to them.
+        either: the RDS API documents that the setting does not apply to them. DocumentDB
+        and Neptune clusters export their audit logs with the same attribute but
+        are not RDS databases: this rule's scope (RULES.md) leaves them out.
     Why it matters for SOC 2:
         Database error, audit and slow-query logs stay on the instance, rotate
         away and are lost with it unless exported; exported logs can be

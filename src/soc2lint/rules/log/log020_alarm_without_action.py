@@ -55,7 +55,10 @@ def alarm_without_action(ctx: Context) -> Iterator[Report]:
         actions alone do not count. Alarms whose state another resource
         watches are exempt: inputs of a composite alarm (by reference or by
         name in its rule), alarms a deployment group, health check or service
-        refers to.
+        refers to. Composite alarms (`aws_cloudwatch_composite_alarm`,
+        `AWS::CloudWatch::CompositeAlarm`) are alarms too, with the same
+        `alarm_actions` / `AlarmActions` and `actions_enabled` / `ActionsEnabled`;
+        one that is itself an input of another composite alarm is exempt.
     Why it matters for SOC 2:
         Monitoring only works if someone is told (checklist C, CC7.3): an alarm
         without an action changes colour on a dashboard nobody is looking at.
@@ -65,7 +68,7 @@ def alarm_without_action(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudwatch_metric_alarm
     """
     composite_text = _composite_rule_text(ctx)
-    for alarm in ctx.graph.nodes("AWS::CloudWatch::Alarm"):
+    for alarm in ctx.graph.nodes(("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")):
         notifies = alarm_notifies(alarm)
         if notifies is True or _alarm_consumed(ctx, alarm, composite_text):
             continue

@@ -45,7 +45,10 @@ def datastore_cidr_ingress(ctx: Context) -> Iterator[Report]:
     What it checks:
         For every security group attached (through the graph) to a data store
         (RDS instances and clusters, ElastiCache, Redshift, OpenSearch/
-        Elasticsearch in a VPC, DocumentDB, Neptune, EFS mount targets), every
+        Elasticsearch in a VPC, DocumentDB, Neptune, EFS mount targets, and the
+        serverless and other VPC data stores: ElastiCache serverless caches,
+        MemoryDB clusters, Redshift Serverless workgroups, DocumentDB elastic
+        clusters), every
         ingress rule with a CIDR source. Severity is high when a CIDR is
         public (outside the private ranges of RFC 1918/RFC 6598/RFC 4193, or
         anywhere). The finding names the group (inline rule) or the standalone

@@ -26,7 +26,10 @@ def datastore_publicly_accessible(ctx: Context) -> Iterator[Report]:
     What it checks:
         `publicly_accessible`/`PubliclyAccessible` true on RDS instances
         (Aurora members included: the flag lives on the instance), Multi-AZ DB
-        clusters, Redshift clusters and DMS replication instances.
+        clusters, Redshift clusters, Redshift Serverless workgroups
+        (`aws_redshiftserverless_workgroup`, `AWS::RedshiftServerless::Workgroup`:
+        the endpoint belongs to the workgroup, not the namespace; default false)
+        and DMS replication instances.
         Defaults follow the documentation, which differs by language:
         Terraform's provider defaults all of them to false (the Redshift
         default was true up to provider v5 and is false from v6); AWS DMS
@@ -50,7 +53,13 @@ def datastore_publicly_accessible(ctx: Context) -> Iterator[Report]:
         - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/dms_replication_instance
     """
     model = _model(ctx)
-    kinds = (RDS_INSTANCE, RDS_CLUSTER, "AWS::Redshift::Cluster", DMS_INSTANCE)
+    kinds = (
+        RDS_INSTANCE,
+        RDS_CLUSTER,
+        "AWS::Redshift::Cluster",
+        "AWS::RedshiftServerless::Workgroup",
+        DMS_INSTANCE,
+    )
     for node in ctx.graph.nodes(kinds):
         pa = public_access(model, node)
         if pa is None:

@@ -36,7 +36,10 @@ def datastore_in_public_subnet(ctx: Context) -> Iterator[Report]:
     What it checks:
         For RDS instances (not cluster members: their cluster is checked) and
         clusters, ElastiCache, Redshift, DocumentDB, Neptune, OpenSearch/
-        Elasticsearch in a VPC and EFS mount targets: whether a subnet of the
+        Elasticsearch in a VPC, EFS mount targets, ElastiCache serverless caches
+        (`subnet_ids`), MemoryDB clusters (their `aws_memorydb_subnet_group` /
+        `AWS::MemoryDB::SubnetGroup`), Redshift Serverless workgroups and
+        DocumentDB elastic clusters (`subnet_ids`): whether a subnet of the
         data store's subnet group (or its subnets) has a route table (explicit
         association, else the VPC's main table) sending `0.0.0.0/0` or `::/0`
         to an internet gateway. A subnet, route table or gateway that cannot be

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.settings import ELASTICACHE_TRANSIT_ENCRYPTED
+from soc2lint.settings import ELASTICACHE_TRANSIT_ENCRYPTED, MEMORYDB_TLS
 
 from ._shared import CHECKLIST, TSC
 
@@ -38,6 +38,11 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
         unencrypted connections (the migration mode) and fails at that attribute.
         Secondary members of a global datastore (`global_replication_group_id`)
         inherit the setting and are skipped; Memcached clusters are out of scope.
+        MemoryDB clusters (`aws_memorydb_cluster`, `AWS::MemoryDB::Cluster`) fail
+        when `tls_enabled` / `TLSEnabled` is false (default true). ElastiCache
+        Serverless caches (`aws_elasticache_serverless_cache`,
+        `AWS::ElastiCache::ServerlessCache`) always encrypt in transit and have no
+        such setting.
     Why it matters for SOC 2:
         Checklist B "Data in Transit": cached sessions, tokens and query results
         cross the network in clear text without in-transit encryption (CC6.7).
@@ -75,3 +80,9 @@ def elasticache_in_transit(ctx: Context) -> Iterator[Report]:
                 f"{group.address}: `{mode.path_str}` "
                 'is "preferred", so unencrypted connections are still accepted',
             )
+    for cluster in ctx.graph.nodes(MEMORYDB_TLS.kinds):
+        yield from ctx.require(
+            cluster,
+            MEMORYDB_TLS,
+            "{address}: in-transit encryption is off ({problem}), so clients connect in clear text",
+        )

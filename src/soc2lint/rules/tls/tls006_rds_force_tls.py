@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from soc2lint.model import MISSING, Node, Severity, Unknown, describe_value, to_bool
+from soc2lint.model import MISSING, Attr, Node, Severity, Unknown, describe_value, to_bool
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views import db_params as dbp
 
@@ -54,7 +54,12 @@ def rds_force_tls(ctx: Context) -> Iterator[Report]:
         resource named: a group that sets the parameter off, or a custom group that
         lacks it, is named once (the databases that use it are related locations); a
         database on the default group is named itself. Aurora member instances are
-        judged at their cluster. An unknown engine, version (when it decides) or
+        judged at their cluster. A read replica (`replicate_source_db`,
+        `SourceDBInstanceIdentifier`) takes its engine and version from its source (or
+        from its own group's family) and is judged on its own parameter group when it
+        names one; without one, a replica in the source's Region uses the source's
+        group (judged on the source) and a cross-Region replica (source named by
+        ARN) the engine's default group. An unknown engine, version (when it decides) or
         group, or a group defined outside the configuration, is unknown. Engines
         without such a parameter (Oracle uses an option group, Db2) are out of scope.
     Why it matters for SOC 2:
@@ -76,6 +81,20 @@ def rds_force_tls(ctx: Context) -> Iterator[Report]:
         if dbp.is_cluster_member(db):
             continue
         engine = db.attr(tf="engine", cfn="Engine")
+        version_attr = db.attr(tf="engine_version", cfn="EngineVersion")
+        choice = dbp.parameter_group_of(ctx.graph, db)
+        if dbp.is_read_replica(db):
+            if choice.status == "default" and choice.attr.missing:
+                cross = dbp.replica_cross_region(ctx.graph, db)
+                if cross is not True:
+                    continue  # the source's group: judged on the source
+            source = dbp.replica_source(ctx.graph, db)
+            if source is not None and engine.missing:
+                engine = source.attr(tf="engine", cfn="Engine")
+            if source is not None and version_attr.missing:
+                version_attr = source.attr(tf="engine_version", cfn="EngineVersion")
+            if engine.missing and choice.group is not None:
+                engine = Attr(db, engine.path, dbp.family_engine(dbp.group_family(choice.group)))
         if engine.unknown:
             yield from ctx.unresolved(db, engine)
             continue
@@ -83,9 +102,7 @@ def rds_force_tls(ctx: Context) -> Iterator[Report]:
         if family is None:
             continue
         param = dbp.TLS_PARAMETER[family]
-        version_attr = db.attr(tf="engine_version", cfn="EngineVersion")
         version = dbp.engine_version(version_attr.value) if version_attr.known else None
-        choice = dbp.parameter_group_of(ctx.graph, db)
         engine_name = dbp.ENGINE_NAMES[family]
         if choice.status in ("unknown", "external"):
             yield from ctx.unresolved(db, choice.attr, "the parameter group")

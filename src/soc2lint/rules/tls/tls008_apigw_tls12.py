@@ -43,7 +43,8 @@ def apigw_tls12(ctx: Context) -> Iterator[Report]:
         policy passes: API Gateway documents `TLS_1_2` as the default security
         policy of new Regional, edge-optimized and private custom domain names
         (RULES.md's "not TLS_1_2" is read as "accepts TLS below 1.2"). Unknown values
-        are not findings.
+        are not findings.  SAM `AWS::Serverless::Api` and `AWS::Serverless::HttpApi` create
+        their custom domain from `Domain` (`Domain.SecurityPolicy`), checked likewise.
     Why it matters for SOC 2:
         Checklist B "Data in Transit" asks for TLS 1.2+; TLS 1.0 is deprecated and
         lets an attacker downgrade API clients' connections (CC6.7).
@@ -63,6 +64,10 @@ def apigw_tls12(ctx: Context) -> Iterator[Report]:
             cfn="DomainNameConfigurations[].SecurityPolicy",
         )
         yield from _apigw_policy(ctx, dom, attrs)
+    # SAM: the domain name an `Api` / `HttpApi` creates from its `Domain` property
+    for api in ctx.graph.nodes(("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")):
+        if api.meta.get("sam_type") in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi"):
+            yield from _apigw_policy(ctx, api, [api.attr("Domain.SecurityPolicy")])
 
 
 def _apigw_policy(ctx: Context, dom: Node, attrs: list[Attr]) -> Iterator[Report]:

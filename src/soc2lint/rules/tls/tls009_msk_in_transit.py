@@ -36,6 +36,9 @@ def msk_in_transit(ctx: Context) -> Iterator[Report]:
         (`TLS_PLAINTEXT` and `PLAINTEXT` accept plaintext clients), and `in_cluster`
         / `InCluster` false. One finding per problem, at its attribute. Absent values
         take the defaults `TLS` and `true` (Terraform provider and MSK API) and pass.
+
+        MSK Serverless clusters (`aws_msk_serverless_cluster`,
+        `AWS::MSK::ServerlessCluster`) always use TLS and have no setting to check.
     Why it matters for SOC 2:
         Checklist B "Data in Transit": event streams carry business data;
         plaintext listeners or unencrypted replication between brokers expose it in
