@@ -468,7 +468,7 @@ def security_alarms(ctx: Context) -> Iterator[Report]:
 def _named_filters(g: ResourceGraph, alarm: Node) -> list[Node]:
     """The metric filters an alarm's metric name refers to
     (``aws_cloudwatch_log_metric_filter.x.metric_transformation[0].name``)."""
-    via = "metric_name" if alarm.language == "terraform" else "MetricName"
+    via = alarm.spelled(tf="metric_name", cfn="MetricName")
     return g.targets(alarm, "AWS::Logs::MetricFilter", via=via)
 
 
