@@ -47,7 +47,9 @@ sarif`` restricted to the frameworks soc2lint reads (``--checkov-frameworks``),
 each the best of ``--repeat`` runs, with wall and CPU time, the ratio, and
 the geometric mean of the ratios.  ``--checkov-exe`` names an existing
 Checkov (``checkov --version`` is printed); without it one is installed as
-for ``--checkov``.
+for ``--checkov``.  ``--warm`` adds, on a copy of each directory, a warm scan
+(nothing changed) and one with one file changed (a comment appended to the
+shallowest configuration file); ``--no-checkov`` leaves Checkov out.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ import corpus  # noqa: E402
 
 CORPORA = ("tf10k", "tf50k", "tf100k", "cfn")
 TF_GROUPS = {"tf10k": 1, "tf50k": 5, "tf100k": 10}
+CONFIG_SUFFIXES = (".tf", ".yaml", ".yml", ".json", ".template")
 
 
 @dataclass
@@ -318,6 +321,47 @@ def public_comparison(args: argparse.Namespace, out: Path) -> None:
         print(f"geometric mean: {statistics.geometric_mean(ratios):.1f}x (wall)")
 
 
+def public_warm(args: argparse.Namespace) -> None:
+    """soc2lint warm (nothing changed) and with one file changed, on a copy of each directory."""
+    for given in args.public:
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / given.name
+            shutil.copytree(given, target, ignore=shutil.ignore_patterns(".git"))
+            cache = Path(tmp) / "cache"
+            env = dict(os.environ, SOC2LINT_CACHE_DIR=str(cache), SOC2LINT_NO_PROGRESS="1")
+            cmd = [*soc2lint_command(), "scan", str(target), "--jobs", str(args.jobs)]
+            cmd += ["--format", "sarif", "--output", f"{tmp}/soc2lint.sarif"]
+            timed_command(cmd, args.checkov_timeout, env)  # fills the cache
+            warm = [timed_command(cmd, args.checkov_timeout, env) for _ in range(args.repeat)]
+            edited = min(
+                (
+                    p
+                    for p in target.rglob("*")
+                    if p.suffix in CONFIG_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(target).parts)
+                ),
+                # a Terraform file first, then the shallowest
+                key=lambda p: (CONFIG_SUFFIXES.index(p.suffix), len(p.parts), str(p)),
+            )
+            original = edited.read_bytes()
+            changes = []
+            for i in range(args.repeat):
+                if edited.suffix == ".json":  # whitespace: the JSON stays valid
+                    edited.write_bytes(original.rstrip() + b" " * (i + 1) + b"\n")
+                else:
+                    edited.write_bytes(original + b"\n# edited by bench/run.py %d\n" % i)
+                changes.append(timed_command(cmd, args.checkov_timeout, env))
+            edited.write_bytes(original)
+        for label, runs in (("warm", warm), (f"change {edited.name}", changes)):
+            done = [r for r in runs if r is not None]
+            if done:
+                r = best(done)
+                print(
+                    f"{given.name:32} {label:24} wall {r.wall:6.2f} s cpu {r.cpu:6.2f} s | "
+                    f"{load_average()}"
+                )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=HERE / "out")
@@ -332,6 +376,10 @@ def main() -> None:
     )
     ap.add_argument("--checkov-exe", type=Path, help="an installed checkov (for --public)")
     ap.add_argument("--checkov-frameworks", default="terraform,cloudformation")
+    ap.add_argument("--no-checkov", action="store_true", help="with --public: no Checkov runs")
+    ap.add_argument(
+        "--warm", action="store_true", help="with --public: also warm and one-file-changed runs"
+    )
     args = ap.parse_args()
     only = [c for c in args.only.split(",") if c]
     out: Path = args.out.resolve()
@@ -342,7 +390,10 @@ def main() -> None:
         f"--jobs {args.jobs}, {load_average()}"
     )
     if args.public:
-        public_comparison(args, out)
+        if not args.no_checkov:
+            public_comparison(args, out)
+        if args.warm:
+            public_warm(args)
         print(load_average())
         return
     report: list[str] = []
