@@ -1,7 +1,7 @@
 """A/B timing of two source trees on one corpus, alternating runs: is a change slower?
 
     .venv/bin/python bench/ab.py --base /tmp/base-tree --corpus bench/out/tf50k \\
-        [--mode cold|warm|json] [-n 10]
+        [--mode cold|warm|json] [--format text|json|sarif] [-n 10]
 
 ``--base`` is a directory holding another ``soc2lint`` package (for instance
 ``git archive <commit> src/soc2lint | tar -x -C /tmp/base-tree --strip-components=1``
@@ -65,9 +65,11 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, required=True)
     ap.add_argument("--mode", choices=("cold", "warm", "json"), default="warm")
     ap.add_argument("-n", type=int, default=10)
+    ap.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     opts = ap.parse_args()
     variants = {"base": {"PYTHONPATH": str(opts.base.resolve())}, "new": {}}
-    args = ["--format", "json", "--output", os.devnull] if opts.mode == "json" else []
+    fmt = "json" if opts.mode == "json" else opts.format
+    args = ["--format", fmt, "--output", os.devnull] if fmt != "text" else []
     results: dict[str, list[tuple[float, float, dict[str, Any]]]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory() as tmp:
         caches = {v: Path(tmp) / v for v in variants}
@@ -83,7 +85,7 @@ def main() -> None:
         cpu = statistics.median(r[1] for r in runs)
         wall = statistics.median(r[0] for r in runs)
         print(
-            f"{opts.corpus.name} {opts.mode} {v:4}: CPU median {cpu:.3f} s "
+            f"{opts.corpus.name} {opts.mode} {fmt} {v:4}: CPU median {cpu:.3f} s "
             f"({(cpu / base_cpu - 1) * 100:+.1f} %), wall median {wall:.3f} s, "
             f"runs {[round(r[1], 2) for r in runs]}"
         )

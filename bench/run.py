@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py [--out bench/out] [--jobs N] [--repeat N]
                                   [--only tf50k,cfn] [--checkov] [--markdown FILE]
+    .venv/bin/python bench/run.py --public DIR [DIR ...] [--checkov-exe PATH] [--repeat N]
 
 Generates (deterministically, see bench/corpus.py) under ``--out``:
 
@@ -37,6 +38,18 @@ machine wall time is CPU time stretched by whatever else runs.
 ``--out`` (never a soc2lint dependency) and times it on the same corpora;
 when that is not possible it says so and carries on.  Nothing is asserted:
 this prints figures.
+
+``--public DIR [DIR ...]`` compares instead with Checkov on repositories given
+on the command line (public corpora such as terragoat, cfngoat or the
+terraform-aws-modules; they are not committed): for each, back to back, a cold
+``soc2lint scan DIR --format sarif`` (empty cache) and ``checkov -d DIR -o
+sarif`` restricted to the frameworks soc2lint reads (``--checkov-frameworks``),
+each the best of ``--repeat`` runs, with wall and CPU time, the ratio, and
+the geometric mean of the ratios.  ``--checkov-exe`` names an existing
+Checkov (``checkov --version`` is printed); without it one is installed as
+for ``--checkov``.  ``--warm`` adds, on a copy of each directory, a warm scan
+(nothing changed) and one with one file changed (a comment appended to the
+shallowest configuration file); ``--no-checkov`` leaves Checkov out.
 """
 
 from __future__ import annotations
@@ -62,6 +75,7 @@ import corpus  # noqa: E402
 
 CORPORA = ("tf10k", "tf50k", "tf100k", "cfn")
 TF_GROUPS = {"tf10k": 1, "tf50k": 5, "tf100k": 10}
+CONFIG_SUFFIXES = (".tf", ".yaml", ".yml", ".json", ".template")
 
 
 @dataclass
@@ -232,6 +246,122 @@ def run_checkov(exe: Path, target: Path, framework: str, timeout: float) -> floa
     return time.perf_counter() - started
 
 
+def checkov_version(exe: Path) -> str:
+    try:
+        proc = subprocess.run(
+            [str(exe), "--version"], capture_output=True, text=True, timeout=120, check=False
+        )
+    except (subprocess.SubprocessError, OSError):
+        return "unknown"
+    return proc.stdout.strip() or "unknown"
+
+
+def timed_command(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> Run | None:
+    """Wall and CPU (user + system, children included) of one process; None on timeout."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = started + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            os.killpg(proc.pid, 9)
+            os.wait4(proc.pid, 0)
+            return None
+        time.sleep(0.01)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, 0, proc.returncode)
+
+
+def public_comparison(args: argparse.Namespace, out: Path) -> None:
+    """soc2lint cold (SARIF) against Checkov (SARIF) on each directory, back to back."""
+    exe = args.checkov_exe or checkov_venv(out)
+    if exe is None:
+        raise SystemExit("checkov: not available (give --checkov-exe)")
+    print(f"checkov {checkov_version(exe)} ({exe}), frameworks {args.checkov_frameworks}")
+    ratios = []
+    for given in args.public:
+        target = given.resolve()
+        ours: list[Run] = []
+        theirs: list[Run] = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for i in range(args.repeat):
+                cache = Path(tmp) / f"cache-{i}"
+                env = dict(os.environ, SOC2LINT_CACHE_DIR=str(cache), SOC2LINT_NO_PROGRESS="1")
+                cmd = [*soc2lint_command(), "scan", str(target), "--jobs", str(args.jobs)]
+                run = timed_command(
+                    [*cmd, "--format", "sarif", "--output", f"{tmp}/soc2lint.sarif"],
+                    args.checkov_timeout,
+                    env,
+                )
+                if run is not None:
+                    ours.append(run)
+                frameworks = args.checkov_frameworks.split(",")
+                checkov = [str(exe), "-d", str(target), "-o", "sarif", "--output-file-path", tmp]
+                run = timed_command(
+                    [*checkov, "--quiet", "--framework", *frameworks], args.checkov_timeout
+                )
+                if run is not None:
+                    theirs.append(run)
+        if not ours or not theirs:
+            print(f"{target.name}: a run did not finish in {args.checkov_timeout:.0f} s")
+            continue
+        a, b = best(ours), best(theirs)
+        ratios.append(b.wall / a.wall)
+        print(
+            f"{target.name:32} soc2lint wall {a.wall:6.2f} s cpu {a.cpu:6.2f} s | "
+            f"checkov wall {b.wall:7.2f} s cpu {b.cpu:7.2f} s | {b.wall / a.wall:5.1f}x wall, "
+            f"{b.cpu / a.cpu:5.1f}x cpu | {load_average()}"
+        )
+    if ratios:
+        print(f"geometric mean: {statistics.geometric_mean(ratios):.1f}x (wall)")
+
+
+def public_warm(args: argparse.Namespace) -> None:
+    """soc2lint warm (nothing changed) and with one file changed, on a copy of each directory."""
+    for given in args.public:
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / given.name
+            shutil.copytree(given, target, ignore=shutil.ignore_patterns(".git"))
+            cache = Path(tmp) / "cache"
+            env = dict(os.environ, SOC2LINT_CACHE_DIR=str(cache), SOC2LINT_NO_PROGRESS="1")
+            cmd = [*soc2lint_command(), "scan", str(target), "--jobs", str(args.jobs)]
+            cmd += ["--format", "sarif", "--output", f"{tmp}/soc2lint.sarif"]
+            timed_command(cmd, args.checkov_timeout, env)  # fills the cache
+            warm = [timed_command(cmd, args.checkov_timeout, env) for _ in range(args.repeat)]
+            edited = min(
+                (
+                    p
+                    for p in target.rglob("*")
+                    if p.suffix in CONFIG_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(target).parts)
+                ),
+                # a Terraform file first, then the shallowest
+                key=lambda p: (CONFIG_SUFFIXES.index(p.suffix), len(p.parts), str(p)),
+            )
+            original = edited.read_bytes()
+            changes = []
+            for i in range(args.repeat):
+                if edited.suffix == ".json":  # whitespace: the JSON stays valid
+                    edited.write_bytes(original.rstrip() + b" " * (i + 1) + b"\n")
+                else:
+                    edited.write_bytes(original + b"\n# edited by bench/run.py %d\n" % i)
+                changes.append(timed_command(cmd, args.checkov_timeout, env))
+            edited.write_bytes(original)
+        for label, runs in (("warm", warm), (f"change {edited.name}", changes)):
+            done = [r for r in runs if r is not None]
+            if done:
+                r = best(done)
+                print(
+                    f"{given.name:32} {label:24} wall {r.wall:6.2f} s cpu {r.cpu:6.2f} s | "
+                    f"{load_average()}"
+                )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=HERE / "out")
@@ -241,6 +371,15 @@ def main() -> None:
     ap.add_argument("--checkov", action="store_true", help="also time Checkov (own venv)")
     ap.add_argument("--checkov-timeout", type=float, default=900.0)
     ap.add_argument("--markdown", type=Path, help="also write the figures as Markdown here")
+    ap.add_argument(
+        "--public", type=Path, nargs="+", help="compare with Checkov on these directories instead"
+    )
+    ap.add_argument("--checkov-exe", type=Path, help="an installed checkov (for --public)")
+    ap.add_argument("--checkov-frameworks", default="terraform,cloudformation")
+    ap.add_argument("--no-checkov", action="store_true", help="with --public: no Checkov runs")
+    ap.add_argument(
+        "--warm", action="store_true", help="with --public: also warm and one-file-changed runs"
+    )
     args = ap.parse_args()
     only = [c for c in args.only.split(",") if c]
     out: Path = args.out.resolve()
@@ -250,6 +389,13 @@ def main() -> None:
         f"soc2lint benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
         f"--jobs {args.jobs}, {load_average()}"
     )
+    if args.public:
+        if not args.no_checkov:
+            public_comparison(args, out)
+        if args.warm:
+            public_warm(args)
+        print(load_average())
+        return
     report: list[str] = []
     cold_by_corpus: dict[str, tuple[int, Run]] = {}
 

@@ -6,16 +6,17 @@ every field equal to its default, including ``result.level = "warning"``,
 which consumers then read as the rule's default level, and because
 sarif-om's ``Suppression.state`` is not in the final schema (``status`` is).
 
-GitHub specifics: one run; every rule that ran in ``tool.driver.rules`` with
-``help.markdown``, ``security-severity`` and tags; results with explicit
-``level``, ``artifactLocation.uri`` relative to the repository root (the git
-top level of the scanned paths, else the scanned directory; whatever the
-working directory) with ``uriBaseId`` ``%SRCROOT%`` declared in
-``originalUriBaseIds``, the resource address as a logical location, and
-``partialFingerprints`` derived from rule + address + attribute path so alerts
-survive line moves.  Suppressed results are left out unless asked for, because
-GitHub ignores SARIF suppressions.  ``runAutomationDetails.id`` is written only
-with ``--sarif-category``, so that upload-sarif's ``category`` decides otherwise.
+GitHub specifics: one run; in ``tool.driver.rules`` every rule with a result in
+the file (and those the user selected by name) with ``help.markdown``,
+``security-severity`` and tags; results with explicit ``level``,
+``artifactLocation.uri`` relative to the repository root (the git top level of
+the scanned paths, else the scanned directory; whatever the working directory)
+with ``uriBaseId`` ``%SRCROOT%`` declared in ``originalUriBaseIds``, the
+resource address as a logical location, and ``partialFingerprints`` derived
+from rule + address + attribute path so alerts survive line moves.  Suppressed
+results are left out unless asked for, because GitHub ignores SARIF
+suppressions.  ``runAutomationDetails.id`` is written only with
+``--sarif-category``, so that upload-sarif's ``category`` decides otherwise.
 
 Kept within GitHub's documented limits (code scanning, "SARIF results exceed
 limits"): at most :data:`MAX_RELATED` related locations and
@@ -29,6 +30,7 @@ notification, never dropped silently.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import logging
@@ -434,6 +436,21 @@ def _grouped_results(
     return out, new_states
 
 
+def _described_rules(result: ScanResult, findings: list[Finding]) -> list[Rule]:
+    """The rules ``tool.driver.rules`` describes, by ID: those with a result or a
+    notification in this file, and those the user selected by name (``select``).
+
+    Describing every rule that ran made every file about 800 KB larger whatever fired;
+    the JSON report's ``rules_run`` lists what ran."""
+    wanted = {f.rule_id for f in findings}
+    wanted.update(f.rule_id for f in result.findings if f.incomplete)
+    config = result.config
+    for token in config.select if config is not None else ():
+        with contextlib.suppress(KeyError):
+            wanted |= result.registry.resolve(token)
+    return sorted((r for r in result.rules_run if r.id in wanted), key=lambda r: r.id)
+
+
 def _render_run(
     result: ScanResult,
     findings: list[Finding],
@@ -442,14 +459,14 @@ def _render_run(
     limit: int,
     states: dict[int, str],
 ) -> tuple[str, int]:
-    rules = sorted(result.rules_run, key=lambda r: r.id)
-    index = {r.id: i for i, r in enumerate(rules)}
     left_out = 0
     if len(findings) > limit:
         # the most severe, in a fixed order; written in the report's usual order
         keep = {id(f) for f in sorted(findings, key=severity_sort_key)[:limit]}
         left_out = len(findings) - limit
         findings = [f for f in findings if id(f) in keep]
+    rules = _described_rules(result, findings)
+    index = {r.id: i for i, r in enumerate(rules)}
     shown_note = len(findings) > SHOWN_RESULTS
     if shown_note:
         # GitHub shows the first 5,000 results of a run: let those be the most severe

@@ -14,8 +14,6 @@ import sys
 import time
 import traceback
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -117,6 +115,10 @@ def _preparse(loader: Loader, files: list[Path], options: LoadOptions) -> None:
         pending.append((path, source, json_syntax, key))
     if len(pending) < POOL_MIN_FILES:
         return
+    # imported here: a scan that parses nothing (warm) does not pay for them (~30 ms)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     started = time.perf_counter()
     # Chunks big enough to amortise the round trip, small enough to balance the
     # workers (a file's cost is about its length): about eight per worker.
