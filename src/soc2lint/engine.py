@@ -36,7 +36,7 @@ from .links import literal_edges_by_scope
 from .memory import paused_gc
 from .model import Finding, Range, Severity
 from .registry import Registry
-from .rule import Context, Rule
+from .rule import Context, Rule, SubjectKey
 from .selection import selected_rules
 from .suppressions import SuppressionEntry, apply_per_path_ignores, apply_suppressions
 from .timings import timed
@@ -64,6 +64,11 @@ class ScanResult:
     config: Config | None = None
     #: set by diff mode (soc2lint.diff.DiffInfo)
     diff: Any = None
+    #: per rule that ran: the subjects it found it does not apply to, with the reason
+    #: (Context.not_applicable); every other status comes from the subjects and findings
+    not_applicable: dict[str, dict[SubjectKey, str]] = field(default_factory=dict)
+    #: rules that raised (SYS002): their subjects were not evaluated
+    rule_errors: set[str] = field(default_factory=set)
 
     @property
     def incomplete(self) -> bool:
@@ -137,7 +142,7 @@ def _run_scan(req: ScanRequest) -> ScanResult:
 
     with timed(timings, "rules"):
         stage(f"checking {len(graph)} objects with {len(rules)} rules")
-        findings, rule_timings = _run_rules(req, rules, graph, loaded)
+        findings, rule_timings, skipped, errors = _run_rules(req, rules, graph, loaded)
     for d in loaded.diagnostics:
         findings.append(diagnostic_finding(d, req.registry))
 
@@ -165,6 +170,8 @@ def _run_scan(req: ScanRequest) -> ScanResult:
         rule_timings=rule_timings,
         cache_stats=dict(loaded.cache_stats),
         config=config,
+        not_applicable=skipped,
+        rule_errors=errors,
     )
 
 
@@ -270,14 +277,19 @@ def _build_graph(loaded: LoadResult) -> ResourceGraph:
 
 def _run_rules(
     req: ScanRequest, rules: Sequence[Rule], graph: ResourceGraph, loaded: LoadResult
-) -> tuple[list[Finding], dict[str, float]]:
-    """Every selected rule over the graph, each isolated: one that raises is a SYS002 finding."""
+) -> tuple[list[Finding], dict[str, float], dict[str, dict[SubjectKey, str]], set[str]]:
+    """Every selected rule over the graph, each isolated: one that raises is a SYS002 finding.
+
+    Also what each rule said it does not apply to (``ctx.not_applicable``), and the
+    rules that raised."""
     config = req.config
     scopes = sorted({n.scope for n in loaded.nodes})
     scope_files = scope_first_files(loaded.nodes)
     fallback_file = sorted(loaded.files)[0] if loaded.files else "."
     findings: list[Finding] = []
     rule_timings: dict[str, float] = {}
+    skipped: dict[str, dict[SubjectKey, str]] = {}
+    errors: set[str] = set()
     for r in rules:
         if r.reserved:
             continue
@@ -296,10 +308,13 @@ def _run_rules(
                 if req.debug:
                     traceback.print_exc(file=sys.stderr)
                 findings.append(rule_error_finding(r, exc, fallback_file))
+                errors.add(r.id)
                 continue
+        if ctx.skipped:
+            skipped[r.id] = ctx.skipped
         for rep in reports:
             findings.append(finding_from_report(rep, r, scope_files, fallback_file))
-    return findings, rule_timings
+    return findings, rule_timings, skipped, errors
 
 
 def _guard(

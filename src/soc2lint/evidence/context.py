@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Node
+from ..population import Status
 from .common import Pack
 from .gitinfo import Commit
-from .matrix import MatrixRow, Status
+from .matrix import MatrixRow
 
 if TYPE_CHECKING:
     from ..engine import ScanResult

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from ..model import MISSING, Node, Path, Unknown, format_path, parse_path
 from ..report.mdsafe import code
+from ..views.databases import is_cluster_member
+from ..views.encryption import Decision, store_encryption
 from ..views.keys import ALIAS_KIND, KEY_KINDS, KeyChoice, key_index
 from ..views.policy import documents_of
 from ..views.s3 import UNKNOWN_SETTING, bucket_view
-from ._rules import EncryptionDecision, encryption_decision, rds_instance_member
 from .common import (
     columns_doc,
     csv_text,
@@ -165,8 +166,8 @@ def _key_path(node: Node, spelling: tuple[str, str]) -> Path:
     return parse_path(text)
 
 
-def _decision(node: Node) -> EncryptionDecision | None:
-    return encryption_decision(node)
+def _decision(node: Node) -> Decision | None:
+    return store_encryption(node)
 
 
 def _status_words(status: str | None, fail: str = "no") -> str:
@@ -201,10 +202,10 @@ def _store_row(ctx: EvidenceContext, node: Node, store: Store) -> StoreRow:
         if d is not None and d.state == "exempt":
             at_rest = (
                 "inherited"
-                if d.inherits or node.kind == "AWS::RDS::DBInstance"
+                if d.source is not None or node.kind == "AWS::RDS::DBInstance"
                 else "not applicable"
             )
-        if node.kind == "AWS::RDS::DBInstance" and rds_instance_member(node):
+        if node.kind == "AWS::RDS::DBInstance" and is_cluster_member(node):
             at_rest = "inherited (cluster member)"
         if d is not None and d.by_default and at_rest == "yes":
             at_rest = "AWS default"
@@ -245,7 +246,7 @@ def _store_row(ctx: EvidenceContext, node: Node, store: Store) -> StoreRow:
             "excepted": f"not enforced ({store.transit_rule}, excepted)",
             "unknown": "unknown",
         }.get(t or "", "not checked")
-        if node.kind == "AWS::RDS::DBInstance" and rds_instance_member(node) and t is None:
+        if node.kind == "AWS::RDS::DBInstance" and is_cluster_member(node) and t is None:
             in_transit = "the cluster's setting"
     else:
         in_transit = store.transit_note

@@ -24,7 +24,13 @@ from .context import EvidenceContext
 
 MD = "logging/logging-inventory.md"
 
-_WORDS = {"pass": "yes", "fail": "no", "excepted": "no (excepted)", "unknown": "unknown"}
+_WORDS = {
+    "pass": "yes",
+    "fail": "no",
+    "excepted": "no (excepted)",
+    "unknown": "unknown",
+    "not applicable": "not applicable",
+}
 
 
 def _rule_word(ctx: EvidenceContext, rule_id: str, node: Node) -> str:

@@ -81,7 +81,13 @@ _MULTI_AZ_NA = {
     "AWS::Redshift::Cluster": "not checked",
 }
 
-_WORDS = {"pass": "yes", "fail": "no", "excepted": "no (excepted)", "unknown": "unknown"}
+_WORDS = {
+    "pass": "yes",
+    "fail": "no",
+    "excepted": "no (excepted)",
+    "unknown": "unknown",
+    "not applicable": "not applicable",
+}
 
 
 def _word(ctx: EvidenceContext, rule_id: str | None, node: Node, na: str = "not applicable") -> str:

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Attr, Node, Severity, Unknown
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import ELASTICACHE_AUTOMATIC_FAILOVER, ELASTICACHE_MULTI_AZ
+from soc2lint.views.populations import ELASTICACHE_CLUSTERS
 
 from ._shared import CHECKLIST, _engine, int_attr
 
@@ -55,6 +56,8 @@ def _node_count(rg: Node) -> tuple[int | Unknown, Attr]:
     severity=Severity.MEDIUM,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=ELASTICACHE_CLUSTERS,
+    control="ElastiCache Redis fails over automatically to another zone.",
     fix={
         "terraform": (
             "On `aws_elasticache_replication_group` set `automatic_failover_enabled = true`, "

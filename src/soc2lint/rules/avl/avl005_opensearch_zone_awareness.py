@@ -11,6 +11,7 @@ from soc2lint.settings import (
     OPENSEARCH_ZONE_AWARENESS,
     pick,
 )
+from soc2lint.views.populations import SEARCH_DOMAINS
 
 from ._shared import CHECKLIST
 
@@ -21,6 +22,8 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=SEARCH_DOMAINS,
+    control="OpenSearch domains are spread over Availability Zones.",
     fix={
         "terraform": (
             "In `cluster_config` set `zone_awareness_enabled = true` (with "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import DYNAMODB_PITR
 from soc2lint.views.backup import coverage
 
@@ -16,6 +16,8 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("A1.2", "A1.3"),
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::DynamoDB::Table", what="DynamoDB tables"),
+    control="DynamoDB tables have point-in-time recovery.",
     graph=True,
     fix={
         "terraform": "Add `point_in_time_recovery { enabled = true }` to the table.",

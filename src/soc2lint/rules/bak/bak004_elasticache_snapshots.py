@@ -6,6 +6,7 @@ from typing import Any
 from soc2lint.model import MISSING, Severity, Unknown
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import ELASTICACHE_SNAPSHOT_RETENTION
+from soc2lint.views.populations import ELASTICACHE_CLUSTERS
 
 from ._shared import CHECKLIST
 
@@ -18,6 +19,8 @@ REDIS_ENGINES = ("redis", "valkey")
     severity=Severity.LOW,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=ELASTICACHE_CLUSTERS,
+    control="ElastiCache Redis takes automatic snapshots.",
     fix={
         "terraform": "Set `snapshot_retention_limit` to 1 or more days (up to 35).",
         "cloudformation": "Set `SnapshotRetentionLimit` to 1 or more days (up to 35).",

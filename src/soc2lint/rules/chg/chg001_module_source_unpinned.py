@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from soc2lint.model import Node, Severity, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 
 from ._shared import CHECKLIST, is_downloaded
 
@@ -134,6 +134,8 @@ def _call_address(node: Node) -> str:
     severity=Severity.MEDIUM,
     tsc=("CC8.1",),
     checklist=CHECKLIST,
+    subjects=of_kinds("module", what="module calls"),
+    control="Module sources are pinned to a release.",
     fix={
         "terraform": (
             'Pin the module: a registry module takes `version = "1.2.3"` or `"~> 1.2"`; a '

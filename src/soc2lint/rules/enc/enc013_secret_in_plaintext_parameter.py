@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, Unknown, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, from_view, rule
 from soc2lint.secretnames import name_looks_secret
+from soc2lint.views.populations import secret_named_ssm_parameters
 
 from ._shared import CHECKLIST, TSC
 
@@ -15,6 +16,10 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=from_view(
+        secret_named_ssm_parameters, what="SSM parameters with secret-looking names"
+    ),
+    control="SSM parameters holding secrets are stored as SecureString.",
     fix={
         "terraform": 'Set `type = "SecureString"` (with `key_id`) on the `aws_ssm_parameter`, '
         "or keep the secret in Secrets Manager.",

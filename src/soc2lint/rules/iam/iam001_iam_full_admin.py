@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Path, Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.iam import is_full_admin_statement
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from .._common import holder_note, label, quoted, related_holder, unresolved_document
 from ._shared import CHECKLIST, TSC, identity_statements
@@ -16,6 +17,8 @@ from ._shared import CHECKLIST, TSC, identity_statements
     severity=Severity.CRITICAL,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="No identity policy allows every action on every resource.",
     fix={
         "terraform": 'Replace `"*"` with the actions and resource ARNs the principal needs; '
         "keep break-glass administrators on the AWS managed AdministratorAccess policy "

@@ -8,6 +8,7 @@ from soc2lint.rule import Context, Report, rule
 from soc2lint.views import iam_actions
 from soc2lint.views.iam import is_full_admin_statement
 from soc2lint.views.policy import Statement, covers_all_resources
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from .._common import holder_note, label, related_holder
 from ._shared import CHECKLIST, TSC, identity_statements
@@ -43,6 +44,8 @@ def _service_wildcards(stmt: Statement) -> list[tuple[str, str]] | None:
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="No identity policy allows a whole service on every resource.",
     fix={
         "terraform": "Replace `service:*` with the actions the principal uses, or scope "
         "`resources` to the ARNs it needs.",

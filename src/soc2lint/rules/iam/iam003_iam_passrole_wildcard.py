@@ -6,6 +6,7 @@ from soc2lint.model import Path, Severity, Unknown
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.iam import is_full_admin_statement
 from soc2lint.views.policy import Statement, action_matches, arn_pattern
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from .._common import holder_note, label, related_holder
 from ._shared import CHECKLIST, TSC, identity_statements, passrole_everywhere
@@ -40,6 +41,8 @@ def _resources_text(stmt: Statement) -> str:
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="iam:PassRole is limited to named roles.",
     fix={
         "terraform": "Scope `iam:PassRole` to the ARNs of the roles the principal must pass "
         "(`aws_iam_role.app.arn`) and add an `iam:PassedToService` condition.",

@@ -14,6 +14,7 @@ from soc2lint.views.policy import (
     denied_everywhere,
     first_allowing,
 )
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from .._common import documents, holder_note, label, related_holder
 from ._shared import CHECKLIST, TSC, boundary_only, passrole_everywhere
@@ -104,6 +105,8 @@ def _companions(doc: PolicyDocument, passrole: Statement) -> list[tuple[str, Sta
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="No identity policy lets its holder escalate its own privileges.",
     fix={
         "terraform": "Scope the IAM write actions to the users, groups, roles or policies they "
         "must manage (never `*`), and `iam:PassRole` to the roles to pass.",

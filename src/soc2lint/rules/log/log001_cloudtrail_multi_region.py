@@ -6,6 +6,7 @@ from soc2lint.model import Attr, Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import CLOUDTRAIL_GLOBAL_EVENTS, CLOUDTRAIL_MULTI_REGION
 from soc2lint.views.logging import trails
+from soc2lint.views.populations import TRAILS
 
 from ._shared import AUDIT_TRAIL
 
@@ -16,6 +17,8 @@ from ._shared import AUDIT_TRAIL
     severity=Severity.MEDIUM,
     tsc=("CC7.2",),
     checklist=AUDIT_TRAIL,
+    subjects=TRAILS,
+    control="CloudTrail trails cover every region and global service events.",
     fix={
         "terraform": "Set `is_multi_region_trail = true` and leave "
         "`include_global_service_events` at its default (true).",

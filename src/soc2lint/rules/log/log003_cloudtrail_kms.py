@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import trails
+from soc2lint.views.populations import TRAILS
 
 from .._common import surely_set
 from ._shared import AUDIT_TRAIL, is_blank
@@ -16,6 +17,8 @@ from ._shared import AUDIT_TRAIL, is_blank
     severity=Severity.MEDIUM,
     tsc=("CC7.2", "CC6.1"),
     checklist=AUDIT_TRAIL,
+    subjects=TRAILS,
+    control="CloudTrail trails encrypt their logs with a KMS key.",
     fix={
         "terraform": "Set `kms_key_id` to a customer-managed KMS key whose policy lets "
         "CloudTrail encrypt.",

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import SEARCH_DOMAINS
 
 from ._shared import CHECKLIST, TSC
 
@@ -14,6 +15,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=SEARCH_DOMAINS,
+    control="OpenSearch domains are placed in a VPC.",
     fix={
         "terraform": "Add `vpc_options { subnet_ids = [...] security_group_ids = [...] }`.",
         "cloudformation": "Add `VPCOptions` with `SubnetIds` and `SecurityGroupIds`.",

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import ELASTICACHE_TRANSIT_ENCRYPTED
+from soc2lint.views.populations import REPLICATION_GROUPS
 
 from .._common import existence_unknown
 from ._shared import CHECKLIST, TSC
@@ -16,6 +17,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=REPLICATION_GROUPS,
+    control="ElastiCache replication groups require TLS.",
     fix={
         "terraform": (
             "Set `transit_encryption_enabled = true` (and leave `transit_encryption_mode` at "
