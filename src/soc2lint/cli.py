@@ -355,6 +355,13 @@ def _common_scan_options(f: F) -> F:
             help="Directory of extra rule modules (each defining RULES).",
         ),
         click.option(
+            "--allow-unloaded-modules",
+            is_flag=True,
+            default=None,
+            help="List modules, nested stacks and macros that could not be loaded (SYS006) "
+            "without exiting 3 (for scans without `terraform init` on purpose).",
+        ),
+        click.option(
             "--follow-symlinks",
             is_flag=True,
             default=None,
@@ -440,6 +447,7 @@ def _prepare(opts: dict[str, Any], base: Any = None) -> tuple[list[Path], Config
         baseline=opts.get("baseline"),
         follow_symlinks=opts["follow_symlinks"],
         read_tf_var_env=opts["read_tf_var_env"],
+        allow_unloaded_modules=opts.get("allow_unloaded_modules"),
     )
     if base is not None:
         config = _base_files(config, base)

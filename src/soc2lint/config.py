@@ -50,6 +50,7 @@ TRUSTED_ONLY_KEYS = frozenset(
         "cfn_parameters",
         "baseline",
         "read_tf_var_env",
+        "allow_unloaded_modules",
     }
 )
 
@@ -97,6 +98,9 @@ class Config:
     workspace: str | None = None
     #: read ``TF_VAR_*`` from the environment (off: in CI it carries secrets into reports)
     read_tf_var_env: bool = False
+    #: modules, nested stacks and macros that could not be loaded are listed (SYS006) but
+    #: do not make the scan incomplete (exit 3): for scans without `terraform init` on purpose
+    allow_unloaded_modules: bool = False
     #: the file this came from (None: defaults only)
     source: Path | None = None
     #: True when ``source`` was found by searching the scanned tree, not named by --config
@@ -127,6 +131,7 @@ _KEYS = {
     "limits",
     "workspace",
     "read_tf_var_env",
+    "allow_unloaded_modules",
 } | set(DEFAULT_OPTIONS)
 
 
@@ -255,6 +260,7 @@ def parse_config(
             "inline_suppressions",
             "follow_symlinks",
             "read_tf_var_env",
+            "allow_unloaded_modules",
         ):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}'{name}' must be true or false, got {value!r}")

@@ -206,7 +206,7 @@ def rule_page(r: Rule) -> str:
         "|---|---|",
         f"| Severity | {r.severity.label} (SARIF `{r.severity.sarif_level}`, "
         f"security-severity {r.severity.security_severity}) |",
-        f"| Trust Services Criteria | {', '.join(r.tsc)} |",
+        f"| Trust Services Criteria | {', '.join(r.tsc) or '— (not counted under any criterion)'} |",
         f"| Checklist | {r.checklist} |",
         f"| Languages | {', '.join(LANG_TITLE[x] for x in r.languages) or '—'} |",
     ]

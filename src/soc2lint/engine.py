@@ -25,7 +25,7 @@ from .discover import Inventory, discover, find_root
 from .errors import UsageError
 from .findings import (
     dedupe,
-    diagnostic_finding,
+    diagnostic_findings,
     finding_from_report,
     rule_error_finding,
     scope_first_files,
@@ -88,7 +88,10 @@ class ScanResult:
             return 3
         if threshold is None:
             return 0
-        return 1 if any(f.severity >= threshold for f in self.active) else 0
+        # an unloaded module accepted with allow-unloaded-modules is listed, not failed on
+        return (
+            1 if any(f.severity >= threshold and f.rule_id != "SYS006" for f in self.active) else 0
+        )
 
 
 @dataclass
@@ -143,8 +146,11 @@ def _run_scan(req: ScanRequest) -> ScanResult:
     with timed(timings, "rules"):
         stage(f"checking {len(graph)} objects with {len(rules)} rules")
         findings, rule_timings, skipped, errors = _run_rules(req, rules, graph, loaded)
-    for d in loaded.diagnostics:
-        findings.append(diagnostic_finding(d, req.registry))
+    findings.extend(
+        diagnostic_findings(
+            loaded.diagnostics, req.registry, allow_unloaded=config.allow_unloaded_modules
+        )
+    )
 
     with timed(timings, "suppressions"):
         ran = {r.id for r in rules}

@@ -92,10 +92,19 @@ class Session:
         return True
 
     def diagnostic(
-        self, rule_id: str, message: str, rng: Range, address: str, *, scope: str | None = None
+        self,
+        rule_id: str,
+        message: str,
+        rng: Range,
+        address: str,
+        *,
+        scope: str | None = None,
+        source: str = "",
     ) -> None:
         self.result.diagnostics.append(
-            Diagnostic(rule_id, message, rng, address, self.scope if scope is None else scope)
+            Diagnostic(
+                rule_id, message, rng, address, self.scope if scope is None else scope, source
+            )
         )
 
     def list_file(self, path: FsPath) -> None:
@@ -538,6 +547,7 @@ class TemplateInstance:
                     "the resources it creates are not checked",
                     self.builder.range(span_of(key)) or Range(self.display, 1, 1),
                     self.prefix + lid,
+                    source=f"{tag_name} {arg}",
                 )
                 self.preprocessor_modules[lid] = (key, body, tag_name, arg)
                 continue
@@ -831,8 +841,8 @@ class TemplateInstance:
         address = info.address
         options = self.options
 
-        def fail(rule: str, message: str) -> None:
-            self.session.diagnostic(rule, message, where, address)
+        def fail(rule: str, message: str, source: str = "") -> None:
+            self.session.diagnostic(rule, message, where, address, source=source)
 
         store = self.session.store
         target = cdk_asset_path(body, self.path)
@@ -851,6 +861,7 @@ class TemplateInstance:
                     f"nested stack {address} is a Serverless Application Repository application "
                     f"({render(app)}); it is not loaded (no network access), its resources are "
                     "not checked",
+                    f"Serverless Application Repository {render(app)}",
                 )
                 return None
             if not isinstance(location, str):
@@ -865,6 +876,7 @@ class TemplateInstance:
                     "SYS006",
                     f"the template of nested stack {address} is remote ({location}); it is not "
                     "loaded (no network access), its resources are not checked",
+                    location,
                 )
                 return None
             target = local_path(location, self.path)

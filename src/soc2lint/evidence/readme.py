@@ -206,22 +206,50 @@ def _scanned(ctx: EvidenceContext) -> list[str]:
             ppi = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(cfg.per_path_ignores.items()))
             out.append(f"  - per-path ignores: {md(ppi)}")
     out.append("")
-    if res.incomplete:
+    unloaded = [f for f in res.findings if f.rule_id == "SYS006"]
+    if res.incomplete or unloaded:
         out.append(
             "**The scan was incomplete**: the files or rules below were not fully checked, "
             "so a control they cover is not shown to pass."
         )
         out.append("")
+        if unloaded:
+            out.extend(_partial_roots(ctx, unloaded))
         rows = [
             [md(f.rule_id), ctx.pack.link(README, f.range), md(f.message)]
             for f in res.findings
-            if f.incomplete
+            if f.incomplete or f.rule_id == "SYS006"
         ]
         out.extend(table(["Rule", "Where", "Problem"], rows))
         out.append("")
     else:
         out.append("The scan was complete: every file was read and every selected rule ran.")
         out.append("")
+    return out
+
+
+def _partial_roots(ctx: EvidenceContext, unloaded: list[Finding]) -> list[str]:
+    """Which roots are partial because a module, nested stack or macro was not loaded."""
+    by_root: dict[str, set[str]] = defaultdict(set)
+    for f in unloaded:
+        source = str(f.properties.get("source") or f.address)
+        roots = f.properties.get("roots") or [f.scope]
+        for root in roots:
+            by_root[str(root) or "."].add(source)
+    accepted = bool(ctx.result.config and ctx.result.config.allow_unloaded_modules)
+    out = [
+        "These roots use modules, nested stacks or macros that could not be loaded: their "
+        "resources were not seen, so every population of these roots (the rows of "
+        "`populations/` whose root is listed) is partial"
+        + (" (accepted with `allow-unloaded-modules`)" if accepted else "")
+        + ":",
+        "",
+    ]
+    rows = [
+        [code(root), md(", ".join(sorted(sources)))] for root, sources in sorted(by_root.items())
+    ]
+    out.extend(table(["Root", "Not loaded"], rows))
+    out.append("")
     return out
 
 
