@@ -342,10 +342,13 @@ def _common_scan_options(f: F) -> F:
             help="CloudFormation parameter values (AWS CLI or CodePipeline JSON).",
         ),
         click.option(
+            "--no-suppressions",
             "--no-inline-suppressions",
+            "no_inline_suppressions",
             is_flag=True,
             default=False,
-            help="Ignore inline and Metadata suppressions: show every finding.",
+            help="The reviewer's view: apply no suppression (inline, Metadata or "
+            "configuration) and show every finding (--no-inline-suppressions is its old name).",
         ),
         click.option(
             "--rules-dir",

@@ -22,6 +22,7 @@ the file's author meant, and "what soc2lint claims equals what it checked".
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import stat
 import sys
 from collections.abc import Iterable, Mapping
@@ -70,6 +71,8 @@ class ConfigSuppression:
     address: str = "*"
     path: str = "*"
     expires: str | None = None
+    #: the line of the entry in its configuration file (0: not known)
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,54 @@ def parse_config_text(text: str, path: Path, *, discovered: bool = False) -> Con
         prefix = ""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [{prefix.rstrip('.') or 'soc2lint'}] must be a table")
-    return parse_config(table, path, prefix, discovered=discovered)
+    cfg = parse_config(table, path, prefix, discovered=discovered)
+    if cfg.suppress:
+        lines = suppression_lines(text, prefix)
+        cfg = replace(
+            cfg,
+            suppress=tuple(
+                replace(s, line=lines[i] if i < len(lines) else (lines[-1] if lines else 1))
+                for i, s in enumerate(cfg.suppress)
+            ),
+        )
+    return cfg
+
+
+_ARRAY_TABLE = re.compile(r"^\s*\[\[\s*(?P<name>[A-Za-z0-9_.\s\"'-]+?)\s*\]\]")
+_SUPPRESS_KEY = re.compile(r"^\s*(?P<name>[A-Za-z0-9_.\s\"'-]*suppress)\s*=")
+
+
+def suppression_lines(text: str, prefix: str) -> list[int]:
+    """The line of each ``suppress`` entry, in order: each ``[[tool.soc2lint.suppress]]``
+    header; for an inline array (``suppress = [{...}, {...}]``), the line of each inline
+    table's opening brace."""
+    want = {f"{prefix}suppress", "suppress", "tool.soc2lint.suppress"}
+    lines = text.splitlines()
+    out: list[int] = []
+    for i, line in enumerate(lines, start=1):
+        m = _ARRAY_TABLE.match(line)
+        if m and re.sub(r"[\s\"']", "", m["name"]) in want:
+            out.append(i)
+    if out:
+        return out
+    for i, line in enumerate(lines, start=1):
+        m = _SUPPRESS_KEY.match(line)
+        if m is None:
+            continue
+        depth = 0
+        for j in range(i - 1, len(lines)):
+            text_j = lines[j] if j != i - 1 else lines[j][m.end() :]
+            for ch in text_j:
+                if ch == "{":
+                    if depth == 0:
+                        out.append(j + 1)
+                    depth += 1
+                elif ch == "}":
+                    depth -= 1
+                elif ch == "]" and depth == 0:
+                    return out or [i]
+        return out or [i]
+    return out
 
 
 def parse_config(

@@ -192,7 +192,8 @@ def _scanned(ctx: EvidenceContext) -> list[str]:
             f"  - strict: {'yes' if cfg.strict else 'no'} (unknowns are counted in the matrix either way)"
         )
         out.append(
-            f"  - inline suppressions: {'honoured' if cfg.inline_suppressions else 'ignored'}"
+            "  - suppressions (inline, Metadata, configuration): "
+            + ("honoured" if cfg.inline_suppressions else "ignored (every finding shown)")
         )
         if cfg.var_files:
             out.append(f"  - variable files: {md(', '.join(cfg.var_files))}")
