@@ -154,6 +154,9 @@ def _unmapped_in(result_dir: Path, config: Config) -> list[str]:
         row = next(r for r in rows if r.rule.id == rule_id)
         assert row.population is not None
         for key, reason in skipped.items():
+            node = result.graph.find(*key)
+            if node is not None and node.language not in row.rule.languages:
+                continue  # outside the languages the rule is written for: not counted
             if key not in row.population.subjects:
                 out.append(f"{rule_id}: {key[1]} is not applicable but not one of its subjects")
             if not reason.strip():

@@ -101,6 +101,7 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
     for rg in ctx.graph.nodes("AWS::ElastiCache::ReplicationGroup"):
         engine = _engine(rg, default="redis")
         if isinstance(engine, str) and engine not in REDIS_ENGINES:
+            ctx.not_applicable(rg, f"the {engine} engine has no automatic failover")
             continue
         problems: list[tuple[Attr, str]] = []
         undecided: list[Attr] = []
@@ -128,12 +129,14 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
         )
     for cc in ctx.graph.nodes("AWS::ElastiCache::CacheCluster"):
         if cc.attr(tf="replication_group_id", cfn="ReplicationGroupId").present:
+            ctx.not_applicable(cc, "a member of a replication group: the group's setting applies")
             continue
         engine = _engine(cc)
         if engine is None or isinstance(engine, Unknown):
             yield from ctx.unresolved(cc, cc.attr(tf="engine", cfn="Engine"))
             continue
         if engine not in REDIS_ENGINES:
+            ctx.not_applicable(cc, f"the {engine} engine has no automatic failover")
             continue
         yield ctx.finding(
             cc,

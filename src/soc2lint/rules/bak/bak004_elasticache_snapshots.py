@@ -50,6 +50,7 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
     ):
         is_group = n.kind == "AWS::ElastiCache::ReplicationGroup"
         if not is_group and n.attr(tf="replication_group_id", cfn="ReplicationGroupId").present:
+            ctx.not_applicable(n, "a member of a replication group: the group's setting applies")
             continue
         engine_a = n.attr(tf="engine", cfn="Engine")
         if engine_a.missing and is_group:
@@ -60,6 +61,7 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(n, engine_a)
             continue
         if not isinstance(engine, str) or engine.lower() not in REDIS_ENGINES:
+            ctx.not_applicable(n, f"the {engine} engine takes no snapshots")
             continue
         r = ELASTICACHE_SNAPSHOT_RETENTION.read(n)
         if r.unknown:

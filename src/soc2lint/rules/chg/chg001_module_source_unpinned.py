@@ -177,7 +177,12 @@ def module_source_unpinned(ctx: Context) -> Iterator[Report]:
     """
     seen: set[tuple[str, str, int]] = set()
     for call in ctx.graph.nodes("module", category="module"):
-        if call.language != "terraform" or is_downloaded(call):
+        if call.language != "terraform":
+            continue
+        if is_downloaded(call):
+            ctx.not_applicable(
+                call, "a call inside a downloaded module: its pinning is the module's own"
+            )
             continue
         key = (call.scope, call.range.file, call.range.start_line)
         if key in seen:

@@ -48,6 +48,7 @@ def state_backend_insecure(ctx: Context) -> Iterator[Report]:
     """
     for be in ctx.graph.nodes("backend", category="backend"):
         if be.type != "s3":
+            ctx.not_applicable(be, f"a {be.type} backend: only the S3 backend is checked")
             continue
         bucket, key = be.attr("bucket"), be.attr("key")
         if bucket.missing or key.missing:
