@@ -519,6 +519,13 @@ class TemplateInstance:
                     origin = None
             self.params[name] = ParamInfo(address, value, origin, targets)
 
+    def _module_source(self, arg: object) -> str:
+        """A pre-processor module's file as the scan names files (two templates naming
+        ``bucket.yaml`` in different directories use two modules), or its text."""
+        if isinstance(arg, str) and arg.strip() and not is_remote(arg):
+            return self.options.display(local_path(arg.strip(), self.path))
+        return str(arg)
+
     def _collect_resources(self) -> None:
         section = self.template.get("Resources")
         if not isinstance(section, dict):
@@ -547,7 +554,7 @@ class TemplateInstance:
                     "the resources it creates are not checked",
                     self.builder.range(span_of(key)) or Range(self.display, 1, 1),
                     self.prefix + lid,
-                    source=f"{tag_name} {arg}",
+                    source=f"{tag_name} {self._module_source(arg)}",
                 )
                 self.preprocessor_modules[lid] = (key, body, tag_name, arg)
                 continue
@@ -869,6 +876,7 @@ class TemplateInstance:
                     "SYS006",
                     f"the template of nested stack {address} ({render(written)}) is not known "
                     "before deploy; its resources are not checked",
+                    render(written),
                 )
                 return None
             if is_remote(location):

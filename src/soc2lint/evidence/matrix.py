@@ -33,12 +33,6 @@ class MatrixRow:
         return self.rule.subjects is not None
 
     @property
-    def statuses(self) -> dict[SubjectKey, Status]:
-        if self.population is None:
-            return {}
-        return {k: s.status for k, s in self.population.subjects.items()}
-
-    @property
     def unmapped(self) -> list[Finding]:
         return self.population.unmapped if self.population is not None else []
 

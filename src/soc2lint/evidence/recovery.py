@@ -119,6 +119,7 @@ def _retention(
         "fail": "fail",
         "excepted": "fail, excepted",
         "unknown": "unknown",
+        "not applicable": "not applicable",
     }.get(s or "", "not checked")
     return f"{value} ({rule}: {verdict})"
 
