@@ -4,6 +4,7 @@ inventory pages list the same subjects where they describe the same thing."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections import Counter
@@ -21,6 +22,18 @@ ROW = re.compile(
 )
 #: ENC rules whose subjects are data stores the encrypted-resources inventory lists
 STORE_RULES = ("ENC001", "ENC003", "ENC004", "ENC005", "ENC006", "ENC007", "ENC010", "ENC011")
+#: rules whose evaluated subjects are stateful resources the backup inventory lists
+BACKUP_RULES = (
+    "BAK001",
+    "BAK002",
+    "BAK004",
+    "BAK005",
+    "BAK006",
+    "BAK007",
+    "AVL001",
+    "AVL006",
+)
+LINKED = re.compile(r"^\|(?: [^|]* \|)? \[(?P<name>(?:[^\]\\]|\\.)+)\]\(", re.M)
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
@@ -82,3 +95,19 @@ def test_inventories_list_what_the_matrix_counts(pack: Path) -> None:
         }
         missing = subjects - inventory
         assert not missing, f"{rule_id} counts subjects the inventory does not list: {missing}"
+    backup = pack / "disaster-recovery" / "backup-inventory.md"
+    if not backup.is_file():
+        return
+    listed = {
+        html.unescape(m["name"].replace("\\", ""))
+        for m in LINKED.finditer(backup.read_text(encoding="utf-8"))
+    }
+    for rule_id in BACKUP_RULES:
+        if rule_id not in matrix:
+            continue
+        rows = _csv(pack / "populations" / f"{rule_id}.csv")
+        evaluated = {r["subject"] for r in rows if r["status"] != "not applicable"}
+        missing = evaluated - listed
+        assert not missing, (
+            f"{rule_id} evaluates what the backup inventory does not list: {missing}"
+        )
