@@ -147,3 +147,12 @@ def test_reserved_findings_count_under_no_criterion(tmp_path: Path) -> None:
     for r in sys_rules:
         tags = r.get("properties", {}).get("tags", [])
         assert not [t for t in tags if t.startswith("TSC-")], r["id"]
+
+
+def test_ignoring_sys006_is_refused_with_the_opt_out_named(tmp_path: Path) -> None:
+    write_files(tmp_path / "repo", ROOT)
+    res = CliRunner().invoke(
+        main, ["scan", str(tmp_path / "repo"), "--no-cache", "--ignore", "SYS006"]
+    )
+    assert res.exit_code == 2
+    assert "--allow-unloaded-modules" in res.output
