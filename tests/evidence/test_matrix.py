@@ -214,3 +214,48 @@ def test_every_fixture_reports_within_its_populations(project: Path, account_sco
     config = dataclasses.replace(Config(), strict=True, account_scope=account_scope)
     problems = _unmapped_in(project, config)
     assert not problems, "\n".join(problems)
+
+
+def test_key001_in_cloudformation_imported_and_cloudhsm_keys_are_not_applicable(
+    tmp_path: Path,
+) -> None:
+    """The issue's case: one normal key, one with imported material, one in a CloudHSM
+    key store: evaluated 1, pass 1, not applicable 2."""
+    write_files(
+        tmp_path,
+        {
+            "template.yaml": """
+Resources:
+  Normal:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+  Imported:
+    Type: AWS::KMS::Key
+    Properties:
+      Origin: EXTERNAL
+  InHsm:
+    Type: AWS::KMS::Key
+    Properties:
+      Origin: AWS_CLOUDHSM
+"""
+        },
+    )
+    result = scan([tmp_path], base=tmp_path, config=Config(select=("KEY001",), strict=True))
+    (row,) = (
+        r
+        for r in build_matrix(
+            result.graph,
+            result.findings,
+            result.registry,
+            result.rules_run,
+            account_scope=False,
+            not_applicable=result.not_applicable,
+        )
+        if r.rule.id == "KEY001"
+    )
+    assert (row.applicable, row.count("pass"), row.count("not applicable")) == (1, 1, 2)
+    assert row.population is not None
+    reasons = {s.key[1]: s.reason for s in row.population.rows()}
+    assert reasons["Imported"].startswith("imported key material")
+    assert reasons["InHsm"].startswith("in a custom key store")
