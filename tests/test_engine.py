@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -148,12 +149,16 @@ def test_no_inline_suppressions_shows_everything(project: Path) -> None:
 
 def test_config_suppression_by_address_glob(project: Path) -> None:
     cfg = Config(
-        inline_suppressions=False,
         suppress=(ConfigSuppression(rules=("TST001",), reason="legacy", address="*.a"),),
     )
     result = scan([project], base=project, config=cfg, reg=registry_with(RULE))
     a = next(f for f in result.findings if f.address == "aws_db_instance.a")
     assert a.suppressed and a.suppression is not None and a.suppression.kind == "config"
+    # the reviewer's view shows every finding, whatever suppressed it
+    reviewer = dataclasses.replace(cfg, inline_suppressions=False)
+    result = scan([project], base=project, config=reviewer, reg=registry_with(RULE))
+    a = next(f for f in result.findings if f.address == "aws_db_instance.a")
+    assert not a.suppressed
 
 
 def test_exit_codes_follow_threshold(project: Path) -> None:

@@ -344,10 +344,13 @@ def _common_scan_options(f: F) -> F:
             help="CloudFormation parameter values (AWS CLI or CodePipeline JSON).",
         ),
         click.option(
+            "--no-suppressions",
             "--no-inline-suppressions",
+            "no_inline_suppressions",
             is_flag=True,
             default=False,
-            help="Ignore inline and Metadata suppressions: show every finding.",
+            help="The reviewer's view: apply no suppression (inline, Metadata or "
+            "configuration) and show every finding (--no-inline-suppressions is its old name).",
         ),
         click.option(
             "--rules-dir",
@@ -355,6 +358,13 @@ def _common_scan_options(f: F) -> F:
             multiple=True,
             type=click.Path(),
             help="Directory of extra rule modules (each defining RULES).",
+        ),
+        click.option(
+            "--allow-unloaded-modules",
+            is_flag=True,
+            default=None,
+            help="List modules, nested stacks and macros that could not be loaded (SYS006) "
+            "without exiting 3 (for scans without `terraform init` on purpose).",
         ),
         click.option(
             "--follow-symlinks",
@@ -450,6 +460,7 @@ def _with_options(config: Config, opts: dict[str, Any]) -> Config:
         baseline=opts.get("baseline"),
         follow_symlinks=opts["follow_symlinks"],
         read_tf_var_env=opts["read_tf_var_env"],
+        allow_unloaded_modules=opts.get("allow_unloaded_modules"),
     )
 
 

@@ -22,6 +22,7 @@ the file's author meant, and "what soc2lint claims equals what it checked".
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import stat
 import sys
 from collections.abc import Iterable, Mapping
@@ -50,6 +51,7 @@ TRUSTED_ONLY_KEYS = frozenset(
         "cfn_parameters",
         "baseline",
         "read_tf_var_env",
+        "allow_unloaded_modules",
     }
 )
 
@@ -69,6 +71,8 @@ class ConfigSuppression:
     address: str = "*"
     path: str = "*"
     expires: str | None = None
+    #: the line of the entry in its configuration file (0: not known)
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,9 @@ class Config:
     workspace: str | None = None
     #: read ``TF_VAR_*`` from the environment (off: in CI it carries secrets into reports)
     read_tf_var_env: bool = False
+    #: modules, nested stacks and macros that could not be loaded are listed (SYS006) but
+    #: do not make the scan incomplete (exit 3): for scans without `terraform init` on purpose
+    allow_unloaded_modules: bool = False
     #: the file this came from (None: defaults only)
     source: Path | None = None
     #: True when ``source`` was found by searching the scanned tree, not named by --config
@@ -127,6 +134,7 @@ _KEYS = {
     "limits",
     "workspace",
     "read_tf_var_env",
+    "allow_unloaded_modules",
 } | set(DEFAULT_OPTIONS)
 
 
@@ -214,7 +222,54 @@ def parse_config_text(text: str, path: Path, *, discovered: bool = False) -> Con
         prefix = ""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [{prefix.rstrip('.') or 'soc2lint'}] must be a table")
-    return parse_config(table, path, prefix, discovered=discovered)
+    cfg = parse_config(table, path, prefix, discovered=discovered)
+    if cfg.suppress:
+        lines = suppression_lines(text, prefix)
+        cfg = replace(
+            cfg,
+            suppress=tuple(
+                replace(s, line=lines[i] if i < len(lines) else (lines[-1] if lines else 1))
+                for i, s in enumerate(cfg.suppress)
+            ),
+        )
+    return cfg
+
+
+_ARRAY_TABLE = re.compile(r"^\s*\[\[\s*(?P<name>[A-Za-z0-9_.\s\"'-]+?)\s*\]\]")
+_SUPPRESS_KEY = re.compile(r"^\s*(?P<name>[A-Za-z0-9_.\s\"'-]*suppress)\s*=")
+
+
+def suppression_lines(text: str, prefix: str) -> list[int]:
+    """The line of each ``suppress`` entry, in order: each ``[[tool.soc2lint.suppress]]``
+    header; for an inline array (``suppress = [{...}, {...}]``), the line of each inline
+    table's opening brace."""
+    want = {f"{prefix}suppress", "suppress", "tool.soc2lint.suppress"}
+    lines = text.splitlines()
+    out: list[int] = []
+    for i, line in enumerate(lines, start=1):
+        m = _ARRAY_TABLE.match(line)
+        if m and re.sub(r"[\s\"']", "", m["name"]) in want:
+            out.append(i)
+    if out:
+        return out
+    for i, line in enumerate(lines, start=1):
+        m = _SUPPRESS_KEY.match(line)
+        if m is None:
+            continue
+        depth = 0
+        for j in range(i - 1, len(lines)):
+            text_j = lines[j] if j != i - 1 else lines[j][m.end() :]
+            for ch in text_j:
+                if ch == "{":
+                    if depth == 0:
+                        out.append(j + 1)
+                    depth += 1
+                elif ch == "}":
+                    depth -= 1
+                elif ch == "]" and depth == 0:
+                    return out or [i]
+        return out or [i]
+    return out
 
 
 def parse_config(
@@ -255,6 +310,7 @@ def parse_config(
             "inline_suppressions",
             "follow_symlinks",
             "read_tf_var_env",
+            "allow_unloaded_modules",
         ):
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}'{name}' must be true or false, got {value!r}")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .model import describe_value
 from .registry import Registry
 from .rule import Example, Rule
@@ -58,6 +59,19 @@ TSC_TITLES = {
 
 def page_name(r: Rule) -> str:
     return f"{r.id}-{r.slug}.md"
+
+
+REPOSITORY = "https://github.com/soc2lint/soc2lint"
+
+
+def docs_uri(version: str | None = None) -> str:
+    """The rule pages of the version that ran, not of ``main``: its release tag
+    (``v1.2.3``); a development build with a commit (``1.2.3.dev4+g1a2b3c4``) its commit."""
+    version = version or __version__
+    ref = f"v{version}"
+    if "+g" in version:
+        ref = version.rsplit("+g", 1)[1].split(".", 1)[0]
+    return f"{REPOSITORY}/blob/{ref}/docs/rules/"
 
 
 def catalogue_rows(registry: Registry) -> list[dict[str, object]]:
@@ -268,10 +282,14 @@ def rule_page(r: Rule) -> str:
         "|---|---|",
         f"| Severity | {r.severity.label} (SARIF `{r.severity.sarif_level}`, "
         f"security-severity {r.severity.security_severity}) |",
-        f"| Trust Services Criteria | {', '.join(r.tsc)} |",
+        f"| Trust Services Criteria | {', '.join(r.tsc) or '— (not counted under any criterion)'} |",
         f"| Checklist | {r.checklist} |",
         f"| Languages | {', '.join(LANG_TITLE[x] for x in r.languages) or '—'} |",
     ]
+    if r.control:
+        out.append(f"| Control | {r.control} |")
+    if r.subjects is not None and r.subjects.what:
+        out.append(f"| Evaluates | {r.subjects.what} (the evidence pack's population) |")
     if r.options:
         out.append(f"| Options | {', '.join(f'`{o}`' for o in r.options)} |")
     if marks:

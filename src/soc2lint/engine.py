@@ -34,7 +34,7 @@ from .discover import Inventory, discover, find_root
 from .errors import UsageError
 from .findings import (
     dedupe,
-    diagnostic_finding,
+    diagnostic_findings,
     finding_from_report,
     plan_wins,
     rule_error_finding,
@@ -46,7 +46,7 @@ from .links import literal_edges_by_scope, resolved_attributes, without_overridd
 from .memory import paused_gc
 from .model import Finding, Node, Range, Severity
 from .registry import Registry
-from .rule import Context, Rule
+from .rule import Context, Rule, SubjectKey
 from .selection import selected_rules
 from .suppressions import SuppressionEntry, apply_per_path_ignores, apply_suppressions
 from .timings import timed
@@ -88,6 +88,11 @@ class ScanResult:
     config: Config | None = None
     #: set by diff mode (soc2lint.diff.DiffInfo)
     diff: Any = None
+    #: per rule that ran: the subjects it found it does not apply to, with the reason
+    #: (Context.not_applicable); every other status comes from the subjects and findings
+    not_applicable: dict[str, dict[SubjectKey, str]] = field(default_factory=dict)
+    #: rules that raised (SYS002): their subjects were not evaluated
+    rule_errors: set[str] = field(default_factory=set)
 
     @property
     def incomplete(self) -> bool:
@@ -107,7 +112,10 @@ class ScanResult:
             return 3
         if threshold is None:
             return 0
-        return 1 if any(f.severity >= threshold for f in self.active) else 0
+        # an unloaded module accepted with allow-unloaded-modules is listed, not failed on
+        return (
+            1 if any(f.severity >= threshold and f.rule_id != "SYS006" for f in self.active) else 0
+        )
 
 
 @dataclass
@@ -164,9 +172,12 @@ def _run_scan(req: ScanRequest) -> ScanResult:
 
     with timed(timings, "rules"):
         stage(f"checking {len(graph)} objects with {len(rules)} rules")
-        findings, rule_timings = run_rules(req, rules, graph, loaded)
-    for d in loaded.diagnostics:
-        findings.append(diagnostic_finding(d, req.registry))
+        findings, rule_timings, skipped, errors = run_rules(req, rules, graph, loaded)
+    findings.extend(
+        diagnostic_findings(
+            loaded.diagnostics, req.registry, allow_unloaded=config.allow_unloaded_modules
+        )
+    )
 
     with timed(timings, "suppressions"):
         ran = {r.id for r in rules}
@@ -190,6 +201,8 @@ def _run_scan(req: ScanRequest) -> ScanResult:
         rule_timings=rule_timings,
         cache_stats=dict(loaded.cache_stats),
         config=config,
+        not_applicable=skipped,
+        rule_errors=errors,
     )
 
 
@@ -306,11 +319,12 @@ def build_graph(loaded: LoadResult) -> ResourceGraph:
 
 def run_rules(
     req: ScanRequest, rules: Sequence[Rule], graph: ResourceGraph, loaded: LoadResult
-) -> tuple[list[Finding], dict[str, float]]:
+) -> tuple[list[Finding], dict[str, float], dict[str, dict[SubjectKey, str]], set[str]]:
     """Every selected rule over the graph, each isolated: one that raises is a SYS002 finding.
 
-    ``loaded`` gives the scopes and files the findings are placed in; history passes
-    the slice of a load it checks again."""
+    Also what each rule said it does not apply to (``ctx.not_applicable``), and the
+    rules that raised. ``loaded`` gives the scopes and files the findings are placed
+    in; history passes the slice of a load it checks again."""
     config = req.config
     scopes = sorted({n.scope for n in loaded.nodes})
     scope_files = scope_first_files(loaded.nodes)
@@ -318,6 +332,8 @@ def run_rules(
     findings: list[Finding] = []
     rule_timings: dict[str, float] = {}
     selected = frozenset(r.id for r in rules)
+    skipped: dict[str, dict[SubjectKey, str]] = {}
+    errors: set[str] = set()
     for r in rules:
         if r.reserved:
             continue
@@ -337,10 +353,13 @@ def run_rules(
                 if req.debug:
                     traceback.print_exc(file=sys.stderr)
                 findings.append(rule_error_finding(r, exc, fallback_file))
+                errors.add(r.id)
                 continue
+        if ctx.skipped:
+            skipped[r.id] = ctx.skipped
         for rep in reports:
             findings.append(finding_from_report(rep, r, scope_files, fallback_file, graph))
-    return findings, rule_timings
+    return findings, rule_timings, skipped, errors
 
 
 def settle(

@@ -11,14 +11,14 @@ the reserved rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .frontend import Diagnostic
 from .model import Finding, Language, Node, Origin, Range, Related, Severity, format_path
 from .registry import Registry
 from .rule import RelatedRef, Report, Rule
-from .system_rules import RULE_ERROR
+from .system_rules import MODULE_NOT_LOADED, RULE_ERROR
 
 if TYPE_CHECKING:
     from .graph import ResourceGraph
@@ -206,6 +206,55 @@ def diagnostic_finding(d: Diagnostic, registry: Registry) -> Finding:
         incomplete=bool(r and r.incomplete),
         fix=r.fix_for(language_of(d.range.file)) if r else "",
     )
+
+
+#: calls of one unloaded source named in the message (the JSON lists every one)
+_CALLS_SHOWN = 5
+
+
+def diagnostic_findings(
+    diagnostics: Sequence[Diagnostic], registry: Registry, *, allow_unloaded: bool = False
+) -> list[Finding]:
+    """The findings of the front ends' diagnostics.  A module, nested stack or macro that
+    could not be loaded (SYS006) is reported once per distinct source, at its first call,
+    with the number of calls and the list of them (``properties``); it makes the scan
+    incomplete unless ``allow_unloaded`` (``--allow-unloaded-modules``)."""
+    out: list[Finding] = []
+    groups: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        if d.rule_id != MODULE_NOT_LOADED.id:
+            out.append(diagnostic_finding(d, registry))
+            continue
+        key = d.source or f"{d.scope}\0{d.address}\0{d.message}"
+        groups.setdefault(key, []).append(d)
+    for calls in groups.values():
+        calls.sort(key=lambda d: (d.range.file, d.range.start_line, d.range.start_col, d.address))
+        first = calls[0]
+        f = diagnostic_finding(first, registry)
+        f.incomplete = not allow_unloaded
+        if first.source:
+            others = [f"{d.address} ({d.range.file}:{d.range.start_line})" for d in calls[1:]]
+            if others:
+                shown = ", ".join(others[:_CALLS_SHOWN])
+                more = len(others) - _CALLS_SHOWN
+                tail = f" and {more} more" if more > 0 else ""
+                f.message += f"; {len(calls)} calls use this source (also {shown}{tail})"
+            f.properties = {
+                "source": first.source,
+                "calls": len(calls),
+                "call_list": [
+                    {
+                        "address": d.address,
+                        "root": d.scope,
+                        "file": d.range.file,
+                        "line": d.range.start_line,
+                    }
+                    for d in calls
+                ],
+                "roots": sorted({d.scope for d in calls}),
+            }
+        out.append(f)
+    return out
 
 
 def language_of(path: str) -> Language:

@@ -44,6 +44,9 @@ class Diagnostic:
     range: Range
     address: str
     scope: str = ""
+    #: SYS006: what could not be loaded (a module source, a template URL, a macro), so the
+    #: engine reports each distinct source once, with its calls
+    source: str = ""
 
 
 @dataclass(frozen=True, eq=False)

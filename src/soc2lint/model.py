@@ -907,6 +907,23 @@ class Suppression:
     reason: str
     expires: str | None = None  # ISO date
     range: Range | None = None  # where the suppression is written
+    #: what it is, beyond where: the rules it names, and for a configuration entry its
+    #: address and path globs (the identity the exceptions page and JSON use)
+    rules: tuple[str, ...] = ()
+    address: str | None = None
+    path: str | None = None
+
+    @property
+    def id(self) -> str:
+        """The suppression's identity: kind, file:line:column, rules, address and path globs."""
+        where = (
+            f"{self.range.file}:{self.range.start_line}:{self.range.start_col}"
+            if self.range
+            else ""
+        )
+        return "|".join(
+            (self.kind, where, ",".join(self.rules), self.address or "", self.path or "")
+        )
 
 
 @dataclass

@@ -198,6 +198,75 @@ class Report:
 
 
 # --------------------------------------------------------------------------
+# Subjects (what a rule evaluates)
+# --------------------------------------------------------------------------
+
+#: a subject: (scope, address); address "." for a whole root, ("", ".") for the configuration
+SubjectKey = tuple[str, str]
+#: the subject of configuration-wide (account-scope) rules: the whole scanned configuration
+WHOLE: SubjectKey = ("", ".")
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The population a rule evaluates (``@rule(subjects=...)``): the evidence pack's
+    control matrix and population lists are computed from it and from what the rule
+    reported, so it is the one statement of which objects a rule covers.
+
+    * ``kinds``: every node of these kinds (of the languages the rule supports);
+    * ``view``: a function of the graph giving the subjects, when they come from a
+      shared view (the holders of identity policies, the buckets trails deliver to);
+      with ``kinds``, the union;
+    * ``per_scope``: configuration-wide rules checked root by root (IAM007): the
+      subject is each scanned root, named ``.`` like their findings;
+    * ``whole``: account-scope rules that ask whether the account baseline as a whole
+      has a control: one subject, the configuration.
+
+    A subject the rule looks at and decides it does not apply to is reported with
+    :meth:`Context.not_applicable` and a reason; ``what`` names the population in words.
+    """
+
+    kinds: tuple[str, ...] = ()
+    view: Callable[[ResourceGraph], Iterable[Node]] | None = None
+    per_scope: bool = False
+    whole: bool = False
+    what: str = ""
+
+    def nodes(self, graph: ResourceGraph) -> list[Node]:
+        """The subject nodes (not for ``per_scope``/``whole``), each once, in graph order."""
+        nodes: list[Node] = []
+        if self.kinds:
+            nodes.extend(graph.nodes(self.kinds, category=None))
+        if self.view is not None:
+            nodes.extend(self.view(graph))
+        seen: set[int] = set()
+        out: list[Node] = []
+        for n in nodes:
+            if id(n) not in seen:
+                seen.add(id(n))
+                out.append(n)
+        return out
+
+
+def of_kinds(*kinds: str, what: str) -> Subjects:
+    """Subjects: every node of these kinds."""
+    return Subjects(kinds=tuple(kinds), what=what)
+
+
+def from_view(
+    view: Callable[[ResourceGraph], Iterable[Node]], *, what: str, kinds: Sequence[str] = ()
+) -> Subjects:
+    """Subjects a shared view gives (and nodes of ``kinds``, if any)."""
+    return Subjects(kinds=tuple(kinds), view=view, what=what)
+
+
+#: configuration-wide rules checked root by root
+PER_SCOPE = Subjects(per_scope=True, what="each scanned root")
+#: account-scope rules: the account baseline as a whole
+ACCOUNT_BASELINE = Subjects(whole=True, what="the account baseline")
+
+
+# --------------------------------------------------------------------------
 # Options and context
 # --------------------------------------------------------------------------
 
@@ -242,6 +311,15 @@ class Context:
             if verdicts.get(rule_id) is True and self.runs(rule_id):
                 return rule_id == self.rule.id
         return False
+
+    #: subjects the rule found it does not apply to -> why (:meth:`not_applicable`)
+    skipped: dict[SubjectKey, str] = field(default_factory=dict)
+
+    def not_applicable(self, node: Node, reason: str) -> None:
+        """Record that the rule looked at ``node`` (one of its subjects) and does not
+        apply to it, and why ("imported key material: KMS cannot rotate it"). The
+        evidence pack lists it as not applicable instead of passing."""
+        self.skipped.setdefault((node.scope, node.address), reason)
 
     def option(self, name: str) -> Any:
         """A threshold from configuration (``[tool.soc2lint.options]``), or its default."""
@@ -398,6 +476,10 @@ class Rule:
     origin: str = "builtin"
     #: languages for reserved rules without examples
     declared_languages: tuple[Language, ...] = ()
+    #: the population the rule evaluates (None: not declared, e.g. a third-party rule)
+    subjects: Subjects | None = None
+    #: the control objective the rule tests, stated as what holds when it passes
+    control: str = ""
 
     @property
     def family(self) -> str:
@@ -457,6 +539,8 @@ def rule(
     graph: bool = False,
     options: Sequence[str] = (),
     precision: Precision = "high",
+    subjects: Subjects | None = None,
+    control: str = "",
 ) -> Callable[[CheckFn], Rule]:
     """Declare a rule; see the module docstring.
 
@@ -497,6 +581,8 @@ def rule(
             graph=graph,
             options=tuple(options),
             precision=precision,
+            subjects=subjects,
+            control=control,
         )
 
     return wrap
@@ -573,17 +659,24 @@ def validate_rule(r: Rule, *, examples: bool = False) -> list[str]:
 
 
 __all__ = [
+    "ACCOUNT_BASELINE",
     "DEFAULT_OPTIONS",
     "LANGUAGES",
+    "PER_SCOPE",
+    "WHOLE",
     "Context",
     "Example",
     "Examples",
     "RelatedRef",
     "Report",
     "Rule",
+    "SubjectKey",
+    "Subjects",
     "bad",
     "doc_sections",
+    "from_view",
     "good",
+    "of_kinds",
     "rule",
     "validate_rule",
 ]

@@ -29,9 +29,14 @@ def selected_rules(registry: Registry, config: Config) -> list[Rule]:
     ignored = resolve(config.ignore, "--ignore")
     locked = ignored & UNIGNORABLE
     if locked:
+        hint = (
+            "; to scan without `terraform init` on purpose, pass --allow-unloaded-modules"
+            if "SYS006" in locked
+            else ""
+        )
         raise UsageError(
             f"--ignore: {', '.join(sorted(locked))} cannot be ignored: they mean part of the "
-            "configuration was not checked"
+            f"configuration was not checked{hint}"
         )
     out = []
     for r in registry:

@@ -84,6 +84,25 @@ class SuppressionEntry:
     used: set[str] = field(default_factory=set)
     #: (scope, address) of the node it is attached to
     target: tuple[str, str] | None = None
+    #: a configuration entry's address and path globs
+    address_glob: str | None = None
+    path_glob: str | None = None
+
+    def suppression(self) -> Suppression:
+        """What a finding it suppresses records (and its identity, :attr:`Suppression.id`)."""
+        return Suppression(
+            kind=self.kind,  # type: ignore[arg-type]
+            reason=self.reason,
+            expires=self.expires,
+            range=self.range,
+            rules=self.tokens,
+            address=self.address_glob,
+            path=self.path_glob,
+        )
+
+    @property
+    def id(self) -> str:
+        return self.suppression().id
 
     def expired(self, on: _dt.date) -> bool:
         if not self.expires:
@@ -411,11 +430,20 @@ def apply_suppressions(
         for es in per_node.values():
             entries.extend(es)
         entries = unique(entries)
+    # the reviewer's view (inline_suppressions off) shows every finding, whatever wrote
+    # the suppression: configuration entries are not applied either
     config_entries: list[tuple[SuppressionEntry, str, str]] = []
-    for cs in config.suppress:
-        src = config.source.name if config.source else "configuration"
+    src, config_dir = _config_display(config, base)
+    for cs in config.suppress if config.inline_suppressions else ():
         e = SuppressionEntry(
-            "config", cs.rules, cs.reason, cs.expires, Range(src, 1, 1), error=None
+            "config",
+            cs.rules,
+            cs.reason,
+            cs.expires,
+            Range(src, cs.line or 1, 1),
+            error=None,
+            address_glob=cs.address,
+            path_glob=cs.path,
         )
         config_entries.append((e, cs.address, cs.path))
         entries.append(e)
@@ -443,8 +471,8 @@ def apply_suppressions(
             for call in owner.meta.get("module_calls", ()) or ():
                 cands.extend(per_node.get((f.scope, call), ()))
         for e, addr_glob, path_glob in config_entries:
-            if fnmatch.fnmatchcase(f.address, addr_glob) and fnmatch.fnmatchcase(
-                f.range.file, path_glob
+            if fnmatch.fnmatchcase(f.address, addr_glob) and _path_matches(
+                f.range.file, path_glob, base, config_dir
             ):
                 cands.append(e)
         for e in cands:
@@ -453,12 +481,7 @@ def apply_suppressions(
             e.used.add(f.rule_id)
             if e.expired(on):
                 continue
-            f.suppression = Suppression(
-                kind=e.kind,  # type: ignore[arg-type]
-                reason=e.reason,
-                expires=e.expires,
-                range=e.range,
-            )
+            f.suppression = e.suppression()
             break
 
     # ---- report problems with the suppressions themselves -----------------
@@ -490,17 +513,49 @@ def apply_suppressions(
                 )
             )
             continue
-        if e.kind == "config":
-            continue
         unused = sorted((e.rule_ids & ran) - e.used)
         if unused and not e.used:
+            on_what = (
+                f"address {e.address_glob!r}, path {e.path_glob!r}"
+                if e.kind == "config"
+                else address
+            )
             extra.append(
                 system_finding(
                     SUPPRESSION_UNUSED,
-                    f"{where} for {', '.join(e.tokens)} matches no finding on {address}; remove it",
+                    f"{where} for {', '.join(e.tokens)} matches no finding on {on_what}; remove it",
                     address,
                     e.range,
                     scope,
                 )
             )
     return findings + extra, entries
+
+
+def _config_display(config: Config, base: Path) -> tuple[str, Path | None]:
+    """The configuration file as findings name files (relative to the scan's base), and
+    the directory its path globs are relative to."""
+    if config.source is None:
+        return "configuration", None
+    source = Path(config.source)
+    try:
+        shown = os.path.relpath(source.resolve(), base.resolve())
+    except ValueError:
+        shown = str(source)
+    if shown.startswith(".."):
+        shown = str(source.resolve())
+    return shown.replace(os.sep, "/"), source.resolve().parent
+
+
+def _path_matches(display: str, glob: str, base: Path, config_dir: Path | None) -> bool:
+    """A configuration entry's ``path`` glob matches a file named relative to the scan's
+    base, or relative to the configuration file's directory (where it is written)."""
+    if fnmatch.fnmatchcase(display, glob):
+        return True
+    if config_dir is None:
+        return False
+    try:
+        rel = os.path.relpath((base / display).resolve(), config_dir)
+    except ValueError:
+        return False
+    return not rel.startswith("..") and fnmatch.fnmatchcase(rel.replace(os.sep, "/"), glob)

@@ -32,7 +32,9 @@ def _reserved(
         id=id,
         slug=slug,
         severity=severity,
-        tsc=("CC8.1",) if not incomplete else ("CC7.1",),
+        # not counted under any Trust Services Criterion (text summary, markdown, SARIF
+        # tags, evidence): a reserved finding says what was not checked, not a control
+        tsc=(),
         checklist="D. Change Management",
         check=_no_check,
         doc=doc,
@@ -156,22 +158,32 @@ MODULE_NOT_LOADED = _reserved(
     "SYS006",
     "module-not-loaded",
     Severity.LOW,
-    """A module or nested stack could not be loaded, so its resources were not seen.
+    """A module, nested stack or macro could not be loaded, so its resources were not seen.
 
     What it checks:
         Registry and git modules are read from `.terraform/modules/modules.json`
-        after `terraform init`; nested stacks with a remote TemplateURL cannot be
-        read. Each such call is noted once.
+        after `terraform init` (`terraform init -backend=false` needs no
+        credentials); nested stacks with a remote TemplateURL, Serverless
+        Application Repository applications and Rain modules or other macros
+        cannot be read. Each distinct source is reported once, at its first call,
+        with the number of calls (the JSON report lists every call and root), and
+        the scan is incomplete (exit 3): a control that could not be checked is
+        not a pass. Teams that scan without `terraform init` on purpose can keep
+        the listing without the exit code: `--allow-unloaded-modules` or
+        `allow-unloaded-modules = true` in a configuration file named with
+        `--config` (a configuration found in the scanned tree cannot set it).
     Why it matters for SOC 2:
         Resources inside unread modules are not covered by this scan (CC7.1).
     References:
         - https://developer.hashicorp.com/terraform/language/modules/sources
     """,
     {
-        "terraform": "Run `terraform init` first so the module can be read from .terraform/modules.",
+        "terraform": "Run `terraform init -backend=false` first so the module can be read from "
+        ".terraform/modules (or scan with `--allow-unloaded-modules` to accept it).",
         "cloudformation": "Point TemplateURL/Location at a local template (as before "
         "`aws cloudformation package`) so the nested stack can be read.",
     },
+    incomplete=True,
 )
 
 CONFIGURATION_ERROR = _reserved(

@@ -74,7 +74,8 @@ def generate(
     result = run_evidence(
         workdir, [*sources, "--output", output, "--reproducible", "--no-cache", *extra], monkeypatch
     )
-    assert result.exit_code in (0, 1), result.output
+    # 3: a fixture calls a registry module that is not downloaded (SYS006, incomplete)
+    assert result.exit_code in (0, 1, 3), result.output
     return read_pack(workdir / output)
 
 

@@ -307,10 +307,12 @@ resource "aws_rds_cluster_instance" "member" {
         result.registry,
         result.rules_run,
         account_scope=False,
+        not_applicable=result.not_applicable,
         selected={"ENC001"},
     )
     row = next(r for r in rows if r.rule.id == "ENC001")
     assert row.applicable == 4  # the cluster member is not evaluated
+    assert row.count("not applicable") == 1
     assert (row.count("pass"), row.count("fail"), row.count("excepted"), row.count("unknown")) == (
         1,
         1,

@@ -92,10 +92,19 @@ class Session:
         return True
 
     def diagnostic(
-        self, rule_id: str, message: str, rng: Range, address: str, *, scope: str | None = None
+        self,
+        rule_id: str,
+        message: str,
+        rng: Range,
+        address: str,
+        *,
+        scope: str | None = None,
+        source: str = "",
     ) -> None:
         self.result.diagnostics.append(
-            Diagnostic(rule_id, message, rng, address, self.scope if scope is None else scope)
+            Diagnostic(
+                rule_id, message, rng, address, self.scope if scope is None else scope, source
+            )
         )
 
     def list_file(self, path: FsPath) -> None:
@@ -510,6 +519,13 @@ class TemplateInstance:
                     origin = None
             self.params[name] = ParamInfo(address, value, origin, targets)
 
+    def _module_source(self, arg: object) -> str:
+        """A pre-processor module's file as the scan names files (two templates naming
+        ``bucket.yaml`` in different directories use two modules), or its text."""
+        if isinstance(arg, str) and arg.strip() and not is_remote(arg):
+            return self.options.display(local_path(arg.strip(), self.path))
+        return str(arg)
+
     def _collect_resources(self) -> None:
         section = self.template.get("Resources")
         if not isinstance(section, dict):
@@ -538,6 +554,7 @@ class TemplateInstance:
                     "the resources it creates are not checked",
                     self.builder.range(span_of(key)) or Range(self.display, 1, 1),
                     self.prefix + lid,
+                    source=f"{tag_name} {self._module_source(arg)}",
                 )
                 self.preprocessor_modules[lid] = (key, body, tag_name, arg)
                 continue
@@ -831,8 +848,8 @@ class TemplateInstance:
         address = info.address
         options = self.options
 
-        def fail(rule: str, message: str) -> None:
-            self.session.diagnostic(rule, message, where, address)
+        def fail(rule: str, message: str, source: str = "") -> None:
+            self.session.diagnostic(rule, message, where, address, source=source)
 
         store = self.session.store
         target = cdk_asset_path(body, self.path)
@@ -851,6 +868,7 @@ class TemplateInstance:
                     f"nested stack {address} is a Serverless Application Repository application "
                     f"({render(app)}); it is not loaded (no network access), its resources are "
                     "not checked",
+                    f"Serverless Application Repository {render(app)}",
                 )
                 return None
             if not isinstance(location, str):
@@ -858,6 +876,7 @@ class TemplateInstance:
                     "SYS006",
                     f"the template of nested stack {address} ({render(written)}) is not known "
                     "before deploy; its resources are not checked",
+                    render(written),
                 )
                 return None
             if is_remote(location):
@@ -865,6 +884,7 @@ class TemplateInstance:
                     "SYS006",
                     f"the template of nested stack {address} is remote ({location}); it is not "
                     "loaded (no network access), its resources are not checked",
+                    location,
                 )
                 return None
             target = local_path(location, self.path)

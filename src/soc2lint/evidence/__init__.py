@@ -40,6 +40,7 @@ PACK_ENTRIES = (
     "disaster-recovery",
     "change-management",
     "exceptions",
+    "populations",
     "findings.json",
     "findings.sarif",
     "posture",
@@ -69,7 +70,17 @@ def build_pack(
     """
     from ..report import render
     from ..selection import selected_rules
-    from . import access, change, encryption, exceptions, logging, network, readme, recovery
+    from . import (
+        access,
+        change,
+        encryption,
+        exceptions,
+        logging,
+        network,
+        populations,
+        readme,
+        recovery,
+    )
 
     config = result.config
     selected = None
@@ -82,6 +93,8 @@ def build_pack(
         strict_result.registry,
         strict_result.rules_run,
         account_scope=bool(config and config.account_scope),
+        not_applicable=strict_result.not_applicable,
+        rule_errors=strict_result.rule_errors,
         selected=selected,
     )
     when = now or _dt.datetime.now(_dt.timezone.utc)
@@ -96,7 +109,17 @@ def build_pack(
         history=history,
     )
     files: dict[str, str] = {}
-    for module in (readme, access, encryption, logging, network, recovery, change, exceptions):
+    for module in (
+        readme,
+        access,
+        encryption,
+        logging,
+        network,
+        recovery,
+        change,
+        exceptions,
+        populations,
+    ):
         files.update(module.render(ctx))
     files["findings.json"] = render("json", result, threshold=threshold)
     files["findings.sarif"] = render("sarif", result)

@@ -13,35 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Node, Unknown
+from ..views.populations import STATEFUL_KINDS, STATEFUL_TF_KINDS
 from .common import describe, first_line, md, node_sort_key, table
 from .context import EvidenceContext
 
 MD = "change-management/change-controls.md"
 
-_WORDS = {"pass": "yes", "fail": "no", "excepted": "no (excepted)", "unknown": "unknown"}
-
-STATEFUL_CFN = (
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
-    "AWS::DynamoDB::Table",
-    "AWS::DynamoDB::GlobalTable",
-    "AWS::EFS::FileSystem",
-    "AWS::S3::Bucket",
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::ElastiCache::CacheCluster",
-    "AWS::ElastiCache::ServerlessCache",
-)
-STATEFUL_TF = (
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
-    "AWS::DocDB::DBCluster",
-    "AWS::Neptune::DBCluster",
-    "AWS::DynamoDB::Table",
-    "AWS::EFS::FileSystem",
-    "AWS::S3::Bucket",
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::Redshift::Cluster",
-)
+_WORDS = {
+    "pass": "yes",
+    "fail": "no",
+    "excepted": "no (excepted)",
+    "unknown": "unknown",
+    "not applicable": "not applicable",
+}
 
 
 def _word(ctx: EvidenceContext, rule_id: str, node: Node) -> str:
@@ -171,7 +155,9 @@ def _deletion(ctx: EvidenceContext) -> list[str]:
     )
     out.append("")
     rows = []
-    for n in _sorted([n for n in ctx.graph.nodes(STATEFUL_CFN) if n.language == "cloudformation"]):
+    for n in _sorted(
+        [n for n in ctx.graph.nodes(STATEFUL_KINDS) if n.language == "cloudformation"]
+    ):
         dp = n.meta.get("deletion_policy")
         urp = n.meta.get("update_replace_policy")
         rows.append(
@@ -185,7 +171,7 @@ def _deletion(ctx: EvidenceContext) -> list[str]:
                 md(_word(ctx, "CHG006", n)),
             ]
         )
-    for n in _sorted([n for n in ctx.graph.nodes(STATEFUL_TF) if n.language == "terraform"]):
+    for n in _sorted([n for n in ctx.graph.nodes(STATEFUL_TF_KINDS) if n.language == "terraform"]):
         parts = []
         rule = None
         if n.kind == "AWS::S3::Bucket":

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import Finding, Node
+from ..population import Status
 from .common import Pack
 from .gitinfo import Commit
-from .matrix import MatrixRow, Status
+from .matrix import MatrixRow
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -31,6 +32,7 @@ class EvidenceContext:
     history: Any = None
     _by_node: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
     _status: dict[tuple[str, str, str], Status] = field(default_factory=dict)
+    _reason: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_node: dict[tuple[str, str], list[Finding]] = defaultdict(list)
@@ -43,8 +45,11 @@ class EvidenceContext:
                     by_node[(f.scope, r.address)].append(f)
         self._by_node = dict(by_node)
         for row in self.rows:
-            for (scope, address), status in row.statuses.items():
-                self._status[(row.rule.id, scope, address)] = status
+            if row.population is None:
+                continue
+            for (scope, address), subject in row.population.subjects.items():
+                self._status[(row.rule.id, scope, address)] = subject.status
+                self._reason[(row.rule.id, scope, address)] = subject.reason
 
     @property
     def graph(self):  # type: ignore[no-untyped-def]
@@ -64,6 +69,10 @@ class EvidenceContext:
     def status(self, rule_id: str, node: Node) -> Status | None:
         """How the node fared under a rule in the control matrix (None: not evaluated)."""
         return self._status.get((rule_id, node.scope, node.address))
+
+    def reason(self, rule_id: str, node: Node) -> str:
+        """Why the node has its status under a rule (not applicable, fail...): "" for a pass."""
+        return self._reason.get((rule_id, node.scope, node.address), "")
 
     def option(self, name: str) -> int:
         from ..rule import DEFAULT_OPTIONS

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..model import MISSING, Node, Path, Unknown, format_path, parse_path
+from ..model import Node, Path, Unknown, format_path, parse_path
 from ..report.mdsafe import code
+from ..views.databases import is_cluster_member
+from ..views.encryption import Decision, store_encryption
 from ..views.keys import ALIAS_KIND, KEY_KINDS, KeyChoice, key_index
 from ..views.policy import documents_of
 from ..views.s3 import UNKNOWN_SETTING, bucket_view
-from ._rules import EncryptionDecision, encryption_decision, rds_instance_member
 from .common import (
     columns_doc,
     csv_text,
@@ -165,8 +166,8 @@ def _key_path(node: Node, spelling: tuple[str, str]) -> Path:
     return parse_path(text)
 
 
-def _decision(node: Node) -> EncryptionDecision | None:
-    return encryption_decision(node)
+def _decision(node: Node) -> Decision | None:
+    return store_encryption(node)
 
 
 def _status_words(status: str | None, fail: str = "no") -> str:
@@ -175,6 +176,7 @@ def _status_words(status: str | None, fail: str = "no") -> str:
         "fail": fail,
         "excepted": f"{fail} (excepted)",
         "unknown": "unknown",
+        "not applicable": "not applicable",
     }.get(status or "", "not checked")
 
 
@@ -197,14 +199,17 @@ def _store_row(ctx: EvidenceContext, node: Node, store: Store) -> StoreRow:
     else:
         status = ctx.status(store.at_rest_rule, node) if store.at_rest_rule else "pass"
         at_rest = _status_words(status)
+        if status == "not applicable" and store.at_rest_rule:
+            why = ctx.reason(store.at_rest_rule, node)
+            at_rest = "inherited" if why.startswith("inherits") else f"not applicable ({why})"
         d = _decision(node)
         if d is not None and d.state == "exempt":
             at_rest = (
                 "inherited"
-                if d.inherits or node.kind == "AWS::RDS::DBInstance"
+                if d.source is not None or node.kind == "AWS::RDS::DBInstance"
                 else "not applicable"
             )
-        if node.kind == "AWS::RDS::DBInstance" and rds_instance_member(node):
+        if node.kind == "AWS::RDS::DBInstance" and is_cluster_member(node):
             at_rest = "inherited (cluster member)"
         if d is not None and d.by_default and at_rest == "yes":
             at_rest = "AWS default"
@@ -229,6 +234,8 @@ def _store_row(ctx: EvidenceContext, node: Node, store: Store) -> StoreRow:
             )
         if at_rest.startswith("no"):
             default_key = "none"
+        elif status == "not applicable" and at_rest == "inherited":
+            default_key = "the source's key"
         if d is not None and d.by_default and "Aurora" in d.note:
             default_key = "AWS-owned"
         if store.key is None:
@@ -244,8 +251,9 @@ def _store_row(ctx: EvidenceContext, node: Node, store: Store) -> StoreRow:
             "fail": f"not enforced ({store.transit_rule})",
             "excepted": f"not enforced ({store.transit_rule}, excepted)",
             "unknown": "unknown",
+            "not applicable": "not applicable",
         }.get(t or "", "not checked")
-        if node.kind == "AWS::RDS::DBInstance" and rds_instance_member(node) and t is None:
+        if node.kind == "AWS::RDS::DBInstance" and is_cluster_member(node) and t is None:
             in_transit = "the cluster's setting"
     else:
         in_transit = store.transit_note
@@ -354,17 +362,19 @@ def _resources(ctx: EvidenceContext) -> dict[str, str]:
 
 
 def _rotation(ctx: EvidenceContext, key: Node) -> str:
-    spec = key.get(tf="customer_master_key_spec", cfn="KeySpec", default=MISSING)
-    if isinstance(spec, str) and spec.upper() != "SYMMETRIC_DEFAULT":
-        return f"not applicable ({spec})"
     if key.kind == "AWS::KMS::ReplicaKey":
         return "the primary key's setting"
     status = ctx.status("KEY001", key)
+    if status == "not applicable":
+        return md(f"not applicable: {ctx.reason('KEY001', key)}")
     a = key.attr(tf="enable_key_rotation", cfn="EnableKeyRotation")
     written = describe(a.value) if a.present else "not set"
-    word = {"pass": "yes", "fail": "no", "excepted": "no (excepted)", "unknown": "unknown"}.get(
-        status or "", "not checked"
-    )
+    word = {
+        "pass": "yes",
+        "fail": "no",
+        "excepted": "no (excepted)",
+        "unknown": "unknown",
+    }.get(status or "", "not checked")
     period = key.get(tf="rotation_period_in_days", cfn="RotationPeriodInDays")
     extra = f", every {describe(period)} days" if period is not None and word == "yes" else ""
     name = "enable_key_rotation" if key.language == "terraform" else "EnableKeyRotation"

@@ -23,11 +23,18 @@ def _state(e: SuppressionEntry, ran: set[str]) -> str:
         return f"invalid: {e.error}"
     if e.expired(today()):
         return "expired"
-    if e.kind != "config" and not e.used and (e.rule_ids & ran):
+    if not e.used and (e.rule_ids & ran):
         return "unused"
     if not (e.rule_ids & ran):
         return "its rules did not run"
     return "in force"
+
+
+def _resource(e: SuppressionEntry) -> str:
+    """What the suppression applies to: its resource, or a configuration entry's globs."""
+    if e.kind == "config":
+        return f"address {e.address_glob or '*'}, path {e.path_glob or '*'}"
+    return e.target[1] if e.target else ""
 
 
 def render(ctx: EvidenceContext) -> dict[str, str]:
@@ -35,13 +42,14 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
     ran = {r.id for r in res.rules_run}
     entries = sorted(
         res.suppressions,
-        key=lambda e: (e.range.file, e.range.start_line, e.range.start_col, e.tokens),
+        key=lambda e: (e.range.file, e.range.start_line, e.range.start_col, e.id),
     )
-    by_entry: dict[tuple[str, int, int], list[Finding]] = defaultdict(list)
+    # a finding names the suppression that accepts it by what it is (kind, file:line,
+    # rules, address and path globs), so two entries never share their findings
+    by_entry: dict[str, list[Finding]] = defaultdict(list)
     for f in res.suppressed:
-        s = f.suppression
-        if s is not None and s.range is not None:
-            by_entry[(s.range.file, s.range.start_line, s.range.start_col)].append(f)
+        if f.suppression is not None:
+            by_entry[f.suppression.id].append(f)
     out = ["# Exceptions (suppressions)", ""]
     out.append(
         "Every suppression written in the scanned code (inline comments, CloudFormation "
@@ -73,7 +81,7 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
                 [
                     [
                         md(", ".join(e.tokens)),
-                        md(e.target[1] if e.target else ""),
+                        md(_resource(e)),
                         md(e.reason),
                         md(e.expires),
                         ctx.pack.link(MD, e.range),
@@ -87,24 +95,35 @@ def render(ctx: EvidenceContext) -> dict[str, str]:
     out.append("")
     rows = []
     for e in entries:
-        suppressed = by_entry.get((e.range.file, e.range.start_line, e.range.start_col), [])
+        suppressed = by_entry.get(e.id, [])
         what = ", ".join(sorted({f"{f.rule_id} on {f.address}" for f in suppressed}))
-        resource = e.target[1] if e.target else ("(configuration)" if e.kind == "config" else "")
+        resource = _resource(e)
         rows.append(
             [
+                md(e.kind),
                 md(", ".join(e.tokens)),
                 md(resource),
                 md(e.reason) or "**none**",
                 md(e.expires) or "never",
                 md(states[id(e)]),
-                ctx.pack.link(MD, e.range)
-                if e.kind != "config"
-                else md(f"{e.range.file} (configuration)"),
+                ctx.pack.link(MD, e.range),
                 md(what) or "none",
             ]
         )
     out.extend(
-        table(["Rules", "Resource", "Reason", "Expires", "State", "Written at", "Suppresses"], rows)
+        table(
+            [
+                "Kind",
+                "Rules",
+                "Resource",
+                "Reason",
+                "Expires",
+                "State",
+                "Written at",
+                "Suppresses",
+            ],
+            rows,
+        )
     )
     out.append("")
     return {MD: "\n".join(out)}

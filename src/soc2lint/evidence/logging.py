@@ -24,7 +24,13 @@ from .context import EvidenceContext
 
 MD = "logging/logging-inventory.md"
 
-_WORDS = {"pass": "yes", "fail": "no", "excepted": "no (excepted)", "unknown": "unknown"}
+_WORDS = {
+    "pass": "yes",
+    "fail": "no",
+    "excepted": "no (excepted)",
+    "unknown": "unknown",
+    "not applicable": "not applicable",
+}
 
 
 def _rule_word(ctx: EvidenceContext, rule_id: str, node: Node) -> str:
@@ -264,8 +270,8 @@ def _access_logs(ctx: EvidenceContext) -> list[str]:
     for label, kinds, rule_id in ACCESS_LOGS:
         for n in sorted(ctx.graph.nodes(kinds), key=lambda n: (n.scope, node_sort_key(n))):
             status = ctx.status(rule_id, n)
-            if status is None and rule_id in ("LOG014",):
-                continue  # an API whose stages are reported separately
+            if status in (None, "not applicable") and rule_id in ("LOG014",):
+                continue  # an API whose stages are reported separately, a deployment without one
             rows.append(
                 [
                     md(label),

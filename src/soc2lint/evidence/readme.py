@@ -5,31 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .. import __version__
-from ..docs import FAMILY_TITLES, TSC_TITLES, page_name
+from ..docs import FAMILY_TITLES, TSC_TITLES, docs_uri, page_name
 from ..model import Finding
 from ..report.common import severity_sort_key
 from ..report.mdsafe import code
 from .common import md, table
 from .context import EvidenceContext
 from .matrix import MatrixRow
+from .populations import md_name
 
 README = "README.md"
-
-DOCS_URI = "https://github.com/soc2lint/soc2lint/blob/main/docs/rules/"
-
-#: where the inventory behind each rule family is
-FAMILY_EVIDENCE: dict[str, tuple[str, str]] = {
-    "ENC": ("encryption/encrypted-resources.md", "encrypted resources"),
-    "TLS": ("encryption/encrypted-resources.md", "encrypted resources"),
-    "KEY": ("encryption/kms-keys.md", "KMS keys"),
-    "SEC": ("access-control/iam-principals.md", "IAM principals"),
-    "IAM": ("access-control/iam-principals.md", "IAM principals"),
-    "LOG": ("logging/logging-inventory.md", "logging inventory"),
-    "NET": ("network/firewall-rules.md", "firewall rules"),
-    "AVL": ("disaster-recovery/backup-inventory.md", "backup inventory"),
-    "BAK": ("disaster-recovery/backup-inventory.md", "backup inventory"),
-    "CHG": ("change-management/change-controls.md", "change controls"),
-}
 
 #: titles of criteria that only manual controls name (the rules' are in soc2lint.docs)
 EXTRA_TSC_TITLES = {
@@ -141,31 +126,32 @@ def _title(t: str) -> str:
 
 def _row_cells(ctx: EvidenceContext, row: MatrixRow) -> list[str]:
     r = row.rule
-    rule_link = f"[{r.id}]({DOCS_URI}{page_name(r)})"
-    evidence = FAMILY_EVIDENCE.get(r.family)
-    ev = ctx.pack.pack_link(README, evidence[0], evidence[1]) if evidence else ""
+    rule_link = f"[{r.id}]({docs_uri()}{page_name(r)})"
+    control = md(r.control or r.title)
     if not row.ran:
-        return [rule_link, md(r.title), "—", "—", "—", "—", "—", f"not run ({md(row.not_run)})"]
+        return [rule_link, control, *("—" for _ in range(6)), f"not run ({md(row.not_run)})"]
     if not row.declared:
-        fail = row.count("fail")
         return [
             rule_link,
-            md(r.title),
+            control,
             "?",
             "?",
-            str(fail),
+            str(row.count("fail")),
             str(row.count("excepted")),
             str(row.count("unknown")),
-            "applicability not declared (third-party rule)",
+            "?",
+            "population not declared (third-party rule)",
         ]
+    ev = ctx.pack.pack_link(README, md_name(r.id), "population")
     return [
         rule_link,
-        md(r.title),
+        control,
         str(row.applicable),
         str(row.count("pass")),
         str(row.count("fail")),
         str(row.count("excepted")),
         str(row.count("unknown")),
+        str(row.count("not applicable")),
         ev,
     ]
 
@@ -206,7 +192,8 @@ def _scanned(ctx: EvidenceContext) -> list[str]:
             f"  - strict: {'yes' if cfg.strict else 'no'} (unknowns are counted in the matrix either way)"
         )
         out.append(
-            f"  - inline suppressions: {'honoured' if cfg.inline_suppressions else 'ignored'}"
+            "  - suppressions (inline, Metadata, configuration): "
+            + ("honoured" if cfg.inline_suppressions else "ignored (every finding shown)")
         )
         if cfg.var_files:
             out.append(f"  - variable files: {md(', '.join(cfg.var_files))}")
@@ -220,16 +207,19 @@ def _scanned(ctx: EvidenceContext) -> list[str]:
             ppi = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(cfg.per_path_ignores.items()))
             out.append(f"  - per-path ignores: {md(ppi)}")
     out.append("")
-    if res.incomplete:
+    unloaded = [f for f in res.findings if f.rule_id == "SYS006"]
+    if res.incomplete or unloaded:
         out.append(
             "**The scan was incomplete**: the files or rules below were not fully checked, "
             "so a control they cover is not shown to pass."
         )
         out.append("")
+        if unloaded:
+            out.extend(_partial_roots(ctx, unloaded))
         rows = [
             [md(f.rule_id), ctx.pack.link(README, f.range), md(f.message)]
             for f in res.findings
-            if f.incomplete
+            if f.incomplete or f.rule_id == "SYS006"
         ]
         out.extend(table(["Rule", "Where", "Problem"], rows))
         out.append("")
@@ -271,6 +261,31 @@ def _period(ctx: EvidenceContext) -> list[str]:
     return out
 
 
+def _partial_roots(ctx: EvidenceContext, unloaded: list[Finding]) -> list[str]:
+    """Which roots are partial because a module, nested stack or macro was not loaded."""
+    by_root: dict[str, set[str]] = defaultdict(set)
+    for f in unloaded:
+        source = str(f.properties.get("source") or f.address)
+        roots = f.properties.get("roots") or [f.scope]
+        for root in roots:
+            by_root[str(root) or "."].add(source)
+    accepted = bool(ctx.result.config and ctx.result.config.allow_unloaded_modules)
+    out = [
+        "These roots use modules, nested stacks or macros that could not be loaded: their "
+        "resources were not seen, so every population of these roots (the rows of "
+        "`populations/` whose root is listed) is partial"
+        + (" (accepted with `allow-unloaded-modules`)" if accepted else "")
+        + ":",
+        "",
+    ]
+    rows = [
+        [code(root), md(", ".join(sorted(sources)))] for root, sources in sorted(by_root.items())
+    ]
+    out.extend(table(["Root", "Not loaded"], rows))
+    out.append("")
+    return out
+
+
 def _display(ctx: EvidenceContext, path: object) -> str:
     import os
     from pathlib import Path
@@ -301,12 +316,17 @@ def _matrix(ctx: EvidenceContext) -> list[str]:
     out.append(
         "Each Trust Services Criterion that soc2lint checks or that a manual control covers, "
         "the rules that check it, and how the resources each rule evaluates fared. "
-        "*Evaluated* counts the resources the rule applies to (declared per rule in "
-        "`soc2lint.evidence.matrix`); *fail* those with an open finding; *excepted* those "
+        "*Evaluated* counts the subjects the rule applies to (each rule declares what it "
+        "evaluates; the population list of each rule names every subject, where it is "
+        "written and how it fared, so the counts can be reconciled and sampled); *fail* "
+        "those with an open finding; *excepted* those "
         "whose findings are suppressed with a reason (see "
         + ctx.pack.pack_link(README, "exceptions/suppressions.md", "exceptions")
         + "); *unknown* those whose setting could not be resolved from the code (a variable "
-        "without a value, an imported value); *pass* the rest. IAM007 evaluates each scanned "
+        "without a value, an imported value); *pass* the rest. *Not applicable* counts the "
+        "subjects the rule looked at and does not apply to, each with its reason in the "
+        "population list (a KMS key with imported key material cannot rotate automatically); "
+        "they are not counted as evaluated. IAM007 evaluates each scanned "
         "root once; the account-scope rules evaluate the scanned configuration as one "
         "account baseline. In the summary, the counts add up the checks of the "
         "rows below (one check per rule and resource); *manual* counts the controls to be "
@@ -346,7 +366,17 @@ def _matrix(ctx: EvidenceContext) -> list[str]:
         )
     )
     out.append("")
-    headers = ["Rule", "Control", "Evaluated", "Pass", "Fail", "Excepted", "Unknown", "Evidence"]
+    headers = [
+        "Rule",
+        "Control",
+        "Evaluated",
+        "Pass",
+        "Fail",
+        "Excepted",
+        "Unknown",
+        "Not applicable",
+        "Evidence",
+    ]
     manual_link = ctx.pack.pack_link(README, "#controls-code-cannot-show", "collect by hand")
     for t in criteria:
         out.append(f"### {t}")
@@ -358,7 +388,7 @@ def _matrix(ctx: EvidenceContext) -> list[str]:
         rows_sorted = sorted(by_tsc.get(t, []), key=lambda r: r.rule.id)
         cells = [_row_cells(ctx, r) for r in rows_sorted]
         for manual_control in manual_by_tsc.get(t, []):
-            cells.append(["manual", md(manual_control[0]), "—", "—", "—", "—", "—", manual_link])
+            cells.append(["manual", md(manual_control[0]), *("—" for _ in range(6)), manual_link])
         out.extend(table(headers, cells))
         out.append("")
     return out

@@ -81,7 +81,13 @@ _MULTI_AZ_NA = {
     "AWS::Redshift::Cluster": "not checked",
 }
 
-_WORDS = {"pass": "yes", "fail": "no", "excepted": "no (excepted)", "unknown": "unknown"}
+_WORDS = {
+    "pass": "yes",
+    "fail": "no",
+    "excepted": "no (excepted)",
+    "unknown": "unknown",
+    "not applicable": "not applicable",
+}
 
 
 def _word(ctx: EvidenceContext, rule_id: str | None, node: Node, na: str = "not applicable") -> str:
@@ -113,6 +119,7 @@ def _retention(
         "fail": "fail",
         "excepted": "fail, excepted",
         "unknown": "unknown",
+        "not applicable": "not applicable",
     }.get(s or "", "not checked")
     return f"{value} ({rule}: {verdict})"
 

@@ -50,7 +50,7 @@ from ..engine import (
     run_rules,
     settle,
 )
-from ..findings import dedupe, diagnostic_finding
+from ..findings import dedupe, diagnostic_findings
 from ..frontend import LoadResult, Part
 from ..graph import ResourceGraph
 from ..model import Finding, Node
@@ -189,7 +189,13 @@ class IncrementalScanner:
         clock.lap("rules")
         wide = [r for r in rules if not r.reserved and not is_scope_local(r)]
 
-        diagnostics = dedupe([diagnostic_finding(d, req.registry) for d in loaded.diagnostics])
+        diagnostics = dedupe(
+            diagnostic_findings(
+                loaded.diagnostics,
+                req.registry,
+                allow_unloaded=config.allow_unloaded_modules,
+            )
+        )
         diagnostics = apply_per_path_ignores(diagnostics, config, req.registry)
         out = [f for f in diagnostics if f.rule_id in ran]
         entries: list[SuppressionEntry] = []
@@ -323,7 +329,7 @@ class IncrementalScanner:
             return out
         part = _slice(loaded, [p for g in changed for p in g])
         graph = build_graph(part)
-        found, _ = run_rules(req, rules, graph, part)
+        found, *_ = run_rules(req, rules, graph, part)
         _release(graph)
         owner = {p.scope: g for g in changed for p in g}
         failed: set[str] = set()
@@ -337,7 +343,7 @@ class IncrementalScanner:
             for group in changed:
                 alone = _slice(loaded, list(group))
                 graph = build_graph(alone)
-                again, _ = run_rules(req, retry, graph, alone)
+                again, *_ = run_rules(req, retry, graph, alone)
                 _release(graph)
                 out[group].extend(again)
         return out
@@ -349,7 +355,7 @@ class IncrementalScanner:
         held = self._wide
         if held is None or held[0] != signature or -1 in signature:
             graph = build_graph(loaded)
-            found, _ = run_rules(req, wide, graph, loaded)
+            found, *_ = run_rules(req, wide, graph, loaded)
             _release(graph)
             held = self._wide = (signature, found, tuple(p.source for p in parts))
         return held[1]

@@ -96,11 +96,15 @@ def finding_dict(
     if f.suppression is not None:
         s = f.suppression
         d["suppression"] = {
+            "id": s.id,
             "kind": s.kind,
+            "rules": list(s.rules),
             "reason": s.reason,
             "expires": s.expires,
             "file": s.range.file if s.range else None,
             "line": s.range.start_line if s.range else None,
+            "address_glob": s.address,
+            "path_glob": s.path,
         }
     return d
 
@@ -145,6 +149,7 @@ def render_json(result: ScanResult, *, threshold: Severity | None) -> str:
         "baselined": [finding_dict(f, result) for f in result.findings if f.baselined],
         "suppressions": [
             {
+                "id": e.id,
                 "kind": e.kind,
                 "rules": list(e.tokens),
                 "reason": e.reason,
@@ -152,11 +157,15 @@ def render_json(result: ScanResult, *, threshold: Severity | None) -> str:
                 "file": e.range.file,
                 "line": e.range.start_line,
                 "address": e.target[1] if e.target else None,
+                "address_glob": e.address_glob,
+                "path_glob": e.path_glob,
                 "valid": e.error is None,
                 "error": e.error,
                 "used": sorted(e.used),
             }
-            for e in sorted(result.suppressions, key=lambda e: (e.range.file, e.range.start_line))
+            for e in sorted(
+                result.suppressions, key=lambda e: (e.range.file, e.range.start_line, e.id)
+            )
         ],
     }
     if result.diff is not None:

@@ -41,7 +41,7 @@ import attr
 import sarif_om as so
 
 from .. import __version__
-from ..docs import FAMILY_TITLES, page_name, rule_page
+from ..docs import FAMILY_TITLES, docs_uri, page_name, rule_page
 from ..model import Finding, Range, Related
 from ..rule import Rule
 from .common import dumps_indented, repo_path, severity_sort_key
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/soc2lint/soc2lint"
-DOCS_URI = "https://github.com/soc2lint/soc2lint/blob/main/docs/rules/"
 SRCROOT = "%SRCROOT%"
 
 #: related locations kept a result (GitHub shows 100, rejects more than 1,000 locations)
@@ -197,7 +196,7 @@ def _rule_descriptor(r: Rule) -> so.ReportingDescriptor:
         short_description=so.MultiformatMessageString(text=r.title[:1024]),
         full_description=so.MultiformatMessageString(text=full[:1024]),
         help=so.MultiformatMessageString(text=help_text, markdown=rule_page(r)),
-        help_uri=DOCS_URI + page_name(r),
+        help_uri=docs_uri() + page_name(r),
         default_configuration=so.ReportingConfiguration(level=r.severity.sarif_level),
         properties={
             "tags": tags[:20],

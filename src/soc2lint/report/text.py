@@ -215,7 +215,7 @@ def _summary(
     if n_sup:
         lines.append(
             f"{_plural(n_sup, 'suppressed finding')} "
-            "(listed in --format json; --no-inline-suppressions shows them)."
+            "(listed in --format json; --no-suppressions shows them)."
         )
     diff = result.diff
     unchanged_ids = (

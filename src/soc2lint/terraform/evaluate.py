@@ -1061,9 +1061,9 @@ class CallGroup(Expandable["CallInstance"]):
             self._resolved = self._resolve()
         return self._resolved
 
-    def _problem(self, rule: str, message: str) -> tuple[None, str]:
+    def _problem(self, rule: str, message: str, source: str = "") -> tuple[None, str]:
         self.module.loader.report(
-            Diagnostic(rule, message, self.decl.range(), self.base, self.module.root.scope)
+            Diagnostic(rule, message, self.decl.range(), self.base, self.module.root.scope, source)
         )
         return None, ""
 
@@ -1086,6 +1086,7 @@ class CallGroup(Expandable["CallInstance"]):
                     "SYS006",
                     f"{self.base}: source {src} is not available locally; run `terraform "
                     "init` before scanning so its resources are checked",
+                    src,
                 )
             target = Path(os.path.normpath(entry[1]))
             label = f"module {src} (from .terraform/modules)"

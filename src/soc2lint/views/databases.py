@@ -40,21 +40,38 @@ MEMBER_ATTR = ("cluster_identifier", "DBClusterIdentifier")
 CLUSTER_NAME_ATTR = ("cluster_identifier", "DBClusterIdentifier")
 
 
+#: why a rule checked on the cluster does not apply to a member instance (the evidence pack)
+CLUSTER_MEMBER = "a cluster member: the cluster's setting applies"
+#: why a rule checked on the source does not apply to a read replica
+READ_REPLICA = "a read replica: the source database's setting applies"
+
+
 def is_cluster_member(node: Node) -> bool:
     """An instance that belongs to a DB cluster (its settings live on the cluster).
 
     ``aws_rds_cluster_instance``/``aws_docdb_cluster_instance``/
-    ``aws_neptune_cluster_instance`` always do; a CloudFormation
-    ``AWS::RDS::DBInstance`` does when ``DBClusterIdentifier`` is written;
-    DocDB and Neptune instances always do.
+    ``aws_neptune_cluster_instance`` always do, and DocDB and Neptune instances
+    always do.  An RDS DB instance does when it names a cluster
+    (``DBClusterIdentifier`` written, or unresolved) or runs an Aurora engine:
+    Aurora instances exist only inside a DB cluster, whose storage, encryption,
+    backups and deletion protection they share (the CreateDBInstance reference: for
+    Aurora, storage, encryption and backup retention are "managed by the DB
+    cluster"), so an Aurora-engine instance whose cluster is not named here is
+    still a member of one, not a standalone database.
     """
     if node.kind not in CLUSTER_MEMBER_KINDS.values():
         return False
     if node.kind != RDS_INSTANCE:
         return True
-    if node.language == "terraform":
-        return node.type != "aws_db_instance"
-    return node.attr("DBClusterIdentifier").present
+    if node.type == "aws_rds_cluster_instance":
+        return True
+    if node.language == "cloudformation":
+        named = node.attr("DBClusterIdentifier")
+        blank = isinstance(named.value, str) and not named.value.strip()
+        if named.unknown or (named.present and not blank):
+            return True
+    engine = node.get(tf="engine", cfn="Engine")
+    return isinstance(engine, str) and engine.strip().lower().startswith("aurora")
 
 
 def is_read_replica(node: Node) -> bool:

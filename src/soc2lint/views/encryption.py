@@ -24,6 +24,7 @@ from ..settings import (
     RDS_STORAGE_ENCRYPTED,
     Reading,
 )
+from .databases import is_cluster_member
 
 State = Literal["encrypted", "unencrypted", "unknown", "exempt"]
 
@@ -100,13 +101,7 @@ DOCDB_NEPTUNE_SOURCES: tuple[tuple[str | None, str | None], ...] = (
 
 def rds_instance_member(node: Node) -> bool:
     """An Aurora (or other cluster) member instance: encryption is the cluster's."""
-    if node.type == "aws_rds_cluster_instance":
-        return True
-    cluster = node.attr(tf=None, cfn="DBClusterIdentifier")
-    if written(cluster) or cluster.unknown:
-        return True
-    engine = lower(node.attr(tf="engine", cfn="Engine"), "")
-    return bool(engine and engine.startswith("aurora"))
+    return is_cluster_member(node)
 
 
 def rds_instance_encryption(node: Node) -> Decision:
@@ -334,11 +329,30 @@ def elasticache_encryption(node: Node) -> Decision:
     if engine is None:
         return Decision("unknown", engine_attr)
     if engine not in ("redis", "valkey"):
-        return Decision("exempt", engine_attr)
+        return Decision("exempt", engine_attr, f"the {engine} engine has no at-rest encryption")
     if enc.missing:
         source = inheritance(node, (("global_replication_group_id", "GlobalReplicationGroupId"),))
         if source is not None:
-            return Decision("unknown" if source.unknown else "exempt", source, source=source)
+            if source.unknown:
+                return Decision("unknown", source, source=source)
+            return Decision(
+                "exempt",
+                source,
+                "a global datastore member: the primary's setting applies",
+                source=source,
+            )
         if engine == "valkey":
             return Decision("encrypted", enc, "Valkey encrypts at rest by default", True)
     return _failing(r)
+
+
+def store_encryption(node: Node) -> Decision | None:
+    """The ENC rules' at-rest decision for the stores the evidence pack describes in
+    detail (RDS instances and clusters, ElastiCache replication groups); None for others."""
+    if node.kind == "AWS::RDS::DBInstance":
+        return rds_instance_encryption(node)
+    if node.kind == "AWS::RDS::DBCluster":
+        return rds_cluster_encryption(node)
+    if node.kind == "AWS::ElastiCache::ReplicationGroup":
+        return elasticache_encryption(node)
+    return None

@@ -5,7 +5,14 @@ from collections.abc import Iterator
 from soc2lint.model import Node, Severity, Unknown
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.settings import RDS_MULTI_AZ
-from soc2lint.views.databases import cluster_members, is_cluster_member, is_read_replica
+from soc2lint.views.databases import (
+    CLUSTER_MEMBER,
+    READ_REPLICA,
+    cluster_members,
+    is_cluster_member,
+    is_read_replica,
+)
+from soc2lint.views.populations import RDS_DATABASES
 
 from ._shared import CHECKLIST, _engine, members_text
 
@@ -16,6 +23,8 @@ from ._shared import CHECKLIST, _engine, members_text
     severity=Severity.MEDIUM,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=RDS_DATABASES,
+    control="RDS databases run in several Availability Zones.",
     graph=True,
     fix={
         "terraform": (
@@ -65,6 +74,7 @@ def rds_multi_az(ctx: Context) -> Iterator[Report]:
     """
     for db in ctx.graph.nodes("AWS::RDS::DBInstance"):
         if is_cluster_member(db) or is_read_replica(db):
+            ctx.not_applicable(db, CLUSTER_MEMBER if is_cluster_member(db) else READ_REPLICA)
             continue
         yield from ctx.require(db, RDS_MULTI_AZ, "{address} is not Multi-AZ: {problem}")
     for cluster in ctx.graph.nodes("AWS::RDS::DBCluster"):

@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Attr, Node, Severity, Unknown
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import (
     ELASTICACHE_AUTOMATIC_FAILOVER,
     ELASTICACHE_MULTI_AZ,
     MEMORYDB_REPLICAS_PER_SHARD,
 )
+from soc2lint.views.populations import ELASTICACHE
 
 from ._shared import CHECKLIST, _engine, int_attr
 
@@ -59,6 +60,12 @@ def _node_count(rg: Node) -> tuple[int | Unknown, Attr]:
     severity=Severity.MEDIUM,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        *ELASTICACHE,
+        "AWS::MemoryDB::Cluster",
+        what="ElastiCache replication groups and cache clusters, MemoryDB clusters",
+    ),
+    control="ElastiCache Redis fails over automatically to another zone.",
     fix={
         "terraform": (
             "On `aws_elasticache_replication_group` set `automatic_failover_enabled = true`, "
@@ -113,6 +120,7 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
     for rg in ctx.graph.nodes("AWS::ElastiCache::ReplicationGroup"):
         engine = _engine(rg, default="redis")
         if isinstance(engine, str) and engine not in REDIS_ENGINES:
+            ctx.not_applicable(rg, f"the {engine} engine has no automatic failover")
             continue
         problems: list[tuple[Attr, str]] = []
         undecided: list[Attr] = []
@@ -140,12 +148,14 @@ def elasticache_failover(ctx: Context) -> Iterator[Report]:
         )
     for cc in ctx.graph.nodes("AWS::ElastiCache::CacheCluster"):
         if cc.attr(tf="replication_group_id", cfn="ReplicationGroupId").present:
+            ctx.not_applicable(cc, "a member of a replication group: the group's setting applies")
             continue
         engine = _engine(cc)
         if engine is None or isinstance(engine, Unknown):
             yield from ctx.unresolved(cc, cc.attr(tf="engine", cfn="Engine"))
             continue
         if engine not in REDIS_ENGINES:
+            ctx.not_applicable(cc, f"the {engine} engine has no automatic failover")
             continue
         yield ctx.finding(
             cc,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views.network import ASG, ECS_SERVICE, EKS_NODEGROUP
 
 from ._shared import CHECKLIST, TSC, check_spread
@@ -15,6 +15,13 @@ from ._shared import CHECKLIST, TSC, check_spread
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        "AWS::AutoScaling::AutoScalingGroup",
+        "AWS::EKS::Nodegroup",
+        "AWS::ECS::Service",
+        what="auto scaling groups, EKS node groups and ECS services",
+    ),
+    control="Compute groups span several Availability Zones.",
     graph=True,
     fix={
         "terraform": "Give `vpc_zone_identifier` / `subnet_ids` / `network_configuration.subnets` "

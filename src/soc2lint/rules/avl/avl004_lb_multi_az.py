@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views.network import CLASSIC_LB, LB
+from soc2lint.views.populations import LBS
 
 from ._shared import CHECKLIST, TSC, check_spread
 
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, TSC, check_spread
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(*LBS, what="load balancers"),
+    control="Load balancers span several Availability Zones.",
     graph=True,
     fix={
         "terraform": "Give the load balancer `subnets` (or `subnet_mapping`) in at least two "

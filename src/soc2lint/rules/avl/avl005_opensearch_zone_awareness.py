@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import (
     ELASTICSEARCH_INSTANCE_COUNT,
     ELASTICSEARCH_ZONE_AWARENESS,
@@ -12,6 +12,7 @@ from soc2lint.settings import (
     OPENSEARCH_ZONE_AWARENESS,
     pick,
 )
+from soc2lint.views.populations import SEARCH
 
 from ._shared import CHECKLIST
 
@@ -22,6 +23,12 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        *SEARCH,
+        "AWS::OpenSearchServerless::Collection",
+        what="OpenSearch/Elasticsearch domains, OpenSearch Serverless collections",
+    ),
+    control="OpenSearch domains are spread over Availability Zones.",
     fix={
         "terraform": (
             "In `cluster_config` set `zone_awareness_enabled = true` (with "

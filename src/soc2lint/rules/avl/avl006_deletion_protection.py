@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import DB_DELETION_PROTECTION, DYNAMODB_DELETION_PROTECTION
-from soc2lint.views.databases import is_cluster_member
+from soc2lint.views.databases import CLUSTER_MEMBER, is_cluster_member
 from soc2lint.views.dynamodb import replicas
+from soc2lint.views.populations import DB_CLUSTERS, DYNAMODB_TABLES, RDS
 
 from ._shared import CHECKLIST
 
@@ -19,6 +20,13 @@ MESSAGE = "{address} has no deletion protection: {problem}"
     severity=Severity.MEDIUM,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        *RDS,
+        *DB_CLUSTERS,
+        *DYNAMODB_TABLES,
+        what="databases, DynamoDB tables, global tables and their replicas",
+    ),
+    control="Databases are protected against deletion.",
     fix={
         "terraform": (
             "Set `deletion_protection = true` (RDS, Aurora, DocumentDB, Neptune) or "
@@ -65,6 +73,7 @@ def deletion_protection(ctx: Context) -> Iterator[Report]:
     """
     for n in ctx.graph.nodes(DB_DELETION_PROTECTION.kinds):
         if is_cluster_member(n):
+            ctx.not_applicable(n, CLUSTER_MEMBER)
             continue
         yield from ctx.require(n, DB_DELETION_PROTECTION, MESSAGE)
     for t in ctx.graph.nodes(DYNAMODB_DELETION_PROTECTION.kinds):

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views.databases import cluster_members
+from soc2lint.views.populations import DB_CLUSTER_KINDS
 
 from ._shared import CHECKLIST, members_text
 
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, members_text
     severity=Severity.MEDIUM,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=DB_CLUSTER_KINDS,
+    control="DocumentDB and Neptune clusters have at least two instances.",
     graph=True,
     fix={
         "terraform": (

@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.network import NAT, Target, Targets, network_model
 
 from ._shared import CHECKLIST, TSC, zones_text
@@ -16,6 +16,8 @@ from ._shared import CHECKLIST, TSC, zones_text
     severity=Severity.LOW,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::EC2::NatGateway", what="NAT gateways"),
+    control="Private subnets in several zones do not depend on one NAT gateway.",
     graph=True,
     fix={
         "terraform": "Create one NAT gateway per availability zone and route each zone's private "

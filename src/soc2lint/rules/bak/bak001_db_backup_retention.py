@@ -3,10 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.settings import DB_BACKUP_RETENTION
 from soc2lint.views.backup import coverage
-from soc2lint.views.databases import is_cluster_member, is_read_replica
+from soc2lint.views.databases import (
+    CLUSTER_MEMBER,
+    READ_REPLICA,
+    is_cluster_member,
+    is_read_replica,
+)
+from soc2lint.views.populations import DB_CLUSTERS, RDS
 
 from ._shared import CHECKLIST
 
@@ -17,6 +23,8 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("A1.2", "A1.3"),
     checklist=CHECKLIST,
+    subjects=of_kinds(*RDS, *DB_CLUSTERS, "AWS::DocDBElastic::Cluster", what="databases"),
+    control="Databases keep automated backups long enough.",
     graph=True,
     options=("backup_retention_days",),
     fix={
@@ -72,6 +80,7 @@ def db_backup_retention(ctx: Context) -> Iterator[Report]:
     threshold = int(ctx.option("backup_retention_days"))
     for db in ctx.graph.nodes(DB_BACKUP_RETENTION.kinds):
         if is_cluster_member(db) or is_read_replica(db):
+            ctx.not_applicable(db, CLUSTER_MEMBER if is_cluster_member(db) else READ_REPLICA)
             continue
         r = DB_BACKUP_RETENTION.read(db, threshold=threshold)
         if r.ok:

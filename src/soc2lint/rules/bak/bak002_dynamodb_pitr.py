@@ -4,10 +4,11 @@ from collections.abc import Iterator
 
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import DYNAMODB_PITR, DYNAMODB_REPLICA_PITR
 from soc2lint.views.backup import SELECTION, coverage
 from soc2lint.views.dynamodb import TF_TABLE_REPLICA, Replica, replicas, replicated_table
+from soc2lint.views.populations import DYNAMODB_TABLES
 
 from ._shared import CHECKLIST
 
@@ -18,6 +19,8 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("A1.2", "A1.3"),
     checklist=CHECKLIST,
+    subjects=of_kinds(*DYNAMODB_TABLES, what="DynamoDB tables, global tables and their replicas"),
+    control="DynamoDB tables have point-in-time recovery.",
     graph=True,
     fix={
         "terraform": (

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from soc2lint.model import MISSING, Attr, Node, Severity, Unknown, to_int
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views.backup import plan_rules
 
 from ._shared import CHECKLIST
@@ -16,6 +16,8 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("A1.2", "A1.3"),
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::Backup::BackupPlan", what="AWS Backup plans"),
+    control="Backup plans keep recovery points long enough.",
     options=("backup_retention_days",),
     fix={
         "terraform": (

@@ -6,6 +6,7 @@ from typing import Any
 from soc2lint.model import MISSING, Severity, Unknown
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import ELASTICACHE_SNAPSHOT_RETENTION
+from soc2lint.views.populations import ELASTICACHE_CLUSTERS
 
 from ._shared import CHECKLIST
 
@@ -18,6 +19,8 @@ REDIS_ENGINES = ("redis", "valkey")
     severity=Severity.LOW,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=ELASTICACHE_CLUSTERS,
+    control="ElastiCache Redis takes automatic snapshots.",
     fix={
         "terraform": "Set `snapshot_retention_limit` to 1 or more days (up to 35).",
         "cloudformation": "Set `SnapshotRetentionLimit` to 1 or more days (up to 35).",
@@ -50,6 +53,7 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
     ):
         is_group = n.kind == "AWS::ElastiCache::ReplicationGroup"
         if not is_group and n.attr(tf="replication_group_id", cfn="ReplicationGroupId").present:
+            ctx.not_applicable(n, "a member of a replication group: the group's setting applies")
             continue
         engine_a = n.attr(tf="engine", cfn="Engine")
         if engine_a.missing and is_group:
@@ -60,6 +64,7 @@ def elasticache_snapshots(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(n, engine_a)
             continue
         if not isinstance(engine, str) or engine.lower() not in REDIS_ENGINES:
+            ctx.not_applicable(n, f"the {engine} engine takes no snapshots")
             continue
         r = ELASTICACHE_SNAPSHOT_RETENTION.read(n)
         if r.unknown:

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import S3_BUCKETS
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
 
 from ._shared import CHECKLIST
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST
     severity=Severity.LOW,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=S3_BUCKETS,
+    control="S3 buckets are versioned.",
     graph=True,
     fix={
         "terraform": (

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import REDSHIFT_SNAPSHOT_RETENTION
 
 from ._shared import CHECKLIST
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("A1.2",),
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::Redshift::Cluster", what="Redshift clusters"),
+    control="Redshift clusters take automated snapshots.",
     fix={
         "terraform": "Set `automated_snapshot_retention_period` to 1 or more (default 1).",
         "cloudformation": "Set `AutomatedSnapshotRetentionPeriod` to 1 or more (default 1).",

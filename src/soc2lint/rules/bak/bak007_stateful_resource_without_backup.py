@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views.backup import coverage
 
 from ._shared import CHECKLIST
@@ -15,6 +15,10 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("A1.2", "A1.3"),
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        "AWS::EC2::Volume", "AWS::EFS::FileSystem", what="EBS volumes and EFS file systems"
+    ),
+    control="EBS volumes and EFS file systems are covered by a backup.",
     graph=True,
     fix={
         "terraform": (

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from soc2lint.model import Node, Severity, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 
 from ._shared import CHECKLIST, is_downloaded
 
@@ -134,6 +134,8 @@ def _call_address(node: Node) -> str:
     severity=Severity.MEDIUM,
     tsc=("CC8.1",),
     checklist=CHECKLIST,
+    subjects=of_kinds("module", what="module calls"),
+    control="Module sources are pinned to a release.",
     fix={
         "terraform": (
             'Pin the module: a registry module takes `version = "1.2.3"` or `"~> 1.2"`; a '
@@ -175,7 +177,12 @@ def module_source_unpinned(ctx: Context) -> Iterator[Report]:
     """
     seen: set[tuple[str, str, int]] = set()
     for call in ctx.graph.nodes("module", category="module"):
-        if call.language != "terraform" or is_downloaded(call):
+        if call.language != "terraform":
+            continue
+        if is_downloaded(call):
+            ctx.not_applicable(
+                call, "a call inside a downloaded module: its pinning is the module's own"
+            )
             continue
         key = (call.scope, call.range.file, call.range.start_line)
         if key in seen:

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from soc2lint.model import Node, Range, Severity, Unknown
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 
 from ._shared import CHECKLIST, is_downloaded
 
@@ -62,6 +62,8 @@ def _has_version(entry: Any) -> bool | None:
     severity=Severity.LOW,
     tsc=("CC8.1",),
     checklist=CHECKLIST,
+    subjects=of_kinds("terraform", "provider", what="provider requirements"),
+    control="Provider versions are constrained.",
     fix={
         "terraform": (
             "Declare every provider in the root module's `terraform { required_providers { ... } }` "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, to_bool
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import S3_BACKEND_ENCRYPT
 
 from ._shared import CHECKLIST
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST
     severity=Severity.HIGH,
     tsc=("CC8.1", "CC6.1"),
     checklist=CHECKLIST,
+    subjects=of_kinds("backend", what="state backends"),
+    control="The Terraform state backend is encrypted and locked.",
     fix={
         "terraform": (
             'In `backend "s3"` set `encrypt = true` (optionally `kms_key_id`) and enable '
@@ -46,6 +48,7 @@ def state_backend_insecure(ctx: Context) -> Iterator[Report]:
     """
     for be in ctx.graph.nodes("backend", category="backend"):
         if be.type != "s3":
+            ctx.not_applicable(be, f"a {be.type} backend: only the S3 backend is checked")
             continue
         bucket, key = be.attr("bucket"), be.attr("key")
         if bucket.missing or key.missing:

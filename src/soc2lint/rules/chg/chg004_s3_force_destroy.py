@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import S3_FORCE_DESTROY
+from soc2lint.views.populations import S3_BUCKETS
 
 from ._shared import CHECKLIST
 
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("CC8.1", "A1.2"),
     checklist=CHECKLIST,
+    subjects=S3_BUCKETS,
+    control="S3 buckets cannot be destroyed with their objects.",
     fix={"terraform": "Remove `force_destroy = true` (the default is false)."},
 )
 def s3_force_destroy(ctx: Context) -> Iterator[Report]:

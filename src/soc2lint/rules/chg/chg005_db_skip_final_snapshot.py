@@ -3,9 +3,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import DB_SKIP_FINAL_SNAPSHOT
-from soc2lint.views.databases import is_cluster_member, is_read_replica
+from soc2lint.views.databases import (
+    CLUSTER_MEMBER,
+    READ_REPLICA,
+    is_cluster_member,
+    is_read_replica,
+)
+from soc2lint.views.populations import DB_CLUSTERS, RDS
 
 from ._shared import CHECKLIST
 
@@ -16,6 +22,8 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("CC8.1", "A1.2"),
     checklist=CHECKLIST,
+    subjects=of_kinds(*RDS, *DB_CLUSTERS, what="databases"),
+    control="Databases take a final snapshot before deletion.",
     fix={
         "terraform": (
             "Remove `skip_final_snapshot = true` (the default is false) and set "
@@ -44,6 +52,7 @@ def db_skip_final_snapshot(ctx: Context) -> Iterator[Report]:
     """
     for db in ctx.graph.nodes(DB_SKIP_FINAL_SNAPSHOT.kinds):
         if is_cluster_member(db) or is_read_replica(db):
+            ctx.not_applicable(db, CLUSTER_MEMBER if is_cluster_member(db) else READ_REPLICA)
             continue
         yield from ctx.require(
             db,

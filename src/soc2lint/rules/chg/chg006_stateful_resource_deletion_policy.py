@@ -3,22 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity, Unknown
-from soc2lint.rule import Context, Report, rule
-from soc2lint.views.databases import is_cluster_member
+from soc2lint.rule import Context, Report, of_kinds, rule
+from soc2lint.views.databases import CLUSTER_MEMBER, is_cluster_member
+from soc2lint.views.populations import STATEFUL_KINDS
 
 from ._shared import CHECKLIST
-
-STATEFUL_KINDS = (
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
-    "AWS::DynamoDB::Table",
-    "AWS::DynamoDB::GlobalTable",
-    "AWS::EFS::FileSystem",
-    "AWS::S3::Bucket",
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::ElastiCache::CacheCluster",
-    "AWS::ElastiCache::ServerlessCache",
-)
 
 
 def _default_deletion_policy(node: Node) -> str:
@@ -35,6 +24,8 @@ def _default_deletion_policy(node: Node) -> str:
     severity=Severity.MEDIUM,
     tsc=("CC8.1", "A1.2"),
     checklist=CHECKLIST,
+    subjects=of_kinds(*STATEFUL_KINDS, what="stateful CloudFormation resources"),
+    control="Stateful resources keep their data when the stack removes or replaces them.",
     fix={
         "cloudformation": (
             "Set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain` (or `Snapshot` for "
@@ -70,7 +61,10 @@ def stateful_resource_deletion_policy(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatereplacepolicy.html
     """
     for n in ctx.graph.nodes(STATEFUL_KINDS):
-        if n.language != "cloudformation" or is_cluster_member(n):
+        if n.language != "cloudformation":
+            continue
+        if is_cluster_member(n):
+            ctx.not_applicable(n, CLUSTER_MEMBER)
             continue
         if n.kind == "AWS::ElastiCache::CacheCluster":
             engine = n.attr("Engine").value
@@ -78,6 +72,7 @@ def stateful_resource_deletion_policy(ctx: Context) -> Iterator[Report]:
                 yield from ctx.unresolved(n, n.attr("Engine"))
                 continue
             if not (isinstance(engine, str) and engine.lower() in ("redis", "valkey")):
+                ctx.not_applicable(n, "a Memcached cluster holds no durable data")
                 continue
         failing: list[tuple[str, str, bool]] = []  # (attribute, value, written)
         undecided = False

@@ -27,6 +27,8 @@ def report(
         if d.attr is d.source and surely_set(d.attr, ctx.graph):
             return  # a restore or replica of a resource: it inherits
         yield from ctx.unresolved(node, d.attr)
+    elif d.state == "exempt" and d.note:
+        ctx.not_applicable(node, d.note)
     elif d.state == "unencrypted":
         attr = d.attr or node.attr(tf_name)
         name = attr.path_str or tf_name

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.encryption import rds_cluster_encryption, rds_instance_encryption
+from soc2lint.views.populations import RDS_DATABASES
 
 from ._shared import CHECKLIST, TSC, report
 
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, TSC, report
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=RDS_DATABASES,
+    control="RDS database storage is encrypted at rest.",
     fix={
         "terraform": "Set `storage_encrypted = true` (and `kms_key_id` to your key) on the "
         "`aws_db_instance` / `aws_rds_cluster`; encryption cannot be turned on in place: "

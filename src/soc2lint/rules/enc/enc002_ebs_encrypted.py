@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views.encryption import (
     INSTANCE_KINDS,
     Decision,
@@ -12,6 +12,7 @@ from soc2lint.views.encryption import (
     ebs_devices,
     volume_encryption,
 )
+from soc2lint.views.populations import INSTANCES
 
 from ._shared import CHECKLIST, TSC, report
 
@@ -22,6 +23,12 @@ from ._shared import CHECKLIST, TSC, report
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        "AWS::EC2::Volume",
+        *INSTANCES,
+        what="EBS volumes, instances, launch templates and launch configurations",
+    ),
+    control="EBS volumes and instance block devices are encrypted at rest.",
     graph=True,
     fix={
         "terraform": 'Set `encrypted = true` on the volume or block device (`"true"` in a '

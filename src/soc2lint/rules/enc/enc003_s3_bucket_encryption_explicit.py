@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import S3_BUCKETS
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
 
 from ._shared import CHECKLIST, TSC
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.LOW,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=S3_BUCKETS,
+    control="S3 buckets declare default encryption.",
     graph=True,
     fix={
         "terraform": "Add an `aws_s3_bucket_server_side_encryption_configuration` for the bucket "

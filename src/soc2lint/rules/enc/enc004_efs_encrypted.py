@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import EFS_ENCRYPTED
 
 from ._shared import CHECKLIST, TSC, UNENCRYPTED
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST, TSC, UNENCRYPTED
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::EFS::FileSystem", what="EFS file systems"),
+    control="EFS file systems are encrypted at rest.",
     fix={
         "terraform": "Set `encrypted = true` (and `kms_key_id`) on the `aws_efs_file_system`; "
         "the file system is replaced.",

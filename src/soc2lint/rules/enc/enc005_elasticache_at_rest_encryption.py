@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.encryption import elasticache_encryption
+from soc2lint.views.populations import REPLICATION_GROUPS
 
 from ._shared import CHECKLIST, TSC, report
 
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, TSC, report
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=REPLICATION_GROUPS,
+    control="ElastiCache replication groups are encrypted at rest.",
     fix={
         "terraform": "Set `at_rest_encryption_enabled = true` (and `kms_key_id`) on the "
         "`aws_elasticache_replication_group`; it can only be chosen at creation.",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import REDSHIFT_ENCRYPTED
 
 from ._shared import CHECKLIST, TSC, UNENCRYPTED
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST, TSC, UNENCRYPTED
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::Redshift::Cluster", what="Redshift clusters"),
+    control="Redshift clusters are encrypted at rest.",
     fix={
         "terraform": "Remove `encrypted = false` (the default is true) or set it to true, with "
         "`kms_key_id` for your own key.",

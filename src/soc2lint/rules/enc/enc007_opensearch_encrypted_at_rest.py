@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import OPENSEARCH_ENCRYPTED_AT_REST
+from soc2lint.views.populations import SEARCH_DOMAINS
 
 from ._shared import CHECKLIST, TSC, UNENCRYPTED
 
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, TSC, UNENCRYPTED
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=SEARCH_DOMAINS,
+    control="OpenSearch/Elasticsearch domains are encrypted at rest.",
     fix={
         "terraform": "Add `encrypt_at_rest { enabled = true }` (with `kms_key_id`) to the domain.",
         "cloudformation": "Set `EncryptionAtRestOptions: {Enabled: true}` (with `KmsKeyId`) on "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import SQS_MANAGED_SSE
 from soc2lint.views.encryption import written
 
@@ -16,6 +16,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.LOW,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::SQS::Queue", what="SQS queues"),
+    control="SQS queues keep server-side encryption on.",
     fix={
         "terraform": "Remove `sqs_managed_sse_enabled = false`, or set `kms_master_key_id`.",
         "cloudformation": "Remove `SqsManagedSseEnabled: false`, or set `KmsMasterKeyId`.",

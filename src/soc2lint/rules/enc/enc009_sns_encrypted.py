@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views.encryption import written
 
 from .._common import surely_set
@@ -16,6 +16,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::SNS::Topic", what="SNS topics"),
+    control="SNS topics are encrypted with a KMS key.",
     fix={
         "terraform": "Set `kms_master_key_id` on the `aws_sns_topic` (your key, or "
         "`alias/aws/sns`).",

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.encryption import cluster_encryption
+from soc2lint.views.populations import DB_CLUSTER_KINDS
 
 from ._shared import CHECKLIST, TSC, report
 
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, TSC, report
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=DB_CLUSTER_KINDS,
+    control="DocumentDB and Neptune cluster storage is encrypted at rest.",
     fix={
         "terraform": "Set `storage_encrypted = true` (and `kms_key_id`) on the "
         "`aws_docdb_cluster` / `aws_neptune_cluster`; the cluster is replaced.",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views.encryption import lower
 
 from ._shared import CHECKLIST, TSC
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::Kinesis::Stream", what="Kinesis data streams"),
+    control="Kinesis data streams are encrypted with KMS.",
     fix={
         "terraform": 'Set `encryption_type = "KMS"` and `kms_key_id` (your key or '
         "`alias/aws/kinesis`) on the `aws_kinesis_stream`.",

@@ -6,6 +6,7 @@ from typing import Any
 from soc2lint.model import Attr, Severity, Unknown, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.encryption import blocks
+from soc2lint.views.populations import EKS_CLUSTERS
 
 from ._shared import CHECKLIST, TSC
 
@@ -16,6 +17,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=EKS_CLUSTERS,
+    control="EKS clusters encrypt Kubernetes secrets with a customer KMS key.",
     fix={
         "terraform": 'Add `encryption_config { resources = ["secrets"]  provider { key_arn = '
         "aws_kms_key.eks.arn } }` to the `aws_eks_cluster`.",

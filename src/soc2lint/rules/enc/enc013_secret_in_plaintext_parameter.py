@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, Unknown, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, from_view, rule
 from soc2lint.secretnames import name_looks_secret, names_secret_location
+from soc2lint.views.populations import secret_named_ssm_parameters
 
 from ._shared import CHECKLIST, TSC
 
@@ -32,6 +33,10 @@ def _holds_location(value: object) -> bool:
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=from_view(
+        secret_named_ssm_parameters, what="SSM parameters with secret-looking names"
+    ),
+    control="SSM parameters holding secrets are stored as SecureString.",
     fix={
         "terraform": 'Set `type = "SecureString"` (with `key_id`) on the `aws_ssm_parameter`, '
         "or keep the secret in Secrets Manager.",

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from .._common import holder_note, label, quoted, related_holder, unresolved_document
 from ._shared import CHECKLIST, TSC, identity_statements, owned, undecided
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, TSC, identity_statements, owned, undecided
     severity=Severity.CRITICAL,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="No identity policy allows every action on every resource.",
     fix={
         "terraform": 'Replace `"*"` with the actions and resource ARNs the principal needs; '
         "keep break-glass administrators on the AWS managed AdministratorAccess policy "

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from .._common import holder_note, label, related_holder
 from ._shared import CHECKLIST, CRITICAL_SERVICES, TSC, owned, undecided
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, CRITICAL_SERVICES, TSC, owned, undecided
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="No identity policy allows a whole service on every resource.",
     fix={
         "terraform": "Replace `service:*` with the actions the principal uses, or scope "
         "`resources` to the ARNs it needs.",

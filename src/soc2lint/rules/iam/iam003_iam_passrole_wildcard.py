@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity, Unknown
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.policy import Statement, action_matches, arn_pattern
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from .._common import holder_note, label, related_holder
 from ._shared import CHECKLIST, TSC, owned, undecided
@@ -39,6 +40,8 @@ def _resources_text(stmt: Statement) -> str:
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="iam:PassRole is limited to named roles.",
     fix={
         "terraform": "Scope `iam:PassRole` to the ARNs of the roles the principal must pass "
         "(`aws_iam_role.app.arn`) and add an `iam:PassedToService` condition.",

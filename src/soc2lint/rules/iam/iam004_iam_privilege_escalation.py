@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from .._common import holder_note, label, related_holder
 from ._shared import CHECKLIST, ESCALATIONS, PASSROLE_COMPANIONS, TSC, Escalation, owned
@@ -17,6 +18,8 @@ __all__ = ["ESCALATIONS", "PASSROLE_COMPANIONS", "iam_privilege_escalation"]
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="No identity policy lets its holder escalate its own privileges.",
     fix={
         "terraform": "Scope the IAM write actions to the users, groups, roles or policies they "
         "must manage (never `*`), and `iam:PassRole` to the roles to pass.",

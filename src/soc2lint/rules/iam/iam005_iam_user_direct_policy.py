@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Path, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.iam import USER, iam_view
 
 from ._shared import CHECKLIST, TSC
@@ -30,6 +30,16 @@ def _user_grant_location(
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        "AWS::IAM::User",
+        "AWS::IAM::UserPolicy",
+        "aws_iam_user_policy_attachment",
+        "aws_iam_policy_attachment",
+        "AWS::IAM::Policy",
+        "AWS::IAM::ManagedPolicy",
+        what="IAM users and the policies attached to users",
+    ),
+    control="Permissions are granted through groups or roles, not to IAM users directly.",
     graph=True,
     fix={
         "terraform": "Attach the policy to an `aws_iam_group` (`aws_iam_group_policy_attachment`) "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Path, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.iam import ADMIN_MANAGED_POLICIES, Grant, iam_view
 
 from ._shared import CHECKLIST, TSC
@@ -15,6 +15,20 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        "AWS::IAM::User",
+        "AWS::IAM::Group",
+        "AWS::IAM::Role",
+        "aws_iam_user_policy_attachment",
+        "aws_iam_group_policy_attachment",
+        "aws_iam_role_policy_attachment",
+        "aws_iam_policy_attachment",
+        "aws_iam_role_policy_attachments_exclusive",
+        "AWS::Lambda::Function",
+        "AWS::StepFunctions::StateMachine",
+        what="IAM principals and policy attachments",
+    ),
+    control="Broad AWS-managed administrator policies are not attached to principals.",
     graph=True,
     fix={
         "terraform": "Attach a policy scoped to the job instead of AdministratorAccess, "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity, to_int
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import PER_SCOPE, Context, RelatedRef, Report, rule
 from soc2lint.views.iam import USER, grant_is_admin, iam_view
 
 from ._shared import CHECKLIST, TSC
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=PER_SCOPE,
+    control="Administrator access is held by no more users than the configured maximum.",
     graph=True,
     options=("max_admins",),
     fix={

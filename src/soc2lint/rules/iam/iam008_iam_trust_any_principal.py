@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Path, Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, from_view, rule
 from soc2lint.views.policy import allows_action, public_verdict
+from soc2lint.views.populations import trust_policy_writers
 
 from .._common import (
     documents,
@@ -26,6 +27,8 @@ _ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWi
     severity=Severity.CRITICAL,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=from_view(trust_policy_writers, what="role trust policies"),
+    control="Role trust policies name who may assume the role.",
     fix={
         "terraform": "Name the trusted account, role or service in the trust policy's "
         "`principals`, or add a `condition` (`sts:ExternalId`, `aws:PrincipalOrgID`).",

@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterator
 
 from soc2lint.model import Path, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.iam import ROLE, iam_view
 from soc2lint.views.policy import documents_of, service_principals
 
@@ -36,6 +36,8 @@ def _service_name(principal: str) -> str:
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::IAM::Role", what="IAM roles"),
+    control="Each IAM role serves one AWS service.",
     graph=True,
     fix={
         "terraform": "Create one `aws_iam_role` per service (one trusting "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.iam import USER, grant_denies_without_mfa, iam_view
 
 from ._shared import CHECKLIST, TSC
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::IAM::User", what="IAM users"),
+    control="IAM users with console access must use MFA.",
     graph=True,
     fix={
         "terraform": "Attach to the user's group a policy with a `Deny` statement conditioned "

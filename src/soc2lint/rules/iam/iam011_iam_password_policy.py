@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, to_int
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import ACCOUNT_BASELINE, Context, Report, rule
 
 from ._shared import CHECKLIST, TSC
 
@@ -20,6 +20,8 @@ API_DEFAULT_MIN_LENGTH = 6
     severity=Severity.LOW,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=ACCOUNT_BASELINE,
+    control="The account has a password policy requiring long passwords.",
     account_scope=True,
     options=("min_password_length",),
     fix={

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from ._shared import CHECKLIST, TSC, grant_findings
 
@@ -14,6 +15,8 @@ from ._shared import CHECKLIST, TSC, grant_findings
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="No identity policy allows reading data from every resource of a service.",
     fix={
         "terraform": "Scope `resources` to the buckets, objects, secrets, parameters, keys, "
         "tables or queues the principal reads (`aws_s3_bucket.data.arn`, "

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from ._shared import CHECKLIST, TSC, grant_findings
 
@@ -14,6 +15,8 @@ from ._shared import CHECKLIST, TSC, grant_findings
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="No identity policy allows changing permissions on every resource of a service.",
     fix={
         "terraform": "Scope `resources` of the policy-changing actions (`s3:PutBucketPolicy`, "
         "`kms:PutKeyPolicy`, `kms:CreateGrant`, `lambda:AddPermission`...) to the "

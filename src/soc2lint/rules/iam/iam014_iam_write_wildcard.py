@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import IDENTITY_POLICIES
 
 from ._shared import CHECKLIST, TSC, grant_findings
 
@@ -14,6 +15,8 @@ from ._shared import CHECKLIST, TSC, grant_findings
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=IDENTITY_POLICIES,
+    control="Identity policies scope write actions to the resources they need.",
     fix={
         "terraform": "Scope `resources` of the write actions to the ARNs the principal "
         'changes (`aws_dynamodb_table.orders.arn`, `"${aws_s3_bucket.up.arn}/*"`), or add '

@@ -3,11 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import KMS_KEY_ROTATION
 from soc2lint.views.encryption import lower, written
 
 from ._shared import CHECKLIST
+
+IMPORTED = "imported key material: KMS cannot rotate it automatically"
+CUSTOM_STORE = "in a custom key store: KMS cannot rotate it automatically"
 
 
 @rule(
@@ -16,6 +19,8 @@ from ._shared import CHECKLIST
     severity=Severity.MEDIUM,
     tsc=("CC6.1",),
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::KMS::Key", what="KMS keys"),
+    control="Symmetric KMS keys rotate their key material automatically.",
     fix={
         "terraform": "Set `enable_key_rotation = true` on the `aws_kms_key` "
         "(optionally `rotation_period_in_days`).",
@@ -53,6 +58,7 @@ def kms_key_rotation(ctx: Context) -> Iterator[Report]:
     """
     for key in ctx.graph.nodes("AWS::KMS::Key"):
         if key.type == "aws_kms_external_key":
+            ctx.not_applicable(key, IMPORTED)
             continue
         origin = key.attr(tf=None, cfn="Origin")
         origin_value = lower(origin, "aws_kms")
@@ -60,10 +66,12 @@ def kms_key_rotation(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(key, origin)
             continue
         if origin_value != "aws_kms":
+            ctx.not_applicable(key, IMPORTED if origin_value == "external" else CUSTOM_STORE)
             continue
         store = key.attr(tf="custom_key_store_id", cfn=None)
         xks = key.attr(tf="xks_key_id", cfn=None)
         if written(store) or written(xks):
+            ctx.not_applicable(key, CUSTOM_STORE)
             continue
         spec = key.attr(tf="customer_master_key_spec", cfn="KeySpec")
         spec_value = lower(spec, "symmetric_default")
@@ -71,6 +79,11 @@ def kms_key_rotation(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(key, spec)
             continue
         if spec_value != "symmetric_default":
+            ctx.not_applicable(
+                key,
+                f"{'an HMAC' if spec_value.startswith('hmac') else 'an asymmetric'} key "
+                f"({spec_value.upper()}): KMS rotates only symmetric encryption keys",
+            )
             continue
         yield from ctx.require(
             key,

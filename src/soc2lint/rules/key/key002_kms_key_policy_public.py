@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, from_view, rule
+from soc2lint.views.populations import key_policy_writers
 
 from .._common import (
     actions_text,
@@ -25,6 +26,8 @@ KEY_HOLDERS = ("AWS::KMS::Key", "AWS::KMS::ReplicaKey", "aws_kms_key_policy")
     severity=Severity.CRITICAL,
     tsc=("CC6.1",),
     checklist="B. Key Management",
+    subjects=from_view(key_policy_writers, what="KMS key policies"),
+    control="KMS key policies grant use and management to named principals only.",
     fix={
         "terraform": "Name the principals in the key policy (account root, roles) or add a "
         "`Condition` (`kms:CallerAccount`, `aws:PrincipalOrgID`, `kms:ViaService`).",

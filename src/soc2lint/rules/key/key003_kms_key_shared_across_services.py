@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.keys import key_index
 
 from ._shared import CHECKLIST
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST
     severity=Severity.LOW,
     tsc=("CC6.1",),
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::KMS::Key", "AWS::KMS::ReplicaKey", what="KMS keys"),
+    control="Each KMS key serves the resources of one AWS service.",
     graph=True,
     fix={
         "terraform": "Create one `aws_kms_key` per service (and environment) and point each "

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Path, Severity, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import DYNAMODB_SSE, EFS_ENCRYPTED, RDS_STORAGE_ENCRYPTED
 from soc2lint.views.dynamodb import (
     GLOBAL_TABLE,
@@ -23,6 +23,7 @@ from soc2lint.views.encryption import (
 )
 from soc2lint.views.keys import KeyChoice, KeyIndex, key_index
 from soc2lint.views.logging import log_destinations
+from soc2lint.views.populations import BUCKET, DYNAMODB_TABLES, RDS
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
 
 from .._common import surely_set
@@ -72,6 +73,14 @@ def _encrypted(d: Decision) -> bool:
     return d.state == "encrypted"
 
 
+def _not_encrypted(ctx: Context, node: Node, d: Decision) -> None:
+    """KEY004 applies to encrypted resources only: say why another is not evaluated."""
+    if d.state == "exempt":
+        ctx.not_applicable(node, d.note or "encryption is decided elsewhere")
+    elif d.state == "unencrypted":
+        ctx.not_applicable(node, "not encrypted (the ENC rules report it)")
+
+
 def _inherits_key(ctx: Context, node: Node, d: Decision) -> Iterator[Report]:
     """A restore or replica takes its source's key: unknown when the source may be set."""
     if d.source is not None and d.source.unknown and not surely_set(d.source, ctx.graph):
@@ -81,6 +90,7 @@ def _inherits_key(ctx: Context, node: Node, d: Decision) -> Iterator[Report]:
 def _rds(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     for node in ctx.graph.nodes("AWS::RDS::DBInstance"):
         d = rds_instance_encryption(node)
+        _not_encrypted(ctx, node, d)
         if _encrypted(d) and d.source is not None:
             yield from _inherits_key(ctx, node, d)
         elif _encrypted(d):
@@ -88,6 +98,7 @@ def _rds(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     for node in ctx.graph.nodes("AWS::RDS::DBCluster"):
         d = rds_cluster_encryption(node)
         if not _encrypted(d):
+            _not_encrypted(ctx, node, d)
             continue
         if d.source is not None:
             yield from _inherits_key(ctx, node, d)
@@ -172,6 +183,8 @@ def _volumes(ctx: Context, index: KeyIndex) -> Iterator[Report]:
         d = volume_encryption(node)
         by_default = d.state == "unencrypted" and d.attr is not None and d.attr.missing
         if not (_encrypted(d) or (by_default and default_on is True)):
+            if d.state != "unknown":
+                ctx.not_applicable(node, "not encrypted (the ENC rules report it)")
             continue
         if d.source is not None:
             yield from _inherits_key(ctx, node, d)
@@ -203,6 +216,8 @@ def _efs(ctx: Context, index: KeyIndex) -> Iterator[Report]:
         if EFS_ENCRYPTED.read(node).ok:
             choice = _choice(index, node, "kms_key_id", "KmsKeyId")
             yield from _key_report(ctx, node, choice, "elasticfilesystem")
+        elif EFS_ENCRYPTED.read(node).ok is False:
+            ctx.not_applicable(node, "not encrypted (ENC004 reports it)")
 
 
 def _efs_replicas(ctx: Context, index: KeyIndex) -> Iterator[Report]:
@@ -252,7 +267,14 @@ def _lb_log_bucket(ctx: Context, bucket: Node) -> bool:
 def _buckets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     for view in bucket_views(ctx.graph):
         if _lb_log_bucket(ctx, view.bucket):
+            ctx.not_applicable(
+                view.bucket,
+                "receives load-balancer access logs: Elastic Load Balancing writes only to "
+                "buckets encrypted with SSE-S3",
+            )
             continue
+        if not view.encryption():
+            ctx.not_applicable(view.bucket, "declares no default encryption (ENC003 reports it)")
         for setting in view.encryption():
             if setting.value is UNKNOWN_SETTING or not isinstance(setting.value, dict):
                 continue
@@ -296,6 +318,17 @@ def _buckets(ctx: Context, index: KeyIndex) -> Iterator[Report]:
     severity=Severity.LOW,
     tsc=("CC6.1",),
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        *RDS,
+        *DYNAMODB_TABLES,
+        "AWS::EC2::Volume",
+        "AWS::EFS::FileSystem",
+        "aws_efs_replication_configuration",
+        "AWS::SecretsManager::Secret",
+        *BUCKET,
+        what="RDS, DynamoDB (global tables and replicas too), EBS, EFS (and EFS replicas), Secrets Manager and S3 resources",
+    ),
+    control="Encrypted resources use a customer-managed KMS key.",
     graph=True,
     fix={
         "terraform": "Create an `aws_kms_key` and set the resource's key attribute to it "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Attr, Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import CLOUDTRAIL_GLOBAL_EVENTS, CLOUDTRAIL_MULTI_REGION
 from soc2lint.views.event_data_stores import event_data_stores
 from soc2lint.views.logging import trails
@@ -17,6 +17,12 @@ from ._shared import AUDIT_TRAIL
     severity=Severity.MEDIUM,
     tsc=("CC7.2",),
     checklist=AUDIT_TRAIL,
+    subjects=of_kinds(
+        "AWS::CloudTrail::Trail",
+        "AWS::CloudTrail::EventDataStore",
+        what="CloudTrail trails and event data stores",
+    ),
+    control="CloudTrail trails cover every region and global service events.",
     fix={
         "terraform": "Set `is_multi_region_trail = true` and leave "
         "`include_global_service_events` at its default (true).",

@@ -6,6 +6,7 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import CLOUDTRAIL_LOG_VALIDATION
 from soc2lint.views.logging import trails
+from soc2lint.views.populations import TRAILS
 
 from ._shared import AUDIT_TRAIL
 
@@ -16,6 +17,8 @@ from ._shared import AUDIT_TRAIL
     severity=Severity.HIGH,
     tsc=("CC7.2",),
     checklist=AUDIT_TRAIL,
+    subjects=TRAILS,
+    control="CloudTrail trails validate their log files.",
     fix={
         "terraform": "Set `enable_log_file_validation = true` on the trail.",
         "cloudformation": "Set `EnableLogFileValidation: true` on the trail.",

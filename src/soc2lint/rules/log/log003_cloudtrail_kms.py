@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views.event_data_stores import event_data_stores
 from soc2lint.views.logging import trails
 
@@ -17,6 +17,12 @@ from ._shared import AUDIT_TRAIL, is_blank
     severity=Severity.MEDIUM,
     tsc=("CC7.2", "CC6.1"),
     checklist=AUDIT_TRAIL,
+    subjects=of_kinds(
+        "AWS::CloudTrail::Trail",
+        "AWS::CloudTrail::EventDataStore",
+        what="CloudTrail trails and event data stores",
+    ),
+    control="CloudTrail trails encrypt their logs with a KMS key.",
     fix={
         "terraform": "Set `kms_key_id` to a customer-managed KMS key whose policy lets "
         "CloudTrail encrypt.",

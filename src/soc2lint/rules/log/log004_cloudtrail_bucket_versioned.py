@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.modules import configured_elsewhere
+from soc2lint.views.populations import TRAIL_BUCKETS
 from soc2lint.views.s3 import bucket_view
 
 from ._shared import AUDIT_TRAIL, bucket_trails, trail_related
@@ -16,6 +17,8 @@ from ._shared import AUDIT_TRAIL, bucket_trails, trail_related
     severity=Severity.HIGH,
     tsc=("CC7.2",),
     checklist=AUDIT_TRAIL,
+    subjects=TRAIL_BUCKETS,
+    control="CloudTrail buckets are versioned.",
     graph=True,
     fix={
         "terraform": 'Add an `aws_s3_bucket_versioning` with `status = "Enabled"` for the '

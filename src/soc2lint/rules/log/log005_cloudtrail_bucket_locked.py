@@ -6,6 +6,7 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import bucket_retention
 from soc2lint.views.modules import configured_elsewhere
+from soc2lint.views.populations import TRAIL_BUCKETS
 
 from ._shared import AUDIT_TRAIL, bucket_trails, trail_related
 
@@ -16,6 +17,8 @@ from ._shared import AUDIT_TRAIL, bucket_trails, trail_related
     severity=Severity.MEDIUM,
     tsc=("CC7.2",),
     checklist=AUDIT_TRAIL,
+    subjects=TRAIL_BUCKETS,
+    control="CloudTrail buckets lock or keep their logs long enough.",
     graph=True,
     options=("log_retention_days",),
     fix={

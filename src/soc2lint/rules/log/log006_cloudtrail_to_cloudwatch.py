@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity, describe_value
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import trails
+from soc2lint.views.populations import TRAILS
 
 from .._common import surely_set
 from ._shared import AUDIT_TRAIL
@@ -16,6 +17,8 @@ from ._shared import AUDIT_TRAIL
     severity=Severity.LOW,
     tsc=("CC7.2", "CC7.3"),
     checklist=AUDIT_TRAIL,
+    subjects=TRAILS,
+    control="CloudTrail trails deliver to CloudWatch Logs.",
     fix={
         "terraform": "Set `cloud_watch_logs_group_arn` (with `:*`) and "
         "`cloud_watch_logs_role_arn` on the trail.",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import ACCOUNT_BASELINE, Context, RelatedRef, Report, rule
 from soc2lint.views.event_data_stores import event_data_stores
 from soc2lint.views.logging import trails, unloaded_modules
 
@@ -16,6 +16,8 @@ from ._shared import AUDIT_TRAIL, account_unknown, control_location, first_line
     severity=Severity.HIGH,
     tsc=("CC7.2",),
     checklist=AUDIT_TRAIL,
+    subjects=ACCOUNT_BASELINE,
+    control="The account baseline has a multi-region CloudTrail trail.",
     account_scope=True,
     fix={
         "terraform": "Add an `aws_cloudtrail` with `is_multi_region_trail = true` to the "

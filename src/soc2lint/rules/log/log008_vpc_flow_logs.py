@@ -6,6 +6,7 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import VPC, flow_logs
 from soc2lint.views.modules import configured_elsewhere
+from soc2lint.views.populations import VPCS
 
 from ._shared import MONITORING
 
@@ -16,6 +17,8 @@ from ._shared import MONITORING
     severity=Severity.MEDIUM,
     tsc=("CC7.2",),
     checklist=MONITORING,
+    subjects=VPCS,
+    control="Every VPC has a flow log.",
     graph=True,
     fix={
         "terraform": "Add an `aws_flow_log` with `vpc_id` set to this VPC.",

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from soc2lint.model import Attr, Node, Severity, to_int
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.logging import FLOW_LOG, LOG_GROUP, bucket_retention, flow_log_destination
 
 from ._shared import MONITORING
@@ -21,6 +21,8 @@ def _retention_value(node: Node) -> tuple[Attr, int | None]:
     severity=Severity.MEDIUM,
     tsc=("CC7.2",),
     checklist=MONITORING,
+    subjects=of_kinds("AWS::Logs::LogGroup", "AWS::EC2::FlowLog", what="log groups and flow logs"),
+    control="Logs are kept at least as long as the retention threshold.",
     graph=True,
     options=("log_retention_days",),
     fix={

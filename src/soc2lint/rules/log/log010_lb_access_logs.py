@@ -3,9 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Attr, Node, Severity, describe_value, to_bool
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import ALB_ACCESS_LOGS, CLASSIC_ELB_ACCESS_LOGS
 from soc2lint.views.logging import elbv2_attribute
+from soc2lint.views.populations import LBS
 
 from ._shared import MONITORING
 
@@ -97,6 +98,8 @@ def _elb_access_logs(ctx: Context, lb: Node) -> Iterator[Report]:
     severity=Severity.MEDIUM,
     tsc=("CC7.2",),
     checklist=MONITORING,
+    subjects=of_kinds(*LBS, what="load balancers"),
+    control="Application and classic load balancers write access logs.",
     fix={
         "terraform": "Add `access_logs { bucket = ..., enabled = true }` to the load balancer.",
         "cloudformation": 'Add the `access_logs.s3.enabled: "true"` and '
@@ -134,6 +137,7 @@ def lb_access_logs(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(lb, t)
             continue
         if t.present and str(t.value).lower() != "application":
+            ctx.not_applicable(lb, f"a {str(t.value).lower()} load balancer has no access logs")
             continue
         yield from _elbv2_access_logs(ctx, lb)
     for lb in ctx.graph.nodes(ELB):

@@ -6,6 +6,7 @@ from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import BUCKET, log_destinations
 from soc2lint.views.modules import configured_elsewhere
+from soc2lint.views.populations import S3_BUCKETS
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_view
 
 from ._shared import MONITORING
@@ -17,6 +18,8 @@ from ._shared import MONITORING
     severity=Severity.LOW,
     tsc=("CC7.2",),
     checklist=MONITORING,
+    subjects=S3_BUCKETS,
+    control="S3 buckets have server access logging.",
     graph=True,
     fix={
         "terraform": "Add an `aws_s3_bucket_logging` for the bucket with a `target_bucket`.",

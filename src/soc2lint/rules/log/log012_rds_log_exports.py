@@ -4,7 +4,8 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
-from soc2lint.views.databases import is_cluster_member
+from soc2lint.views.databases import CLUSTER_MEMBER, is_cluster_member
+from soc2lint.views.populations import RDS_DATABASES
 
 from ._shared import MONITORING, is_blank
 
@@ -15,6 +16,8 @@ from ._shared import MONITORING, is_blank
     severity=Severity.LOW,
     tsc=("CC7.2",),
     checklist=MONITORING,
+    subjects=RDS_DATABASES,
+    control="RDS databases export their logs to CloudWatch Logs.",
     fix={
         "terraform": 'Set `enabled_cloudwatch_logs_exports` (for example `["postgresql"]`, '
         '`["audit", "error", "slowquery"]`).',
@@ -46,10 +49,12 @@ def rds_log_exports(ctx: Context) -> Iterator[Report]:
     """
     for db in ctx.graph.nodes(("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")):
         if is_cluster_member(db):
+            ctx.not_applicable(db, CLUSTER_MEMBER)
             continue
         engine = db.get(tf="engine", cfn="Engine")
         if isinstance(engine, str) and engine.lower().startswith("custom-"):
-            continue  # RDS Custom does not support log exports
+            ctx.not_applicable(db, "RDS Custom does not support log exports")
+            continue
         a = db.attr(tf="enabled_cloudwatch_logs_exports", cfn="EnableCloudwatchLogsExports")
         if a.unknown:
             yield from ctx.unresolved(db, a)

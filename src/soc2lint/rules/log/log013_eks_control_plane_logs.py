@@ -5,6 +5,7 @@ from typing import Any
 
 from soc2lint.model import Severity, Unknown
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import EKS_CLUSTERS
 
 from ._shared import MONITORING, join_names
 
@@ -17,6 +18,8 @@ EKS_REQUIRED_LOGS = ("api", "audit", "authenticator")
     severity=Severity.MEDIUM,
     tsc=("CC7.2",),
     checklist=MONITORING,
+    subjects=EKS_CLUSTERS,
+    control="EKS clusters log their control plane.",
     fix={
         "terraform": 'Set `enabled_cluster_log_types = ["api", "audit", "authenticator"]` '
         "(or more).",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 
 from ._shared import MONITORING, block_state, is_blank, sam
 
@@ -37,6 +37,15 @@ def _access_log_setting(ctx: Context, node: Node, tf: str, cfn: str, what: str) 
     severity=Severity.MEDIUM,
     tsc=("CC7.2",),
     checklist=MONITORING,
+    subjects=of_kinds(
+        "AWS::ApiGateway::Deployment",
+        "AWS::ApiGateway::Stage",
+        "AWS::ApiGatewayV2::Stage",
+        "AWS::ApiGateway::RestApi",
+        "AWS::ApiGatewayV2::Api",
+        what="API Gateway stages and what creates them",
+    ),
+    control="API Gateway stages have access logging.",
     fix={
         "terraform": "Add `access_log_settings { destination_arn = ..., format = ... }` to the "
         "`aws_api_gateway_stage` / `aws_apigatewayv2_stage`.",
@@ -93,6 +102,7 @@ def apigw_access_logs(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(dep, stage)
             continue
         if is_blank(stage):
+            ctx.not_applicable(dep, "creates no stage (no stage name)")
             continue
         if dep.language == "terraform":
             yield ctx.finding(

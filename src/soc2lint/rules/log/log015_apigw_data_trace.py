@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, to_bool
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 
 from ._shared import MONITORING, sam
 
@@ -56,6 +56,13 @@ _DATA_TRACE_PATHS: tuple[tuple[tuple[str, ...], str | None, str, tuple[str, ...]
     severity=Severity.MEDIUM,
     tsc=("CC7.2", "C1.1"),
     checklist=MONITORING,
+    subjects=of_kinds(
+        "AWS::ApiGateway::Stage",
+        "AWS::ApiGateway::RestApi",
+        "aws_api_gateway_method_settings",
+        what="API Gateway stages and method settings",
+    ),
+    control="API Gateway does not log full request and response bodies.",
     fix={
         "terraform": 'Set `data_trace_enabled = false` (use `logging_level = "INFO"` or '
         '`"ERROR"` and access logs instead).',

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.logging import DISTRIBUTION, delivery_sources
+from soc2lint.views.populations import CLOUDFRONT
 
 from ._shared import MONITORING, block_state
 
@@ -15,6 +16,8 @@ from ._shared import MONITORING, block_state
     severity=Severity.LOW,
     tsc=("CC7.2",),
     checklist=MONITORING,
+    subjects=CLOUDFRONT,
+    control="CloudFront distributions have access logging.",
     graph=True,
     fix={
         "terraform": 'Add `logging_config { bucket = "<bucket>.s3.amazonaws.com" }`, or '

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Attr, Node, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import ACCOUNT_BASELINE, Context, RelatedRef, Report, rule
 from soc2lint.settings import GUARDDUTY_ENABLED
 from soc2lint.views.logging import unloaded_modules
 
@@ -16,6 +16,8 @@ from ._shared import MONITORING, account_unknown, control_location
     severity=Severity.MEDIUM,
     tsc=("CC7.2", "CC7.3"),
     checklist=MONITORING,
+    subjects=ACCOUNT_BASELINE,
+    control="GuardDuty is enabled in the account baseline.",
     account_scope=True,
     fix={
         "terraform": 'Add `resource "aws_guardduty_detector" "main" { enable = true }` to '

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import ACCOUNT_BASELINE, Context, Report, rule
 from soc2lint.views.logging import unloaded_modules
 
 from ._shared import MONITORING, account_unknown, control_location
@@ -24,6 +24,8 @@ def _evidence_of(ctx: Context, prefixes: tuple[str, ...]) -> list[Node]:
     severity=Severity.LOW,
     tsc=("CC7.2", "CC4.1"),
     checklist=MONITORING,
+    subjects=ACCOUNT_BASELINE,
+    control="Security Hub is enabled in the account baseline.",
     account_scope=True,
     fix={
         "terraform": 'Add `resource "aws_securityhub_account" "main" {}` to the account baseline.',

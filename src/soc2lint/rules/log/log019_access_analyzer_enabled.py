@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Attr, Node, Severity, describe_value
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import ACCOUNT_BASELINE, Context, RelatedRef, Report, rule
 from soc2lint.views.logging import unloaded_modules
 
 from ._shared import MONITORING, account_unknown, control_location
@@ -17,6 +17,8 @@ _EXTERNAL_ACCESS_ANALYZERS = ("ACCOUNT", "ORGANIZATION")
     severity=Severity.LOW,
     tsc=("CC6.1", "CC7.2"),
     checklist=MONITORING,
+    subjects=ACCOUNT_BASELINE,
+    control="IAM Access Analyzer is enabled in the account baseline.",
     account_scope=True,
     fix={
         "terraform": 'Add `resource "aws_accessanalyzer_analyzer" "account" { analyzer_name '

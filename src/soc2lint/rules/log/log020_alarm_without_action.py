@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import ALARM_ACTIONS_ENABLED
 
 from ._shared import MONITORING, alarm_notifies
@@ -38,6 +38,12 @@ def _alarm_consumed(ctx: Context, alarm: Node, composite_text: str) -> bool:
     severity=Severity.LOW,
     tsc=("CC7.3",),
     checklist=MONITORING,
+    subjects=of_kinds(
+        "AWS::CloudWatch::Alarm",
+        "AWS::CloudWatch::CompositeAlarm",
+        what="CloudWatch metric and composite alarms",
+    ),
+    control="CloudWatch alarms notify someone.",
     fix={
         "terraform": "Set `alarm_actions` to an SNS topic (or another action) and leave "
         "`actions_enabled` at true.",

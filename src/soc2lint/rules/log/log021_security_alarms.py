@@ -8,7 +8,7 @@ from typing import Any
 
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Node, Range, Severity, Unknown
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import ACCOUNT_BASELINE, Context, RelatedRef, Report, rule
 from soc2lint.views.logging import (
     LOG_GROUP,
     log_group_index,
@@ -342,6 +342,8 @@ def _filter_on_trail_group(
     severity=Severity.MEDIUM,
     tsc=("CC7.2", "CC7.3"),
     checklist=MONITORING,
+    subjects=ACCOUNT_BASELINE,
+    control="Security events in CloudTrail raise alarms.",
     account_scope=True,
     graph=True,
     fix={

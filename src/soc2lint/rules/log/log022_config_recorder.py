@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Attr, Node, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import ACCOUNT_BASELINE, Context, RelatedRef, Report, rule
 from soc2lint.views.logging import unloaded_modules
 
 from ._shared import MONITORING, account_unknown, control_location
@@ -72,6 +72,8 @@ def _turned_on(ctx: Context) -> tuple[bool | None, list[tuple[Node, Attr]]]:
     severity=Severity.MEDIUM,
     tsc=("CC7.1", "CC8.1"),
     checklist=MONITORING,
+    subjects=ACCOUNT_BASELINE,
+    control="The account baseline records every supported resource type with AWS Config.",
     account_scope=True,
     fix={
         "terraform": "Add an `aws_config_configuration_recorder` (with "

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import INGRESS_RULE_HOLDERS
 
 from ._shared import CHECKLIST, TSC, open_from_anywhere
 
@@ -14,6 +15,8 @@ from ._shared import CHECKLIST, TSC, open_from_anywhere
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=INGRESS_RULE_HOLDERS,
+    control="SSH and RDP are not open to the internet.",
     fix={
         "terraform": "Remove `0.0.0.0/0`/`::/0` from the rule admitting port 22/3389; reach "
         "instances through SSM Session Manager, or admit a bastion's security group.",

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import INGRESS_RULE_HOLDERS
 
 from ._shared import CHECKLIST, DATABASE_NAMES, DATABASE_PORTS, TSC, open_from_anywhere
 
@@ -16,6 +17,8 @@ __all__ = ["DATABASE_NAMES", "DATABASE_PORTS", "sg_database_port_open"]
     severity=Severity.CRITICAL,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=INGRESS_RULE_HOLDERS,
+    control="Database and cache ports are not open to the internet.",
     fix={
         "terraform": "Remove the internet CIDR from the rule admitting the database port; admit "
         "the application tier's security group instead.",

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from soc2lint.model import Severity
 from soc2lint.rule import Context, Report, rule
+from soc2lint.views.populations import INGRESS_RULE_HOLDERS
 
 from ._shared import CHECKLIST, TSC, open_from_anywhere
 
@@ -14,6 +15,8 @@ from ._shared import CHECKLIST, TSC, open_from_anywhere
     severity=Severity.CRITICAL,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=INGRESS_RULE_HOLDERS,
+    control="No security group admits all traffic from the internet.",
     fix={
         "terraform": 'Replace the all-traffic rule (`protocol = "-1"` or 0-65535) from the '
         "internet with rules for the ports the service needs.",

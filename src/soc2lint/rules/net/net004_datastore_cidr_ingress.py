@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Node, Severity
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views.network import DATASTORE_KINDS, NetworkModel
+from soc2lint.views.populations import INGRESS_RULE_HOLDERS
 
 from ._shared import CHECKLIST, TSC, _model, _rule_name, group_related, rule_at
 
@@ -31,6 +32,8 @@ def _datastore_groups(model: NetworkModel) -> dict[str, tuple[Node, list[Node]]]
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=INGRESS_RULE_HOLDERS,
+    control="Data stores admit the application tier's security group, not CIDR ranges.",
     graph=True,
     fix={
         "terraform": "Admit the application tier's security group (`security_groups`, "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Attr, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.network import DEFAULT_SECURITY_GROUP, SgRule
 
 from ._shared import CHECKLIST, TSC, _model
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST, TSC, _model
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("aws_default_security_group", what="default security groups"),
+    control="The VPC's default security group has no rules.",
     fix={
         "terraform": "Manage the default security group with no `ingress` and no `egress` "
         'blocks (`resource "aws_default_security_group" "default" { vpc_id = ... }`).',

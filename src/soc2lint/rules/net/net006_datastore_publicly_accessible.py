@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views.network import DMS_INSTANCE, RDS_CLUSTER, RDS_INSTANCE
+from soc2lint.views.populations import RDS
 
 from ._shared import CHECKLIST, TSC, _model, public_access
 
@@ -15,6 +16,14 @@ from ._shared import CHECKLIST, TSC, _model, public_access
     severity=Severity.CRITICAL,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        *RDS,
+        "AWS::Redshift::Cluster",
+        "AWS::RedshiftServerless::Workgroup",
+        "AWS::DMS::ReplicationInstance",
+        what="RDS, Redshift and DMS instances, Redshift Serverless workgroups",
+    ),
+    control="Databases are not publicly accessible.",
     fix={
         "terraform": "Set `publicly_accessible = false`.",
         "cloudformation": "Set `PubliclyAccessible: false` explicitly.",

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Node, Severity
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views.network import ATTACH, RDS_INSTANCE
+from soc2lint.views.populations import DATASTORES
 
 from ._shared import CHECKLIST, TSC, _model
 
@@ -22,6 +23,8 @@ def _subnet_attr(node: Node) -> tuple[str | None, str | None]:
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=DATASTORES,
+    control="Data stores are placed in private subnets.",
     graph=True,
     fix={
         "terraform": "Put the data store's subnet group on private subnets (no "

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity, describe_value
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.network import (
     ASG,
     INSTANCE,
@@ -12,6 +12,7 @@ from soc2lint.views.network import (
     NetworkModel,
     Targets,
 )
+from soc2lint.views.populations import INSTANCES
 
 from ._shared import CHECKLIST, TSC, _model
 
@@ -27,6 +28,8 @@ def _launch_users(model: NetworkModel, node: Node) -> list[Node]:
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(*INSTANCES, what="instances, launch templates and launch configurations"),
+    control="Instances get no public IP address.",
     graph=True,
     fix={
         "terraform": "Set `associate_public_ip_address = false` (in `network_interfaces` for "

@@ -4,7 +4,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from soc2lint.model import Attr, Node, Path, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, from_view, rule
 from soc2lint.views.network import (
     ASG,
     INSTANCE,
@@ -17,6 +17,7 @@ from soc2lint.views.network import (
     SgRule,
     Targets,
 )
+from soc2lint.views.populations import LBS, datastores
 
 from ._shared import CHECKLIST, TSC, _model, public_access
 
@@ -101,6 +102,12 @@ def _exposed_port(rule: SgRule, port: int | None) -> int:
     severity=Severity.CRITICAL,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=from_view(
+        datastores,
+        kinds=("AWS::EC2::Instance", "AWS::AutoScaling::AutoScalingGroup", *LBS),
+        what="data stores, instances, auto scaling groups and load balancers",
+    ),
+    control="Data stores and instances are not reachable from the internet.",
     graph=True,
     fix={
         "terraform": "Break the path: make the subnet private, drop the public address "

@@ -4,8 +4,9 @@ from collections.abc import Iterator, Sequence
 from typing import Literal
 
 from soc2lint.model import Node, Path, Severity, describe_value
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.settings import S3_PUBLIC_ACCESS_BLOCK
+from soc2lint.views.populations import BUCKET
 from soc2lint.views.s3 import BucketSetting, account_public_access_block, bucket_views
 
 from ._shared import CHECKLIST, TSC
@@ -29,6 +30,10 @@ def _account_block(ctx: Context) -> bool | None:
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        *BUCKET, "aws_s3_bucket_public_access_block", what="S3 buckets and public access blocks"
+    ),
+    control="S3 buckets have a public access block with all four settings.",
     graph=True,
     fix={
         "terraform": "Add an `aws_s3_bucket_public_access_block` for the bucket with all four "

@@ -4,7 +4,8 @@ from collections.abc import Iterator
 
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Path, Severity, Unknown
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, from_view, rule
+from soc2lint.views.populations import bucket_policy_writers
 from soc2lint.views.s3 import bucket_views
 
 from .._common import (
@@ -60,6 +61,12 @@ def _bucket_of(ctx: Context, node: Node) -> list[Node]:
     severity=Severity.CRITICAL,
     tsc=("CC6.6", "CC6.1"),
     checklist="G. Network Isolation",
+    subjects=from_view(
+        bucket_policy_writers,
+        kinds=(BUCKET, "AWS::S3::BucketPolicy", "aws_s3_bucket_acl"),
+        what="S3 buckets, bucket policies and ACLs",
+    ),
+    control="S3 buckets are not public through ACLs or bucket policies.",
     graph=True,
     fix={
         "terraform": "Set the ACL to `private` (or drop it: buckets own their objects by "

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from soc2lint.model import Node, Severity
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views.network import SUBNET
+from soc2lint.views.populations import VPCS
 
 from ._shared import CHECKLIST, TSC, _model
 
@@ -16,6 +17,8 @@ from ._shared import CHECKLIST, TSC, _model
     severity=Severity.LOW,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=VPCS,
+    control="VPCs with private subnets reach S3 through a VPC endpoint.",
     graph=True,
     fix={
         "terraform": 'Add `aws_vpc_endpoint` with `service_name = "com.amazonaws.<region>.s3"` '

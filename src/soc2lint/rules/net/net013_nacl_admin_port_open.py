@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 from soc2lint.model import Node, Path, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.network import NaclEntry, is_anywhere
 
 from ._shared import ADMIN_NAMES, ADMIN_PORTS, CHECKLIST, TSC, _model
@@ -19,6 +19,13 @@ FAMILIES: tuple[Literal["ipv4", "ipv6"], ...] = ("ipv4", "ipv6")
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        "AWS::EC2::NetworkAcl",
+        "aws_default_network_acl",
+        "AWS::EC2::NetworkAclEntry",
+        what="network ACLs and their entries",
+    ),
+    control="Network ACLs do not admit SSH or RDP from the internet.",
     fix={
         "terraform": "Add a lower-numbered `deny` entry for ports 22 and 3389 from "
         "`0.0.0.0/0`, or narrow the allow entry's `cidr_block`.",

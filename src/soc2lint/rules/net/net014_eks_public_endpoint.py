@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from soc2lint.model import Path, Severity, Unknown
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views.network import EKS_CLUSTER, is_anywhere
+from soc2lint.views.populations import EKS_CLUSTERS
 
 from ._shared import CHECKLIST, TSC
 
@@ -15,6 +16,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=EKS_CLUSTERS,
+    control="EKS API endpoints are private or limited to known networks.",
     fix={
         "terraform": "Set `vpc_config { endpoint_public_access = false }` (with "
         "`endpoint_private_access = true`), or restrict `public_access_cidrs`.",

@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Path, Severity, Unknown
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
+from soc2lint.views.populations import SG_RULE_HOLDERS
 
 from ._shared import CHECKLIST, TSC, _model, _rule_name
 
@@ -14,6 +15,12 @@ from ._shared import CHECKLIST, TSC, _model, _rule_name
     severity=Severity.LOW,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        *SG_RULE_HOLDERS,
+        "AWS::EC2::SecurityGroupEgress",
+        what="security groups and their standalone rules",
+    ),
+    control="Every security group rule says why it exists.",
     fix={
         "terraform": 'Add `description = "why this rule exists"` to the rule.',
         "cloudformation": "Add `Description: why this rule exists` to the rule.",

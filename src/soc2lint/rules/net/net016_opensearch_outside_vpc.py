@@ -3,7 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity, Unknown, document
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, from_view, rule
+from soc2lint.views.populations import (
+    SEARCH,
+    opensearch_serverless_network_policies,
+)
 
 from ._shared import CHECKLIST, TSC
 
@@ -14,6 +18,12 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=from_view(
+        opensearch_serverless_network_policies,
+        kinds=SEARCH,
+        what="OpenSearch/Elasticsearch domains, OpenSearch Serverless network policies",
+    ),
+    control="OpenSearch domains are placed in a VPC.",
     fix={
         "terraform": "Add `vpc_options { subnet_ids = [...] security_group_ids = [...] }`.",
         "cloudformation": "Add `VPCOptions` with `SubnetIds` and `SecurityGroupIds`.",

@@ -7,7 +7,7 @@ from typing import Any
 
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Node, Origin, PartialValue, Path, Range, Severity, known_structure
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, from_view, rule
 from soc2lint.secretnames import looks_secret, words
 
 from ._shared import (
@@ -136,6 +136,22 @@ def _credential_hits(graph: ResourceGraph) -> list[_NodeHits]:
     return out
 
 
+def credential_carriers(graph: ResourceGraph) -> list[Node]:
+    """SEC001's population: the objects holding at least one string long enough to be
+    an access key or a secret key, or naming a key prefix (no other can hold a key)."""
+    return [
+        node
+        for node in graph.nodes(None, category=None)
+        if any(_may_hold_credentials(value, 0) for _r, value, _g, _f in scan_roots(node))
+    ]
+
+
+CREDENTIAL_CARRIERS = from_view(
+    credential_carriers,
+    what="objects (resources, variables, parameters, outputs...) holding a string that can be a key",
+)
+
+
 def _example_note(*tokens: str) -> str:
     if any(t in AWS_EXAMPLE_KEYS for t in tokens):
         return " (AWS documentation's example credentials: replace them with a role or profile)"
@@ -148,6 +164,8 @@ def _example_note(*tokens: str) -> str:
     severity=Severity.CRITICAL,
     tsc=TSC,
     checklist=CHECKLIST_KEYS,
+    subjects=CREDENTIAL_CARRIERS,
+    control="No AWS access key is written in the code.",
     fix={
         "terraform": (
             "Remove `access_key`/`secret_key` and any key literal from the code; let the provider "
@@ -189,7 +207,11 @@ def hardcoded_aws_credentials(ctx: Context) -> Iterator[Report]:
         example pair (`AKIAIOSFODNN7EXAMPLE`) is still reported: it stands where a
         real key would be, and real keys follow the same pattern; placeholders
         (`AKIAXXXXXXXXXXXXXXXX`, LocalStack's `test`) and 40-character hex hashes
-        are not keys.
+        are not keys. Its population in the evidence pack is the objects that hold
+        at least one string that can be a key (20 characters or more, or naming a
+        key prefix): an object with only short strings, numbers and booleans
+        cannot hold a key, so counting it as a pass would overstate what was
+        inspected.
     Why it matters for SOC 2:
         Checklist A forbids access keys in code and B forbids key hardcoding:
         anyone with read access to the repository, its history or a CI log can use

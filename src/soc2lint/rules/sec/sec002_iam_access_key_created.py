@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, Unknown
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 
 from .._common import existence_unknown
 from ._shared import CHECKLIST_KEYS, TSC
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST_KEYS, TSC
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST_KEYS,
+    subjects=of_kinds("AWS::IAM::AccessKey", what="IAM access keys"),
+    control="Applications use roles, not long-lived IAM access keys.",
     fix={
         "terraform": (
             "Remove the `aws_iam_access_key`: give the workload an IAM role (instance profile, "

@@ -4,9 +4,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from soc2lint.graph import ResourceGraph
 from soc2lint.model import Node, Severity, Unknown, to_bool
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, from_view, rule
 from soc2lint.secretnames import looks_password
+from soc2lint.views.populations import password_named_inputs
 
 from ._shared import (
     CHECKLIST_HARDCODING,
@@ -35,12 +37,32 @@ def _managed_password(node: Node) -> bool | None:
     return to_bool(flag.value) is True
 
 
+def password_holders(graph: ResourceGraph) -> list[Node]:
+    """SEC003's population: password-named variables and parameters, and the AWS
+    resources with a password field."""
+    out = password_named_inputs(graph)
+    out.extend(
+        n
+        for n in graph.nodes(None)
+        if _is_aws_resource(n) and next(iter(password_fields(n.attrs, ())), None) is not None
+    )
+    return out
+
+
+PASSWORD_HOLDERS = from_view(
+    password_holders,
+    what="password-named variables and parameters, and AWS resources with a password field",
+)
+
+
 @rule(
     id="SEC003",
     slug="hardcoded-password",
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST_HARDCODING,
+    subjects=PASSWORD_HOLDERS,
+    control="No password is written in the code.",
     fix={
         "terraform": (
             "Do not write the password: use `manage_master_user_password = true` (RDS, Aurora, "
@@ -138,7 +160,9 @@ def hardcoded_password(ctx: Context) -> Iterator[Report]:
             continue
         ptype = param.attrs.get("Type")
         if isinstance(ptype, str) and ptype.startswith("AWS::SSM::Parameter::"):
-            continue  # the Default names an SSM parameter; the value is resolved at deploy
+            # the Default names an SSM parameter; the value is resolved at deploy
+            ctx.not_applicable(param, "an SSM parameter type: the value is read at deploy time")
+            continue
         default = param.attrs.get("Default")
         if is_literal_secret(default):
             yield from emit(

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from soc2lint.model import Node, Path, Severity, Unknown, document, known_structure
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.secretnames import looks_password, looks_secret
 
 from ._shared import CHECKLIST_HARDCODING, TSC, _finding, is_literal_secret, mask, written_place
@@ -80,6 +80,12 @@ def _env_entries(node: Node) -> Iterator[tuple[Path, str, Any]]:
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST_HARDCODING,
+    subjects=of_kinds(
+        "AWS::Lambda::Function",
+        "AWS::ECS::TaskDefinition",
+        what="Lambda functions and ECS task definitions",
+    ),
+    control="Secrets reach functions and containers from a secret store, not plain environment variables.",
     fix={
         "terraform": (
             "Keep the secret in Secrets Manager or SSM Parameter Store (SecureString): ECS "

@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, to_bool
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, from_view, rule
 from soc2lint.secretnames import looks_secret
+from soc2lint.views.populations import secret_named_cfn_parameters
 
 from ._shared import CHECKLIST_HARDCODING, REDACT, TSC
 
@@ -15,6 +16,10 @@ from ._shared import CHECKLIST_HARDCODING, REDACT, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST_HARDCODING,
+    subjects=from_view(
+        secret_named_cfn_parameters, what="CloudFormation parameters with secret-looking names"
+    ),
+    control="CloudFormation secret parameters are hidden (NoEcho).",
     fix={"cloudformation": "Add `NoEcho: true` to the parameter (and give it no `Default`)."},
 )
 def cfn_secret_parameter_noecho(ctx: Context) -> Iterator[Report]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import MISSING, Node, Severity, Unknown, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.views import tls
 
 from ._shared import CHECKLIST, LISTENER, TSC, _upper, listener_protocol
@@ -57,6 +57,12 @@ def _redirects_to_https(listener: Node) -> tuple[bool | None, str]:
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancing::LoadBalancer",
+        what="load balancer listeners and classic load balancers",
+    ),
+    control="Load balancer listeners serve traffic over TLS only.",
     fix={
         "terraform": (
             'Serve the listener over HTTPS (`protocol = "HTTPS"` with `certificate_arn` and '

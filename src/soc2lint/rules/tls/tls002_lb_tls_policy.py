@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from soc2lint.model import Severity, describe_value
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views import tls
 
 from ._shared import CHECKLIST, LISTENER, TSC, listener_protocol
@@ -16,6 +16,13 @@ from ._shared import CHECKLIST, LISTENER, TSC, listener_protocol
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancing::LoadBalancer",
+        "aws_load_balancer_policy",
+        what="HTTPS/TLS listeners, classic load balancers and their policies",
+    ),
+    control="HTTPS/TLS listeners accept TLS 1.2 or later only.",
     fix={
         "terraform": (
             'Set `ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"` (or another TLS 1.2+ '
@@ -69,6 +76,12 @@ def lb_tls_policy(ctx: Context) -> Iterator[Report]:
     for listener in ctx.graph.nodes(LISTENER):
         _, protocol = listener_protocol(ctx, listener)
         if protocol not in ("HTTPS", "TLS"):
+            ctx.not_applicable(
+                listener,
+                f"not an HTTPS or TLS listener ({protocol})"
+                if protocol
+                else "its protocol could not be determined",
+            )
             continue
         policy = listener.attr(tf="ssl_policy", cfn="SslPolicy")
         name = policy.path_str

@@ -6,6 +6,7 @@ from typing import Any
 from soc2lint.model import Attr, Node, Severity, describe_value, to_bool
 from soc2lint.rule import Context, Report, rule
 from soc2lint.views import tls
+from soc2lint.views.populations import CLOUDFRONT
 
 from ._shared import CHECKLIST, TSC
 
@@ -16,6 +17,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.HIGH,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=CLOUDFRONT,
+    control="CloudFront distributions serve viewers over HTTPS with TLS 1.2 or later.",
     fix={
         "terraform": (
             'Set `viewer_protocol_policy = "redirect-to-https"` (or `"https-only"`) in every '

@@ -6,10 +6,9 @@ from soc2lint.model import Severity, describe_value, to_bool
 from soc2lint.rule import Context, Report, rule
 from soc2lint.settings import OPENSEARCH_NODE_TO_NODE
 from soc2lint.views import tls
+from soc2lint.views.populations import SEARCH, SEARCH_DOMAINS
 
 from ._shared import CHECKLIST, TSC
-
-SEARCH_DOMAINS = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain")
 
 
 @rule(
@@ -18,6 +17,8 @@ SEARCH_DOMAINS = ("AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain"
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=SEARCH_DOMAINS,
+    control="OpenSearch domains enforce HTTPS with TLS 1.2 or later.",
     fix={
         "terraform": (
             "Add `domain_endpoint_options { enforce_https = true, tls_security_policy = "
@@ -57,7 +58,7 @@ def opensearch_https(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-opensearchservice-domain-domainendpointoptions.html
         - https://github.com/aws/aws-cdk/issues/34658
     """
-    for dom in ctx.graph.nodes(SEARCH_DOMAINS):
+    for dom in ctx.graph.nodes(SEARCH):
         # the provider defaults enforce_https to true inside a written block; the API,
         # and so a domain without the block, to false
         tf = dom.language == "terraform"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import ELASTICACHE_TRANSIT_ENCRYPTED, MEMORYDB_TLS
 
 from ._shared import CHECKLIST, TSC
@@ -15,6 +15,12 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds(
+        "AWS::ElastiCache::ReplicationGroup",
+        "AWS::MemoryDB::Cluster",
+        what="ElastiCache replication groups and MemoryDB clusters",
+    ),
+    control="ElastiCache replication groups require TLS.",
     fix={
         "terraform": (
             "Set `transit_encryption_enabled = true` (and leave `transit_encryption_mode` at "

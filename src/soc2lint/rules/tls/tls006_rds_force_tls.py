@@ -6,6 +6,7 @@ from typing import Any
 from soc2lint.model import MISSING, Attr, Node, Severity, Unknown, describe_value, to_bool
 from soc2lint.rule import Context, RelatedRef, Report, rule
 from soc2lint.views import db_params as dbp
+from soc2lint.views.populations import RDS_DATABASES
 
 from ._shared import CHECKLIST, TSC
 
@@ -16,6 +17,8 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=RDS_DATABASES,
+    control="RDS databases require TLS connections.",
     graph=True,
     fix={
         "terraform": (

@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Node, Severity
-from soc2lint.rule import Context, RelatedRef, Report, rule
+from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 from soc2lint.views.policy import denies_when_false, documents_of
+from soc2lint.views.populations import BUCKET
 from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
 
 
@@ -14,6 +15,8 @@ from soc2lint.views.s3 import UNKNOWN_SETTING, bucket_views
     severity=Severity.MEDIUM,
     tsc=("CC6.7",),
     checklist="B. Data in Transit",
+    subjects=of_kinds(*BUCKET, "AWS::S3::BucketPolicy", what="S3 buckets and bucket policies"),
+    control="S3 buckets refuse requests over plain HTTP.",
     graph=True,
     fix={
         "terraform": 'Add a bucket policy statement: `effect = "Deny"`, principals `*`, '

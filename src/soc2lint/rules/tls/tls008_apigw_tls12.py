@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Attr, Node, Severity, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, from_view, rule
 from soc2lint.views import tls
+from soc2lint.views.populations import sam_api_domains
 
 from ._shared import CHECKLIST, TSC
 
@@ -15,6 +16,12 @@ from ._shared import CHECKLIST, TSC
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=from_view(
+        sam_api_domains,
+        kinds=("AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName"),
+        what="API Gateway custom domains (a SAM API's `Domain` included)",
+    ),
+    control="API Gateway custom domains require TLS 1.2 or later.",
     fix={
         "terraform": (
             'Set `security_policy = "TLS_1_2"` (or an enhanced policy such as '

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from soc2lint.model import Severity, describe_value
-from soc2lint.rule import Context, Report, rule
+from soc2lint.rule import Context, Report, of_kinds, rule
 from soc2lint.settings import MSK_IN_CLUSTER
 
 from ._shared import CHECKLIST, TSC, _upper
@@ -15,6 +15,8 @@ from ._shared import CHECKLIST, TSC, _upper
     severity=Severity.MEDIUM,
     tsc=TSC,
     checklist=CHECKLIST,
+    subjects=of_kinds("AWS::MSK::Cluster", what="MSK clusters"),
+    control="MSK clusters encrypt traffic in transit.",
     fix={
         "terraform": (
             'Set `encryption_info { encryption_in_transit { client_broker = "TLS", '
