@@ -14,7 +14,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -22,6 +22,7 @@ import click
 
 from . import __version__
 from .config import FAIL_ON_CHOICES, Config, ConfigError, fail_threshold, find_config, load_config
+from .errors import UsageError
 from .model import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -485,7 +486,7 @@ def _run(
     registry: Any,
     diff_base: Any = None,
 ) -> Any:
-    from .engine import ScanRequest, UsageError, run_scan
+    from .engine import ScanRequest, run_scan
 
     progress = _Progress()
     request = ScanRequest(
@@ -498,7 +499,7 @@ def _run(
         jobs=opts["jobs"] or (os.cpu_count() or 1),
         progress=progress.update,
     )
-    try:
+    with _guarded(progress, opts["debug"]):
         if diff_base:
             from .diff import run_diff_scan
 
@@ -510,24 +511,6 @@ def _run(
             from .diff import apply_baseline, load_baseline
 
             apply_baseline(result, load_baseline(Path(config.baseline)))
-    except (UsageError, ConfigError) as exc:
-        progress.done()
-        _fail_usage(str(exc))
-    except KeyboardInterrupt:
-        progress.done()
-        click.echo("soc2lint: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: fail closed without a traceback unless --debug
-        progress.done()
-        if opts["debug"]:
-            traceback.print_exc()
-        click.echo(
-            _safe_stderr(
-                f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)"
-            ),
-            err=True,
-        )
-        sys.exit(EXIT_INCOMPLETE)
     progress.done()
     if request.cache_dir is not None:
         from .cache_prune import prune_cache
@@ -715,7 +698,6 @@ def fix_cmd(**opts: Any) -> None:
     rule) goes to stderr; --diff prints the changes on stdout.  The exit code follows the
     findings that remain.
     """
-    from .engine import UsageError
     from .fix.report import summary_text
     from .fix.run import run_fix
 
@@ -734,31 +716,13 @@ def fix_cmd(**opts: Any) -> None:
         jobs=opts["jobs"] or (os.cpu_count() or 1),
     )
     progress = _Progress()
-    try:
+    with _guarded(progress, opts["debug"]):
         result = run_fix(
             request,
             unsafe=opts["unsafe_fixes"],
             write=not opts["show_diff"],
             progress=progress.update,
         )
-    except (UsageError, ConfigError) as exc:
-        progress.done()
-        _fail_usage(str(exc))
-    except KeyboardInterrupt:
-        progress.done()
-        click.echo("soc2lint: interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # a bug: fail closed without a traceback unless --debug
-        progress.done()
-        if opts["debug"]:
-            traceback.print_exc()
-        click.echo(
-            _safe_stderr(
-                f"soc2lint: internal error: {type(exc).__name__}: {exc} (run with --debug)"
-            ),
-            err=True,
-        )
-        sys.exit(EXIT_INCOMPLETE)
     progress.done()
     if opts["show_diff"]:
         diff = result.diff()
@@ -1033,7 +997,6 @@ def _replay(opts: dict[str, Any], scan_paths: list[Path]) -> Any:
     from pathlib import PurePosixPath
 
     from .diff import find_git_root
-    from .engine import UsageError
     from .evidence.gitinfo import head_commit
     from .history import (
         DEFAULT_TARGETS,
@@ -1103,7 +1066,8 @@ def _replay(opts: dict[str, Any], scan_paths: list[Path]) -> Any:
     if not opts["ref"]:
         head = head_commit(root)
         ref_name = head.branch if head is not None and head.branch else "HEAD"
-    try:
+    progress = _Progress()
+    with _guarded(progress, opts["debug"], usage=(HistoryError,)):
         since = parse_date(opts["since"], "--since", today)
         until = parse_date(opts["until"], "--until", today) if opts["until"] else today
         settings = ScanSettings(
@@ -1133,16 +1097,31 @@ def _replay(opts: dict[str, Any], scan_paths: list[Path]) -> Any:
             repository_url=opts["repository_url"],
             shown_paths=tuple(str(p) for p in (opts["paths"] or [Path(".")])),
         )
-        progress = _Progress()
         history = run_history(root, settings, options, today=today, progress=progress.update)
         progress.done()
-    except (HistoryError, UsageError, ConfigError) as exc:
+    return history
+
+
+@contextlib.contextmanager
+def _guarded(
+    progress: _Progress, debug: bool, usage: tuple[type[Exception], ...] = ()
+) -> Iterator[None]:
+    """A command's run, ending as the exit codes say: a usage or configuration error
+    (or one of ``usage``) exits 2, Ctrl-C 130, anything else is a bug that fails closed
+    (exit 3) without a traceback unless ``--debug``."""
+    usage_errors: tuple[type[Exception], ...] = (UsageError, ConfigError, *usage)
+    try:
+        yield
+    except usage_errors as exc:
+        progress.done()
         _fail_usage(str(exc))
     except KeyboardInterrupt:
+        progress.done()
         click.echo("soc2lint: interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # a bug: fail closed without a traceback unless --debug
-        if opts["debug"]:
+    except Exception as exc:
+        progress.done()
+        if debug:
             traceback.print_exc()
         click.echo(
             _safe_stderr(
@@ -1151,7 +1130,6 @@ def _replay(opts: dict[str, Any], scan_paths: list[Path]) -> Any:
             err=True,
         )
         sys.exit(EXIT_INCOMPLETE)
-    return history
 
 
 class _Progress:
