@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..discover import find_root
+from ..discover import SKIP_DIRS, find_root
 from ..engine import ScanRequest, ScanResult, UsageError, run_scan
 from ..model import Finding, Node
 from ..safeio import UnsafePath, write_output_file
@@ -37,23 +37,8 @@ from .plan import GENERATED, Plan, plan
 from .remedies import remedy_for
 from .text import Edit, NotFixable
 
-#: directories not copied: version control and caches; .terraform is kept (modules)
-_NOT_COPIED = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "node_modules",
-        ".venv",
-        "venv",
-        "__pycache__",
-        ".tox",
-        ".nox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-    }
-)
+#: directories not copied: those a scan never reads, except .terraform (its modules)
+_NOT_COPIED = SKIP_DIRS - {".terraform"}
 MAX_ROUNDS = 8
 
 
