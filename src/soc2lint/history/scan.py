@@ -57,7 +57,7 @@ from ..model import Finding, Node
 from ..rule import Rule
 from ..selection import selected_rules
 from ..suppressions import SuppressionEntry, apply_per_path_ignores, today
-from ..system_rules import RULE_ERROR
+from ..system_rules import RULE_ERROR, SUPPRESSION_UNUSED
 
 #: every this many scans, what was frozen is collected too (a structure kept for a
 #: while and then dropped is freed by its reference counts, unless it holds a cycle)
@@ -239,6 +239,7 @@ class IncrementalScanner:
             out.extend(result.findings)  # kept as they are: nothing changes them
             entries.extend(result.entries)
         self._units = kept_units
+        out, entries = _config_entries_once(out, entries)
         out = dedupe(out)
         out.sort(key=Finding.sort_key)
         clock.lap("suppressions")
@@ -496,12 +497,40 @@ def _expiries(entries: Iterable[SuppressionEntry], on: _dt.date) -> tuple[tuple[
     return tuple((d, d < on.isoformat()) for d in dates)
 
 
+def _config_entries_once(
+    findings: list[Finding], entries: list[SuppressionEntry]
+) -> tuple[list[Finding], list[SuppressionEntry]]:
+    """A configuration's suppressions come with every unit, and each unit judges them on
+    its own findings; as one scan sees them, an entry is used when any unit used it: its
+    copies get the union of what they matched (copies: units are kept for later commits),
+    and no unit reports it unused (SYS005) then."""
+    used: dict[tuple[object, ...], set[str]] = {}
+    for e in entries:
+        if e.kind == "config":
+            used.setdefault(_entry_key(e), set()).update(e.used)
+    if not used:
+        return findings, entries
+    somewhere = {e.range for e in entries if e.kind == "config" and used[_entry_key(e)]}
+    kept = [
+        f for f in findings if not (f.rule_id == SUPPRESSION_UNUSED.id and f.range in somewhere)
+    ]
+    merged = [
+        dataclasses.replace(e, used=set(used[_entry_key(e)])) if e.kind == "config" else e
+        for e in entries
+    ]
+    return kept, merged
+
+
+def _entry_key(e: SuppressionEntry) -> tuple[object, ...]:
+    return (e.kind, e.range, e.tokens, e.reason, e.expires, e.target)
+
+
 def _unique_entries(entries: list[SuppressionEntry]) -> list[SuppressionEntry]:
     """Each written suppression once (a configuration's entries come with every unit)."""
     seen: set[tuple[object, ...]] = set()
     out = []
     for e in entries:
-        key = (e.kind, e.range, e.tokens, e.reason, e.expires, e.target)
+        key = _entry_key(e)
         if key not in seen:
             seen.add(key)
             out.append(e)
