@@ -186,8 +186,10 @@ def _summary(
     fam = by_family(active)
     lines = []
     total = len(active)
-    scanned = len(result.files)
-    with_findings = len({f.range.file for f in active})
+    files_with_findings = {f.range.file for f in active}
+    # a configuration file read for its suppressions (SYS004/SYS005 there) counts as read
+    scanned = len(set(result.files) | files_with_findings)
+    with_findings = len(files_with_findings)
     if total:
         lines.append(
             f"Found {_plural(total, 'finding')} ({', '.join(parts)}) in "
