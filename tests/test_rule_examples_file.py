@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from soc2lint.cli import main
+from soc2lint.rule import LANGUAGES
 from soc2lint.rule_examples import (
     ExamplesError,
     ExamplesFile,
@@ -154,6 +156,18 @@ def test_every_builtin_rule_keeps_its_examples_in_a_file() -> None:
             continue
         assert isinstance(r.examples, ExamplesFile), r.id
         assert r.examples.path.name.startswith(r.id.lower() + "_"), r.id
+
+
+def test_languages_from_the_keys_are_the_parsed_files_languages() -> None:
+    """A rule's languages (SARIF tags, evidence populations) come from the file's
+    top-level keys, without parsing it."""
+    for r in registry():
+        if not isinstance(r.examples, ExamplesFile):
+            continue
+        fresh = replace(r, examples=ExamplesFile(r.examples.path, r.id))
+        parsed = load_examples(r.examples.path, r.id)
+        assert fresh.languages == tuple(x for x in LANGUAGES if x in parsed), r.id
+        assert not fresh.examples.loaded, r.id
 
 
 PACK_RULE = '''

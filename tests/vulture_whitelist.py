@@ -18,15 +18,6 @@ _.update_replace_policy
 _.condition_value
 _.preprocessor
 
-# sarif-om objects: attributes set for serialisation (report/sarif.to_sarif_dict)
-_.logical_locations
-_.related_locations
-_.code_flows
-_._extra_status
-_.tool_execution_notifications
-_.baseline_state
-_.automation_details
-
 # a parsed YAML node flag cfn-lint's rules read (cloudformation/decode.py)
 _.using_merge
 # data fields kept so the parsed models say what the source says

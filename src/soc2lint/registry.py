@@ -10,10 +10,11 @@ like the built-ins.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from importlib.metadata import entry_points
+from importlib.machinery import PathFinder
 from pathlib import Path
 
 from .rule import Rule, validate_rule
@@ -116,9 +117,39 @@ def load_rules_dir(directory: Path) -> list[Rule]:
     return out
 
 
+def _may_have_packs() -> bool:
+    """Whether an installed distribution may declare a rule pack: some
+    ``entry_points.txt`` on ``sys.path`` names the group (or distributions are
+    found in a way this look does not follow).  Importing ``importlib.metadata``
+    to ask costs a scan ~20 ms CPU; this look about 1."""
+    if any(f is not PathFinder and hasattr(f, "find_distributions") for f in sys.meta_path):
+        return True
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except NotADirectoryError:  # a zip archive
+            return True
+        except OSError:
+            continue
+        egg = entry.lower().endswith(".egg")
+        for name in names:
+            low = name.lower()
+            if not (low.endswith((".dist-info", ".egg-info")) or (egg and low == "egg-info")):
+                continue
+            try:
+                with open(os.path.join(entry, name, "entry_points.txt"), "rb") as fh:
+                    if ENTRY_POINT_GROUP.encode() in fh.read():
+                        return True
+            except OSError:
+                continue
+    return False
+
+
 def load_registry(rules_dirs: Sequence[Path] = (), *, use_entry_points: bool = True) -> Registry:
     rules: list[Rule] = [*SYSTEM_RULES, *builtin_rules()]
-    if use_entry_points:
+    if use_entry_points and _may_have_packs():
+        from importlib.metadata import entry_points
+
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             try:
                 obj = ep.load()

@@ -489,7 +489,9 @@ class Rule:
     def languages(self) -> tuple[Language, ...]:
         if self.declared_languages:
             return self.declared_languages
-        return tuple(lang for lang in LANGUAGES if lang in self.examples)
+        ex = self.examples
+        present = ex.languages() if isinstance(ex, ExamplesFile) else ex
+        return tuple(lang for lang in LANGUAGES if lang in present)
 
     @property
     def title(self) -> str:

@@ -1,10 +1,9 @@
 """SARIF 2.1.0 that GitHub code scanning accepts and shows well.
 
-The objects are built with sarif-om's typed classes; serialisation is our
-own (:func:`to_sarif_dict`) because sarif-om's companion serializer drops
-every field equal to its default, including ``result.level = "warning"``,
-which consumers then read as the rule's default level, and because
-sarif-om's ``Suppression.state`` is not in the final schema (``status`` is).
+The objects are plain dicts with the schema's property names, each written in
+the order sarif-om (which the writer once used) gave them, so that the files
+stay byte for byte what they were; ``level`` and ``kind`` are always explicit,
+since a missing ``result.level`` is read as the rule's default level.
 
 GitHub specifics: one run; in ``tool.driver.rules`` every rule with a result in
 the file (and those the user selected by name) with ``help.markdown``,
@@ -37,9 +36,6 @@ import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import attr
-import sarif_om as so
-
 from .. import __version__
 from ..docs import FAMILY_TITLES, docs_uri, page_name, rule_page
 from ..model import Finding, Range, Related
@@ -69,56 +65,26 @@ SHOWN_RESULTS = 5_000
 #: bytes of the gzip-compressed file (GitHub rejects an upload over 10 MB)
 MAX_GZIP_BYTES = 10 * 1024 * 1024 - 64 * 1024
 
-#: fields written even when equal to sarif-om's default
-_ALWAYS = frozenset({"level", "kind"})
+#: a result's properties in the order they are written
+_RESULT_KEYS = (
+    "message",
+    "baselineState",
+    "codeFlows",
+    "fixes",
+    "kind",
+    "level",
+    "locations",
+    "partialFingerprints",
+    "properties",
+    "relatedLocations",
+    "ruleId",
+    "ruleIndex",
+    "suppressions",
+)
 
 
-_FIELDS: dict[type, tuple[tuple[str, Any, bool, str], ...] | None] = {}
-
-
-def _sarif_fields(cls: type) -> tuple[tuple[str, Any, bool, str], ...] | None:
-    """(name, default, always written, schema name) of an attrs class; None for others."""
-    if cls in _FIELDS:
-        return _FIELDS[cls]
-    if not attr.has(cls):
-        _FIELDS[cls] = None
-        return None
-    _FIELDS[cls] = fields = tuple(
-        (
-            a.name,
-            a.default,
-            a.name in _ALWAYS or a.default is attr.NOTHING,
-            a.metadata.get("schema_property_name", a.name),
-        )
-        for a in attr.fields(cls)
-    )
-    return fields
-
-
-def to_sarif_dict(obj: Any) -> Any:
-    """sarif-om object tree -> plain JSON data with the schema's property names."""
-    if isinstance(obj, str | int | float | bool) or obj is None:
-        return obj
-    fields = _sarif_fields(type(obj))
-    if fields is not None:
-        out: dict[str, Any] = {}
-        for name, default, always, schema_name in fields:
-            value = getattr(obj, name)
-            if value is None:
-                continue
-            if not always and value == default:
-                continue
-            out[schema_name] = to_sarif_dict(value)
-        # attributes set on the instance that sarif-om does not know (e.g. Suppression.status)
-        for k, v in vars(obj).items():
-            if k.startswith("_extra_"):
-                out[k[len("_extra_") :]] = to_sarif_dict(v)
-        return out
-    if isinstance(obj, dict):
-        return {str(k): to_sarif_dict(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_sarif_dict(v) for v in obj]
-    return obj
+def _artifact(uri: str, base: str | None) -> dict[str, Any]:
+    return {"uri": uri} if base is None else {"uri": uri, "uriBaseId": base}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -143,13 +109,15 @@ class _Paths:
         return out
 
 
-def _region(r: Range) -> so.Region:
-    region = so.Region(start_line=max(1, r.start_line), start_column=max(1, r.start_col))
+def _region(r: Range) -> dict[str, Any]:
+    region: dict[str, Any] = {}
     end_line = r.end_line or r.start_line
-    if end_line >= r.start_line:
-        region.end_line = end_line
     if r.end_col and (end_line > r.start_line or r.end_col > r.start_col):
-        region.end_column = r.end_col
+        region["endColumn"] = r.end_col
+    if end_line >= r.start_line:
+        region["endLine"] = end_line
+    region["startColumn"] = max(1, r.start_col)
+    region["startLine"] = max(1, r.start_line)
     return region
 
 
@@ -159,24 +127,20 @@ def _location(
     address: str | None = None,
     message: str | None = None,
     loc_id: int | None = None,
-) -> so.Location:
+) -> dict[str, Any]:
     uri, base = _uri(paths(r.file))
-    loc = so.Location(
-        physical_location=so.PhysicalLocation(
-            artifact_location=so.ArtifactLocation(uri=uri, uri_base_id=base),
-            region=_region(r),
-        )
-    )
-    if address:
-        loc.logical_locations = [so.LogicalLocation(fully_qualified_name=address, kind="resource")]
-    if message:
-        loc.message = so.Message(text=message)
+    loc: dict[str, Any] = {}
     if loc_id is not None:
-        loc.id = loc_id
+        loc["id"] = loc_id
+    if address:
+        loc["logicalLocations"] = [{"fullyQualifiedName": address, "kind": "resource"}]
+    if message:
+        loc["message"] = {"text": message}
+    loc["physicalLocation"] = {"artifactLocation": _artifact(uri, base), "region": _region(r)}
     return loc
 
 
-def _rule_descriptor(r: Rule) -> so.ReportingDescriptor:
+def _rule_descriptor(r: Rule) -> dict[str, Any]:
     sections = r.sections()
     full = sections.get("What it checks", r.title).replace("\n", " ")
     help_text = (
@@ -190,15 +154,14 @@ def _rule_descriptor(r: Rule) -> so.ReportingDescriptor:
     tags = ["security", "soc2", f"soc2-{r.family.lower()}", FAMILY_TITLES.get(r.family, r.family)]
     tags += [f"TSC-{t}" for t in r.tsc]
     tags += [lang for lang in r.languages]
-    return so.ReportingDescriptor(
-        id=r.id,
-        name=_pascal(r.slug),
-        short_description=so.MultiformatMessageString(text=r.title[:1024]),
-        full_description=so.MultiformatMessageString(text=full[:1024]),
-        help=so.MultiformatMessageString(text=help_text, markdown=rule_page(r)),
-        help_uri=docs_uri() + page_name(r),
-        default_configuration=so.ReportingConfiguration(level=r.severity.sarif_level),
-        properties={
+    return {
+        "id": r.id,
+        "defaultConfiguration": {"level": r.severity.sarif_level},
+        "fullDescription": {"text": full[:1024]},
+        "help": {"text": help_text, "markdown": rule_page(r)},
+        "helpUri": docs_uri() + page_name(r),
+        "name": _pascal(r.slug),
+        "properties": {
             "tags": tags[:20],
             "security-severity": r.severity.security_severity,
             "precision": r.precision,
@@ -207,7 +170,8 @@ def _rule_descriptor(r: Rule) -> so.ReportingDescriptor:
             else ("warning" if r.severity.sarif_level == "warning" else "recommendation"),
             "soc2": {"tsc": list(r.tsc), "checklist": r.checklist},
         },
-    )
+        "shortDescription": {"text": r.title[:1024]},
+    }
 
 
 def _pascal(slug: str) -> str:
@@ -233,7 +197,8 @@ def _kept_related(f: Finding) -> tuple[list[tuple[int, Related]], int]:
     return kept, len(indexed) - MAX_RELATED
 
 
-def _result(f: Finding, index: int, include_suppression: bool, paths: _Paths) -> so.Result:
+def _result(f: Finding, index: int, include_suppression: bool, paths: _Paths) -> dict[str, Any]:
+    """A result's properties, in any order (:data:`_RESULT_KEYS` orders them)."""
     message = f.message
     kept, left_out = _kept_related(f)
     if kept:
@@ -248,19 +213,19 @@ def _result(f: Finding, index: int, include_suppression: bool, paths: _Paths) ->
                 f" {left_out:,} of the {len(f.related):,} related locations are left out here "
                 f"(GitHub takes at most {MAX_RELATED} a result); --format json lists them all."
             )
-    res = so.Result(
-        message=so.Message(text=_clip(message)),
-        rule_id=f.rule_id,
-        rule_index=index,
-        level=f.severity.sarif_level,
-        kind="fail",
-        locations=[_location(f.range, paths, f.address)],
-        partial_fingerprints={
+    res: dict[str, Any] = {
+        "message": {"text": _clip(message)},
+        "ruleId": f.rule_id,
+        "ruleIndex": index,
+        "level": f.severity.sarif_level,
+        "kind": "fail",
+        "locations": [_location(f.range, paths, f.address)],
+        "partialFingerprints": {
             "primaryLocationLineHash": f"{f.fingerprint[:16]}:1",
             "soc2lint/v1": f.fingerprint,
             **({"soc2lint/group/v1": f.properties["group"]} if "group" in f.properties else {}),
         },
-        properties={
+        "properties": {
             "severity": f.severity.label,
             "address": f.address,
             "attributePath": f.attr_path,
@@ -269,9 +234,9 @@ def _result(f: Finding, index: int, include_suppression: bool, paths: _Paths) ->
             **({"relatedLocationsLeftOut": left_out} if left_out else {}),
             **({"roots": f.properties["roots"]} if "roots" in f.properties else {}),
         },
-    )
+    }
     if kept:
-        res.related_locations = [
+        res["relatedLocations"] = [
             _location(x.range, paths, x.address, _clip(x.message, 1000), i) for i, x in kept
         ]
     if f.code_flow:
@@ -284,40 +249,40 @@ def _result(f: Finding, index: int, include_suppression: bool, paths: _Paths) ->
                 "--format json lists them all)"
             )
             hops = [*hops[: MAX_FLOW_LOCATIONS - 1], hops[-1]]
-        res.code_flows = [
-            so.CodeFlow(
-                message=so.Message(text=f"internet exposure path to {f.address}{flow_note}"),
-                thread_flows=[
-                    so.ThreadFlow(
-                        locations=[
-                            so.ThreadFlowLocation(
-                                location=_location(
+        res["codeFlows"] = [
+            {
+                "threadFlows": [
+                    {
+                        "locations": [
+                            {
+                                "executionOrder": i,
+                                "location": _location(
                                     h.range, paths, h.address, _clip(h.message, 1000)
                                 ),
-                                execution_order=i,
-                                nesting_level=0,
-                            )
+                                "nestingLevel": 0,
+                            }
                             for i, h in enumerate(hops)
                         ]
-                    )
+                    }
                 ],
-            )
+                "message": {"text": f"internet exposure path to {f.address}{flow_note}"},
+            }
         ]
     if include_suppression and f.suppression is not None:
-        s = so.Suppression(
-            kind="inSource" if f.suppression.kind in ("inline", "metadata") else "external",
-            justification=f.suppression.reason
+        s: dict[str, Any] = {
+            "kind": "inSource" if f.suppression.kind in ("inline", "metadata") else "external",
+            "justification": f.suppression.reason
             + (f" (expires {f.suppression.expires})" if f.suppression.expires else ""),
-        )
-        s._extra_status = "accepted"
+        }
         if f.suppression.range is not None:
-            s.location = _location(f.suppression.range, paths)
-        res.suppressions = [s]
+            s["location"] = _location(f.suppression.range, paths)
+        s["status"] = "accepted"
+        res["suppressions"] = [s]
     return res
 
 
 def _attach_fixes(
-    pairs: list[tuple[Finding, so.Result]], result: ScanResult, paths: _Paths
+    pairs: list[tuple[Finding, dict[str, Any]]], result: ScanResult, paths: _Paths
 ) -> None:
     """SARIF ``fixes``: the change ``soc2lint fix`` would make for a result, as
     replacements of whole lines (unsafe ones say why in their description)."""
@@ -328,29 +293,22 @@ def _attach_fixes(
         s = found.get(id(f))
         if s is None:
             continue
-        by_file: dict[str, list[so.Replacement]] = {}
+        by_file: dict[str, list[dict[str, Any]]] = {}
         for c in s.changes:
-            region = so.Region(
-                start_line=c.start_line,
-                start_column=c.start_col,
-                end_line=c.end_line,
-                end_column=c.end_col,
-            )
+            region = {
+                "endColumn": c.end_col,
+                "endLine": c.end_line,
+                "startColumn": c.start_col,
+                "startLine": c.start_line,
+            }
             by_file.setdefault(c.file, []).append(
-                so.Replacement(
-                    deleted_region=region, inserted_content=so.ArtifactContent(text=c.new)
-                )
+                {"deletedRegion": region, "insertedContent": {"text": c.new}}
             )
         changes = []
         for file, replacements in by_file.items():
             uri, base = _uri(paths(file))
-            changes.append(
-                so.ArtifactChange(
-                    artifact_location=so.ArtifactLocation(uri=uri, uri_base_id=base),
-                    replacements=replacements,
-                )
-            )
-        res.fixes = [so.Fix(description=so.Message(text=s.description), artifact_changes=changes)]
+            changes.append({"artifactLocation": _artifact(uri, base), "replacements": replacements})
+        res["fixes"] = [{"artifactChanges": changes, "description": {"text": s.description}}]
 
 
 def _link_text(text: str) -> str:
@@ -483,74 +441,71 @@ def _render_run(
         res = _result(f, index[f.rule_id], include_suppressed, paths)
         state = states.get(id(f))
         if state is not None:
-            res.baseline_state = state
+            res["baselineState"] = state
         results.append(res)
         pairs.append((f, res))
     _attach_fixes(pairs, result, paths)
+    results = [{k: res[k] for k in _RESULT_KEYS if k in res} for res in results]
     notifications = [
-        so.Notification(
-            message=so.Message(text=_clip(f.message)),
-            level="error",
-            locations=[_location(f.range, paths, f.address)],
-            descriptor=so.ReportingDescriptorReference(id=f.rule_id),
-        )
+        {
+            "message": {"text": _clip(f.message)},
+            "descriptor": {"id": f.rule_id},
+            "level": "error",
+            "locations": [_location(f.range, paths, f.address)],
+        }
         for f in result.findings
         if f.incomplete
     ]
     if left_out:
         lowest = min((f.severity for f in findings), default=None)
         notifications.append(
-            so.Notification(
-                message=so.Message(
-                    text=f"{left_out:,} results are left out of this file to stay within "
+            {
+                "message": {
+                    "text": f"{left_out:,} results are left out of this file to stay within "
                     "GitHub code scanning's limits (25,000 results a run, 10 MB compressed): "
                     f"the {len(results):,} most severe are kept"
                     + (f" (down to {lowest.label})" if lowest is not None else "")
                     + "; `soc2lint scan --format json` lists every finding"
-                ),
-                level="warning",
-            )
+                },
+                "level": "warning",
+            }
         )
     if shown_note:
         notifications.append(
-            so.Notification(
-                message=so.Message(
-                    text=f"{len(results):,} results: GitHub code scanning shows the first "
+            {
+                "message": {
+                    "text": f"{len(results):,} results: GitHub code scanning shows the first "
                     f"{SHOWN_RESULTS:,} of a run and ignores the rest, so the results are "
                     "written most severe first"
-                ),
-                level="note",
-            )
+                },
+                "level": "note",
+            }
         )
-    invocation = so.Invocation(execution_successful=not result.incomplete)
+    invocation: dict[str, Any] = {"executionSuccessful": not result.incomplete}
     if notifications:
-        invocation.tool_execution_notifications = notifications
-    run = so.Run(
-        tool=so.Tool(
-            driver=so.ToolComponent(
-                name="soc2lint",
-                version=__version__,
-                semantic_version=__version__,
-                information_uri=INFORMATION_URI,
-                rules=[_rule_descriptor(r) for r in rules],
-            )
-        ),
-        invocations=[invocation],
-        results=results,
-        column_kind="unicodeCodePoints",
-        original_uri_base_ids={
-            SRCROOT: so.ArtifactLocation(
-                description=so.Message(
-                    text="The repository root: the git top level of the scanned paths, else "
-                    "the scanned directory. Result URIs are relative to it."
-                )
-            )
-        },
-    )
+        invocation["toolExecutionNotifications"] = notifications
+    driver = {
+        "name": "soc2lint",
+        "contents": ["localizedData", "nonLocalizedData"],
+        "informationUri": INFORMATION_URI,
+        "rules": [_rule_descriptor(r) for r in rules],
+        "semanticVersion": __version__,
+        "version": __version__,
+    }
+    run: dict[str, Any] = {"tool": {"driver": driver}}
     if category:
-        run.automation_details = so.RunAutomationDetails(id=_automation_id(category))
-    log = so.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
-    data = to_sarif_dict(log)
-    # "$schema" first, as readers expect
-    ordered = {"$schema": data.pop("$schema"), **data}
-    return dumps_indented(ordered) + "\n", left_out
+        run["automationDetails"] = {"id": _automation_id(category)}
+    run["columnKind"] = "unicodeCodePoints"
+    run["invocations"] = [invocation]
+    run["newlineSequences"] = ["\r\n", "\n"]
+    run["originalUriBaseIds"] = {
+        SRCROOT: {
+            "description": {
+                "text": "The repository root: the git top level of the scanned paths, else "
+                "the scanned directory. Result URIs are relative to it."
+            }
+        }
+    }
+    run["results"] = results
+    log = {"$schema": SCHEMA_URI, "runs": [run], "version": "2.1.0"}
+    return dumps_indented(log) + "\n", left_out
