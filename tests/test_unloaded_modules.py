@@ -156,3 +156,36 @@ def test_ignoring_sys006_is_refused_with_the_opt_out_named(tmp_path: Path) -> No
     )
     assert res.exit_code == 2
     assert "--allow-unloaded-modules" in res.output
+
+
+def test_an_accepted_unloaded_module_is_not_counted_as_failing_anywhere(tmp_path: Path) -> None:
+    """What the reports say equals the exit code: with --allow-unloaded-modules and
+    --fail-on low, the listed SYS006 findings fail nothing, and no format says they do."""
+    write_files(tmp_path / "repo", ROOT)
+    code, doc = _scan(tmp_path, "--allow-unloaded-modules", "--fail-on", "low")
+    assert code == 0
+    summary = doc["summary"]
+    assert isinstance(summary, dict)
+    assert summary["total"] == 2 and summary["failing"] == 0
+    outputs = {}
+    for fmt in ("text", "markdown", "github"):
+        res = CliRunner().invoke(
+            main,
+            [
+                "scan",
+                str(tmp_path / "repo"),
+                "--no-cache",
+                "--select",
+                "SYS006",
+                "--allow-unloaded-modules",
+                "--fail-on",
+                "low",
+                "--format",
+                fmt,
+            ],
+        )
+        assert res.exit_code == 0, res.output
+        outputs[fmt] = res.output
+    assert "at or above --fail-on" not in outputs["text"]
+    assert "Verdict: no findings at or above the fail threshold" in outputs["markdown"]
+    assert "::error title=soc2lint::" not in outputs["github"]

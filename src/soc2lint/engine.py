@@ -35,6 +35,7 @@ from .errors import UsageError
 from .findings import (
     dedupe,
     diagnostic_findings,
+    fails,
     finding_from_report,
     plan_wins,
     rule_error_finding,
@@ -107,15 +108,15 @@ class ScanResult:
     def suppressed(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed]
 
+    def failing(self, threshold: Severity | None) -> list[Finding]:
+        """The active findings that make the exit code 1 (:func:`fails`): every report
+        that counts "at or above --fail-on" counts these."""
+        return [f for f in self.active if fails(f, threshold)]
+
     def exit_code(self, threshold: Severity | None) -> int:
         if self.incomplete:
             return 3
-        if threshold is None:
-            return 0
-        # an unloaded module accepted with allow-unloaded-modules is listed, not failed on
-        return (
-            1 if any(f.severity >= threshold and f.rule_id != "SYS006" for f in self.active) else 0
-        )
+        return 1 if self.failing(threshold) else 0
 
 
 @dataclass

@@ -328,3 +328,10 @@ def plan_wins(findings: list[Finding], plan_dirs: Mapping[str, str]) -> list[Fin
         for f in findings
         if f.scope not in roots or (f.scope, f.rule_id, f.address, f.attr_path) not in in_plan
     ]
+
+
+def fails(finding: Finding, threshold: Severity | None) -> bool:
+    """Does ``finding`` fail a run with ``--fail-on threshold``?  An unloaded module
+    accepted with allow-unloaded-modules (SYS006 that is not incomplete) is listed, not
+    failed on; one that is not accepted makes the scan incomplete (exit 3) instead."""
+    return threshold is not None and finding.severity >= threshold and finding.rule_id != "SYS006"

@@ -84,7 +84,7 @@ def verdict_line(result: ScanResult, threshold: Severity | None) -> str | None:
         )
     elif code == 1 and threshold is not None:
         active = result.active
-        failing = sum(1 for f in active if f.severity >= threshold)
+        failing = len(result.failing(threshold))
         new = " new" if result.diff is not None else ""
         text = (
             f"{failing}{new} finding{'s' if failing != 1 else ''} at or above fail-on "

@@ -127,7 +127,7 @@ def render_json(result: ScanResult, *, threshold: Severity | None) -> str:
         "summary": {
             "total": len(active),
             # at or above --fail-on: what makes the exit code 1
-            "failing": sum(1 for f in active if threshold is not None and f.severity >= threshold),
+            "failing": len(result.failing(threshold)),
             "by_severity": by_severity(active),
             "by_family": by_family(active),
             "suppressed": len(result.suppressed),

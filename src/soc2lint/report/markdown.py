@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ..docs import FAMILY_TITLES, TSC_TITLES, page_name
+from ..findings import fails
 from ..model import Finding, Severity
 from . import mdsafe
 from .common import SEVERITY_ORDER, by_severity, repo_path, severity_sort_key
@@ -170,7 +171,7 @@ def review_verdict(result: ScanResult, threshold: Severity | None) -> str:
             "**Verdict: incomplete** — some files or rules could not be checked; "
             "do not sign off until the scan completes."
         )
-    failing = [f for f in new if threshold is not None and f.severity >= threshold]
+    failing = [f for f in new if fails(f, threshold)]
     excepted = [f for f in failing if f.properties.get("exception_added")]
     if code == 1:
         serious = sum(1 for f in failing if f.severity >= Severity.HIGH)
@@ -485,7 +486,7 @@ def render_markdown(result: ScanResult, *, threshold: Severity | None) -> str:
     active = sorted(result.active, key=severity_sort_key)
     doc = _Doc()
     doc.add("## soc2lint SOC 2 report", "")
-    failing = [f for f in active if threshold is not None and f.severity >= threshold]
+    failing = [f for f in active if fails(f, threshold)]
     if result.incomplete:
         doc.add("**Verdict: incomplete** — some files or rules could not be checked.")
     elif failing:

@@ -236,7 +236,7 @@ def _summary(
     if result.incomplete:
         lines.append("The scan is INCOMPLETE: some files or rules could not be checked (exit 3).")
     elif threshold is not None:
-        failing = sum(1 for f in active if f.severity >= threshold)
+        failing = len(result.failing(threshold))
         if failing:
             lines.append(f"{failing} at or above --fail-on {threshold.label}: exit 1.")
     return "\n".join(lines)
