@@ -1,7 +1,6 @@
 """Helpers rules of several families share.
 
-* ``surely_set`` and ``existence_unknown`` for values and resources that are
-  unknown before apply;
+* ``surely_set`` for values that are unknown before apply;
 * how IAM, KEY002, NET011 and TLS007 messages name policy statements and
   their holders (``label``, ``holder_note``, ``documents``...), and which
   statements of a resource policy allow the public (``public_allows``).
@@ -13,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from soc2lint.graph import ResourceGraph
-from soc2lint.model import Attr, Node, Path, Unknown
+from soc2lint.model import Attr, Path, Unknown
 from soc2lint.rule import Context, RelatedRef, Report
 from soc2lint.views.policy import (
     PolicyDocument,
@@ -40,12 +39,6 @@ def surely_set(a: Attr, graph: ResourceGraph) -> bool:
         if target is None or target.category not in ("resource", "data"):
             return False
     return True
-
-
-def existence_unknown(ctx: Context, node: Node) -> Iterator[Report]:
-    """Under --strict, say that the node may not exist; nothing otherwise."""
-    path = (node.spelled(tf="@count", cfn="@Condition"),)
-    yield from ctx.unresolved(node, path, "whether the resource is created")
 
 
 def label(stmt: Statement) -> str:

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from soc2lint.model import Severity, Unknown
 from soc2lint.rule import Context, RelatedRef, Report, of_kinds, rule
 
-from .._common import existence_unknown
 from ._shared import CHECKLIST_KEYS, TSC
 
 
@@ -51,9 +50,6 @@ def iam_access_key_created(ctx: Context) -> Iterator[Report]:
         - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-accesskey.html
     """
     for key in ctx.graph.nodes("AWS::IAM::AccessKey"):
-        if key.may_not_exist:
-            yield from existence_unknown(ctx, key)
-            continue
         user = key.attr(tf="user", cfn="UserName")
         users = ctx.graph.targets(key, "AWS::IAM::User")
         if len(users) == 1:
