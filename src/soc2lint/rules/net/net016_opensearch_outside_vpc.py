@@ -65,7 +65,7 @@ def opensearch_outside_vpc(ctx: Context) -> Iterator[Report]:
             f"{d.address}: no `{d.spelled(tf='vpc_options', cfn='VPCOptions')}`: "
             "the domain has a public endpoint",
         )
-    for policy in ctx.graph.nodes("AWS::OpenSearchServerless::SecurityPolicy"):
+    for policy in opensearch_serverless_network_policies(ctx.graph):
         yield from _serverless_network_policy(ctx, policy)
 
 

@@ -72,9 +72,8 @@ def apigw_tls12(ctx: Context) -> Iterator[Report]:
         )
         yield from _apigw_policy(ctx, dom, attrs)
     # SAM: the domain name an `Api` / `HttpApi` creates from its `Domain` property
-    for api in ctx.graph.nodes(("AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api")):
-        if api.meta.get("sam_type") in ("AWS::Serverless::Api", "AWS::Serverless::HttpApi"):
-            yield from _apigw_policy(ctx, api, [api.attr("Domain.SecurityPolicy")])
+    for api in sam_api_domains(ctx.graph):
+        yield from _apigw_policy(ctx, api, [api.attr("Domain.SecurityPolicy")])
 
 
 def _apigw_policy(ctx: Context, dom: Node, attrs: list[Attr]) -> Iterator[Report]:
