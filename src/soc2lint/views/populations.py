@@ -13,6 +13,7 @@ from ..graph import ResourceGraph
 from ..model import Node
 from ..rule import Subjects, from_view, of_kinds
 from ..secretnames import looks_password, looks_secret, name_looks_secret
+from .dynamodb import GLOBAL_TABLE, TF_TABLE_REPLICA
 
 RDS = ("AWS::RDS::DBInstance", "AWS::RDS::DBCluster")
 DB_CLUSTERS = ("AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster")
@@ -34,11 +35,7 @@ INSTANCES = (
 
 
 #: DynamoDB tables, global tables and Terraform's separate table replicas (views/dynamodb.py)
-DYNAMODB_TABLES = (
-    "AWS::DynamoDB::Table",
-    "AWS::DynamoDB::GlobalTable",
-    "aws_dynamodb_table_replica",
-)
+DYNAMODB_TABLES = ("AWS::DynamoDB::Table", GLOBAL_TABLE, TF_TABLE_REPLICA)
 
 
 def opensearch_serverless_network_policies(graph: ResourceGraph) -> list[Node]:
