@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from soc2lint.docs import generate
+from soc2lint.docs import PAGES_FILE, generate, page, pages_json, rule_page
 from soc2lint.model import Severity
 from soc2lint.registry import Registry, RegistryError
 from soc2lint.rule import validate_rule
@@ -92,6 +92,16 @@ def test_generated_docs_are_current() -> None:
         f"docs/rules is stale ({stale[:5]} changed, {extra[:5]} extra): "
         "run `python -m soc2lint.docs`"
     )
+
+
+def test_generated_rule_pages_are_current() -> None:
+    """SARIF's help and ``explain`` read the built-in rules' pages from the package's
+    generated file: it must be what the rules and their examples give today."""
+    assert PAGES_FILE.read_text(encoding="utf-8") == pages_json(registry()), (
+        f"{PAGES_FILE.name} is stale: run `python -m soc2lint.docs`"
+    )
+    builtin = [r for r in registry() if r.origin == "builtin"]
+    assert builtin and all(page(r) == rule_page(r) for r in builtin)
 
 
 @pytest.mark.slow

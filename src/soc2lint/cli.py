@@ -1233,13 +1233,13 @@ def rules_cmd(fmt: str, rules_dirs: tuple[str, ...]) -> None:
 @click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path())
 def explain_cmd(rule_name: str, rules_dirs: tuple[str, ...]) -> None:
     """Show a rule's documentation with its Terraform and CloudFormation examples."""
-    from .docs import rule_page
+    from .docs import page
 
     registry = _load_registry(rules_dirs)
     r = registry.get(rule_name)
     if r is None:
         _fail_usage(f"unknown rule '{rule_name}' (see `soc2lint rules`)")
-    click.echo(rule_page(r))
+    click.echo(page(r))
 
 
 @main.command("graph", cls=VarOrderCommand)

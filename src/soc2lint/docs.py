@@ -1,11 +1,14 @@
 """Documentation generated from rule metadata: the catalogue, rule pages, ``explain``.
 
-``python -m soc2lint.docs`` (or ``soc2lint-docs``) rewrites ``docs/rules/``;
-a test fails when the committed pages differ from what this module generates.
+``python -m soc2lint.docs`` (or ``soc2lint-docs``) rewrites ``docs/rules/`` and
+the built-in rules' pages in ``soc2lint/data/rule_pages.json`` (what SARIF's
+``help.markdown`` carries: rendering a page parses its examples, ~1.5 ms a rule);
+a test fails when either differs from what this module generates.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -440,6 +443,42 @@ def generate(registry: Registry) -> dict[str, str]:
     return files
 
 
+#: the built-in rules' pages, generated with docs/rules (:func:`page`)
+PAGES_FILE = Path(__file__).resolve().parent / "data" / "rule_pages.json"
+
+
+def builtin_pages(registry: Registry) -> dict[str, str]:
+    """Rule ID -> page, for the built-in rules (the content of :data:`PAGES_FILE`)."""
+    return {
+        r.id: rule_page(r) for r in sorted(registry, key=lambda r: r.id) if r.origin == "builtin"
+    }
+
+
+def pages_json(registry: Registry) -> str:
+    """:data:`PAGES_FILE`'s text: one rule a line, so a change shows as one line."""
+    pages = builtin_pages(registry)
+    lines = [f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in pages.items()]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+@functools.lru_cache(maxsize=1)
+def _generated_pages() -> dict[str, str]:
+    try:
+        loaded = json.loads(PAGES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def page(r: Rule) -> str:
+    """:func:`rule_page`, read from the generated file for a built-in rule."""
+    if r.origin == "builtin":
+        text = _generated_pages().get(r.id)
+        if isinstance(text, str):
+            return text
+    return rule_page(r)
+
+
 def write_docs(directory: Path, registry: Registry) -> list[str]:
     """Rewrite ``directory`` with the generated pages; returns the names written."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -457,8 +496,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     target = Path(args[0]) if args else Path("docs/rules")
-    names = write_docs(target, load_registry(use_entry_points=False))
-    print(f"wrote {len(names)} files to {target}")
+    registry = load_registry(use_entry_points=False)
+    names = write_docs(target, registry)
+    PAGES_FILE.write_text(pages_json(registry), encoding="utf-8")
+    print(f"wrote {len(names)} files to {target} and the rule pages to {PAGES_FILE.name}")
     return 0
 
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .. import __version__
-from ..docs import FAMILY_TITLES, docs_uri, page_name, rule_page
+from ..docs import FAMILY_TITLES, docs_uri, page, page_name
 from ..model import Finding, Range, Related
 from ..rule import Rule
 from .common import dumps_indented, repo_path, severity_sort_key
@@ -158,7 +158,7 @@ def _rule_descriptor(r: Rule) -> dict[str, Any]:
         "id": r.id,
         "defaultConfiguration": {"level": r.severity.sarif_level},
         "fullDescription": {"text": full[:1024]},
-        "help": {"text": help_text, "markdown": rule_page(r)},
+        "help": {"text": help_text, "markdown": page(r)},
         "helpUri": docs_uri() + page_name(r),
         "name": _pascal(r.slug),
         "properties": {
