@@ -23,6 +23,9 @@ from .system_rules import MODULE_NOT_LOADED, RULE_ERROR
 if TYPE_CHECKING:
     from .graph import ResourceGraph
 
+#: a finding as a root's and its plan's both give it: (root scope, rule, address, attribute)
+PlanKey = tuple[str, str, str, str]
+
 
 def scope_first_files(nodes: Iterable[Node]) -> dict[str, str]:
     """The first file of each scope: where a configuration-wide finding points."""
@@ -317,16 +320,28 @@ def plan_wins(findings: list[Finding], plan_dirs: Mapping[str, str]) -> list[Fin
     provider's default there).  ``plan_dirs``: plan scope -> the root scope beside it."""
     if not plan_dirs:
         return findings
-    roots = set(plan_dirs.values())
-    in_plan = {
+    return without_planned(findings, plan_dirs, planned(findings, plan_dirs))
+
+
+def planned(findings: Iterable[Finding], plan_dirs: Mapping[str, str]) -> set[PlanKey]:
+    """What the plans in ``plan_dirs`` report, keyed as the root beside each would."""
+    return {
         (plan_dirs[f.scope], f.rule_id, f.address, f.attr_path)
         for f in findings
         if f.scope in plan_dirs
     }
+
+
+def without_planned(
+    findings: list[Finding], plan_dirs: Mapping[str, str], keys: set[PlanKey]
+) -> list[Finding]:
+    """``findings`` less those of a root that its plan reports too (:func:`planned`);
+    ``soc2lint history`` takes the keys from every part, and filters unit by unit."""
+    roots = set(plan_dirs.values())
     return [
         f
         for f in findings
-        if f.scope not in roots or (f.scope, f.rule_id, f.address, f.attr_path) not in in_plan
+        if f.scope not in roots or (f.scope, f.rule_id, f.address, f.attr_path) not in keys
     ]
 
 

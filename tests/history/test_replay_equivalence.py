@@ -261,3 +261,24 @@ def test_account_wide_rules_and_strict_mode(tmp_path: Path) -> None:
     repo = monorepo(tmp_path / "mono").path
     config = Config(account_scope=True, strict=True)
     assert replay_and_compare(repo, "2025-01-01", "2025-01-31", config) == 13
+
+
+def test_a_plan_beside_its_configuration(tmp_path: Path) -> None:
+    """A root's ``.tf`` files and its plan JSON in one directory report each problem
+    once, the plan's (``findings.plan_wins``); in a replay the two are separate parts
+    of separate units, and the replay still equals a full scan."""
+    r = Repo(tmp_path / "planned")
+    source = Path(__file__).resolve().parents[2] / "fixtures" / "terraform" / "plan"
+    for f in sorted(source.rglob("*")):
+        if f.is_file():
+            r.write(f"infra/{f.relative_to(source).as_posix()}", f.read_text(encoding="utf-8"))
+    r.write("live/other/main.tf", volume("logs", False))  # a root no commit touches
+    r.commit("A root and its plan", "2024-12-20T10:00:00Z")
+    main_tf = r.path / "infra" / "main.tf"
+    r.write("infra/main.tf", main_tf.read_text(encoding="utf-8") + "\n# reviewed\n")
+    r.commit("Touch the configuration", "2025-01-03T10:00:00Z")
+    r.write("infra/extra.tf", volume("scratch", False))
+    r.commit("A volume the plan does not have yet", "2025-01-04T10:00:00Z")
+    r.write("docs/README.md", "notes\n")
+    r.commit("Docs", "2025-01-05T10:00:00Z")
+    assert replay_and_compare(r.path, "2025-01-01", "2025-01-31") == 4

@@ -50,7 +50,7 @@ from ..engine import (
     run_rules,
     settle,
 )
-from ..findings import dedupe, diagnostic_findings
+from ..findings import dedupe, diagnostic_findings, planned, without_planned
 from ..frontend import LoadResult, Part
 from ..graph import ResourceGraph
 from ..model import Finding, Node
@@ -110,6 +110,21 @@ class _Unit:
 
 
 @dataclass
+class _Plans:
+    """This scan's plans beside ``.tf`` files (plan scope -> root scope) and what they
+    report (:func:`soc2lint.findings.planned`)."""
+
+    dirs: dict[str, str]
+    keys: set[tuple[str, str, str, str]]
+
+    @property
+    def scopes(self) -> set[str]:
+        """Units holding one of these are settled again at every scan: what the other
+        side reports may have changed."""
+        return set(self.dirs) | set(self.dirs.values())
+
+
+@dataclass
 class _Settings:
     rules: tuple[str, ...]
     options: tuple[tuple[str, str], ...]
@@ -133,6 +148,7 @@ class IncrementalScanner:
         self._part_marked: dict[int, tuple[Part, frozenset[str]]] = {}
         self._directives: dict[str, bool] = {}
         self._loose: dict[tuple[str, str], _Unit] = {}
+        self._plans = _Plans({}, set())
         #: seconds by stage over every scan (for the benchmark)
         self.timings: dict[str, float] = {}
         self._scans = 0
@@ -208,6 +224,15 @@ class IncrementalScanner:
             # parts are joined only through files that can hold a suppression comment
             units = _units(groups, lambda g: self._marked_of(req, g))
             extra = []
+        # a plan beside its root's .tf files wins (findings.plan_wins), as in run_scan;
+        # the plan and the root are parts of different units, so the plan's findings
+        # are gathered from every part first
+        plan_dirs = {options.display(p): options.display(p.parent) for p in inv.plan_files}
+        self._plans = _Plans(plan_dirs, set())
+        if plan_dirs:
+            every = [f for fs in found.values() for f in fs] + extra + out
+            self._plans.keys.update(planned(every, plan_dirs))
+            out = without_planned(out, plan_dirs, self._plans.keys)
         unit_config = (config, tuple(sorted(ran)), req.base, root)
         if unit_config != self._unit_config:
             self._unit_config = unit_config
@@ -436,7 +461,12 @@ class IncrementalScanner:
         root: Path,
     ) -> _Unit:
         key = tuple(i for g in unit for i in _key(g))
-        volatile = any(p.source is None for g in unit for p in g) or bool(extra)
+        plans = self._plans
+        volatile = (
+            any(p.source is None for g in unit for p in g)
+            or bool(extra)
+            or any(p.scope in plans.scopes for g in unit for p in g)
+        )
         held = self._units.get(key)
         if (
             held is not None
@@ -448,6 +478,8 @@ class IncrementalScanner:
             dataclasses.replace(f) for g in unit for f in found.get(_key(g), ())
         ]
         findings += [dataclasses.replace(f) for f in extra]
+        if plans.dirs:
+            findings = without_planned(findings, plans.dirs, plans.keys)
         graph = ResourceGraph(n for g in unit for p in g for n in p.nodes)
         findings, entries = settle(req, findings, graph, files, root, ran)
         return _Unit(
