@@ -101,3 +101,15 @@ print(len(r.nodes), "cfnlint" in sys.modules)
     # well-formed YAML is read by libyaml directly (cfn-lint only for what it cannot read)
     assert first.stdout.split()[1] == "False", first.stderr
     assert second.stdout.split() == [first.stdout.split()[0], "False"], second.stderr
+
+
+def test_the_cache_key_names_the_installed_decoder_libraries() -> None:
+    """A new cfn-lint or PyYAML never reads what another one decoded: the key carries
+    the versions their distributions declare (read without importing cfn-lint)."""
+    from importlib.metadata import version
+
+    from soc2lint.cloudformation.files import DECODER_VERSION, decoder_version
+
+    assert decoder_version() == (
+        f"{DECODER_VERSION}-cfn-lint-{version('cfn-lint')}-PyYAML-{version('PyYAML')}"
+    )
