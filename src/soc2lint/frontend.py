@@ -64,6 +64,9 @@ class Part:
     edges: list[Edge]
     literal_edges: list[Edge] | None
     files: Collection[str]
+    #: the evaluation's result-cache key and manifest, when it was served from or stored in
+    #: the result cache (the findings cache keys the part's findings by it), else None
+    cache_key: str | None = None
 
 
 @dataclass

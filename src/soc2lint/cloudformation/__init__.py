@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from ..cache import PICKLE_ERRORS, ResultCache, Sources, pickled, sources_for, unpickled
+from ..cache import (
+    PICKLE_ERRORS,
+    ResultCache,
+    Sources,
+    digest,
+    pickled,
+    sources_for,
+    unpickled,
+)
 from ..frontend import Diagnostic, LoadOptions, LoadResult, Part, shared_edges
 from ..links import literal_edges_by_scope
 from ..memory import paused_gc
@@ -76,6 +84,8 @@ class Outcome:
     consumed: list[str]
     reported: list[str]
     listed: list[str]
+    #: the result-cache key and manifest it is kept under ("" when it is not kept)
+    cache_key: str = ""
 
 
 def _options_key(options: LoadOptions) -> str:
@@ -215,13 +225,16 @@ def _evaluate(
     # input), nor one whose decode was abandoned for time (depends on the machine's load)
     keep = ok and not store.timed_out and store.manifest is not None
     if keep and results.enabled and store.manifest is not None:
+        key = results.key("template", opt_key, str(path))
+        deps = store.manifest.deps()
+        outcome.cache_key = digest(key, repr(deps))
         try:
             payload = pickled(outcome)
         except PICKLE_ERRORS:
+            outcome.cache_key = ""
             payload = None  # not kept (a worker then fails and the pool falls back)
         else:
-            key = results.key("template", opt_key, str(path))
-            results.put_raw(key, store.manifest.deps(), payload, outcome)
+            results.put_raw(key, deps, payload, outcome)
     elif keep and store.manifest is not None:
         results.remember(
             results.key("template", opt_key, str(path)), store.manifest.deps(), outcome
@@ -268,7 +281,15 @@ def _merge(
     result.literal_edges.update(part.literal_edges)
     scope = store.options.display(root)
     result.parts.append(
-        Part(outcome, scope, part.nodes, part.edges, part.literal_edges.get(scope), part.files)
+        Part(
+            outcome,
+            scope,
+            part.nodes,
+            part.edges,
+            part.literal_edges.get(scope),
+            part.files,
+            outcome.cache_key or None,
+        )
     )
     for display, path in zip(part.files, outcome.listed, strict=True):
         if Path(path) not in store.listed:
