@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import soc2lint.cloudformation as cfn
 from soc2lint.config import Config
 from soc2lint.engine import ScanRequest, ScanResult, run_scan
 from soc2lint.findings_cache import is_scope_local, join_parts
@@ -49,7 +50,11 @@ def repo(tmp_path: Path) -> Path:
 
 
 def _scan(
-    repo: Path, cache: Path | None, config: Config | None = None, reg: Registry | None = None
+    repo: Path,
+    cache: Path | None,
+    config: Config | None = None,
+    reg: Registry | None = None,
+    jobs: int = 1,
 ) -> ScanResult:
     return run_scan(
         ScanRequest(
@@ -58,6 +63,7 @@ def _scan(
             registry=reg or registry(),
             base=repo.parent,
             cache_dir=cache,
+            jobs=jobs,
         )
     )
 
@@ -108,6 +114,25 @@ def test_a_changed_file_checks_its_template_again(repo: Path, tmp_path: Path) ->
     assert _outputs(changed) == expected
     template.write_text(text)  # back: the first entry serves it again
     assert _outputs(_scan(repo, cache)) == _outputs(_scan(repo, None))
+
+
+def test_templates_checked_in_the_workers_that_evaluated_them(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a process pool, each template is checked in its worker into the cache: the
+    cold scan finds every template's findings there, and equals a scan without cache."""
+    monkeypatch.setattr(cfn, "POOL_MIN_ROOTS", 2)
+    cache = tmp_path / "cache"
+    expected = _outputs(_scan(repo, None, jobs=2))
+    cold = _scan(repo, cache, jobs=2)
+    assert cold.cache_stats["cloudformation.templates"] >= 4
+    groups, cached = _groups(cold)
+    templates = cold.cache_stats["cloudformation.templates"]
+    assert cached == templates  # what the workers checked
+    assert _outputs(cold) == expected
+    warm = _scan(repo, cache, jobs=2)
+    assert _groups(warm) == (groups, groups - 1)
+    assert _outputs(warm) == expected
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ through the public functions below (:func:`load_options`, :func:`run_front_ends`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import logging
 import os
@@ -156,6 +157,8 @@ def _run_scan(req: ScanRequest) -> ScanResult:
         rules = selected_rules(req.registry, config)
         root = find_root(list(req.paths))
         options = load_options(req, root)
+        if req.cache_dir is not None and req.jobs > 1:
+            options = dataclasses.replace(options, on_part=_part_checker(req, rules))
         inv = discover(
             req.paths,
             root=root,
@@ -244,6 +247,24 @@ def load_options(req: ScanRequest, root: Path, memo: ResultMemo | None = None) -
         cache_dir=req.cache_dir,
         jobs=req.jobs,
         memo=memo,
+    )
+
+
+def _part_checker(req: ScanRequest, rules: Sequence[Rule]) -> Callable[[Any], None] | None:
+    """What checks a part in the front end's worker process that evaluated it, into the
+    findings cache (:class:`soc2lint.findings_cache.PartChecker`); None without one."""
+    from .cache import trusted_directory
+    from .findings_cache import PartChecker, is_scope_local, rule_settings
+
+    local = tuple(r.id for r in rules if is_scope_local(r))
+    if req.cache_dir is None or not local or not trusted_directory(req.cache_dir):
+        return None
+    return PartChecker(
+        req.cache_dir,
+        rule_settings(rules, req.config),
+        req.config,
+        local,
+        frozenset(r.id for r in rules),
     )
 
 
@@ -350,10 +371,7 @@ def check_rules(
         split,
     )
 
-    config = req.config
-    fallback = sorted(loaded.files)[0] if loaded.files else "."
-    settings = rule_settings(rules, config.options, config.account_scope, config.strict, fallback)
-    cache = FindingsCache(req.cache_dir, settings)
+    cache = FindingsCache(req.cache_dir, rule_settings(rules, req.config))
     if not cache.enabled:
         return run_rules(req, rules, graph, loaded)
     local = [r for r in rules if is_scope_local(r)]
@@ -437,7 +455,20 @@ def run_rules(
     rules that raised. ``loaded`` gives the scopes and files the findings are placed
     in; history passes the slice of a load it checks again.  ``selected``: the rules
     the scan runs, when ``rules`` is only some of them (default: ``rules``)."""
-    config = req.config
+    return check_each(req.config, rules, graph, loaded, selected=selected, debug=req.debug)
+
+
+def check_each(
+    config: Config,
+    rules: Sequence[Rule],
+    graph: ResourceGraph,
+    loaded: LoadResult,
+    *,
+    selected: frozenset[str] | None = None,
+    debug: bool = False,
+) -> Checked:
+    """:func:`run_rules` with the rule settings of ``config`` (no scan request: what a
+    worker process has)."""
     scopes = sorted({n.scope for n in loaded.nodes})
     scope_files = scope_first_files(loaded.nodes)
     fallback_file = sorted(loaded.files)[0] if loaded.files else "."
@@ -463,7 +494,7 @@ def run_rules(
             try:
                 reports = list(r.check(ctx))
             except Exception as exc:
-                if req.debug:
+                if debug:
                     traceback.print_exc(file=sys.stderr)
                 findings.append(rule_error_finding(r, exc, fallback_file))
                 errors.add(r.id)

@@ -16,13 +16,16 @@ holding its findings and what each rule said it does not apply to
 * every part's result-cache identity (``Part.cache_key``: the key and manifest
   of an evaluation served from, or stored in, the front end's result cache: the
   same nodes and edges), with its scope;
-* the rule settings: the selected rules, options, ``account_scope``, ``strict``,
-  and the file a finding without a place falls back to;
+* the rule settings: the selected rules, options, ``account_scope``, ``strict``
+  (a finding placed in the scan's first file, for want of a place, is not kept);
 * the code fingerprint (as every namespace of :mod:`soc2lint.cache`).
 
 A scan in which a scope-local rule raised stores nothing (a rule error is not a
 property of one group), and a group with a part outside the result cache is
-checked on every scan.
+checked on every scan.  A front end that evaluates in worker processes calls
+:class:`PartChecker` there with each part it evaluated (``LoadOptions.on_part``),
+which checks a part that is a group of its own into the cache: the scan then
+finds it there, and the rules' work is shared by the workers.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import _Store, digest
+from .config import Config
 from .frontend import LoadResult, Part
 from .model import Finding, Node
 from .rule import Rule, SubjectKey
@@ -98,19 +102,48 @@ class FindingsCache(_Store):
             self._write(self._path(key, ".findings"), (value,))
 
 
-def rule_settings(
-    rules: Sequence[Rule],
-    options: Mapping[str, object],
-    account_scope: bool,
-    strict: bool,
-    fallback_file: str,
-) -> str:
+def rule_settings(rules: Sequence[Rule], config: Config) -> str:
     """Everything besides the parts that the scope-local rules' findings depend on."""
     return digest(
         repr([(r.id, r.severity.value) for r in rules]),
-        repr(sorted((k, repr(v)) for k, v in options.items())),
-        repr((account_scope, strict, fallback_file)),
+        repr(sorted((k, repr(v)) for k, v in config.options.items())),
+        repr((config.account_scope, config.strict)),
     )
+
+
+@dataclass(frozen=True)
+class PartChecker:
+    """Checks a part with the scope-local rules in the front end's worker process that
+    evaluated it, into the findings cache (``LoadOptions.on_part``): the scan then finds
+    the findings there, and the rules' work is shared by the workers."""
+
+    cache_dir: Path
+    settings: str
+    config: Config
+    #: the scope-local rules, and every rule the scan runs (``Context.selected``)
+    rules: tuple[str, ...]
+    selected: frozenset[str]
+
+    def __call__(self, part: Part) -> None:
+        if part.cache_key is None or foreign_targets(part):
+            return  # not a group of its own: the scan checks it
+        cache = FindingsCache(self.cache_dir, self.settings)
+        key = cache.key((part,))
+        if key is None or not cache.enabled or cache.get(key) is not None:
+            return
+        from .engine import build_graph, check_each
+        from .registry import builtin_rules
+
+        rules = [r for r in builtin_rules() if r.id in self.rules]
+        load = sliced(LoadResult(files=list(part.files)), [part])
+        graph = build_graph(load)
+        found, _, skipped, errors = check_each(
+            self.config, rules, graph, load, selected=self.selected
+        )
+        graph.drop_views()
+        entries = None if errors else split([(part,)], found, skipped)
+        if entries is not None:
+            cache.put(key, entries[0])
 
 
 def split(
@@ -121,13 +154,17 @@ def split(
     """The findings and not-applicable records of a check of ``groups``, per group (in
     order); None when one of them names a scope none of the groups holds."""
     owner: dict[str, int] = {}
+    placed: set[str] = set()  # scopes a configuration-wide finding is placed in
     for i, group in enumerate(groups):
         for p in group:
             owner[p.scope] = i
+            placed.update(n.scope for n in p.nodes)
     out = [GroupFindings([], {}) for _ in groups]
     for f in findings:
         at = owner.get(f.scope)
-        if at is None:
+        # a configuration-wide finding in a scope without nodes is placed in the scan's
+        # first file: not a property of the group
+        if at is None or (not f.kind and f.scope not in placed):
             return None
         out[at].findings.append(f)
     for rule_id, records in skipped.items():
@@ -218,6 +255,7 @@ def sliced(loaded: LoadResult, parts: Iterable[Part]) -> LoadResult:
 __all__ = [
     "FindingsCache",
     "GroupFindings",
+    "PartChecker",
     "foreign_targets",
     "is_scope_local",
     "join_parts",

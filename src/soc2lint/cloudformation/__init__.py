@@ -279,18 +279,7 @@ def _merge(
     result.nodes.extend(part.nodes)
     result.edges.extend(part.edges)
     result.literal_edges.update(part.literal_edges)
-    scope = store.options.display(root)
-    result.parts.append(
-        Part(
-            outcome,
-            scope,
-            part.nodes,
-            part.edges,
-            part.literal_edges.get(scope),
-            part.files,
-            outcome.cache_key or None,
-        )
-    )
+    result.parts.append(_part(outcome, store.options.display(root)))
     for display, path in zip(part.files, outcome.listed, strict=True):
         if Path(path) not in store.listed:
             store.listed.add(Path(path))
@@ -298,6 +287,20 @@ def _merge(
             result.files.append(display)
     store.consumed.update(Path(c) for c in outcome.consumed)
     store.reported.update(Path(r) for r in outcome.reported)
+
+
+def _part(outcome: Outcome, scope: str) -> Part:
+    """The part of a load one top-level template is."""
+    part = outcome.result
+    return Part(
+        outcome,
+        scope,
+        part.nodes,
+        part.edges,
+        part.literal_edges.get(scope),
+        part.files,
+        outcome.cache_key or None,
+    )
 
 
 def _load_in_pool(
@@ -349,6 +352,10 @@ def _load_batch(
             outcome, payload, spent = _evaluate(Path(p), shared, results, opt_key)
             if payload is None:
                 payload = pickled(outcome)
+            if options.on_part is not None:
+                started = time.process_time()
+                options.on_part(_part(outcome, options.display(p)))
+                spent["cloudformation.on_part"] = time.process_time() - started
             out.append((p, payload))
             for stage, seconds in spent.items():
                 timings[stage] = timings.get(stage, 0.0) + seconds
