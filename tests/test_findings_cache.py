@@ -135,6 +135,28 @@ def test_templates_checked_in_the_workers_that_evaluated_them(
     assert _outputs(warm) == expected
 
 
+def test_a_rule_the_workers_do_not_have_is_checked_by_the_scan(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers check with the built-in rules: a registry whose scope-local rules are
+    not those (a test's, here) has the scan check every template itself."""
+    monkeypatch.setattr(cfn, "POOL_MIN_ROOTS", 2)
+    extra = make_rule("XTS004", "every-queue", _every_queue)
+    reg = Registry([*registry(), extra])
+    cache = tmp_path / "cache"
+    expected = _outputs(_scan(repo, None, reg=reg, jobs=2))
+    assert any(f["rule_id"] == "XTS004" for f in expected["findings"])
+    cold = _scan(repo, cache, reg=reg, jobs=2)
+    assert _groups(cold)[1] == 0
+    assert _outputs(cold) == expected
+    assert _outputs(_scan(repo, cache, reg=reg, jobs=2)) == expected
+
+
+def _every_queue(ctx: Context) -> Iterator[Report]:
+    for node in ctx.graph.nodes("AWS::SQS::Queue"):
+        yield ctx.finding(node, (), f"{node.address}: a queue")
+
+
 @pytest.mark.parametrize(
     "config",
     [

@@ -255,9 +255,14 @@ def _part_checker(req: ScanRequest, rules: Sequence[Rule]) -> Callable[[Any], No
     findings cache (:class:`soc2lint.findings_cache.PartChecker`); None without one."""
     from .cache import trusted_directory
     from .findings_cache import PartChecker, is_scope_local, rule_settings
+    from .registry import builtin_rules
 
     local = tuple(r.id for r in rules if is_scope_local(r))
     if req.cache_dir is None or not local or not trusted_directory(req.cache_dir):
+        return None
+    # a worker checks with the built-in rules it imports: only when they are the scan's
+    builtin = {r.id: r for r in builtin_rules()}
+    if any(builtin.get(r.id) is not r for r in rules if is_scope_local(r)):
         return None
     return PartChecker(
         req.cache_dir,
