@@ -15,6 +15,10 @@ Two kinds of entry live under one cache directory (the CLI's default is
   entry is used only when every item of its manifest is unchanged, so any
   changed, added or removed input invalidates it.
 
+(:mod:`soc2lint.findings_cache` keeps a third kind beside them: the findings of
+the rules whose reach is one root or template, per group of roots and templates
+the result cache served unchanged.)
+
 Every namespace is further keyed by the soc2lint version, a format number and
 a fingerprint of the installed source (:func:`code_fingerprint`), so a new or
 edited soc2lint never reads entries an older one wrote.
