@@ -440,6 +440,9 @@ class Node:
             state["_packed_locations"] = _pack_locations(locations)
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)  # (without it, pickle asks __getattr__ for it first)
+
     if not TYPE_CHECKING:  # for mypy, ``locations`` is the field it is
 
         def __getattr__(self, name: str) -> Any:
