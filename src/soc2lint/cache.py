@@ -241,6 +241,37 @@ class ParseCache(_Store):
             self._write(self._path(key, ".pickle"), (value,))
 
 
+class KeyedCache(_Store):
+    """A value under a key that says everything it depends on (the findings cache:
+    :mod:`soc2lint.findings_cache`)."""
+
+    def __init__(self, directory: Path | None, namespace: str, version: str = "") -> None:
+        super().__init__(directory, namespace, version)
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Any | None:
+        if self.directory is None:
+            return None
+        path = self._path(key, ".pickle")
+        try:
+            with path.open("rb") as fh:
+                value = pickle.load(fh)
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except Exception:  # corrupt, truncated: a miss
+            self.misses += 1
+            self._discard(path)
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        if self.directory is not None:
+            self._write(self._path(key, ".pickle"), (value,))
+
+
 def _kinds(entry: os.DirEntry[str]) -> tuple[str, bool, bool]:
     """``(name, is_dir, is_file)``; an entry whose type cannot be read (a symlink loop:
     ELOOP) is neither, instead of the OSError losing the whole directory's listing."""

@@ -30,12 +30,11 @@ finds it there, and the rules' work is shared by the workers.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import _Store, digest
+from .cache import KeyedCache, digest
 from .config import Config
 from .frontend import LoadResult, Part
 from .model import Finding, Node
@@ -59,14 +58,12 @@ class GroupFindings:
     skipped: dict[str, dict[SubjectKey, str]]
 
 
-class FindingsCache(_Store):
+class FindingsCache(KeyedCache):
     """Entries of :class:`GroupFindings` under a group's key (see the module doc)."""
 
     def __init__(self, directory: Path | None, settings: str) -> None:
         super().__init__(directory, "findings", FORMAT)
         self.settings = settings
-        self.hits = 0
-        self.misses = 0
 
     def key(self, group: Sequence[Part]) -> str | None:
         """The group's key; None when one of its parts is not in the result cache."""
@@ -78,28 +75,8 @@ class FindingsCache(_Store):
         return digest(*parts)
 
     def get(self, key: str) -> GroupFindings | None:
-        if self.directory is None:
-            return None
-        path = self._path(key, ".findings")
-        try:
-            with path.open("rb") as fh:
-                value = pickle.load(fh)
-        except FileNotFoundError:
-            self.misses += 1
-            return None
-        except Exception:  # corrupt, truncated: a miss
-            self.misses += 1
-            self._discard(path)
-            return None
-        if not isinstance(value, GroupFindings):
-            self.misses += 1
-            return None
-        self.hits += 1
-        return value
-
-    def put(self, key: str, value: GroupFindings) -> None:
-        if self.directory is not None:
-            self._write(self._path(key, ".findings"), (value,))
+        value = super().get(key)
+        return value if isinstance(value, GroupFindings) else None
 
 
 def rule_settings(rules: Sequence[Rule], config: Config) -> str:
