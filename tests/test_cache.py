@@ -232,3 +232,28 @@ def test_pickled_entries_are_plain_data() -> None:
 
     rec = RootRecord("envs/prod")
     assert pickle.loads(pickle.dumps(rec)).scope == "envs/prod"
+
+
+def test_a_pickled_node_keeps_its_locations() -> None:
+    """Nodes are pickled with their locations packed (built again when first read): the
+    same ranges in the same order, also after pickling again unread, or copied."""
+    import copy
+    import dataclasses
+
+    from soc2lint.model import Range
+
+    from helpers import make_node
+
+    locations = {
+        ("b",): Range("b.tf", 9, 3, 9, 20),
+        ("a", 0, "x"): Range("main.tf", 2, 5),
+        ("c",): Range("b.tf", 70000, 1, 70002, 2),
+    }
+    node = make_node("aws_s3_bucket.logs", "AWS::S3::Bucket", {"b": 1}, locations=locations)
+    back = pickle.loads(pickle.dumps(node))
+    again = pickle.loads(pickle.dumps(back))  # pickled again before its locations were read
+    for other in (back, again, copy.copy(again), dataclasses.replace(again, name="other")):
+        assert list(other.locations.items()) == list(locations.items())
+        assert other.location_of(("a", 0, "x")) == Range("main.tf", 2, 5)
+    with pytest.raises(AttributeError):
+        back.no_such_attribute  # noqa: B018

@@ -15,6 +15,10 @@ Two kinds of entry live under one cache directory (the CLI's default is
   entry is used only when every item of its manifest is unchanged, so any
   changed, added or removed input invalidates it.
 
+(:mod:`soc2lint.findings_cache` keeps a third kind beside them: the findings of
+the rules whose reach is one root or template, per group of roots and templates
+the result cache served unchanged.)
+
 Every namespace is further keyed by the soc2lint version, a format number and
 a fingerprint of the installed source (:func:`code_fingerprint`), so a new or
 edited soc2lint never reads entries an older one wrote.
@@ -233,6 +237,37 @@ class ParseCache(_Store):
     def put(self, key: str, value: Any) -> None:
         if self.memo is not None:
             self.memo.parsed_put((self.namespace, key), value)
+        if self.directory is not None:
+            self._write(self._path(key, ".pickle"), (value,))
+
+
+class KeyedCache(_Store):
+    """A value under a key that says everything it depends on (the findings cache:
+    :mod:`soc2lint.findings_cache`)."""
+
+    def __init__(self, directory: Path | None, namespace: str, version: str = "") -> None:
+        super().__init__(directory, namespace, version)
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Any | None:
+        if self.directory is None:
+            return None
+        path = self._path(key, ".pickle")
+        try:
+            with path.open("rb") as fh:
+                value = pickle.load(fh)
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except Exception:  # corrupt, truncated: a miss
+            self.misses += 1
+            self._discard(path)
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
         if self.directory is not None:
             self._write(self._path(key, ".pickle"), (value,))
 

@@ -17,6 +17,7 @@ through the public functions below (:func:`load_options`, :func:`run_front_ends`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import logging
 import os
@@ -62,6 +63,7 @@ __all__ = [
     "ScanResult",
     "UsageError",
     "build_graph",
+    "check_rules",
     "load_options",
     "refuse_empty_by_exclude",
     "run_front_ends",
@@ -155,6 +157,8 @@ def _run_scan(req: ScanRequest) -> ScanResult:
         rules = selected_rules(req.registry, config)
         root = find_root(list(req.paths))
         options = load_options(req, root)
+        if req.cache_dir is not None and req.jobs > 1:
+            options = dataclasses.replace(options, on_part=_part_checker(req, rules))
         inv = discover(
             req.paths,
             root=root,
@@ -173,7 +177,9 @@ def _run_scan(req: ScanRequest) -> ScanResult:
 
     with timed(timings, "rules"):
         stage(f"checking {len(graph)} objects with {len(rules)} rules")
-        findings, rule_timings, skipped, errors = run_rules(req, rules, graph, loaded)
+        findings, rule_timings, skipped, errors = check_rules(
+            req, rules, graph, loaded, loaded.cache_stats
+        )
     findings.extend(
         diagnostic_findings(
             loaded.diagnostics, req.registry, allow_unloaded=config.allow_unloaded_modules
@@ -241,6 +247,29 @@ def load_options(req: ScanRequest, root: Path, memo: ResultMemo | None = None) -
         cache_dir=req.cache_dir,
         jobs=req.jobs,
         memo=memo,
+    )
+
+
+def _part_checker(req: ScanRequest, rules: Sequence[Rule]) -> Callable[[Any], None] | None:
+    """What checks a part in the front end's worker process that evaluated it, into the
+    findings cache (:class:`soc2lint.findings_cache.PartChecker`); None without one."""
+    from .cache import trusted_directory
+    from .findings_cache import PartChecker, is_scope_local, rule_settings
+    from .registry import builtin_rules
+
+    local = tuple(r.id for r in rules if is_scope_local(r))
+    if req.cache_dir is None or not local or not trusted_directory(req.cache_dir):
+        return None
+    # a worker checks with the built-in rules it imports: only when they are the scan's
+    builtin = {r.id: r for r in builtin_rules()}
+    if any(builtin.get(r.id) is not r for r in rules if is_scope_local(r)):
+        return None
+    return PartChecker(
+        req.cache_dir,
+        rule_settings(rules, req.config),
+        req.config,
+        local,
+        frozenset(r.id for r in rules),
     )
 
 
@@ -318,21 +347,140 @@ def build_graph(loaded: LoadResult) -> ResourceGraph:
     return graph
 
 
+#: what checking rules gives: findings, seconds per rule, not-applicable records per
+#: rule, the rules that raised
+Checked = tuple[list[Finding], dict[str, float], dict[str, dict[SubjectKey, str]], set[str]]
+
+
+def check_rules(
+    req: ScanRequest,
+    rules: Sequence[Rule],
+    graph: ResourceGraph,
+    loaded: LoadResult,
+    stats: dict[str, int] | None = None,
+) -> Checked:
+    """:func:`run_rules`; with a cache directory, what the scope-local rules found for a
+    group of parts that the result cache served unchanged comes from the findings cache
+    (:mod:`soc2lint.findings_cache`), and only the other groups are checked again.
+    ``stats`` receives the number of groups and of groups served from the cache."""
+    if req.cache_dir is None or not loaded.parts:
+        return run_rules(req, rules, graph, loaded)
+    from .findings_cache import (
+        FindingsCache,
+        GroupFindings,
+        is_scope_local,
+        join_parts,
+        loose_parts,
+        rule_settings,
+        sliced,
+        split,
+    )
+
+    cache = FindingsCache(req.cache_dir, rule_settings(rules, req.config))
+    if not cache.enabled:
+        return run_rules(req, rules, graph, loaded)
+    local = [r for r in rules if is_scope_local(r)]
+    local_ids = {r.id for r in local}
+    groups = join_parts(list(loaded.parts) + loose_parts(loaded))
+    keys = [cache.key(g) for g in groups]
+    held: dict[int, GroupFindings] = {}
+    for i, key in enumerate(keys):
+        hit = cache.get(key) if key is not None else None
+        if hit is not None:
+            held[i] = hit
+    if stats is not None:
+        stats["findings.groups"] = len(groups)
+        stats["findings.groups_cached"] = len(held)
+
+    def store(indices: Sequence[int], checked: Checked) -> bool:
+        """Keep what the scope-local rules found for ``groups[i]`` (False: it cannot be
+        told apart per group, or a rule raised)."""
+        found, _, skipped, errors = checked
+        if errors & local_ids:
+            return False
+        entries = split(
+            [groups[i] for i in indices],
+            (f for f in found if f.rule_id in local_ids),
+            {k: v for k, v in skipped.items() if k in local_ids},
+        )
+        if entries is None:
+            return False
+        for i, entry in zip(indices, entries, strict=True):
+            held[i] = entry
+            key = keys[i]
+            if key is not None:
+                cache.put(key, entry)
+        return True
+
+    if not held:  # nothing kept: every rule over the whole graph, as without a cache
+        checked = run_rules(req, rules, graph, loaded)
+        store(range(len(groups)), checked)
+        return checked
+    selected = frozenset(r.id for r in rules)
+    findings, timings, skipped, errors = run_rules(
+        req, [r for r in rules if not is_scope_local(r)], graph, loaded, selected
+    )
+    missing = [i for i in range(len(groups)) if i not in held]
+    if missing:
+        part = sliced(loaded, [p for i in missing for p in groups[i]])
+        subgraph = build_graph(part)
+        fresh = run_rules(req, local, subgraph, part, selected)
+        subgraph.drop_views()  # its views refer back to it (see history/scan.py)
+        if not store(missing, fresh):
+            return run_rules(req, rules, graph, loaded)
+        timings.update(fresh[1])
+    # within a rule, in the order of the scopes (a rule reports the graph's nodes in
+    # order): findings equal under Finding.sort_key keep their order of a whole check
+    rank = {scope: n for n, scope in enumerate(dict.fromkeys(n.scope for n in loaded.nodes))}
+    kept = sorted(
+        (f for i in range(len(groups)) for f in held[i].findings),
+        key=lambda f: rank.get(f.scope, len(rank)),
+    )
+    findings.extend(kept)
+    for r in local:
+        records: dict[SubjectKey, str] = {}
+        for i in range(len(groups)):
+            records.update(held[i].skipped.get(r.id, {}))
+        if records:
+            skipped[r.id] = records
+    return findings, timings, skipped, errors
+
+
 def run_rules(
-    req: ScanRequest, rules: Sequence[Rule], graph: ResourceGraph, loaded: LoadResult
-) -> tuple[list[Finding], dict[str, float], dict[str, dict[SubjectKey, str]], set[str]]:
-    """Every selected rule over the graph, each isolated: one that raises is a SYS002 finding.
+    req: ScanRequest,
+    rules: Sequence[Rule],
+    graph: ResourceGraph,
+    loaded: LoadResult,
+    selected: frozenset[str] | None = None,
+) -> Checked:
+    """Every rule of ``rules`` over the graph, each isolated: one that raises is a SYS002
+    finding.
 
     Also what each rule said it does not apply to (``ctx.not_applicable``), and the
     rules that raised. ``loaded`` gives the scopes and files the findings are placed
-    in; history passes the slice of a load it checks again."""
-    config = req.config
+    in; history passes the slice of a load it checks again.  ``selected``: the rules
+    the scan runs, when ``rules`` is only some of them (default: ``rules``)."""
+    return check_each(req.config, rules, graph, loaded, selected=selected, debug=req.debug)
+
+
+def check_each(
+    config: Config,
+    rules: Sequence[Rule],
+    graph: ResourceGraph,
+    loaded: LoadResult,
+    *,
+    selected: frozenset[str] | None = None,
+    debug: bool = False,
+) -> Checked:
+    """:func:`run_rules` with the rule settings of ``config`` (no scan request: what a
+    worker process has)."""
     scopes = sorted({n.scope for n in loaded.nodes})
     scope_files = scope_first_files(loaded.nodes)
     fallback_file = sorted(loaded.files)[0] if loaded.files else "."
     findings: list[Finding] = []
     rule_timings: dict[str, float] = {}
-    selected = frozenset(r.id for r in rules)
+    if selected is None:
+        selected = frozenset(r.id for r in rules)
     skipped: dict[str, dict[SubjectKey, str]] = {}
     errors: set[str] = set()
     for r in rules:
@@ -351,7 +499,7 @@ def run_rules(
             try:
                 reports = list(r.check(ctx))
             except Exception as exc:
-                if req.debug:
+                if debug:
                     traceback.print_exc(file=sys.stderr)
                 findings.append(rule_error_finding(r, exc, fallback_file))
                 errors.add(r.id)

@@ -14,7 +14,7 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +64,9 @@ class Part:
     edges: list[Edge]
     literal_edges: list[Edge] | None
     files: Collection[str]
+    #: the evaluation's result-cache key and manifest, when it was served from or stored in
+    #: the result cache (the findings cache keys the part's findings by it), else None
+    cache_key: str | None = None
 
 
 @dataclass
@@ -180,6 +183,9 @@ class LoadOptions:
     #: evaluated results kept in memory across the scans of one process (``soc2lint
     #: history``); not part of any cache key: it only ever holds what the keys say
     memo: ResultMemo | None = field(default=None, compare=False)
+    #: called with each part a front end's worker process evaluates, in that process
+    #: (the engine's: :class:`soc2lint.findings_cache.PartChecker`); picklable
+    on_part: Callable[[Part], None] | None = field(default=None, compare=False)
 
     def display(self, path: Path | str) -> str:
         """The path as findings show it: relative to ``base`` with forward slashes."""

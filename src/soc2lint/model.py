@@ -16,13 +16,14 @@ it was written.
 
 from __future__ import annotations
 
+import array
 import enum
 import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeGuard
 
 # --------------------------------------------------------------------------
 # Values
@@ -429,6 +430,28 @@ class Node:
     #: facts beyond the attributes (see NodeMeta)
     meta: NodeMeta = field(default_factory=NodeMeta)
 
+    # Pickled (the result cache, a worker's results), a node's locations are packed, and
+    # built again when first read: a Range per located value is most of a template's
+    # pickle, and a scan served from the caches reads few of them.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        locations = state.pop("locations", None)
+        if locations is not None:
+            state["_packed_locations"] = _pack_locations(locations)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)  # (without it, pickle asks __getattr__ for it first)
+
+    if not TYPE_CHECKING:  # for mypy, ``locations`` is the field it is
+
+        def __getattr__(self, name: str) -> Any:
+            packed = self.__dict__.pop("_packed_locations", None) if name == "locations" else None
+            if packed is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            locations = self.__dict__["locations"] = _unpack_locations(packed)
+            return locations
+
     @property
     def id(self) -> str:
         return f"{self.scope}::{self.address}"
@@ -820,6 +843,38 @@ def _attr(node: Node, path: Path, value: Any) -> Attr:
     d["path"] = path
     d["value"] = value
     return a
+
+
+def _pack_locations(
+    locations: dict[Path, Range],
+) -> tuple[tuple[str, ...], tuple[Path, ...], bytes]:
+    """``Node.locations`` as its files, its paths and its positions (five integers each)."""
+    files: dict[str, int] = {}
+    numbers = array.array("q")
+    for r in locations.values():
+        numbers.extend(
+            (files.setdefault(r.file, len(files)), r.start_line, r.start_col, r.end_line, r.end_col)
+        )
+    return tuple(files), tuple(locations), numbers.tobytes()
+
+
+def _unpack_locations(packed: tuple[tuple[str, ...], tuple[Path, ...], bytes]) -> dict[Path, Range]:
+    files, paths, raw = packed
+    numbers = array.array("q")
+    numbers.frombytes(raw)
+    out: dict[Path, Range] = {}
+    for i, path in enumerate(paths):
+        at = 5 * i
+        r: Range = _new_object(Range)
+        r.__dict__.update(
+            file=files[numbers[at]],
+            start_line=numbers[at + 1],
+            start_col=numbers[at + 2],
+            end_line=numbers[at + 3],
+            end_col=numbers[at + 4],
+        )
+        out[path] = r
+    return out
 
 
 def describe_value(value: Any) -> str:

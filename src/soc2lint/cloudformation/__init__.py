@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from ..cache import PICKLE_ERRORS, ResultCache, Sources, pickled, sources_for, unpickled
+from ..cache import (
+    PICKLE_ERRORS,
+    ResultCache,
+    Sources,
+    digest,
+    pickled,
+    sources_for,
+    unpickled,
+)
 from ..frontend import Diagnostic, LoadOptions, LoadResult, Part, shared_edges
 from ..links import literal_edges_by_scope
 from ..memory import paused_gc
@@ -76,6 +84,8 @@ class Outcome:
     consumed: list[str]
     reported: list[str]
     listed: list[str]
+    #: the result-cache key and manifest it is kept under ("" when it is not kept)
+    cache_key: str = ""
 
 
 def _options_key(options: LoadOptions) -> str:
@@ -215,13 +225,16 @@ def _evaluate(
     # input), nor one whose decode was abandoned for time (depends on the machine's load)
     keep = ok and not store.timed_out and store.manifest is not None
     if keep and results.enabled and store.manifest is not None:
+        key = results.key("template", opt_key, str(path))
+        deps = store.manifest.deps()
+        outcome.cache_key = digest(key, repr(deps))
         try:
             payload = pickled(outcome)
         except PICKLE_ERRORS:
+            outcome.cache_key = ""
             payload = None  # not kept (a worker then fails and the pool falls back)
         else:
-            key = results.key("template", opt_key, str(path))
-            results.put_raw(key, store.manifest.deps(), payload, outcome)
+            results.put_raw(key, deps, payload, outcome)
     elif keep and store.manifest is not None:
         results.remember(
             results.key("template", opt_key, str(path)), store.manifest.deps(), outcome
@@ -266,10 +279,7 @@ def _merge(
     result.nodes.extend(part.nodes)
     result.edges.extend(part.edges)
     result.literal_edges.update(part.literal_edges)
-    scope = store.options.display(root)
-    result.parts.append(
-        Part(outcome, scope, part.nodes, part.edges, part.literal_edges.get(scope), part.files)
-    )
+    result.parts.append(_part(outcome, store.options.display(root)))
     for display, path in zip(part.files, outcome.listed, strict=True):
         if Path(path) not in store.listed:
             store.listed.add(Path(path))
@@ -277,6 +287,20 @@ def _merge(
             result.files.append(display)
     store.consumed.update(Path(c) for c in outcome.consumed)
     store.reported.update(Path(r) for r in outcome.reported)
+
+
+def _part(outcome: Outcome, scope: str) -> Part:
+    """The part of a load one top-level template is."""
+    part = outcome.result
+    return Part(
+        outcome,
+        scope,
+        part.nodes,
+        part.edges,
+        part.literal_edges.get(scope),
+        part.files,
+        outcome.cache_key or None,
+    )
 
 
 def _load_in_pool(
@@ -328,6 +352,10 @@ def _load_batch(
             outcome, payload, spent = _evaluate(Path(p), shared, results, opt_key)
             if payload is None:
                 payload = pickled(outcome)
+            if options.on_part is not None:
+                started = time.process_time()
+                options.on_part(_part(outcome, options.display(p)))
+                spent["cloudformation.on_part"] = time.process_time() - started
             out.append((p, payload))
             for stage, seconds in spent.items():
                 timings[stage] = timings.get(stage, 0.0) + seconds

@@ -51,9 +51,10 @@ from ..engine import (
     settle,
 )
 from ..findings import dedupe, diagnostic_findings, planned, without_planned
+from ..findings_cache import foreign_targets, is_scope_local, join_parts, loose_parts, sliced
 from ..frontend import LoadResult, Part
 from ..graph import ResourceGraph
-from ..model import Finding, Node
+from ..model import Finding
 from ..rule import Rule
 from ..selection import selected_rules
 from ..suppressions import SuppressionEntry, apply_per_path_ignores, today
@@ -62,11 +63,6 @@ from ..system_rules import RULE_ERROR, SUPPRESSION_UNUSED
 #: every this many scans, what was frozen is collected too (a structure kept for a
 #: while and then dropped is freed by its reference counts, unless it holds a cycle)
 FULL_COLLECTION = 50
-
-
-def is_scope_local(rule: Rule) -> bool:
-    """Whether a rule's findings for a scope depend on that scope's objects alone."""
-    return rule.origin == "builtin" and not rule.account_scope and not rule.reserved
 
 
 @dataclass
@@ -195,12 +191,12 @@ class IncrementalScanner:
         clock.lap("load")
 
         ran = {r.id for r in rules}
-        parts = list(loaded.parts) + _loose_parts(loaded)
+        parts = list(loaded.parts) + loose_parts(loaded)
         current = {id(p.source) for p in parts if p.source is not None}
         for cache in (self._part_files, self._foreign, self._part_marked):
             for key in [k for k in cache if k not in current]:
                 del cache[key]
-        groups = _join(parts, self._foreign_targets)
+        groups = join_parts(parts, self._foreign_targets)
         found, checked, kept = self._rule_findings(req, rules, loaded, groups)
         clock.lap("rules")
         wide = [r for r in rules if not r.reserved and not is_scope_local(r)]
@@ -353,7 +349,7 @@ class IncrementalScanner:
         out: dict[tuple[Part, ...], list[Finding]] = {g: [] for g in changed}
         if not rules:
             return out
-        part = _slice(loaded, [p for g in changed for p in g])
+        part = sliced(loaded, [p for g in changed for p in g])
         graph = build_graph(part)
         found, *_ = run_rules(req, rules, graph, part)
         _release(graph)
@@ -367,7 +363,7 @@ class IncrementalScanner:
         if failed:
             retry = [r for r in rules if r.id in failed]
             for group in changed:
-                alone = _slice(loaded, list(group))
+                alone = sliced(loaded, list(group))
                 graph = build_graph(alone)
                 again, *_ = run_rules(req, retry, graph, alone)
                 _release(graph)
@@ -393,12 +389,7 @@ class IncrementalScanner:
             held = self._foreign.get(id(part.source))
             if held is not None and held[0] is part.source:
                 return held[1]
-        prefix = part.scope + "::"
-        targets = frozenset(
-            e.dst.split("::", 1)[0]
-            for e in part.edges
-            if not e.dst.startswith(prefix) and "::" in e.dst
-        )
+        targets = foreign_targets(part)
         if part.source is not None:
             self._foreign[id(part.source)] = (part.source, targets)
         return targets
@@ -569,56 +560,6 @@ def _unique_entries(entries: list[SuppressionEntry]) -> list[SuppressionEntry]:
     return out
 
 
-def _loose_parts(loaded: LoadResult) -> list[Part]:
-    """Nodes in no part (plans; templates evaluated outside their root), by scope, as
-    parts without a source: checked again on every scan."""
-    counted = sum(len(p.nodes) for p in loaded.parts)
-    if counted == len(loaded.nodes):
-        return []
-    inside = {id(n) for p in loaded.parts for n in p.nodes}
-    by_scope: dict[str, list[Node]] = {}
-    for n in loaded.nodes:
-        if id(n) not in inside:
-            by_scope.setdefault(n.scope, []).append(n)
-    ids = {scope: {n.id for n in nodes} for scope, nodes in by_scope.items()}
-    out = []
-    for scope, nodes in by_scope.items():
-        edges = [e for e in loaded.edges if e.src in ids[scope]]
-        out.append(Part(None, scope, nodes, edges, loaded.literal_edges.get(scope), ()))
-    return out
-
-
-def _join(parts: list[Part], foreign_targets: Any) -> list[tuple[Part, ...]]:
-    """Parts that share a scope or are joined by an edge, as groups (in parts order)."""
-    parent = list(range(len(parts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-
-    by_scope: dict[str, int] = {}
-    for i, p in enumerate(parts):
-        j = by_scope.setdefault(p.scope, i)
-        if j != i:
-            union(i, j)
-    for i, p in enumerate(parts):
-        for scope in foreign_targets(p):
-            other = by_scope.get(scope)
-            if other is not None:
-                union(i, other)
-    members: dict[int, list[Part]] = {}
-    for i, p in enumerate(parts):
-        members.setdefault(find(i), []).append(p)
-    return [tuple(m) for _, m in sorted(members.items())]
-
-
 def _units(groups: list[tuple[Part, ...]], files_of: Any) -> list[tuple[tuple[Part, ...], ...]]:
     """Groups that share a file, joined: a suppression comment in a file attaches to the
     resources of every root using it, and one attached to none is reported once."""
@@ -642,20 +583,6 @@ def _units(groups: list[tuple[Part, ...]], files_of: Any) -> list[tuple[tuple[Pa
     for i, g in enumerate(groups):
         members.setdefault(find(i), []).append(g)
     return [tuple(m) for _, m in sorted(members.items())]
-
-
-def _slice(loaded: LoadResult, parts: list[Part]) -> LoadResult:
-    """The load restricted to ``parts`` (the files stay whole: a rule error names the
-    scan's first file, as in a full scan)."""
-    nodes: list[Node] = []
-    edges = []
-    literal: dict[str, list[Any]] = {}
-    for p in parts:
-        nodes.extend(p.nodes)
-        edges.extend(p.edges)
-        if p.literal_edges is not None:
-            literal[p.scope] = p.literal_edges
-    return LoadResult(nodes=nodes, edges=edges, files=loaded.files, literal_edges=literal)
 
 
 __all__ = ["CommitScan", "IncrementalScanner", "is_scope_local"]

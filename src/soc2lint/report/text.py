@@ -9,7 +9,7 @@ from ..docs import FAMILY_TITLES
 from ..frontend import Limits
 from ..model import Finding, Severity
 from .common import by_family, by_severity, source_lines
-from .groups import grouped
+from .groups import grouped, groups
 from .neutral import one_line
 
 if TYPE_CHECKING:
@@ -103,11 +103,13 @@ def render_text(
 ) -> str:
     out: list[str] = []
     shown = displayed(result, min_severity)
+    listed = None
     if statistics:
         out.extend(statistics_lines(shown))
     else:
         by_file: dict[str, list[Finding]] = defaultdict(list)
-        for f in grouped(shown, result):
+        listed = grouped(shown, result)
+        for f in listed:
             by_file[f.range.file].append(f)
         for file in sorted(by_file):
             out.append(_c(_shown_path(file), _BOLD, color))
@@ -115,7 +117,7 @@ def render_text(
                 out.extend(finding_lines(f, result, color))
             out.append("")
         out.extend(_read_more(result, shown))
-    out.append(_summary(result, threshold, shown, min_severity))
+    out.append(_summary(result, threshold, shown, min_severity, listed))
     return "\n".join(out) + "\n"
 
 
@@ -127,10 +129,9 @@ def render_concise(
     statistics: bool = False,
 ) -> str:
     shown = displayed(result, min_severity)
-    out = (
-        statistics_lines(shown) if statistics else [concise_line(f) for f in grouped(shown, result)]
-    )
-    out.append(_summary(result, threshold, shown, min_severity))
+    listed = None if statistics else grouped(shown, result)
+    out = statistics_lines(shown) if listed is None else [concise_line(f) for f in listed]
+    out.append(_summary(result, threshold, shown, min_severity, listed))
     return "\n".join(out) + "\n"
 
 
@@ -179,7 +180,9 @@ def _summary(
     threshold: Severity | None,
     shown: list[Finding] | None = None,
     min_severity: Severity | None = None,
+    listed: list[Finding] | None = None,
 ) -> str:
+    """The summary; ``listed``: the shown findings as listed (grouped), when known."""
     active = result.active
     sev = by_severity(active)
     parts = [f"{n} {k}" for k, n in sev.items() if n]
@@ -195,7 +198,9 @@ def _summary(
             f"Found {_plural(total, 'finding')} ({', '.join(parts)}) in "
             f"{with_findings} of {_plural(scanned, 'file')} scanned."
         )
-        repeats = total - len(grouped(active))
+        # the listing is of the active findings unless --min-severity hid some
+        whole = listed is not None and min_severity is None
+        repeats = total - (len(listed) if listed is not None and whole else len(groups(active)))
         if repeats:
             lines[-1] += (
                 f" {_plural(repeats, 'finding')} repeat a module's finding in another root "

@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import Manifest, ParseCache, ResultCache, sources_for
+from ..cache import Manifest, ParseCache, ResultCache, digest, sources_for
 from ..frontend import Diagnostic, LoadOptions, LoadResult, Part, shared_edges
 from ..links import literal_edges
 from ..memory import paused_gc
@@ -341,10 +341,13 @@ def load_terraform(
             roots = []
             _internal_error(state.loader, exc, dirs[0] if dirs else options.root, options)
         misses: list[Path] = []
+        in_cache: dict[int, str] = {}  # id(record) -> its result-cache key and manifest
         for root in roots:
-            hit = results.get(results.key("root", opt_key, str(root)), state.sources)
+            key = results.key("root", opt_key, str(root))
+            hit = results.get(key, state.sources)
             if isinstance(hit, RootRecord):
                 cached[root] = hit
+                in_cache[id(hit)] = digest(key, repr(hit.deps))
             else:
                 misses.append(root)
         # digests, the roots and the cached roots (parsing of changed directories aside)
@@ -363,10 +366,14 @@ def load_terraform(
                 parse_before = state.parse_seconds
                 record, cacheable = _evaluate_root(state.loader, root, options)
                 if cacheable:
-                    results.put(results.key("root", opt_key, str(root)), record.deps, record)
+                    key = results.key("root", opt_key, str(root))
+                    results.put(key, record.deps, record)
+                    if results.enabled:
+                        in_cache[id(record)] = digest(key, repr(record.deps))
                 evaluate_seconds += (time.perf_counter() - t) - (state.parse_seconds - parse_before)
             records.append(record)
         emitted = _merge(state, records, result)
+        result.parts = [replace(p, cache_key=in_cache.get(id(p.source))) for p in result.parts]
         for warning in undeclared_warnings(records):
             logging.getLogger("soc2lint").warning("%s", warning)
         if plan_files:
