@@ -94,7 +94,6 @@ def _preparse(loader: Loader, files: list[Path], options: LoadOptions) -> None:
     parse, or with ``jobs=1``, nothing happens: files are then parsed lazily
     in-process.
     """
-    from .hcl import _lark
     from .modules import is_json_syntax, read_source
     from .syntax import ParsedFile
 
@@ -126,7 +125,6 @@ def _preparse(loader: Loader, files: list[Path], options: LoadOptions) -> None:
     pending.sort(key=lambda item: -len(item[1]))
     batches = [pending[i :: -(-len(pending) // size)] for i in range(-(-len(pending) // size))]
     try:
-        _lark()  # built (or read from its cache) once here; forked workers inherit it
         with ProcessPoolExecutor(max_workers=min(options.jobs, len(batches))) as pool:
             results = pool.map(
                 _parse_batch,
