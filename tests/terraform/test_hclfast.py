@@ -194,9 +194,15 @@ def test_deep_nesting_outcome_is_unchanged() -> None:
         "x = " + " + ".join(["a"] * 20000) + "\n",
         "x = a" + ".b" * 20000 + "\n",
         "x = a[*]" + ".b" * 20000 + "\n",
+        "x = " + "a ? b : " * 3000 + "c\n",
     ):
         fast, lark = hcl.parse_hcl(text), hcl.parse_hcl_lark(text)
         # the trees are too deep to compare (or to print) in this process
         assert fast.problems == lark.problems and (fast.body is None) == (lark.body is None)
-    chain = "x = " + " + ".join(["a"] * 102) + "\n"
-    assert hclfast.parse_file(chain) is None
+    for chain in (
+        "x = " + " + ".join(["a"] * 102) + "\n",
+        "x = a[*]" + ".b" * 102 + "\n",
+        "x = " + "a ? b : " * 101 + "c\n",
+    ):
+        assert hclfast.parse_file(chain) is None
+    assert hclfast.parse_file("x = " + "a ? b : " * 90 + "c\n") is not None

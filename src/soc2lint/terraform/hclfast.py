@@ -88,9 +88,11 @@ _PRECEDENCE = {
 # words the grammar lexes as keywords in some places: never taken as a name in an expression
 _KEYWORDS = frozenset({"for", "in", "if", "for_each", "else", "endif", "endfor"})
 _LITERALS = {"true": True, "false": False, "null": None}
-# operators or traversals in one chain: this parser builds such chains in a loop, while
-# the lark path's tree conversion recurses and gives up on deep ones ("nested too
-# deeply"); longer chains are left to it, so the outcome stays the lark path's
+# operators or traversals in one chain, and expressions nested in one another: the
+# lark path's tree conversion recurses and gives up on deep trees ("nested too
+# deeply"), at a depth this parser (which builds chains in a loop, and nests
+# conditionals in fewer frames) may not reach; deeper ones are left to it, so the
+# outcome stays the lark path's
 _MAX_CHAIN = 100
 # what may follow new lines inside a block body or an object: anything else might be
 # an operator python-hcl2's post-lexer joins to the previous line
@@ -134,6 +136,7 @@ class _Parser:
         self.s = text
         self.i = 0
         self.last = 0
+        self.depth = 0  # expressions being parsed, one inside another
         # the else branch just parsed ends with a binary operator (see conditional)
         self.binary_tail = False
         self.newlines = [m.start() for m in re.finditer("\n", text)]
@@ -275,12 +278,16 @@ class _Parser:
 
     def expr(self, ign: bool) -> Expr:
         """``expression``: a conditional or an ``or_expr``."""
+        self.depth += 1
+        if self.depth > _MAX_CHAIN:
+            raise Decline
         start = self.i
         cond = self.binary(ign)
         save = self.i
         self.skip(ign)
         if self.s[self.i] != "?":
             self.i = save
+            self.depth -= 1
             return cond
         self.i += 1
         self.gap()
@@ -298,6 +305,7 @@ class _Parser:
             if m:
                 self.last = m.end()
         self.binary_tail = False
+        self.depth -= 1
         return Conditional(self.pos(start, self.last), cond, then, otherwise)
 
     def operator(self, ign: bool) -> str | None:
@@ -411,7 +419,9 @@ class _Parser:
         s = self.s
         self.last = self.i
         keys: list[str | Expr] = []
-        while len(keys) < _MAX_CHAIN:
+        while True:
+            if len(keys) > _MAX_CHAIN:
+                raise Decline
             save = self.i
             self.skip(ign)
             c = s[self.i]
