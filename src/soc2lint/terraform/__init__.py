@@ -34,8 +34,11 @@ if TYPE_CHECKING:
 
 __all__ = ["find_roots", "load_settings", "load_terraform", "parse_file", "undeclared_warnings"]
 
-#: files below which parsing stays in-process even with jobs > 1
-POOL_MIN_FILES = 24
+#: files below which parsing stays in-process even with jobs > 1: with the fast HCL
+#: parser, sending trees back from workers costs about what parsing them does, and
+#: the pool lost CPU and wall time on every corpus measured, up to 1,140 files
+#: (bench/RESULTS.md, issue 25)
+POOL_MIN_FILES = 2000
 
 
 def parse_file(text: str, json_syntax: bool = False) -> ParsedFile:
