@@ -37,7 +37,7 @@ def soc2lint() -> list[str]:
 
 def run(
     corpus: Path, cache: Path, extra_env: dict[str, str], args: list[str]
-) -> tuple[float, float, dict[str, Any]]:
+) -> tuple[float, float, dict[str, Any], int]:
     with tempfile.TemporaryDirectory() as tmp:
         timings = Path(tmp) / "timings.json"
         env = dict(
@@ -57,7 +57,8 @@ def run(
         _, _, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         data = json.loads(timings.read_text()) if timings.exists() else {}
-    return wall, usage.ru_utime + usage.ru_stime, data.get("timings", {})
+    # ru_maxrss: KiB, the largest of the process and the workers it waited for
+    return wall, usage.ru_utime + usage.ru_stime, data.get("timings", {}), usage.ru_maxrss
 
 
 def main() -> None:
@@ -73,7 +74,7 @@ def main() -> None:
     args = ["--format", fmt, "--output", os.devnull] if fmt != "text" else []
     if opts.mode == "nocache":
         args.append("--no-cache")
-    results: dict[str, list[tuple[float, float, dict[str, Any]]]] = {v: [] for v in variants}
+    results: dict[str, list[tuple[float, float, dict[str, Any], int]]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory() as tmp:
         caches = {v: Path(tmp) / v for v in variants}
         for v, env in variants.items():
@@ -91,6 +92,7 @@ def main() -> None:
             f"{opts.corpus.name} {opts.mode} {fmt} {v:4}: CPU median {cpu:.3f} s "
             f"({(cpu / base_cpu - 1) * 100:+.1f} %), wall median {wall:.3f} s, "
             f"best CPU {min(r[1] for r in runs):.3f} s, best wall {min(r[0] for r in runs):.3f} s, "
+            f"peak RSS {max(r[3] for r in runs) / 1024:.0f} MiB, "
             f"runs {[round(r[1], 2) for r in runs]}"
         )
 
