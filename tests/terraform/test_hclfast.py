@@ -97,7 +97,7 @@ def test_inline_hcl_in_the_tests() -> None:
     "text",
     [
         # python-hcl2 lexes "-12" as one token and "-1" as two: the same literal
-        "a = -1\nb = -12\nc = - 3\nd = -1.5\ne = !true\nf = 1 - -1\n",
+        "a = -1\nb = -12\nc = - 3\nd = -1.5\ne = !true\nf = 1 - -1\ng = f(x)-1\nh = x - 12\n",
         # a conditional's span runs over the comments after a binary else branch
         "a = c ? x : y + z # note\n\n// more\nb = 1\n",
         "a = { k = c ? 1 : 2 * 3\n}\n",
@@ -128,6 +128,9 @@ def test_constructs_agree_with_lark(text: str) -> None:
         "a = \n 1\n",
         'a = "unterminated\n',
         "a = -1.x\n",
+        # "-12" after a term: one INT_LITERAL token or an operator, depending on lark's state
+        "a = f(x)-12\n",
+        'a = { b = "c"-12\n}\n',
         "x = " + "[" * 3000 + "]" * 3000 + "\n",
     ],
 )

@@ -61,6 +61,8 @@ _NL_RUN = re.compile(r"(?:[ \t\r]*(?:\n[ \t]*|#[^\n]*\n|//[^\n]*\n|/\*[\s\S]*?\*
 _NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _DIGITS = re.compile(r"[0-9]+")
+# where python-hcl2's INT_LITERAL / FLOAT_LITERAL match a "-": "-12", "-1.5", "-1e3"
+_SIGNED_NUMBER = re.compile(r"-[0-9][0-9]|(?:-[0-9])+(?:\.[0-9]|[eE][+-]?[0-9])")
 # the grammar's own terminals for strings and heredocs
 _STRING_CHARS = re.compile(
     r"(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^\"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+"
@@ -316,6 +318,8 @@ class _Parser:
         if m is None:
             self.i = save
             return None
+        if _SIGNED_NUMBER.match(self.s, self.i):
+            raise Decline  # one number token or an operator, depending on lark's state
         return m.group()
 
     def binary(self, ign: bool) -> Expr:
