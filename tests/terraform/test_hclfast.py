@@ -146,6 +146,15 @@ def test_expression_agrees_with_lark() -> None:
         assert fast is not None
         hcl_expr = hcl.parse_expression
         assert repr(fast) == repr(hcl_expr(text, line, col))
+    # what reads as more than one expression is the lark path's error
+    for text in ("1)\ny = (2", "1)\nb {"):
+        assert hclfast.parse_expression(text) is None
+        with pytest.raises(hcl.HclSyntaxError):
+            hcl.parse_expression(text)
+    assert hclfast.parse_expression("1)\nx = (2") is None  # the lark path keeps the first
+    heredoc = "a = <<EOT\n${1)\ny = (2}\nEOT\n"
+    assert hclfast.parse_file(heredoc) is None
+    assert hcl.parse_hcl(heredoc).body is None
 
 
 TOKENS = [

@@ -10,10 +10,11 @@ What it guarantees: it produces exactly the tree the lark path
 included, or it declines (returns ``None``) and the caller runs the lark path.
 It declines on every syntax error and on anything it does not handle, so every
 diagnostic still comes from lark.  Where python-hcl2's grammar departs from
-Terraform's (it accepts two attributes on one line, lexes ``-1`` as one token,
-lets a conditional's span run over the comments after it...), this parser
-follows the grammar or declines.  tests/test_hclfast.py compares both parsers
-on every HCL text the suite has and on mutated files.
+Terraform's (it accepts two attributes on one line, lexes ``-12`` as one token
+or two depending on its state, lets a conditional's span run over the comments
+after it...), this parser follows the grammar or declines.
+tests/terraform/test_hclfast.py compares both parsers on every HCL text the
+suite has and on mutated files; bench/hcl_differential.py on real repositories.
 """
 
 from __future__ import annotations
@@ -120,9 +121,11 @@ def parse_expression(text: str, line: int = 1, col: int = 1) -> Expr | None:
 def expression(text: str, line: int, col: int) -> Expr:
     """:func:`parse_expression`, raising :class:`Decline` instead of returning None."""
     prefix = "x = ("
-    parser = _Parser(f"{prefix}{text}\n)\n", line - 1, col - 1 - len(prefix))
-    body = parser.file().body
-    assert body is not None
+    parsed = _Parser(f"{prefix}{text}\n)\n", line - 1, col - 1 - len(prefix)).file()
+    body = parsed.body
+    # "1)\ny = (2" reads as two attributes: the lark path's error
+    if body is None or parsed.problems or len(body.attrs) != 1 or body.blocks:
+        raise Decline
     return body.attrs["x"].expr
 
 
