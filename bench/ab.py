@@ -1,7 +1,7 @@
 """A/B timing of two source trees on one corpus, alternating runs: is a change slower?
 
     .venv/bin/python bench/ab.py --base /tmp/base-tree --corpus bench/out/tf50k \\
-        [--mode cold|warm|json] [--format text|json|sarif] [-n 10]
+        [--mode cold|nocache|warm|json] [--format text|json|sarif] [-n 10]
 
 ``--base`` is a directory holding another ``soc2lint`` package (for instance
 ``git archive <commit> src/soc2lint | tar -x -C /tmp/base-tree --strip-components=1``
@@ -10,7 +10,8 @@ then ``python -m compileall /tmp/base-tree``); it is put first on
 one.  Runs alternate (base, new, new, base...) so that a change in the
 machine's load affects both alike; each is a fresh ``soc2lint scan`` process
 with its own cache directory, timed like ``bench/run.py`` (wall, and CPU of
-the process and its workers).  Compile both trees first: with
+the process and its workers); ``--mode nocache`` scans with ``--no-cache``.
+The median and the best (minimum) of each variant's runs are printed.  Compile both trees first: with
 ``PYTHONDONTWRITEBYTECODE`` set, edited modules would be compiled on every run.
 """
 
@@ -36,7 +37,7 @@ def soc2lint() -> list[str]:
 
 def run(
     corpus: Path, cache: Path, extra_env: dict[str, str], args: list[str]
-) -> tuple[float, float, dict[str, Any]]:
+) -> tuple[float, float, dict[str, Any], int]:
     with tempfile.TemporaryDirectory() as tmp:
         timings = Path(tmp) / "timings.json"
         env = dict(
@@ -56,21 +57,24 @@ def run(
         _, _, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         data = json.loads(timings.read_text()) if timings.exists() else {}
-    return wall, usage.ru_utime + usage.ru_stime, data.get("timings", {})
+    # ru_maxrss: KiB, the largest of the process and the workers it waited for
+    return wall, usage.ru_utime + usage.ru_stime, data.get("timings", {}), usage.ru_maxrss
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base", type=Path, required=True)
     ap.add_argument("--corpus", type=Path, required=True)
-    ap.add_argument("--mode", choices=("cold", "warm", "json"), default="warm")
+    ap.add_argument("--mode", choices=("cold", "nocache", "warm", "json"), default="warm")
     ap.add_argument("-n", type=int, default=10)
     ap.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     opts = ap.parse_args()
     variants = {"base": {"PYTHONPATH": str(opts.base.resolve())}, "new": {}}
     fmt = "json" if opts.mode == "json" else opts.format
     args = ["--format", fmt, "--output", os.devnull] if fmt != "text" else []
-    results: dict[str, list[tuple[float, float, dict[str, Any]]]] = {v: [] for v in variants}
+    if opts.mode == "nocache":
+        args.append("--no-cache")
+    results: dict[str, list[tuple[float, float, dict[str, Any], int]]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory() as tmp:
         caches = {v: Path(tmp) / v for v in variants}
         for v, env in variants.items():
@@ -87,6 +91,8 @@ def main() -> None:
         print(
             f"{opts.corpus.name} {opts.mode} {fmt} {v:4}: CPU median {cpu:.3f} s "
             f"({(cpu / base_cpu - 1) * 100:+.1f} %), wall median {wall:.3f} s, "
+            f"best CPU {min(r[1] for r in runs):.3f} s, best wall {min(r[0] for r in runs):.3f} s, "
+            f"peak RSS {max(r[3] for r in runs) / 1024:.0f} MiB, "
             f"runs {[round(r[1], 2) for r in runs]}"
         )
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from tfload import diags, load, node, options, write
 
+from soc2lint import terraform
 from soc2lint.frontend import Limits
 from soc2lint.graphdump import dump_graph
 from soc2lint.model import Range
-from soc2lint.terraform import POOL_MIN_FILES, load_terraform, parse_file
+from soc2lint.terraform import load_terraform, parse_file
 from soc2lint.terraform.evaluate import Loader
 from soc2lint.terraform.syntax import (
     Block,
@@ -390,10 +391,13 @@ def test_parsed_files_come_from_the_content_hash_cache(tmp_path: Path) -> None:
     assert third.cache.misses == 1
 
 
-def test_worker_processes_give_the_same_graph(tmp_path: Path) -> None:
+def test_worker_processes_give_the_same_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(terraform, "POOL_MIN_FILES", 24)
     files = {
         f"f{i:02d}.tf": f'resource "aws_sqs_queue" "q{i}" {{\n  name = "queue-${{{i} + 1}}"\n}}\n'
-        for i in range(POOL_MIN_FILES + 6)
+        for i in range(24 + 6)
     }
     files["broken.tf"] = 'resource "aws_sqs_queue" "x" {\n'
     write(tmp_path, files)
@@ -401,4 +405,4 @@ def test_worker_processes_give_the_same_graph(tmp_path: Path) -> None:
     pooled = load_terraform([tmp_path], [], options(tmp_path, jobs=2))
     assert dump_graph(pooled.nodes, pooled.edges) == dump_graph(serial.nodes, serial.edges)
     assert pooled.diagnostics == serial.diagnostics
-    assert len(serial.nodes) == POOL_MIN_FILES + 6
+    assert len(serial.nodes) == 24 + 6

@@ -227,13 +227,16 @@ from soc2lint.terraform import load_terraform
 root = Path({str(tmp_path)!r})
 dirs = sorted({{p.parent for p in root.rglob("*.tf")}})
 r = load_terraform(dirs, [], LoadOptions(root=root, base=root, cache_dir=Path({str(cache)!r})))
-heavy = [m for m in ("lark", "hcl2", "soc2lint.terraform.evaluate") if m in sys.modules]
+parsers = ("lark", "hcl2", "soc2lint.terraform.hclfast", "soc2lint.terraform.evaluate")
+heavy = [m for m in parsers if m in sys.modules]
 print(r.cache_stats["terraform.roots_cached"], ",".join(heavy) or "-")
 """
     first = subprocess.run(
         [sys.executable, "-c", script], check=False, capture_output=True, text=True
     )
-    assert first.stdout.split() == ["0", "lark,hcl2,soc2lint.terraform.evaluate"], first.stderr
+    # the fast HCL parser takes every file: lark is not even imported
+    expected = "soc2lint.terraform.hclfast,soc2lint.terraform.evaluate"
+    assert first.stdout.split() == ["0", expected], first.stderr
     second = subprocess.run(
         [sys.executable, "-c", script], check=False, capture_output=True, text=True
     )
@@ -260,7 +263,7 @@ def test_grammar_tables_go_to_the_cache_directory_when_hcl2_has_none(
 
     monkeypatch.setattr(hcl2.parser, "PARSER_FILE", tmp_path / "read-only" / "missing.bin")
     fresh_grammar.set_grammar_cache_dir(tmp_path / "cache")
-    assert fresh_grammar.parse_hcl("a = 1\n").body is not None
+    assert fresh_grammar.parse_hcl_lark("a = 1\n").body is not None
     # under a namespace keyed like every cache entry (version and code fingerprint)
     (namespace,) = (tmp_path / "cache").iterdir()
     assert namespace.name.startswith("grammar-") and namespace.name.endswith(code_fingerprint())
@@ -331,5 +334,5 @@ def test_a_planted_grammar_pickle_is_never_loaded(
     # also at the path older versions used, directly in the cache directory
     _plant(cache / name, marker)
     fresh_grammar.set_grammar_cache_dir(cache)
-    assert fresh_grammar.parse_hcl("a = 1\n").body is not None
+    assert fresh_grammar.parse_hcl_lark("a = 1\n").body is not None
     assert not marker.exists()

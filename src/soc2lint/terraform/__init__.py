@@ -34,8 +34,11 @@ if TYPE_CHECKING:
 
 __all__ = ["find_roots", "load_settings", "load_terraform", "parse_file", "undeclared_warnings"]
 
-#: files below which parsing stays in-process even with jobs > 1
-POOL_MIN_FILES = 24
+#: files below which parsing stays in-process even with jobs > 1: with the fast HCL
+#: parser, sending trees back from workers costs about what parsing them does, and
+#: the pool lost CPU and wall time on every corpus measured, up to 1,140 files
+#: (bench/RESULTS.md, issue 25)
+POOL_MIN_FILES = 2000
 
 
 def parse_file(text: str, json_syntax: bool = False) -> ParsedFile:
@@ -94,7 +97,6 @@ def _preparse(loader: Loader, files: list[Path], options: LoadOptions) -> None:
     parse, or with ``jobs=1``, nothing happens: files are then parsed lazily
     in-process.
     """
-    from .hcl import _lark
     from .modules import is_json_syntax, read_source
     from .syntax import ParsedFile
 
@@ -126,7 +128,6 @@ def _preparse(loader: Loader, files: list[Path], options: LoadOptions) -> None:
     pending.sort(key=lambda item: -len(item[1]))
     batches = [pending[i :: -(-len(pending) // size)] for i in range(-(-len(pending) // size))]
     try:
-        _lark()  # built (or read from its cache) once here; forked workers inherit it
         with ProcessPoolExecutor(max_workers=min(options.jobs, len(batches))) as pool:
             results = pool.map(
                 _parse_batch,

@@ -273,8 +273,17 @@ def parse_hcl(text: str) -> ParsedFile:
     """Parse HCL native syntax (``.tf``, ``.tfvars``, ``.hcl``) into a :class:`ParsedFile`.
 
     Never raises for bad input: the problem comes back in ``problems`` with
-    the parser's position and what it expected, in plain words.
+    the parser's position and what it expected, in plain words.  The fast
+    parser (:mod:`.hclfast`) is tried first; python-hcl2's grammar parses
+    whatever it declines, every syntax error included.
     """
+    from .hclfast import parse_file
+
+    return parse_file(text) or parse_hcl_lark(text)
+
+
+def parse_hcl_lark(text: str) -> ParsedFile:
+    """:func:`parse_hcl` with python-hcl2's grammar only (the reference, and every error)."""
     parser = _lark()
     try:
         try:
@@ -344,6 +353,11 @@ def parse_expression(text: str, line: int = 1, col: int = 1) -> Expr:
 
     Raises :class:`HclSyntaxError` (positions in the file's coordinates).
     """
+    from . import hclfast
+
+    fast = hclfast.parse_expression(text, line, col)
+    if fast is not None:
+        return fast
     prefix = "x = ("
     src = f"{prefix}{text}\n)"
     conv = _Converter(line - 1, col - 1 - len(prefix))
@@ -521,6 +535,17 @@ def unescape(text: str) -> str:
     return _ESCAPE_RE.sub(repl, text)
 
 
+def float_value(text: str) -> int | float:
+    """A FLOAT_LITERAL's value: a whole number below 2**53 is an int."""
+    value = float(text)
+    if value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+#: parses an expression written at a line and column (``parse_expression``'s signature)
+ExprParser: TypeAlias = Callable[[str, int, int], Expr]
+
 # A flat template item before directives are nested:
 #   ("text", str) | ("interp", Expr, strip_l, strip_r) | ("if", Expr, sl, sr, line, col)
 #   ("else"|"endif"|"endfor", None, sl, sr, line, col) | ("for", (k, v, coll), sl, sr, line, col)
@@ -630,13 +655,14 @@ def scan_template(
     *,
     fixed_pos: bool = False,
     col_shift: int = 0,
+    parse: ExprParser = parse_expression,
 ) -> Flat:
     """Split raw template text (a heredoc body, a JSON string) into flat items.
 
     ``line``/``col`` is where ``text`` starts in the file.  With ``fixed_pos``
     every sub-expression gets that position (JSON strings, whose escapes
     make exact columns meaningless); ``col_shift`` is indentation a ``<<-``
-    heredoc removed from each line.
+    heredoc removed from each line; ``parse`` parses the expressions in it.
     """
     starts = [0]
     if not fixed_pos:
@@ -687,10 +713,10 @@ def scan_template(
             eline, ecol = line_of(j)
             dline, dcol = line_of(i)
             if is_interp:
-                expr = parse_expression(inner, eline, ecol)
+                expr = parse(inner, eline, ecol)
                 flat.append(["interp", expr, strip_l, strip_r])
             else:
-                flat.append(_directive(inner, strip_l, strip_r, eline, ecol, dline, dcol))
+                flat.append(_directive(inner, strip_l, strip_r, eline, ecol, dline, dcol, parse))
             i = end + 1
             continue
         buf.append(text[i])
@@ -701,7 +727,14 @@ def scan_template(
 
 
 def _directive(
-    inner: str, strip_l: bool, strip_r: bool, eline: int, ecol: int, dline: int, dcol: int
+    inner: str,
+    strip_l: bool,
+    strip_r: bool,
+    eline: int,
+    ecol: int,
+    dline: int,
+    dcol: int,
+    parse: ExprParser,
 ) -> list[Any]:
     word = inner.strip()
     if word in ("else", "endif", "endfor"):
@@ -710,7 +743,7 @@ def _directive(
         offset = inner.index("if") + 2
         return [
             "if",
-            parse_expression(inner[offset:], eline, ecol + offset),
+            parse(inner[offset:], eline, ecol + offset),
             strip_l,
             strip_r,
             dline,
@@ -720,12 +753,25 @@ def _directive(
     if m:
         first, second, coll_text = m.group(1), m.group(2), m.group(3)
         key_var, value_var = (first, second) if second else (None, first)
-        coll = parse_expression(coll_text, eline, ecol + m.start(3))
+        coll = parse(coll_text, eline, ecol + m.start(3))
         return ["for", (key_var, value_var, coll), strip_l, strip_r, dline, dcol]
     raise HclSyntaxError(f'unknown template directive "%{{{word[:20]}}}"', dline, dcol)
 
 
-def heredoc_template(token_text: str, line: int, col: int, pos: Pos) -> Expr:
+def heredoc_expr(text: str, line: int, col: int, parse: ExprParser = parse_expression) -> Expr:
+    """A heredoc token found at ``line``:``col`` as a template expression.
+
+    The token ends with the new line after the marker: the span ends on the marker line.
+    """
+    body_lines = text.rstrip("\n").split("\n")
+    end_line = line + len(body_lines) - 1
+    end_col = len(body_lines[-1].rstrip("\r")) + 1
+    return heredoc_template(text, line, col, (line, col, end_line, end_col), parse)
+
+
+def heredoc_template(
+    token_text: str, line: int, col: int, pos: Pos, parse: ExprParser = parse_expression
+) -> Expr:
     """A heredoc token (``<<EOT\\n...\\nEOT\\n``) as a template expression."""
     first_nl = token_text.find("\n")
     marker = token_text[2:first_nl].rstrip("\r")
@@ -743,7 +789,7 @@ def heredoc_template(token_text: str, line: int, col: int, pos: Pos) -> Expr:
         shift = min(indents) if indents else 0
         if shift:
             body = "\n".join(ln[shift:] for ln in lines)
-    flat = scan_template(body, line + 1, 1 + shift, col_shift=shift)
+    flat = scan_template(body, line + 1, 1 + shift, col_shift=shift, parse=parse)
     return assemble_template(flat, pos)
 
 
@@ -858,10 +904,7 @@ class _Converter:
         return Lit(self.pos(t), int_literal(str(t.children[0])))
 
     def x_float_lit(self, t: LTree) -> Expr:
-        value = float(str(t.children[0]))
-        if value.is_integer() and abs(value) < 2**53:
-            return Lit(self.pos(t), int(value))
-        return Lit(self.pos(t), value)
+        return Lit(self.pos(t), float_value(str(t.children[0])))
 
     def x_template_string(self, t: LTree) -> Expr:
         raw = str(t.children[0])
@@ -870,14 +913,7 @@ class _Converter:
     def x_heredoc_template(self, t: LTree) -> Expr:
         tok = t.children[0]
         assert isinstance(tok, Token)
-        text = str(tok)
-        line = self.map(tok.line or 1, tok.column or 1)
-        # the token ends with the newline after the marker: end the span on the marker line
-        body_lines = text.rstrip("\n").split("\n")
-        end_line = line[0] + len(body_lines) - 1
-        end_col = len(body_lines[-1].rstrip("\r")) + 1
-        pos = (line[0], line[1], end_line, end_col)
-        return heredoc_template(text, line[0], line[1], pos)
+        return heredoc_expr(str(tok), *self.map(tok.line or 1, tok.column or 1))
 
     x_heredoc_template_trim = x_heredoc_template
 

@@ -24,7 +24,8 @@ from ..frontend import (
     time_budget,
 )
 from ..model import Range
-from .hcl import parse_hcl, warm_up
+from .hcl import parse_hcl, parse_hcl_lark, warm_up
+from .hclfast import parse_file as parse_fast
 from .syntax import (
     Attribute,
     Block,
@@ -49,12 +50,20 @@ def parse_source(text: str, json_syntax: bool) -> ParsedFile:
 
 def parse_bounded(text: str, json_syntax: bool, seconds: float) -> ParsedFile:
     """:func:`parse_source` within ``limits.file_time_budget``: a parse that takes
-    longer is abandoned and the file is a SYS008 problem instead."""
-    if not json_syntax:
-        warm_up()
+    longer is abandoned and the file is a SYS008 problem instead.
+
+    lark's parser is built (outside the budget) only for a file the fast HCL
+    parser declines."""
     try:
         with time_budget(seconds):
-            return parse_source(text, json_syntax)
+            if json_syntax:
+                return parse_tf_json(text)
+            fast = parse_fast(text)
+        if fast is not None:
+            return fast
+        warm_up()
+        with time_budget(seconds):
+            return parse_hcl_lark(text)
     except TimeBudgetExceeded as exc:
         return ParsedFile(None, (SyntaxProblem(exc.message, 1, 1, limit=True),))
 
