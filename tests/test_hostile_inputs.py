@@ -949,3 +949,26 @@ def test_memory_error_while_rendering_is_exit_3(tmp_path: Path) -> None:
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "out of memory" in proc.stderr
+
+
+def test_blank_lines_in_a_heredoc_cannot_stall_the_parse(tmp_path: Path) -> None:
+    """python-hcl2's heredoc pattern backtracks quadratically over blank lines, inside one
+    regex call no time budget stops (1 MB after an unclosed ``<<EOT``: hours).  An unclosed
+    heredoc with 300,000 blank lines is a limit reached at its line (SYS008, exit 3); a
+    closed one parses (the fast parser reads heredocs in linear time); the rest is scanned."""
+    blank = "\n" * 300_000
+    write_files(
+        tmp_path,
+        {
+            "open/main.tf": "locals {\n  script = <<EOT\n" + blank,
+            "closed/main.tf": "locals {\n  script = <<EOT\n" + blank + "EOT\n}\n" + GOOD_TF,
+            "good/main.tf": GOOD_TF,
+        },
+    )
+    code, findings, _ = scan_json(tmp_path, timeout=120)
+    assert code == 3
+    limited = by_rule(findings, "SYS008")
+    assert [(f["file"], f["start_line"]) for f in limited] == [("open/main.tf", 2)]
+    assert "blank lines" in limited[0]["message"]
+    assert not by_rule(findings, "SYS001")
+    assert good_still_reported(findings)

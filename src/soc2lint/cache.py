@@ -178,6 +178,19 @@ class _Store:
             return False
         return True
 
+    def _load(self, key: str) -> tuple[bool, Any]:
+        """``(True, value)`` for a whole entry under ``key``; ``(False, None)`` when there
+        is none, or it is corrupt, truncated or from another version (then removed)."""
+        path = self._path(key, ".pickle")
+        try:
+            with path.open("rb") as fh:
+                return True, pickle.load(fh)
+        except FileNotFoundError:
+            return False, None
+        except Exception:
+            self._discard(path)
+            return False, None
+
     @staticmethod
     def _discard(path: Path) -> None:
         with contextlib.suppress(OSError):
@@ -214,16 +227,9 @@ class ParseCache(_Store):
                 return held
         if self.directory is None:
             return None
-        path = self._path(key, ".pickle")
-        try:
-            with path.open("rb") as fh:
-                value = pickle.load(fh)
-        except FileNotFoundError:
+        found, value = self._load(key)
+        if not found:
             self.misses += 1
-            return None
-        except Exception:  # corrupt, truncated, from another version: a miss
-            self.misses += 1
-            self._discard(path)
             return None
         self.hits += 1
         if self.memo is not None:
@@ -253,16 +259,9 @@ class KeyedCache(_Store):
     def get(self, key: str) -> Any | None:
         if self.directory is None:
             return None
-        path = self._path(key, ".pickle")
-        try:
-            with path.open("rb") as fh:
-                value = pickle.load(fh)
-        except FileNotFoundError:
+        found, value = self._load(key)
+        if not found:
             self.misses += 1
-            return None
-        except Exception:  # corrupt, truncated: a miss
-            self.misses += 1
-            self._discard(path)
             return None
         self.hits += 1
         return value

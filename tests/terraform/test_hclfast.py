@@ -10,6 +10,7 @@ rejects.
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -218,3 +219,27 @@ def test_deep_nesting_outcome_is_unchanged() -> None:
     ):
         assert hclfast.parse_file(chain) is None
     assert hclfast.parse_file("x = " + "a ? b : " * 90 + "c\n") is not None
+
+
+#: python-hcl2's heredoc terminal (hcl2.lark HEREDOC_TEMPLATE and _TRIM), as lark matches it
+_LARK_HEREDOC = re.compile(
+    r"<<-?(?P<heredoc>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc)\r?\n"
+)
+
+
+@settings(max_examples=examples(2000))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\n", "\r\n", " ", "\t", "\x0b", "\x85", "EOT", "EO", "EOTX", "x", "<<EOT\n", "-"]
+        ),
+        max_size=14,
+    ),
+    st.sampled_from(["<<EOT\n", "<<-EOT\n", "<<EOT\r\n", "<<EOT", "<<"]),
+)
+def test_heredoc_end_is_where_python_hcl2s_pattern_ends(body: list[str], opener: str) -> None:
+    """The linear scan (hcl.heredoc_end) ends every heredoc where the pattern, which
+    backtracks quadratically over blank lines, ends it, or finds none where it finds none."""
+    text = opener + "".join(body)
+    m = _LARK_HEREDOC.match(text)
+    assert hcl.heredoc_end(text, 0) == (m.end() if m else None)

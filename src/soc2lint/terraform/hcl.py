@@ -282,8 +282,84 @@ def parse_hcl(text: str) -> ParsedFile:
     return parse_file(text) or parse_hcl_lark(text)
 
 
+#: a heredoc's opening line (python-hcl2's HEREDOC_TEMPLATE(_TRIM) without its body)
+_HEREDOC_OPEN = re.compile(r"<<-?(?P<marker>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n")
+#: spaces a heredoc's closing line may start with (``\s`` but a new line)
+_LINE_SPACE = re.compile(r"[^\S\n]*")
+#: python-hcl2's heredoc pattern (``(?:.|\n)*?\r?\n)??\s*MARKER``) retries ``\s*`` from
+#: every line start of a run of blank lines: steps quadratic in the run, in one regex
+#: call no time budget can stop (1 MB of blank lines after ``<<EOT``: hours).  Past
+#: this many steps (about 0.3 s) a text is not given to lark: a limit problem instead.
+MAX_HEREDOC_STEPS = 20_000_000
+
+
+def heredoc_end(s: str, start: int) -> int | None:
+    """Where the heredoc token that starts at ``start`` ends, as python-hcl2's pattern
+    matches it (the closing line: optional spaces, the marker, a new line), found in
+    time linear in the text; None when there is no heredoc there or no closing line."""
+    m = _HEREDOC_OPEN.match(s, start)
+    if m is None:
+        return None
+    marker = m.group("marker")
+    p = m.end()  # every candidate closing line starts a line
+    while True:
+        q = _LINE_SPACE.match(s, p).end()  # type: ignore[union-attr]
+        if s.startswith(marker, q):
+            e = q + len(marker)
+            if s.startswith("\n", e):
+                return e + 1
+            if s.startswith("\r\n", e):
+                return e + 2
+        nl = s.find("\n", p)
+        if nl == -1:
+            return None
+        p = nl + 1
+
+
+def heredoc_steps(s: str) -> tuple[int, int]:
+    """A bound on the steps python-hcl2's heredoc pattern takes on ``s``, and the offset of
+    the costliest heredoc: for each run of blank lines inside a heredoc (or after one that
+    never closes), its characters times its lines.  Linear: each heredoc's body is read once."""
+    steps, worst, worst_at = 0, 0, 0
+    pos = 0
+    while (m := _HEREDOC_OPEN.search(s, pos)) is not None:
+        end = heredoc_end(s, m.start())
+        stop = len(s) if end is None else end
+        cost, run_chars, run_lines = 0, 0, 0
+        p = m.end()
+        while p < stop:
+            nl = s.find("\n", p, stop)
+            line_end = stop if nl == -1 else nl + 1
+            if s[p:line_end].isspace():
+                run_chars += line_end - p
+                run_lines += 1
+            else:
+                cost += run_chars * run_lines // 2
+                run_chars = run_lines = 0
+            p = line_end
+        cost += run_chars * run_lines // 2
+        steps += cost
+        if cost > worst:
+            worst, worst_at = cost, m.start()
+        if end is None:
+            break  # lark stops at a heredoc that does not close
+        pos = end
+    return steps, worst_at
+
+
 def parse_hcl_lark(text: str) -> ParsedFile:
     """:func:`parse_hcl` with python-hcl2's grammar only (the reference, and every error)."""
+    if "<<" in text:
+        steps, at = heredoc_steps(text + "\n")
+        if steps > MAX_HEREDOC_STEPS:
+            line = text.count("\n", 0, at) + 1
+            col = at - (text.rfind("\n", 0, at) + 1) + 1
+            message = (
+                "not parsed: the heredoc that starts here holds or is followed by so many "
+                "blank lines that python-hcl2's parser would take minutes or hours "
+                f"(about {steps:,} steps, over the limit of {MAX_HEREDOC_STEPS:,})"
+            )
+            return ParsedFile(None, (SyntaxProblem(message, line, col, limit=True),))
     parser = _lark()
     try:
         try:

@@ -23,8 +23,16 @@ import re
 from bisect import bisect_left
 from typing import Any
 
-from .hcl import HclSyntaxError, assemble_template, float_value, heredoc_expr, unescape
+from .hcl import (
+    HclSyntaxError,
+    assemble_template,
+    float_value,
+    heredoc_end,
+    heredoc_expr,
+    unescape,
+)
 from .syntax import (
+    BINARY_PRECEDENCE,
     Attribute,
     Binary,
     Block,
@@ -69,25 +77,7 @@ _STRING_CHARS = re.compile(
     r"(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^\"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+"
 )
 _ESCAPED = re.compile(r"\$\$\{[^}]*\}|%%\{[^}]*\}")
-_HEREDOC = re.compile(
-    r"<<-?(?P<marker>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=marker)\r?\n"
-)
 _OPERATOR = re.compile(r"\|\||&&|==|!=|<=|>=|<(?!<)|>|\+|-|\*|/(?![/*])|%(?!\{)")
-_PRECEDENCE = {
-    "||": 1,
-    "&&": 2,
-    "==": 3,
-    "!=": 3,
-    "<": 4,
-    ">": 4,
-    "<=": 4,
-    ">=": 4,
-    "+": 5,
-    "-": 5,
-    "*": 6,
-    "/": 6,
-    "%": 6,
-}
 # words the grammar lexes as keywords in some places: never taken as a name in an expression
 _KEYWORDS = frozenset({"for", "in", "if", "for_each", "else", "endif", "endfor"})
 _LITERALS = {"true": True, "false": False, "null": None}
@@ -333,16 +323,16 @@ class _Parser:
     def climb(self, left: Expr, min_prec: int, ign: bool) -> Expr:
         op = self.operator(ign)
         chain = 0
-        while op is not None and _PRECEDENCE[op] >= min_prec:
+        while op is not None and BINARY_PRECEDENCE[op] >= min_prec:
             chain += 1
             if chain > _MAX_CHAIN:
                 raise Decline
-            prec = _PRECEDENCE[op]
+            prec = BINARY_PRECEDENCE[op]
             self.i += len(op)
             self.gap()
             right = self.unary(ign)
             nxt = self.operator(ign)
-            while nxt is not None and _PRECEDENCE[nxt] > prec:
+            while nxt is not None and BINARY_PRECEDENCE[nxt] > prec:
                 right = self.climb(right, prec + 1, ign)
                 nxt = self.operator(ign)
             left = Binary((*left.pos[:2], *right.pos[2:]), op, left, right)
@@ -665,11 +655,11 @@ class _Parser:
 
     def heredoc(self) -> Expr:
         start = self.i
-        m = _HEREDOC.match(self.s, start)
-        if m is None:
+        end = heredoc_end(self.s, start)
+        if end is None:
             raise Decline
-        self.i = self.last = m.end()
-        return heredoc_expr(m.group(), *self.lc(start), parse=expression)
+        self.i = self.last = end
+        return heredoc_expr(self.s[start:end], *self.lc(start), parse=expression)
 
     # ---- quoted strings -----------------------------------------------------
 

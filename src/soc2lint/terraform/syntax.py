@@ -226,7 +226,8 @@ def traversal_text(expr: Expr) -> str | None:
 # Rendering back to HCL text (for Unknown.expr and messages)
 # --------------------------------------------------------------------------
 
-_BINARY_PRECEDENCE = {
+#: HCL's binary operators, higher binds tighter (the renderer's parentheses, hclfast's parser)
+BINARY_PRECEDENCE = {
     "||": 1,
     "&&": 2,
     "==": 3,
@@ -329,15 +330,15 @@ def render(expr: Expr, _depth: int = 0) -> str:
         args = ", ".join(render(a, d) for a in expr.args)
         return f"{expr.name}({args}{'...' if expr.expand_last else ''})"
     if isinstance(expr, Binary):
-        prec = _BINARY_PRECEDENCE.get(expr.op, 0)
+        prec = BINARY_PRECEDENCE.get(expr.op, 0)
         left = render(expr.left, d)
         right = render(expr.right, d)
         if isinstance(expr.left, Binary | Conditional) and (
-            isinstance(expr.left, Conditional) or _BINARY_PRECEDENCE.get(expr.left.op, 0) < prec
+            isinstance(expr.left, Conditional) or BINARY_PRECEDENCE.get(expr.left.op, 0) < prec
         ):
             left = f"({left})"
         if isinstance(expr.right, Binary | Conditional) and (
-            isinstance(expr.right, Conditional) or _BINARY_PRECEDENCE.get(expr.right.op, 0) <= prec
+            isinstance(expr.right, Conditional) or BINARY_PRECEDENCE.get(expr.right.op, 0) <= prec
         ):
             right = f"({right})"
         return f"{left} {expr.op} {right}"
