@@ -273,7 +273,15 @@ def test_grammar_tables_go_to_the_cache_directory_when_hcl2_has_none(
 def test_a_stale_hcl2_grammar_cache_is_used_once_then_ours(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_grammar: Any
 ) -> None:
-    # any load counts as a rebuild: as when the file is stale and cannot be rewritten
+    import hcl2.parser
+
+    # python-hcl2's own cache file exists (its package directory may or may not hold one:
+    # lark writes it on a load without a cache directory), and any load counts as a
+    # rebuild: as when the file is stale and cannot be rewritten
+    own = tmp_path / "hcl2-package" / ".lark_cache.bin"
+    own.parent.mkdir()
+    own.write_bytes(b"stale\n")
+    monkeypatch.setattr(hcl2.parser, "PARSER_FILE", own)
     monkeypatch.setattr(fresh_grammar, "_REBUILT_SECONDS", -1.0)
     cache = tmp_path / "cache"
     fresh_grammar.set_grammar_cache_dir(cache)
