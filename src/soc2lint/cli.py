@@ -380,9 +380,19 @@ def _common_scan_options(f: F) -> F:
             default=None,
             help="Read TF_VAR_* from the environment (off: in CI it holds secrets).",
         ),
-        click.option("--no-cache", is_flag=True, default=False, help="Do not use the parse cache."),
         click.option(
-            "--jobs", "-j", type=int, default=None, help="Parser processes (default: CPUs)."
+            "--no-cache",
+            is_flag=True,
+            default=False,
+            help="Read and write no cache (parsed files, evaluated roots and templates, findings).",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=int,
+            default=None,
+            help="Worker processes (CloudFormation templates, history's slices of the period, "
+            "Terraform trees of 2,000 files or more; default: CPUs).",
         ),
         click.option(
             "--debug", is_flag=True, default=False, help="Tracebacks and timing on stderr."
