@@ -92,6 +92,12 @@ def nested_foreach(root: Path) -> list[str]:
     return ["scan", "."]
 
 
+def heredoc_blank_lines(root: Path) -> list[str]:
+    # python-hcl2's heredoc pattern backtracks quadratically over blank lines
+    _write(root, {"main.tf": "locals {\n  script = <<EOT\n" + "\n" * 1_000_000})
+    return ["scan", "."]
+
+
 def precommit_dev_zero(root: Path) -> list[str]:
     _write(root, {".git/HEAD": "ref: refs/heads/main\n", "infra/main.tf": "locals {}\n"})
     (root / "infra" / "zero.tf").symlink_to("/dev/zero")
@@ -115,6 +121,7 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "regex-count-10": regex_count(10),
     "regex-count-1000": regex_count(1000),
     "foreach-5-nested-of-10": nested_foreach,
+    "heredoc-1m-blank-lines": heredoc_blank_lines,
     "precommit-symlink-dev-zero": precommit_dev_zero,
     "cfn-parameters-fifo": option_fifo("--cfn-parameters"),
     "baseline-fifo": option_fifo("--baseline"),
