@@ -30,7 +30,7 @@ finds it there, and the rules' work is shared by the workers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,11 +182,10 @@ def foreign_targets(part: Part) -> frozenset[str]:
     )
 
 
-def join_parts(
-    parts: list[Part], targets: Callable[[Part], Iterable[str]] = foreign_targets
-) -> list[tuple[Part, ...]]:
-    """Parts that share a scope or are joined by an edge, as groups (in parts order)."""
-    parent = list(range(len(parts)))
+def connected(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The indices ``0..n-1`` in the groups ``pairs`` join (union-find): each group in
+    index order, the groups in the order of their first index."""
+    parent = list(range(n))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -194,25 +193,33 @@ def join_parts(
             i = parent[i]
         return i
 
-    def union(i: int, j: int) -> None:
+    for i, j in pairs:
         a, b = find(i), find(j)
         if a != b:
             parent[max(a, b)] = min(a, b)
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(find(i), []).append(i)
+    return [m for _, m in sorted(members.items())]
 
+
+def join_parts(
+    parts: list[Part], targets: Callable[[Part], Iterable[str]] = foreign_targets
+) -> list[tuple[Part, ...]]:
+    """Parts that share a scope or are joined by an edge, as groups (in parts order)."""
     by_scope: dict[str, int] = {}
     for i, p in enumerate(parts):
-        j = by_scope.setdefault(p.scope, i)
-        if j != i:
-            union(i, j)
-    for i, p in enumerate(parts):
-        for scope in targets(p):
-            other = by_scope.get(scope)
-            if other is not None:
-                union(i, other)
-    members: dict[int, list[Part]] = {}
-    for i, p in enumerate(parts):
-        members.setdefault(find(i), []).append(p)
-    return [tuple(m) for _, m in sorted(members.items())]
+        by_scope.setdefault(p.scope, i)
+
+    def pairs() -> Iterator[tuple[int, int]]:
+        for i, p in enumerate(parts):
+            yield i, by_scope[p.scope]
+            for scope in targets(p):
+                other = by_scope.get(scope)
+                if other is not None:
+                    yield i, other
+
+    return [tuple(parts[i] for i in group) for group in connected(len(parts), pairs())]
 
 
 def sliced(loaded: LoadResult, parts: Iterable[Part]) -> LoadResult:

@@ -51,7 +51,14 @@ from ..engine import (
     settle,
 )
 from ..findings import dedupe, diagnostic_findings, planned, without_planned
-from ..findings_cache import foreign_targets, is_scope_local, join_parts, loose_parts, sliced
+from ..findings_cache import (
+    connected,
+    foreign_targets,
+    is_scope_local,
+    join_parts,
+    loose_parts,
+    sliced,
+)
 from ..frontend import LoadResult, Part
 from ..graph import ResourceGraph
 from ..model import Finding
@@ -563,26 +570,9 @@ def _unique_entries(entries: list[SuppressionEntry]) -> list[SuppressionEntry]:
 def _units(groups: list[tuple[Part, ...]], files_of: Any) -> list[tuple[tuple[Part, ...], ...]]:
     """Groups that share a file, joined: a suppression comment in a file attaches to the
     resources of every root using it, and one attached to none is reported once."""
-    parent = list(range(len(groups)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     owner: dict[str, int] = {}
-    for i, g in enumerate(groups):
-        for f in files_of(g):
-            j = owner.setdefault(f, i)
-            if j != i:
-                a, b = find(i), find(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-    members: dict[int, list[tuple[Part, ...]]] = {}
-    for i, g in enumerate(groups):
-        members.setdefault(find(i), []).append(g)
-    return [tuple(m) for _, m in sorted(members.items())]
+    pairs = [(i, owner.setdefault(f, i)) for i, g in enumerate(groups) for f in files_of(g)]
+    return [tuple(groups[i] for i in unit) for unit in connected(len(groups), pairs)]
 
 
 __all__ = ["CommitScan", "IncrementalScanner", "is_scope_local"]
