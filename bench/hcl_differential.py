@@ -9,12 +9,16 @@ both :func:`soc2lint.terraform.hclfast.parse_file` and
 :func:`soc2lint.terraform.hcl.parse_hcl_lark`, and reports how many files gave
 equal trees, how many the fast parser declined, and how many differ (each
 differing file is named; the exit status is 1 when any does).  ``--time`` adds
-the CPU seconds of each parser over all the files.
+the CPU seconds of each parser over all the files.  ``--git REPO`` (repeatable)
+compares every distinct version of such a file in the repository's history (all
+refs, read with ``git cat-file``; a bare mirror will do), and says how many of the
+declined texts lark rejects too.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,12 +42,72 @@ def hcl_files(root: Path) -> list[Path]:
     )
 
 
+def history_texts(repo: Path) -> list[tuple[str, str]]:
+    """(blob id and path, text) of every distinct HCL file version in ``repo``'s history."""
+    git = ["git", "-C", str(repo)]
+    listing = subprocess.run(
+        [*git, "rev-list", "--objects", "--all"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    blobs: dict[str, str] = {}
+    for line in listing:
+        sha, _, path = line.partition(" ")
+        if path.endswith(SUFFIXES):
+            blobs.setdefault(sha, path)
+    batch = subprocess.run(
+        [*git, "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha in blobs).encode(),
+        capture_output=True,
+        check=True,
+    ).stdout
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for sha, path in blobs.items():
+        end = batch.index(b"\n", pos)
+        size = int(batch[pos:end].split()[2])
+        data = batch[end + 1 : end + 1 + size]
+        pos = end + 1 + size + 1
+        try:
+            out.append((f"{sha[:10]} {path}", data.decode("utf-8")))
+        except UnicodeDecodeError:
+            continue
+    return out
+
+
+def compare_history(repo: Path) -> int:
+    """Print one line for ``repo``'s history; the number of texts that differ."""
+    same = declined = rejected = bad = 0
+    texts = history_texts(repo)
+    for name, text in texts:
+        fast = hclfast.parse_file(text)
+        if fast is None:
+            declined += 1
+            rejected += bool(hcl.parse_hcl_lark(text).problems)
+            continue
+        lark = hcl.parse_hcl_lark(text)
+        if fast == lark and repr(fast) == repr(lark):
+            same += 1
+        else:
+            print(f"DIFFERS: {repo} {name}")
+            bad += 1
+    print(
+        f"{repo}: {len(texts)} file versions, {same} equal, {declined} declined "
+        f"({rejected} of them rejected by lark too), {bad} differ",
+        flush=True,
+    )
+    return bad
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dirs", nargs="*", type=Path)
     ap.add_argument("--tf50k", type=Path, help="where to write the generated corpus")
     ap.add_argument("--time", action="store_true", help="CPU seconds of each parser")
+    ap.add_argument("--git", type=Path, action="append", default=[], help="a repository")
     args = ap.parse_args()
+    if args.git:
+        bad = sum(compare_history(repo) for repo in args.git)
+        print(f"{bad} file version(s) differ")
+        return 1 if bad else 0
     dirs = args.dirs or [*sorted(Path("/work/real").glob("*")), HERE.parent / "fixtures"]
     with tempfile.TemporaryDirectory() as tmp:
         tf50k = args.tf50k or Path(tmp) / "tf50k"
