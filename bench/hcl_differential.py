@@ -46,7 +46,11 @@ def history_texts(repo: Path) -> list[tuple[str, str]]:
     """(blob id and path, text) of every distinct HCL file version in ``repo``'s history."""
     git = ["git", "-C", str(repo)]
     listing = subprocess.run(
-        [*git, "rev-list", "--objects", "--all"], capture_output=True, text=True, check=True
+        # a mirror may lack some blobs (a partial clone): those are left out
+        [*git, "rev-list", "--objects", "--all", "--missing=allow-any"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     blobs: dict[str, str] = {}
     for line in listing:
@@ -63,7 +67,11 @@ def history_texts(repo: Path) -> list[tuple[str, str]]:
     pos = 0
     for sha, path in blobs.items():
         end = batch.index(b"\n", pos)
-        size = int(batch[pos:end].split()[2])
+        header = batch[pos:end].split()
+        if header[-1] == b"missing":
+            pos = end + 1
+            continue
+        size = int(header[2])
         data = batch[end + 1 : end + 1 + size]
         pos = end + 1 + size + 1
         try:
