@@ -197,59 +197,9 @@ class _Store:
             path.unlink()
 
 
-class ParseCache(_Store):
-    """Parsed files by the SHA-256 of their text (with a :class:`ResultMemo`, also kept
-    in memory: only for immutable parsed forms, such as Terraform's syntax trees)."""
-
-    def __init__(
-        self,
-        directory: Path | None,
-        namespace: str,
-        version: str = "",
-        memo: ResultMemo | None = None,
-    ) -> None:
-        super().__init__(directory, namespace, version)
-        self.memo = memo
-        self.namespace = namespace
-        self.hits = 0
-        self.misses = 0
-
-    @staticmethod
-    def key(data: bytes | str) -> str:
-        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-        return hashlib.sha256(raw).hexdigest()
-
-    def get(self, key: str) -> Any | None:
-        if self.memo is not None:
-            held = self.memo.parsed_get((self.namespace, key))
-            if held is not None:
-                self.hits += 1
-                return held
-        if self.directory is None:
-            return None
-        found, value = self._load(key)
-        if not found:
-            self.misses += 1
-            return None
-        self.hits += 1
-        if self.memo is not None:
-            self.memo.parsed_put((self.namespace, key), value)
-        return value
-
-    def has(self, key: str) -> bool:
-        """Whether an entry exists (without reading it: it may still prove corrupt)."""
-        return self.directory is not None and self._path(key, ".pickle").is_file()
-
-    def put(self, key: str, value: Any) -> None:
-        if self.memo is not None:
-            self.memo.parsed_put((self.namespace, key), value)
-        if self.directory is not None:
-            self._write(self._path(key, ".pickle"), (value,))
-
-
 class KeyedCache(_Store):
     """A value under a key that says everything it depends on (the findings cache:
-    :mod:`soc2lint.findings_cache`)."""
+    :mod:`soc2lint.findings_cache`; the parse cache below)."""
 
     def __init__(self, directory: Path | None, namespace: str, version: str = "") -> None:
         super().__init__(directory, namespace, version)
@@ -269,6 +219,47 @@ class KeyedCache(_Store):
     def put(self, key: str, value: Any) -> None:
         if self.directory is not None:
             self._write(self._path(key, ".pickle"), (value,))
+
+
+class ParseCache(KeyedCache):
+    """Parsed files by the SHA-256 of their text (with a :class:`ResultMemo`, also kept
+    in memory: only for immutable parsed forms, such as Terraform's syntax trees)."""
+
+    def __init__(
+        self,
+        directory: Path | None,
+        namespace: str,
+        version: str = "",
+        memo: ResultMemo | None = None,
+    ) -> None:
+        super().__init__(directory, namespace, version)
+        self.memo = memo
+        self.namespace = namespace
+
+    @staticmethod
+    def key(data: bytes | str) -> str:
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        return hashlib.sha256(raw).hexdigest()
+
+    def get(self, key: str) -> Any | None:
+        if self.memo is not None:
+            held = self.memo.parsed_get((self.namespace, key))
+            if held is not None:
+                self.hits += 1
+                return held
+        value = super().get(key)
+        if value is not None and self.memo is not None:
+            self.memo.parsed_put((self.namespace, key), value)
+        return value
+
+    def has(self, key: str) -> bool:
+        """Whether an entry exists (without reading it: it may still prove corrupt)."""
+        return self.directory is not None and self._path(key, ".pickle").is_file()
+
+    def put(self, key: str, value: Any) -> None:
+        if self.memo is not None:
+            self.memo.parsed_put((self.namespace, key), value)
+        super().put(key, value)
 
 
 def _kinds(entry: os.DirEntry[str]) -> tuple[str, bool, bool]:
