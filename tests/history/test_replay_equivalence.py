@@ -17,6 +17,7 @@ import datetime as _dt
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -30,10 +31,13 @@ from soc2lint.history.model import Period
 from soc2lint.history.period import plan_period
 from soc2lint.history.replay import Replay
 from soc2lint.model import Finding
+from soc2lint.registry import Registry
+from soc2lint.rule import Context, Report
 from soc2lint.suppressions import SuppressionEntry
 
 from helpers import registry
 from history_repo import Repo, audit_year, volume
+from rulekit import make_rule
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -71,9 +75,15 @@ def _tree(root: Path) -> dict[str, str]:
     return out
 
 
-def replay_and_compare(repo: Path, since: str, until: str, config: Config | None = None) -> int:
+def replay_and_compare(
+    repo: Path,
+    since: str,
+    until: str,
+    config: Config | None = None,
+    reg: Registry | None = None,
+) -> int:
     """Replay the period and compare every state with a full scan; the states seen."""
-    reg = registry()
+    reg = reg or registry()
     settings = ScanSettings(
         paths=[PurePosixPath(".")],
         cwd=PurePosixPath("."),
@@ -261,6 +271,28 @@ def test_account_wide_rules_and_strict_mode(tmp_path: Path) -> None:
     repo = monorepo(tmp_path / "mono").path
     config = Config(account_scope=True, strict=True)
     assert replay_and_compare(repo, "2025-01-01", "2025-01-31", config) == 13
+
+
+def _volumes_unless_enc002_runs(ctx: Context) -> Iterator[Report]:
+    # a plug-in that defers to a built-in rule when the scan runs it, as the
+    # precedence lists do (Context.runs)
+    for node in ctx.graph.nodes("AWS::EC2::Volume"):
+        if not ctx.runs("ENC002"):
+            yield ctx.finding(node, (), f"{node.address}: a volume")
+
+
+@pytest.mark.parametrize("select", [(), ("ENC001", "XPL")], ids=["every-rule", "without-enc002"])
+def test_rules_see_the_whole_selection(tmp_path: Path, select: tuple[str, ...]) -> None:
+    """What a rule asks of ``Context.runs`` is the same in a replay as in a scan: the
+    replay runs scope-local and plug-in rules separately, each with every selected rule."""
+    plugin = dataclasses.replace(
+        make_rule("XPL001", "plugin-volumes", _volumes_unless_enc002_runs),
+        origin="rules-dir:test",
+    )
+    repo = monorepo(tmp_path / "mono").path
+    config = Config(select=select) if select else None
+    reg = Registry([*registry(), plugin])
+    assert replay_and_compare(repo, "2025-01-01", "2025-01-31", config, reg) == 13
 
 
 def test_a_plan_beside_its_configuration(tmp_path: Path) -> None:

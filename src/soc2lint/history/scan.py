@@ -142,7 +142,7 @@ class IncrementalScanner:
         self.memo = memo
         self._rule_settings: _Settings | None = None
         self._groups: dict[tuple[int, ...], _Group] = {}
-        self._wide: tuple[tuple[int, ...], list[Finding], tuple[object, ...]] | None = None
+        self._wide: tuple[tuple[object, ...], list[Finding], tuple[object, ...]] | None = None
         self._units: dict[tuple[int, ...], _Unit] = {}
         self._unit_config: tuple[object, ...] | None = None
         self._inventory: tuple[tuple[object, ...], Inventory] | None = None
@@ -220,7 +220,7 @@ class IncrementalScanner:
         entries: list[SuppressionEntry] = []
         if wide:
             # account-wide and plug-in findings may name any scope: one unit for all
-            wide_found = self._wide_findings(req, wide, loaded, parts)
+            wide_found = self._wide_findings(req, wide, frozenset(ran), loaded, parts)
             units = [tuple(groups)]
             extra = wide_found
         else:
@@ -339,7 +339,8 @@ class IncrementalScanner:
         n_kept = sum(len(g.parts) for g in kept.values())
         n_checked = sum(len(g) for g in changed)
         if changed:
-            for group, findings in self._check(req, local, loaded, changed).items():
+            selected = frozenset(r.id for r in rules)
+            for group, findings in self._check(req, local, selected, loaded, changed).items():
                 key = _key(group)
                 kept[key] = _Group(group, findings)
                 out[key] = findings
@@ -350,15 +351,18 @@ class IncrementalScanner:
         self,
         req: ScanRequest,
         rules: Sequence[Rule],
+        selected: frozenset[str],
         loaded: LoadResult,
         changed: list[tuple[Part, ...]],
     ) -> dict[tuple[Part, ...], list[Finding]]:
+        """The findings of ``rules`` (scope-local) in each changed group; ``selected``:
+        every rule the scan runs, as ``Context.selected`` in ``run_scan``."""
         out: dict[tuple[Part, ...], list[Finding]] = {g: [] for g in changed}
         if not rules:
             return out
         part = sliced(loaded, [p for g in changed for p in g])
         graph = build_graph(part)
-        found, *_ = run_rules(req, rules, graph, part)
+        found, *_ = run_rules(req, rules, graph, part, selected)
         _release(graph)
         owner = {p.scope: g for g in changed for p in g}
         failed: set[str] = set()
@@ -372,19 +376,26 @@ class IncrementalScanner:
             for group in changed:
                 alone = sliced(loaded, list(group))
                 graph = build_graph(alone)
-                again, *_ = run_rules(req, retry, graph, alone)
+                again, *_ = run_rules(req, retry, graph, alone, selected)
                 _release(graph)
                 out[group].extend(again)
         return out
 
     def _wide_findings(
-        self, req: ScanRequest, wide: Sequence[Rule], loaded: LoadResult, parts: list[Part]
+        self,
+        req: ScanRequest,
+        wide: Sequence[Rule],
+        selected: frozenset[str],
+        loaded: LoadResult,
+        parts: list[Part],
     ) -> list[Finding]:
-        signature = tuple(id(p.source) if p.source is not None else -1 for p in parts)
+        sources = tuple(id(p.source) if p.source is not None else -1 for p in parts)
+        # the rule settings too: a commit may change only the configuration
+        signature = (self._rule_settings, *sources)
         held = self._wide
-        if held is None or held[0] != signature or -1 in signature:
+        if held is None or held[0] != signature or -1 in sources:
             graph = build_graph(loaded)
-            found, *_ = run_rules(req, wide, graph, loaded)
+            found, *_ = run_rules(req, wide, graph, loaded, selected)
             _release(graph)
             held = self._wide = (signature, found, tuple(p.source for p in parts))
         return held[1]
