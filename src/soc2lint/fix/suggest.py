@@ -20,6 +20,7 @@ from ..rule import DEFAULT_OPTIONS
 from .plan import line_edits, plan
 from .remedies import remedy_for
 from .text import NotFixable, text_of
+from .tree import Tree
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -56,10 +57,8 @@ def suggestions(
     cached: dict[int, Suggestion] | None = getattr(result, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from .run import _Tree
-
     unparsed = {f.range.file for f in result.findings if f.incomplete}
-    tree = _Tree(result.base, result.base, unparsed)
+    tree = Tree(result.base, result.base, unparsed)
     options = {**DEFAULT_OPTIONS, **(result.config.options if result.config else {})}
     index = {(n.scope, n.address): n for n in result.graph.nodes(category=None)}
     out: dict[int, Suggestion] = {}
