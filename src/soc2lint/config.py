@@ -83,6 +83,8 @@ class ConfigSuppression:
 
 @dataclass(frozen=True)
 class Config:
+    """The settings of a scan: a configuration file's, with the command line's over them."""
+
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str = "low"

@@ -158,6 +158,8 @@ def _dedent(code: str | Mapping[str, str]) -> str | Mapping[str, str]:
 
 @dataclass(frozen=True)
 class Examples:
+    """A rule's good and bad examples in one language."""
+
     good: Sequence[Example] = ()
     bad: Sequence[Example] = ()
 
@@ -455,6 +457,8 @@ Precision = Literal["very-high", "high", "medium", "low"]
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule: its check function and the metadata every output is generated from."""
+
     id: str
     slug: str
     severity: Severity

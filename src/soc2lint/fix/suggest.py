@@ -42,6 +42,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Suggestion:
+    """A finding's fix offered to a reviewer: its changes, and why it is unsafe if it is."""
+
     description: str
     unsafe: str
     changes: tuple[Change, ...]

@@ -109,6 +109,8 @@ class Statement:
 
 @dataclass
 class PolicyDocument:
+    """A policy document, where it is written and what it is for."""
+
     node: Node
     path: Path
     purpose: Purpose
