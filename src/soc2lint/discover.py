@@ -53,6 +53,8 @@ SNIFF_BYTES = 1 << 20
 
 @dataclass
 class Inventory:
+    """What discovery found to scan: Terraform directories, plan files, templates."""
+
     terraform_dirs: list[Path] = field(default_factory=list)
     plan_files: list[Path] = field(default_factory=list)
     cfn_files: list[Path] = field(default_factory=list)

@@ -10,6 +10,7 @@ file is still loaded.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import stat
@@ -200,10 +201,15 @@ class LoadOptions:
             return p.as_posix()
         return Path(rel).as_posix()
 
+    @functools.cached_property
+    def _real_root(self) -> Path:
+        """``root`` resolved, once: every file and module source read is checked against it."""
+        return self.root.resolve()
+
     def inside_root(self, path: Path) -> bool:
         """True when ``path`` (resolved, symlinks followed) lies inside ``root``."""
         try:
-            path.resolve().relative_to(self.root.resolve())
+            path.resolve().relative_to(self._real_root)
         except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (3.10-3.12)
             return False
         return True
@@ -224,7 +230,7 @@ class LoadOptions:
                 f"resolves outside the scanned repository ({self.display(self.root)}); "
                 "it was not read"
             )
-        parts = path.resolve().relative_to(self.root.resolve()).parts
+        parts = path.resolve().relative_to(self._real_root).parts
         for i, part in enumerate(parts[:-1]):
             if part == ".terraform" and parts[i + 1 : i + 2] == ("modules",):
                 continue

@@ -3,9 +3,10 @@
 :func:`plan` finds the finding's remedy (:mod:`.remedies`), the place the value
 is set (the attribute, or where it really comes from: a variable's default, a
 ``.tfvars`` entry, a module call's argument, a CloudFormation parameter's
-default), and writes the edit by position (:mod:`.text`).  It never writes a
-file: the result is the new text of each file it changes.  Anything it cannot
-do safely is a :class:`~.text.NotFixable` with the reason shown to the user.
+default), and writes the edit by position (:mod:`.text`; a CloudFormation
+node's plan and edits are in :mod:`.cfn`).  It never writes a file: the result
+is the new text of each file it changes.  Anything it cannot do safely is a
+:class:`~.text.NotFixable` with the reason shown to the user.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..cloudformation.nodes import YDict, YList
 from ..model import Finding, Node, Origin, parse_path
 from ..terraform.syntax import Attribute, Block, Lit
 from .remedies import Remedy, remedy_for
@@ -26,16 +26,10 @@ from .text import (
     Edit,
     NotFixable,
     RawHcl,
-    Text,
-    cfn_insert,
-    cfn_replace,
-    cfn_set,
     combine,
     find_attribute,
     find_block,
     hcl_literal,
-    is_json,
-    parse_cfn,
     parse_tf,
     text_of,
     tf_block_lines,
@@ -123,7 +117,9 @@ def plan(
         if file.endswith(".json"):
             raise NotFixable("Terraform JSON files are not edited")
         return _plan_tf(finding, node, remedy, values, read, check_file, list_dir)
-    return _plan_cfn(finding, node, remedy, values, read, check_file)
+    from .cfn import plan_cfn  # here: planning a Terraform fix never loads the template decoder
+
+    return plan_cfn(finding, node, remedy, values, read, check_file)
 
 
 # ---------------------------------------------------------------------------
@@ -154,7 +150,7 @@ def _tf_block(node: Node, text: str) -> Any:
     return block
 
 
-def _origin_of(node: Node, concrete: str) -> Origin | None:
+def origin_of(node: Node, concrete: str) -> Origin | None:
     if not concrete:
         return None
     return node.origins.get(parse_path(concrete))
@@ -175,7 +171,7 @@ def _plan_tf(
         return Plan(finding, remedy, {file: _tf_companion(node, remedy, values, text, file)})
     main_path, main_value = values[0]
     concrete = finding.attr_path if finding.attr_path and not main_path.startswith("@") else ""
-    origin = _origin_of(node, concrete)
+    origin = origin_of(node, concrete)
     attr = node.attr(concrete) if concrete else None
     if origin is not None and origin.range is not None:
         _only_used_for(node, origin, main_path, read, list_dir)
@@ -186,7 +182,7 @@ def _plan_tf(
             f"`{finding.attr_path}` comes from {what}, which has no literal value to edit "
             "(a variable without a default, a data source or a resource attribute)"
         )
-    new = _write_all(
+    new = write_all(
         text,
         values,
         lambda cur, i, path, value: _tf_write(file, cur, node, path, value, i, concrete),
@@ -376,35 +372,6 @@ def _module_dir(block: Block, directory: str, source: Callable[[Any], str]) -> s
     return "" if joined == "." else joined
 
 
-def _only_used_for_cfn(origin: Origin, path: str, read: Reader) -> None:
-    """A parameter whose default is edited must feed only the fixed property."""
-    if origin.range is None or not origin.address:
-        return
-    name = re.escape(origin.address.rsplit("/", 1)[-1])
-    text = read(origin.range.file)
-    prop = re.escape(path.rsplit(".", maxsplit=1)[-1])
-    uses = re.compile(r"(!Ref\s+|Ref\W+)" + name + r"\b|\$\{" + name + r"[}.]")
-    direct = re.compile(
-        r'^\s*"?'
-        + prop
-        + r'"?\s*:\s*(!Ref\s+'
-        + name
-        + r'|\{\s*"?Ref"?\s*:\s*"?'
-        + name
-        + r'"?\s*\})\s*,?\s*(#.*)?$'
-    )
-    for m in uses.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        if not direct.match(line):
-            lineno = text.count("\n", 0, line_start) + 1
-            raise NotFixable(
-                f"the value comes from {origin.via}, which line {lineno} also uses: change it "
-                f"there, or set the property on the resource"
-            )
-
-
 def _plan_origin_tf(
     finding: Finding,
     remedy: Remedy,
@@ -480,68 +447,7 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip())]
 
 
-# ---------------------------------------------------------------------------
-# CloudFormation
-# ---------------------------------------------------------------------------
-
-
-def _cfn_container(node: Node, root: YDict) -> tuple[YDict, str]:
-    """The node's own mapping in its template and the indentation of its key."""
-    section = "Parameters" if node.category == "parameter" else "Resources"
-    top = root.get(section)
-    if not isinstance(top, YDict):
-        raise NotFixable(f"the template has no {section} mapping")
-    name = node.address.rsplit("/", 1)[-1]
-    if name not in top and any(str(k).startswith("Fn::ForEach") for k in top):
-        raise NotFixable(f"{name} is made by Fn::ForEach: edit the loop's template by hand")
-    if name not in top or not isinstance(top[name], YDict):
-        raise NotFixable(f"cannot find {name} in the template")
-    for k in top:
-        if k == name:
-            span = getattr(k, "span", None)
-            return top[name], " " * ((span[1] - 1) if span else 0)
-    raise NotFixable(f"cannot find {name} in the template")
-
-
-def _cfn_path(path: str, concrete: str) -> list[Any]:
-    """``A.B`` with the finding's list indices: ``A[0].B`` -> ["A", 0, "B"]."""
-    if concrete:
-        parsed = [p for p in parse_path(concrete)]
-        names = [p for p in parsed if not isinstance(p, int)]
-        if names == path.split("."):
-            return parsed
-    return path.split(".")
-
-
-def _plan_cfn(
-    finding: Finding,
-    node: Node,
-    remedy: Remedy,
-    values: list[tuple[str, Any]],
-    read: Reader,
-    check_file: Callable[[str], None],
-) -> Plan:
-    file = node.range.file
-    text = read(file)
-    main_path, main_value = values[0]
-    concrete = finding.attr_path if finding.attr_path else ""
-    origin = _origin_of(node, concrete) if not main_path.startswith("@") else None
-    if origin is not None and origin.range is not None and origin.address:
-        _only_used_for_cfn(origin, main_path, read)
-        return _plan_origin_cfn(finding, remedy, origin, main_value, read, check_file)
-    if node.meta.get("properties_unknown"):
-        raise NotFixable("the resource's Properties are computed (Fn::If or a transform)")
-    new = _write_all(
-        text,
-        values,
-        lambda cur, i, path, value: _cfn_write(file, cur, node, path, value, i, concrete),
-    )
-    if new == text:
-        raise NotFixable("the value is already the one a fix writes")
-    return Plan(finding, remedy, {file: new})
-
-
-def _write_all(
+def write_all(
     text: str,
     values: list[tuple[str, Any]],
     write: Callable[[str, int, str, Any], Edit | None],
@@ -562,128 +468,3 @@ def _write_all(
         if e is not None:
             new = apply_edits(new, [e])
     return new
-
-
-def _cfn_write(
-    file: str, text: str, node: Node, path: str, value: Any, i: int, concrete: str
-) -> Edit | None:
-    """The edit of one write of a remedy on ``text`` (None: nothing to do)."""
-    t = text_of(text)
-    root = parse_cfn(text)
-    container, indent = _cfn_container(node, root)
-    json_file = is_json(text)
-    if path.startswith("@"):
-        key = path[1:]
-        if key in container:
-            if i > 0:
-                return None
-            return cfn_replace(file, t, container, key, value, json_file)
-        return cfn_insert(file, t, container, indent, {key: value}, json_file)
-    parts = _cfn_path(path, concrete if i == 0 else "")
-    if node.category == "parameter":
-        target, target_indent = container, indent
-    elif "Properties" not in container:
-        return cfn_insert(
-            file, t, container, indent, {"Properties": _nest(parts, value)}, json_file
-        )
-    else:
-        target = container["Properties"]
-        if not isinstance(target, YDict) or any(str(k).startswith("Fn::") for k in target):
-            raise NotFixable("the resource's Properties are not a plain mapping")
-        pk = next(k for k in container if k == "Properties")
-        span = getattr(pk, "span", None)
-        target_indent = " " * ((span[1] - 1) if span else len(indent) + 2)
-    return _cfn_set_path(file, t, target, target_indent, parts, value, i > 0)
-
-
-def _nest(parts: list[Any], value: Any) -> Any:
-    out = value
-    for p in reversed(parts):
-        if isinstance(p, int):
-            raise NotFixable("the value goes in a list entry that is not written")
-        out = {p: out}
-    return out
-
-
-def _cfn_set_path(
-    file: str, t: Text, target: YDict, indent: str, parts: list[Any], value: Any, only_missing: bool
-) -> Edit | None:
-    """Walk list indices by hand, then hand the mapping part to :func:`cfn_set`."""
-    current: Any = target
-    cur_indent = indent
-    keys: list[str] = []
-    for i, p in enumerate(parts):
-        if isinstance(p, int):
-            if keys:
-                nxt = current
-                for k in keys:
-                    if not isinstance(nxt, YDict) or k not in nxt:
-                        raise NotFixable("the value goes in a list entry that is not written")
-                    nxt = nxt[k]
-                current = nxt
-                keys = []
-            if (
-                not isinstance(current, YList)
-                or p >= len(current)
-                or not isinstance(current[p], YDict)
-            ):
-                raise NotFixable("the value goes in a list entry that is not a plain mapping")
-            current = current[p]
-            span = getattr(current, "span", None)
-            cur_indent = " " * ((span[1] - 1) if span else len(cur_indent) + 2)
-            continue
-        keys.append(p)
-        _ = i
-    if only_missing:
-        probe: Any = current
-        for k in keys:
-            if not isinstance(probe, YDict) or k not in probe:
-                break
-            probe = probe[k]
-        else:
-            if isinstance(probe, dict | list) or satisfied(_cfn_scalar(probe), value):
-                return None
-    return cfn_set(file, t, current, cur_indent, keys, value)
-
-
-def _cfn_scalar(value: Any) -> Any:
-    if isinstance(value, str):
-        low = value.strip().lower()
-        if low in ("true", "false"):
-            return low == "true"
-        if low.isdigit():
-            return int(low)
-    return value
-
-
-def _plan_origin_cfn(
-    finding: Finding,
-    remedy: Remedy,
-    origin: Origin,
-    value: Any,
-    read: Reader,
-    check_file: Callable[[str], None],
-) -> Plan:
-    rng = origin.range
-    assert rng is not None and origin.address
-    check_file(rng.file)
-    text = read(rng.file)
-    root = parse_cfn(text)
-    params = root.get("Parameters")
-    name = origin.address.rsplit("/", 1)[-1]
-    if not isinstance(params, YDict) or not isinstance(params.get(name), YDict):
-        raise NotFixable(f"the value comes from {origin.via}, which soc2lint cannot find")
-    param = params[name]
-    if "Default" not in param:
-        raise NotFixable(f"the value comes from {origin.via}, which has no default to edit")
-    allowed = param.get("AllowedValues")
-    if isinstance(allowed, list) and str(value).lower() not in {str(a).lower() for a in allowed}:
-        raise NotFixable(f"{origin.via} does not allow {value!r} (AllowedValues)")
-    try:
-        edit = cfn_replace(rng.file, text_of(text), param, "Default", value, is_json(text))
-    except NotFixable as exc:
-        raise NotFixable(f"the value comes from {origin.via}: {exc}") from None
-    new = apply_edits(text, [edit])
-    if new == text:
-        raise NotFixable("the value is already the one a fix writes")
-    return Plan(finding, remedy, {rng.file: new}, via=origin.via)

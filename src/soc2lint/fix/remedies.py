@@ -33,6 +33,8 @@ OPTION = "option:"
 
 @dataclass(frozen=True)
 class Remedy:
+    """How a rule's finding on some resource kinds is fixed: what is written, and where."""
+
     rule: str
     language: Language
     kinds: tuple[str, ...]

@@ -33,9 +33,10 @@ from ..discover import SKIP_DIRS, find_root
 from ..engine import ScanRequest, ScanResult, UsageError, run_scan
 from ..model import Finding, Node
 from ..safeio import UnsafePath, write_output_file
-from .plan import GENERATED, Plan, plan
+from .plan import Plan, plan
 from .remedies import remedy_for
 from .text import Edit, NotFixable
+from .tree import Tree
 
 #: directories not copied: those a scan never reads, except .terraform (its modules)
 _NOT_COPIED = SKIP_DIRS - {".terraform"}
@@ -145,72 +146,6 @@ def _copy_tree(root: Path, dest: Path) -> None:
     (dest / ".git").mkdir(exist_ok=True)
 
 
-class _Tree:
-    """The private copy: its files' current text, and the rules for writing the originals."""
-
-    def __init__(self, root: Path, shadow: Path, unparsed: set[str]) -> None:
-        self.root = root
-        self.shadow = shadow
-        self.unparsed = unparsed
-        self.before: dict[str, str] = {}
-        self.current: dict[str, str] = {}
-
-    def read(self, rel: str) -> str:
-        if rel not in self.current:
-            try:
-                with open(self.shadow / rel, encoding="utf-8", newline="") as fh:
-                    text = fh.read()
-            except UnicodeDecodeError:
-                raise NotFixable(f"{rel} is not UTF-8 text") from None
-            except OSError as exc:
-                raise NotFixable(f"{rel} cannot be read: {exc.strerror or exc}") from None
-            self.before[rel] = text
-            self.current[rel] = text
-        return self.current[rel]
-
-    def put(self, rel: str, text: str) -> None:
-        self.read(rel)
-        self.current[rel] = text
-        with open(self.shadow / rel, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-
-    def list_dir(self, rel_dir: str) -> list[str]:
-        """The Terraform files of a directory of the repository (relative paths)."""
-        directory = self.shadow / rel_dir if rel_dir else self.shadow
-        try:
-            names = sorted(p.name for p in directory.iterdir() if p.name.endswith(".tf"))
-        except OSError:
-            return []
-        return [f"{rel_dir}/{n}" if rel_dir else n for n in names]
-
-    def check(self, rel: str) -> None:
-        """Raise NotFixable when ``rel`` must not be written (see the module docstring)."""
-        parts = Path(rel).parts
-        if Path(rel).is_absolute() or ".." in parts:
-            raise NotFixable(f"{rel} is outside the repository: not edited")
-        if any(p in GENERATED for p in parts[:-1]):
-            raise NotFixable(
-                f"{rel} is generated (.terraform/modules, cdk.out): the fix goes in the module "
-                "call or the CDK source, which soc2lint does not edit"
-            )
-        if rel in self.unparsed:
-            raise NotFixable(f"{rel} does not parse (SYS001): not edited")
-        original = self.root / rel
-        probe = self.root
-        for p in parts:
-            probe = probe / p
-            if probe.is_symlink():
-                raise NotFixable(f"{rel} is reached through a symbolic link: not edited")
-        try:
-            st = original.stat()
-        except OSError:
-            raise NotFixable(f"{rel} cannot be found in the repository") from None
-        if not stat.S_ISREG(st.st_mode):
-            raise NotFixable(f"{rel} is not a regular file")
-        if not (st.st_mode & stat.S_IWUSR) or not os.access(original, os.W_OK):
-            raise NotFixable(f"{rel} is read-only: not edited")
-
-
 def _key(f: Finding) -> str:
     return f.fingerprint
 
@@ -273,7 +208,7 @@ class _Fixer:
         self.progress = progress
         self.left: dict[str, tuple[str, str, str]] = {}  # key -> (reason, unsafe, via)
         self.fixed_via: dict[str, str] = {}
-        self.tree: _Tree | None = None
+        self.tree: Tree | None = None
 
     def say(self, text: str) -> None:
         if self.progress is not None:
@@ -289,7 +224,7 @@ class _Fixer:
         result = self.scan()
         first = result
         unparsed = {f.range.file for f in result.findings if f.incomplete}
-        tree = _Tree(self.root, self.shadow, unparsed)
+        tree = Tree(self.root, self.shadow, unparsed)
         self.tree = tree
         for round_no in range(MAX_ROUNDS):
             self.say(f"fixing (round {round_no + 1})")
@@ -315,7 +250,7 @@ class _Fixer:
             out.append((f, node))
         return out
 
-    def _round(self, result: ScanResult, tree: _Tree) -> bool:
+    def _round(self, result: ScanResult, tree: Tree) -> bool:
         options = dict(self.req.config.options) if self.req.config.options else {}
         from ..rule import DEFAULT_OPTIONS
 
@@ -362,7 +297,7 @@ class _Fixer:
         scope: str,
         items: list[tuple[Plan, list[Edit]]],
         result: ScanResult,
-        tree: _Tree,
+        tree: Tree,
     ) -> bool:
         self.say(f"checking {len(items)} fix(es) in {scope}")
         saved = {rel: tree.current[rel] for p, _ in items for rel in p.texts}
@@ -411,7 +346,7 @@ class _Fixer:
                     lowest[e.file] = min(lowest.get(e.file, e.start), e.start)
         return accepted
 
-    def _apply(self, edits: list[Edit], tree: _Tree) -> None:
+    def _apply(self, edits: list[Edit], tree: Tree) -> None:
         from .text import apply as apply_edits
 
         by_file: dict[str, list[Edit]] = {}
@@ -449,7 +384,7 @@ class _Fixer:
 
     # ---- the result ----------------------------------------------------------
 
-    def _result(self, first: ScanResult, final: ScanResult, tree: _Tree) -> FixResult:
+    def _result(self, first: ScanResult, final: ScanResult, tree: Tree) -> FixResult:
         remaining = {_key(f) for f in final.active}
         index = {(n.scope, n.address): n for n in first.graph.nodes(category=None)}
         outcomes = []

@@ -20,6 +20,7 @@ from ..rule import DEFAULT_OPTIONS
 from .plan import line_edits, plan
 from .remedies import remedy_for
 from .text import NotFixable, text_of
+from .tree import Tree
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -41,6 +42,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Suggestion:
+    """A finding's fix offered to a reviewer: its changes, and why it is unsafe if it is."""
+
     description: str
     unsafe: str
     changes: tuple[Change, ...]
@@ -56,10 +59,8 @@ def suggestions(
     cached: dict[int, Suggestion] | None = getattr(result, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from .run import _Tree
-
     unparsed = {f.range.file for f in result.findings if f.incomplete}
-    tree = _Tree(result.base, result.base, unparsed)
+    tree = Tree(result.base, result.base, unparsed)
     options = {**DEFAULT_OPTIONS, **(result.config.options if result.config else {})}
     index = {(n.scope, n.address): n for n in result.graph.nodes(category=None)}
     out: dict[int, Suggestion] = {}

@@ -11,6 +11,7 @@ Functions raise :class:`EvalError` where Terraform would report an error.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import importlib
 import ipaddress
@@ -332,15 +333,16 @@ def f_split(ev: Evaluator, a: list[Any]) -> Any:
 REGEX_TIMEOUT = 2.0
 
 
+@functools.cache
 def _regex_engine() -> Any:
-    """The ``regex`` package (installed with cfn-lint) supports timeouts; ``re`` does not."""
+    """The ``regex`` package (installed with cfn-lint) supports timeouts; ``re`` does not.
+
+    Imported on the first regular-expression call: it costs ~7 ms at start-up."""
     try:
         return importlib.import_module("regex")
     except ImportError:  # pragma: no cover - regex ships with cfn-lint
         return None
 
-
-_REGEX = _regex_engine()
 
 #: regular-expression calls cut off by the time limit in this process (a result
 #: decided by the machine's load is not cached)
@@ -498,7 +500,7 @@ class _Re2Translator:
         elif d == "Q":
             end = p.find("\\E", i + 2)
             literal = p[i + 2 :] if end < 0 else p[i + 2 : end]
-            self.out.append(_REGEX.escape(literal) if _REGEX is not None else re.escape(literal))
+            self.out.append((_regex_engine() or re).escape(literal))
             self.i = len(p) if end < 0 else end + 2
             self.can_repeat, self.repeated = bool(literal) or self.can_repeat, False
         elif d in "01234567":
@@ -653,7 +655,7 @@ class _Pattern:
     """A compiled RE2 pattern whose calls are bounded in time, per call and per scan."""
 
     def __init__(self, pattern: str, budget: _RegexBudget | None = None) -> None:
-        engine = _REGEX or re
+        engine = _regex_engine() or re
         translated = translate_re2(pattern)
         try:
             self.rx: Any = engine.compile(translated)
@@ -675,7 +677,8 @@ class _Pattern:
                 "(limits.max_regex_seconds); this one was not run"
             )
         seconds = min(REGEX_TIMEOUT, budget.left)
-        kw: dict[str, Any] = {"timeout": seconds} if _REGEX is not None else {}
+        engine = _regex_engine()
+        kw: dict[str, Any] = {"timeout": seconds} if engine is not None else {}
         started = time.perf_counter()
         try:
             return fn(*args, **kw)
@@ -689,7 +692,7 @@ class _Pattern:
         except (re.error, IndexError) as exc:
             raise EvalError(f"regular expression failed: {exc}") from None
         except Exception as exc:
-            if _REGEX is not None and isinstance(exc, _REGEX.error):
+            if engine is not None and isinstance(exc, engine.error):
                 raise EvalError(f"regular expression failed: {exc}") from None
             raise
         finally:

@@ -135,6 +135,8 @@ class Decl:
 
 @dataclass
 class LocalDecl:
+    """A ``locals`` entry and the file it is written in."""
+
     attr: Attribute
     file: str
 

@@ -45,6 +45,8 @@ class DocumentUnknown(Unknown):
 
 @dataclass
 class PolicyDoc:
+    """An ``aws_iam_policy_document`` data source's evaluated document and its JSON."""
+
     document: Any  # dict with Unknowns inside, or Unknown
     json: str | None
     minified: str | None

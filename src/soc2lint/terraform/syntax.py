@@ -18,6 +18,8 @@ Pos: TypeAlias = tuple[int, int, int, int]
 
 @dataclass(frozen=True, slots=True)
 class Expr:
+    """An expression, and where it is written."""
+
     pos: Pos
 
 
@@ -67,12 +69,16 @@ class Ref(Expr):
 
 @dataclass(frozen=True, slots=True)
 class GetAttr(Expr):
+    """``obj.name``."""
+
     obj: Expr
     name: str
 
 
 @dataclass(frozen=True, slots=True)
 class Index(Expr):
+    """``obj[key]``."""
+
     obj: Expr
     key: Expr
 
@@ -92,6 +98,8 @@ class Splat(Expr):
 
 @dataclass(frozen=True, slots=True)
 class TupleExpr(Expr):
+    """``[a, b, ...]``."""
+
     items: tuple[Expr, ...]
 
 
@@ -104,6 +112,8 @@ class ObjectExpr(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Call(Expr):
+    """A function call; ``expand_last``: ``f(args...)``."""
+
     name: str
     args: tuple[Expr, ...]
     expand_last: bool = False
@@ -111,6 +121,8 @@ class Call(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Binary(Expr):
+    """``left op right``."""
+
     op: str
     left: Expr
     right: Expr
@@ -118,12 +130,16 @@ class Binary(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Unary(Expr):
+    """``!operand`` or ``-operand``."""
+
     op: str
     operand: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class Conditional(Expr):
+    """``cond ? then : otherwise``."""
+
     cond: Expr
     then: Expr
     otherwise: Expr
@@ -144,6 +160,8 @@ class ForExpr(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Attribute:
+    """``name = expr``."""
+
     name: str
     expr: Expr
     pos: Pos  # the whole ``name = value`` span
@@ -151,6 +169,8 @@ class Attribute:
 
 @dataclass(frozen=True, slots=True)
 class Block:
+    """``type "label"... { body }``."""
+
     type: str
     labels: tuple[str, ...]
     body: Body
@@ -159,6 +179,8 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Body:
+    """A block's (or a file's) attributes by name and its nested blocks in order."""
+
     attrs: dict[str, Attribute] = field(default_factory=dict)
     blocks: tuple[Block, ...] = ()
 

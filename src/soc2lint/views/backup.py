@@ -320,6 +320,8 @@ def _days(v: Any) -> int | Unknown | None:
 
 @dataclass
 class _Selection:
+    """An AWS Backup selection: what it selects and the retention of its plan."""
+
     node: Node
     plan: Node | None
     retention: tuple[int | Unknown | None, ...]
@@ -514,6 +516,8 @@ def _selects(s: _Selection, node: Node) -> tuple[Tri, str]:
 
 @dataclass
 class _DlmPolicy:
+    """A Data Lifecycle Manager policy: what it snapshots and for how long."""
+
     node: Node
     enabled: Tri
     resource_types: list[str] | None  # None: unknown

@@ -32,6 +32,8 @@ Tri = bool | None
 
 @dataclass(frozen=True)
 class EventDataStore:
+    """A CloudTrail Lake event data store and what it records."""
+
     node: Node
     #: records every Region (default true)
     multi_region: Tri

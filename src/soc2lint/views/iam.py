@@ -131,6 +131,8 @@ class RoleUse:
 
 @dataclass
 class IamView:
+    """Every grant of the configuration and the IAM facts around it (see the module)."""
+
     grants: list[Grant] = field(default_factory=list)
     by_principal: dict[str, list[Grant]] = field(default_factory=lambda: defaultdict(list))
     #: (scope, principal kind) -> grants whose principal is unknown (could be any of the scope)

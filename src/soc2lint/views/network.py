@@ -450,6 +450,8 @@ class SgRule:
 
 @dataclass(frozen=True)
 class NaclEntry:
+    """One network ACL rule, inline or a resource of its own."""
+
     holder: Node
     path: Path
     acl: Node | None
@@ -495,6 +497,8 @@ TargetKind = Literal["igw", "nat", "local", "other", "unknown"]
 
 @dataclass(frozen=True)
 class Route:
+    """One route of a route table, inline or a resource of its own."""
+
     holder: Node  # route table (inline block) or route resource
     path: Path
     table: Node | None
@@ -830,6 +834,8 @@ def engine_port(engine: Any) -> int | None:
 
 @dataclass(frozen=True)
 class DataStore:
+    """A database or cache the network model reasons about, and its port."""
+
     node: Node
     label: str
     #: the node whose network settings apply (an Aurora member's cluster), else node

@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from importlib import resources
+from pathlib import Path as FilePath
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
@@ -109,6 +109,8 @@ class Statement:
 
 @dataclass
 class PolicyDocument:
+    """A policy document, where it is written and what it is for."""
+
     node: Node
     path: Path
     purpose: Purpose
@@ -711,12 +713,15 @@ def is_sam(node: Node) -> bool:
     )
 
 
+SAM_TEMPLATES_FILE = (
+    FilePath(__file__).resolve().parent.parent / "data" / "sam_policy_templates.json"
+)
+
+
 @cache
 def sam_policy_templates() -> dict[str, list[dict[str, Any]]]:
     """SAM policy template name -> its statements (from ``data/sam_policy_templates.json``)."""
-    text = (resources.files("soc2lint") / "data" / "sam_policy_templates.json").read_text(
-        encoding="utf-8"
-    )
+    text = SAM_TEMPLATES_FILE.read_text(encoding="utf-8")
     data: dict[str, list[dict[str, Any]]] = json.loads(text)["templates"]
     return data
 

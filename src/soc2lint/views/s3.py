@@ -95,6 +95,8 @@ class BucketSetting:
 
 @dataclass
 class LifecycleRule:
+    """One lifecycle rule of a bucket, wherever it is written."""
+
     enabled: bool | None
     #: days after which current objects expire (None: never)
     expiration_days: int | Unknown | None
@@ -113,6 +115,8 @@ class LifecycleRule:
 
 @dataclass
 class ObjectLock:
+    """A bucket's Object Lock setting, wherever it is written."""
+
     enabled: bool | None
     mode: str | Unknown | None
     #: default retention in days (years counted as 365 days); None when no default
@@ -122,6 +126,8 @@ class ObjectLock:
 
 @dataclass
 class BucketView:
+    """A bucket and the configuration resources that apply to it."""
+
     bucket: Node
     #: config nodes linked to this bucket, by type (Terraform type or CFN kind)
     linked: dict[str, list[Node]] = field(default_factory=dict)

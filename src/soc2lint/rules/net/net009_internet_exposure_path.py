@@ -24,6 +24,8 @@ from ._shared import CHECKLIST, TSC, _model, public_access
 
 @dataclass(frozen=True)
 class Hop:
+    """One step of the path from the internet: a related location and its text."""
+
     ref: RelatedRef
     text: str
 

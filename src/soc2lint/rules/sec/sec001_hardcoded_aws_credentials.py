@@ -73,6 +73,8 @@ def credential_named(name: str) -> bool:
 
 @dataclass(frozen=True)
 class StringHit:
+    """A key found in a string: the attribute path, its name and the key."""
+
     path: Path
     field: str
     token: str
@@ -108,6 +110,8 @@ def _may_hold_credentials(value: Any, depth: int) -> bool:
 
 @dataclass
 class _NodeHits:
+    """The access key IDs and secret keys found in one node's attributes."""
+
     node: Node
     keys: list[tuple[StringHit, Range | None]]
     secrets: list[tuple[StringHit, Range | None]]
