@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..findings import language_of
@@ -35,10 +36,14 @@ NAMED_ROOTS = 5
 def module_relative(f: Finding) -> str:
     """The address inside the module the finding sits in: ``module.a.module.b.aws_x.y`` ->
     ``aws_x.y``; a nested stack's ``Parent/Child/Bucket`` -> ``Bucket``."""
-    if language_of(f.range.file) == "terraform":
+    if _language_of(f.range.file) == "terraform":
         m = _MODULE_CALLS.match(f.address)
         return f.address[m.end() :] if m else f.address
     return f.address.rsplit("/", 1)[-1]
+
+
+#: asked once per finding, of the same few files
+_language_of = lru_cache(maxsize=4096)(language_of)
 
 
 def group_key(f: Finding) -> tuple[str, ...]:

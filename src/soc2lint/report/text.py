@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..docs import FAMILY_TITLES
 from ..frontend import Limits
 from ..model import Finding, Severity
-from .common import by_family, by_severity, source_lines
+from .common import by_family, by_severity, file_lines, source_lines
 from .groups import grouped, groups
 from .neutral import one_line
 
@@ -58,18 +60,19 @@ def _shown_path(file: str) -> str:
     return shown
 
 
-def finding_lines(f: Finding, result: ScanResult, color: bool) -> list[str]:
-    """One finding in the text format: its line, message, snippet, path and fix."""
-    sev = _c(f"{f.severity.label:<8}", _COLORS[f.severity], color)
+def finding_lines(f: Finding, lines: Sequence[str], color: bool) -> list[str]:
+    """One finding in the text format: its line, message, snippet (from its file's
+    ``lines``: :func:`~soc2lint.report.common.file_lines`), path and fix."""
     was = f.properties.get("base_severity")
     change = f" (was {was} at the base)" if isinstance(was, str) else ""
+    r = f.range
     out = [
-        f"  {f.range.start_line}:{f.range.start_col}  {sev} {f.rule_id} {f.slug}  "
-        f"{_clean(f.address)}{change}",
+        f"  {r.start_line}:{r.start_col}  {_severity_label(f.severity, color)} {f.rule_id} "
+        f"{f.slug}  {_clean(f.address)}{change}",
         f"      {_clean(f.message)}",
     ]
     previous = 0
-    for n, line in source_lines(result.base, f, root=result.root, max_bytes=_max_bytes(result)):
+    for n, line in source_lines(f, lines):
         if previous and n > previous + 1:
             out.append(_c("          ... |", _DIM, color))
         out.append(_c(f"      {n:>5} | {_clean(line)}", _DIM, color))
@@ -81,6 +84,11 @@ def finding_lines(f: Finding, result: ScanResult, color: bool) -> list[str]:
     if f.fix:
         out.append(f"      fix: {_clean(f.fix)}")
     return out
+
+
+@cache
+def _severity_label(severity: Severity, color: bool) -> str:
+    return _c(f"{severity.label:<8}", _COLORS[severity], color)
 
 
 def concise_line(f: Finding) -> str:
@@ -113,8 +121,9 @@ def render_text(
             by_file[f.range.file].append(f)
         for file in sorted(by_file):
             out.append(_c(_shown_path(file), _BOLD, color))
+            lines = file_lines(result.base, file, root=result.root, max_bytes=_max_bytes(result))
             for f in by_file[file]:
-                out.extend(finding_lines(f, result, color))
+                out.extend(finding_lines(f, lines, color))
             out.append("")
         out.extend(_read_more(result, shown))
     out.append(_summary(result, threshold, shown, min_severity, listed))
