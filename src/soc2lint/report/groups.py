@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -82,8 +83,12 @@ def groups(
     (SYS findings that make it incomplete) are never grouped."""
     by_key: dict[tuple[Hashable, ...], Group] = {}
     out: list[Group] = []
-    for f in findings:
-        if f.incomplete or f.address == f.rule_id:
+    # a finding alone at its rule, file, line and column groups with none: only the
+    # others need the whole key (most findings are alone: 60k CloudFormation findings)
+    places = [(f.rule_id, f.range.file, f.range.start_line, f.range.start_col) for f in findings]
+    crowded = {place for place, n in Counter(places).items() if n > 1}
+    for f, place in zip(findings, places, strict=True):
+        if f.incomplete or f.address == f.rule_id or place not in crowded:
             out.append(Group([f]))
             continue
         key: tuple[Hashable, ...] = (

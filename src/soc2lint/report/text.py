@@ -36,10 +36,9 @@ def _clean(text: str) -> str:
     """One line, no control characters (a value may hold newlines, terminal escape
     sequences or bidirectional overrides): a newline is a space, the others are shown
     as escapes (``\x1b``, ``\u202e``)."""
-    text = text.replace("\n", " ")
-    if text.isprintable():  # the common case: nothing to replace
+    if text.isprintable():  # the common case (no newline either): nothing to replace
         return text
-    return one_line(text)
+    return one_line(text.replace("\n", " "))
 
 
 def displayed(result: ScanResult, min_severity: Severity | None) -> list[Finding]:
@@ -237,8 +236,9 @@ def _summary(
     unchanged_ids = (
         {id(f) for f in (*diff.unchanged, *diff.deescalated)} if diff is not None else set()
     )
-    n_unchanged = sum(1 for f in result.findings if f.baselined and id(f) in unchanged_ids)
-    n_base = sum(1 for f in result.findings if f.baselined and id(f) not in unchanged_ids)
+    baselined = [f for f in result.findings if f.baselined]
+    n_unchanged = sum(1 for f in baselined if id(f) in unchanged_ids)
+    n_base = len(baselined) - n_unchanged
     if diff is not None:
         ref = _clean(diff.base_ref)
         lines.append(
