@@ -21,7 +21,6 @@ import enum
 import functools
 import hashlib
 import json
-import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeGuard
@@ -441,7 +440,9 @@ class Node:
             state["_packed_locations"] = _pack_locations(locations)
         attrs = state.pop("attrs", None)
         if attrs is not None:
-            state["_packed_attrs"] = pickle.dumps(attrs, protocol=pickle.HIGHEST_PROTOCOL)
+            from .cache import pickled
+
+            state["_packed_attrs"] = pickled(attrs)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -458,8 +459,9 @@ class Node:
             elif name == "attrs":
                 packed = self.__dict__.pop("_packed_attrs", None)
                 if packed is not None:
-                    # the bytes of the pickle this node came from (the same trust)
-                    attrs = self.__dict__["attrs"] = pickle.loads(packed)
+                    from .cache import unpacked
+
+                    attrs = self.__dict__["attrs"] = unpacked(packed)
                     return attrs
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
