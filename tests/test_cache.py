@@ -257,3 +257,25 @@ def test_a_pickled_node_keeps_its_locations() -> None:
         assert other.location_of(("a", 0, "x")) == Range("main.tf", 2, 5)
     with pytest.raises(AttributeError):
         back.no_such_attribute  # noqa: B018
+
+
+def test_a_pickled_node_keeps_its_attributes() -> None:
+    """Nodes are pickled with their attributes packed (read back when first read): the
+    same values, also after pickling again unread, or copied; unread, they stay packed."""
+    import copy
+    import dataclasses
+
+    from soc2lint.model import Unknown
+
+    from helpers import make_node
+
+    attrs = {"Name": "logs", "Tags": [{"Key": "a", "Value": Unknown("x")}], "Size": 3}
+    node = make_node("aws_s3_bucket.logs", "AWS::S3::Bucket", attrs)
+    back = pickle.loads(pickle.dumps(node))
+    assert "attrs" not in vars(back)
+    again = pickle.loads(pickle.dumps(back))  # pickled again before its attributes were read
+    for other in (back, again, copy.copy(again), dataclasses.replace(again, name="other")):
+        assert list(other.attrs) == ["Name", "Tags", "Size"]
+        assert other.attrs["Name"] == "logs" and other.attrs["Size"] == 3
+        assert isinstance(other.attrs["Tags"][0]["Value"], Unknown)
+        assert other.attr("Name").value == "logs"

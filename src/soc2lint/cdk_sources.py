@@ -17,6 +17,7 @@ it, at most :data:`MAX_FILES` of them and each under the scan's size limit.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -174,6 +175,7 @@ def _load(directory: Path, display: str, root: Path, limits: Limits) -> _Project
     return project
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every finding, of the same few files
 def _project_of(file: str) -> str | None:
     """The display path of the directory holding ``cdk.out`` for a template in it."""
     parts = file.replace("\\", "/").split("/")

@@ -338,12 +338,15 @@ def build_graph(loaded: LoadResult) -> ResourceGraph:
     def node_of(node_id: str) -> Node | None:
         return graph.node(node_id) if node_id in graph else None
 
-    # a reference that resolves wins over a name that matches (links.without_overridden)
-    resolved = resolved_attributes(loaded.edges, node_of)
+    literal = []
     for scope in dict.fromkeys(n.scope for n in loaded.nodes):
         scope_edges = precomputed.get(scope)
-        literal = computed.get(scope, []) if scope_edges is None else scope_edges
-        graph.add_edges(without_overridden(literal, resolved, node_of))
+        literal.append(computed.get(scope, []) if scope_edges is None else scope_edges)
+    if any(literal):
+        # a reference that resolves wins over a name that matches (links.without_overridden)
+        resolved = resolved_attributes(loaded.edges, node_of)
+        for edges in literal:
+            graph.add_edges(without_overridden(edges, resolved, node_of))
     return graph
 
 

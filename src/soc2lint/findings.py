@@ -301,10 +301,11 @@ def system_finding(r: Rule, message: str, address: str, rng: Range, scope: str) 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per problem: the same fingerprint, message and place once."""
-    seen: set[tuple[str, str, Range]] = set()
+    seen: set[tuple[str, str, str, str, str, Range]] = set()
     out = []
     for f in findings:
-        key = (f.fingerprint, f.message, f.range)
+        # what the fingerprint hashes, without hashing it
+        key = (f.rule_id, f.scope, f.address, f.attr_path, f.message, f.range)
         if key in seen:
             continue
         seen.add(key)

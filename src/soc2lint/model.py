@@ -430,27 +430,40 @@ class Node:
     #: facts beyond the attributes (see NodeMeta)
     meta: NodeMeta = field(default_factory=NodeMeta)
 
-    # Pickled (the result cache, a worker's results), a node's locations are packed, and
-    # built again when first read: a Range per located value is most of a template's
-    # pickle, and a scan served from the caches reads few of them.
+    # Pickled (the result cache, a worker's results), a node's locations and attributes
+    # are packed, and built again when first read: they are most of a template's pickle,
+    # and a scan whose findings come from the findings cache reads few of them.
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         locations = state.pop("locations", None)
         if locations is not None:
             state["_packed_locations"] = _pack_locations(locations)
+        attrs = state.pop("attrs", None)
+        if attrs is not None:
+            from .cache import pickled
+
+            state["_packed_attrs"] = pickled(attrs)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)  # (without it, pickle asks __getattr__ for it first)
 
-    if not TYPE_CHECKING:  # for mypy, ``locations`` is the field it is
+    if not TYPE_CHECKING:  # for mypy, ``locations`` and ``attrs`` are the fields they are
 
         def __getattr__(self, name: str) -> Any:
-            packed = self.__dict__.pop("_packed_locations", None) if name == "locations" else None
-            if packed is None:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            locations = self.__dict__["locations"] = _unpack_locations(packed)
-            return locations
+            if name == "locations":
+                packed = self.__dict__.pop("_packed_locations", None)
+                if packed is not None:
+                    locations = self.__dict__["locations"] = _unpack_locations(packed)
+                    return locations
+            elif name == "attrs":
+                packed = self.__dict__.pop("_packed_attrs", None)
+                if packed is not None:
+                    from .cache import unpacked
+
+                    attrs = self.__dict__["attrs"] = unpacked(packed)
+                    return attrs
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def id(self) -> str:

@@ -412,8 +412,9 @@ def apply_suppressions(
             comments[display] = scan_file_comments(display, text)
         for node in graph:
             fc = comments.get(node.range.file)
-            attached = attached_inline(node, fc) if fc is not None else []
-            attached = attached + metadata_entries(node)
+            attached = metadata_entries(node)
+            if fc is not None and fc.directives:
+                attached = attached_inline(node, fc) + attached
             for e in attached:
                 if e.target is None:
                     e.target = (node.scope, node.address)
@@ -465,8 +466,8 @@ def apply_suppressions(
         if f.incomplete or f.rule_id.startswith("SYS"):
             continue
         cands: list[SuppressionEntry] = []
-        owner = graph.find(f.scope, f.address)
         cands.extend(per_node.get((f.scope, f.address), ()))
+        owner = graph.find(f.scope, f.address) if per_node else None
         if owner is not None:
             for call in owner.meta.get("module_calls", ()) or ():
                 cands.extend(per_node.get((f.scope, call), ()))

@@ -40,22 +40,22 @@ def _file_lines(path: str, root: str | None, max_bytes: int) -> tuple[str, ...]:
     return tuple(text.splitlines()) if text is not None else ()
 
 
-def source_lines(
-    base: Path,
-    f: Finding,
-    *,
-    limit: int = 3,
-    root: Path | None = None,
-    max_bytes: int = Limits.max_file_bytes,
-) -> list[tuple[int, str]]:
-    """The lines a finding points at (at most ``limit``), secrets masked when the rule asks.
+def file_lines(
+    base: Path, file: str, *, root: Path | None = None, max_bytes: int = Limits.max_file_bytes
+) -> tuple[str, ...]:
+    """The lines of a finding's file (read once, whichever finding asks).
 
     Nothing for files the scan would not read: over ``max_bytes``, not regular,
     or (given ``root``) resolving outside it."""
-    rng = f.range
-    lines = _file_lines(_joined(base, rng.file), str(root) if root is not None else None, max_bytes)
+    return _file_lines(_joined(base, file), str(root) if root is not None else None, max_bytes)
+
+
+def source_lines(f: Finding, lines: Sequence[str], *, limit: int = 3) -> list[tuple[int, str]]:
+    """The lines ``f`` points at (at most ``limit``) of its file's ``lines``
+    (:func:`file_lines`), secrets masked when the rule asks."""
     if not lines:
         return []
+    rng = f.range
     start = rng.start_line
     end = min(max(start, rng.end_line or start), len(lines))
     if end - start + 1 <= limit:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..docs import FAMILY_TITLES
 from ..frontend import Limits
 from ..model import Finding, Severity
-from .common import by_family, by_severity, source_lines
+from .common import by_family, by_severity, file_lines, source_lines
 from .groups import grouped, groups
 from .neutral import one_line
 
@@ -34,10 +36,9 @@ def _clean(text: str) -> str:
     """One line, no control characters (a value may hold newlines, terminal escape
     sequences or bidirectional overrides): a newline is a space, the others are shown
     as escapes (``\x1b``, ``\u202e``)."""
-    text = text.replace("\n", " ")
-    if text.isprintable():  # the common case: nothing to replace
+    if text.isprintable():  # the common case (no newline either): nothing to replace
         return text
-    return one_line(text)
+    return one_line(text.replace("\n", " "))
 
 
 def displayed(result: ScanResult, min_severity: Severity | None) -> list[Finding]:
@@ -58,18 +59,19 @@ def _shown_path(file: str) -> str:
     return shown
 
 
-def finding_lines(f: Finding, result: ScanResult, color: bool) -> list[str]:
-    """One finding in the text format: its line, message, snippet, path and fix."""
-    sev = _c(f"{f.severity.label:<8}", _COLORS[f.severity], color)
+def finding_lines(f: Finding, lines: Sequence[str], color: bool) -> list[str]:
+    """One finding in the text format: its line, message, snippet (from its file's
+    ``lines``: :func:`~soc2lint.report.common.file_lines`), path and fix."""
     was = f.properties.get("base_severity")
     change = f" (was {was} at the base)" if isinstance(was, str) else ""
+    r = f.range
     out = [
-        f"  {f.range.start_line}:{f.range.start_col}  {sev} {f.rule_id} {f.slug}  "
-        f"{_clean(f.address)}{change}",
+        f"  {r.start_line}:{r.start_col}  {_severity_label(f.severity, color)} {f.rule_id} "
+        f"{f.slug}  {_clean(f.address)}{change}",
         f"      {_clean(f.message)}",
     ]
     previous = 0
-    for n, line in source_lines(result.base, f, root=result.root, max_bytes=_max_bytes(result)):
+    for n, line in source_lines(f, lines):
         if previous and n > previous + 1:
             out.append(_c("          ... |", _DIM, color))
         out.append(_c(f"      {n:>5} | {_clean(line)}", _DIM, color))
@@ -81,6 +83,11 @@ def finding_lines(f: Finding, result: ScanResult, color: bool) -> list[str]:
     if f.fix:
         out.append(f"      fix: {_clean(f.fix)}")
     return out
+
+
+@cache
+def _severity_label(severity: Severity, color: bool) -> str:
+    return _c(f"{severity.label:<8}", _COLORS[severity], color)
 
 
 def concise_line(f: Finding) -> str:
@@ -113,8 +120,9 @@ def render_text(
             by_file[f.range.file].append(f)
         for file in sorted(by_file):
             out.append(_c(_shown_path(file), _BOLD, color))
+            lines = file_lines(result.base, file, root=result.root, max_bytes=_max_bytes(result))
             for f in by_file[file]:
-                out.extend(finding_lines(f, result, color))
+                out.extend(finding_lines(f, lines, color))
             out.append("")
         out.extend(_read_more(result, shown))
     out.append(_summary(result, threshold, shown, min_severity, listed))
@@ -228,8 +236,9 @@ def _summary(
     unchanged_ids = (
         {id(f) for f in (*diff.unchanged, *diff.deescalated)} if diff is not None else set()
     )
-    n_unchanged = sum(1 for f in result.findings if f.baselined and id(f) in unchanged_ids)
-    n_base = sum(1 for f in result.findings if f.baselined and id(f) not in unchanged_ids)
+    baselined = [f for f in result.findings if f.baselined]
+    n_unchanged = sum(1 for f in baselined if id(f) in unchanged_ids)
+    n_base = len(baselined) - n_unchanged
     if diff is not None:
         ref = _clean(diff.base_ref)
         lines.append(
