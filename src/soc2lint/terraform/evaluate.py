@@ -57,7 +57,7 @@ from .syntax import (
     render,
     traversal_text,
 )
-from .types import TypeSpec, convert, parse_type
+from .types import TypeSpec, convert
 from .values import EvalError, Lazy, has_unknown, key_str, to_int
 
 T = TypeVar("T", bound="Instance")
@@ -1553,7 +1553,7 @@ class ModuleInstance(Resolver):
         decl = self.config.variables[name]
         address = self.address_of("var", name)
         type_attr = decl.attr("type")
-        spec = parse_type(type_attr.expr if type_attr else None)
+        spec = ev.type_spec(type_attr.expr if type_attr else None)
         value: Any = MISSING
         refs: set[RefEntry] = set()
         origin: Origin | None = None
