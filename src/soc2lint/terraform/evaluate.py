@@ -351,8 +351,11 @@ class BodyEval:
         return blocks if blocks is not None else MISSING
 
     def attribute(self, attr: Attribute, scope: Scope, path: AttrPath, acc: Acc) -> Any:
-        value, refs = self.ev.evaluate(attr.expr, scope, self.site(attr.pos))
-        acc.locations[path] = Range(self.file, *attr.pos)
+        where = Range(self.file, *attr.pos)
+        value, refs = self.ev.evaluate(
+            attr.expr, scope, Site(where, self.address, self.graph_scope)
+        )
+        acc.locations[path] = where
         expr_locations(attr.expr, path, self.file, acc.locations)
         expr = attr.expr
         if (
