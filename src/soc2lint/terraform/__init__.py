@@ -335,10 +335,8 @@ def _evaluate_in_pool(
     are kept only when what all of them spent, added up in root order as one process
     would, reaches none of the budgets, and no record met a limit or failed.
     """
-    import multiprocessing
-
     options = state.options
-    if options.jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if options.jobs <= 1:
         return {}
     from .modules import config_files
 
@@ -351,10 +349,14 @@ def _evaluate_in_pool(
     )
     if work < POOL_MIN_EVAL_BYTES:
         return {}
+    # imported here: a scan below the threshold does not pay for them
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from ..cache import unpickled
 
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return {}
     loader = state.loader
     # configurations the workers would each read from the parse cache, read once
     # here (every scanned directory's own diagnostics and files are reported anyway)
@@ -477,11 +479,12 @@ def load_terraform(
             _preparse(state.loader, files, options)
         t, parse_before = time.perf_counter(), state.parse_seconds
         in_pool = _evaluate_in_pool(state, misses, dir_infos) if len(misses) > 1 else {}
+        pooled = len(in_pool)
         evaluate_seconds += (time.perf_counter() - t) - (state.parse_seconds - parse_before)
         for root in roots:
             record = cached.get(root)
             if record is None and root in in_pool:
-                record, payload = in_pool[root]
+                record, payload = in_pool.pop(root)
                 key = results.key("root", opt_key, str(root))
                 results.put_raw(key, record.deps, payload, record)
                 if results.enabled:
@@ -552,7 +555,7 @@ def load_terraform(
         {
             "terraform.roots": len(roots),
             "terraform.roots_cached": len(cached),
-            "terraform.roots_in_pool": len(in_pool),
+            "terraform.roots_in_pool": pooled,
             "terraform.files_parsed": state.loader.cache.misses if state.started else 0,
         }
     )
