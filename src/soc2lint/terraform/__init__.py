@@ -27,8 +27,6 @@ from ..model import Edge, Range
 from .records import PARSER_VERSION, DirInfo, Reported, RootRecord
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     # the parser and the evaluator are imported when something must be parsed or
     # evaluated: a scan served from the cache never needs them
     from .evaluate import Loader
@@ -41,15 +39,6 @@ __all__ = ["find_roots", "load_settings", "load_terraform", "parse_file", "undec
 #: the pool lost CPU and wall time on every corpus measured, up to 1,140 files
 #: (bench/RESULTS.md, issue 25)
 POOL_MIN_FILES = 2000
-
-
-#: the configuration bytes that the roots to evaluate read (a module once per root
-#: calling it) below which no helper process evaluates some of them (:class:`_Helper`):
-#: a forked process evaluates a root two to three times slower than this one (its
-#: first touch of each inherited page copies it) and sends its records back pickled,
-#: which terraform-aws-s3-bucket (16 roots, 0.64 MB) lost in CPU and wall time;
-#: terraform-aws-eks (11 roots, 2.3 MB) gains (bench/RESULTS.md)
-POOL_MIN_EVAL_BYTES = 1_000_000
 
 
 def parse_file(text: str, json_syntax: bool = False) -> ParsedFile:
@@ -286,170 +275,6 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
     return record, (not failed and not timed_out and not spent and functions.timeouts() == timeouts)
 
 
-def _reached(roots: list[Path], infos: dict[Path, DirInfo]) -> list[Path]:
-    """The scanned directories ``roots`` call as local modules, directly or not, and
-    ``roots`` themselves."""
-    reached: dict[Path, None] = {}
-    stack = list(roots)
-    while stack:
-        d = stack.pop()
-        info = infos.get(d)
-        if info is None or d in reached:
-            continue
-        reached[d] = None
-        stack.extend(_call_targets(d, info.local_calls))
-    return list(reached)
-
-
-class _Helper:
-    """A forked process that evaluates roots from the last one backwards while this
-    process evaluates them from the first one, until they meet: the helper's roots
-    are the last ones, whatever the speed of each process.
-
-    Each root's record depends only on its own files while the scan-wide budgets
-    (limits.max_total_eval_steps, max_total_instances, max_module_instances) are not
-    reached, which is what lets the result cache keep roots one by one.  The helper's
-    records are used only when no root met a limit or failed and what they spent,
-    added to what this process spent on the roots before them, reaches none of the
-    budgets; otherwise this process evaluates those roots too, in order, as it would
-    have alone.
-    """
-
-    def __init__(self, roots: list[Path], loader: Loader, options: LoadOptions) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self.roots = roots
-        self.options = options
-        #: [the next root this process evaluates, the last root the helper took]; the
-        #: helper starts with the last root
-        self.claims = context.Array("i", [0, len(roots) - 1])
-        self.records: dict[Path, tuple[RootRecord, bytes]] | None = None
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=self._work, args=(loader, send), daemon=True)
-        self.process.start()
-        send.close()
-
-    @staticmethod
-    def start(state: _Loading, roots: list[Path], infos: dict[Path, DirInfo]) -> _Helper | None:
-        """A helper for ``roots`` (None when one is not worth it or cannot be used)."""
-        options = state.options
-        if options.jobs <= 1 or len(roots) < 2:
-            return None
-        from .modules import config_files
-
-        reached = {root: _reached([root], infos) for root in roots}
-        work = sum(
-            state.sources.size(f)
-            for dirs in reached.values()
-            for d in dirs
-            for f in config_files(d, state.sources)
-        )
-        if work < POOL_MIN_EVAL_BYTES:
-            return None
-        # imported here: a scan below the threshold does not pay for it
-        import multiprocessing
-
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return None
-        loader = state.loader
-        # configurations both processes would read from the parse cache, read once
-        # here (every scanned directory's own diagnostics and files are reported anyway)
-        for d in dict.fromkeys(d for dirs in reached.values() for d in dirs):
-            loader.config(d)
-        try:
-            return _Helper(roots, loader, options)
-        except Exception:  # no usable process here (a sandbox): evaluated in-process
-            return None
-
-    def take(self, root: Path) -> bool:
-        """Whether this process evaluates ``root`` (the helper has not taken it)."""
-        if self.records is not None:  # collected: the helper took every root left
-            return False
-        index = self.roots.index(root)
-        with self.claims.get_lock():
-            if index < self.claims[1]:
-                self.claims[0] = index + 1
-                return True
-        return False
-
-    def _work(self, loader: Loader, send: Connection) -> None:
-        """The helper process: take roots from the last one until this process's next;
-        then send each one's index, pickled record, whether it may be cached and what
-        it spent of the budgets (evaluation steps, instances, module instances).  Sent
-        at the end: this process reads them only once it has evaluated its own roots."""
-        from ..cache import pickled
-
-        done = []
-        try:
-            index = len(self.roots) - 1
-            while True:
-                steps, made = loader.ev.total_steps, loader.instances_made
-                modules = loader.module_instances
-                record, cacheable = _evaluate_root(loader, self.roots[index], self.options)
-                done.append(
-                    (
-                        index,
-                        pickled(record),
-                        cacheable,
-                        loader.ev.total_steps - steps,
-                        loader.instances_made - made,
-                        loader.module_instances - modules,
-                    )
-                )
-                index -= 1
-                with self.claims.get_lock():
-                    if index < self.claims[0]:
-                        break
-                    self.claims[1] = index
-            for message in done:
-                send.send(message)
-            send.send(None)
-        except (Exception, KeyboardInterrupt):
-            return  # without its end marker: this process evaluates the roots itself
-        finally:
-            send.close()
-
-    def collect(self, loader: Loader) -> dict[Path, tuple[RootRecord, bytes]]:
-        """The helper's records and their pickles, once this process has evaluated its
-        own roots (empty when they cannot be used)."""
-        from ..cache import unpickled
-
-        if self.records is not None:
-            return self.records
-        self.records = {}
-        limits = self.options.limits
-        steps, made, modules = loader.ev.total_steps, loader.instances_made, loader.module_instances
-        out: dict[Path, tuple[RootRecord, bytes]] = {}
-        try:
-            while (message := self.receive.recv()) is not None:
-                index, payload, cacheable, d_steps, d_made, d_modules = message
-                steps, made, modules = steps + d_steps, made + d_made, modules + d_modules
-                record = unpickled(payload)
-                if not cacheable or any(d.rule_id == "SYS008" for d in record.diagnostics):
-                    return self.records
-                out[self.roots[index]] = (record, payload)
-        except (EOFError, OSError):  # the helper failed: evaluated in-process
-            return self.records
-        finally:
-            self.close()
-        if (
-            # as _evaluate_root decides whether the last of them may be cached
-            steps <= limits.max_total_eval_steps
-            and made < limits.max_total_instances
-            and modules <= limits.max_module_instances
-        ):
-            self.records = out
-        return self.records
-
-    def close(self) -> None:
-        """Stop the helper (when it is still evaluating, its work is not used)."""
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.receive.close()
-
-
 def _edge_order(e: Edge) -> tuple[str, str, str, str, str]:
     return (e.src, e.dst, e.kind, repr(e.src_path), e.dst_attr or "")
 
@@ -517,7 +342,6 @@ def load_terraform(
             roots = []
             _internal_error(state.loader, exc, dirs[0] if dirs else options.root, options)
         misses: list[Path] = []
-        by_helper = 0  # roots whose record the helper process evaluated
         in_cache: dict[int, str] = {}  # id(record) -> its result-cache key and manifest
         for root in roots:
             key = results.key("root", opt_key, str(root))
@@ -536,39 +360,19 @@ def load_terraform(
             # modules are among them): parse what the parse cache lacks, in parallel
             files = [f for d in resolved for f in config_files(d, state.sources)]
             _preparse(state.loader, files, options)
-        t, parse_before = time.perf_counter(), state.parse_seconds
-        helper = _Helper.start(state, misses, dir_infos)
-        evaluate_seconds += (time.perf_counter() - t) - (state.parse_seconds - parse_before)
-        try:
-            for root in roots:
-                record = cached.get(root)
-                if record is None and helper is not None and not helper.take(root):
-                    t = time.perf_counter()
-                    from_helper = helper.collect(state.loader).pop(root, None)
-                    evaluate_seconds += time.perf_counter() - t
-                    if from_helper is not None:
-                        record, payload = from_helper
-                        by_helper += 1
-                        key = results.key("root", opt_key, str(root))
-                        results.put_raw(key, record.deps, payload, record)
-                        if results.enabled:
-                            in_cache[id(record)] = digest(key, repr(record.deps))
-                if record is None:
-                    t = time.perf_counter()
-                    parse_before = state.parse_seconds
-                    record, cacheable = _evaluate_root(state.loader, root, options)
-                    if cacheable:
-                        key = results.key("root", opt_key, str(root))
-                        results.put(key, record.deps, record)
-                        if results.enabled:
-                            in_cache[id(record)] = digest(key, repr(record.deps))
-                    evaluate_seconds += (time.perf_counter() - t) - (
-                        state.parse_seconds - parse_before
-                    )
-                records.append(record)
-        finally:
-            if helper is not None and helper.records is None:
-                helper.close()
+        for root in roots:
+            record = cached.get(root)
+            if record is None:
+                t = time.perf_counter()
+                parse_before = state.parse_seconds
+                record, cacheable = _evaluate_root(state.loader, root, options)
+                if cacheable:
+                    key = results.key("root", opt_key, str(root))
+                    results.put(key, record.deps, record)
+                    if results.enabled:
+                        in_cache[id(record)] = digest(key, repr(record.deps))
+                evaluate_seconds += (time.perf_counter() - t) - (state.parse_seconds - parse_before)
+            records.append(record)
         emitted = _merge(state, records, result)
         result.parts = [replace(p, cache_key=in_cache.get(id(p.source))) for p in result.parts]
         for warning in undeclared_warnings(records):
@@ -624,7 +428,6 @@ def load_terraform(
         {
             "terraform.roots": len(roots),
             "terraform.roots_cached": len(cached),
-            "terraform.roots_by_helper": by_helper,
             "terraform.files_parsed": state.loader.cache.misses if state.started else 0,
         }
     )
