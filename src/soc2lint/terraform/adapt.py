@@ -120,7 +120,7 @@ class GraphBuilder:
             attr = body.attrs.get(key)
             if attr is None:
                 continue
-            attrs[key] = render(attr.expr) if key == "type" else self.literal(attr.expr)
+            attrs[key] = self.ev.source(attr.expr) if key == "type" else self.literal(attr.expr)
             locations[(key,)] = decl.attr_range(attr)
         attrs["value"] = finalize(slot.value)
         origins: dict[AttrPath, Origin] = {}

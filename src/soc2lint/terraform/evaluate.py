@@ -57,7 +57,7 @@ from .syntax import (
     render,
     traversal_text,
 )
-from .types import TypeSpec, convert, parse_type
+from .types import TypeSpec, convert
 from .values import EvalError, Lazy, has_unknown, key_str, to_int
 
 T = TypeVar("T", bound="Instance")
@@ -351,8 +351,11 @@ class BodyEval:
         return blocks if blocks is not None else MISSING
 
     def attribute(self, attr: Attribute, scope: Scope, path: AttrPath, acc: Acc) -> Any:
-        value, refs = self.ev.evaluate(attr.expr, scope, self.site(attr.pos))
-        acc.locations[path] = Range(self.file, *attr.pos)
+        where = Range(self.file, *attr.pos)
+        value, refs = self.ev.evaluate(
+            attr.expr, scope, Site(where, self.address, self.graph_scope)
+        )
+        acc.locations[path] = where
         expr_locations(attr.expr, path, self.file, acc.locations)
         expr = attr.expr
         if (
@@ -1553,7 +1556,7 @@ class ModuleInstance(Resolver):
         decl = self.config.variables[name]
         address = self.address_of("var", name)
         type_attr = decl.attr("type")
-        spec = parse_type(type_attr.expr if type_attr else None)
+        spec = ev.type_spec(type_attr.expr if type_attr else None)
         value: Any = MISSING
         refs: set[RefEntry] = set()
         origin: Origin | None = None

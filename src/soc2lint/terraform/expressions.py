@@ -54,6 +54,7 @@ from .syntax import (
     Unary,
     render,
 )
+from .types import ANY, TypeSpec, parse_type
 from .values import (
     EvalError,
     Lazy,
@@ -75,6 +76,9 @@ from .values import (
 
 #: (address, attribute or None, terminal)
 RefEntry = tuple[str, str | None, bool]
+
+#: literal values that evaluate to themselves, with nothing to check (see Evaluator.evaluate)
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 SPLAT_NAME = "\x00splat"
 
@@ -202,6 +206,7 @@ class Evaluator:
         self.sources: Sources | None = None
         self.note_file: Callable[[Path], None] = lambda path: None
         self._render: dict[int, tuple[Expr, str]] = {}
+        self._types: dict[int, tuple[Expr, TypeSpec]] = {}
         self._templates: dict[Path, Expr] = {}
         #: expressions that ran out of steps once: every other evaluation of the same
         #: expression (another count/for_each instance, another module instance) is
@@ -239,15 +244,30 @@ class Evaluator:
     def record_all(self, entries: Iterable[RefEntry]) -> None:
         self.refs.update(entries)
 
-    def text(self, e: Expr) -> str:
+    def source(self, e: Expr) -> str:
+        """``e`` rendered as source text, once per expression of the load."""
         hit = self._render.get(id(e))
         if hit is not None and hit[0] is e:
             return hit[1]
         t = render(e)
-        if len(t) > 200:
-            t = t[:197] + "..."
         self._render[id(e)] = (e, t)
         return t
+
+    def text(self, e: Expr) -> str:
+        """``e`` as source text for messages (shortened)."""
+        t = self.source(e)
+        return t if len(t) <= 200 else t[:197] + "..."
+
+    def type_spec(self, e: Expr | None) -> TypeSpec:
+        """A variable's type constraint, parsed once per declaration of the load."""
+        if e is None:
+            return ANY
+        hit = self._types.get(id(e))
+        if hit is not None and hit[0] is e:
+            return hit[1]
+        spec = parse_type(e)
+        self._types[id(e)] = (e, spec)
+        return spec
 
     # ---- entry points ------------------------------------------------------
 
@@ -257,6 +277,11 @@ class Evaluator:
         Never raises for bad input: errors give Unknown, an exhausted budget
         or too-deep nesting also report a SYS008 diagnostic at ``site``.
         """
+        if type(e) is Lit and type(e.value) in _SCALARS and self.max_steps > 0:
+            # the commonest expression (a description, a name): what the rest does for
+            # it, one step and its value, without saving and restoring the collectors
+            self.total_steps += 1
+            return e.value, set()
         saved = (self.steps_left, self.refs, self.site)
         self.refs = set()
         self.site = site or self.site
@@ -328,6 +353,7 @@ class Evaluator:
         self.note_file = _ignore_path
         self._dispatch = {}
         self._sizes = {}
+        self._types = {}
         self._exhausted = {}
 
     def eval(self, e: Expr, scope: Scope) -> Any:
