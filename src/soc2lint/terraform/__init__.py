@@ -41,6 +41,14 @@ __all__ = ["find_roots", "load_settings", "load_terraform", "parse_file", "undec
 POOL_MIN_FILES = 2000
 
 
+#: the configuration bytes that the roots to evaluate read (a module once per root
+#: calling it) below which they are evaluated in-process even with jobs > 1: forking
+#: the workers and sending the records back costs ~0.1 CPU-s, which
+#: terraform-aws-s3-bucket (16 roots, 0.64 MB) lost, wall time too, and
+#: terraform-aws-eks (11 roots, 2.3 MB) won back in wall time (bench/RESULTS.md)
+POOL_MIN_EVAL_BYTES = 1_000_000
+
+
 def parse_file(text: str, json_syntax: bool = False) -> ParsedFile:
     """Parse one configuration file's text: a pure function, safe to cache by content."""
     from .modules import parse_source
@@ -275,6 +283,115 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
     return record, (not failed and not timed_out and not spent and functions.timeouts() == timeouts)
 
 
+#: what the forked workers of :func:`_evaluate_in_pool` evaluate (set while the pool runs)
+_POOL_JOB: dict[str, tuple[Loader, list[Path], LoadOptions]] = {}
+
+
+def _evaluate_in_worker(index: int) -> tuple[bytes, bool, int, int, int]:
+    """A forked worker: evaluate one root with the loader the parent had when it forked.
+
+    Returns the pickled record, whether it may be cached, and what it spent of the
+    scan-wide budgets (evaluation steps, instances, module instances)."""
+    from ..cache import pickled
+
+    loader, roots, options = _POOL_JOB["job"]
+    steps, made, modules = loader.ev.total_steps, loader.instances_made, loader.module_instances
+    record, cacheable = _evaluate_root(loader, roots[index], options)
+    return (
+        pickled(record),
+        cacheable,
+        loader.ev.total_steps - steps,
+        loader.instances_made - made,
+        loader.module_instances - modules,
+    )
+
+
+def _reached(roots: list[Path], infos: dict[Path, DirInfo]) -> list[Path]:
+    """The scanned directories ``roots`` call as local modules, directly or not, and
+    ``roots`` themselves."""
+    reached: dict[Path, None] = {}
+    stack = list(roots)
+    while stack:
+        d = stack.pop()
+        info = infos.get(d)
+        if info is None or d in reached:
+            continue
+        reached[d] = None
+        stack.extend(_call_targets(d, info.local_calls))
+    return list(reached)
+
+
+def _evaluate_in_pool(
+    state: _Loading, roots: list[Path], infos: dict[Path, DirInfo]
+) -> dict[Path, tuple[RootRecord, bytes]]:
+    """Evaluate ``roots`` in forked worker processes; each root's record and its pickle
+    (every one of them may be cached).  Empty when a pool is not worth it or not usable,
+    and whenever the outcome might differ from evaluating them in this process one
+    after the other (the caller then does that).
+
+    Each root's record depends only on its own files while the scan-wide budgets
+    (limits.max_total_eval_steps, max_total_instances, max_module_instances) are not
+    reached, which is what lets the result cache keep roots one by one: the records
+    are kept only when what all of them spent, added up in root order as one process
+    would, reaches none of the budgets, and no record met a limit or failed.
+    """
+    options = state.options
+    if options.jobs <= 1:
+        return {}
+    from .modules import config_files
+
+    reached = {root: _reached([root], infos) for root in roots}
+    work = sum(
+        state.sources.size(f)
+        for dirs in reached.values()
+        for d in dirs
+        for f in config_files(d, state.sources)
+    )
+    if work < POOL_MIN_EVAL_BYTES:
+        return {}
+    # imported here: a scan below the threshold does not pay for them
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..cache import unpickled
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return {}
+    loader = state.loader
+    # configurations the workers would each read from the parse cache, read once
+    # here (every scanned directory's own diagnostics and files are reported anyway)
+    for d in dict.fromkeys(d for dirs in reached.values() for d in dirs):
+        loader.config(d)
+    limits = options.limits
+    steps, made, modules = loader.ev.total_steps, loader.instances_made, loader.module_instances
+    out: dict[Path, tuple[RootRecord, bytes]] = {}
+    _POOL_JOB["job"] = (loader, roots, options)
+    try:
+        context = multiprocessing.get_context("fork")
+        workers = min(options.jobs, len(roots))
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for root, (payload, cacheable, d_steps, d_made, d_modules) in zip(
+                roots, pool.map(_evaluate_in_worker, range(len(roots))), strict=True
+            ):
+                steps, made, modules = steps + d_steps, made + d_made, modules + d_modules
+                record = unpickled(payload)
+                if not cacheable or any(d.rule_id == "SYS008" for d in record.diagnostics):
+                    pool.shutdown(cancel_futures=True)
+                    return {}
+                out[root] = (record, payload)
+    except Exception:  # no usable pool here (a sandbox, a broken worker): in-process
+        return {}
+    finally:
+        _POOL_JOB.clear()
+    if (
+        steps > limits.max_total_eval_steps
+        or made > limits.max_total_instances
+        or modules > limits.max_module_instances
+    ):
+        return {}
+    return out
+
+
 def _edge_order(e: Edge) -> tuple[str, str, str, str, str]:
     return (e.src, e.dst, e.kind, repr(e.src_path), e.dst_attr or "")
 
@@ -360,9 +477,19 @@ def load_terraform(
             # modules are among them): parse what the parse cache lacks, in parallel
             files = [f for d in resolved for f in config_files(d, state.sources)]
             _preparse(state.loader, files, options)
+        t, parse_before = time.perf_counter(), state.parse_seconds
+        in_pool = _evaluate_in_pool(state, misses, dir_infos) if len(misses) > 1 else {}
+        pooled = len(in_pool)
+        evaluate_seconds += (time.perf_counter() - t) - (state.parse_seconds - parse_before)
         for root in roots:
             record = cached.get(root)
-            if record is None:
+            if record is None and root in in_pool:
+                record, payload = in_pool.pop(root)
+                key = results.key("root", opt_key, str(root))
+                results.put_raw(key, record.deps, payload, record)
+                if results.enabled:
+                    in_cache[id(record)] = digest(key, repr(record.deps))
+            elif record is None:
                 t = time.perf_counter()
                 parse_before = state.parse_seconds
                 record, cacheable = _evaluate_root(state.loader, root, options)
@@ -428,6 +555,7 @@ def load_terraform(
         {
             "terraform.roots": len(roots),
             "terraform.roots_cached": len(cached),
+            "terraform.roots_in_pool": pooled,
             "terraform.files_parsed": state.loader.cache.misses if state.started else 0,
         }
     )
