@@ -121,6 +121,25 @@ def test_parsed_files_pickle() -> None:
     assert pickle.loads(pickle.dumps(pf)) == pf
 
 
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def test_every_fixture_tree_survives_the_parse_cache() -> None:
+    """Trees go through pickle in the parse cache (``syntax.pickled_by_fields``): every
+    node comes back equal and of its own class, with and without a parse problem."""
+    texts = [(p.read_text(encoding="utf-8"), False) for p in sorted(FIXTURES.rglob("*.tf"))]
+    assert len(texts) > 50
+    texts.append(('{"resource": {"aws_s3_bucket": {"b": {"bucket": "${var.x}-logs"}}}}', True))
+    texts.append(('resource "a" "b" {\n  x = \n', False))  # a parse problem
+    for text, json_syntax in texts:
+        pf = parse_file(text, json_syntax=json_syntax)
+        for protocol in (2, pickle.HIGHEST_PROTOCOL):
+            back = pickle.loads(pickle.dumps(pf, protocol=protocol))
+            assert back == pf, text[:80]
+            assert repr(back) == repr(pf), text[:80]
+    assert parse_file(texts[-1][0]).problems
+
+
 def test_crlf_and_comments() -> None:
     pf = parse_file('# comment\r\nx = 1 // trailing\r\n/* block\r\n comment */\r\ny = "a"\r\n')
     assert pf.problems == ()

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .syntax import Pos
+from .syntax import Pos, pickled_by_fields
 from .values import int_literal
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -32,6 +32,9 @@ class JNode:
     kind: str
     value: Any
     pos: Pos
+
+
+pickled_by_fields(JNode)
 
 
 class JsonSyntaxError(Exception):

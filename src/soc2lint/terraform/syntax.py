@@ -10,7 +10,8 @@ exclusive, in the coordinates of the file it was read from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from operator import attrgetter
 from typing import Any, TypeAlias
 
 Pos: TypeAlias = tuple[int, int, int, int]
@@ -211,6 +212,29 @@ class ParsedFile:
 
     body: Body | None
     problems: tuple[SyntaxProblem, ...] = ()
+
+
+def pickled_by_fields(cls: type) -> None:
+    """Pickle instances of the frozen, slotted dataclass ``cls`` as ``cls(*fields)``.
+
+    The parse cache stores these trees; dataclasses' own pickling of slotted classes
+    walks ``fields()`` in Python for every node, which made writing terraform-aws-eks's
+    trees 2.8x and reading them 1.5x slower.
+    """
+    names = [f.name for f in fields(cls)]
+    get = attrgetter(*names)  # one name: the value itself, not a tuple
+    one = len(names) == 1
+
+    def reduce(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return type(self), ((get(self),) if one else get(self))
+
+    cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
+
+
+for _cls in list(globals().values()):
+    if isinstance(_cls, type) and is_dataclass(_cls) and _cls.__module__ == __name__:
+        pickled_by_fields(_cls)
+del _cls
 
 
 def literal_string(expr: Expr) -> str | None:
