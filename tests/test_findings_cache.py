@@ -287,3 +287,28 @@ def test_only_built_in_rules_that_are_not_account_wide_are_scope_local() -> None
     assert not is_scope_local(make_rule("XTS003", "wide", nothing, account_scope=True))
     assert not is_scope_local(dataclasses.replace(local, origin="entry-point:pack"))
     assert not any(is_scope_local(r) for r in registry() if r.reserved)
+
+
+def test_terraform_roots_evaluated_in_the_pool_are_checked_there(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A root a forked worker evaluated is checked by the scope-local rules in that
+    worker, into the findings cache (as CloudFormation templates are): the cold scan
+    already finds those groups there, and every report equals an uncached scan's."""
+    import multiprocessing
+
+    import soc2lint.terraform as tf
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the Terraform pool forks")
+    expected = _outputs(_scan(repo, None))
+    in_process = _scan(repo, tmp_path / "in-process", jobs=2)
+    assert in_process.cache_stats["terraform.roots_in_pool"] == 0
+    monkeypatch.setattr(tf, "POOL_MIN_EVAL_BYTES", 0)
+    cold = _scan(repo, tmp_path / "pooled", jobs=2)
+    assert cold.cache_stats["terraform.roots_in_pool"] > 1
+    # the groups the workers checked: more than the CloudFormation templates alone
+    assert _groups(cold)[1] > _groups(in_process)[1]
+    assert _outputs(in_process) == expected
+    assert _outputs(cold) == expected
+    assert _outputs(_scan(repo, tmp_path / "pooled", jobs=2)) == expected

@@ -284,7 +284,7 @@ def _evaluate_root(loader: Loader, root: Path, options: LoadOptions) -> tuple[Ro
 
 
 #: what the forked workers of :func:`_evaluate_in_pool` evaluate (set while the pool runs)
-_POOL_JOB: dict[str, tuple[Loader, list[Path], LoadOptions]] = {}
+_POOL_JOB: dict[str, tuple[Loader, list[Path], LoadOptions, list[str] | None]] = {}
 
 
 def _evaluate_in_worker(index: int) -> tuple[bytes, bool, int, int, int]:
@@ -294,9 +294,24 @@ def _evaluate_in_worker(index: int) -> tuple[bytes, bool, int, int, int]:
     scan-wide budgets (evaluation steps, instances, module instances)."""
     from ..cache import pickled
 
-    loader, roots, options = _POOL_JOB["job"]
+    loader, roots, options, keys = _POOL_JOB["job"]
     steps, made, modules = loader.ev.total_steps, loader.instances_made, loader.module_instances
     record, cacheable = _evaluate_root(loader, roots[index], options)
+    if cacheable and keys is not None and options.on_part is not None:
+        # the scope-local rules check the root here, into the findings cache, as
+        # CloudFormation's workers do: the parent finds its findings there
+        part_key = digest(keys[index], repr(record.deps))
+        options.on_part(
+            Part(
+                record,
+                record.scope,
+                record.nodes,
+                record.edges,
+                record.literal_edges,
+                record.files,
+                part_key,
+            )
+        )
     return (
         pickled(record),
         cacheable,
@@ -322,10 +337,11 @@ def _reached(roots: list[Path], infos: dict[Path, DirInfo]) -> list[Path]:
 
 
 def _evaluate_in_pool(
-    state: _Loading, roots: list[Path], infos: dict[Path, DirInfo]
+    state: _Loading, roots: list[Path], infos: dict[Path, DirInfo], keys: list[str] | None
 ) -> dict[Path, tuple[RootRecord, bytes]]:
     """Evaluate ``roots`` in forked worker processes; each root's record and its pickle
-    (every one of them may be cached).  Empty when a pool is not worth it or not usable,
+    (every one of them may be cached).  With ``keys``, the roots' result-cache keys,
+    a worker also checks its root with the scope-local rules (``LoadOptions.on_part``).  Empty when a pool is not worth it or not usable,
     and whenever the outcome might differ from evaluating them in this process one
     after the other (the caller then does that).
 
@@ -365,7 +381,7 @@ def _evaluate_in_pool(
     limits = options.limits
     steps, made, modules = loader.ev.total_steps, loader.instances_made, loader.module_instances
     out: dict[Path, tuple[RootRecord, bytes]] = {}
-    _POOL_JOB["job"] = (loader, roots, options)
+    _POOL_JOB["job"] = (loader, roots, options, keys)
     try:
         context = multiprocessing.get_context("fork")
         workers = min(options.jobs, len(roots))
@@ -478,7 +494,8 @@ def load_terraform(
             files = [f for d in resolved for f in config_files(d, state.sources)]
             _preparse(state.loader, files, options)
         t, parse_before = time.perf_counter(), state.parse_seconds
-        in_pool = _evaluate_in_pool(state, misses, dir_infos) if len(misses) > 1 else {}
+        keys = [results.key("root", opt_key, str(r)) for r in misses] if results.enabled else None
+        in_pool = _evaluate_in_pool(state, misses, dir_infos, keys) if len(misses) > 1 else {}
         pooled = len(in_pool)
         evaluate_seconds += (time.perf_counter() - t) - (state.parse_seconds - parse_before)
         for root in roots:
