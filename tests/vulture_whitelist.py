@@ -28,3 +28,5 @@ EXIT_FINDINGS
 # signal handler signature (frontend.py)
 signum
 frame
+# pickle's protocol method, set on the syntax tree's classes (terraform/syntax.py)
+_.__reduce__
