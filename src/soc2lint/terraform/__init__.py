@@ -340,10 +340,11 @@ def _evaluate_in_pool(
     state: _Loading, roots: list[Path], infos: dict[Path, DirInfo], keys: list[str] | None
 ) -> dict[Path, tuple[RootRecord, bytes]]:
     """Evaluate ``roots`` in forked worker processes; each root's record and its pickle
-    (every one of them may be cached).  With ``keys``, the roots' result-cache keys,
-    a worker also checks its root with the scope-local rules (``LoadOptions.on_part``).  Empty when a pool is not worth it or not usable,
+    (every one of them may be cached).  Empty when a pool is not worth it or not usable,
     and whenever the outcome might differ from evaluating them in this process one
-    after the other (the caller then does that).
+    after the other (the caller then does that).  With ``keys``, the roots'
+    result-cache keys, a worker also checks its root with the scope-local rules
+    (``LoadOptions.on_part``).
 
     Each root's record depends only on its own files while the scan-wide budgets
     (limits.max_total_eval_steps, max_total_instances, max_module_instances) are not
