@@ -392,7 +392,8 @@ def _common_scan_options(f: F) -> F:
             type=int,
             default=None,
             help="Worker processes (CloudFormation templates, history's slices of the period, "
-            "Terraform trees of 2,000 files or more; default: CPUs).",
+            "Terraform roots that read 1 MB of configuration or more, parsing trees of 2,000 "
+            "files or more; default: CPUs; 1: none).",
         ),
         click.option(
             "--debug", is_flag=True, default=False, help="Tracebacks and timing on stderr."
