@@ -300,18 +300,7 @@ def _evaluate_in_worker(index: int) -> tuple[bytes, bool, int, int, int]:
     if cacheable and keys is not None and options.on_part is not None:
         # the scope-local rules check the root here, into the findings cache, as
         # CloudFormation's workers do: the parent finds its findings there
-        part_key = digest(keys[index], repr(record.deps))
-        options.on_part(
-            Part(
-                record,
-                record.scope,
-                record.nodes,
-                record.edges,
-                record.literal_edges,
-                record.files,
-                part_key,
-            )
-        )
+        options.on_part(_part(record, digest(keys[index], repr(record.deps))))
     return (
         pickled(record),
         cacheable,
@@ -477,8 +466,9 @@ def load_terraform(
             _internal_error(state.loader, exc, dirs[0] if dirs else options.root, options)
         misses: list[Path] = []
         in_cache: dict[int, str] = {}  # id(record) -> its result-cache key and manifest
+        root_keys = {root: results.key("root", opt_key, str(root)) for root in roots}
         for root in roots:
-            key = results.key("root", opt_key, str(root))
+            key = root_keys[root]
             hit = results.get(key, state.sources)
             if isinstance(hit, RootRecord):
                 cached[root] = hit
@@ -495,7 +485,7 @@ def load_terraform(
             files = [f for d in resolved for f in config_files(d, state.sources)]
             _preparse(state.loader, files, options)
         t, parse_before = time.perf_counter(), state.parse_seconds
-        keys = [results.key("root", opt_key, str(r)) for r in misses] if results.enabled else None
+        keys = [root_keys[r] for r in misses] if results.enabled else None
         in_pool = _evaluate_in_pool(state, misses, dir_infos, keys) if len(misses) > 1 else {}
         pooled = len(in_pool)
         evaluate_seconds += (time.perf_counter() - t) - (state.parse_seconds - parse_before)
@@ -503,7 +493,7 @@ def load_terraform(
             record = cached.get(root)
             if record is None and root in in_pool:
                 record, payload = in_pool.pop(root)
-                key = results.key("root", opt_key, str(root))
+                key = root_keys[root]
                 results.put_raw(key, record.deps, payload, record)
                 if results.enabled:
                     in_cache[id(record)] = digest(key, repr(record.deps))
@@ -512,7 +502,7 @@ def load_terraform(
                 parse_before = state.parse_seconds
                 record, cacheable = _evaluate_root(state.loader, root, options)
                 if cacheable:
-                    key = results.key("root", opt_key, str(root))
+                    key = root_keys[root]
                     results.put(key, record.deps, record)
                     if results.enabled:
                         in_cache[id(record)] = digest(key, repr(record.deps))
@@ -628,6 +618,19 @@ def _roots(
     return roots, infos
 
 
+def _part(record: RootRecord, cache_key: str | None = None) -> Part:
+    """The part of a load one root is (``cache_key``: its result-cache key and manifest)."""
+    return Part(
+        record,
+        record.scope,
+        record.nodes,
+        record.edges,
+        record.literal_edges,
+        record.files,
+        cache_key,
+    )
+
+
 def _merge(state: _Loading, records: list[RootRecord], result: LoadResult) -> set[str]:
     """Put the roots' records together as one load would have produced them.
 
@@ -652,16 +655,7 @@ def _merge(state: _Loading, records: list[RootRecord], result: LoadResult) -> se
     by_edge_scope = sorted(records, key=lambda r: r.scope + "::")
     for record in by_node_scope:
         result.nodes.extend(record.nodes)
-        result.parts.append(
-            Part(
-                record,
-                record.scope,
-                record.nodes,
-                record.edges,
-                record.literal_edges,
-                record.files,
-            )
-        )
+        result.parts.append(_part(record))
     for record in by_edge_scope:
         result.edges.extend(record.edges)
     for record in records:
