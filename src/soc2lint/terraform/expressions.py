@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..cache import Sources
 from ..frontend import Diagnostic, LoadOptions, SourceError, read_text
@@ -103,6 +103,20 @@ def _ignore_diagnostic(d: Diagnostic) -> None:
 
 def _ignore_path(path: Path) -> None:
     return None
+
+
+_T = TypeVar("_T")
+
+
+def _once(memo: dict[int, tuple[Expr, _T]], e: Expr, make: Callable[[Expr], _T]) -> _T:
+    """``make(e)``, kept in ``memo`` by the expression's identity (the entry holds ``e``
+    itself, so the id of a freed expression reused by another is never a hit)."""
+    hit = memo.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    value = make(e)
+    memo[id(e)] = (e, value)
+    return value
 
 
 def _size_of(v: Any, cap: int, memo: dict[int, tuple[Any, int]]) -> int:
@@ -246,12 +260,7 @@ class Evaluator:
 
     def source(self, e: Expr) -> str:
         """``e`` rendered as source text, once per expression of the load."""
-        hit = self._render.get(id(e))
-        if hit is not None and hit[0] is e:
-            return hit[1]
-        t = render(e)
-        self._render[id(e)] = (e, t)
-        return t
+        return _once(self._render, e, render)
 
     def text(self, e: Expr) -> str:
         """``e`` as source text for messages (shortened)."""
@@ -260,14 +269,7 @@ class Evaluator:
 
     def type_spec(self, e: Expr | None) -> TypeSpec:
         """A variable's type constraint, parsed once per declaration of the load."""
-        if e is None:
-            return ANY
-        hit = self._types.get(id(e))
-        if hit is not None and hit[0] is e:
-            return hit[1]
-        spec = parse_type(e)
-        self._types[id(e)] = (e, spec)
-        return spec
+        return ANY if e is None else _once(self._types, e, parse_type)
 
     # ---- entry points ------------------------------------------------------
 
