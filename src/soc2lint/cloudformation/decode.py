@@ -203,25 +203,6 @@ class _Spans:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
 
-    def __call__(self, node: Any) -> Span:
-        """The span of a YAML node (the fast loader's nodes always have marks)."""
-        start, end = node.start_mark, node.end_mark
-        el, ec = end.line, end.column
-        lines = self.lines
-        # the common case, an end just after text on its line (every scalar): nothing to
-        # trim; else the general path (block collections end where the next key starts)
-        if (
-            ec > 0
-            and 0 <= el < len(lines)
-            and ec <= len(lines[el])
-            and not lines[el][ec - 1].isspace()
-        ):
-            sl, sc = start.line, start.column
-            if el < sl or (el == sl and ec < sc):
-                el, ec = sl, sc
-            return (sl + 1, sc + 1, el + 1, ec + 1)
-        return self.of_marks(start, end)
-
     def of_marks(self, start: Any, end: Any) -> Span:
         sl, sc = int(start.line), int(start.column)
         el, ec = self.trim_end(int(end.line), int(end.column))
@@ -344,6 +325,14 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _NULL_TAG = "tag:yaml.org,2002:null"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+#: implicit scalar tags whose values are not strings
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
+#: their values by (tag, text)
+_PLAIN_VALUES: dict[tuple[str, str], Any] = {}
+#: nesting beyond which the event builder leaves a document to the constructors
+#: (which report it as too deeply nested where Python's recursion limit is reached)
+_EVENTS_MAX_DEPTH = 100
 
 
 class _AliasAmplification(Exception):
@@ -352,8 +341,12 @@ class _AliasAmplification(Exception):
         self.problems = problems
 
 
+class _Declined(Exception):
+    """The document has something the event builder leaves to the constructors."""
+
+
 def _fast_load(
-    text: str, lines: list[str], max_nodes: int = DEFAULT_MAX_YAML_NODES
+    text: str, lines: list[str], max_nodes: int = DEFAULT_MAX_YAML_NODES, *, events: bool = True
 ) -> tuple[Any, list[tuple[str, Span, Span]]]:
     """Load with a subclass of cfn-lint's loader whose constructors build YDict/YList/YStr.
 
@@ -363,51 +356,77 @@ def _fast_load(
     reports every one at both lines and keeps the last value.  Timestamps and
     binary scalars keep the text they were written as.  Short-form tags become
     the long form exactly as cfn-lint writes them.
+
+    A document made only of what templates are made of is built straight from
+    libyaml's events (``from_events``), without PyYAML's node tree and
+    constructor machinery: less than half the time.  Anything else (an anchor,
+    alias, merge or duplicate key, another explicit tag, deep nesting) is left
+    to the constructors, which read the whole text again; ``events=False`` reads
+    it that way from the start (the differential tests compare the two).
     """
+    from yaml import YAMLError
+
     loader_cls = _fast_loader_class()
-    loader = loader_cls(text)
-    loader.lines = lines
-    loader.spans = _Spans(lines)
-    loader.span = _span_function(loader.spans)
-    # a merge key is the plain scalar `<<` (or tagged !!merge): without that text no
-    # mapping has one
-    loader.may_merge = "<<" in text or "merge" in text  # `<<`, or an explicit !!merge tag
-    loader.duplicates = []
+    span = _span_function(_Spans(lines))
     # Building a large tree allocates hundreds of thousands of containers; the
     # cyclic collector would walk all of them again and again (it doubled the time).
-    try:
-        with paused_gc():
-            data = loader.get_single_data()
-    finally:
-        loader.dispose()
+    with paused_gc():
+        data: Any = _Declined
+        if events:
+            loader = loader_cls(text)
+            try:
+                data = loader.from_events(span)
+            except YAMLError:
+                raise  # the text's own error, the one the composer meets first too
+            except Exception:  # _Declined, or a bug here: the constructors decide
+                data = _Declined
+            finally:
+                loader.dispose()
+        duplicates: list[tuple[str, Span, Span]] = []
+        if data is _Declined:
+            loader = loader_cls(text)
+            loader.span = span
+            # a merge key is the plain scalar `<<` (or tagged !!merge): without that
+            # text no mapping has one
+            loader.may_merge = "<<" in text or "merge" in text
+            loader.duplicates = duplicates
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
     if data is None:
         data = YDict((1, 1, 1, 1))
     if "&" in text:
         _guard_aliases(data, max_nodes)
-    return data, loader.duplicates
+    return data, duplicates
 
 
 def _span_function(spans: _Spans) -> Any:
-    """``spans(node)`` as a plain function (called for nearly every node of a template)."""
+    """``span(start_mark, end_mark)`` as a plain function (called for nearly every node
+    of a template): an end just after text on its line (every scalar) needs no
+    trimming; else (a block collection ends where the next key starts) the end is
+    trimmed once per position, as collections that close together share it."""
     lines = spans.lines
     n_lines = len(lines)
-    general = spans.of_marks
+    trim_end = spans.trim_end
+    trimmed: dict[tuple[int, int], tuple[int, int]] = {}
 
-    def span(node: Any) -> Span:
-        start = node.start_mark
-        end = node.end_mark
+    def span(start: Any, end: Any) -> Span:
         el = end.line
         ec = end.column
-        # as _Spans.__call__: an end just after text on its line needs no trimming
+        sl = start.line
+        sc = start.column
         if ec > 0 and 0 <= el < n_lines:
             line = lines[el]
             if ec <= len(line) and not line[ec - 1].isspace():
-                sl = start.line
-                sc = start.column
                 if el < sl or (el == sl and ec < sc):
                     el, ec = sl, sc
                 return (sl + 1, sc + 1, el + 1, ec + 1)
-        return general(start, end)
+        at = trimmed.get((el, ec))
+        if at is None:
+            at = trimmed[el, ec] = trim_end(el, ec)
+        el, ec = max(at, (sl, sc))
+        return (sl + 1, sc + 1, el + 1, ec + 1)
 
     return span
 
@@ -450,6 +469,14 @@ def _fast_loader_class() -> Any:
     import yaml
     from yaml import MappingNode, ScalarNode, SequenceNode
     from yaml.constructor import ConstructorError, SafeConstructor
+    from yaml.events import (
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
 
     # cfn-lint's loader is libyaml's safe loader with its own constructors, every one of
     # which is replaced below; deriving from the safe loader directly spares importing
@@ -457,8 +484,7 @@ def _fast_loader_class() -> Any:
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class PositionedLoader(base):  # type: ignore[misc,valid-type]
-        lines: list[str]
-        spans: _Spans
+        #: span(start_mark, end_mark)
         span: Any
         may_merge: bool
         duplicates: list[tuple[str, Span, Span]]
@@ -478,6 +504,127 @@ def _fast_loader_class() -> Any:
                 self._tags[key] = tag
             return tag
 
+        def from_events(self, span: Any) -> Any:
+            """The document's value built from the parser's events, as the
+            constructors below build it from the node tree; raises
+            :class:`_Declined` on anything it leaves to them."""
+            get_event = self.get_event
+            resolve = self.resolve
+            tags = self._tags
+            others = _PLAIN_VALUES
+
+            def scalar(event: Any) -> Any:
+                text = event.value
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = tags.get((text, event.implicit)) or resolve(
+                        ScalarNode, text, event.implicit
+                    )
+                if tag in (_STR_TAG, _TIMESTAMP_TAG):
+                    return YStr(text, span(event.start_mark, event.end_mark))
+                if tag.startswith("!"):
+                    where = span(event.start_mark, event.end_mark)
+                    if tag == "!GetAtt":  # `!GetAtt a.b`: a list of two strings
+                        parts = [YStr(part, where) for part in text.split(".", 1)]
+                        return tagged(tag, YList(where, parts), where)
+                    return tagged(tag, YStr(text, where), where)
+                # null, booleans and numbers (immutable: one of each per text)
+                value = others.get((tag, text), _Declined)
+                if value is _Declined:
+                    if tag not in _PLAIN_TAGS:
+                        raise _Declined
+                    value = self.yaml_constructors[tag](self, ScalarNode(tag, text))
+                    if len(others) > 100_000:
+                        others.clear()
+                    others[(tag, text)] = value
+                return value
+
+            def node(event: Any, depth: int) -> Any:
+                cls = event.__class__
+                if event.anchor is not None or depth > _EVENTS_MAX_DEPTH:
+                    raise _Declined  # also an alias, whose anchor is the name it refers to
+                if cls is ScalarEvent:
+                    return scalar(event)
+                if cls is MappingStartEvent:
+                    value: Any = mapping(event, depth)
+                    untagged = _MAP_TAG
+                elif cls is SequenceStartEvent:
+                    value = sequence(event, depth)
+                    untagged = _SEQ_TAG
+                else:  # pragma: no cover - libyaml emits no other event here
+                    raise _Declined
+                tag = event.tag
+                if tag is None or tag in ("!", untagged):
+                    return value
+                if tag.startswith("!"):
+                    return tagged(tag, value, value.span)
+                raise _Declined
+
+            def tagged(tag: str, value: Any, where: Span) -> YDict:
+                # the long form, as construct_tag writes it
+                suffix = tag[1:]
+                out = YDict(where)
+                out[YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")] = value
+                return out
+
+            def mapping(start: Any, depth: int) -> YDict:
+                out = YDict()
+                value_spans: dict[Any, Span] = {}
+                while True:
+                    event = get_event()
+                    if event.__class__ is not ScalarEvent:
+                        if event.__class__ is MappingEndEvent:
+                            break
+                        raise _Declined  # a collection as a key
+                    text = event.value
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        tag = tags.get((text, event.implicit)) or resolve(
+                            ScalarNode, text, event.implicit
+                        )
+                    if event.anchor is not None or tag in (_NULL_TAG, _MERGE_TAG):
+                        raise _Declined
+                    # keys are the text written (YAML 1.1 would make `On:` the boolean true)
+                    key = YStr(text, span(event.start_mark, event.end_mark))
+                    if key in out:
+                        raise _Declined  # a duplicate key
+                    event = get_event()
+                    if event.__class__ is ScalarEvent and event.anchor is None:
+                        value = scalar(event)
+                        if value.__class__ is not YStr and value.__class__ is not YDict:
+                            value_spans[key] = span(event.start_mark, event.end_mark)
+                    else:
+                        value = node(event, depth + 1)
+                    out[key] = value
+                out.span = span(start.start_mark, event.end_mark)
+                out.value_spans = value_spans or None
+                return out
+
+            def sequence(start: Any, depth: int) -> YList:
+                items: list[Any] = []
+                while True:
+                    event = get_event()
+                    if event.__class__ is ScalarEvent and event.anchor is None:
+                        items.append(scalar(event))
+                    elif event.__class__ is SequenceEndEvent:
+                        break
+                    else:
+                        items.append(node(event, depth + 1))
+                return YList(span(start.start_mark, event.end_mark), items)
+
+            get_event()  # the stream's start
+            if get_event().__class__ is StreamEndEvent:
+                return None
+            root = node(get_event(), 0)  # after the document's start
+            get_event()  # the document's end
+            if get_event().__class__ is not StreamEndEvent:
+                raise _Declined  # a second document: the composer's error
+            return root
+
+        def node_span(self, node: Any) -> Span:
+            span: Span = self.span(node.start_mark, node.end_mark)
+            return span
+
         def flatten_mapping(self, node: Any) -> None:
             # as cfn-lint's loader: merge keys (<<) are flattened twice
             if any(key_node.tag == _MERGE_TAG for key_node, _ in node.value):
@@ -496,7 +643,7 @@ def _fast_loader_class() -> Any:
             cls = node.__class__
             tag = node.tag
             if cls is ScalarNode and tag == _STR_TAG:
-                data: Any = YStr(node.value, self.spans(node))
+                data: Any = YStr(node.value, self.node_span(node))
             elif (cls is MappingNode and tag == _MAP_TAG) or (
                 cls is SequenceNode and tag == _SEQ_TAG
             ):
@@ -523,7 +670,7 @@ def _fast_loader_class() -> Any:
             if len(own) != len(pairs):
                 SafeConstructor.flatten_mapping(loader, node)
                 pairs = node.value
-        span = loader.span
+        span = loader.node_span
         constructed = loader.constructed_objects
         construct = loader.construct_object
         out = YDict(span(node))
@@ -568,20 +715,20 @@ def _fast_loader_class() -> Any:
         if key_node.tag == "tag:yaml.org,2002:null":
             raise ConstructorError(None, None, "null key", key_node.start_mark)
         # keys are the text written (YAML 1.1 would make `On:` the boolean true)
-        return YStr(key_node.value, loader.spans(key_node))
+        return YStr(key_node.value, loader.node_span(key_node))
 
     def construct_str(loader: Any, node: Any) -> YStr:
-        return YStr(loader.construct_scalar(node), loader.spans(node))
+        return YStr(loader.construct_scalar(node), loader.node_span(node))
 
     def construct_as_written(loader: Any, node: Any) -> YStr:
         # YAML 1.1 timestamps (`Version: 2012-10-17`) and !!binary: the text as written
         return YStr(
             "".join(str(node.value).split()) if node.tag.endswith("binary") else str(node.value),
-            loader.spans(node),
+            loader.node_span(node),
         )
 
     def construct_seq(loader: Any, node: Any) -> YList:
-        span = loader.span
+        span = loader.node_span
         constructed = loader.constructed_objects
         construct = loader.construct_object
         items: list[Any] = []
@@ -596,7 +743,7 @@ def _fast_loader_class() -> Any:
 
     def construct_tag(loader: Any, suffix: str, node: Any) -> YDict:
         name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
-        span = loader.spans(node)
+        span = loader.node_span(node)
         value: Any
         if isinstance(node, ScalarNode):
             text = str(loader.construct_scalar(node))
