@@ -6,12 +6,13 @@ form and guards against YAML alias amplification.  This module uses it so
 that:
 
 * templates are read by a loader shaped like cfn-lint's (libyaml's safe loader,
-  cfn-lint's merge-key handling), whose constructors build
-  :class:`~.nodes.YDict`/``YList``/``YStr``
-  directly: 1-based, end-exclusive spans, the end of a block mapping pulled
-  back over trailing blank and comment lines, exact positions for numbers
-  and booleans; cfn-lint's alias guard runs on the result when the text has
-  an anchor;
+  cfn-lint's merge-key handling), which builds :class:`~.nodes.YDict`/``YList``/
+  ``YStr`` directly: from libyaml's events when the text has no anchor,
+  alias, merge or duplicate key or unusual tag (nearly every template), else
+  through PyYAML's constructors; 1-based, end-exclusive spans, the end of a
+  block mapping pulled back over trailing blank and comment lines, exact
+  positions for numbers and booleans; cfn-lint's alias guard runs on the
+  result when the text has an anchor;
 * whatever that loader cannot read goes through ``cfnlint.decode.decode_str``
   (never ``decode``, which reads stdin when given None), whose error
   positions and messages become :class:`Problem` s, and whose result, when it
