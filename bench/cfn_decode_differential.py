@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from yaml import YAMLError
+
 from soc2lint.cloudformation import decode
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -49,11 +51,11 @@ def read(text: str, *, events: bool) -> Any:
 def built_from_events(text: str) -> bool:
     loader = decode._fast_loader_class()(text)
     try:
-        loader.from_events(decode._span_function(decode._Spans(text.split("\n"))))
-    except decode._Declined:
-        return False
-    except Exception:  # an error of the text, raised by the builder as by the composer
+        loader.from_events(decode._span_function(decode._Spans(text.split("\n"))), [])
+    except YAMLError:  # an error of the text, raised by the builder as by the composer
         return True
+    except Exception:  # declined (or a failure of the builder): the constructors read it
+        return False
     finally:
         loader.dispose()
     return True

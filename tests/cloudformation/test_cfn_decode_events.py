@@ -205,7 +205,8 @@ def test_deep_nesting_is_left_to_the_constructors(monkeypatch: pytest.MonkeyPatc
 def test_what_the_builder_leaves_to_the_constructors(monkeypatch: pytest.MonkeyPatch) -> None:
     plain = "Resources:\n  A:\n    Type: X\n    Properties: {N: 1, S: !Sub x, L: [a, !Ref B]}\n"
     assert _built_from_events(plain, monkeypatch)
-    for text in ("A: &a 1\nB: *a\n", "A: 1\nA: 2\n", "b: &b {x: 1}\nA: {<<: *b}\n", "? [a]\n: 1\n"):
+    assert _built_from_events("A: 1\nB: {x: 1, x: 2}\nA: 3\n", monkeypatch)  # duplicate keys
+    for text in ("A: &a 1\nB: *a\n", "b: &b {x: 1}\nA: {<<: *b}\n", "? [a]\n: 1\n"):
         assert not _built_from_events(text, monkeypatch), text
 
 

@@ -34,7 +34,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from ..memory import paused_gc
 from .nodes import Span, YDict, YList, YStr
@@ -331,6 +331,8 @@ _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
 #: their values by (tag, text)
 _PLAIN_VALUES: dict[tuple[str, str], Any] = {}
+#: the values that carry their own span (a mapping keeps the others' in value_spans)
+_POSITIONED = (str, dict, list)
 #: nesting beyond which the event builder leaves a document to the constructors
 #: (which report it as too deeply nested where Python's recursion limit is reached)
 _EVENTS_MAX_DEPTH = 100
@@ -373,18 +375,19 @@ def _fast_load(
     # cyclic collector would walk all of them again and again (it doubled the time).
     with paused_gc():
         data: Any = _Declined
+        duplicates: list[tuple[str, Span, Span]] = []
         if events:
             loader = loader_cls(text)
             try:
-                data = loader.from_events(span)
+                data = loader.from_events(span, duplicates)
             except YAMLError:
                 raise  # the text's own error, the one the composer meets first too
             except Exception:  # _Declined, or a bug here: the constructors decide
                 data = _Declined
             finally:
                 loader.dispose()
-        duplicates: list[tuple[str, Span, Span]] = []
         if data is _Declined:
+            duplicates = []
             loader = loader_cls(text)
             loader.span = span
             # a merge key is the plain scalar `<<` (or tagged !!merge): without that
@@ -505,10 +508,11 @@ def _fast_loader_class() -> Any:
                 self._tags[key] = tag
             return tag
 
-        def from_events(self, span: Any) -> Any:
+        def from_events(self, span: Any, duplicates: list[tuple[str, Span, Span]]) -> Any:
             """The document's value built from the parser's events, as the
-            constructors below build it from the node tree; raises
-            :class:`_Declined` on anything it leaves to them."""
+            constructors below build it from the node tree (duplicate keys added
+            to ``duplicates``); raises :class:`_Declined` on anything it leaves to
+            them."""
             get_event = self.get_event
             resolve = self.resolve
             tags = self._tags
@@ -586,17 +590,22 @@ def _fast_loader_class() -> Any:
                     if event.anchor is not None or tag in (_NULL_TAG, _MERGE_TAG):
                         raise _Declined
                     # keys are the text written (YAML 1.1 would make `On:` the boolean true)
-                    key = YStr(text, span(event.start_mark, event.end_mark))
-                    if key in out:
-                        raise _Declined  # a duplicate key
+                    where = span(event.start_mark, event.end_mark)
+                    key = YStr(text, where)
                     event = get_event()
                     if event.__class__ is ScalarEvent and event.anchor is None:
                         value = scalar(event)
-                        if value.__class__ is not YStr and value.__class__ is not YDict:
-                            value_spans[key] = span(event.start_mark, event.end_mark)
                     else:
                         value = node(event, depth + 1)
+                    if key in out:
+                        # a duplicate key (rare): as construct_map, the last value wins
+                        previous: YStr = next(k for k in out if k == key)
+                        duplicates.append((text, cast(Span, previous.span), where))
+                        del out[key]
+                        value_spans.pop(key, None)
                     out[key] = value
+                    if not isinstance(value, _POSITIONED):  # a number, boolean or null
+                        value_spans[key] = span(event.start_mark, event.end_mark)
                 out.span = span(start.start_mark, event.end_mark)
                 out.value_spans = value_spans or None
                 return out
