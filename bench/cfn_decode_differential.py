@@ -51,7 +51,9 @@ def read(text: str, *, events: bool) -> Any:
 def built_from_events(text: str) -> bool:
     loader = decode._fast_loader_class()(text)
     try:
-        loader.from_events(decode._span_function(decode._Spans(text.split("\n"))), [])
+        loader.span = decode._span_function(decode._Spans(text.split("\n")))
+        loader.duplicates = []
+        loader.from_events()
     except YAMLError:  # an error of the text, raised by the builder as by the composer
         return True
     except Exception:  # declined (or a failure of the builder): the constructors read it

@@ -378,8 +378,10 @@ def _fast_load(
         duplicates: list[tuple[str, Span, Span]] = []
         if events:
             loader = loader_cls(text)
+            loader.span = span
+            loader.duplicates = duplicates
             try:
-                data = loader.from_events(span, duplicates)
+                data = loader.from_events()
             except YAMLError:
                 raise  # the text's own error, the one the composer meets first too
             except Exception:  # _Declined, or a bug here: the constructors decide
@@ -403,6 +405,14 @@ def _fast_load(
     if "&" in text:
         _guard_aliases(data, max_nodes)
     return data, duplicates
+
+
+def _long_form(suffix: str, value: Any, where: Span) -> YDict:
+    """A short-form tag's value in the long form, as cfn-lint writes it (``!Ref x`` ->
+    ``{"Ref": x}``, ``!Sub x`` -> ``{"Fn::Sub": x}``)."""
+    out = YDict(where)
+    out[YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")] = value
+    return out
 
 
 def _span_function(spans: _Spans) -> Any:
@@ -508,128 +518,128 @@ def _fast_loader_class() -> Any:
                 self._tags[key] = tag
             return tag
 
-        def from_events(self, span: Any, duplicates: list[tuple[str, Span, Span]]) -> Any:
+        # The event builder: methods rather than nested functions, which would refer to
+        # each other in a cycle keeping the loader and the text's lines until a
+        # collection (workers pause the collector for their whole batch).
+
+        def from_events(self) -> Any:
             """The document's value built from the parser's events, as the
             constructors below build it from the node tree (duplicate keys added
             to ``duplicates``); raises :class:`_Declined` on anything it leaves to
             them."""
             get_event = self.get_event
-            resolve = self.resolve
-            tags = self._tags
-            others = _PLAIN_VALUES
-
-            def scalar(event: Any) -> Any:
-                text = event.value
-                tag = event.tag
-                if tag is None or tag == "!":
-                    tag = tags.get((text, event.implicit)) or resolve(
-                        ScalarNode, text, event.implicit
-                    )
-                if tag in (_STR_TAG, _TIMESTAMP_TAG):
-                    return YStr(text, span(event.start_mark, event.end_mark))
-                if tag.startswith("!"):
-                    where = span(event.start_mark, event.end_mark)
-                    if tag == "!GetAtt":  # `!GetAtt a.b`: a list of two strings
-                        parts = [YStr(part, where) for part in text.split(".", 1)]
-                        return tagged(tag, YList(where, parts), where)
-                    return tagged(tag, YStr(text, where), where)
-                # null, booleans and numbers (immutable: one of each per text)
-                value = others.get((tag, text), _Declined)
-                if value is _Declined:
-                    if tag not in _PLAIN_TAGS:
-                        raise _Declined
-                    value = self.yaml_constructors[tag](self, ScalarNode(tag, text))
-                    if len(others) > 100_000:
-                        others.clear()
-                    others[(tag, text)] = value
-                return value
-
-            def node(event: Any, depth: int) -> Any:
-                cls = event.__class__
-                if event.anchor is not None or depth > _EVENTS_MAX_DEPTH:
-                    raise _Declined  # also an alias, whose anchor is the name it refers to
-                if cls is ScalarEvent:
-                    return scalar(event)
-                if cls is MappingStartEvent:
-                    value: Any = mapping(event, depth)
-                    untagged = _MAP_TAG
-                elif cls is SequenceStartEvent:
-                    value = sequence(event, depth)
-                    untagged = _SEQ_TAG
-                else:  # pragma: no cover - libyaml emits no other event here
-                    raise _Declined
-                tag = event.tag
-                if tag is None or tag in ("!", untagged):
-                    return value
-                if tag.startswith("!"):
-                    return tagged(tag, value, value.span)
-                raise _Declined
-
-            def tagged(tag: str, value: Any, where: Span) -> YDict:
-                # the long form, as construct_tag writes it
-                suffix = tag[1:]
-                out = YDict(where)
-                out[YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")] = value
-                return out
-
-            def mapping(start: Any, depth: int) -> YDict:
-                out = YDict()
-                value_spans: dict[Any, Span] = {}
-                while True:
-                    event = get_event()
-                    if event.__class__ is not ScalarEvent:
-                        if event.__class__ is MappingEndEvent:
-                            break
-                        raise _Declined  # a collection as a key
-                    text = event.value
-                    tag = event.tag
-                    if tag is None or tag == "!":
-                        tag = tags.get((text, event.implicit)) or resolve(
-                            ScalarNode, text, event.implicit
-                        )
-                    if event.anchor is not None or tag in (_NULL_TAG, _MERGE_TAG):
-                        raise _Declined
-                    # keys are the text written (YAML 1.1 would make `On:` the boolean true)
-                    where = span(event.start_mark, event.end_mark)
-                    key = YStr(text, where)
-                    event = get_event()
-                    if event.__class__ is ScalarEvent and event.anchor is None:
-                        value = scalar(event)
-                    else:
-                        value = node(event, depth + 1)
-                    if key in out:
-                        # a duplicate key (rare): as construct_map, the last value wins
-                        previous: YStr = next(k for k in out if k == key)
-                        duplicates.append((text, cast(Span, previous.span), where))
-                        del out[key]
-                        value_spans.pop(key, None)
-                    out[key] = value
-                    if not isinstance(value, _POSITIONED):  # a number, boolean or null
-                        value_spans[key] = span(event.start_mark, event.end_mark)
-                out.span = span(start.start_mark, event.end_mark)
-                out.value_spans = value_spans or None
-                return out
-
-            def sequence(start: Any, depth: int) -> YList:
-                items: list[Any] = []
-                while True:
-                    event = get_event()
-                    if event.__class__ is ScalarEvent and event.anchor is None:
-                        items.append(scalar(event))
-                    elif event.__class__ is SequenceEndEvent:
-                        break
-                    else:
-                        items.append(node(event, depth + 1))
-                return YList(span(start.start_mark, event.end_mark), items)
-
             get_event()  # the stream's start
             if get_event().__class__ is StreamEndEvent:
                 return None
-            root = node(get_event(), 0)  # after the document's start
+            root = self.event_node(get_event(), 0)  # after the document's start
             get_event()  # the document's end
             if get_event().__class__ is not StreamEndEvent:
                 raise _Declined  # a second document: the composer's error
             return root
+
+        def event_scalar(self, event: Any) -> Any:
+            text = event.value
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = self._tags.get((text, event.implicit)) or self.resolve(
+                    ScalarNode, text, event.implicit
+                )
+            if tag in (_STR_TAG, _TIMESTAMP_TAG):
+                return YStr(text, self.span(event.start_mark, event.end_mark))
+            if tag.startswith("!"):
+                where = self.span(event.start_mark, event.end_mark)
+                if tag == "!GetAtt":  # `!GetAtt a.b`: a list of two strings
+                    parts = [YStr(part, where) for part in text.split(".", 1)]
+                    return _long_form(tag[1:], YList(where, parts), where)
+                return _long_form(tag[1:], YStr(text, where), where)
+            # null, booleans and numbers (immutable: one of each per text)
+            others = _PLAIN_VALUES
+            value = others.get((tag, text), _Declined)
+            if value is _Declined:
+                if tag not in _PLAIN_TAGS:
+                    raise _Declined
+                value = self.yaml_constructors[tag](self, ScalarNode(tag, text))
+                if len(others) > 100_000:
+                    others.clear()
+                others[(tag, text)] = value
+            return value
+
+        def event_node(self, event: Any, depth: int) -> Any:
+            cls = event.__class__
+            if event.anchor is not None or depth > _EVENTS_MAX_DEPTH:
+                raise _Declined  # also an alias, whose anchor is the name it refers to
+            if cls is ScalarEvent:
+                return self.event_scalar(event)
+            if cls is MappingStartEvent:
+                value: Any = self.event_mapping(event, depth)
+                untagged = _MAP_TAG
+            elif cls is SequenceStartEvent:
+                value = self.event_sequence(event, depth)
+                untagged = _SEQ_TAG
+            else:  # pragma: no cover - libyaml emits no other event here
+                raise _Declined
+            tag = event.tag
+            if tag is None or tag in ("!", untagged):
+                return value
+            if tag.startswith("!"):
+                return _long_form(tag[1:], value, value.span)
+            raise _Declined
+
+        def event_mapping(self, start: Any, depth: int) -> YDict:
+            get_event = self.get_event
+            span = self.span
+            tags = self._tags
+            scalar = self.event_scalar
+            out = YDict()
+            value_spans: dict[Any, Span] = {}
+            while True:
+                event = get_event()
+                if event.__class__ is not ScalarEvent:
+                    if event.__class__ is MappingEndEvent:
+                        break
+                    raise _Declined  # a collection as a key
+                text = event.value
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = tags.get((text, event.implicit)) or self.resolve(
+                        ScalarNode, text, event.implicit
+                    )
+                if event.anchor is not None or tag in (_NULL_TAG, _MERGE_TAG):
+                    raise _Declined
+                # keys are the text written (YAML 1.1 would make `On:` the boolean true)
+                where = span(event.start_mark, event.end_mark)
+                key = YStr(text, where)
+                event = get_event()
+                if event.__class__ is ScalarEvent and event.anchor is None:
+                    value = scalar(event)
+                else:
+                    value = self.event_node(event, depth + 1)
+                if key in out:
+                    # a duplicate key (rare): as construct_map, the last value wins
+                    previous: YStr = next(k for k in out if k == key)
+                    self.duplicates.append((text, cast(Span, previous.span), where))
+                    del out[key]
+                    value_spans.pop(key, None)
+                out[key] = value
+                if not isinstance(value, _POSITIONED):  # a number, boolean or null
+                    value_spans[key] = span(event.start_mark, event.end_mark)
+            out.span = span(start.start_mark, event.end_mark)
+            out.value_spans = value_spans or None
+            return out
+
+        def event_sequence(self, start: Any, depth: int) -> YList:
+            get_event = self.get_event
+            scalar = self.event_scalar
+            items: list[Any] = []
+            while True:
+                event = get_event()
+                if event.__class__ is ScalarEvent and event.anchor is None:
+                    items.append(scalar(event))
+                elif event.__class__ is SequenceEndEvent:
+                    break
+                else:
+                    items.append(self.event_node(event, depth + 1))
+            return YList(self.span(start.start_mark, event.end_mark), items)
 
         def node_span(self, node: Any) -> Span:
             span: Span = self.span(node.start_mark, node.end_mark)
@@ -752,12 +762,11 @@ def _fast_loader_class() -> Any:
         return YList(span(node), items)
 
     def construct_tag(loader: Any, suffix: str, node: Any) -> YDict:
-        name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
         span = loader.node_span(node)
         value: Any
         if isinstance(node, ScalarNode):
             text = str(loader.construct_scalar(node))
-            if name == "Fn::GetAtt":
+            if suffix == "GetAtt":
                 value = YList(span, [YStr(part, span) for part in text.split(".", 1)])
             else:
                 value = YStr(text, span)
@@ -767,9 +776,7 @@ def _fast_loader_class() -> Any:
             value = construct_map(loader, node)
         else:  # pragma: no cover - PyYAML has no other node kinds
             raise ConstructorError(None, None, f"bad tag !{suffix}", node.start_mark)
-        out = YDict(span)
-        out[YStr(name)] = value
-        return out
+        return _long_form(suffix, value, span)
 
     PositionedLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
     PositionedLoader.add_constructor("tag:yaml.org,2002:str", construct_str)
