@@ -362,7 +362,7 @@ def _fast_load(
 
     A document made only of what templates are made of is built straight from
     libyaml's events (``from_events``), without PyYAML's node tree and
-    constructor machinery: about 40 % less CPU.  Anything else (an anchor,
+    constructor machinery: a third less CPU or more.  Anything else (an anchor,
     alias, merge or duplicate key, another explicit tag, deep nesting) is left
     to the constructors, which read the whole text again; ``events=False`` reads
     it that way from the start (the differential tests compare the two).
