@@ -6,12 +6,13 @@ form and guards against YAML alias amplification.  This module uses it so
 that:
 
 * templates are read by a loader shaped like cfn-lint's (libyaml's safe loader,
-  cfn-lint's merge-key handling), whose constructors build
-  :class:`~.nodes.YDict`/``YList``/``YStr``
-  directly: 1-based, end-exclusive spans, the end of a block mapping pulled
-  back over trailing blank and comment lines, exact positions for numbers
-  and booleans; cfn-lint's alias guard runs on the result when the text has
-  an anchor;
+  cfn-lint's merge-key handling), which builds :class:`~.nodes.YDict`/``YList``/
+  ``YStr`` directly: from libyaml's events when the text has no anchor,
+  alias, merge key or unusual tag (nearly every template), else
+  through PyYAML's constructors; 1-based, end-exclusive spans, the end of a
+  block mapping pulled back over trailing blank and comment lines, exact
+  positions for numbers and booleans; cfn-lint's alias guard runs on the
+  result when the text has an anchor;
 * whatever that loader cannot read goes through ``cfnlint.decode.decode_str``
   (never ``decode``, which reads stdin when given None), whose error
   positions and messages become :class:`Problem` s, and whose result, when it
@@ -33,7 +34,7 @@ import functools
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from ..memory import paused_gc
 from .nodes import Span, YDict, YList, YStr
@@ -203,25 +204,6 @@ class _Spans:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
 
-    def __call__(self, node: Any) -> Span:
-        """The span of a YAML node (the fast loader's nodes always have marks)."""
-        start, end = node.start_mark, node.end_mark
-        el, ec = end.line, end.column
-        lines = self.lines
-        # the common case, an end just after text on its line (every scalar): nothing to
-        # trim; else the general path (block collections end where the next key starts)
-        if (
-            ec > 0
-            and 0 <= el < len(lines)
-            and ec <= len(lines[el])
-            and not lines[el][ec - 1].isspace()
-        ):
-            sl, sc = start.line, start.column
-            if el < sl or (el == sl and ec < sc):
-                el, ec = sl, sc
-            return (sl + 1, sc + 1, el + 1, ec + 1)
-        return self.of_marks(start, end)
-
     def of_marks(self, start: Any, end: Any) -> Span:
         sl, sc = int(start.line), int(start.column)
         el, ec = self.trim_end(int(end.line), int(end.column))
@@ -344,6 +326,16 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _NULL_TAG = "tag:yaml.org,2002:null"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+#: implicit scalar tags whose values are not strings
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
+#: their values by (tag, text)
+_PLAIN_VALUES: dict[tuple[str, str], Any] = {}
+#: the values that carry their own span (a mapping keeps the others' in value_spans)
+_POSITIONED = (str, dict, list)
+#: nesting beyond which the event builder leaves a document to the constructors
+#: (which report it as too deeply nested where Python's recursion limit is reached)
+_EVENTS_MAX_DEPTH = 100
 
 
 class _AliasAmplification(Exception):
@@ -352,8 +344,12 @@ class _AliasAmplification(Exception):
         self.problems = problems
 
 
+class _Declined(Exception):
+    """The document has something the event builder leaves to the constructors."""
+
+
 def _fast_load(
-    text: str, lines: list[str], max_nodes: int = DEFAULT_MAX_YAML_NODES
+    text: str, lines: list[str], max_nodes: int = DEFAULT_MAX_YAML_NODES, *, events: bool = True
 ) -> tuple[Any, list[tuple[str, Span, Span]]]:
     """Load with a subclass of cfn-lint's loader whose constructors build YDict/YList/YStr.
 
@@ -363,51 +359,88 @@ def _fast_load(
     reports every one at both lines and keeps the last value.  Timestamps and
     binary scalars keep the text they were written as.  Short-form tags become
     the long form exactly as cfn-lint writes them.
+
+    A document made only of what templates are made of is built straight from
+    libyaml's events (``from_events``), without PyYAML's node tree and
+    constructor machinery: a quarter to a third less CPU.  Anything else (an
+    anchor, alias or merge key, another explicit tag, deep nesting) is left
+    to the constructors, which read the whole text again; ``events=False`` reads
+    it that way from the start (the differential tests compare the two).
     """
+    from yaml import YAMLError
+
     loader_cls = _fast_loader_class()
-    loader = loader_cls(text)
-    loader.lines = lines
-    loader.spans = _Spans(lines)
-    loader.span = _span_function(loader.spans)
-    # a merge key is the plain scalar `<<` (or tagged !!merge): without that text no
-    # mapping has one
-    loader.may_merge = "<<" in text or "merge" in text  # `<<`, or an explicit !!merge tag
-    loader.duplicates = []
+    span = _span_function(_Spans(lines))
     # Building a large tree allocates hundreds of thousands of containers; the
     # cyclic collector would walk all of them again and again (it doubled the time).
-    try:
-        with paused_gc():
-            data = loader.get_single_data()
-    finally:
-        loader.dispose()
+    with paused_gc():
+        data: Any = _Declined
+        duplicates: list[tuple[str, Span, Span]] = []
+        if events:
+            loader = loader_cls(text)
+            loader.span = span
+            loader.duplicates = duplicates
+            try:
+                data = loader.from_events()
+            except YAMLError:
+                raise  # the text's own error, the one the composer meets first too
+            except Exception:  # _Declined, or a bug here: the constructors decide
+                data = _Declined
+            finally:
+                loader.dispose()
+        if data is _Declined:
+            duplicates = []
+            loader = loader_cls(text)
+            loader.span = span
+            # a merge key is the plain scalar `<<` (or tagged !!merge): without that
+            # text no mapping has one
+            loader.may_merge = "<<" in text or "merge" in text
+            loader.duplicates = duplicates
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
     if data is None:
         data = YDict((1, 1, 1, 1))
     if "&" in text:
         _guard_aliases(data, max_nodes)
-    return data, loader.duplicates
+    return data, duplicates
+
+
+def _long_form(suffix: str, value: Any, where: Span) -> YDict:
+    """A short-form tag's value in the long form, as cfn-lint writes it (``!Ref x`` ->
+    ``{"Ref": x}``, ``!Sub x`` -> ``{"Fn::Sub": x}``)."""
+    out = YDict(where)
+    out[YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")] = value
+    return out
 
 
 def _span_function(spans: _Spans) -> Any:
-    """``spans(node)`` as a plain function (called for nearly every node of a template)."""
+    """``span(start_mark, end_mark)`` as a plain function (called for nearly every node
+    of a template): an end just after text on its line (every scalar) needs no
+    trimming; else (a block collection ends where the next key starts) the end is
+    trimmed once per position, as collections that close together share it."""
     lines = spans.lines
     n_lines = len(lines)
-    general = spans.of_marks
+    trim_end = spans.trim_end
+    trimmed: dict[tuple[int, int], tuple[int, int]] = {}
 
-    def span(node: Any) -> Span:
-        start = node.start_mark
-        end = node.end_mark
+    def span(start: Any, end: Any) -> Span:
         el = end.line
         ec = end.column
-        # as _Spans.__call__: an end just after text on its line needs no trimming
+        sl = start.line
+        sc = start.column
         if ec > 0 and 0 <= el < n_lines:
             line = lines[el]
             if ec <= len(line) and not line[ec - 1].isspace():
-                sl = start.line
-                sc = start.column
                 if el < sl or (el == sl and ec < sc):
                     el, ec = sl, sc
                 return (sl + 1, sc + 1, el + 1, ec + 1)
-        return general(start, end)
+        at = trimmed.get((el, ec))
+        if at is None:
+            at = trimmed[el, ec] = trim_end(el, ec)
+        el, ec = max(at, (sl, sc))
+        return (sl + 1, sc + 1, el + 1, ec + 1)
 
     return span
 
@@ -450,6 +483,14 @@ def _fast_loader_class() -> Any:
     import yaml
     from yaml import MappingNode, ScalarNode, SequenceNode
     from yaml.constructor import ConstructorError, SafeConstructor
+    from yaml.events import (
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
 
     # cfn-lint's loader is libyaml's safe loader with its own constructors, every one of
     # which is replaced below; deriving from the safe loader directly spares importing
@@ -457,8 +498,7 @@ def _fast_loader_class() -> Any:
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class PositionedLoader(base):  # type: ignore[misc,valid-type]
-        lines: list[str]
-        spans: _Spans
+        #: span(start_mark, end_mark)
         span: Any
         may_merge: bool
         duplicates: list[tuple[str, Span, Span]]
@@ -478,6 +518,133 @@ def _fast_loader_class() -> Any:
                 self._tags[key] = tag
             return tag
 
+        # The event builder: methods rather than nested functions, which would refer to
+        # each other in a cycle keeping the loader and the text's lines until a
+        # collection (workers pause the collector for their whole batch).
+
+        def from_events(self) -> Any:
+            """The document's value built from the parser's events, as the
+            constructors below build it from the node tree (duplicate keys added
+            to ``duplicates``); raises :class:`_Declined` on anything it leaves to
+            them."""
+            get_event = self.get_event
+            get_event()  # the stream's start
+            if get_event().__class__ is StreamEndEvent:
+                return None
+            root = self.event_node(get_event(), 0)  # after the document's start
+            get_event()  # the document's end
+            if get_event().__class__ is not StreamEndEvent:
+                raise _Declined  # a second document: the composer's error
+            return root
+
+        def event_scalar(self, event: Any) -> Any:
+            text = event.value
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = self._tags.get((text, event.implicit)) or self.resolve(
+                    ScalarNode, text, event.implicit
+                )
+            if tag in (_STR_TAG, _TIMESTAMP_TAG):
+                return YStr(text, self.span(event.start_mark, event.end_mark))
+            if tag.startswith("!"):
+                where = self.span(event.start_mark, event.end_mark)
+                if tag == "!GetAtt":  # `!GetAtt a.b`: a list of two strings
+                    parts = [YStr(part, where) for part in text.split(".", 1)]
+                    return _long_form(tag[1:], YList(where, parts), where)
+                return _long_form(tag[1:], YStr(text, where), where)
+            # null, booleans and numbers (immutable: one of each per text)
+            others = _PLAIN_VALUES
+            value = others.get((tag, text), _Declined)
+            if value is _Declined:
+                if tag not in _PLAIN_TAGS:
+                    raise _Declined
+                value = self.yaml_constructors[tag](self, ScalarNode(tag, text))
+                if len(others) > 100_000:
+                    others.clear()
+                others[(tag, text)] = value
+            return value
+
+        def event_node(self, event: Any, depth: int) -> Any:
+            cls = event.__class__
+            if event.anchor is not None or depth > _EVENTS_MAX_DEPTH:
+                raise _Declined  # also an alias, whose anchor is the name it refers to
+            if cls is ScalarEvent:
+                return self.event_scalar(event)
+            if cls is MappingStartEvent:
+                value: Any = self.event_mapping(event, depth)
+                untagged = _MAP_TAG
+            elif cls is SequenceStartEvent:
+                value = self.event_sequence(event, depth)
+                untagged = _SEQ_TAG
+            else:  # pragma: no cover - libyaml emits no other event here
+                raise _Declined
+            tag = event.tag
+            if tag is None or tag in ("!", untagged):
+                return value
+            if tag.startswith("!"):
+                return _long_form(tag[1:], value, value.span)
+            raise _Declined
+
+        def event_mapping(self, start: Any, depth: int) -> YDict:
+            get_event = self.get_event
+            span = self.span
+            tags = self._tags
+            scalar = self.event_scalar
+            out = YDict()
+            value_spans: dict[Any, Span] = {}
+            while True:
+                event = get_event()
+                if event.__class__ is not ScalarEvent:
+                    if event.__class__ is MappingEndEvent:
+                        break
+                    raise _Declined  # a collection as a key
+                text = event.value
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = tags.get((text, event.implicit)) or self.resolve(
+                        ScalarNode, text, event.implicit
+                    )
+                if event.anchor is not None or tag in (_NULL_TAG, _MERGE_TAG):
+                    raise _Declined
+                # keys are the text written (YAML 1.1 would make `On:` the boolean true)
+                where = span(event.start_mark, event.end_mark)
+                key = YStr(text, where)
+                event = get_event()
+                if event.__class__ is ScalarEvent and event.anchor is None:
+                    value = scalar(event)
+                else:
+                    value = self.event_node(event, depth + 1)
+                if key in out:
+                    # a duplicate key (rare): as construct_map, the last value wins
+                    previous: YStr = next(k for k in out if k == key)
+                    self.duplicates.append((text, cast(Span, previous.span), where))
+                    del out[key]
+                    value_spans.pop(key, None)
+                out[key] = value
+                if not isinstance(value, _POSITIONED):  # a number, boolean or null
+                    value_spans[key] = span(event.start_mark, event.end_mark)
+            out.span = span(start.start_mark, event.end_mark)
+            out.value_spans = value_spans or None
+            return out
+
+        def event_sequence(self, start: Any, depth: int) -> YList:
+            get_event = self.get_event
+            scalar = self.event_scalar
+            items: list[Any] = []
+            while True:
+                event = get_event()
+                if event.__class__ is ScalarEvent and event.anchor is None:
+                    items.append(scalar(event))
+                elif event.__class__ is SequenceEndEvent:
+                    break
+                else:
+                    items.append(self.event_node(event, depth + 1))
+            return YList(self.span(start.start_mark, event.end_mark), items)
+
+        def node_span(self, node: Any) -> Span:
+            span: Span = self.span(node.start_mark, node.end_mark)
+            return span
+
         def flatten_mapping(self, node: Any) -> None:
             # as cfn-lint's loader: merge keys (<<) are flattened twice
             if any(key_node.tag == _MERGE_TAG for key_node, _ in node.value):
@@ -496,7 +663,7 @@ def _fast_loader_class() -> Any:
             cls = node.__class__
             tag = node.tag
             if cls is ScalarNode and tag == _STR_TAG:
-                data: Any = YStr(node.value, self.spans(node))
+                data: Any = YStr(node.value, self.node_span(node))
             elif (cls is MappingNode and tag == _MAP_TAG) or (
                 cls is SequenceNode and tag == _SEQ_TAG
             ):
@@ -523,7 +690,7 @@ def _fast_loader_class() -> Any:
             if len(own) != len(pairs):
                 SafeConstructor.flatten_mapping(loader, node)
                 pairs = node.value
-        span = loader.span
+        span = loader.node_span
         constructed = loader.constructed_objects
         construct = loader.construct_object
         out = YDict(span(node))
@@ -568,20 +735,20 @@ def _fast_loader_class() -> Any:
         if key_node.tag == "tag:yaml.org,2002:null":
             raise ConstructorError(None, None, "null key", key_node.start_mark)
         # keys are the text written (YAML 1.1 would make `On:` the boolean true)
-        return YStr(key_node.value, loader.spans(key_node))
+        return YStr(key_node.value, loader.node_span(key_node))
 
     def construct_str(loader: Any, node: Any) -> YStr:
-        return YStr(loader.construct_scalar(node), loader.spans(node))
+        return YStr(loader.construct_scalar(node), loader.node_span(node))
 
     def construct_as_written(loader: Any, node: Any) -> YStr:
         # YAML 1.1 timestamps (`Version: 2012-10-17`) and !!binary: the text as written
         return YStr(
             "".join(str(node.value).split()) if node.tag.endswith("binary") else str(node.value),
-            loader.spans(node),
+            loader.node_span(node),
         )
 
     def construct_seq(loader: Any, node: Any) -> YList:
-        span = loader.span
+        span = loader.node_span
         constructed = loader.constructed_objects
         construct = loader.construct_object
         items: list[Any] = []
@@ -595,12 +762,11 @@ def _fast_loader_class() -> Any:
         return YList(span(node), items)
 
     def construct_tag(loader: Any, suffix: str, node: Any) -> YDict:
-        name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
-        span = loader.spans(node)
+        span = loader.node_span(node)
         value: Any
         if isinstance(node, ScalarNode):
             text = str(loader.construct_scalar(node))
-            if name == "Fn::GetAtt":
+            if suffix == "GetAtt":
                 value = YList(span, [YStr(part, span) for part in text.split(".", 1)])
             else:
                 value = YStr(text, span)
@@ -610,9 +776,7 @@ def _fast_loader_class() -> Any:
             value = construct_map(loader, node)
         else:  # pragma: no cover - PyYAML has no other node kinds
             raise ConstructorError(None, None, f"bad tag !{suffix}", node.start_mark)
-        out = YDict(span)
-        out[YStr(name)] = value
-        return out
+        return _long_form(suffix, value, span)
 
     PositionedLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
     PositionedLoader.add_constructor("tag:yaml.org,2002:str", construct_str)
