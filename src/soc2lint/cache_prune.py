@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -66,6 +65,8 @@ def prune_cache(
             if entry.name.endswith(current):
                 removed.extend(_old_entries(path, now, max_age_days * DAY))
             elif now - _last_write(path) > stale_days * DAY:
+                import shutil  # here, not at the top: it imports bz2 and lzma on every scan
+
                 shutil.rmtree(path, ignore_errors=True)
                 if not path.exists():
                     removed.append(path)
