@@ -133,6 +133,7 @@ class BucketView:
     linked: dict[str, list[Node]] = field(default_factory=dict)
     #: config types in this bucket's scope that could not be attributed to any bucket
     unattributed: set[str] = field(default_factory=set)
+    _encryption: list[BucketSetting] | None = field(default=None, repr=False)
 
     # ---- helpers -----------------------------------------------------------
 
@@ -188,6 +189,11 @@ class BucketView:
 
     def encryption(self) -> list[BucketSetting]:
         """Default encryption rules: value = {"algorithm": ..., "kms_key": ...}."""
+        if self._encryption is None:  # several rules ask each bucket
+            self._encryption = self._read_encryption()
+        return self._encryption
+
+    def _read_encryption(self) -> list[BucketSetting]:
         out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:
