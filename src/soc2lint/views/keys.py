@@ -42,6 +42,8 @@ from .s3 import bucket_views
 
 KEY_KINDS = ("AWS::KMS::Key", "AWS::KMS::ReplicaKey")
 ALIAS_KIND = "AWS::KMS::Alias"
+#: what a resource's key attribute can point at
+_KEYS_AND_ALIASES = frozenset((*KEY_KINDS, ALIAS_KIND))
 
 #: Terraform data sources that look a key up; ``alias/aws/...`` names an AWS-managed key
 _KEY_DATA_SOURCES = {"data.aws_kms_alias": "name", "data.aws_kms_key": "key_id"}
@@ -233,8 +235,8 @@ class KeyIndex:
 
     def _keys_named_at(self, node: Node, path: Path) -> list[Node]:
         out: dict[str, Node] = {}
-        for e, other in self.graph.edges(node, "out", edge_kind=("ref", "literal")):
-            # the kind first: most edges lead elsewhere (a role, a bucket, a log group)
+        edges = self.graph.edges(node, "out", kind=_KEYS_AND_ALIASES, edge_kind=("ref", "literal"))
+        for e, other in edges:
             kind = other.kind
             if kind in KEY_KINDS:
                 if _path_within(e.src_path, path):
@@ -246,8 +248,10 @@ class KeyIndex:
 
     def _alias_named(self, node: Node, path: Path, value: Unknown) -> bool:
         """The value refers to an alias resource whose target is outside the configuration."""
-        for e, other in self.graph.edges(node, "out", edge_kind=("ref", "literal")):
-            if other.kind == ALIAS_KIND and _path_within(e.src_path, path):
+        for e, _other in self.graph.edges(
+            node, "out", kind=ALIAS_KIND, edge_kind=("ref", "literal")
+        ):
+            if _path_within(e.src_path, path):
                 return True
         for ref in value.refs:
             target = self.graph.find(node.scope, ref)
