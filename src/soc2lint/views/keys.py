@@ -29,6 +29,7 @@ bucket.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -88,6 +89,7 @@ def _norm(name: str) -> str:
     return name.replace("_", "").lower()
 
 
+@functools.lru_cache(maxsize=4096)  # edges share their paths, and templates repeat them
 def is_encryption_key_path(path: Path) -> bool:
     """An attribute path that names the resource's own encryption key.
 
