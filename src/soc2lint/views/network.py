@@ -928,8 +928,8 @@ class NetworkModel:
         attrs = node.attrs_at(tf=tf, cfn=cfn)
         if not attrs:
             return EMPTY
-        out = EMPTY
-        for a in attrs:
+        out = self.resolve(node, attrs[0], kinds)  # (EMPTY + out is out)
+        for a in attrs[1:]:
             out = out + self.resolve(node, a, kinds)
         return out
 
