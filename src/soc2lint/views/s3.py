@@ -134,6 +134,7 @@ class BucketView:
     #: config types in this bucket's scope that could not be attributed to any bucket
     unattributed: set[str] = field(default_factory=set)
     _encryption: list[BucketSetting] | None = field(default=None, repr=False)
+    _policies: list[BucketSetting] | None = field(default=None, repr=False)
 
     # ---- helpers -----------------------------------------------------------
 
@@ -282,6 +283,11 @@ class BucketView:
 
     def policies(self) -> list[BucketSetting]:
         """Bucket policy documents (JSON string, dict or Unknown) and where they are written."""
+        if self._policies is None:  # several rules and views ask each bucket
+            self._policies = self._read_policies()
+        return self._policies
+
+    def _read_policies(self) -> list[BucketSetting]:
         out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:
