@@ -133,8 +133,12 @@ class BucketView:
     linked: dict[str, list[Node]] = field(default_factory=dict)
     #: config types in this bucket's scope that could not be attributed to any bucket
     unattributed: set[str] = field(default_factory=set)
-    _encryption: list[BucketSetting] | None = field(default=None, repr=False)
-    _policies: list[BucketSetting] | None = field(default=None, repr=False)
+    _encryption: list[BucketSetting] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _policies: list[BucketSetting] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     # ---- helpers -----------------------------------------------------------
 
