@@ -10,6 +10,7 @@ the reserved rules.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -46,8 +47,8 @@ def finding_from_report(
 ) -> Finding:
     node = rep.node
     severity = rep.severity or r.severity
-    related = tuple(related_location(x) for x in rep.related)
-    flow = tuple(related_location(x) for x in rep.code_flow)
+    related = tuple(map(related_location, rep.related)) if rep.related else ()
+    flow = tuple(map(related_location, rep.code_flow)) if rep.code_flow else ()
     if node is None:
         scope = rep.scope or (sorted(scope_files)[0] if scope_files else "")
         rng = rep.range or Range(scope_files.get(scope, fallback), 1, 1)
@@ -101,15 +102,19 @@ _MODULE_VAR = re.compile(r"^(?P<call>.*module\.[^.]+(?:\[[^\]]*\])?)\.var\.(?P<n
 
 def _origin(node: Node, path: tuple[object, ...]) -> Origin | None:
     """Where the value at ``path`` (or the nearest written parent) came from, if elsewhere."""
+    origins = node.origins
+    if not origins:
+        return None
     p = tuple(path)
     while p:
-        o = node.origins.get(p)  # type: ignore[arg-type]
+        o = origins.get(p)  # type: ignore[arg-type]
         if o is not None:
             return o
         p = p[:-1]
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def outside_repository(file: str) -> bool:
     """A file ``terraform init`` or ``cdk synth`` wrote, usually git-ignored: a pull
     request annotation or a code scanning alert cannot show it."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ..graph import ResourceGraph
 from ..model import Node, Unknown, to_int
+from . import per_node
 
 RDS_INSTANCE = "AWS::RDS::DBInstance"
 RDS_CLUSTER = "AWS::RDS::DBCluster"
@@ -46,6 +47,7 @@ CLUSTER_MEMBER = "a cluster member: the cluster's setting applies"
 READ_REPLICA = "a read replica: the source database's setting applies"
 
 
+@per_node
 def is_cluster_member(node: Node) -> bool:
     """An instance that belongs to a DB cluster (its settings live on the cluster).
 

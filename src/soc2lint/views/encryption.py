@@ -24,6 +24,7 @@ from ..settings import (
     RDS_STORAGE_ENCRYPTED,
     Reading,
 )
+from . import per_node
 from .databases import is_cluster_member
 
 State = Literal["encrypted", "unencrypted", "unknown", "exempt"]
@@ -104,6 +105,7 @@ def rds_instance_member(node: Node) -> bool:
     return is_cluster_member(node)
 
 
+@per_node
 def rds_instance_encryption(node: Node) -> Decision:
     """Storage encryption of an ``AWS::RDS::DBInstance`` (not for cluster members)."""
     if rds_instance_member(node):

@@ -581,6 +581,9 @@ def boundary_only_policies(graph: ResourceGraph) -> frozenset[str]:
     """
 
     def build(g: ResourceGraph) -> frozenset[str]:
+        policies = g.nodes(MANAGED_POLICY)
+        if not policies:
+            return frozenset()
         view = iam_view(g)
         attached: set[str] = set()
         unresolved_scopes: set[str] = set()
@@ -591,7 +594,7 @@ def boundary_only_policies(graph: ResourceGraph) -> frozenset[str]:
             elif grant.policy.unknown is not None:
                 unresolved_scopes.add(grant.source.scope)
         out: set[str] = set()
-        for policy in g.nodes(MANAGED_POLICY):
+        for policy in policies:
             if policy.id in attached or policy.scope in unresolved_scopes:
                 continue
             if any(g.referrers(policy, via=attr) for attr in _BOUNDARY_ATTRS):

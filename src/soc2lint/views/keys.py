@@ -29,6 +29,7 @@ bucket.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -42,6 +43,8 @@ from .s3 import bucket_views
 
 KEY_KINDS = ("AWS::KMS::Key", "AWS::KMS::ReplicaKey")
 ALIAS_KIND = "AWS::KMS::Alias"
+#: what a resource's key attribute can point at
+_KEYS_AND_ALIASES = frozenset((*KEY_KINDS, ALIAS_KIND))
 
 #: Terraform data sources that look a key up; ``alias/aws/...`` names an AWS-managed key
 _KEY_DATA_SOURCES = {"data.aws_kms_alias": "name", "data.aws_kms_key": "key_id"}
@@ -86,6 +89,7 @@ def _norm(name: str) -> str:
     return name.replace("_", "").lower()
 
 
+@functools.lru_cache(maxsize=4096)  # edges share their paths, and templates repeat them
 def is_encryption_key_path(path: Path) -> bool:
     """An attribute path that names the resource's own encryption key.
 
@@ -233,8 +237,8 @@ class KeyIndex:
 
     def _keys_named_at(self, node: Node, path: Path) -> list[Node]:
         out: dict[str, Node] = {}
-        for e, other in self.graph.edges(node, "out", edge_kind=("ref", "literal")):
-            # the kind first: most edges lead elsewhere (a role, a bucket, a log group)
+        edges = self.graph.edges(node, "out", kind=_KEYS_AND_ALIASES, edge_kind=("ref", "literal"))
+        for e, other in edges:
             kind = other.kind
             if kind in KEY_KINDS:
                 if _path_within(e.src_path, path):
@@ -246,8 +250,10 @@ class KeyIndex:
 
     def _alias_named(self, node: Node, path: Path, value: Unknown) -> bool:
         """The value refers to an alias resource whose target is outside the configuration."""
-        for e, other in self.graph.edges(node, "out", edge_kind=("ref", "literal")):
-            if other.kind == ALIAS_KIND and _path_within(e.src_path, path):
+        for e, _other in self.graph.edges(
+            node, "out", kind=ALIAS_KIND, edge_kind=("ref", "literal")
+        ):
+            if _path_within(e.src_path, path):
                 return True
         for ref in value.refs:
             target = self.graph.find(node.scope, ref)

@@ -652,10 +652,16 @@ ELB_LOG_ACCOUNTS = (
 )
 
 
+#: the principals ELB_LOG_ACCOUNTS' policies name
+_ELB_ROOTS = tuple(f"::{a}:root" for a in ELB_LOG_ACCOUNTS)
+
+
 def _text(graph: ResourceGraph, node: Node, value: Any) -> str:
     """A value as searchable text; unknown policy documents through the node they come from."""
     parts: list[str] = []
-    for leaf in _walk_values(value):
+    leaves: list[Any] = []
+    _collect_values(value, leaves)
+    for leaf in leaves:
         if isinstance(leaf, Unknown):
             parts.append(leaf.expr)
             parts.extend(leaf.refs)
@@ -668,16 +674,18 @@ def _text(graph: ResourceGraph, node: Node, value: Any) -> str:
     return "\n".join(parts).lower()
 
 
-def _walk_values(value: Any) -> Iterator[Any]:
+def _collect_values(value: Any, out: list[Any]) -> None:
+    """The keys and leaf values of ``value``, depth first, into ``out`` (a list, not a
+    generator: every bucket's policies go through here)."""
     if isinstance(value, dict):
         for k, v in value.items():
-            yield k
-            yield from _walk_values(v)
+            out.append(k)
+            _collect_values(v, out)
     elif isinstance(value, list | tuple):
         for v in value:
-            yield from _walk_values(v)
+            _collect_values(v, out)
     elif value is not None and value is not MISSING:
-        yield value
+        out.append(value)
 
 
 def _log_writer_evidence(graph: ResourceGraph, bucket: Node) -> LogDelivery | None:
@@ -697,7 +705,7 @@ def _log_writer_evidence(graph: ResourceGraph, bucket: Node) -> LogDelivery | No
         for marker, what in _LOG_WRITER_MARKERS:
             if marker in text:
                 return LogDelivery(node, path, what)
-        if any(f"::{a}:root" in text for a in ELB_LOG_ACCOUNTS):
+        if any(root in text for root in _ELB_ROOTS):
             return LogDelivery(node, path, "load balancer access logs (policy for the ELB account)")
     return None
 

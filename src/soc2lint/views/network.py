@@ -886,6 +886,7 @@ class NetworkModel:
         self._build_endpoints()
         self._eips_by_instance: dict[str, list[Node]] = defaultdict(list)
         self._build_eips()
+        self._datastores: list[DataStore] | None = None
 
     # ---- names ------------------------------------------------------------
 
@@ -928,8 +929,8 @@ class NetworkModel:
         attrs = node.attrs_at(tf=tf, cfn=cfn)
         if not attrs:
             return EMPTY
-        out = EMPTY
-        for a in attrs:
+        out = self.resolve(node, attrs[0], kinds)  # (EMPTY + out is out)
+        for a in attrs[1:]:
             out = out + self.resolve(node, a, kinds)
         return out
 
@@ -1697,6 +1698,11 @@ class NetworkModel:
 
     def datastores(self) -> list[DataStore]:
         """Every data store with the port it listens on (None when unknown)."""
+        if self._datastores is None:  # several rules ask
+            self._datastores = self._find_datastores()
+        return self._datastores
+
+    def _find_datastores(self) -> list[DataStore]:
         out: list[DataStore] = []
         for kind, label in DATASTORE_KINDS.items():
             for n in self.graph.nodes(kind):

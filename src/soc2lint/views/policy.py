@@ -188,13 +188,35 @@ def _get(d: dict[str, Any], *keys: str) -> Any:
     return _Keys(d).get(*keys)
 
 
+#: the keys of a policy and its statements as IAM spells them (each lower-cases differently)
+_IAM_KEYS = frozenset(
+    (
+        "Version",
+        "Id",
+        "Statement",
+        "Sid",
+        "Effect",
+        "Principal",
+        "NotPrincipal",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+    )
+)
+
+
 class _Keys:
     """:func:`_get` for several keys of one mapping (its lowered keys made once)."""
 
-    __slots__ = ("data", "lowered")
+    __slots__ = ("data", "exact", "lowered")
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
+        # every key spelled as IAM does (almost always): one of them not found as
+        # spelled is not there in another case either
+        self.exact = _IAM_KEYS.issuperset(data)
         self.lowered: dict[str, Any] | None = None
 
     def get(self, *keys: str) -> Any:
@@ -202,6 +224,8 @@ class _Keys:
         for k in keys:
             if k in d:
                 return d[k]
+        if self.exact and _IAM_KEYS.issuperset(keys):
+            return MISSING
         lowered = self.lowered
         if lowered is None:
             lowered = self.lowered = {str(k).lower(): v for k, v in d.items()}

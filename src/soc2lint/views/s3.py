@@ -133,6 +133,12 @@ class BucketView:
     linked: dict[str, list[Node]] = field(default_factory=dict)
     #: config types in this bucket's scope that could not be attributed to any bucket
     unattributed: set[str] = field(default_factory=set)
+    _encryption: list[BucketSetting] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _policies: list[BucketSetting] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     # ---- helpers -----------------------------------------------------------
 
@@ -188,6 +194,11 @@ class BucketView:
 
     def encryption(self) -> list[BucketSetting]:
         """Default encryption rules: value = {"algorithm": ..., "kms_key": ...}."""
+        if self._encryption is None:  # several rules ask each bucket
+            self._encryption = self._read_encryption()
+        return self._encryption
+
+    def _read_encryption(self) -> list[BucketSetting]:
         out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:
@@ -276,6 +287,11 @@ class BucketView:
 
     def policies(self) -> list[BucketSetting]:
         """Bucket policy documents (JSON string, dict or Unknown) and where they are written."""
+        if self._policies is None:  # several rules and views ask each bucket
+            self._policies = self._read_policies()
+        return self._policies
+
+    def _read_policies(self) -> list[BucketSetting]:
         out: list[BucketSetting] = []
         b = self.bucket
         if self.is_terraform:

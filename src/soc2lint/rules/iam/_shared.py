@@ -209,7 +209,25 @@ class Escalation:
     short: str
 
 
+#: where an action pattern's literal text ends (fnmatch's special characters)
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def _may_allow_iam(stmt: Statement) -> bool:
+    """False when no element of the statement's ``Action`` can match an ``iam:`` action:
+    the text before an element's first wildcard is what every action it matches begins
+    with.  IAM004's paths all need one, and most statements name other services only."""
+    if not isinstance(stmt.actions, tuple):
+        return True  # NotAction, or unknown: match each action
+    for a in stmt.actions:
+        if isinstance(a, str) and "iam:".startswith(_WILDCARD.split(a.strip().lower(), 1)[0][:4]):
+            return True
+    return False
+
+
 def escalation(doc: PolicyDocument, stmt: Statement) -> Escalation | None:
+    if not _may_allow_iam(stmt):
+        return None  # an Unknown element does not make an escalation surely granted
     paths: list[str] = []
     short: list[str] = []
     related: list[RelatedRef] = []
@@ -518,13 +536,13 @@ class StatementClaims:
     """The statements written at one location, and which rules apply to them together."""
 
     entries: list[tuple[PolicyDocument, Statement, dict[str, Claim]]] = field(default_factory=list)
+    #: which rules apply to the statements together (set by :func:`_build` once they are all in)
+    verdicts: dict[str, bool | None] = field(default_factory=dict)
 
-    def verdicts(self) -> dict[str, bool | None]:
-        out: dict[str, bool | None] = {}
+    def decide(self) -> None:
         for rule_id in ORDER:
             vs = [c[rule_id].verdict for _, _, c in self.entries]
-            out[rule_id] = True if True in vs else (None if None in vs else False)
-        return out
+            self.verdicts[rule_id] = True if True in vs else (None if None in vs else False)
 
     def first(self, rule_id: str) -> tuple[PolicyDocument, Statement, Claim] | None:
         """The first statement here the rule applies to, with its claim."""
@@ -580,6 +598,8 @@ def _build(graph: ResourceGraph) -> dict[Key, StatementClaims]:
             out.setdefault(key, StatementClaims()).entries.append(
                 (doc, stmt, statement_claims(doc, stmt))
             )
+    for sc in out.values():
+        sc.decide()
     return out
 
 
@@ -592,7 +612,7 @@ def all_claims(ctx: Context) -> dict[Key, StatementClaims]:
 def owned(ctx: Context) -> Iterator[tuple[PolicyDocument, Statement, Claim, str]]:
     """(document, statement, claim, "also allows" text) of the statements this rule reports."""
     for sc in all_claims(ctx).values():
-        if not ctx.owns(ORDER, sc.verdicts()):
+        if not ctx.owns(ORDER, sc.verdicts):
             continue
         hit = sc.first(ctx.rule.id)
         if hit is not None:
@@ -604,7 +624,7 @@ def undecided(ctx: Context) -> Iterator[Statement]:
     """Statements where this rule may apply (unknown values) and no rule before it that runs
     surely applies: reported under ``--strict`` only."""
     for sc in all_claims(ctx).values():
-        verdicts = sc.verdicts()
+        verdicts = sc.verdicts
         if verdicts.get(ctx.rule.id) is not None:
             continue
         before = ORDER[: ORDER.index(ctx.rule.id)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Path, describe_value
 from soc2lint.rule import Context, RelatedRef, Report
 from soc2lint.views.network import (
@@ -291,7 +292,19 @@ def cfn_rds_default_public(model: NetworkModel, node: Node) -> PublicAccess | No
 
 
 def public_access(model: NetworkModel, node: Node) -> PublicAccess | None:
-    """NET006's decision for an RDS instance/cluster, Redshift cluster or DMS instance."""
+    """NET006's decision for an RDS instance/cluster, Redshift cluster or DMS instance
+    (made once per node: NET009 asks too)."""
+    decided: dict[str, PublicAccess | None] = model.graph.view("net.public_access", _no_memo)
+    if node.id not in decided:
+        decided[node.id] = _public_access(model, node)
+    return decided[node.id]
+
+
+def _no_memo(_graph: ResourceGraph) -> dict[str, PublicAccess | None]:
+    return {}
+
+
+def _public_access(model: NetworkModel, node: Node) -> PublicAccess | None:
     a = node.attr(tf="publicly_accessible", cfn="PubliclyAccessible")
     if a.present:
         if a.unknown:

@@ -123,6 +123,10 @@ class _NodeHits:
 def _credential_hits(graph: ResourceGraph) -> list[_NodeHits]:
     out: list[_NodeHits] = []
     for node in graph.nodes(None, category=None):
+        # every root scan_roots gives is one of the node's attributes: most nodes hold
+        # no string that can be a key in any of them (depth -1: the roots' own depth is 0)
+        if not _may_hold_credentials(node.attrs, -1):
+            continue
         keys: list[tuple[StringHit, Range | None]] = []
         secrets: list[tuple[StringHit, Range | None]] = []
         for root, value, rng, field in scan_roots(node):
