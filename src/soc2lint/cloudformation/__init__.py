@@ -399,7 +399,11 @@ def _load_root(path: Path, store: FileStore, options: LoadOptions, result: LoadR
             return True
         session.list_file(path)
         session.report_file_problems(path, display)
-        TemplateInstance(session, real, cast(YDict, root), chain=(real,)).run()
+        instance = TemplateInstance(session, real, cast(YDict, root), chain=(real,))
+        try:
+            instance.run()
+        finally:
+            instance.release()
     except RecursionError:
         session.diagnostic(
             "SYS001", "template is nested too deeply to evaluate", Range(display, 1, 1), display
