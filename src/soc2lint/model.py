@@ -23,6 +23,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeGuard
 
 # --------------------------------------------------------------------------
@@ -869,6 +870,21 @@ def _pack_locations(
             (files.setdefault(r.file, len(files)), r.start_line, r.start_col, r.end_line, r.end_col)
         )
     return tuple(files), tuple(locations), numbers.tobytes()
+
+
+def locate(node: Node, file: str, spans: Mapping[Path, tuple[int, int, int, int]]) -> None:
+    """Set ``node.locations`` to ``spans`` (start line, start column, end line, end column)
+    in ``file``, packed as a pickled node holds them and built when first read: a template
+    locates thousands of values, half of them on nodes whose locations its worker's rules
+    never read, and the pickle need not pack them."""
+    state = node.__dict__
+    state.pop("locations", None)
+    numbers = array.array("q", chain.from_iterable(map(_IN_FIRST_FILE.__add__, spans.values())))
+    state["_packed_locations"] = ((file,), tuple(spans), numbers.tobytes())
+
+
+#: a span prefixed with its file's index in :func:`_pack_locations`'s format
+_IN_FIRST_FILE = (0,)
 
 
 def _unpack_locations(packed: tuple[tuple[str, ...], tuple[Path, ...], bytes]) -> dict[Path, Range]:
