@@ -416,11 +416,7 @@ def _load_root(path: Path, store: FileStore, options: LoadOptions, result: LoadR
             return True
         session.list_file(path)
         session.report_file_problems(path, display)
-        instance = TemplateInstance(session, real, cast(YDict, root), chain=(real,))
-        try:
-            instance.run()
-        finally:
-            instance.release()
+        TemplateInstance(session, real, cast(YDict, root), chain=(real,)).run()
     except RecursionError:
         session.diagnostic(
             "SYS001", "template is nested too deeply to evaluate", Range(display, 1, 1), display
