@@ -271,9 +271,15 @@ def test_a_node_located_by_spans_reads_them_as_ranges() -> None:
 
     spans = {("b",): (9, 3, 9, 20), ("a", 0, "x"): (2, 5, 2, 9), ("c",): (70000, 1, 70002, 2)}
     expected = [(path, Range("t.yaml", *span)) for path, span in spans.items()]
-    node = make_node("Logs", "AWS::S3::Bucket", {"b": 1})
+    node = make_node("Logs", "AWS::S3::Bucket", {"b": 1, "a": [{"x": "text"}], "c": 2})
     locate(node, "t.yaml", spans)
+    # a finding's location is read without building the others
+    assert node.location_of(("a", 0, "x")) == Range("t.yaml", 2, 5, 2, 9)
+    assert node.location_of(("a", 0, "x", "inside")) == Range("t.yaml", 2, 5, 2, 9)
+    assert node.location_of(("d",)) == node.location_of(()) == Range("main.tf", 1, 1, 1, 0)
+    assert "locations" not in vars(node)
     again = pickle.loads(pickle.dumps(node))
+    assert again.location_of(("c",)) == Range("t.yaml", 70000, 1, 70002, 2)
     for other in (again, copy.copy(again), dataclasses.replace(again, name="other"), node):
         assert list(other.locations.items()) == expected
     empty = make_node("Queue", "AWS::SQS::Queue", {})

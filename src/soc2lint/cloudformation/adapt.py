@@ -34,6 +34,7 @@ from ..model import (
     Unknown,
     leaf_template,
     locate,
+    make_range,
 )
 from .conditions import Conditions, and3
 from .decode import is_template
@@ -163,23 +164,8 @@ class Collector:
     refs: list[tuple[Path, str, str | None]] = field(default_factory=list)
 
 
-_new_object = object.__new__
 #: an ``Fn::Sub`` variable (``${!Literal}`` is literal text)
 _SUB_PLACEHOLDER = re.compile(r"\$\{(?!!)[^}]*\}")
-
-
-def _range(file: str, start_line: int, start_col: int, end_line: int, end_col: int) -> Range:
-    """``Range(...)`` without the frozen dataclass's ``__init__`` (five
-    ``object.__setattr__`` calls): the same object (fields in the same order), made twice
-    as fast; a template has thousands of located values."""
-    r: Range = _new_object(Range)
-    d = r.__dict__
-    d["file"] = file
-    d["start_line"] = start_line
-    d["start_col"] = start_col
-    d["end_line"] = end_line
-    d["end_col"] = end_col
-    return r
 
 
 class Builder:
@@ -192,7 +178,7 @@ class Builder:
     def range(self, span: Span | None) -> Range | None:
         if span is None:
             return None
-        return _range(self.file, span[0], span[1], span[2], span[3])
+        return make_range(self.file, span[0], span[1], span[2], span[3])
 
     def entry_range(self, key: Any, value: Any, parent: Any) -> Range | None:
         """From the key through the end of its value."""
