@@ -195,7 +195,8 @@ def _evaluate(
     path: Path, shared: FileStore, results: ResultCache, opt_key: str
 ) -> tuple[Outcome, bytes | None, dict[str, float]]:
     """Evaluate one top-level template on its own; its outcome, the pickle of it when it
-    was stored in the result cache (else None), and its decode and evaluation CPU seconds."""
+    was stored in the result cache (else None), and its CPU seconds: decoding, evaluation,
+    and pickling the outcome into the result cache (``cloudformation.store``)."""
     store = shared.for_root()
     if results.enabled:
         store.uncached = path
@@ -220,6 +221,7 @@ def _evaluate(
         "cloudformation.parse": store.decode_seconds,
         "cloudformation.evaluate": spent - store.decode_seconds,
     }
+    stored = time.process_time()
     payload = None
     # not kept: a failed evaluation (a bug, or memory running out: not a property of the
     # input), nor one whose decode was abandoned for time (depends on the machine's load)
@@ -239,6 +241,7 @@ def _evaluate(
         results.remember(
             results.key("template", opt_key, str(path)), store.manifest.deps(), outcome
         )
+    timings["cloudformation.store"] = time.process_time() - stored
     return outcome, payload, timings
 
 
@@ -368,7 +371,9 @@ def _load_batch(
         for p in paths:
             outcome, payload, spent = _evaluate(Path(p), shared, results, opt_key)
             if payload is None:
+                started = time.process_time()
                 payload = pickled(outcome)
+                spent["cloudformation.store"] += time.process_time() - started
             if options.on_part is not None:
                 started = time.process_time()
                 options.on_part(_part(outcome, options.display(p)))
