@@ -259,6 +259,34 @@ def test_a_pickled_node_keeps_its_locations() -> None:
         back.no_such_attribute  # noqa: B018
 
 
+def test_a_node_located_by_spans_reads_them_as_ranges() -> None:
+    """A front end may give a node its locations as spans in one file (``model.locate``):
+    read, pickled unread, or copied, they are the ranges in the order given."""
+    import copy
+    import dataclasses
+
+    from soc2lint.model import Range, locate
+
+    from helpers import make_node
+
+    spans = {("b",): (9, 3, 9, 20), ("a", 0, "x"): (2, 5, 2, 9), ("c",): (70000, 1, 70002, 2)}
+    expected = [(path, Range("t.yaml", *span)) for path, span in spans.items()]
+    node = make_node("Logs", "AWS::S3::Bucket", {"b": 1, "a": [{"x": "text"}], "c": 2})
+    locate(node, "t.yaml", spans)
+    # a finding's location is read without building the others
+    assert node.location_of(("a", 0, "x")) == Range("t.yaml", 2, 5, 2, 9)
+    assert node.location_of(("a", 0, "x", "inside")) == Range("t.yaml", 2, 5, 2, 9)
+    assert node.location_of(("d",)) == node.location_of(()) == Range("main.tf", 1, 1, 1, 0)
+    assert "locations" not in vars(node)
+    again = pickle.loads(pickle.dumps(node))
+    assert again.location_of(("c",)) == Range("t.yaml", 70000, 1, 70002, 2)
+    for other in (again, copy.copy(again), dataclasses.replace(again, name="other"), node):
+        assert list(other.locations.items()) == expected
+    empty = make_node("Queue", "AWS::SQS::Queue", {})
+    locate(empty, "t.yaml", {})
+    assert pickle.loads(pickle.dumps(empty)).locations == {}
+
+
 def test_a_pickled_node_keeps_its_attributes() -> None:
     """Nodes are pickled with their attributes packed (read back when first read): the
     same values, also after pickling again unread, or copied; unread, they stay packed."""

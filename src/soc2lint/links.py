@@ -229,7 +229,7 @@ def _kinds_of(key: Any) -> tuple[str, ...]:
 
 
 def _candidates(
-    value: Any,
+    value: dict[Any, Any] | list[Any],
     path: list[Any],
     kinds: tuple[str, ...],
     by_exact: dict[str, list[Node]],
@@ -237,33 +237,33 @@ def _candidates(
     out: list[tuple[Path, str | Unknown, tuple[str, ...]]],
     depth: int,
 ) -> None:
-    """The strings of ``value`` that may name a node, with their path and the kinds the
+    """The strings under ``value`` that may name a node, with their path and the kinds the
     last attribute key says they name: an exact ID or ARN of a node, an ARN, a string
     in a name attribute (``bucket``, ``RoleName``); an unknown string with a template
     when it is an ARN, or in a name attribute while some node's name is unknown too.
-    A list, not a generator, and paths built only for what is found: every string of
-    every node goes through here."""
-    if depth > 40:
+    A list, not a generator, paths built only for what is found, and a container's
+    strings looked at in its own loop: every string of every node goes through here."""
+    if depth >= 40:
         return
-    if isinstance(value, str):
-        if path and len(value) <= 2048 and (kinds or value in by_exact or value.startswith("arn:")):
-            out.append((tuple(path), value, kinds))
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(v, str | dict | list | Unknown):
-                path.append(k)
-                _candidates(v, path, _kinds_of(k), by_exact, templated_names, out, depth + 1)
-                path.pop()
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            if isinstance(v, str | dict | list | Unknown):
-                path.append(i)
-                _candidates(v, path, kinds, by_exact, templated_names, out, depth + 1)
-                path.pop()
-    elif isinstance(value, Unknown):
-        template = value.template
-        if template is not None and (template[0].startswith("arn:") or (templated_names and kinds)):
-            out.append((tuple(path), value, kinds))
+    is_dict = isinstance(value, dict)
+    items: Iterable[tuple[Any, Any]] = (
+        value.items() if isinstance(value, dict) else enumerate(value)
+    )
+    for k, v in items:
+        key_kinds = _kinds_of(k) if is_dict else kinds
+        if isinstance(v, str):
+            if len(v) <= 2048 and (key_kinds or v in by_exact or v.startswith("arn:")):
+                out.append(((*path, k), v, key_kinds))
+        elif isinstance(v, dict | list):
+            path.append(k)
+            _candidates(v, path, key_kinds, by_exact, templated_names, out, depth + 1)
+            path.pop()
+        elif isinstance(v, Unknown):
+            template = v.template
+            if template is not None and (
+                template[0].startswith("arn:") or (templated_names and key_kinds)
+            ):
+                out.append(((*path, k), v, key_kinds))
 
 
 _HOLE_OPEN = "\ue000"

@@ -21,8 +21,10 @@ import enum
 import functools
 import hashlib
 import json
+import struct
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeGuard
 
 # --------------------------------------------------------------------------
@@ -570,19 +572,27 @@ class Node:
         parent.
         """
         p = tuple(path)
-        loc = self.locations.get(p) if p else None
+        loc = self._location(p) if p else None
         if loc is not None:
             return loc
         if p and _missing(self.attrs, p):
             r = self.range
             return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
         while p:
-            loc = self.locations.get(p)
+            loc = self._location(p)
             if loc is not None:
                 return loc
             p = p[:-1]
         r = self.range
         return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
+
+    def _location(self, path: Path) -> Range | None:
+        """``self.locations.get(path)``; of packed locations, that range only (a finding
+        reads one or two of a node's dozens, and most nodes of a template are read so)."""
+        packed = self.__dict__.get("_packed_locations")
+        if packed is not None:
+            return _packed_location(packed, path)
+        return self.locations.get(path)
 
 
 def _missing(value: Any, path: Path) -> bool:
@@ -871,23 +881,57 @@ def _pack_locations(
     return tuple(files), tuple(locations), numbers.tobytes()
 
 
+def locate(node: Node, file: str, spans: Mapping[Path, tuple[int, int, int, int]]) -> None:
+    """Set ``node.locations`` to ``spans`` (start line, start column, end line, end column)
+    in ``file``, packed as a pickled node holds them and built when first read: a template
+    locates thousands of values, pickling them need not pack them, and a finding reads
+    one of its node's (:meth:`Node.location_of` builds only that one)."""
+    state = node.__dict__
+    state.pop("locations", None)
+    numbers = array.array("q", chain.from_iterable(map(_IN_FIRST_FILE.__add__, spans.values())))
+    state["_packed_locations"] = ((file,), tuple(spans), numbers.tobytes())
+
+
+#: a span prefixed with its file's index in :func:`_pack_locations`'s format
+_IN_FIRST_FILE = (0,)
+
+
 def _unpack_locations(packed: tuple[tuple[str, ...], tuple[Path, ...], bytes]) -> dict[Path, Range]:
     files, paths, raw = packed
     numbers = array.array("q")
     numbers.frombytes(raw)
-    out: dict[Path, Range] = {}
-    for i, path in enumerate(paths):
-        at = 5 * i
-        r: Range = _new_object(Range)
-        r.__dict__.update(
-            file=files[numbers[at]],
-            start_line=numbers[at + 1],
-            start_col=numbers[at + 2],
-            end_line=numbers[at + 3],
-            end_col=numbers[at + 4],
-        )
-        out[path] = r
-    return out
+    each = iter(numbers)
+    return {
+        path: make_range(files[f], a, b, c, d)
+        for path, f, a, b, c, d in zip(paths, each, each, each, each, each, strict=True)
+    }
+
+
+def _packed_location(
+    packed: tuple[tuple[str, ...], tuple[Path, ...], bytes], path: Path
+) -> Range | None:
+    """The range at ``path`` of packed locations, or None."""
+    files, paths, raw = packed
+    try:
+        at = paths.index(path)
+    except ValueError:
+        return None
+    f, *position = struct.unpack_from("5q", raw, 40 * at)
+    return make_range(files[f], *position)
+
+
+def make_range(file: str, start_line: int, start_col: int, end_line: int, end_col: int) -> Range:
+    """``Range(...)`` without the frozen dataclass's ``__init__`` (five
+    ``object.__setattr__`` calls): the same object (fields in the same order), made twice
+    as fast; a template has thousands of located values."""
+    r: Range = _new_object(Range)
+    d = r.__dict__
+    d["file"] = file
+    d["start_line"] = start_line
+    d["start_col"] = start_col
+    d["end_line"] = end_line
+    d["end_col"] = end_col
+    return r
 
 
 def describe_value(value: Any) -> str:

@@ -263,6 +263,8 @@ def test_worker_processes_fill_and_use_the_cache(
     uncached = _load(src, None)
     cold = _load(src, cache, jobs=2)
     assert "cloudformation.pool" in cold.timings
+    # the workers' pickling of what they send back and store is a stage of its own
+    assert cold.timings["cloudformation.store"] > 0
     warm = _load(src, cache, jobs=2)
     assert _cached(warm) == (6, 6)
     assert _view(cold) == _view(warm) == _view(uncached)

@@ -69,8 +69,8 @@ def load_cloudformation(files: Sequence[Path], options: LoadOptions) -> LoadResu
 _NESTING_HINTS = (b"TemplateURL", b"AWS::Serverless::Application", b"aws:asset:path")
 #: below this many top-level templates to evaluate a process pool costs more than it saves
 POOL_MIN_ROOTS = 16
-#: batches of templates per worker process
-POOL_BATCHES_PER_WORKER = 12
+#: each batch for the pool is this fraction of the templates left per worker (see _batches)
+POOL_BATCH_SHARE = 8
 
 
 @dataclass
@@ -195,7 +195,8 @@ def _evaluate(
     path: Path, shared: FileStore, results: ResultCache, opt_key: str
 ) -> tuple[Outcome, bytes | None, dict[str, float]]:
     """Evaluate one top-level template on its own; its outcome, the pickle of it when it
-    was stored in the result cache (else None), and its decode and evaluation CPU seconds."""
+    was stored in the result cache (else None), and its CPU seconds: decoding, evaluation,
+    and pickling the outcome into the result cache (``cloudformation.store``)."""
     store = shared.for_root()
     if results.enabled:
         store.uncached = path
@@ -220,6 +221,7 @@ def _evaluate(
         "cloudformation.parse": store.decode_seconds,
         "cloudformation.evaluate": spent - store.decode_seconds,
     }
+    stored = time.process_time()
     payload = None
     # not kept: a failed evaluation (a bug, or memory running out: not a property of the
     # input), nor one whose decode was abandoned for time (depends on the machine's load)
@@ -239,6 +241,7 @@ def _evaluate(
         results.remember(
             results.key("template", opt_key, str(path)), store.manifest.deps(), outcome
         )
+    timings["cloudformation.store"] = time.process_time() - stored
     return outcome, payload, timings
 
 
@@ -312,11 +315,7 @@ def _load_in_pool(
     CPU-bound), stores each outcome in the result cache and sends back the
     same pickle, so an outcome is serialized once.
     """
-    # small batches: the workers finish close together (a template takes tens of
-    # milliseconds), and this process reads each batch's outcomes while they work on
-    chunks = max(1, min(len(roots), jobs * POOL_BATCHES_PER_WORKER))
-    size = -(-len(roots) // chunks)
-    batches = [[str(p) for p in roots[i : i + size]] for i in range(0, len(roots), size)]
+    batches = _batches(roots, jobs)
     opt_key = _options_key(options)
     out: dict[Path, Outcome] = {}
     timings: dict[str, float] = {}
@@ -337,6 +336,27 @@ def _load_in_pool(
     return out
 
 
+def _batches(roots: list[Path], jobs: int) -> list[list[str]]:
+    """``roots`` in batches for the pool, largest files first and each batch a fixed share
+    of what is left per worker (guided scheduling): few batches, the last ones of one
+    template, so the workers finish within about one template of each other; and this
+    process reads each batch's outcomes while they work on."""
+    ordered = sorted(roots, key=_size, reverse=True)
+    batches: list[list[str]] = []
+    while ordered:
+        size = max(1, len(ordered) // (jobs * POOL_BATCH_SHARE))
+        batches.append([str(p) for p in ordered[:size]])
+        del ordered[:size]
+    return batches
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _load_batch(
     paths: list[str], options: LoadOptions, opt_key: str
 ) -> tuple[list[tuple[str, bytes]], dict[str, float]]:
@@ -351,7 +371,9 @@ def _load_batch(
         for p in paths:
             outcome, payload, spent = _evaluate(Path(p), shared, results, opt_key)
             if payload is None:
+                started = time.process_time()
                 payload = pickled(outcome)
+                spent["cloudformation.store"] += time.process_time() - started
             if options.on_part is not None:
                 started = time.process_time()
                 options.on_part(_part(outcome, options.display(p)))

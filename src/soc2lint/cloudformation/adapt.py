@@ -8,7 +8,7 @@ reads parameters, resources, mappings and child-stack outputs from.
 
 :class:`Builder` walks a written value and produces the evaluated one,
 recording on the way where every key and list element was written
-(``locations``), which values came from a parameter (``origins``) and which
+(``locations``, as spans), which values came from a parameter (``origins``) and which
 resources and parameters each attribute refers to (``ref`` edges).
 """
 
@@ -33,6 +33,8 @@ from ..model import (
     Range,
     Unknown,
     leaf_template,
+    locate,
+    make_range,
 )
 from .conditions import Conditions, and3
 from .decode import is_template
@@ -155,29 +157,15 @@ class Session:
 class Collector:
     """What a :class:`Builder` records while it evaluates one node's attributes."""
 
-    locations: dict[Path, Range] = field(default_factory=dict)
+    #: where each attribute is written (``Node.locations``, built from these when read)
+    locations: dict[Path, Span] = field(default_factory=dict)
     origins: dict[Path, Origin] = field(default_factory=dict)
     #: (attribute path, referenced address, referenced attribute)
     refs: list[tuple[Path, str, str | None]] = field(default_factory=list)
 
 
-_new_object = object.__new__
 #: an ``Fn::Sub`` variable (``${!Literal}`` is literal text)
 _SUB_PLACEHOLDER = re.compile(r"\$\{(?!!)[^}]*\}")
-
-
-def _range(file: str, start_line: int, start_col: int, end_line: int, end_col: int) -> Range:
-    """``Range(...)`` without the frozen dataclass's ``__init__`` (five
-    ``object.__setattr__`` calls): the same object (fields in the same order), made twice
-    as fast; a template has thousands of located values."""
-    r: Range = _new_object(Range)
-    d = r.__dict__
-    d["file"] = file
-    d["start_line"] = start_line
-    d["start_col"] = start_col
-    d["end_line"] = end_line
-    d["end_col"] = end_col
-    return r
 
 
 class Builder:
@@ -190,20 +178,11 @@ class Builder:
     def range(self, span: Span | None) -> Range | None:
         if span is None:
             return None
-        return _range(self.file, span[0], span[1], span[2], span[3])
+        return make_range(self.file, span[0], span[1], span[2], span[3])
 
     def entry_range(self, key: Any, value: Any, parent: Any) -> Range | None:
         """From the key through the end of its value."""
-        ks = span_of(key)
-        vs = span_of(value)
-        if vs is None:
-            value_spans = getattr(parent, "value_spans", None)
-            if value_spans:
-                vs = value_spans.get(key)
-        if ks is None:
-            return self.range(vs)
-        end = vs if vs is not None and vs[2:] >= ks[2:] else ks
-        return _range(self.file, ks[0], ks[1], end[2], end[3])
+        return self.range(entry_span(key, value, parent))
 
     def build(self, x: Any, path: Path, col: Collector) -> Any:
         if isinstance(x, dict):
@@ -227,29 +206,29 @@ class Builder:
                 key = plain_key(k)
                 sub = (*path, key)
                 value = self.build(v, sub, col)
-                rng = self.entry_range(k, v, x)
+                span = entry_span(k, v, x)
                 if value is NOVALUE:
                     # written, then removed by AWS::NoValue: a finding about the
                     # missing setting points at what removed it
-                    if rng is not None:
-                        col.locations.setdefault(sub, rng)
+                    if span is not None:
+                        col.locations.setdefault(sub, span)
                     continue
                 out[key] = value
-                if rng is not None:
-                    col.locations[sub] = rng
+                if span is not None:
+                    col.locations[sub] = span
             return out
         if isinstance(x, list):
             items: list[Any] = []
-            whole = self.range(span_of(x))
+            whole = span_of(x)
             for item in x:
                 sub = (*path, len(items))
                 value = self.build(item, sub, col)
                 if value is NOVALUE:
                     continue
                 items.append(value)
-                rng = self.range(span_of(item)) or whole
-                if rng is not None:
-                    col.locations[sub] = rng
+                span = span_of(item) or whole
+                if span is not None:
+                    col.locations[sub] = span
             return items
         if isinstance(x, str):
             if "\n" in x and path and x.lstrip()[:1] in ("{", "["):
@@ -271,9 +250,7 @@ class Builder:
         indent = span[3] - 1 - len(lines[-1])
         source = _SUB_PLACEHOLDER.sub(lambda m: STAND_IN * len(m.group(0)), str(text))
         for p, (l1, c1, l2, c2) in document_positions(source, path).items():
-            col.locations[p] = _range(
-                self.file, span[0] + l1, indent + c1, span[0] + l2, indent + c2
-            )
+            col.locations[p] = (span[0] + l1, indent + c1, span[0] + l2, indent + c2)
 
     def _build_if(self, x: Any, path: Path, col: Collector) -> Any:
         parts = self.ev.if_parts(x["Fn::If"])
@@ -298,6 +275,21 @@ class Builder:
                 if known is not None and not isinstance(known, Unknown):
                     col.origins.setdefault(p, origin)
         return merged
+
+
+def entry_span(key: Any, value: Any, parent: Any) -> Span | None:
+    """From the key through the end of its value."""
+    ks = span_of(key)
+    vs = span_of(value)
+    if vs is None:
+        value_spans = getattr(parent, "value_spans", None)
+        if value_spans:
+            vs = value_spans.get(key)
+    if ks is None:
+        return vs
+    if vs is not None and vs[2:] >= ks[2:]:
+        return (ks[0], ks[1], vs[2], vs[3])
+    return ks
 
 
 def _value_at(value: Any, rel: Path) -> Any:
@@ -602,9 +594,9 @@ class TemplateInstance:
             if key is None:
                 continue
             attrs[name] = plain(tpl[name])
-            rng = self.builder.entry_range(key, tpl[name], tpl)
-            if rng is not None:
-                col.locations[(name,)] = rng
+            span = entry_span(key, tpl[name], tpl)
+            if span is not None:
+                col.locations[(name,)] = span
         span = span_of(tpl)
         end = (span[2], span[3]) if span else (1, 1)
         meta = self._base_meta()
@@ -620,9 +612,9 @@ class TemplateInstance:
             name=self.display,
             attrs=attrs,
             range=Range(self.display, 1, 1, end[0], end[1]),
-            locations=col.locations,
             meta=meta,
         )
+        locate(node, self.display, col.locations)
         self._add(node, None)
 
     def _emit_parameter_nodes(self) -> None:
@@ -652,10 +644,10 @@ class TemplateInstance:
                 name=name,
                 attrs=attrs,
                 range=self._node_range(key, definition),
-                locations=col.locations,
                 origins=col.origins,
                 meta=self._base_meta(),
             )
+            locate(node, self.display, col.locations)
             self._add(node, None)
 
     def _emit_resource(self, lid: str, key: Any, body: Any, info: ResourceInfo) -> None:
@@ -675,9 +667,9 @@ class TemplateInstance:
         for attr_name in RESOURCE_ATTRIBUTES:
             k = _key_of(body, attr_name)
             if k is not None:
-                rng = self.builder.entry_range(k, body[attr_name], body)
-                if rng is not None:
-                    col.locations[(f"@{attr_name}",)] = rng
+                span = entry_span(k, body[attr_name], body)
+                if span is not None:
+                    col.locations[(f"@{attr_name}",)] = span
         sam = rtype.startswith("AWS::Serverless::")
         if sam:
             adapt_sam(rtype, attrs, col.locations)
@@ -712,10 +704,10 @@ class TemplateInstance:
             name=lid,
             attrs=attrs,
             range=self._node_range(key, body),
-            locations=col.locations,
             origins=col.origins,
             meta=meta,
         )
+        locate(node, self.display, col.locations)
         self._add(node, col)
         for n in names:
             target = self.resources_info.get(n)
@@ -743,9 +735,9 @@ class TemplateInstance:
         attrs: dict[str, Any] = {"source": plain(arg) if not isinstance(arg, str) else str(arg)}
         k = _key_of(body, "Type")
         if k is not None:
-            rng = self.builder.entry_range(k, body["Type"], body)
-            if rng is not None:
-                col.locations[("source",)] = rng
+            span = entry_span(k, body["Type"], body)
+            if span is not None:
+                col.locations[("source",)] = span
         written = body.get("Properties")
         if written is not None:
             value = self.builder.build(written, (), col)
@@ -765,10 +757,10 @@ class TemplateInstance:
             name=lid,
             attrs=attrs,
             range=self._node_range(key, body),
-            locations=col.locations,
             origins=col.origins,
             meta=meta,
         )
+        locate(node, self.display, col.locations)
         self._add(node, col)
 
     def _emit_outputs(self) -> None:
@@ -793,9 +785,9 @@ class TemplateInstance:
                 if value is NOVALUE:
                     continue
                 attrs[kk] = value
-                rng = self.builder.entry_range(k, v, body)
-                if rng is not None:
-                    col.locations[(kk,)] = rng
+                span = entry_span(k, v, body)
+                if span is not None:
+                    col.locations[(kk,)] = span
             value = attrs.get("Value", Unknown(f"Outputs.{name}"))
             targets = tuple((addr, attr) for path, addr, attr in col.refs if path[:1] == ("Value",))
             self.outputs[name] = StackOutput(value, targets)
@@ -813,10 +805,10 @@ class TemplateInstance:
                 name=name,
                 attrs=attrs,
                 range=self._node_range(key, body),
-                locations=col.locations,
                 origins=col.origins,
                 meta=meta,
             )
+            locate(node, self.display, col.locations)
             self._add(node, col)
 
     # ---- nested stacks -------------------------------------------------------

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Path, Range, Unknown
+from ..model import Path, Unknown
 from .intrinsics import intrinsic_name
-from .nodes import YDict, YList
+from .nodes import Span, YDict, YList
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -124,7 +124,7 @@ def merge_globals(glob: Any, local: Any) -> Any:
 
 
 class _Adapter:
-    def __init__(self, attrs: dict[str, Any], locations: dict[Path, Range]) -> None:
+    def __init__(self, attrs: dict[str, Any], locations: dict[Path, Span]) -> None:
         self.attrs = attrs
         self.locations = locations
 
@@ -175,7 +175,7 @@ class _Adapter:
             self.copy_locations((src,), (dst,))
 
 
-def adapt_sam(sam_type: str, attrs: dict[str, Any], locations: dict[Path, Range]) -> dict[str, Any]:
+def adapt_sam(sam_type: str, attrs: dict[str, Any], locations: dict[Path, Span]) -> dict[str, Any]:
     """Add the created resource's spelling of SAM properties (in place; returns ``attrs``)."""
     a = _Adapter(attrs, locations)
     if sam_type == "AWS::Serverless::Function":
