@@ -10,6 +10,7 @@ took about twice as long and the rules of a 60k-resource scan a third longer
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -32,3 +33,13 @@ def paused_gc(*, freeze_after: bool = False) -> Iterator[None]:
             gc.unfreeze()
         if was_enabled:
             gc.enable()
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory now (Linux's ``/proc/self/statm``); None where
+    that cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None

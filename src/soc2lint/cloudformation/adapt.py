@@ -381,6 +381,15 @@ class TemplateInstance:
         mappings = template.get("Mappings")
         self._mappings: Mapping[Any, Any] = mappings if isinstance(mappings, dict) else {}
 
+    def release(self) -> None:
+        """Break the cycle between this instance and its evaluator (and its children's),
+        once evaluated: the front end runs with the cyclic collector paused, so otherwise
+        nothing of the evaluation (the decoded template, the nodes) would be freed."""
+        for child in self._children.values():
+            if child is not None:
+                child.release()
+        del self.ev, self.builder
+
     # ---- Environment ---------------------------------------------------------
 
     @property
