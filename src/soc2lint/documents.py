@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .model import PartialValue, Unknown, string_template
+from .yamldepth import too_deep
 
 _HOLE_OPEN = "\ue000"
 _HOLE_CLOSE = "\ue001"
@@ -104,6 +105,8 @@ def yaml_with_holes(text: str, holes: list[Any]) -> Any:
     sequence, or expands (aliases) to too many values."""
     import yaml
 
+    if too_deep(text):
+        return None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         data = loader.get_single_data()
@@ -274,6 +277,8 @@ def _json_positions(text: str, path: tuple[Any, ...], out: dict[tuple[Any, ...],
 def _yaml_positions(text: str, path: tuple[Any, ...], out: dict[tuple[Any, ...], TextPos]) -> None:
     import yaml
 
+    if too_deep(text):
+        return
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text.replace(STAND_IN, "x"))
     try:
         node = loader.get_single_node()

@@ -286,3 +286,17 @@ def test_decoding_leaves_no_cyclic_garbage(events: bool) -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("events", [True, False], ids=["events", "constructors"])
+def test_a_duplicate_is_reported_against_the_key_written_last_before_it(events: bool) -> None:
+    text = "A: 1\nB: 2\nA: 3\nC: {x: 1}\nA: 4\n"
+    if not events:
+        text = "Z: &z 0\n" + text  # an anchor: the constructors read it
+    root, duplicates = _fast_load(text, text.split("\n"), events=events)
+    first = 2 if not events else 1
+    assert [(key, a[0], b[0]) for key, a, b in duplicates] == [
+        ("A", first, first + 2),
+        ("A", first + 2, first + 4),
+    ]
+    assert root["A"] == 4

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
 from ..memory import paused_gc
+from ..yamldepth import too_deep
 from .nodes import Span, YDict, YList, YStr
 
 #: alias-expanded node count above which a template is rejected (cfn-lint's own
@@ -112,7 +113,9 @@ def decode_text(text: str, max_nodes: int = DEFAULT_MAX_YAML_NODES) -> Decoded:
     try:
         return _decode_text(text, max_nodes)
     except RecursionError:
-        return Decoded(None, [Problem("template is nested too deeply to be read")])
+        return Decoded(
+            None, [Problem(f"template is nested too deeply to be read (depth over {MAX_DEPTH})")]
+        )
     except TemplateTooLarge as exc:
         return Decoded(None, [Problem(str(exc))])
     except Exception as exc:  # a decoder bug must not stop the scan
@@ -127,6 +130,8 @@ def _decode_text(text: str, max_nodes: int = DEFAULT_MAX_YAML_NODES) -> Decoded:
         root, duplicates = _fast_load(text, lines, max_nodes)
     except _AliasAmplification as exc:
         return Decoded(None, exc.problems)
+    except RecursionError:
+        raise  # too deeply nested: cfn-lint's decoder would not read it either
     except Exception as exc:
         # Whatever the fast path cannot read, cfn-lint's own decoder reports (or reads: JSON
         # that YAML rejects goes through its JSON parser).
@@ -147,6 +152,8 @@ def warm_up() -> None:
 def _decode_with_cfnlint(text: str, lines: list[str], mark: Any = None) -> Decoded:
     from cfnlint.decode import decode_str  # type: ignore[import-untyped]
 
+    if too_deep(text, MAX_DEPTH):  # its loader composes with libyaml too
+        raise RecursionError
     template, matches = decode_str(text)
     if not matches:
         return Decoded(_Converter(lines).convert(template), [])
@@ -333,6 +340,9 @@ _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool",
 _PLAIN_VALUES: dict[tuple[str, str], Any] = {}
 #: the values that carry their own span (a mapping keeps the others' in value_spans)
 _POSITIONED = (str, dict, list)
+#: the longest scalar text whose resolved tag and value are remembered across files (the
+#: memos are for what repeats: keys, types, numbers; not for a hostile megabyte of digits)
+_MEMO_MAX_TEXT = 256
 #: nesting beyond which the event builder leaves a document to the constructors
 #: (which report it as too deeply nested where Python's recursion limit is reached)
 _EVENTS_MAX_DEPTH = 100
@@ -389,6 +399,8 @@ def _fast_load(
             finally:
                 loader.dispose()
         if data is _Declined:
+            if too_deep(text, MAX_DEPTH):
+                raise RecursionError
             duplicates = []
             loader = loader_cls(text)
             loader.span = span
@@ -513,9 +525,10 @@ def _fast_loader_class() -> Any:
             tag = self._tags.get(key)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
-                if len(self._tags) > 100_000:
-                    self._tags.clear()
-                self._tags[key] = tag
+                if len(value) <= _MEMO_MAX_TEXT:
+                    if len(self._tags) > 100_000:
+                        self._tags.clear()
+                    self._tags[key] = tag
             return tag
 
         # The event builder: methods rather than nested functions, which would refer to
@@ -559,9 +572,10 @@ def _fast_loader_class() -> Any:
                 if tag not in _PLAIN_TAGS:
                     raise _Declined
                 value = self.yaml_constructors[tag](self, ScalarNode(tag, text))
-                if len(others) > 100_000:
-                    others.clear()
-                others[(tag, text)] = value
+                if len(text) <= _MEMO_MAX_TEXT:
+                    if len(others) > 100_000:
+                        others.clear()
+                    others[(tag, text)] = value
             return value
 
         def event_node(self, event: Any, depth: int) -> Any:
@@ -592,6 +606,7 @@ def _fast_loader_class() -> Any:
             scalar = self.event_scalar
             out = YDict()
             value_spans: dict[Any, Span] = {}
+            written: dict[Any, YStr] | None = None
             while True:
                 event = get_event()
                 if event.__class__ is not ScalarEvent:
@@ -615,12 +630,17 @@ def _fast_loader_class() -> Any:
                 else:
                     value = self.event_node(event, depth + 1)
                 if key in out:
-                    # a duplicate key (rare): as construct_map, the last value wins
-                    previous: YStr = next(k for k in out if k == key)
+                    # a duplicate key (rare): as construct_map, the last value wins; the
+                    # keys as written, by text, once a mapping has one (each a lookup)
+                    if written is None:
+                        written = {k: k for k in out}
+                    previous: YStr = written[key]
                     self.duplicates.append((text, cast(Span, previous.span), where))
                     del out[key]
                     value_spans.pop(key, None)
                 out[key] = value
+                if written is not None:
+                    written[key] = key
                 if not isinstance(value, _POSITIONED):  # a number, boolean or null
                     value_spans[key] = span(event.start_mark, event.end_mark)
             out.span = span(start.start_mark, event.end_mark)
@@ -695,7 +715,9 @@ def _fast_loader_class() -> Any:
         construct = loader.construct_object
         out = YDict(span(node))
         value_spans: dict[Any, Span] = {}
-        for i, (key_node, value_node) in enumerate(pairs):
+        #: each key's last key node so far (a duplicate is reported against it)
+        key_nodes: dict[Any, Any] = {}
+        for key_node, value_node in pairs:
             if key_node.__class__ is ScalarNode and key_node.tag != _NULL_TAG:
                 # keys are the text written (YAML 1.1 would make `On:` the boolean true)
                 key: Any = YStr(key_node.value, span(key_node))
@@ -712,22 +734,17 @@ def _fast_loader_class() -> Any:
                 value = construct(value_node, deep=True)
             if key in out:
                 # a duplicate key (rare): the last one written before this one
-                previous = next(k for k, _ in reversed(pairs[:i]) if _same_key(loader, k, key))
+                previous = key_nodes[key]
                 if own is None or (id(previous) in own and id(key_node) in own):
                     loader.duplicates.append((str(key), span(previous), span(key_node)))
                 del out[key]
                 value_spans.pop(key, None)
             out[key] = value
+            key_nodes[key] = key_node
             if not isinstance(value, str | dict | list):
                 value_spans[key] = span(value_node)
         out.value_spans = value_spans or None
         return out
-
-    def _same_key(loader: Any, key_node: Any, key: Any) -> bool:
-        try:
-            return bool(_mapping_key(loader, key_node) == key)
-        except ConstructorError:
-            return False
 
     def _mapping_key(loader: Any, key_node: Any) -> Any:
         if not isinstance(key_node, ScalarNode):
