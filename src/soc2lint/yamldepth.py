@@ -1,11 +1,12 @@
 """How deep YAML text nests, read before libyaml composes it.
 
 libyaml's composer (under PyYAML's ``compose``/``load`` and cfn-lint's loader)
-recurses in C once per nesting level, without a limit: a file of 50,000 ``[``
-(100 KB) crashes the process before Python's recursion limit is met.  Whatever
-composes scanned YAML with libyaml (CloudFormation templates, cfn-lint's decoder,
-YAML policy documents) asks :func:`too_deep` first; libyaml's parser, whose
-events it counts, does not recurse.
+recurses in C once per nesting level, without a limit: 50,000 levels of ``[`` or
+``- `` (100 KB) crash the process before Python's recursion limit is met (newer
+libyaml refuses flow collections 1,000 deep in its scanner, but not block
+sequences).  Whatever composes scanned YAML with libyaml (CloudFormation
+templates, cfn-lint's decoder, YAML policy documents) asks :func:`too_deep`
+first; libyaml's parser, whose events it counts, does not recurse.
 """
 
 from __future__ import annotations
