@@ -22,7 +22,7 @@ from typing import Any
 from ..cloudformation.decode import decode_text
 from ..cloudformation.nodes import YDict, YList
 from ..model import Finding, Node, Origin, parse_path
-from .plan import Plan, Reader, origin_of, satisfied, write_all
+from .plan import Plan, Reader, changed, origin_of, satisfied, write_all
 from .remedies import Remedy
 from .text import Edit, NotFixable, Text, text_of
 from .text import apply as apply_edits
@@ -326,9 +326,7 @@ def plan_cfn(
         values,
         lambda cur, i, path, value: _cfn_write(file, cur, node, path, value, i, concrete),
     )
-    if new == text:
-        raise NotFixable("the value is already the one a fix writes")
-    return Plan(finding, remedy, {file: new})
+    return changed(finding, remedy, file, text, new)
 
 
 def _cfn_write(
@@ -450,7 +448,4 @@ def _plan_origin_cfn(
         edit = cfn_replace(rng.file, text_of(text), param, "Default", value, is_json(text))
     except NotFixable as exc:
         raise NotFixable(f"the value comes from {origin.via}: {exc}") from None
-    new = apply_edits(text, [edit])
-    if new == text:
-        raise NotFixable("the value is already the one a fix writes")
-    return Plan(finding, remedy, {rng.file: new}, via=origin.via)
+    return changed(finding, remedy, rng.file, text, apply_edits(text, [edit]), origin.via)

@@ -60,6 +60,16 @@ class Plan:
         return out
 
 
+def changed(
+    finding: Finding, remedy: Remedy, file: str, text: str, new: str, via: str = ""
+) -> Plan:
+    """The plan that turns ``text`` into ``new`` in ``file``; refused when that changes
+    nothing (the value is already the one a fix writes)."""
+    if new == text:
+        raise NotFixable("the value is already the one a fix writes")
+    return Plan(finding, remedy, {file: new}, via=via)
+
+
 def line_edits(file: str, old: str, new: str) -> list[Edit]:
     """The differences between ``old`` and ``new`` as edits of whole lines of ``old``."""
     a = old.splitlines(keepends=True)
@@ -187,9 +197,7 @@ def _plan_tf(
         values,
         lambda cur, i, path, value: _tf_write(file, cur, node, path, value, i, concrete),
     )
-    if new == text:
-        raise NotFixable("the value is already the one a fix writes")
-    return Plan(finding, remedy, {file: new})
+    return changed(finding, remedy, file, text, new)
 
 
 def _tf_write(
@@ -394,10 +402,7 @@ def _plan_origin_tf(
         edit = tf_replace_value(rng.file, text_of(text), attr, value)
     except NotFixable as exc:
         raise NotFixable(f"the value comes from {origin.via}: {exc}") from None
-    new = apply_edits(text, [edit])
-    if new == text:
-        raise NotFixable("the value is already the one a fix writes")
-    return Plan(finding, remedy, {rng.file: new}, via=origin.via)
+    return changed(finding, remedy, rng.file, text, apply_edits(text, [edit]), origin.via)
 
 
 _RESOURCE_HEAD = re.compile(r'^resource\s+"([^"]+)"\s+"([^"]+)"', re.MULTILINE)
