@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
 from ..memory import paused_gc
-from ..yamldepth import too_deep
+from ..yamldepth import MAX_DEPTH, too_deep  # a template nested deeper is rejected
 from .nodes import Span, YDict, YList, YStr
 
 #: alias-expanded node count above which a template is rejected (cfn-lint's own
@@ -45,8 +45,6 @@ from .nodes import Span, YDict, YList, YStr
 MAX_NODES = 300_000
 #: alias-expanded values allowed by default (limits.max_yaml_nodes): cfn-lint's guard
 DEFAULT_MAX_YAML_NODES = 250_000
-#: nesting depth above which a template is rejected (real templates stay far below)
-MAX_DEPTH = 200
 
 _TEMPLATE_HINT = re.compile(
     r"AWSTemplateFormatVersion|^Resources\s*:|\"Resources\"\s*:|^'Resources'\s*:", re.MULTILINE
@@ -152,7 +150,7 @@ def warm_up() -> None:
 def _decode_with_cfnlint(text: str, lines: list[str], mark: Any = None) -> Decoded:
     from cfnlint.decode import decode_str  # type: ignore[import-untyped]
 
-    if too_deep(text, MAX_DEPTH):  # its loader composes with libyaml too
+    if too_deep(text):  # its loader composes with libyaml too
         raise RecursionError
     template, matches = decode_str(text)
     if not matches:
@@ -399,7 +397,7 @@ def _fast_load(
             finally:
                 loader.dispose()
         if data is _Declined:
-            if too_deep(text, MAX_DEPTH):
+            if too_deep(text):
                 raise RecursionError
             duplicates = []
             loader = loader_cls(text)
