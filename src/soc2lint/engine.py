@@ -24,7 +24,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,7 +104,10 @@ class ScanResult:
     @property
     def active(self) -> list[Finding]:
         """Findings that count: not suppressed, not baselined."""
-        return [f for f in self.findings if not f.suppressed and not f.baselined]
+        return list(self._counting())
+
+    def _counting(self) -> Iterator[Finding]:
+        return (f for f in self.findings if not f.suppressed and not f.baselined)
 
     @property
     def suppressed(self) -> list[Finding]:
@@ -118,7 +121,8 @@ class ScanResult:
     def exit_code(self, threshold: Severity | None) -> int:
         if self.incomplete:
             return 3
-        return 1 if self.failing(threshold) else 0
+        # the first failing finding decides (tens of thousands on a large scan)
+        return 1 if any(fails(f, threshold) for f in self._counting()) else 0
 
 
 @dataclass
