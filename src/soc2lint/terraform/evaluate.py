@@ -26,7 +26,6 @@ from ..model import Path as AttrPath
 from ..model import Template as NameTemplate
 from .expressions import NULL_RESOLVER, Evaluator, RefEntry, Resolver, Scope, Site
 from .hcl import HclSyntaxError, parse_expression
-from .jsonpos import JsonSyntaxError, parse_json
 from .modules import (
     Decl,
     ModuleConfig,
@@ -1400,7 +1399,7 @@ class RootContext:
 
     def _read_tfvars_json(self, path: Path, display: str) -> list[tuple[str, Any, Origin]]:
         from ..frontend import SourceError
-        from .jsonpos import to_python
+        from .jsonpos import JsonSyntaxError, parse_json, to_python
 
         loader = self.loader
         loader.note_read(display)
