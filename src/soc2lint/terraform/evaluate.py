@@ -245,7 +245,7 @@ class Loader:
         return ParseCache.key(("json:" if json_syntax else "hcl:") + text)
 
     def config(self, directory: Path) -> ModuleConfig:
-        key = directory.resolve()
+        key = self.options.resolve(directory)
         self.note_dir(key)
         cfg = self.configs.get(key)
         if cfg is None:
@@ -1103,7 +1103,7 @@ class CallGroup(Expandable["CallInstance"]):
             return self._problem(
                 "SYS007", f"{self.base}: {label} does not exist ({options.display(target)})"
             )
-        real = target.resolve()
+        real = options.resolve(target)
         chain = self.module.dir_chain()
         if real in chain:
             return self._problem(
@@ -1482,7 +1482,7 @@ class ModuleInstance(Resolver):
         )
         self.module_key = call.group.module_key if call else ""
         self.scope = Scope(self)
-        rel = os.path.relpath(config.dir, root.dir.resolve())
+        rel = os.path.relpath(config.dir, loader.options.resolve(root.dir))
         self.path_module = Path(rel).as_posix()
         self.namespaces: dict[str, Any] = {
             "var": ValueNS(self, "var"),
