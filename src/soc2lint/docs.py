@@ -471,7 +471,7 @@ def _generated_pages() -> dict[bytes, bytes]:
     except OSError:
         return {}
     pages: dict[bytes, bytes] = {}
-    for line in data.split(b"\n"):
+    for line in data.splitlines():
         key, sep, value = line.partition(b": ")
         if sep:
             pages[key] = value.removesuffix(b",")
