@@ -159,16 +159,24 @@ def discover(
         except ValueError:
             return p.as_posix()
 
+    real_dirs: dict[Path, Path] = {}  # a directory of many files resolved once
+
+    def add_dir_of(f: Path) -> None:
+        real = real_dirs.get(f.parent)
+        if real is None:
+            real = real_dirs[f.parent] = f.parent.resolve()
+        tf_dirs.setdefault(real, None)
+
     def classify(f: Path, explicit: bool) -> None:
         name = f.name
         low = name.lower()
         if low.endswith(TF_SUFFIXES):
-            tf_dirs.setdefault(f.parent.resolve(), None)
+            add_dir_of(f)
             return
         if low.endswith(TFVARS_SUFFIXES):
             # read by the Terraform front end with its directory
             if explicit:
-                tf_dirs.setdefault(f.parent.resolve(), None)
+                add_dir_of(f)
             return
         if low.endswith(CFN_SUFFIXES):
             if low.endswith(".json"):

@@ -206,10 +206,23 @@ class LoadOptions:
         """``root`` resolved, once: every file and module source read is checked against it."""
         return self.root.resolve()
 
+    @functools.cached_property
+    def _resolved(self) -> dict[Path, Path]:
+        return {}
+
+    def resolve(self, path: Path) -> Path:
+        """``path.resolve()``, once a scan: the front ends resolve the same module
+        directories and files again and again (a module's every call, every read
+        checked against ``root``).  Raises as ``Path.resolve`` does."""
+        real = self._resolved.get(path)
+        if real is None:
+            real = self._resolved[path] = path.resolve()
+        return real
+
     def inside_root(self, path: Path) -> bool:
         """True when ``path`` (resolved, symlinks followed) lies inside ``root``."""
         try:
-            path.resolve().relative_to(self._real_root)
+            self.resolve(path).relative_to(self._real_root)
         except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (3.10-3.12)
             return False
         return True
@@ -230,7 +243,7 @@ class LoadOptions:
                 f"resolves outside the scanned repository ({self.display(self.root)}); "
                 "it was not read"
             )
-        parts = path.resolve().relative_to(self._real_root).parts
+        parts = self.resolve(path).relative_to(self._real_root).parts
         for i, part in enumerate(parts[:-1]):
             if part == ".terraform" and parts[i + 1 : i + 2] == ("modules",):
                 continue

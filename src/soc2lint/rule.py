@@ -485,6 +485,11 @@ class Rule:
     #: the control objective the rule tests, stated as what holds when it passes
     control: str = ""
 
+    def __post_init__(self) -> None:
+        # dedented once here, so that reading its sections need not (validate_rule runs
+        # at every start)
+        object.__setattr__(self, "doc", inspect.cleandoc(self.doc))
+
     @property
     def family(self) -> str:
         return self.id[:3]
@@ -580,7 +585,7 @@ def rule(
             tsc=tuple(tsc),
             checklist=checklist,
             check=fn,
-            doc=inspect.cleandoc(fn.__doc__ or ""),
+            doc=fn.__doc__ or "",
             examples=examples,
             fix=fixes,
             account_scope=account_scope,
@@ -598,17 +603,18 @@ def doc_sections(doc: str) -> dict[str, str]:
     """Split a rule docstring into its title and fixed sections."""
     return {
         name: inspect.cleandoc("\n".join(lines)).strip()
-        for name, lines in _section_lines(doc).items()
+        for name, lines in _section_lines(inspect.cleandoc(doc)).items()
     }
 
 
 def _section_lines(doc: str) -> dict[str, list[str]]:
-    """:func:`doc_sections` without dedenting each section's text, which checking that the
-    sections are written does not need (:func:`validate_rule` runs at every start)."""
+    """:func:`doc_sections` of a dedented docstring (a rule's ``doc``), without dedenting
+    each section's text, which checking that the sections are written does not need
+    (:func:`validate_rule` runs at every start)."""
     out: dict[str, list[str]] = {}
     current = "title"
     buf: list[str] = []
-    for line in inspect.cleandoc(doc).splitlines():
+    for line in doc.splitlines():
         stripped = line.strip()
         if stripped.endswith(":") and stripped[:-1] in PAGE_SECTIONS and not line.startswith(" "):
             out[current] = buf

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from soc2lint.views import iam_actions
 
 
@@ -13,6 +15,20 @@ def test_lookup_is_case_insensitive_and_knows_access_levels() -> None:
     assert info.resource_types == ("role",)
     assert iam_actions.lookup("s3:NoSuchAction") is None
     assert iam_actions.lookup("nosuchservice:Get") is None
+
+
+def test_the_services_read_line_by_line_are_the_files_json() -> None:
+    """The database decodes each service's line on the first question about it: what it
+    reads that way is, service for service, what the whole file decodes to."""
+    whole = json.loads(iam_actions.DATA_FILE.read_text(encoding="utf-8"))["services"]
+    database = iam_actions._database()
+    assert len(whole) > 400
+    assert {p.lower() for p in whole} == database.keys()
+    for prefix, body in whole.items():
+        service = database[prefix.lower()]
+        assert service.prefix == prefix
+        assert service.arn_formats == body.get("resources", {})
+        assert {a.name: a for a in service.actions.values()}.keys() == body["actions"].keys()
 
 
 def test_actions_without_resource_scoping() -> None:

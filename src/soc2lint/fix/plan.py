@@ -17,10 +17,9 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Finding, Node, Origin, parse_path
-from ..terraform.syntax import Attribute, Block, Lit
 from .remedies import Remedy, remedy_for
 from .text import (
     Edit,
@@ -37,6 +36,9 @@ from .text import (
     tf_set,
 )
 from .text import apply as apply_edits
+
+if TYPE_CHECKING:
+    from ..terraform.syntax import Attribute, Block
 
 #: directories whose files are generated: the fix belongs in what generates them
 GENERATED = (".terraform", "cdk.out", ".terragrunt-cache")
@@ -264,6 +266,8 @@ def _tf_written(block: Any, path: str, value: Any) -> bool:
     attr = current.body.attrs.get(parts[-1])
     if attr is None:
         return False
+    from ..terraform.syntax import Lit  # here, as in .text: not for a CloudFormation fix
+
     expr = attr.expr
     if not isinstance(expr, Lit):
         return True  # an expression: left as written

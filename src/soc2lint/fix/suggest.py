@@ -15,12 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model import Finding
+from ..model import Finding, Node
 from ..rule import DEFAULT_OPTIONS
-from .plan import line_edits, plan
-from .remedies import remedy_for
-from .text import NotFixable, text_of
-from .tree import Tree
+from .remedies import Remedy, remedy_for
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -59,11 +56,8 @@ def suggestions(
     cached: dict[int, Suggestion] | None = getattr(result, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    unparsed = {f.range.file for f in result.findings if f.incomplete}
-    tree = Tree(result.base, result.base, unparsed)
-    options = {**DEFAULT_OPTIONS, **(result.config.options if result.config else {})}
     index = {(n.scope, n.address): n for n in result.graph.nodes(category=None)}
-    out: dict[int, Suggestion] = {}
+    remedied: list[tuple[Finding, Node, Remedy]] = []
     chosen = result.active if findings is None else list(findings)
     for f in chosen:
         if f.incomplete or f.unresolved or f.suppressed:
@@ -72,8 +66,28 @@ def suggestions(
         if node is None:
             continue
         remedy = remedy_for(f.rule_id, node.language, node.kind, f.attr_path)
-        if remedy is None:
-            continue
+        if remedy is not None:
+            remedied.append((f, node, remedy))
+    out = _planned(result, remedied) if remedied else {}
+    if findings is None:
+        setattr(result, _CACHE_ATTR, out)
+    return out
+
+
+def _planned(
+    result: ScanResult, remedied: list[tuple[Finding, Node, Remedy]]
+) -> dict[int, Suggestion]:
+    """:func:`suggestions` of the findings that have a remedy (the planner, difflib and
+    the text edits are imported only for a scan that has some)."""
+    from .plan import line_edits, plan
+    from .text import NotFixable, text_of
+    from .tree import Tree
+
+    unparsed = {f.range.file for f in result.findings if f.incomplete}
+    tree = Tree(result.base, result.base, unparsed)
+    options = {**DEFAULT_OPTIONS, **(result.config.options if result.config else {})}
+    out: dict[int, Suggestion] = {}
+    for f, node, remedy in remedied:
         try:
             p = plan(f, node, tree.read, options, tree.check, tree.list_dir)
         except (NotFixable, RecursionError):
@@ -96,8 +110,6 @@ def suggestions(
         else:
             what = f"Fix: {what}."
         out[id(f)] = Suggestion(what, remedy.unsafe, tuple(changes))
-    if findings is None:
-        setattr(result, _CACHE_ATTR, out)
     return out
 
 

@@ -10,7 +10,9 @@ Terraform (:func:`tf_set`): a written literal is replaced in place; a missing
 attribute is inserted at the end of its block (aligned like ``terraform fmt``
 when it can join the last group of attributes, after a blank line otherwise);
 a missing nested block is inserted with its attribute.  CloudFormation's
-edits are in :mod:`.cfn`.
+edits are in :mod:`.cfn`; the Terraform parser and syntax tree are imported by
+the Terraform edits that use them, so that a CloudFormation fix does not load
+the Terraform front end.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..terraform.hcl import parse_hcl
-from ..terraform.syntax import Attribute, Block, Body, Lit, Template, TupleExpr
+if TYPE_CHECKING:
+    from ..terraform.syntax import Attribute, Block, Body
 
 
 class NotFixable(Exception):
@@ -173,6 +175,8 @@ def hcl_literal(value: Any, like: str = "") -> str:
 @functools.lru_cache(maxsize=16)
 def parse_tf(text: str) -> Body:
     """The file's syntax tree (cached: the fixes of one file read the same text)."""
+    from ..terraform.hcl import parse_hcl
+
     parsed = parse_hcl(text)
     if parsed.body is None:
         raise NotFixable("the file does not parse")
@@ -206,6 +210,8 @@ def find_attribute(body: Body, line: int, col: int) -> Attribute | None:
 
 def is_literal(attr: Attribute) -> bool:
     """A literal scalar, a plain string, or a list of them."""
+    from ..terraform.syntax import Lit, Template, TupleExpr
+
     e = attr.expr
     if isinstance(e, TupleExpr):
         return all(isinstance(i, Lit) for i in e.items)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gzip
 import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -358,6 +357,8 @@ def render_sarif(
         text, left_out = _render_run(result, findings, include_suppressed, category, limit, states)
         if len(text) <= MAX_GZIP_BYTES or left_out >= len(findings):
             break
+        import gzip  # only for a file this large
+
         size = len(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
         if size <= MAX_GZIP_BYTES:
             break

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -157,16 +157,22 @@ def find_roots(loader: Loader, dirs: Sequence[Path]) -> list[Path]:
     local module; directories only reachable through a cycle become roots too."""
     resolved = sorted(dict.fromkeys(d.resolve() for d in dirs))
     return roots_from_calls(
-        resolved, {d: [src for _, src in loader.config(d).local_calls()] for d in resolved}
+        resolved,
+        {d: [src for _, src in loader.config(d).local_calls()] for d in resolved},
+        loader.options.resolve,
     )
 
 
-def _call_targets(directory: Path, sources: Sequence[str]) -> list[Path]:
+def _call_targets(
+    directory: Path, sources: Sequence[str], resolve: Callable[[Path], Path]
+) -> list[Path]:
+    """The directories ``directory``'s local module ``sources`` name (``resolve``:
+    :meth:`LoadOptions.resolve`)."""
     targets = []
     for src in sources:
         target = Path(os.path.normpath(directory / src))
         try:
-            target = target.resolve()
+            target = resolve(target)
         except OSError:
             continue
         if target != directory:
@@ -174,12 +180,16 @@ def _call_targets(directory: Path, sources: Sequence[str]) -> list[Path]:
     return targets
 
 
-def roots_from_calls(resolved: Sequence[Path], local_calls: dict[Path, list[str]]) -> list[Path]:
+def roots_from_calls(
+    resolved: Sequence[Path],
+    local_calls: dict[Path, list[str]],
+    resolve: Callable[[Path], Path],
+) -> list[Path]:
     """:func:`find_roots` from each directory's local module sources."""
     calls: dict[Path, list[Path]] = {}
     called: set[Path] = set()
     for d in resolved:
-        targets = _call_targets(d, local_calls.get(d, []))
+        targets = _call_targets(d, local_calls.get(d, []), resolve)
         called.update(targets)
         calls[d] = targets
     roots = [d for d in resolved if d not in called]
@@ -310,7 +320,9 @@ def _evaluate_in_worker(index: int) -> tuple[bytes, bool, int, int, int]:
     )
 
 
-def _reached(roots: list[Path], infos: dict[Path, DirInfo]) -> list[Path]:
+def _reached(
+    roots: list[Path], infos: dict[Path, DirInfo], resolve: Callable[[Path], Path]
+) -> list[Path]:
     """The scanned directories ``roots`` call as local modules, directly or not, and
     ``roots`` themselves."""
     reached: dict[Path, None] = {}
@@ -321,7 +333,7 @@ def _reached(roots: list[Path], infos: dict[Path, DirInfo]) -> list[Path]:
         if info is None or d in reached:
             continue
         reached[d] = None
-        stack.extend(_call_targets(d, info.local_calls))
+        stack.extend(_call_targets(d, info.local_calls, resolve))
     return list(reached)
 
 
@@ -346,7 +358,7 @@ def _evaluate_in_pool(
         return {}
     from .modules import config_files
 
-    reached = {root: _reached([root], infos) for root in roots}
+    reached = {root: _reached([root], infos, options.resolve) for root in roots}
     work = sum(
         state.sources.size(f)
         for dirs in reached.values()
@@ -609,10 +621,12 @@ def _roots(
     manifest = Manifest(sources)
     for d in resolved:
         manifest.directory(d)
-        for target in _call_targets(d, infos[d].local_calls):
+        for target in _call_targets(d, infos[d].local_calls, state.options.resolve):
             manifest.directory(target)
     deps = manifest.deps()
-    roots = roots_from_calls(resolved, {d: infos[d].local_calls for d in resolved})
+    roots = roots_from_calls(
+        resolved, {d: infos[d].local_calls for d in resolved}, state.options.resolve
+    )
     if {(k, p): dg for k, p, dg in deps} != old_deps or infos.keys() != old_infos.keys():
         results.put(key, deps, (roots, infos))
     return roots, infos

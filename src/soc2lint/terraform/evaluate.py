@@ -26,7 +26,6 @@ from ..model import Path as AttrPath
 from ..model import Template as NameTemplate
 from .expressions import NULL_RESOLVER, Evaluator, RefEntry, Resolver, Scope, Site
 from .hcl import HclSyntaxError, parse_expression
-from .jsonpos import JsonSyntaxError, parse_json
 from .modules import (
     Decl,
     ModuleConfig,
@@ -246,7 +245,7 @@ class Loader:
         return ParseCache.key(("json:" if json_syntax else "hcl:") + text)
 
     def config(self, directory: Path) -> ModuleConfig:
-        key = directory.resolve()
+        key = self.options.resolve(directory)
         self.note_dir(key)
         cfg = self.configs.get(key)
         if cfg is None:
@@ -1104,7 +1103,7 @@ class CallGroup(Expandable["CallInstance"]):
             return self._problem(
                 "SYS007", f"{self.base}: {label} does not exist ({options.display(target)})"
             )
-        real = target.resolve()
+        real = options.resolve(target)
         chain = self.module.dir_chain()
         if real in chain:
             return self._problem(
@@ -1400,7 +1399,7 @@ class RootContext:
 
     def _read_tfvars_json(self, path: Path, display: str) -> list[tuple[str, Any, Origin]]:
         from ..frontend import SourceError
-        from .jsonpos import to_python
+        from .jsonpos import JsonSyntaxError, parse_json, to_python
 
         loader = self.loader
         loader.note_read(display)
@@ -1483,7 +1482,7 @@ class ModuleInstance(Resolver):
         )
         self.module_key = call.group.module_key if call else ""
         self.scope = Scope(self)
-        rel = os.path.relpath(config.dir, root.dir.resolve())
+        rel = os.path.relpath(config.dir, loader.options.resolve(root.dir))
         self.path_module = Path(rel).as_posix()
         self.namespaces: dict[str, Any] = {
             "var": ValueNS(self, "var"),

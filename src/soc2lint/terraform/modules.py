@@ -36,7 +36,6 @@ from .syntax import (
     SyntaxProblem,
     literal_string,
 )
-from .tfjson import parse_tf_json
 
 TF_SUFFIXES = (".tf", ".tf.json")
 
@@ -44,6 +43,8 @@ TF_SUFFIXES = (".tf", ".tf.json")
 def parse_source(text: str, json_syntax: bool) -> ParsedFile:
     """Parse one configuration file's text (pure: no I/O, no shared state)."""
     if json_syntax:
+        from .tfjson import parse_tf_json  # imported for a .tf.json file only
+
         return parse_tf_json(text)
     return parse_hcl(text)
 
@@ -57,6 +58,8 @@ def parse_bounded(text: str, json_syntax: bool, seconds: float) -> ParsedFile:
     try:
         with time_budget(seconds):
             if json_syntax:
+                from .tfjson import parse_tf_json  # imported for a .tf.json file only
+
                 return parse_tf_json(text)
             fast = parse_fast(text)
         if fast is not None:
