@@ -51,7 +51,7 @@ from typing import Any
 from . import __version__
 
 #: bump when the cached structures change shape
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 #: a manifest item: ("dir" | "file", absolute path, digest)
 Dependency = tuple[str, str, str]

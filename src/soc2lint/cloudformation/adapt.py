@@ -82,13 +82,22 @@ class Session:
     #: (src address, Edge without scope) collected, scoped when the session ends
     edges: list[Edge] = field(default_factory=list)
     node_ids: set[str] = field(default_factory=set)
+    #: node ids by address and the paths of its nodes' locations and references, each
+    #: one object that every node and edge holding it shares: pickled once, and
+    #: ``shared_edges`` finds nothing to share
+    ids: dict[str, str] = field(default_factory=dict)
+    paths: dict[Any, Any] = field(default_factory=dict)
 
     def node_id(self, address: str) -> str:
-        return f"{self.scope}::{address}"
+        known = self.ids.get(address)
+        if known is None:
+            known = self.ids[address] = f"{self.scope}::{address}"
+        return known
 
     def add_node(self, node: Node) -> bool:
         if node.id in self.node_ids:
             return False
+        node.id = self.ids.setdefault(node.address, node.id)
         self.node_ids.add(node.id)
         self.result.nodes.append(node)
         return True
@@ -587,8 +596,17 @@ class TemplateInstance:
         for stack in self.stack_addresses:
             edges.append(Edge(self.session.node_id(stack), node.id, "contains"))
         if col is not None:
+            paths = self.session.paths
             for path, addr, attr in col.refs:
-                edges.append(Edge(node.id, self.session.node_id(addr), "ref", path, attr))
+                edges.append(
+                    Edge(
+                        node.id,
+                        self.session.node_id(addr),
+                        "ref",
+                        paths.setdefault(path, path),
+                        attr,
+                    )
+                )
 
     def _node_range(self, key: Any, body: Any) -> Range:
         """From the logical ID (or name) through the end of its mapping."""
@@ -623,7 +641,7 @@ class TemplateInstance:
             range=Range(self.display, 1, 1, end[0], end[1]),
             meta=meta,
         )
-        locate(node, self.display, col.locations)
+        locate(node, self.display, col.locations, self.session.paths)
         self._add(node, None)
 
     def _emit_parameter_nodes(self) -> None:
@@ -656,7 +674,7 @@ class TemplateInstance:
                 origins=col.origins,
                 meta=self._base_meta(),
             )
-            locate(node, self.display, col.locations)
+            locate(node, self.display, col.locations, self.session.paths)
             self._add(node, None)
 
     def _emit_resource(self, lid: str, key: Any, body: Any, info: ResourceInfo) -> None:
@@ -716,7 +734,7 @@ class TemplateInstance:
             origins=col.origins,
             meta=meta,
         )
-        locate(node, self.display, col.locations)
+        locate(node, self.display, col.locations, self.session.paths)
         self._add(node, col)
         for n in names:
             target = self.resources_info.get(n)
@@ -769,7 +787,7 @@ class TemplateInstance:
             origins=col.origins,
             meta=meta,
         )
-        locate(node, self.display, col.locations)
+        locate(node, self.display, col.locations, self.session.paths)
         self._add(node, col)
 
     def _emit_outputs(self) -> None:
@@ -817,7 +835,7 @@ class TemplateInstance:
                 origins=col.origins,
                 meta=meta,
             )
-            locate(node, self.display, col.locations)
+            locate(node, self.display, col.locations, self.session.paths)
             self._add(node, col)
 
     # ---- nested stacks -------------------------------------------------------
