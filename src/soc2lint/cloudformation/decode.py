@@ -520,19 +520,19 @@ def _fast_loader_class() -> Any:
         duplicates: list[tuple[str, Span, Span]]
         #: implicit tag of plain scalars, by text: templates repeat the same words
         #: (Effect, Allow, Type...) thousands of times and the resolver's regexes are slow
-        _tags: ClassVar[dict[tuple[Any, ...], str]] = {}
+        _tags: ClassVar[dict[str, str]] = {}
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is not ScalarNode:
+            # a plain scalar's tag depends on its text alone; any other is a string
+            if kind is not ScalarNode or not implicit[0]:
                 return super().resolve(kind, value, implicit)
-            key = (value, implicit)
-            tag = self._tags.get(key)
+            tag = self._tags.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
                 if len(value) <= _MEMO_MAX_TEXT:
                     if len(self._tags) > 100_000:
                         self._tags.clear()
-                    self._tags[key] = tag
+                    self._tags[value] = tag
             return tag
 
         # The event builder: methods rather than nested functions, which would refer to
@@ -558,9 +558,11 @@ def _fast_loader_class() -> Any:
             text = event.value
             tag = event.tag
             if tag is None or tag == "!":
-                tag = self._tags.get((text, event.implicit)) or self.resolve(
-                    ScalarNode, text, event.implicit
-                )
+                implicit = event.implicit
+                if implicit[0]:  # plain
+                    tag = self._tags.get(text) or self.resolve(ScalarNode, text, implicit)
+                else:  # quoted: a string (as resolve says)
+                    tag = _STR_TAG
             if tag in (_STR_TAG, _TIMESTAMP_TAG):
                 value: YStr = _new_str(YStr, text)
                 value.span = self.span(event.start_mark, event.end_mark)
@@ -622,9 +624,9 @@ def _fast_loader_class() -> Any:
                 text = event.value
                 tag = event.tag
                 if tag is None or tag == "!":
-                    tag = tags.get((text, event.implicit)) or self.resolve(
-                        ScalarNode, text, event.implicit
-                    )
+                    implicit = event.implicit
+                    if implicit[0]:  # plain (a quoted key is a string)
+                        tag = tags.get(text) or self.resolve(ScalarNode, text, implicit)
                 if event.anchor is not None or tag in (_NULL_TAG, _MERGE_TAG):
                     raise _Declined
                 # keys are the text written (YAML 1.1 would make `On:` the boolean true)
