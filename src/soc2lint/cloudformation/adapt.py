@@ -195,7 +195,7 @@ class Builder:
 
     def build(self, x: Any, path: Path, col: Collector) -> Any:
         if isinstance(x, dict):
-            fn = intrinsic_name(x)
+            fn = intrinsic_name(x) if len(x) == 1 else None
             if fn == "Fn::If":
                 return self._build_if(x, path, col)
             if fn is not None:
@@ -288,8 +288,8 @@ class Builder:
 
 def entry_span(key: Any, value: Any, parent: Any) -> Span | None:
     """From the key through the end of its value."""
-    ks = span_of(key)
-    vs = span_of(value)
+    ks: Span | None = getattr(key, "span", None)  # span_of, without a call each
+    vs: Span | None = getattr(value, "span", None)
     if vs is None:
         value_spans = getattr(parent, "value_spans", None)
         if value_spans:

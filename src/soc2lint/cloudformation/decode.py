@@ -426,9 +426,20 @@ def _fast_load(
 def _long_form(suffix: str, value: Any, where: Span) -> YDict:
     """A short-form tag's value in the long form, as cfn-lint writes it (``!Ref x`` ->
     ``{"Ref": x}``, ``!Sub x`` -> ``{"Fn::Sub": x}``)."""
-    out = YDict(where)
-    out[YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")] = value
+    key = _LONG_FORM_KEYS.get(suffix)
+    if key is None:
+        key = YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")
+        if len(_LONG_FORM_KEYS) < 256:  # the tags templates use, not any text's
+            _LONG_FORM_KEYS[suffix] = key
+    out: YDict = _new_dict(YDict)
+    out.span = where
+    out.value_spans = None
+    out[key] = value
     return out
+
+
+#: the long-form key of a short-form tag, by its suffix: one YStr (without a span) each
+_LONG_FORM_KEYS: dict[str, YStr] = {}
 
 
 def _span_function(spans: _Spans) -> Any:
@@ -572,7 +583,9 @@ def _fast_loader_class() -> Any:
                 if tag == "!GetAtt":  # `!GetAtt a.b`: a list of two strings
                     parts = [YStr(part, where) for part in text.split(".", 1)]
                     return _long_form(tag[1:], YList(where, parts), where)
-                return _long_form(tag[1:], YStr(text, where), where)
+                value = _new_str(YStr, text)
+                value.span = where
+                return _long_form(tag[1:], value, where)
             # null, booleans and numbers (immutable: one of each per text)
             others = _PLAIN_VALUES
             plain = others.get((tag, text), _Declined)
