@@ -579,14 +579,14 @@ class Node:
             return loc
         if p and _missing(self.attrs, p):
             r = self.range
-            return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
+            return make_range(r.file, r.start_line, r.start_col, r.start_line, 0)
         while p:
             loc = self._location(p)
             if loc is not None:
                 return loc
             p = p[:-1]
         r = self.range
-        return Range(r.file, r.start_line, r.start_col, r.start_line, 0)
+        return make_range(r.file, r.start_line, r.start_col, r.start_line, 0)
 
     def _location(self, path: Path) -> Range | None:
         """``self.locations.get(path)``; of packed locations, that range only (a finding

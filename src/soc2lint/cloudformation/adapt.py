@@ -68,6 +68,8 @@ RESOURCE_ATTRIBUTES = (
     "CreationPolicy",
     "UpdatePolicy",
 )
+#: each resource attribute and the path it is located at (``@Type``...)
+_ATTRIBUTE_PATHS = tuple((name, (f"@{name}",)) for name in RESOURCE_ATTRIBUTES)
 
 
 @dataclass
@@ -691,12 +693,13 @@ class TemplateInstance:
                 attrs = value
             elif isinstance(value, Unknown):
                 meta["properties_unknown"] = value.expr
-        for attr_name in RESOURCE_ATTRIBUTES:
-            k = _key_of(body, attr_name)
+        keys = {k: k for k in body}  # the keys as written (with their spans), by text
+        for attr_name, at in _ATTRIBUTE_PATHS:
+            k = keys.get(attr_name)
             if k is not None:
                 span = entry_span(k, body[attr_name], body)
                 if span is not None:
-                    col.locations[(f"@{attr_name}",)] = span
+                    col.locations[at] = span
         sam = rtype.startswith("AWS::Serverless::")
         if sam:
             adapt_sam(rtype, attrs, col.locations)
