@@ -899,14 +899,17 @@ def locate(
     300-resource template's 4,600 paths are 15 distinct tuples of paths)."""
     state = node.__dict__
     state.pop("locations", None)
-    numbers = array.array("q", chain.from_iterable(map(_IN_FIRST_FILE.__add__, spans.values())))
+    # struct.pack writes array("q")'s bytes, in a third less time
+    numbers = struct.pack(
+        f"{5 * len(spans)}q", *chain.from_iterable(map(_IN_FIRST_FILE.__add__, spans.values()))
+    )
     paths = tuple(spans)
     if shared is not None:
         known = shared.get(paths)
         if known is None:
             known = shared[paths] = tuple([shared.setdefault(p, p) for p in paths])
         paths = known
-    state["_packed_locations"] = ((file,), paths, numbers.tobytes())
+    state["_packed_locations"] = ((file,), paths, numbers)
 
 
 #: a span prefixed with its file's index in :func:`_pack_locations`'s format
