@@ -873,14 +873,29 @@ def _attr(node: Node, path: Path, value: Any) -> Attr:
 def _pack_locations(
     locations: dict[Path, Range],
 ) -> tuple[tuple[str, ...], tuple[Path, ...], bytes]:
-    """``Node.locations`` as its files, its paths and its positions (five integers each)."""
+    """``Node.locations`` as its files, its paths and its positions (five integers each:
+    the file's index, then the range's four numbers; see :func:`_packed_numbers`)."""
     files: dict[str, int] = {}
-    numbers = array.array("q")
+    numbers: list[int] = []
     for r in locations.values():
         numbers.extend(
             (files.setdefault(r.file, len(files)), r.start_line, r.start_col, r.end_line, r.end_col)
         )
-    return tuple(files), tuple(locations), numbers.tobytes()
+    return tuple(files), tuple(locations), _packed_numbers(numbers)
+
+
+def _packed_numbers(numbers: Sequence[int]) -> bytes:
+    """``numbers`` as 32-bit integers, or 64-bit ones when one does not fit (a position in
+    a file of gigabytes); :func:`_number_format` tells which from the length."""
+    try:
+        return struct.pack(f"{len(numbers)}i", *numbers)
+    except struct.error:
+        return struct.pack(f"{len(numbers)}q", *numbers)
+
+
+def _number_format(packed: tuple[tuple[str, ...], tuple[Path, ...], bytes]) -> str:
+    """The integer format of packed locations: 32 bits (4 bytes) unless 64."""
+    return "i" if len(packed[2]) == 20 * len(packed[1]) else "q"
 
 
 def locate(
@@ -899,9 +914,8 @@ def locate(
     300-resource template's 4,600 paths are 15 distinct tuples of paths)."""
     state = node.__dict__
     state.pop("locations", None)
-    # struct.pack writes array("q")'s bytes, in a third less time
-    numbers = struct.pack(
-        f"{5 * len(spans)}q", *chain.from_iterable(map(_IN_FIRST_FILE.__add__, spans.values()))
+    numbers = _packed_numbers(
+        tuple(chain.from_iterable(map(_IN_FIRST_FILE.__add__, spans.values())))
     )
     paths = tuple(spans)
     if shared is not None:
@@ -918,7 +932,7 @@ _IN_FIRST_FILE = (0,)
 
 def _unpack_locations(packed: tuple[tuple[str, ...], tuple[Path, ...], bytes]) -> dict[Path, Range]:
     files, paths, raw = packed
-    numbers = array.array("q")
+    numbers = array.array(_number_format(packed))
     numbers.frombytes(raw)
     each = iter(numbers)
     return {
@@ -936,7 +950,8 @@ def _packed_location(
         at = paths.index(path)
     except ValueError:
         return None
-    f, *position = struct.unpack_from("5q", raw, 40 * at)
+    code = _number_format(packed)
+    f, *position = struct.unpack_from(f"5{code}", raw, struct.calcsize(code) * 5 * at)
     return make_range(files[f], *position)
 
 
