@@ -214,7 +214,7 @@ class Builder:
                 return value
             out: dict[Any, Any] = {}
             for k, v in x.items():
-                key = plain_key(k)
+                key = str(k) if isinstance(k, str) else k  # plain_key, without a call
                 sub = (*path, key)
                 value = self.build(v, sub, col)
                 span = entry_span(k, v, x)
