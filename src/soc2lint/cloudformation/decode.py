@@ -224,10 +224,16 @@ class _Spans:
             line, col = len(lines) - 1, len(lines[-1])
         if line < 0:
             return 0, 0
-        if lines[line][:col].strip():
+        before = lines[line][:col]
+        if before and not before.isspace():  # text before the end on its line
             return line, col
         prev = line - 1
-        while prev >= 0 and (not lines[prev].strip() or lines[prev].lstrip().startswith("#")):
+        # (the tests of blank and comment lines without copying lines that are neither)
+        while prev >= 0 and (
+            not lines[prev]
+            or lines[prev].isspace()
+            or ("#" in lines[prev] and lines[prev].lstrip().startswith("#"))
+        ):
             prev -= 1
         if prev < 0:
             return line, col
@@ -466,7 +472,9 @@ def _span_function(spans: _Spans) -> Any:
         at = trimmed.get((el, ec))
         if at is None:
             at = trimmed[el, ec] = trim_end(el, ec)
-        el, ec = max(at, (sl, sc))
+        el, ec = at
+        if el < sl or (el == sl and ec < sc):  # max(at, (sl, sc)), without the call
+            el, ec = sl, sc
         return (sl + 1, sc + 1, el + 1, ec + 1)
 
     return span
