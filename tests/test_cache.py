@@ -285,6 +285,20 @@ def test_a_node_located_by_spans_reads_them_as_ranges() -> None:
     empty = make_node("Queue", "AWS::SQS::Queue", {})
     locate(empty, "t.yaml", {})
     assert pickle.loads(pickle.dumps(empty)).locations == {}
+    # positions are packed in 32 bits, in 64 when one does not fit
+    far = {("a",): (1, 2, 3, 4), ("b",): (2**31, 1, 2**33, 7)}
+    for spans_ in (spans, far):
+        big = make_node("Big", "AWS::S3::Bucket", {"a": 1, "b": 2, "c": 3})
+        locate(big, "t.yaml", spans_)
+        for path, span in spans_.items():
+            assert big.location_of(path) == Range("t.yaml", *span)
+        assert list(pickle.loads(pickle.dumps(big)).locations.items()) == [
+            (path, Range("t.yaml", *span)) for path, span in spans_.items()
+        ]
+        unpacked = make_node("Big", "AWS::S3::Bucket", {})
+        unpacked.locations = {path: Range("t.yaml", *span) for path, span in spans_.items()}
+        again = pickle.loads(pickle.dumps(unpacked))
+        assert again.location_of(("b",)) == Range("t.yaml", *spans_[("b",)])
 
 
 def test_a_pickled_node_keeps_its_attributes() -> None:

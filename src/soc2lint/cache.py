@@ -51,7 +51,7 @@ from typing import Any
 from . import __version__
 
 #: bump when the cached structures change shape
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 #: a manifest item: ("dir" | "file", absolute path, digest)
 Dependency = tuple[str, str, str]
@@ -155,7 +155,6 @@ class _Store:
         self.enabled = directory is not None
         tag = f"{namespace}-v{CACHE_FORMAT}-{__version__}-{version}-{code_fingerprint()}"
         self.directory = (directory / tag.replace("/", "_")) if directory is not None else None
-        self._made: set[Path] = set()
 
     def _path(self, key: str, suffix: str) -> Path:
         assert self.directory is not None
@@ -166,11 +165,12 @@ class _Store:
         pickled), atomically."""
         parent = path.parent
         try:
-            if parent not in self._made:
-                parent.mkdir(parents=True, exist_ok=True)
-                self._made.add(parent)
             tmp = parent / f".tmp-{path.name}-{os.getpid()}-{os.urandom(4).hex()}"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileNotFoundError:  # the entry's directory is made by its first entry
+                parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     for chunk in chunks:

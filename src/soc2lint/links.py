@@ -249,8 +249,14 @@ def _candidates(
     items: Iterable[tuple[Any, Any]] = (
         value.items() if isinstance(value, dict) else enumerate(value)
     )
+    known = _KINDS_OF_KEY
     for k, v in items:
-        key_kinds = _kinds_of(k) if is_dict else kinds
+        if is_dict:
+            key_kinds = known.get(k)  # _kinds_of(k), its memo read without a call
+            if key_kinds is None:
+                key_kinds = _kinds_of(k)
+        else:
+            key_kinds = kinds
         if isinstance(v, str):
             if len(v) <= 2048 and (key_kinds or v in by_exact or v.startswith("arn:")):
                 out.append(((*path, k), v, key_kinds))

@@ -68,6 +68,8 @@ RESOURCE_ATTRIBUTES = (
     "CreationPolicy",
     "UpdatePolicy",
 )
+#: each resource attribute and the path it is located at (``@Type``...)
+_ATTRIBUTE_PATHS = tuple((name, (f"@{name}",)) for name in RESOURCE_ATTRIBUTES)
 
 
 @dataclass
@@ -82,13 +84,22 @@ class Session:
     #: (src address, Edge without scope) collected, scoped when the session ends
     edges: list[Edge] = field(default_factory=list)
     node_ids: set[str] = field(default_factory=set)
+    #: node ids by address and the paths of its nodes' locations and references, each
+    #: one object that every node and edge holding it shares: pickled once, and
+    #: ``shared_edges`` finds nothing to share
+    ids: dict[str, str] = field(default_factory=dict)
+    paths: dict[Any, Any] = field(default_factory=dict)
 
     def node_id(self, address: str) -> str:
-        return f"{self.scope}::{address}"
+        known = self.ids.get(address)
+        if known is None:
+            known = self.ids[address] = f"{self.scope}::{address}"
+        return known
 
     def add_node(self, node: Node) -> bool:
         if node.id in self.node_ids:
             return False
+        node.id = self.ids.setdefault(node.address, node.id)
         self.node_ids.add(node.id)
         self.result.nodes.append(node)
         return True
@@ -186,7 +197,7 @@ class Builder:
 
     def build(self, x: Any, path: Path, col: Collector) -> Any:
         if isinstance(x, dict):
-            fn = intrinsic_name(x)
+            fn = intrinsic_name(x) if len(x) == 1 else None
             if fn == "Fn::If":
                 return self._build_if(x, path, col)
             if fn is not None:
@@ -203,7 +214,7 @@ class Builder:
                 return value
             out: dict[Any, Any] = {}
             for k, v in x.items():
-                key = plain_key(k)
+                key = str(k) if isinstance(k, str) else k  # plain_key, without a call
                 sub = (*path, key)
                 value = self.build(v, sub, col)
                 span = entry_span(k, v, x)
@@ -279,8 +290,8 @@ class Builder:
 
 def entry_span(key: Any, value: Any, parent: Any) -> Span | None:
     """From the key through the end of its value."""
-    ks = span_of(key)
-    vs = span_of(value)
+    ks: Span | None = getattr(key, "span", None)  # span_of, without a call each
+    vs: Span | None = getattr(value, "span", None)
     if vs is None:
         value_spans = getattr(parent, "value_spans", None)
         if value_spans:
@@ -587,8 +598,17 @@ class TemplateInstance:
         for stack in self.stack_addresses:
             edges.append(Edge(self.session.node_id(stack), node.id, "contains"))
         if col is not None:
+            paths = self.session.paths
             for path, addr, attr in col.refs:
-                edges.append(Edge(node.id, self.session.node_id(addr), "ref", path, attr))
+                edges.append(
+                    Edge(
+                        node.id,
+                        self.session.node_id(addr),
+                        "ref",
+                        paths.setdefault(path, path),
+                        attr,
+                    )
+                )
 
     def _node_range(self, key: Any, body: Any) -> Range:
         """From the logical ID (or name) through the end of its mapping."""
@@ -623,7 +643,7 @@ class TemplateInstance:
             range=Range(self.display, 1, 1, end[0], end[1]),
             meta=meta,
         )
-        locate(node, self.display, col.locations)
+        locate(node, self.display, col.locations, self.session.paths)
         self._add(node, None)
 
     def _emit_parameter_nodes(self) -> None:
@@ -656,7 +676,7 @@ class TemplateInstance:
                 origins=col.origins,
                 meta=self._base_meta(),
             )
-            locate(node, self.display, col.locations)
+            locate(node, self.display, col.locations, self.session.paths)
             self._add(node, None)
 
     def _emit_resource(self, lid: str, key: Any, body: Any, info: ResourceInfo) -> None:
@@ -673,12 +693,13 @@ class TemplateInstance:
                 attrs = value
             elif isinstance(value, Unknown):
                 meta["properties_unknown"] = value.expr
-        for attr_name in RESOURCE_ATTRIBUTES:
-            k = _key_of(body, attr_name)
+        keys = {k: k for k in body}  # the keys as written (with their spans), by text
+        for attr_name, at in _ATTRIBUTE_PATHS:
+            k = keys.get(attr_name)
             if k is not None:
                 span = entry_span(k, body[attr_name], body)
                 if span is not None:
-                    col.locations[(f"@{attr_name}",)] = span
+                    col.locations[at] = span
         sam = rtype.startswith("AWS::Serverless::")
         if sam:
             adapt_sam(rtype, attrs, col.locations)
@@ -716,7 +737,7 @@ class TemplateInstance:
             origins=col.origins,
             meta=meta,
         )
-        locate(node, self.display, col.locations)
+        locate(node, self.display, col.locations, self.session.paths)
         self._add(node, col)
         for n in names:
             target = self.resources_info.get(n)
@@ -769,7 +790,7 @@ class TemplateInstance:
             origins=col.origins,
             meta=meta,
         )
-        locate(node, self.display, col.locations)
+        locate(node, self.display, col.locations, self.session.paths)
         self._add(node, col)
 
     def _emit_outputs(self) -> None:
@@ -817,7 +838,7 @@ class TemplateInstance:
                 origins=col.origins,
                 meta=meta,
             )
-            locate(node, self.display, col.locations)
+            locate(node, self.display, col.locations, self.session.paths)
             self._add(node, col)
 
     # ---- nested stacks -------------------------------------------------------

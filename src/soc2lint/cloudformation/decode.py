@@ -224,10 +224,16 @@ class _Spans:
             line, col = len(lines) - 1, len(lines[-1])
         if line < 0:
             return 0, 0
-        if lines[line][:col].strip():
+        before = lines[line][:col]
+        if before and not before.isspace():  # text before the end on its line
             return line, col
         prev = line - 1
-        while prev >= 0 and (not lines[prev].strip() or lines[prev].lstrip().startswith("#")):
+        # (the tests of blank and comment lines without copying lines that are neither)
+        while prev >= 0 and (
+            not lines[prev]
+            or lines[prev].isspace()
+            or ("#" in lines[prev] and lines[prev].lstrip().startswith("#"))
+        ):
             prev -= 1
         if prev < 0:
             return line, col
@@ -344,6 +350,12 @@ _MEMO_MAX_TEXT = 256
 #: nesting beyond which the event builder leaves a document to the constructors
 #: (which report it as too deeply nested where Python's recursion limit is reached)
 _EVENTS_MAX_DEPTH = 100
+# The event builder makes YStr/YDict/YList without their Python constructors, and sets
+# their spans itself: a call fewer for each of a template's ~9,000 values (a tenth of
+# the decoding instructions).
+_new_str = str.__new__
+_new_dict = dict.__new__
+_new_list = list.__new__
 
 
 class _AliasAmplification(Exception):
@@ -420,9 +432,20 @@ def _fast_load(
 def _long_form(suffix: str, value: Any, where: Span) -> YDict:
     """A short-form tag's value in the long form, as cfn-lint writes it (``!Ref x`` ->
     ``{"Ref": x}``, ``!Sub x`` -> ``{"Fn::Sub": x}``)."""
-    out = YDict(where)
-    out[YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")] = value
+    key = _LONG_FORM_KEYS.get(suffix)
+    if key is None:
+        key = YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")
+        if len(_LONG_FORM_KEYS) < 256:  # the tags templates use, not any text's
+            _LONG_FORM_KEYS[suffix] = key
+    out: YDict = _new_dict(YDict)
+    out.span = where
+    out.value_spans = None
+    out[key] = value
     return out
+
+
+#: the long-form key of a short-form tag, by its suffix: one YStr (without a span) each
+_LONG_FORM_KEYS: dict[str, YStr] = {}
 
 
 def _span_function(spans: _Spans) -> Any:
@@ -449,7 +472,9 @@ def _span_function(spans: _Spans) -> Any:
         at = trimmed.get((el, ec))
         if at is None:
             at = trimmed[el, ec] = trim_end(el, ec)
-        el, ec = max(at, (sl, sc))
+        el, ec = at
+        if el < sl or (el == sl and ec < sc):  # max(at, (sl, sc)), without the call
+            el, ec = sl, sc
         return (sl + 1, sc + 1, el + 1, ec + 1)
 
     return span
@@ -514,19 +539,19 @@ def _fast_loader_class() -> Any:
         duplicates: list[tuple[str, Span, Span]]
         #: implicit tag of plain scalars, by text: templates repeat the same words
         #: (Effect, Allow, Type...) thousands of times and the resolver's regexes are slow
-        _tags: ClassVar[dict[tuple[Any, ...], str]] = {}
+        _tags: ClassVar[dict[str, str]] = {}
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is not ScalarNode:
+            # a plain scalar's tag depends on its text alone; any other is a string
+            if kind is not ScalarNode or not implicit[0]:
                 return super().resolve(kind, value, implicit)
-            key = (value, implicit)
-            tag = self._tags.get(key)
+            tag = self._tags.get(value)
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
                 if len(value) <= _MEMO_MAX_TEXT:
                     if len(self._tags) > 100_000:
                         self._tags.clear()
-                    self._tags[key] = tag
+                    self._tags[value] = tag
             return tag
 
         # The event builder: methods rather than nested functions, which would refer to
@@ -552,29 +577,35 @@ def _fast_loader_class() -> Any:
             text = event.value
             tag = event.tag
             if tag is None or tag == "!":
-                tag = self._tags.get((text, event.implicit)) or self.resolve(
-                    ScalarNode, text, event.implicit
-                )
+                implicit = event.implicit
+                if implicit[0]:  # plain
+                    tag = self._tags.get(text) or self.resolve(ScalarNode, text, implicit)
+                else:  # quoted: a string (as resolve says)
+                    tag = _STR_TAG
             if tag in (_STR_TAG, _TIMESTAMP_TAG):
-                return YStr(text, self.span(event.start_mark, event.end_mark))
+                value: YStr = _new_str(YStr, text)
+                value.span = self.span(event.start_mark, event.end_mark)
+                return value
             if tag.startswith("!"):
                 where = self.span(event.start_mark, event.end_mark)
                 if tag == "!GetAtt":  # `!GetAtt a.b`: a list of two strings
                     parts = [YStr(part, where) for part in text.split(".", 1)]
                     return _long_form(tag[1:], YList(where, parts), where)
-                return _long_form(tag[1:], YStr(text, where), where)
+                value = _new_str(YStr, text)
+                value.span = where
+                return _long_form(tag[1:], value, where)
             # null, booleans and numbers (immutable: one of each per text)
             others = _PLAIN_VALUES
-            value = others.get((tag, text), _Declined)
-            if value is _Declined:
+            plain = others.get((tag, text), _Declined)
+            if plain is _Declined:
                 if tag not in _PLAIN_TAGS:
                     raise _Declined
-                value = self.yaml_constructors[tag](self, ScalarNode(tag, text))
+                plain = self.yaml_constructors[tag](self, ScalarNode(tag, text))
                 if len(text) <= _MEMO_MAX_TEXT:
                     if len(others) > 100_000:
                         others.clear()
-                    others[(tag, text)] = value
-            return value
+                    others[(tag, text)] = plain
+            return plain
 
         def event_node(self, event: Any, depth: int) -> Any:
             cls = event.__class__
@@ -602,7 +633,7 @@ def _fast_loader_class() -> Any:
             span = self.span
             tags = self._tags
             scalar = self.event_scalar
-            out = YDict()
+            out: YDict = _new_dict(YDict)
             value_spans: dict[Any, Span] = {}
             written: dict[Any, YStr] | None = None
             while True:
@@ -614,14 +645,15 @@ def _fast_loader_class() -> Any:
                 text = event.value
                 tag = event.tag
                 if tag is None or tag == "!":
-                    tag = tags.get((text, event.implicit)) or self.resolve(
-                        ScalarNode, text, event.implicit
-                    )
+                    implicit = event.implicit
+                    if implicit[0]:  # plain (a quoted key is a string)
+                        tag = tags.get(text) or self.resolve(ScalarNode, text, implicit)
                 if event.anchor is not None or tag in (_NULL_TAG, _MERGE_TAG):
                     raise _Declined
                 # keys are the text written (YAML 1.1 would make `On:` the boolean true)
                 where = span(event.start_mark, event.end_mark)
-                key = YStr(text, where)
+                key: YStr = _new_str(YStr, text)
+                key.span = where
                 event = get_event()
                 if event.__class__ is ScalarEvent and event.anchor is None:
                     value = scalar(event)
@@ -648,7 +680,7 @@ def _fast_loader_class() -> Any:
         def event_sequence(self, start: Any, depth: int) -> YList:
             get_event = self.get_event
             scalar = self.event_scalar
-            items: list[Any] = []
+            items: YList = _new_list(YList)
             while True:
                 event = get_event()
                 if event.__class__ is ScalarEvent and event.anchor is None:
@@ -657,7 +689,8 @@ def _fast_loader_class() -> Any:
                     break
                 else:
                     items.append(self.event_node(event, depth + 1))
-            return YList(self.span(start.start_mark, event.end_mark), items)
+            items.span = self.span(start.start_mark, event.end_mark)
+            return items
 
         def node_span(self, node: Any) -> Span:
             span: Span = self.span(node.start_mark, node.end_mark)

@@ -15,6 +15,7 @@ to the caller's *sink* as ``(address, attribute)`` so the caller can draw a
 from __future__ import annotations
 
 import base64
+import functools
 import ipaddress
 import itertools
 import json
@@ -606,17 +607,28 @@ def _fn_cidr(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> Any
     count, bits = to_int(count_v), to_int(bits_v)
     if isinstance(block, str) and count is not None and bits is not None:
         try:
-            net = ipaddress.ip_network(str(block), strict=False)
+            subnets = _subnets(str(block), count, bits)
         except ValueError:
             return Unknown(f"{render(whole)} (invalid CIDR)")
-        new_prefix = net.max_prefixlen - bits
-        if 0 < count <= 256 and net.prefixlen <= new_prefix <= net.max_prefixlen:
-            subnets = [str(s) for s in itertools.islice(net.subnets(new_prefix=new_prefix), count)]
-            if len(subnets) == count:
-                return subnets
+        if subnets is not None:
+            return list(subnets)
         return Unknown(f"{render(whole)} (invalid Fn::Cidr arguments)")
     expr = f"Fn::Cidr({render(block)}, {render(count_v)}, {render(bits_v)})"
     return unknown_from(expr, block, count_v, bits_v)
+
+
+@functools.lru_cache(maxsize=1024)
+def _subnets(block: str, count: int, bits: int) -> tuple[str, ...] | None:
+    """The ``count`` first subnets of ``block`` with ``bits`` host bits (None: arguments
+    Fn::Cidr refuses; ValueError: not a CIDR block); remembered, as a template carves
+    the same block for each of its subnets."""
+    net = ipaddress.ip_network(block, strict=False)
+    new_prefix = net.max_prefixlen - bits
+    if 0 < count <= 256 and net.prefixlen <= new_prefix <= net.max_prefixlen:
+        subnets = tuple(str(s) for s in itertools.islice(net.subnets(new_prefix=new_prefix), count))
+        if len(subnets) == count:
+            return subnets
+    return None
 
 
 def _fn_length(ev: Evaluator, arg: Any, whole: Any, sink: Sink, depth: int) -> Any:
