@@ -113,10 +113,13 @@ class ScanResult:
     def suppressed(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed]
 
-    def failing(self, threshold: Severity | None) -> list[Finding]:
+    def failing(
+        self, threshold: Severity | None, active: list[Finding] | None = None
+    ) -> list[Finding]:
         """The active findings that make the exit code 1 (:func:`fails`): every report
-        that counts "at or above --fail-on" counts these."""
-        return [f for f in self.active if fails(f, threshold)]
+        that counts "at or above --fail-on" counts these.  ``active``: :attr:`active`,
+        when the caller has it already."""
+        return [f for f in (self.active if active is None else active) if fails(f, threshold)]
 
     def exit_code(self, threshold: Severity | None) -> int:
         if self.incomplete:
