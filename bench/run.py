@@ -278,11 +278,14 @@ def timed_command(cmd: list[str], timeout: float, env: dict[str, str] | None = N
 
 
 def public_comparison(args: argparse.Namespace, out: Path) -> None:
-    """soc2lint cold (SARIF) against Checkov (SARIF) on each directory, back to back."""
-    exe = args.checkov_exe or checkov_venv(out)
-    if exe is None:
-        raise SystemExit("checkov: not available (give --checkov-exe)")
-    print(f"checkov {checkov_version(exe)} ({exe}), frameworks {args.checkov_frameworks}")
+    """soc2lint cold (SARIF) against Checkov (SARIF) on each directory, back to back; with
+    ``--no-checkov``, soc2lint cold alone."""
+    exe = None
+    if not args.no_checkov:
+        exe = args.checkov_exe or checkov_venv(out)
+        if exe is None:
+            raise SystemExit("checkov: not available (give --checkov-exe)")
+        print(f"checkov {checkov_version(exe)} ({exe}), frameworks {args.checkov_frameworks}")
     ratios = []
     for given in args.public:
         target = given.resolve()
@@ -300,6 +303,8 @@ def public_comparison(args: argparse.Namespace, out: Path) -> None:
                 )
                 if run is not None:
                     ours.append(run)
+                if exe is None:
+                    continue
                 frameworks = args.checkov_frameworks.split(",")
                 checkov = [str(exe), "-d", str(target), "-o", "sarif", "--output-file-path", tmp]
                 run = timed_command(
@@ -307,10 +312,16 @@ def public_comparison(args: argparse.Namespace, out: Path) -> None:
                 )
                 if run is not None:
                     theirs.append(run)
-        if not ours or not theirs:
+        if not ours or (exe is not None and not theirs):
             print(f"{target.name}: a run did not finish in {args.checkov_timeout:.0f} s")
             continue
-        a, b = best(ours), best(theirs)
+        a = best(ours)
+        if exe is None:
+            print(
+                f"{target.name:32} soc2lint cold wall {a.wall:6.2f} s cpu {a.cpu:6.2f} s | {load_average()}"
+            )
+            continue
+        b = best(theirs)
         ratios.append(b.wall / a.wall)
         print(
             f"{target.name:32} soc2lint wall {a.wall:6.2f} s cpu {a.cpu:6.2f} s | "
@@ -390,8 +401,7 @@ def main() -> None:
         f"--jobs {args.jobs}, {load_average()}"
     )
     if args.public:
-        if not args.no_checkov:
-            public_comparison(args, out)
+        public_comparison(args, out)
         if args.warm:
             public_warm(args)
         print(load_average())
