@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -134,3 +135,22 @@ def test_the_wheel_holds_every_package_rule_module_and_examples_file(tmp_path: P
     )
     assert not missing, f"not in the wheel: {missing[:10]}"
     assert any(n.endswith(".examples.yaml") for n in names)
+
+
+@pytest.mark.parametrize("margin", ["", "  "])
+def test_the_sections_a_rule_shows_are_those_its_check_reads(margin: str) -> None:
+    """A docstring whose title line is indented less than its sections (``margin``)
+    keeps its headings indented once dedented: validate_rule then reports the sections
+    missing, and the rule's page does not show them either (dedenting twice would)."""
+    raw = (
+        "\n  Queues are encrypted.\n"
+        f"  {margin}What it checks:\n  {margin}    Every queue.\n"
+        f"  {margin}Why it matters for SOC 2:\n  {margin}    CC6.1.\n"
+    )
+    made = make_rule("TST901", "uneven-doc", lambda ctx: [])
+    r = dataclasses.replace(made, doc=raw)  # dedented once, as @rule does
+    names = ("What it checks", "Why it matters for SOC 2")
+    missing = {n for n in names if any(f"lacks a '{n}:'" in p for p in validate_rule(r))}
+    shown = r.sections()
+    assert missing == {n for n in names if n not in shown}
+    assert missing == (set(names) if margin else set())

@@ -600,10 +600,12 @@ def rule(
 
 
 def doc_sections(doc: str) -> dict[str, str]:
-    """Split a rule docstring into its title and fixed sections."""
+    """Split a rule's ``doc`` (dedented when the rule is made) into its title and fixed
+    sections, as :func:`validate_rule` reads them: dedenting it again could move a
+    section heading (a docstring whose first line is indented less than the rest)."""
     return {
         name: inspect.cleandoc("\n".join(lines)).strip()
-        for name, lines in _section_lines(inspect.cleandoc(doc)).items()
+        for name, lines in _section_lines(doc).items()
     }
 
 
