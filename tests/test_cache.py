@@ -301,6 +301,23 @@ def test_a_node_located_by_spans_reads_them_as_ranges() -> None:
         assert again.location_of(("b",)) == Range("t.yaml", *spans_[("b",)])
 
 
+def test_a_node_whose_position_is_not_a_number_is_not_kept(tmp_path: Path) -> None:
+    """A location with a position that is not an integer cannot be packed: the entry is
+    not written (the cache never raises), as for any value that cannot be pickled."""
+    from soc2lint.cache import KeyedCache
+    from soc2lint.model import Range
+
+    from helpers import make_node
+
+    node = make_node("Logs", "AWS::S3::Bucket", {"b": 1})
+    node.locations = {("b",): Range("t.yaml", 1, 1, None, 0)}  # type: ignore[arg-type]
+    store = KeyedCache(tmp_path / "c", "probe")
+    store.put("ab" * 32, node)
+    assert store.get("ab" * 32) is None
+    store.put("cd" * 32, make_node("Other", "AWS::S3::Bucket", {}))
+    assert store.get("cd" * 32) is not None
+
+
 def test_a_pickled_node_keeps_its_attributes() -> None:
     """Nodes are pickled with their attributes packed (read back when first read): the
     same values, also after pickling again unread, or copied; unread, they stay packed."""

@@ -890,7 +890,11 @@ def _packed_numbers(numbers: Sequence[int]) -> bytes:
     try:
         return struct.pack(f"{len(numbers)}i", *numbers)
     except struct.error:
+        pass
+    try:
         return struct.pack(f"{len(numbers)}q", *numbers)
+    except struct.error as exc:  # not integers: a TypeError, which the cache refuses to keep
+        raise TypeError(f"a location's positions are not integers ({exc})") from None
 
 
 def _number_format(packed: tuple[tuple[str, ...], tuple[Path, ...], bytes]) -> str:

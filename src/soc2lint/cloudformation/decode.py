@@ -444,7 +444,8 @@ def _long_form(suffix: str, value: Any, where: Span) -> YDict:
     return out
 
 
-#: the long-form key of a short-form tag, by its suffix: one YStr (without a span) each
+#: the long-form key of a short-form tag, by its suffix: one YStr (without a span) each,
+#: shared by every template of the process (nothing sets a decoded value's span later)
 _LONG_FORM_KEYS: dict[str, YStr] = {}
 
 
