@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .jsonlines import entries
 from .model import describe_value
 from .registry import Registry
 from .rule import Example, Rule
@@ -470,12 +471,7 @@ def _generated_pages() -> dict[bytes, bytes]:
         data = PAGES_FILE.read_bytes()
     except OSError:
         return {}
-    pages: dict[bytes, bytes] = {}
-    for line in data.splitlines():
-        key, sep, value = line.partition(b": ")
-        if sep:
-            pages[key] = value.removesuffix(b",")
-    return pages
+    return entries(data.splitlines())
 
 
 def page(r: Rule) -> str:

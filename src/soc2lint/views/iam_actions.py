@@ -26,6 +26,8 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..jsonlines import entries
+
 #: read as a plain file, like the other data files: importlib.resources costs ~10 ms to import
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "iam_actions.json"
 
@@ -101,11 +103,9 @@ def _database() -> dict[str, _Service]:
     # ('"prefix": {...},'), so that each is decoded only when asked about
     lines = DATA_FILE.read_bytes().splitlines()
     services: dict[str, _Service] = {}
-    for line in lines[lines.index(b'"services": {') + 1 :]:
-        key, sep, body = line.partition(b": ")
-        if sep:  # not the closing braces
-            prefix: str = json.loads(key)
-            services[prefix.lower()] = _Service(prefix, body.removesuffix(b","))
+    for key, body in entries(lines[lines.index(b'"services": {') + 1 :]).items():
+        prefix: str = json.loads(key)
+        services[prefix.lower()] = _Service(prefix, body)
     return services
 
 
