@@ -191,18 +191,7 @@ def _summary(
     listed: list[Finding] | None = None,
 ) -> str:
     """The summary; ``listed``: the shown findings as listed (grouped), when known."""
-    # one pass over the findings for what the summary counts (a large scan has tens of
-    # thousands): the active ones (ScanResult.active), the suppressed, the baselined
-    active: list[Finding] = []
-    baselined: list[Finding] = []
-    n_sup = 0
-    for f in result.findings:
-        if f.baselined:
-            baselined.append(f)
-        if f.suppressed:
-            n_sup += 1
-        elif not f.baselined:
-            active.append(f)
+    active = result.active
     sev = by_severity(active)
     parts = [f"{n} {k}" for k, n in sev.items() if n]
     fam = by_family(active)
@@ -237,6 +226,7 @@ def _summary(
             f"{_plural(hidden, 'finding')} below {min_severity.label} not shown "
             f"(--min-severity {min_severity.label}; the exit code still counts them)."
         )
+    n_sup = len(result.suppressed)
     if n_sup:
         lines.append(
             f"{_plural(n_sup, 'suppressed finding')} "
@@ -246,6 +236,7 @@ def _summary(
     unchanged_ids = (
         {id(f) for f in (*diff.unchanged, *diff.deescalated)} if diff is not None else set()
     )
+    baselined = [f for f in result.findings if f.baselined]
     n_unchanged = sum(1 for f in baselined if id(f) in unchanged_ids)
     n_base = len(baselined) - n_unchanged
     if diff is not None:
