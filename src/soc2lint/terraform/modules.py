@@ -58,9 +58,7 @@ def parse_bounded(text: str, json_syntax: bool, seconds: float) -> ParsedFile:
     try:
         with time_budget(seconds):
             if json_syntax:
-                from .tfjson import parse_tf_json  # imported for a .tf.json file only
-
-                return parse_tf_json(text)
+                return parse_source(text, json_syntax)
             fast = parse_fast(text)
         if fast is not None:
             return fast
