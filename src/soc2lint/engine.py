@@ -25,7 +25,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,7 @@ from .graph import ResourceGraph
 from .links import literal_edges_by_scope, resolved_attributes, without_overridden
 from .memory import paused_gc
 from .model import Finding, Node, Range, Severity
+from .record import record
 from .registry import Registry
 from .rule import Context, Rule, SubjectKey
 from .selection import selected_rules
@@ -73,7 +74,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@record
 class ScanResult:
     findings: list[Finding]
     rules_run: list[Rule]
@@ -128,7 +129,7 @@ class ScanResult:
         return 1 if any(fails(f, threshold) for f in self._counting()) else 0
 
 
-@dataclass
+@record
 class ScanRequest:
     paths: Sequence[Path]
     config: Config

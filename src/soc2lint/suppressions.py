@@ -28,7 +28,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ from .config import ConfigError
 from .findings import system_finding
 from .frontend import read_for_display
 from .model import Finding, Node, Range, Suppression
+from .record import record
 from .system_rules import (
     SUPPRESSION_EXPIRED,
     SUPPRESSION_INVALID,
@@ -67,7 +68,7 @@ def today() -> _dt.date:
     return _dt.date.today()
 
 
-@dataclass
+@record
 class SuppressionEntry:
     """One written suppression (inline comment, Metadata entry or config table)."""
 
@@ -173,7 +174,7 @@ def parse_directive(text: str, range_: Range, kind: str = "inline") -> Suppressi
     )
 
 
-@dataclass
+@record
 class FileComments:
     """The soc2lint directives of one file, by line, and which lines are comment-only."""
 

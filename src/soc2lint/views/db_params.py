@@ -32,11 +32,11 @@ The engine defaults of the TLS-enforcing parameters, from AWS's docs:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Attr, Node, Path, Unknown
+from ..record import record
 
 DB_INSTANCE = "AWS::RDS::DBInstance"
 DB_CLUSTER = "AWS::RDS::DBCluster"
@@ -147,7 +147,7 @@ def is_cluster_member(db: Node) -> bool:
     return isinstance(engine, str) and engine.lower().startswith("aurora")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GroupChoice:
     """The parameter group a database uses.
 
@@ -185,7 +185,7 @@ def parameter_group_of(graph: ResourceGraph, db: Node) -> GroupChoice:
     return GroupChoice("unknown", a)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParameterSetting:
     """A parameter's value in a group: MISSING when not set, Unknown when not resolvable."""
 

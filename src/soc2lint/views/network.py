@@ -75,11 +75,12 @@ import ipaddress
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, Literal, TypeAlias
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Attr, Node, Path, Unknown, to_bool, to_int
+from ..record import record
 
 # --------------------------------------------------------------------------
 # Kinds
@@ -273,7 +274,7 @@ def describe_ports(protocol: Any, lo: Any, hi: Any) -> str:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     """One element of a reference attribute: a node, a literal outside the configuration, or unknown."""
 
@@ -283,7 +284,7 @@ class Target:
     unknown: Unknown | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Targets:
     """A reference attribute resolved element by element.
 
@@ -336,7 +337,7 @@ UNRESOLVED = Targets((), False, True)
 PeerKind = Literal["cidr", "security_group", "self", "prefix_list", "unknown"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Peer:
     """The other side of a rule: source of an ingress rule, destination of an egress rule."""
 
@@ -367,7 +368,7 @@ class Peer:
         return "an unknown peer"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SgRule:
     """One security-group rule as written (a block, or a standalone resource)."""
 
@@ -448,7 +449,7 @@ class SgRule:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NaclEntry:
     """One network ACL rule, inline or a resource of its own."""
 
@@ -480,7 +481,7 @@ class NaclEntry:
         return describe_ports(self.protocol, self.from_port, self.to_port)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NaclDecision:
     """The first entry that decides traffic from anywhere to a port, in rule-number order."""
 
@@ -495,7 +496,7 @@ class NaclDecision:
 TargetKind = Literal["igw", "nat", "local", "other", "unknown"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Route:
     """One route of a route table, inline or a resource of its own."""
 
@@ -518,7 +519,7 @@ class Route:
         return f"route {self.destination} -> {tgt}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InternetRoute:
     """Whether a subnet's route table sends a default route to an internet gateway."""
 
@@ -536,7 +537,7 @@ class InternetRoute:
 ZoneKey: TypeAlias = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ZoneSpan:
     """Bounds on how many distinct availability zones a set of subnets covers."""
 
@@ -631,7 +632,7 @@ def span_of_zones(keys: Sequence[ZoneKey | None], count: int | None = None) -> Z
 Spelling: TypeAlias = tuple[str | None, str | None]  # (terraform, cloudformation)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AttachSpec:
     """Where a kind names its security groups, subnets or subnet group."""
 
@@ -832,7 +833,7 @@ def engine_port(engine: Any) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DataStore:
     """A database or cache the network model reasons about, and its port."""
 
@@ -848,7 +849,7 @@ class DataStore:
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _ScopeIndex:
     """Per-scope facts that make a setting unattributable."""
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Node, Path, Unknown, to_bool, to_int
+from ..record import record
 
 # --------------------------------------------------------------------------
 # Elastic Load Balancing (ALB, NLB, classic)
@@ -246,7 +247,7 @@ LEGACY_PROTOCOL_ATTRIBUTES = (
 REFERENCE_ATTRIBUTE = "Reference-Security-Policy"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NegotiationPolicy:
     """One SSL negotiation policy that applies to a classic listener, and where it is written.
 
@@ -287,7 +288,7 @@ class NegotiationPolicy:
         return None, self.path, "no protocol attributes"
 
 
-@dataclass
+@record
 class ClassicListener:
     """One HTTPS/SSL listener of a classic load balancer."""
 

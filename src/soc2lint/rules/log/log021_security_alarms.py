@@ -3,7 +3,6 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from soc2lint.graph import ResourceGraph
@@ -18,6 +17,7 @@ from soc2lint.views.logging import (
     unloaded_modules,
 )
 
+from ...record import record
 from ._shared import (
     MONITORING,
     account_unknown,
@@ -258,7 +258,7 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MetricRef:
     """A CloudWatch metric named by a metric filter or an alarm (values may be Unknown)."""
 
