@@ -55,6 +55,8 @@ _INNER_IDS = frozenset({"Resource", "Default"})
 
 @record
 class _Project:
+    """A CDK project directory and the construct ids its source files create."""
+
     directory: Path
     display: str  # the project directory as finding paths spell it ("" = the base)
     entry: str | None = None

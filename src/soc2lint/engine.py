@@ -76,6 +76,8 @@ __all__ = [
 
 @record
 class ScanResult:
+    """What a scan found, which rules ran, and what it read."""
+
     findings: list[Finding]
     rules_run: list[Rule]
     registry: Registry
@@ -131,6 +133,8 @@ class ScanResult:
 
 @record
 class ScanRequest:
+    """What to scan and how: paths, configuration, rules and options."""
+
     paths: Sequence[Path]
     config: Config
     registry: Registry

@@ -73,6 +73,8 @@ class Part:
 
 @record
 class LoadResult:
+    """What the front ends loaded: nodes, edges, diagnostics and the files they read."""
+
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

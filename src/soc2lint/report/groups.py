@@ -62,6 +62,8 @@ def group_fingerprint(f: Finding) -> str:
 
 @record
 class Group:
+    """One module's finding in several roots, shown once."""
+
     members: list[Finding]
 
     @property
