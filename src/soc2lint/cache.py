@@ -76,8 +76,9 @@ def code_fingerprint() -> str:
     Part of every cache key: an edited checkout (``pip install -e``) or a new
     release never reads what another version of the code wrote.
     """
-    package = Path(__file__).resolve().parent
+    package = os.path.dirname(os.path.realpath(__file__))
     h = hashlib.sha256(__version__.encode())
+    start = len(package) + 1  # a path relative to the package, as text
     for dirpath, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
@@ -86,9 +87,7 @@ def code_fingerprint() -> str:
             p = os.path.join(dirpath, name)
             with contextlib.suppress(OSError):
                 st = os.stat(p)
-                h.update(
-                    f"{os.path.relpath(p, package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode()
-                )
+                h.update(f"{p[start:]}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:16]
 
 
