@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .config import ConfigError
 from .findings import system_finding
 from .frontend import read_for_display
+from .lazyre import compile_lazily
 from .model import Finding, Node, Range, Suppression
 from .record import record
 from .system_rules import (
@@ -49,12 +50,12 @@ if TYPE_CHECKING:
     from .graph import ResourceGraph
     from .registry import Registry
 
-DIRECTIVE_RE = re.compile(r"soc2lint\s*:\s*(?P<verb>[a-z-]+)\s*(?P<rest>.*)$", re.IGNORECASE)
-IGNORE_RE = re.compile(r"^\[(?P<rules>[^\]]*)\]\s*(?P<params>.*)$")
-PARAM_RE = re.compile(
+DIRECTIVE_RE = compile_lazily(r"soc2lint\s*:\s*(?P<verb>[a-z-]+)\s*(?P<rest>.*)$", re.IGNORECASE)
+IGNORE_RE = compile_lazily(r"^\[(?P<rules>[^\]]*)\]\s*(?P<params>.*)$")
+PARAM_RE = compile_lazily(
     r"""(?P<key>[A-Za-z_]+)\s*=\s*(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)"""
 )
-COMMENT_START_RE = re.compile(r"^\s*(#|//|/\*)")
+COMMENT_START_RE = compile_lazily(r"^\s*(#|//|/\*)")
 
 
 def today() -> _dt.date:
@@ -182,11 +183,11 @@ class FileComments:
     comment_only: set[int]
 
 
-_YAML_BLOCK_START = re.compile(
+_YAML_BLOCK_START = compile_lazily(
     r"""^(?P<indent>[ ]*)(?:-[ ]+)*(?:(?:"[^"]*"|'[^']*'|[^#'"\s][^#]*?)[ ]*:[ ]+)?"""
     r"""(?:![^\s]*[ ]+)?[|>][-+0-9]*[ ]*(?:\#.*)?$"""
 )
-_HEREDOC_START = re.compile(r"<<-?[ ]*(?P<marker>[A-Za-z_][A-Za-z0-9_-]*)[ ]*$")
+_HEREDOC_START = compile_lazily(r"<<-?[ ]*(?P<marker>[A-Za-z_][A-Za-z0-9_-]*)[ ]*$")
 
 
 def literal_lines(display_path: str, lines: list[str]) -> set[int]:

@@ -35,6 +35,7 @@ import re
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
+from ..lazyre import compile_lazily
 from ..model import MISSING, Attr, Node, Path, Unknown
 from ..record import record
 
@@ -95,8 +96,8 @@ def engine_family(engine: Any) -> str | None:
 
 Version = tuple[int, int]
 
-_VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?")
-_FAMILY_VERSION = re.compile(
+_VERSION = compile_lazily(r"^\s*(\d+)(?:\.(\d+))?")
+_FAMILY_VERSION = compile_lazily(
     r"^(?:aurora-postgresql|postgres|aurora-mysql|mysql|mariadb)(\d+)(?:\.(\d+))?$",
     re.IGNORECASE,
 )

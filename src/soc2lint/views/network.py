@@ -79,6 +79,7 @@ from dataclasses import field
 from typing import Any, ClassVar, Literal, TypeAlias
 
 from ..graph import ResourceGraph
+from ..lazyre import compile_lazily
 from ..model import MISSING, Attr, Node, Path, Unknown, to_bool, to_int
 from ..record import record
 
@@ -560,16 +561,16 @@ def zone_label(key: ZoneKey) -> str:
     return f"{key[1]}[{key[2]}]"
 
 
-_TF_AZ_INDEX = re.compile(
+_TF_AZ_INDEX = compile_lazily(
     r"^(?P<src>data\.aws_availability_zones\.[\w-]+(?:\[[^\]]*\])?)\.(?:names|zone_ids)"
     r"\[(?P<i>\d+)\]$"
 )
-_TF_AZ_ELEMENT = re.compile(
+_TF_AZ_ELEMENT = compile_lazily(
     r"^element\(\s*(?P<src>data\.aws_availability_zones\.[\w-]+(?:\[[^\]]*\])?)\."
     r"(?:names|zone_ids)\s*,\s*(?P<i>\d+)\s*\)$"
 )
-_CFN_GETAZS = re.compile(r"^(?:Fn::GetAZs|!GetAZs)[^\[]*\[(?P<i>\d+)\]$")
-_CFN_SELECT = re.compile(r"^!Select\s*\[\s*(?P<i>\d+)\s*,\s*!GetAZs\b.*\]$")
+_CFN_GETAZS = compile_lazily(r"^(?:Fn::GetAZs|!GetAZs)[^\[]*\[(?P<i>\d+)\]$")
+_CFN_SELECT = compile_lazily(r"^!Select\s*\[\s*(?P<i>\d+)\s*,\s*!GetAZs\b.*\]$")
 
 
 def _zone_key_of(node: Node, value: Any, id_value: Any) -> ZoneKey | None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from soc2lint.graph import ResourceGraph
+from soc2lint.lazyre import compile_lazily
 from soc2lint.model import Node, Range, Severity, Unknown
 from soc2lint.rule import ACCOUNT_BASELINE, Context, RelatedRef, Report, rule
 from soc2lint.views.logging import (
@@ -68,7 +69,7 @@ IAM_POLICY_EVENTS = tuple(
 )
 
 
-_COMPARISON = re.compile(
+_COMPARISON = compile_lazily(
     r"\$\.([A-Za-z0-9_.\[\]]+)\s*(!=|=)\s*(\"(?:[^\"\\]|\\.)*\"|[^\s)|&}]+)", re.IGNORECASE
 )
 
@@ -124,7 +125,7 @@ def classify_pattern(pattern: str) -> set[str]:
 
 # ---- whether a JSON filter pattern can match at all ---------------------------------
 
-_TOKEN = re.compile(
+_TOKEN = compile_lazily(
     r"""\s*(?:
         (?P<and>&&)|(?P<or>\|\|)|(?P<open>\()|(?P<close>\))
       | (?P<selector>\$(?:\.[A-Za-z0-9_@:*-]+|\[[0-9*]+\])+)
