@@ -6,7 +6,7 @@ it with its own ``exec``; with ~130 classes imported, that was a fifth of a smal
 scan's CPU.  ``record`` lets ``dataclass`` make ``__init__`` (and a frozen class's
 ``__setattr__``/``__delattr__``) as usual and builds the other three from the class's
 ``fields()`` and ``operator.attrgetter``: same fields, same rules for which of them
-compare, hash and show, same results as ``dataclass``'s own (``tests/test_records.py``
+compare, hash and show, same results as ``dataclass``'s own (``tests/test_record.py``
 compares the two).  A ``record`` is a dataclass: ``fields``, ``replace``, ``asdict``
 and pickling work on it; only ``__dataclass_params__`` tells the difference.
 """
