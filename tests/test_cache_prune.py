@@ -28,9 +28,9 @@ def _layout(root: Path, now: float) -> dict[str, Path]:
     current.put(new_entry, {"x": 2})
     assert current.directory is not None
     paths = {
-        "old_entry": current.directory / "ab" / f"{old_entry[2:]}.pickle",
-        "new_entry": current.directory / "cd" / f"{new_entry[2:]}.pickle",
-        "tmp": current.directory / "cd" / ".tmp-x-1-aa",
+        "old_entry": current.directory / f"{old_entry}.pickle",
+        "new_entry": current.directory / f"{new_entry}.pickle",
+        "tmp": current.directory / ".tmp-x-1-aa",
         "quiet_old_version": root / "terraform-v1-0.0.9-ast1-hcl2-8",
         "busy_old_version": root / "terraform-v2-0.0.9-ast1-hcl2-8-0123456789abcdef",
         "grammar": root / "hcl2-8.1.4-lark-1.3.1-py3.11.grammar",

@@ -84,7 +84,7 @@ def _groups(result: ScanResult) -> tuple[int, int]:
 
 
 def _entries(cache: Path) -> list[Path]:
-    return sorted(p for p in cache.rglob("findings-*/*/*.pickle"))
+    return sorted(p for p in cache.rglob("findings-*/*.pickle"))
 
 
 def test_a_warm_scan_equals_a_scan_without_cache(repo: Path, tmp_path: Path) -> None:

@@ -50,8 +50,9 @@ from typing import Any
 
 from . import __version__
 
-#: bump when the cached structures change shape
-CACHE_FORMAT = 3
+#: bump when the cached structures or the layout change shape (4: one directory a
+#: namespace, no two-character shards, whose ``mkdir`` each were a cold scan's)
+CACHE_FORMAT = 4
 
 #: a manifest item: ("dir" | "file", absolute path, digest)
 Dependency = tuple[str, str, str]
@@ -75,8 +76,9 @@ def code_fingerprint() -> str:
     Part of every cache key: an edited checkout (``pip install -e``) or a new
     release never reads what another version of the code wrote.
     """
-    package = Path(__file__).resolve().parent
+    package = os.path.dirname(os.path.realpath(__file__))
     h = hashlib.sha256(__version__.encode())
+    start = len(package) + 1  # a path relative to the package, as text
     for dirpath, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
         for name in sorted(filenames):
@@ -85,9 +87,7 @@ def code_fingerprint() -> str:
             p = os.path.join(dirpath, name)
             with contextlib.suppress(OSError):
                 st = os.stat(p)
-                h.update(
-                    f"{os.path.relpath(p, package)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode()
-                )
+                h.update(f"{p[start:]}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:16]
 
 
@@ -158,7 +158,7 @@ class _Store:
 
     def _path(self, key: str, suffix: str) -> Path:
         assert self.directory is not None
-        return self.directory / key[:2] / f"{key[2:]}{suffix}"
+        return self.directory / f"{key}{suffix}"
 
     def _write(self, path: Path, chunks: Iterable[Any], raw: bytes = b"") -> bool:
         """Pickle ``chunks`` one after another into ``path``, then ``raw`` (bytes already
@@ -168,7 +168,7 @@ class _Store:
             tmp = parent / f".tmp-{path.name}-{os.getpid()}-{os.urandom(4).hex()}"
             try:
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileNotFoundError:  # the entry's directory is made by its first entry
+            except FileNotFoundError:  # the namespace's directory is made by its first entry
                 parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             try:

@@ -74,29 +74,27 @@ def prune_cache(
 
 
 def _last_write(namespace: Path) -> float:
-    """When an entry was last added to ``namespace`` (its shard directories' mtimes)."""
+    """When an entry was last added to ``namespace``: its directory's mtime, and its shard
+    directories' in the layout of cache format 3 and before."""
     newest = 0.0
     with contextlib.suppress(OSError):
         newest = namespace.stat().st_mtime
         for shard in os.scandir(namespace):
             with contextlib.suppress(OSError):
-                newest = max(newest, shard.stat(follow_symlinks=False).st_mtime)
+                if shard.is_dir(follow_symlinks=False):
+                    newest = max(newest, shard.stat(follow_symlinks=False).st_mtime)
     return newest
 
 
 def _old_entries(namespace: Path, now: float, max_age: float) -> list[Path]:
     removed: list[Path] = []
     with contextlib.suppress(OSError):
-        for shard in os.scandir(namespace):
-            if not shard.is_dir(follow_symlinks=False):
+        for entry in os.scandir(namespace):
+            if not entry.is_file(follow_symlinks=False):
                 continue
+            limit = 3600.0 if entry.name.startswith(".tmp-") else max_age
             with contextlib.suppress(OSError):
-                for entry in os.scandir(shard.path):
-                    if not entry.is_file(follow_symlinks=False):
-                        continue
-                    limit = 3600.0 if entry.name.startswith(".tmp-") else max_age
-                    with contextlib.suppress(OSError):
-                        if now - entry.stat(follow_symlinks=False).st_mtime > limit:
-                            os.unlink(entry.path)
-                            removed.append(Path(entry.path))
+                if now - entry.stat(follow_symlinks=False).st_mtime > limit:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
     return removed

@@ -23,12 +23,13 @@ import os
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from .frontend import Limits, read_for_display
 from .graph import ResourceGraph
 from .model import Finding, Range, Related
+from .record import record
 
 SOURCE_SUFFIXES = frozenset({".ts", ".mts", ".js", ".mjs", ".py", ".java", ".cs", ".go"})
 SKIP_DIRS = frozenset(
@@ -52,8 +53,10 @@ MAX_FILES = 2000
 _INNER_IDS = frozenset({"Resource", "Default"})
 
 
-@dataclass
+@record
 class _Project:
+    """A CDK project directory and the construct ids its source files create."""
+
     directory: Path
     display: str  # the project directory as finding paths spell it ("" = the base)
     entry: str | None = None

@@ -26,12 +26,13 @@ import re
 import stat
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from .frontend import Limits
 from .model import Severity
+from .record import record
 from .rule import DEFAULT_OPTIONS
 
 
@@ -68,7 +69,7 @@ class ConfigError(Exception):
     """The configuration is invalid; the message names the file and key."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConfigSuppression:
     """A suppression written in configuration: rule(s) on an address (glob) and/or path (glob)."""
 
@@ -81,7 +82,7 @@ class ConfigSuppression:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     """The settings of a scan: a configuration file's, with the command line's over them."""
 

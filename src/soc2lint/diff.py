@@ -26,7 +26,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,20 +35,21 @@ from .discover import SKIP_DIRS
 from .engine import ScanRequest, ScanResult, UsageError, run_scan
 from .gitobjects import GitError, GitRepository, valid_ref
 from .model import Finding
+from .record import record
 from .safeio import UnsafePath, read_input_file, write_output_file
 from .suppressions import SuppressionEntry
 
 BASELINE_SCHEMA = 1
 
 
-@dataclass
+@record
 class SuppressionChange:
     entry: SuppressionEntry
     change: str  # "added" | "changed"
     before: SuppressionEntry | None = None
 
 
-@dataclass
+@record
 class DiffInfo:
     base_ref: str
     base_sha: str

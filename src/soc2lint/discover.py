@@ -14,11 +14,12 @@ import fnmatch
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from .frontend import Diagnostic
 from .model import Range
+from .record import record
 
 #: directories never descended into (``.terraform`` is read only for its module manifest)
 SKIP_DIRS = frozenset(
@@ -51,7 +52,7 @@ CFN_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".cfn", ".tpl")
 SNIFF_BYTES = 1 << 20
 
 
-@dataclass
+@record
 class Inventory:
     """What discovery found to scan: Terraform directories, plan files, templates."""
 

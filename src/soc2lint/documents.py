@@ -17,17 +17,18 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .lazyre import compile_lazily
 from .model import PartialValue, Unknown, string_template
 from .yamldepth import too_deep
 
 _HOLE_OPEN = "\ue000"
 _HOLE_CLOSE = "\ue001"
-_HOLE = re.compile(_HOLE_OPEN + r"(\d+)" + _HOLE_CLOSE)
+_HOLE = compile_lazily(_HOLE_OPEN + r"(\d+)" + _HOLE_CLOSE)
 #: a JSON string, or a hole outside any string
-_STRING_OR_HOLE = re.compile(r'"(?:[^"\\]|\\.)*"|' + _HOLE_OPEN + r"\d+" + _HOLE_CLOSE)
+_STRING_OR_HOLE = compile_lazily(r'"(?:[^"\\]|\\.)*"|' + _HOLE_OPEN + r"\d+" + _HOLE_CLOSE)
 _MAX_TEMPLATE_DOCUMENT = 256 * 1024
 #: a YAML document's first line: a mapping key or a sequence item
-_YAML_START = re.compile(r"(?:---\s*\n)?\s*(?:[\w\"'./-][^:\n]*:(?:[ \t]|\n|$)|- )")
+_YAML_START = compile_lazily(r"(?:---\s*\n)?\s*(?:[\w\"'./-][^:\n]*:(?:[ \t]|\n|$)|- )")
 #: values a YAML template may decode to (aliases expand)
 _MAX_YAML_VALUES = 100_000
 
@@ -218,7 +219,7 @@ def _unknowns(values: Iterable[Any], depth: int) -> Iterable[Unknown]:
 #: stands for each character of an unknown part (``${...}``) in a document's source
 #: text, so that the positions of the other characters stay those of the source
 STAND_IN = "\ue002"
-_STRING_OR_STAND_IN = re.compile(r'"(?:[^"\\]|\\.)*"|' + STAND_IN + "+")
+_STRING_OR_STAND_IN = compile_lazily(r'"(?:[^"\\]|\\.)*"|' + STAND_IN + "+")
 
 #: a position in a document's text: 1-based (start line, start column, end line, end
 #: column), end exclusive

@@ -25,7 +25,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,7 @@ from .graph import ResourceGraph
 from .links import literal_edges_by_scope, resolved_attributes, without_overridden
 from .memory import paused_gc
 from .model import Finding, Node, Range, Severity
+from .record import record
 from .registry import Registry
 from .rule import Context, Rule, SubjectKey
 from .selection import selected_rules
@@ -73,8 +74,10 @@ __all__ = [
 ]
 
 
-@dataclass
+@record
 class ScanResult:
+    """What a scan found, which rules ran, and what it read."""
+
     findings: list[Finding]
     rules_run: list[Rule]
     registry: Registry
@@ -128,8 +131,10 @@ class ScanResult:
         return 1 if any(fails(f, threshold) for f in self._counting()) else 0
 
 
-@dataclass
+@record
 class ScanRequest:
+    """What to scan and how: paths, configuration, rules and options."""
+
     paths: Sequence[Path]
     config: Config
     registry: Registry

@@ -31,13 +31,13 @@ finds it there, and the rules' work is shared by the workers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import KeyedCache, digest
 from .config import Config
 from .frontend import LoadResult, Part
 from .model import Finding, Node
+from .record import record
 from .rule import Rule, SubjectKey
 
 #: bump when what an entry holds changes shape
@@ -49,7 +49,7 @@ def is_scope_local(rule: Rule) -> bool:
     return rule.origin == "builtin" and not rule.account_scope and not rule.reserved
 
 
-@dataclass
+@record
 class GroupFindings:
     """What the scope-local rules reported for one group."""
 
@@ -88,7 +88,7 @@ def rule_settings(rules: Sequence[Rule], config: Config) -> str:
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PartChecker:
     """Checks a part with the scope-local rules in the front end's worker process that
     evaluated it, into the findings cache (``LoadOptions.on_part``): the scan then finds

@@ -17,18 +17,19 @@ import stat
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from .model import Edge, Node, Range
+from .record import record
 
 if TYPE_CHECKING:
     from .cache import ResultMemo, Sources
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     """A problem a front end met.  The engine turns it into a finding of ``rule_id``.
 
@@ -50,7 +51,7 @@ class Diagnostic:
     source: str = ""
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Part:
     """What one Terraform root or top-level CloudFormation template added to a load.
 
@@ -70,8 +71,10 @@ class Part:
     cache_key: str | None = None
 
 
-@dataclass
+@record
 class LoadResult:
+    """What the front ends loaded: nodes, edges, diagnostics and the files they read."""
+
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -122,7 +125,7 @@ def shared_edges(edges: list[Edge]) -> list[Edge]:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """Safety bounds; each one reached is a ``SYS008`` diagnostic, never a hang."""
 
@@ -152,7 +155,7 @@ class Limits:
     max_regex_seconds: float = 5.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LoadOptions:
     """What every front end needs to know about the scan.
 

@@ -33,9 +33,10 @@ import stat
 import subprocess
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
+
+from .record import record
 
 #: a full object id (SHA-1 or SHA-256)
 _OID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -80,7 +81,7 @@ class GitError(Exception):
     """git is missing, the repository or a revision cannot be read; the message says which."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TreeEntry:
     """One entry of ``git ls-tree -r``: ``mode`` (``100644``, ``100755``, ``120000``
     symlink, ``160000`` submodule), object id and path (POSIX, relative to the root)."""
@@ -101,7 +102,7 @@ class TreeEntry:
         return self.kind == "blob" and self.mode == "120000"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CommitInfo:
     sha: str
     parents: tuple[str, ...]
@@ -118,7 +119,7 @@ class CommitInfo:
     body: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Change:
     """One path that differs between two trees (``git diff-tree -r``): ``status`` is
     ``A`` added, ``D`` deleted, ``M`` modified (content or mode) or ``T`` type changed;
@@ -235,10 +236,10 @@ class GitRepository:
             raise GitError(f"{commit!r} is not a full object id")
         out = self._run("ls-tree", "-r", "-z", "-l", "--full-tree", "--end-of-options", commit)
         entries = []
-        for record in out.split(b"\x00"):
-            if not record:
+        for line in out.split(b"\x00"):
+            if not line:
                 continue
-            head, _, raw_path = record.partition(b"\t")
+            head, _, raw_path = line.partition(b"\t")
             fields = head.split()
             if len(fields) != 4:
                 continue

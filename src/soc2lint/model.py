@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeGuard
 
+from .record import record
+
 # --------------------------------------------------------------------------
 # Values
 # --------------------------------------------------------------------------
@@ -306,7 +308,7 @@ class Range:
         return f"{self.file}:{self.start_line}:{self.start_col}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Origin:
     """Where a resolved value was really written, when that is not the attribute.
 
@@ -402,7 +404,7 @@ class NodeMeta(TypedDict, total=False):
     preprocessor: str
 
 
-@dataclass(eq=False, kw_only=True)
+@record(eq=False, kw_only=True)
 class Node:
     """One object of the scanned configuration.
 
@@ -794,7 +796,7 @@ def _collect(value: Any, path: Path, done: Path, out: list[tuple[Path, Any]]) ->
         out.append(((*done, *[p for p in path if p != "*"]), value))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Attr:
     """An attribute read from a node: value, presence, knowledge and location."""
 
@@ -990,7 +992,7 @@ def describe_value(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edge:
     """A directed relation ``src -> dst`` between two nodes (by ``Node.id``).
 
@@ -1041,7 +1043,7 @@ class Severity(enum.IntEnum):
             ) from None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Related:
     """Another place a finding involves (SARIF relatedLocations / a code-flow hop)."""
 
@@ -1050,7 +1052,7 @@ class Related:
     address: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suppression:
     """Why a finding is accepted: from an inline comment, CFN Metadata, config or a baseline."""
 
@@ -1077,7 +1079,7 @@ class Suppression:
         )
 
 
-@dataclass
+@record
 class Finding:
     """One result.  Produced by the engine from what a rule reported."""
 

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from .graph import ResourceGraph
 from .model import Finding, Node, Range, Suppression
+from .record import record
 from .rule import WHOLE, Rule, SubjectKey
 
 Status = Literal["pass", "fail", "excepted", "unknown", "not applicable"]
@@ -41,7 +42,7 @@ STATUSES: tuple[Status, ...] = ("pass", "fail", "excepted", "unknown", "not appl
 _RANK: dict[Status, int] = {"pass": 0, "not applicable": 1, "unknown": 2, "excepted": 3, "fail": 4}
 
 
-@dataclass
+@record
 class Subject:
     """One evaluated subject and its status."""
 
@@ -62,7 +63,7 @@ class Subject:
             self.suppression = suppression
 
 
-@dataclass
+@record
 class Population:
     """A rule's subjects and their statuses."""
 

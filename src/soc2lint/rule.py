@@ -44,7 +44,7 @@ import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from .graph import ResourceGraph
@@ -59,6 +59,7 @@ from .model import (
     format_path,
     parse_path,
 )
+from .record import record
 from .rule_examples import ExamplesFile, examples_path
 from .settings import Reading, Setting
 
@@ -84,7 +85,7 @@ CHECKLIST_RE = re.compile(r"^[A-G]\. .+")
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Example:
     """A configuration that must (bad) or must not (good) make its rule fire.
 
@@ -156,7 +157,7 @@ def _dedent(code: str | Mapping[str, str]) -> str | Mapping[str, str]:
     return {k: inspect.cleandoc(v) + "\n" for k, v in code.items()}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Examples:
     """A rule's good and bad examples in one language."""
 
@@ -169,7 +170,7 @@ class Examples:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RelatedRef:
     """Another node (and attribute) a finding involves."""
 
@@ -178,7 +179,7 @@ class RelatedRef:
     message: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Report:
     """A rule's raw result; the engine resolves it to a located :class:`~soc2lint.model.Finding`."""
 
@@ -209,7 +210,7 @@ SubjectKey = tuple[str, str]
 WHOLE: SubjectKey = ("", ".")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Subjects:
     """The population a rule evaluates (``@rule(subjects=...)``): the evidence pack's
     control matrix and population lists are computed from it and from what the rule
@@ -281,7 +282,7 @@ DEFAULT_OPTIONS: dict[str, Any] = {
 }
 
 
-@dataclass
+@record
 class Context:
     """What a rule's check function receives."""
 
@@ -455,7 +456,7 @@ CheckFn = Callable[[Context], Iterable[Report]]
 Precision = Literal["very-high", "high", "medium", "low"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """A rule: its check function and the metadata every output is generated from."""
 

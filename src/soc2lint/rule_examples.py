@@ -51,20 +51,23 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from .lazyre import compile_lazily
 from .model import Language
 
 #: ``# <- ENC004`` or ``# <- ENC004 module.db.aws_db_instance.main`` at the end of a line
-MARKER = re.compile(r"[ \t]*# <- (?P<rule>[A-Z]{3}\d{3})(?:[ \t]+(?P<address>\S(?:.*\S)?))?[ \t]*$")
+MARKER = compile_lazily(
+    r"[ \t]*# <- (?P<rule>[A-Z]{3}\d{3})(?:[ \t]+(?P<address>\S(?:.*\S)?))?[ \t]*$"
+)
 
 LANGUAGE_KEYS: tuple[Language, ...] = ("terraform", "cloudformation")
 CASE_KEYS = frozenset({"note", "options", "code", "files"})
 
 #: a language's key at the top of an examples file (block scalars are indented, so
 #: no line of a case's code can start there)
-_LANGUAGE_KEY = re.compile(r"^(terraform|cloudformation):", re.MULTILINE)
-_TF_BLOCK = re.compile(r'^(resource|data)\s+"([^"]+)"\s+"([^"]+)"')
-_TOP_LEVEL = re.compile(r"^[A-Za-z_]")
-_CFN_RESOURCE = re.compile(r"^  ([A-Za-z0-9]+):")
+_LANGUAGE_KEY = compile_lazily(r"^(terraform|cloudformation):", re.MULTILINE)
+_TF_BLOCK = compile_lazily(r'^(resource|data)\s+"([^"]+)"\s+"([^"]+)"')
+_TOP_LEVEL = compile_lazily(r"^[A-Za-z_]")
+_CFN_RESOURCE = compile_lazily(r"^  ([A-Za-z0-9]+):")
 
 
 class ExamplesError(ValueError):

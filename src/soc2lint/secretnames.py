@@ -18,9 +18,10 @@ from __future__ import annotations
 import itertools
 import re
 
+from .lazyre import compile_lazily
 from .model import Unknown
 
-_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SPLIT = compile_lazily(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 #: single words that make a name secret-looking
 SECRET_WORDS = frozenset(
@@ -172,9 +173,9 @@ def looks_password(name: str) -> bool:
 
 
 #: an ARN of where secrets are kept: SSM parameters, Secrets Manager secrets
-_STORE_ARN = re.compile(r"^arn:aws[a-z-]*:(?:ssm|secretsmanager):[^\s]*$", re.IGNORECASE)
+_STORE_ARN = compile_lazily(r"^arn:aws[a-z-]*:(?:ssm|secretsmanager):[^\s]*$", re.IGNORECASE)
 #: a parameter or secret name written as a path: /prod/db_password, admin/db_password
-_STORE_PATH = re.compile(r"^/?[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+$|^/[A-Za-z0-9_.\-]+$")
+_STORE_PATH = compile_lazily(r"^/?[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+)+$|^/[A-Za-z0-9_.\-]+$")
 
 
 def names_secret_location(value: object) -> bool:
@@ -197,7 +198,7 @@ def names_secret_location(value: object) -> bool:
     return text.startswith("/") and text.count("/") >= 2
 
 
-_TEMPLATE = re.compile(r'^(?:!Sub\s*\[?\s*)?"((?:[^"\\]|\\.)*)"')
+_TEMPLATE = compile_lazily(r'^(?:!Sub\s*\[?\s*)?"((?:[^"\\]|\\.)*)"')
 
 
 def literal_tail(expr: str) -> str | None:

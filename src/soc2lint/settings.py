@@ -28,10 +28,10 @@ the resources a setting applies to.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from .model import Attr, Node, describe_value, to_bool, to_int
+from .record import record
 
 SettingType = Literal["bool", "int", "str"]
 
@@ -39,7 +39,7 @@ TF = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resource
 CFN = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Setting:
     """One attribute rules read, in both languages, with its default.
 
@@ -113,7 +113,7 @@ class Setting:
         return value in self.passing
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reading:
     """A setting read on one node.
 

@@ -28,14 +28,16 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .config import ConfigError
 from .findings import system_finding
 from .frontend import read_for_display
+from .lazyre import compile_lazily
 from .model import Finding, Node, Range, Suppression
+from .record import record
 from .system_rules import (
     SUPPRESSION_EXPIRED,
     SUPPRESSION_INVALID,
@@ -48,12 +50,12 @@ if TYPE_CHECKING:
     from .graph import ResourceGraph
     from .registry import Registry
 
-DIRECTIVE_RE = re.compile(r"soc2lint\s*:\s*(?P<verb>[a-z-]+)\s*(?P<rest>.*)$", re.IGNORECASE)
-IGNORE_RE = re.compile(r"^\[(?P<rules>[^\]]*)\]\s*(?P<params>.*)$")
-PARAM_RE = re.compile(
+DIRECTIVE_RE = compile_lazily(r"soc2lint\s*:\s*(?P<verb>[a-z-]+)\s*(?P<rest>.*)$", re.IGNORECASE)
+IGNORE_RE = compile_lazily(r"^\[(?P<rules>[^\]]*)\]\s*(?P<params>.*)$")
+PARAM_RE = compile_lazily(
     r"""(?P<key>[A-Za-z_]+)\s*=\s*(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)"""
 )
-COMMENT_START_RE = re.compile(r"^\s*(#|//|/\*)")
+COMMENT_START_RE = compile_lazily(r"^\s*(#|//|/\*)")
 
 
 def today() -> _dt.date:
@@ -67,7 +69,7 @@ def today() -> _dt.date:
     return _dt.date.today()
 
 
-@dataclass
+@record
 class SuppressionEntry:
     """One written suppression (inline comment, Metadata entry or config table)."""
 
@@ -173,7 +175,7 @@ def parse_directive(text: str, range_: Range, kind: str = "inline") -> Suppressi
     )
 
 
-@dataclass
+@record
 class FileComments:
     """The soc2lint directives of one file, by line, and which lines are comment-only."""
 
@@ -181,11 +183,11 @@ class FileComments:
     comment_only: set[int]
 
 
-_YAML_BLOCK_START = re.compile(
+_YAML_BLOCK_START = compile_lazily(
     r"""^(?P<indent>[ ]*)(?:-[ ]+)*(?:(?:"[^"]*"|'[^']*'|[^#'"\s][^#]*?)[ ]*:[ ]+)?"""
     r"""(?:![^\s]*[ ]+)?[|>][-+0-9]*[ ]*(?:\#.*)?$"""
 )
-_HEREDOC_START = re.compile(r"<<-?[ ]*(?P<marker>[A-Za-z_][A-Za-z0-9_-]*)[ ]*$")
+_HEREDOC_START = compile_lazily(r"<<-?[ ]*(?P<marker>[A-Za-z_][A-Za-z0-9_-]*)[ ]*$")
 
 
 def literal_lines(display_path: str, lines: list[str]) -> set[int]:

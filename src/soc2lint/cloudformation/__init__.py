@@ -12,7 +12,6 @@ from __future__ import annotations
 import concurrent.futures
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -29,6 +28,7 @@ from ..frontend import Diagnostic, LoadOptions, LoadResult, Part, shared_edges
 from ..links import literal_edges_by_scope
 from ..memory import paused_gc, resident_bytes
 from ..model import Range
+from ..record import record
 from .adapt import Session, TemplateInstance
 from .decode import is_template, looks_like_template
 from .files import FileStore, decoder_version
@@ -79,7 +79,7 @@ POOL_BATCH_SHARE = 8
 RELEASE_ABOVE_BYTES = 1 << 30
 
 
-@dataclass
+@record
 class Outcome:
     """What evaluating one top-level template produced on its own (with its nested
     stacks): kept in the result cache, sent back by a worker.  The files it used,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -36,6 +36,7 @@ from ..model import (
     locate,
     make_range,
 )
+from ..record import record
 from .conditions import Conditions, and3
 from .decode import is_template
 from .files import FileStore
@@ -72,7 +73,7 @@ RESOURCE_ATTRIBUTES = (
 _ATTRIBUTE_PATHS = tuple((name, (f"@{name}",)) for name in RESOURCE_ATTRIBUTES)
 
 
-@dataclass
+@record
 class Session:
     """The evaluation of one top-level template and everything nested in it."""
 
@@ -164,7 +165,7 @@ class Session:
                 self.result.edges.append(e)
 
 
-@dataclass
+@record
 class Collector:
     """What a :class:`Builder` records while it evaluates one node's attributes."""
 
@@ -316,7 +317,7 @@ def _value_at(value: Any, rel: Path) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PassedValue:
     """A parameter value a parent stack passes to its child."""
 

@@ -33,10 +33,11 @@ import datetime as _dt
 import functools
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, cast
 
 from ..memory import paused_gc
+from ..record import record
 from ..yamldepth import MAX_DEPTH, too_deep  # a template nested deeper is rejected
 from .nodes import Span, YDict, YList, YStr
 
@@ -51,7 +52,7 @@ _TEMPLATE_HINT = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """A decode error at a 1-based position."""
 
@@ -64,7 +65,7 @@ class Problem:
     limit: bool = False
 
 
-@dataclass
+@record
 class Decoded:
     """What :func:`decode_text` found: the root value (None when unreadable) and problems."""
 

@@ -6,11 +6,12 @@ import functools
 import hashlib
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..cache import Manifest, ParseCache, Sources
 from ..frontend import LoadOptions, SourceError, TimeBudgetExceeded, time_budget
+from ..record import record
 from .decode import DEFAULT_MAX_YAML_NODES, Decoded, decode_text, warm_up
 
 #: part of the parse-cache key: bump when :class:`Decoded` changes shape
@@ -41,7 +42,7 @@ def decoder_version() -> str:
     return f"{DECODER_VERSION}-cfn-lint-{cfnlint}-PyYAML-{yaml.__version__}"
 
 
-@dataclass
+@record
 class Entry:
     """One file: its decode result, or why it could not be read."""
 
@@ -51,7 +52,7 @@ class Entry:
     timed_out: bool = False
 
 
-@dataclass
+@record
 class FileStore:
     """Decoded files by absolute path, plus which ones were already used or reported."""
 

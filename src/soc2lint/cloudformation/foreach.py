@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from ..record import record
 from .nodes import Span, YDict, YList, YStr, span_of
 
 PREFIX = "Fn::ForEach::"
@@ -45,7 +46,7 @@ SECTIONS = ("Conditions", "Resources", "Outputs")
 _MAX_NESTING = 5  # the transform's own limit on nested loops
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LoopProblem:
     """A loop that was not (fully) expanded."""
 
@@ -55,7 +56,7 @@ class LoopProblem:
     loop: str
 
 
-@dataclass
+@record
 class _State:
     resolve_list: Callable[[str], list[str] | None]
     max_copies: int

@@ -21,7 +21,6 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..documents import document_with_holes, hole_marker
@@ -34,6 +33,7 @@ from ..model import (
     string_template,
     to_int,
 )
+from ..record import record
 from .conditions import Conditions
 
 Sink = list[tuple[str, str | None]]
@@ -84,7 +84,7 @@ _SECRET_SERVICES = frozenset({"ssm-secure", "secretsmanager"})
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParamInfo:
     address: str
     value: Any
@@ -93,7 +93,7 @@ class ParamInfo:
     targets: tuple[tuple[str, str | None], ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ResourceInfo:
     address: str
     type: str
@@ -101,7 +101,7 @@ class ResourceInfo:
     exists: bool = True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StackOutput:
     value: Any
     #: the references the output's value was computed from (for edges)

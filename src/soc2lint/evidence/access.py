@@ -12,9 +12,9 @@ grant cannot be resolved or cannot be attributed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ..model import Node, Unknown, format_path
+from ..record import record
 from ..views.iam import PRINCIPAL_KINDS, Grant, grant_is_admin, iam_view
 from ..views.policy import documents_of, is_sam
 from .common import columns_doc, csv_text, describe, first_line, location, md, node_sort_key, table
@@ -51,7 +51,7 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PrincipalRow:
     node: Node
     kind: str

@@ -18,12 +18,12 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from ..model import Node, Range, Unknown
+from ..record import record
 from ..report.neutral import one_line
 
 _MD_SPECIAL = str.maketrans(
@@ -105,7 +105,7 @@ def yes_no(value: bool | None, unknown: str = "unknown") -> str:
     return "yes" if value else "no"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pack:
     """Where the pack is written and where the scanned files are, to make relative links."""
 

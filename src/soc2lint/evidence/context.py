@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from ..model import Finding, Node
 from ..population import Status
+from ..record import record
 from .common import Pack
 from .gitinfo import Commit
 from .matrix import MatrixRow
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from ..engine import ScanResult
 
 
-@dataclass
+@record
 class EvidenceContext:
     #: the scan as the user asked for it (findings.json, findings.sarif, sections)
     result: ScanResult

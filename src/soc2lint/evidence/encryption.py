@@ -10,9 +10,9 @@ transit* is the status of the store's TLS rule.  Nothing is recomputed here.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 from ..model import Node, Path, Unknown, format_path, parse_path
+from ..record import record
 from ..report.mdsafe import code
 from ..views.databases import is_cluster_member
 from ..views.encryption import Decision, store_encryption
@@ -36,7 +36,7 @@ CSV = "encryption/encrypted-resources.csv"
 KEYS_MD = "encryption/kms-keys.md"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Store:
     label: str
     at_rest_rule: str | None
@@ -146,7 +146,7 @@ KEY_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StoreRow:
     node: Node
     label: str

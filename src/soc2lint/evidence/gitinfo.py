@@ -7,11 +7,12 @@ detached HEAD, loose refs and ``packed-refs``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from soc2lint.record import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Commit:
     sha: str
     branch: str | None  # None: detached HEAD

@@ -9,16 +9,16 @@ covers, so the counts are the rows of ``populations/<RULE-ID>.csv``.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 
 from ..graph import ResourceGraph
 from ..model import Finding
 from ..population import Population, Status, build_populations
+from ..record import record
 from ..registry import Registry
 from ..rule import Rule, SubjectKey
 
 
-@dataclass
+@record
 class MatrixRow:
     rule: Rule
     ran: bool

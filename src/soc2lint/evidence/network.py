@@ -17,9 +17,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..model import Finding, Node, Unknown
+from ..record import record
 from ..report.mdsafe import code
 from ..views.network import (
     ATTACH,
@@ -211,7 +212,7 @@ def _firewall(ctx: EvidenceContext, model: NetworkModel) -> dict[str, str]:
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Subnet:
     node: Node
     zone: str
@@ -219,7 +220,7 @@ class _Subnet:
     residents: list[Node] = field(default_factory=list)
 
 
-@dataclass
+@record
 class _Vpc:
     node: Node | None
     subnets: dict[str, _Subnet] = field(default_factory=dict)

@@ -16,10 +16,10 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..model import Finding, Node, Origin, parse_path
+from ..record import record
 from .remedies import Remedy, remedy_for
 from .text import (
     Edit,
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 GENERATED = (".terraform", "cdk.out", ".terragrunt-cache")
 
 
-@dataclass
+@record
 class Plan:
     """One finding's fix: the new text of each file it edits."""
 

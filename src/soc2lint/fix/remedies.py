@@ -20,18 +20,18 @@ and ``soc2lint fix`` applies it only with ``--unsafe-fixes``.  The rule pages
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from .. import settings as S
 from ..model import Language
+from ..record import record
 from ..settings import Setting
 
 #: a paths's value taken from a threshold option (``[tool.soc2lint.options]``)
 OPTION = "option:"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Remedy:
     """How a rule's finding on some resource kinds is fixed: what is written, and where."""
 

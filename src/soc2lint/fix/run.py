@@ -26,12 +26,13 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 from ..discover import SKIP_DIRS, find_root
 from ..engine import ScanRequest, ScanResult, UsageError, run_scan
 from ..model import Finding, Node
+from ..record import record
 from ..safeio import UnsafePath, write_output_file
 from .plan import Plan, plan
 from .remedies import remedy_for
@@ -43,7 +44,7 @@ _NOT_COPIED = SKIP_DIRS - {".terraform"}
 MAX_ROUNDS = 8
 
 
-@dataclass
+@record
 class Outcome:
     """What became of one finding that has a remedy."""
 
@@ -54,7 +55,7 @@ class Outcome:
     via: str = ""
 
 
-@dataclass
+@record
 class FixResult:
     root: Path
     outcomes: list[Outcome]

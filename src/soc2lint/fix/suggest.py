@@ -12,10 +12,10 @@ next scan checks it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Node
+from ..record import record
 from ..rule import DEFAULT_OPTIONS
 from .remedies import Remedy, remedy_for
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..engine import ScanResult
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Change:
     """Replace lines ``[start_line, end_line)`` of ``file`` with ``new`` (an insertion
     when they are equal).  Columns are 1-based characters; ``old`` is the replaced text."""
@@ -37,7 +37,7 @@ class Change:
     new: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suggestion:
     """A finding's fix offered to a reviewer: its changes, and why it is unsafe if it is."""
 

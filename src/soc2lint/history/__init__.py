@@ -25,11 +25,12 @@ import datetime as _dt
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..gitobjects import GitError, GitRepository
 from ..model import Severity
+from ..record import record
 from ..registry import Registry
 from .analysis import Bucket, Timeline, WindowFigures, buckets, measure, timeline
 from .changes import (
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@record
 class HistoryOptions:
     since: _dt.date
     until: _dt.date
@@ -74,7 +75,7 @@ class HistoryOptions:
     shown_paths: tuple[str, ...] = (".",)
 
 
-@dataclass
+@record
 class History:
     """A replayed period and everything the pages show."""
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..model import Severity
+from ..record import record
 from ..registry import Registry
 from .model import DAY, Period, utc_date
 from .tracker import SEVERITY_ORDER, Interval, Tracked, Window
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WindowFigures:
     """One window, measured within the period."""
 
@@ -91,7 +92,7 @@ def _closed(intervals: Iterable[Interval], period: Period) -> list[tuple[int, in
     return [(i.start, i.end if i.end is not None else period.end) for i in intervals]
 
 
-@dataclass
+@record
 class Row:
     """One control family or criterion over the period."""
 
@@ -107,7 +108,7 @@ class Row:
     open_at_end: int = 0
 
 
-@dataclass
+@record
 class Timeline:
     families: list[Row]
     criteria: list[Row]
@@ -212,7 +213,7 @@ def _tsc_key(t: str) -> tuple[int, str, int, int]:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Bucket:
     start: _dt.date
     label: str

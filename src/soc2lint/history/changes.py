@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from ..record import record
 from .model import Commit
 
 #: a project key and a number (Jira, Linear, YouTrack...)
@@ -59,7 +59,7 @@ def draw_sample(shas: Sequence[str], size: int, seed: str) -> list[str]:
     return sorted(shas, key=lambda s: (sample_order(seed, s), s))[: max(0, size)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Links:
     """Links to a hosted repository (GitHub's URL layout); without a base URL, none."""
 

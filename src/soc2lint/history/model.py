@@ -7,9 +7,10 @@ path is relative to the repository root, with forward slashes.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..model import Severity
+from ..record import record
 
 DAY = 86400
 
@@ -31,7 +32,7 @@ def utc_date(ts: int) -> _dt.date:
     return _dt.datetime.fromtimestamp(ts, _dt.timezone.utc).date()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Commit:
     """A commit of the first-parent history of the replayed ref."""
 
@@ -46,7 +47,7 @@ class Commit:
     body: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Period:
     """The observation period: ``since`` to ``until``, both days included."""
 
@@ -70,7 +71,7 @@ class Period:
         return (ts - self.start) // DAY
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SuppressionNote:
     """The suppression that silences a finding in one state."""
 
@@ -81,7 +82,7 @@ class SuppressionNote:
     line: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Seen:
     """One finding as one state has it (SYS findings are not tracked: they are about
     the scan, and an incomplete scan is tracked as such)."""
@@ -105,7 +106,7 @@ class Seen:
         return (self.rule_id, self.address, self.attr_path)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EntryNote:
     """A suppression written in the code or the configuration."""
 
@@ -132,7 +133,7 @@ class EntryNote:
             return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PathChange:
     """A path a commit added (``A``), modified (``M``), deleted (``D``) or renamed from
     ``old_path`` (``R``: the same content deleted in one place and added in another)."""
@@ -142,7 +143,7 @@ class PathChange:
     old_path: str = ""
 
 
-@dataclass
+@record
 class State:
     """What scanning the tree of one commit, as of one date, found.
 

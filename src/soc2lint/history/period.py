@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 
 from ..gitobjects import GitError, GitRepository
+from ..record import record
 from .model import Commit, Period, utc_date
 
 
@@ -65,7 +65,7 @@ def _last_day(year: int, month: int) -> int:
     return (nxt - _dt.timedelta(days=1)).day
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Plan:
     """What to replay: the commit the period starts from (None: the branch begins on the
     period's first day) and the commits that landed during the period, oldest first."""

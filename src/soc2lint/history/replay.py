@@ -33,7 +33,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
 
 from ..cache import ResultMemo
@@ -51,6 +51,7 @@ from ..engine import ScanRequest
 from ..errors import UsageError
 from ..gitobjects import Change, GitError, GitRepository
 from ..model import Finding
+from ..record import record
 from ..registry import Registry
 from .model import (
     Commit,
@@ -73,7 +74,7 @@ _CONFIG_NAMES = frozenset(CONFIG_FILES)
 MAX_PROBLEMS = 20
 
 
-@dataclass
+@record
 class ScanSettings:
     """How every commit is scanned: the ``scan`` options, resolved once."""
 
@@ -96,7 +97,7 @@ class ScanSettings:
     option_files: tuple[str, ...] = ()
 
 
-@dataclass
+@record
 class ReplayStats:
     """Counters for the benchmark and the ``--debug`` line."""
 

@@ -35,7 +35,6 @@ import gc
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +61,7 @@ from ..findings_cache import (
 from ..frontend import LoadResult, Part
 from ..graph import ResourceGraph
 from ..model import Finding
+from ..record import record
 from ..rule import Rule
 from ..selection import selected_rules
 from ..suppressions import SuppressionEntry, apply_per_path_ignores, today
@@ -72,7 +72,7 @@ from ..system_rules import RULE_ERROR, SUPPRESSION_UNUSED
 FULL_COLLECTION = 50
 
 
-@dataclass
+@record
 class CommitScan:
     """What scanning one commit found (the parts of a ScanResult history uses)."""
 
@@ -91,7 +91,7 @@ class CommitScan:
         return any(f.incomplete for f in self.findings)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class _Group:
     """Parts checked together, and the rules' findings for them."""
 
@@ -99,7 +99,7 @@ class _Group:
     findings: list[Finding]
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class _Unit:
     """Groups whose suppressions are matched together, and the outcome."""
 
@@ -112,7 +112,7 @@ class _Unit:
     held: tuple[object, ...] = ()
 
 
-@dataclass
+@record
 class _Plans:
     """This scan's plans beside ``.tf`` files (plan scope -> root scope) and what they
     report (:func:`soc2lint.findings.planned`)."""
@@ -127,7 +127,7 @@ class _Plans:
         return set(self.dirs) | set(self.dirs.values())
 
 
-@dataclass
+@record
 class _Settings:
     rules: tuple[str, ...]
     options: tuple[tuple[str, str], ...]

@@ -18,9 +18,10 @@ counted as unknown.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..model import Severity
+from ..record import record
 from .model import Commit, EntryNote, PathChange, Period, Seen, State
 
 #: file names and suffixes that are infrastructure code when a scan cannot tell (a
@@ -40,13 +41,13 @@ IAC_SUFFIXES = (
 CONFIG_NAMES = (".soc2lint.toml", "pyproject.toml")
 
 
-@dataclass
+@record
 class Interval:
     start: int
     end: int | None = None
 
 
-@dataclass
+@record
 class SuppressedSpan(Interval):
     kind: str = ""
     reason: str = ""
@@ -55,7 +56,7 @@ class SuppressedSpan(Interval):
     line: int = 0
 
 
-@dataclass
+@record
 class Move:
     time: int
     commit: Commit | None
@@ -63,7 +64,7 @@ class Move:
     new_scope: str
 
 
-@dataclass
+@record
 class Window:
     """One finding's stay in the code: from the state it appeared in to the one that
     showed it gone (``closed`` None: still open at the period's end)."""
@@ -87,14 +88,14 @@ class Window:
         return self.first.rule_id
 
 
-@dataclass
+@record
 class SuppressionChange:
     change: str  # added | changed | removed | moved (the same exception, in another file)
     entry: EntryNote
     before: EntryNote | None = None
 
 
-@dataclass
+@record
 class ChangeRecord:
     """A commit that landed in the period, and what it did to the findings."""
 
@@ -115,7 +116,7 @@ class ChangeRecord:
     empty: bool = False
 
 
-@dataclass
+@record
 class Lapse:
     day: str
     entry: EntryNote
@@ -123,7 +124,7 @@ class Lapse:
     commit: Commit | None
 
 
-@dataclass
+@record
 class Point:
     """Open findings (not suppressed) by severity from ``time`` on."""
 
@@ -132,7 +133,7 @@ class Point:
     suppressed: int
 
 
-@dataclass
+@record
 class Tracked:
     """Everything :class:`Tracker` learned from the states of a period."""
 

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..frontend import Limits, read_for_display
+from ..lazyre import compile_lazily
 from ..model import Finding, Severity
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
 
 SEVERITY_ORDER = sorted(Severity, reverse=True)
-_STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
+_STRING_RE = compile_lazily(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
 
 
 #: what a secret in a snippet becomes: none of its characters, not even its length (the
@@ -75,7 +76,7 @@ def source_lines(f: Finding, lines: Sequence[str], *, limit: int = 3) -> list[tu
 
 #: what a finding's message quotes that its offending line holds: `code`, "strings",
 #: CIDRs and addresses, numbers of two or more digits, key-like words (snake_case, CamelCase)
-_MESSAGE_TOKEN = re.compile(
+_MESSAGE_TOKEN = compile_lazily(
     r"`([^`]{2,})`|\"([^\"]{2,})\"|'([^']{2,})'"
     r"|(\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?|[0-9a-fA-F]*::[0-9a-fA-F:]*(?:/\d{1,3})?|\b\d{2,}\b)"
     r"|\b([a-z][a-z0-9]*_[a-z0-9_]+|[A-Z][a-z0-9]+(?:[A-Z][a-zA-Z0-9]*)+)\b"

@@ -16,12 +16,13 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..findings import language_of
 from ..model import Finding, Range, Related
+from ..record import record
 
 if TYPE_CHECKING:
     from ..engine import ScanResult
@@ -59,8 +60,10 @@ def group_fingerprint(f: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-@dataclass
+@record
 class Group:
+    """One module's finding in several roots, shown once."""
+
     members: list[Finding]
 
     @property

@@ -24,6 +24,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..lazyre import compile_lazily
 from ..model import PartialValue, Unknown, is_open_collection, string_template
 from .values import (
     EvalError,
@@ -408,10 +409,10 @@ _ASCII_CLASSES = {
     "w": "0-9A-Za-z_",
     "s": "\\t\\n\\f\\r ",
 }
-_BRACED_RE = re.compile(r"\\[pPx]\{[^}]*\}|\\[pP][A-Za-z]|\\x[0-9A-Fa-f]{2}")
-_REPEAT_RE = re.compile(r"\{(\d+)(,(\d*))?\}")
-_GROUP_NAME_RE = re.compile(r"[A-Za-z0-9_]+>")
-_FLAGS_RE = re.compile(r"\(\?([imsU]*)(?:-([imsU]*))?([:)])")
+_BRACED_RE = compile_lazily(r"\\[pPx]\{[^}]*\}|\\[pP][A-Za-z]|\\x[0-9A-Fa-f]{2}")
+_REPEAT_RE = compile_lazily(r"\{(\d+)(,(\d*))?\}")
+_GROUP_NAME_RE = compile_lazily(r"[A-Za-z0-9_]+>")
+_FLAGS_RE = compile_lazily(r"\(\?([imsU]*)(?:-([imsU]*))?([:)])")
 
 
 def _char_escape(code: int) -> str:
@@ -770,7 +771,7 @@ def f_regexall(ev: Evaluator, a: list[Any]) -> Any:
     return out
 
 
-_VERB_RE = re.compile(
+_VERB_RE = compile_lazily(
     r"%(?:(?P<pct>%)|(?P<flags>[-+# 0]*)(?:\[(?P<idx>\d+)\])?(?P<width>\d+)?"
     r"(?:\.(?P<prec>\d+))?(?P<verb>[a-zA-Z]))"
 )
@@ -1714,7 +1715,7 @@ def _template_piece(value: Any) -> Any:
         return None
 
 
-_FORMAT_VERB = re.compile(r"%(?:%|([-+# 0]*)(\d*)(?:\.\d*)?([a-zA-Z]))")
+_FORMAT_VERB = compile_lazily(r"%(?:%|([-+# 0]*)(\d*)(?:\.\d*)?([a-zA-Z]))")
 
 
 def _format_template(spec: str, values: list[Any]) -> Any:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from lark import Lark, Token, Tree
     from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from ..lazyre import compile_lazily
 from .syntax import (
     Attribute,
     Binary,
@@ -283,9 +284,9 @@ def parse_hcl(text: str) -> ParsedFile:
 
 
 #: a heredoc's opening line (python-hcl2's HEREDOC_TEMPLATE(_TRIM) without its body)
-_HEREDOC_OPEN = re.compile(r"<<-?(?P<marker>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n")
+_HEREDOC_OPEN = compile_lazily(r"<<-?(?P<marker>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n")
 #: spaces a heredoc's closing line may start with (``\s`` but a new line)
-_LINE_SPACE = re.compile(r"[^\S\n]*")
+_LINE_SPACE = compile_lazily(r"[^\S\n]*")
 #: python-hcl2's heredoc pattern (``(?:.|\n)*?\r?\n)??\s*MARKER``) retries ``\s*`` from
 #: every line start of a run of blank lines: steps quadratic in the run, in one regex
 #: call no time budget can stop (1 MB of blank lines after ``<<EOT``: hours).  Past
@@ -590,7 +591,7 @@ def _describe_lark_error(exc: UnexpectedInput, text: str) -> SyntaxProblem:
 # String escapes and templates
 # --------------------------------------------------------------------------
 
-_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
+_ESCAPE_RE = compile_lazily(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -689,7 +690,7 @@ def assemble_template(flat: Flat, pos: Pos) -> Expr:
     return Template(pos, tuple(parts))
 
 
-_FOR_DIRECTIVE_RE = re.compile(
+_FOR_DIRECTIVE_RE = compile_lazily(
     r"^\s*for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?\s+in\s+(.*)$", re.DOTALL
 )
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from ..record import record
 from .syntax import Pos, pickled_by_fields
 from .values import int_literal
 
@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 MAX_DEPTH = 400
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class JNode:
     """A JSON value: ``kind`` is obj, arr, str, num, bool or null.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..cache import Sources
@@ -24,6 +24,7 @@ from ..frontend import (
     time_budget,
 )
 from ..model import Range
+from ..record import record
 from .hcl import parse_hcl, parse_hcl_lark, warm_up
 from .hclfast import parse_file as parse_fast
 from .syntax import (
@@ -109,7 +110,7 @@ def config_files(directory: Path, sources: Sources | None = None) -> list[Path]:
     return [p for p in files if not is_override(p.name)] + [p for p in files if is_override(p.name)]
 
 
-@dataclass
+@record
 class Decl:
     """A top-level block and the display path of the file it is in.
 
@@ -134,7 +135,7 @@ class Decl:
         return Range(self.file_of(attr.name), *attr.pos)
 
 
-@dataclass
+@record
 class LocalDecl:
     """A ``locals`` entry and the file it is written in."""
 
@@ -142,7 +143,7 @@ class LocalDecl:
     file: str
 
 
-@dataclass
+@record
 class ModuleConfig:
     """The blocks of one module directory."""
 

@@ -19,10 +19,10 @@ makes every own statement with a Sid Unknown (it might be replaced).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from ..model import MISSING, Unknown
+from ..record import record
 from .values import has_unknown, unknown_from
 
 DEFAULT_VERSION = "2012-10-17"
@@ -43,7 +43,7 @@ class DocumentUnknown(Unknown):
         self.document = document
 
 
-@dataclass
+@record
 class PolicyDoc:
     """An ``aws_iam_policy_document`` data source's evaluated document and its JSON."""
 

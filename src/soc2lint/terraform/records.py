@@ -3,11 +3,11 @@ served from the cache never imports the parser or the evaluator)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..cache import Dependency
 from ..frontend import Diagnostic
+from ..record import record
 
 #: part of the cache keys: bump when the syntax tree or the records change shape
 PARSER_VERSION = "ast1-hcl2-8"
@@ -52,7 +52,7 @@ class RootRecord:
         self.uniform = True
 
 
-@dataclass
+@record
 class DirInfo:
     """What a scanned directory contributes before any root is evaluated."""
 

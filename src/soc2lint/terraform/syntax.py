@@ -10,28 +10,30 @@ exclusive, in the coordinates of the file it was read from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import field, fields, is_dataclass
 from operator import attrgetter
 from typing import Any, TypeAlias
+
+from soc2lint.record import record
 
 Pos: TypeAlias = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Expr:
     """An expression, and where it is written."""
 
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Lit(Expr):
     """A literal: string, number, bool or null (``None``)."""
 
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class TIf:
     """``%{ if cond }then%{ else }else%{ endif }`` inside a template."""
 
@@ -40,7 +42,7 @@ class TIf:
     otherwise: tuple[TPart, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class TFor:
     """``%{ for k, v in coll }body%{ endfor }`` inside a template."""
 
@@ -54,21 +56,21 @@ class TFor:
 TPart: TypeAlias = "str | Expr | TIf | TFor"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Template(Expr):
     """A string with interpolations or directives (quoted string or heredoc)."""
 
     parts: tuple[TPart, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Ref(Expr):
     """A root name: ``var``, ``local``, ``aws_s3_bucket``, a for-expression variable..."""
 
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class GetAttr(Expr):
     """``obj.name``."""
 
@@ -76,7 +78,7 @@ class GetAttr(Expr):
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Index(Expr):
     """``obj[key]``."""
 
@@ -84,12 +86,12 @@ class Index(Expr):
     key: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SplatItem(Expr):
     """The element a splat applies its traversal to."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Splat(Expr):
     """``obj[*].each`` / ``obj.*.each``: ``each`` is built on :class:`SplatItem`."""
 
@@ -97,21 +99,21 @@ class Splat(Expr):
     each: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class TupleExpr(Expr):
     """``[a, b, ...]``."""
 
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ObjectExpr(Expr):
     """``{ key = value }``; a bare identifier key is a :class:`Lit` string."""
 
     items: tuple[tuple[Expr, Expr], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Call(Expr):
     """A function call; ``expand_last``: ``f(args...)``."""
 
@@ -120,7 +122,7 @@ class Call(Expr):
     expand_last: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Binary(Expr):
     """``left op right``."""
 
@@ -129,7 +131,7 @@ class Binary(Expr):
     right: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Unary(Expr):
     """``!operand`` or ``-operand``."""
 
@@ -137,7 +139,7 @@ class Unary(Expr):
     operand: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Conditional(Expr):
     """``cond ? then : otherwise``."""
 
@@ -146,7 +148,7 @@ class Conditional(Expr):
     otherwise: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ForExpr(Expr):
     """``[for k, v in coll : value if cond]`` / ``{for ... : key => value... if cond}``."""
 
@@ -159,7 +161,7 @@ class ForExpr(Expr):
     group: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Attribute:
     """``name = expr``."""
 
@@ -168,7 +170,7 @@ class Attribute:
     pos: Pos  # the whole ``name = value`` span
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Block:
     """``type "label"... { body }``."""
 
@@ -178,7 +180,7 @@ class Block:
     pos: Pos  # from the block type to the closing brace
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Body:
     """A block's (or a file's) attributes by name and its nested blocks in order."""
 
@@ -189,7 +191,7 @@ class Body:
         return [b for b in self.blocks if b.type == type_]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SyntaxProblem:
     """Why a file did not parse, where, in plain words."""
 
@@ -202,7 +204,7 @@ class SyntaxProblem:
     limit: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ParsedFile:
     """The result of parsing one file: a body, or the problem that stopped the parser.
 

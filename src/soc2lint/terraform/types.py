@@ -9,15 +9,16 @@ in when the caller leaves them out.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ..model import Unknown
+from ..record import record
 from .syntax import Call, Expr, Lit, ObjectExpr, Ref, TupleExpr
 from .values import EvalError, Lazy, make_set, to_bool, to_num, to_str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TypeSpec:
     """``kind`` is string, number, bool, any, list, set, map, object or tuple."""
 

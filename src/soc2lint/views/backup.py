@@ -37,11 +37,12 @@ import fnmatch
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Node, Path, Unknown, to_int
+from ..record import record
 from ..settings import DYNAMODB_PITR
 
 Tri = bool | None
@@ -101,7 +102,7 @@ def _and(values: Iterable[Tri]) -> Tri:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Protection:
     """One mechanism that protects a resource.
 
@@ -129,7 +130,7 @@ class Protection:
         return _or(verdicts) if verdicts else None
 
 
-@dataclass
+@record
 class Coverage:
     """Every mechanism found to protect one resource, and those that might."""
 
@@ -318,7 +319,7 @@ def _days(v: Any) -> int | Unknown | None:
     return n if n is not None else Unknown(repr(v))
 
 
-@dataclass
+@record
 class _Selection:
     """An AWS Backup selection: what it selects and the retention of its plan."""
 
@@ -514,7 +515,7 @@ def _selects(s: _Selection, node: Node) -> tuple[Tri, str]:
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _DlmPolicy:
     """A Data Lifecycle Manager policy: what it snapshots and for how long."""
 

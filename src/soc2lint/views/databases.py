@@ -19,10 +19,11 @@ same scope names a cluster that cannot be resolved (it may belong to any).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..graph import ResourceGraph
 from ..model import Node, Unknown, to_int
+from ..record import record
 from . import per_node
 
 RDS_INSTANCE = "AWS::RDS::DBInstance"
@@ -84,7 +85,7 @@ def is_read_replica(node: Node) -> bool:
     return node.attr(tf="replicate_source_db", cfn="SourceDBInstanceIdentifier").present
 
 
-@dataclass
+@record
 class ClusterMembers:
     """A cluster and the instances found to belong to it."""
 

@@ -32,11 +32,12 @@ The engine defaults of the TLS-enforcing parameters, from AWS's docs:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
+from ..lazyre import compile_lazily
 from ..model import MISSING, Attr, Node, Path, Unknown
+from ..record import record
 
 DB_INSTANCE = "AWS::RDS::DBInstance"
 DB_CLUSTER = "AWS::RDS::DBCluster"
@@ -95,8 +96,8 @@ def engine_family(engine: Any) -> str | None:
 
 Version = tuple[int, int]
 
-_VERSION = re.compile(r"^\s*(\d+)(?:\.(\d+))?")
-_FAMILY_VERSION = re.compile(
+_VERSION = compile_lazily(r"^\s*(\d+)(?:\.(\d+))?")
+_FAMILY_VERSION = compile_lazily(
     r"^(?:aurora-postgresql|postgres|aurora-mysql|mysql|mariadb)(\d+)(?:\.(\d+))?$",
     re.IGNORECASE,
 )
@@ -147,7 +148,7 @@ def is_cluster_member(db: Node) -> bool:
     return isinstance(engine, str) and engine.lower().startswith("aurora")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GroupChoice:
     """The parameter group a database uses.
 
@@ -185,7 +186,7 @@ def parameter_group_of(graph: ResourceGraph, db: Node) -> GroupChoice:
     return GroupChoice("unknown", a)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParameterSetting:
     """A parameter's value in a group: MISSING when not set, Unknown when not resolvable."""
 

@@ -30,11 +30,11 @@ none of these settings.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from ..graph import ResourceGraph
 from ..model import Attr, Node, Path, Unknown, parse_path
+from ..record import record
 from ..settings import DYNAMODB_SSE
 
 TABLE = "AWS::DynamoDB::Table"
@@ -44,7 +44,7 @@ TF_TABLE_REPLICA = "aws_dynamodb_table_replica"
 REPLICA_KINDS = (TABLE, GLOBAL_TABLE, TF_TABLE_REPLICA)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Replica:
     """One replica of a global table: where its settings are written.
 

@@ -11,11 +11,11 @@ cannot show, so it is unknown (or exempt), never a failure.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from ..graph import ResourceGraph
 from ..model import Attr, Node, Unknown
+from ..record import record
 from ..settings import (
     DOCDB_NEPTUNE_STORAGE_ENCRYPTED,
     EBS_ENCRYPTION_BY_DEFAULT,
@@ -30,7 +30,7 @@ from .databases import is_cluster_member
 State = Literal["encrypted", "unencrypted", "unknown", "exempt"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Decision:
     """Whether a resource is encrypted at rest, and the attribute that decides it."""
 
@@ -214,7 +214,7 @@ def volume_encryption(node: Node) -> Decision:
     return _failing(r)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Device:
     """A declared EBS device of an instance, launch template or launch configuration."""
 

@@ -19,18 +19,18 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..graph import ResourceGraph
 from ..model import Node, contains_unknown, to_bool
+from ..record import record
 
 EVENT_DATA_STORE = "AWS::CloudTrail::EventDataStore"
 
 Tri = bool | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EventDataStore:
     """A CloudTrail Lake event data store and what it records."""
 

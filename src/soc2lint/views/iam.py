@@ -32,11 +32,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Edge, Node, Path, Unknown
+from ..record import record
 from .policy import (
     PolicyDocument,
     Statement,
@@ -63,7 +64,7 @@ ADMIN_MANAGED_POLICIES = ("AdministratorAccess", "IAMFullAccess", "PowerUserAcce
 _AWS_MANAGED_ARN = re.compile(r"^arn:[a-z0-9-]+:iam::aws:policy/(?:.*/)?([^/]+)$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PolicyRef:
     """What a grant gives: documents of the configuration, an AWS managed policy, or unknown."""
 
@@ -93,7 +94,7 @@ class PolicyRef:
         return "an unresolved policy"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Grant:
     """A policy that applies to a principal, and where that is written."""
 
@@ -120,7 +121,7 @@ class Grant:
         return f"(unresolved: {getattr(self.principal_name, 'expr', '') or 'unknown'})"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RoleUse:
     """Compute that runs as a role."""
 
@@ -129,7 +130,7 @@ class RoleUse:
     path: Path
 
 
-@dataclass
+@record
 class IamView:
     """Every grant of the configuration and the IAM facts around it (see the module)."""
 

@@ -21,12 +21,12 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..jsonlines import entries
+from ..record import record
 
 #: read as a plain file, like the other data files: importlib.resources costs ~10 ms to import
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "iam_actions.json"
@@ -41,7 +41,7 @@ LEVELS = {
 READ_ONLY_LEVELS = frozenset({"List", "Read"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ActionInfo:
     """One IAM action as the Service Authorization Reference describes it."""
 

@@ -33,12 +33,13 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
 from ..kinds import service_of
 from ..model import MISSING, Edge, Node, Path, Unknown, format_path
+from ..record import record
 from .s3 import bucket_views
 
 KEY_KINDS = ("AWS::KMS::Key", "AWS::KMS::ReplicaKey")
@@ -115,7 +116,7 @@ def _excluded_user(node: Node) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KeyUse:
     """``user`` names ``key`` at attribute ``path`` (directly or through ``alias``)."""
 
@@ -146,7 +147,7 @@ class KeyUse:
         return f"{self.user.address} `{where}`{alias}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KeyChoice:
     """Which key an encrypted resource uses at one attribute.
 
@@ -171,7 +172,7 @@ class KeyChoice:
         return self.status in ("customer", "named")
 
 
-@dataclass
+@record
 class KeyIndex:
     """The key-usage view of one graph (see the module docstring)."""
 

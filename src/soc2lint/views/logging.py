@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Attr, Node, Path, Unknown, to_bool
+from ..record import record
 from .modules import unloaded_modules
 from .s3 import LifecycleRule, ObjectLock, Source, bucket_view
 
@@ -125,7 +126,7 @@ def log_group_name_from(value: str) -> str | None:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Resolved:
     """What one attribute names: nodes of the wanted kind, and whether that is all."""
 
@@ -253,7 +254,7 @@ def resolve_attr(
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class TrailInfo:
     """One CloudTrail trail with its delivery targets as far as they are known."""
 
@@ -368,7 +369,7 @@ def trails(graph: ResourceGraph) -> list[TrailInfo]:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LogDelivery:
     """A resource that writes logs into a bucket, and the attribute that says so."""
 
@@ -377,7 +378,7 @@ class LogDelivery:
     what: str
 
 
-@dataclass
+@record
 class LogDestinations:
     """Buckets that receive logs of other resources (CloudTrail is deliberately not counted)."""
 
@@ -400,7 +401,7 @@ class LogDestinations:
 _WAF_LOG_BUCKET = re.compile(r"^aws-waf-logs-")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Source:
     """Where a kind of resource names the bucket its logs go to."""
 
@@ -772,7 +773,7 @@ def log_destinations(graph: ResourceGraph) -> LogDestinations:
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class FlowLogIndex:
     """VPC-level flow logs by the VPC they capture."""
 
@@ -816,7 +817,7 @@ def flow_logs(graph: ResourceGraph) -> FlowLogIndex:
     return result
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FlowLogDestination:
     """Where a flow log delivers: CloudWatch Logs groups, or S3 buckets under a prefix."""
 
@@ -859,7 +860,7 @@ def flow_log_destination(graph: ResourceGraph, flow_log: Node) -> FlowLogDestina
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class DeliverySources:
     """CloudWatch Logs delivery sources by the resource whose logs they deliver."""
 
@@ -894,7 +895,7 @@ def delivery_sources(graph: ResourceGraph) -> DeliverySources:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Retention:
     """Whether a bucket keeps log files at least ``threshold`` days.
 

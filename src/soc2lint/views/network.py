@@ -75,11 +75,13 @@ import ipaddress
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, Literal, TypeAlias
 
 from ..graph import ResourceGraph
+from ..lazyre import compile_lazily
 from ..model import MISSING, Attr, Node, Path, Unknown, to_bool, to_int
+from ..record import record
 
 # --------------------------------------------------------------------------
 # Kinds
@@ -273,7 +275,7 @@ def describe_ports(protocol: Any, lo: Any, hi: Any) -> str:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     """One element of a reference attribute: a node, a literal outside the configuration, or unknown."""
 
@@ -283,7 +285,7 @@ class Target:
     unknown: Unknown | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Targets:
     """A reference attribute resolved element by element.
 
@@ -336,7 +338,7 @@ UNRESOLVED = Targets((), False, True)
 PeerKind = Literal["cidr", "security_group", "self", "prefix_list", "unknown"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Peer:
     """The other side of a rule: source of an ingress rule, destination of an egress rule."""
 
@@ -367,7 +369,7 @@ class Peer:
         return "an unknown peer"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SgRule:
     """One security-group rule as written (a block, or a standalone resource)."""
 
@@ -448,7 +450,7 @@ class SgRule:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NaclEntry:
     """One network ACL rule, inline or a resource of its own."""
 
@@ -480,7 +482,7 @@ class NaclEntry:
         return describe_ports(self.protocol, self.from_port, self.to_port)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NaclDecision:
     """The first entry that decides traffic from anywhere to a port, in rule-number order."""
 
@@ -495,7 +497,7 @@ class NaclDecision:
 TargetKind = Literal["igw", "nat", "local", "other", "unknown"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Route:
     """One route of a route table, inline or a resource of its own."""
 
@@ -518,7 +520,7 @@ class Route:
         return f"route {self.destination} -> {tgt}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InternetRoute:
     """Whether a subnet's route table sends a default route to an internet gateway."""
 
@@ -536,7 +538,7 @@ class InternetRoute:
 ZoneKey: TypeAlias = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ZoneSpan:
     """Bounds on how many distinct availability zones a set of subnets covers."""
 
@@ -559,16 +561,16 @@ def zone_label(key: ZoneKey) -> str:
     return f"{key[1]}[{key[2]}]"
 
 
-_TF_AZ_INDEX = re.compile(
+_TF_AZ_INDEX = compile_lazily(
     r"^(?P<src>data\.aws_availability_zones\.[\w-]+(?:\[[^\]]*\])?)\.(?:names|zone_ids)"
     r"\[(?P<i>\d+)\]$"
 )
-_TF_AZ_ELEMENT = re.compile(
+_TF_AZ_ELEMENT = compile_lazily(
     r"^element\(\s*(?P<src>data\.aws_availability_zones\.[\w-]+(?:\[[^\]]*\])?)\."
     r"(?:names|zone_ids)\s*,\s*(?P<i>\d+)\s*\)$"
 )
-_CFN_GETAZS = re.compile(r"^(?:Fn::GetAZs|!GetAZs)[^\[]*\[(?P<i>\d+)\]$")
-_CFN_SELECT = re.compile(r"^!Select\s*\[\s*(?P<i>\d+)\s*,\s*!GetAZs\b.*\]$")
+_CFN_GETAZS = compile_lazily(r"^(?:Fn::GetAZs|!GetAZs)[^\[]*\[(?P<i>\d+)\]$")
+_CFN_SELECT = compile_lazily(r"^!Select\s*\[\s*(?P<i>\d+)\s*,\s*!GetAZs\b.*\]$")
 
 
 def _zone_key_of(node: Node, value: Any, id_value: Any) -> ZoneKey | None:
@@ -631,7 +633,7 @@ def span_of_zones(keys: Sequence[ZoneKey | None], count: int | None = None) -> Z
 Spelling: TypeAlias = tuple[str | None, str | None]  # (terraform, cloudformation)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AttachSpec:
     """Where a kind names its security groups, subnets or subnet group."""
 
@@ -832,7 +834,7 @@ def engine_port(engine: Any) -> int | None:
     return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DataStore:
     """A database or cache the network model reasons about, and its port."""
 
@@ -848,7 +850,7 @@ class DataStore:
 # --------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _ScopeIndex:
     """Per-scope facts that make a setting unattributable."""
 

@@ -36,19 +36,20 @@ import ipaddress
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cache, lru_cache
 from pathlib import Path as FilePath
 from typing import Any, Literal
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Node, PartialValue, Path, Range, Unknown, known_structure
+from ..record import record
 from . import iam_actions
 
 Purpose = Literal["identity", "trust", "resource"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Statement:
     """One statement; list elements are strings or Unknown, None when the element is absent."""
 
@@ -107,7 +108,7 @@ class Statement:
         return out
 
 
-@dataclass
+@record
 class PolicyDocument:
     """A policy document, where it is written and what it is for."""
 
@@ -936,7 +937,7 @@ def _data_for(graph: ResourceGraph, node: Node, path: Path, value: Any) -> Node 
     return None
 
 
-@dataclass
+@record
 class PolicyIndex:
     """Every document of the graph, once, and the documents each holder carries."""
 

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ..graph import ResourceGraph
 from ..model import MISSING, Attr, Node, Path, Unknown, to_bool, to_int
+from ..record import record
 from ..settings import S3_PUBLIC_ACCESS_BLOCK
 from .modules import unloaded_receivers
 
@@ -60,7 +61,7 @@ class _UnknownSetting:
 UNKNOWN_SETTING: Any = _UnknownSetting()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """Where a setting is written: the node and the attribute path on it."""
 
@@ -81,7 +82,7 @@ class Source:
         return Attr(self.node, self.path, value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BucketSetting:
     """One value of a setting and where it is written."""
 
@@ -93,7 +94,7 @@ class BucketSetting:
         return not isinstance(self.value, Unknown) and self.value is not UNKNOWN_SETTING
 
 
-@dataclass
+@record
 class LifecycleRule:
     """One lifecycle rule of a bucket, wherever it is written."""
 
@@ -113,7 +114,7 @@ class LifecycleRule:
     expiration_path: Path = ()
 
 
-@dataclass
+@record
 class ObjectLock:
     """A bucket's Object Lock setting, wherever it is written."""
 
@@ -124,7 +125,7 @@ class ObjectLock:
     source: Source
 
 
-@dataclass
+@record
 class BucketView:
     """A bucket and the configuration resources that apply to it."""
 

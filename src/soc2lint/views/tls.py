@@ -19,11 +19,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ..graph import ResourceGraph
+from ..lazyre import compile_lazily
 from ..model import MISSING, Node, Path, Unknown, to_bool, to_int
+from ..record import record
 
 # --------------------------------------------------------------------------
 # Elastic Load Balancing (ALB, NLB, classic)
@@ -103,11 +105,11 @@ ELB_MODERN_POLICIES: frozenset[str] = frozenset(
 # Policy families whose name states the lowest TLS version, for policies AWS
 # adds after this table was written (``...-TLS13-1-2-Res-<date>``).
 _ELB_FAMILIES = (
-    re.compile(r"^ELBSecurityPolicy-TLS13-1-(\d)-"),
-    re.compile(r"^ELBSecurityPolicy-TLS-1-(\d)-"),
-    re.compile(r"^ELBSecurityPolicy-FS-1-(\d)-"),
+    compile_lazily(r"^ELBSecurityPolicy-TLS13-1-(\d)-"),
+    compile_lazily(r"^ELBSecurityPolicy-TLS-1-(\d)-"),
+    compile_lazily(r"^ELBSecurityPolicy-FS-1-(\d)-"),
 )
-_ELB_DATED = re.compile(r"^ELBSecurityPolicy-20\d\d-\d\d$")
+_ELB_DATED = compile_lazily(r"^ELBSecurityPolicy-20\d\d-\d\d$")
 
 
 def elb_policy_lowest_tls(name: str) -> str | None:
@@ -154,7 +156,7 @@ CLOUDFRONT_DEFAULT_MINIMUM = "TLSv1"
 #: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html
 CLOUDFRONT_REQUIRED_MINIMUM = "TLSv1.2_2019"
 
-_CLOUDFRONT_POLICY = re.compile(r"^(?:SSLv3|TLSv1(?:\.(\d))?)(?:_(\d{4}))?$")
+_CLOUDFRONT_POLICY = compile_lazily(r"^(?:SSLv3|TLSv1(?:\.(\d))?)(?:_(\d{4}))?$")
 
 
 def _cloudfront_rank(name: str) -> tuple[int, int] | None:
@@ -190,7 +192,7 @@ def cloudfront_policy_below_required(name: Any) -> bool | None:
 #: default changed in 2025; see aws/aws-cdk#34658 and #34660, which align the
 #: CDK with it), so an absent policy passes.
 #: https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_DomainEndpointOptions.html
-_OPENSEARCH_POLICY = re.compile(r"^Policy-Min-TLS-1-(\d)-")
+_OPENSEARCH_POLICY = compile_lazily(r"^Policy-Min-TLS-1-(\d)-")
 
 
 def opensearch_policy_allows_legacy_tls(name: Any) -> bool | None:
@@ -246,7 +248,7 @@ LEGACY_PROTOCOL_ATTRIBUTES = (
 REFERENCE_ATTRIBUTE = "Reference-Security-Policy"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NegotiationPolicy:
     """One SSL negotiation policy that applies to a classic listener, and where it is written.
 
@@ -287,7 +289,7 @@ class NegotiationPolicy:
         return None, self.path, "no protocol attributes"
 
 
-@dataclass
+@record
 class ClassicListener:
     """One HTTPS/SSL listener of a classic load balancer."""
 

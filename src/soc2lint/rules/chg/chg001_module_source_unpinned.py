@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from soc2lint.model import Node, Severity, describe_value
 from soc2lint.rule import Context, Report, of_kinds, rule
 
+from ...record import record
 from ._shared import CHECKLIST, is_downloaded
 
 #: refs that name a moving branch rather than a release
@@ -35,7 +35,7 @@ _REGISTRY_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ModuleSource:
     """A parsed module source address."""
 

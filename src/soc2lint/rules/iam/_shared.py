@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import Any
 
@@ -42,6 +42,7 @@ from soc2lint.views.policy import (
     resource_covers_type,
 )
 
+from ...record import record
 from .._common import documents, holder_note, label, related_holder
 
 CHECKLIST = "A. Least Privilege"
@@ -200,7 +201,7 @@ def _companions(doc: PolicyDocument, passrole: Statement) -> list[tuple[str, Sta
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Escalation:
     """IAM004's paths for one statement: the sentences and the statements involved."""
 
@@ -338,7 +339,7 @@ def narrowing_condition(stmt: Statement) -> bool | None:
     return None if unknown else False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Categories:
     """Scopable actions of one action pattern, by what they do (full names, sorted)."""
 
@@ -393,7 +394,7 @@ def _everything_but(not_actions: tuple[str, ...]) -> Categories:
     return _categorize(kept)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Grants:
     """IAM012-IAM014's actions of one statement on every resource; ``unknown``: maybe more."""
 
@@ -456,7 +457,7 @@ def everywhere_grants(doc: PolicyDocument, stmt: Statement) -> Grants:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Claim:
     """Does one rule apply to a statement (True), maybe (None), or not (False)."""
 
@@ -531,7 +532,7 @@ def statement_claims(doc: PolicyDocument, stmt: Statement) -> dict[str, Claim]:
     return claims
 
 
-@dataclass
+@record
 class StatementClaims:
     """The statements written at one location, and which rules apply to them together."""
 

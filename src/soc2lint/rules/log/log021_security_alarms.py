@@ -3,10 +3,10 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from soc2lint.graph import ResourceGraph
+from soc2lint.lazyre import compile_lazily
 from soc2lint.model import Node, Range, Severity, Unknown
 from soc2lint.rule import ACCOUNT_BASELINE, Context, RelatedRef, Report, rule
 from soc2lint.views.logging import (
@@ -18,6 +18,7 @@ from soc2lint.views.logging import (
     unloaded_modules,
 )
 
+from ...record import record
 from ._shared import (
     MONITORING,
     account_unknown,
@@ -68,7 +69,7 @@ IAM_POLICY_EVENTS = tuple(
 )
 
 
-_COMPARISON = re.compile(
+_COMPARISON = compile_lazily(
     r"\$\.([A-Za-z0-9_.\[\]]+)\s*(!=|=)\s*(\"(?:[^\"\\]|\\.)*\"|[^\s)|&}]+)", re.IGNORECASE
 )
 
@@ -124,7 +125,7 @@ def classify_pattern(pattern: str) -> set[str]:
 
 # ---- whether a JSON filter pattern can match at all ---------------------------------
 
-_TOKEN = re.compile(
+_TOKEN = compile_lazily(
     r"""\s*(?:
         (?P<and>&&)|(?P<or>\|\|)|(?P<open>\()|(?P<close>\))
       | (?P<selector>\$(?:\.[A-Za-z0-9_@:*-]+|\[[0-9*]+\])+)
@@ -258,7 +259,7 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MetricRef:
     """A CloudWatch metric named by a metric filter or an alarm (values may be Unknown)."""
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Attr, Node, Path, describe_value
+from soc2lint.record import record
 from soc2lint.rule import Context, RelatedRef, Report
 from soc2lint.views.network import (
     ATTACH,
@@ -93,7 +93,7 @@ DATABASE_NAMES = {
 INGRESS_ORDER = ("NET003", "NET002", "NET001")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IngressExposure:
     """What one ingress rule opens to the internet, for NET001-NET003 at once."""
 
@@ -222,7 +222,7 @@ def open_from_anywhere(ctx: Context) -> Iterator[Report]:
             yield from ctx.unresolved(r.holder, at, "the rule's source or ports")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PublicAccess:
     """Whether a data store gets a public endpoint, and why."""
 

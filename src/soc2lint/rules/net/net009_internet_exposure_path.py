@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from soc2lint.model import Attr, Node, Path, Severity
 from soc2lint.rule import Context, RelatedRef, Report, from_view, rule
@@ -19,10 +18,11 @@ from soc2lint.views.network import (
 )
 from soc2lint.views.populations import LBS, datastores
 
+from ...record import record
 from ._shared import CHECKLIST, TSC, _model, public_access
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Hop:
     """One step of the path from the internet: a related location and its text."""
 

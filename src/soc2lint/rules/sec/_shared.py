@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeGuard
 
 from soc2lint.graph import ResourceGraph
 from soc2lint.model import Node, Origin, PartialValue, Path, Range, document, known_structure
+from soc2lint.record import record
 from soc2lint.rule import Context, Report
 from soc2lint.secretnames import names_secret_location
 
@@ -80,7 +81,7 @@ def is_literal_secret(value: Any) -> TypeGuard[str]:
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Place:
     """Where a literal is written: the node to name and the path on it.
 

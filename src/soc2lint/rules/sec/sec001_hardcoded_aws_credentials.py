@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from soc2lint.graph import ResourceGraph
@@ -10,6 +9,7 @@ from soc2lint.model import Node, Origin, PartialValue, Path, Range, Severity, kn
 from soc2lint.rule import Context, Report, from_view, rule
 from soc2lint.secretnames import looks_secret, words
 
+from ...record import record
 from ._shared import (
     CHECKLIST_KEYS,
     TSC,
@@ -71,7 +71,7 @@ def credential_named(name: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StringHit:
     """A key found in a string: the attribute path, its name and the key."""
 
@@ -108,7 +108,7 @@ def _may_hold_credentials(value: Any, depth: int) -> bool:
     return False
 
 
-@dataclass
+@record
 class _NodeHits:
     """The access key IDs and secret keys found in one node's attributes."""
 
