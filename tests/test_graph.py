@@ -59,6 +59,21 @@ def test_views_are_built_once() -> None:
     assert len(calls) == 1
 
 
+def test_edges_are_indexed_lazily_as_they_were_added() -> None:
+    # edges are indexed on the first edge query: an edge added before one of its nodes
+    # is still dropped, and a view built before an edge is added is built again
+    g, n = _graph()
+    late = make_node("aws_iam_role.r", "AWS::IAM::Role")
+    g.add_edges([Edge(n["b"].id, late.id, "ref", ("policy",), "arn")])  # type: ignore[union-attr]
+    g.add_node(late)
+    g.add_edges([Edge(late.id, n["k"].id, "ref", ("kms",), "arn")])  # type: ignore[union-attr]
+    assert g.targets(n["b"]) == [n["k"]]  # type: ignore[arg-type]
+    assert g.targets(late) == [n["k"]]
+    assert g.view("edges", lambda graph: len(graph.all_edges())) == 3
+    g.add_edge(Edge(n["v"].id, n["k"].id, "ref", ("kms",), "arn"))  # type: ignore[union-attr]
+    assert g.view("edges", lambda graph: len(graph.all_edges())) == 4
+
+
 def test_literal_edges_by_name_and_arn() -> None:
     bucket = make_node("aws_s3_bucket.logs", "AWS::S3::Bucket", {"bucket": "acme-logs"})
     ver = make_node(

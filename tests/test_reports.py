@@ -181,3 +181,34 @@ def test_text_summary_keeps_acronyms_in_family_titles(tmp_path: Path) -> None:
     summary = next(line for line in text.splitlines() if line.startswith("By control family"))
     assert "IAM least-privilege IAM 1" in summary
     assert "SYS scan integrity (reserved) 1" in summary
+
+
+def test_grouped_lists_each_group_as_shown() -> None:
+    # grouped() makes no Group for a finding alone: it must list what shown() shows
+    from soc2lint.report.groups import grouped, groups, shown
+
+    def at(scope: str, address: str, line: int = 3) -> Finding:
+        return Finding(
+            rule_id="ENC001",
+            slug="s3-encryption",
+            severity=Severity.HIGH,
+            message=f"{address} is not encrypted",
+            address=address,
+            range=Range("modules/s3/main.tf", line, 1),
+            scope=scope,
+        )
+
+    findings = [
+        at("envs/a", "module.s3.aws_s3_bucket.b"),
+        at("envs/b", "module.s3.aws_s3_bucket.b"),
+        at("envs/a", "module.s3.aws_s3_bucket.b", 9),
+        at("envs/c", "module.logs.aws_s3_bucket.b"),
+        at("envs/c", "module.logs.aws_s3_bucket.b"),  # the same instance twice: not grouped
+    ]
+    listed = grouped(findings)
+    assert listed == [shown(g) for g in groups(findings)]
+    assert [len(g.members) for g in groups(findings)] == [3, 1, 1]
+    assert listed[0].message.endswith(
+        "(the same finding in 2 other roots calling this module: envs/b, envs/c)"
+    )
+    assert listed[1] is findings[2] and listed[2] is findings[4]

@@ -345,13 +345,18 @@ def build_graph(loaded: LoadResult) -> ResourceGraph:
     """The graph over every loaded node, with reference and literal edges."""
     graph = ResourceGraph(loaded.nodes, loaded.edges)
     precomputed = loaded.literal_edges
-    computed = literal_edges_by_scope(n for n in loaded.nodes if n.scope not in precomputed)
+    scopes = dict.fromkeys(n.scope for n in loaded.nodes)
+    computed = (
+        literal_edges_by_scope(n for n in loaded.nodes if n.scope not in precomputed)
+        if any(scope not in precomputed for scope in scopes)
+        else {}
+    )
 
     def node_of(node_id: str) -> Node | None:
         return graph.node(node_id) if node_id in graph else None
 
     literal = []
-    for scope in dict.fromkeys(n.scope for n in loaded.nodes):
+    for scope in scopes:
         scope_edges = precomputed.get(scope)
         literal.append(computed.get(scope, []) if scope_edges is None else scope_edges)
     if any(literal):
@@ -446,12 +451,16 @@ def check_rules(
         timings.update(fresh[1])
     # within a rule, in the order of the scopes (a rule reports the graph's nodes in
     # order): findings equal under Finding.sort_key keep their order of a whole check
-    rank = {scope: n for n, scope in enumerate(dict.fromkeys(n.scope for n in loaded.nodes))}
-    kept = sorted(
-        (f for i in range(len(groups)) for f in held[i].findings),
-        key=lambda f: rank.get(f.scope, len(rank)),
-    )
-    findings.extend(kept)
+    # (a stable sort by the scope's rank, made as one list per scope)
+    by_scope: dict[str, list[Finding]] = {
+        s: [] for s in dict.fromkeys(n.scope for n in loaded.nodes)
+    }
+    unranked: list[Finding] = []
+    for i in range(len(groups)):
+        for f in held[i].findings:
+            by_scope.get(f.scope, unranked).append(f)
+    for kept in (*by_scope.values(), unranked):
+        findings.extend(kept)
     for r in local:
         records: dict[SubjectKey, str] = {}
         for i in range(len(groups)):

@@ -306,11 +306,24 @@ def system_finding(r: Rule, message: str, address: str, rng: Range, scope: str) 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per problem: the same fingerprint, message and place once."""
-    seen: set[tuple[str, str, str, str, str, Range]] = set()
+    seen: set[tuple[str | int, ...]] = set()
     out = []
     for f in findings:
-        # what the fingerprint hashes, without hashing it
-        key = (f.rule_id, f.scope, f.address, f.attr_path, f.message, f.range)
+        # what the fingerprint hashes, without hashing it; the range by its fields (a
+        # Range hashes in Python: ~20 ms of 70 on 68k findings)
+        r = f.range
+        key = (
+            f.rule_id,
+            f.scope,
+            f.address,
+            f.attr_path,
+            f.message,
+            r.file,
+            r.start_line,
+            r.start_col,
+            r.end_line,
+            r.end_col,
+        )
         if key in seen:
             continue
         seen.add(key)

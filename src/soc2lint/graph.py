@@ -40,6 +40,9 @@ class ResourceGraph:
         self._by_category: dict[str, list[Node]] = defaultdict(list)
         self._by_scope_address: dict[tuple[str, str], Node] = {}
         self._views: dict[str, Any] = {}
+        #: edges not in the adjacency tables yet: they are indexed on the first edge query
+        #: (a scan whose findings all come from the findings cache never asks one)
+        self._pending: list[Edge] = []
         for n in nodes:
             self.add_node(n)
         self.add_edges(edges)
@@ -47,6 +50,8 @@ class ResourceGraph:
     # ---- construction ------------------------------------------------------
 
     def add_node(self, node: Node) -> None:
+        if self._pending:  # an edge is kept only between nodes present when it was added
+            self._index_edges()
         node_id = node.id
         if node_id in self._nodes:
             # Two objects with one address in one scope: keep the first, the
@@ -60,10 +65,21 @@ class ResourceGraph:
             self._views.clear()
 
     def add_edges(self, edges: Iterable[Edge]) -> None:
-        """:meth:`add_edge` for each edge (the loop inlined: graphs have ~5 edges a node)."""
+        pending = self._pending
+        before = len(pending)
+        pending.extend(edges)
+        if len(pending) > before and self._views:
+            self._views.clear()
+
+    def add_edge(self, edge: Edge) -> None:
+        self.add_edges((edge,))
+
+    def _index_edges(self) -> None:
+        """The pending edges into the adjacency tables (the loop inlined: graphs have
+        ~5 edges a node); the first edge between two nodes with one key is kept."""
         nodes, out_adj, in_adj = self._nodes, self._out, self._in
-        added = False
-        for edge in edges:
+        pending, self._pending = self._pending, []
+        for edge in pending:
             src, dst = edge.src, edge.dst
             if src == dst or src not in nodes or dst not in nodes:
                 continue
@@ -88,30 +104,12 @@ class ResourceGraph:
                     inc[src] = {key: edge}
                 else:
                     back[key] = edge
-            added = True
-        if added and self._views:
-            self._views.clear()
 
-    def add_edge(self, edge: Edge) -> None:
-        src, dst = edge.src, edge.dst
-        if src == dst or src not in self._nodes or dst not in self._nodes:
-            return
-        key: EdgeKey = (edge.kind, edge.src_path, edge.dst_attr)
-        out = self._out.get(src)
-        if out is None:
-            out = self._out[src] = {}
-        keyed = out.get(dst)
-        if keyed is None:
-            keyed = out[dst] = {}
-        elif key in keyed:
-            return
-        keyed[key] = edge
-        inc = self._in.get(dst)
-        if inc is None:
-            inc = self._in[dst] = {}
-        inc.setdefault(src, {})[key] = edge
-        if self._views:
-            self._views.clear()
+    def _adjacency(self) -> tuple[Adjacency, Adjacency]:
+        """The out and in tables, with every edge added so far."""
+        if self._pending:
+            self._index_edges()
+        return self._out, self._in
 
     # ---- node queries ------------------------------------------------------
 
@@ -193,11 +191,12 @@ class ResourceGraph:
         if via is not None:
             via_t = _via_names(via) if isinstance(via, str) else _names(tuple(via))
         found: list[tuple[str, Edge, Node]] = []
+        out_adj, in_adj = self._adjacency()
         tables: list[Adjacency] = []
         if direction in ("out", "both"):
-            tables.append(self._out)
+            tables.append(out_adj)
         if direction in ("in", "both"):
-            tables.append(self._in)
+            tables.append(in_adj)
         nodes = self._nodes
         node_id = node.id
         # No self-edges are stored, so an edge met from both ends is never the same edge.
@@ -249,11 +248,12 @@ class ResourceGraph:
 
     def reachable(self, node: Node, direction: Direction = "out") -> list[Node]:
         """Every node reachable from ``node`` along edges in the given direction."""
+        out_adj, in_adj = self._adjacency()
         tables: list[Adjacency] = []
         if direction in ("out", "both"):
-            tables.append(self._out)
+            tables.append(out_adj)
         if direction in ("in", "both"):
-            tables.append(self._in)
+            tables.append(in_adj)
         seen = {node.id}
         stack = [node.id]
         while stack:
@@ -269,8 +269,9 @@ class ResourceGraph:
     def all_edges(self) -> list[Edge]:
         """Every edge, by source node in insertion order."""
         out: list[Edge] = []
+        out_adj = self._adjacency()[0]
         for src in self._nodes:
-            for keyed in self._out.get(src, {}).values():
+            for keyed in out_adj.get(src, {}).values():
                 out.extend(keyed.values())
         return out
 

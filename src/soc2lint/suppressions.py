@@ -463,8 +463,8 @@ def apply_suppressions(
         if locked and e.error is None:
             e.error = f"cannot suppress {', '.join(sorted(locked))}"
 
-    # ---- match findings ---------------------------------------------------
-    for f in findings:
+    # ---- match findings (none to match against: no finding changes) ---------
+    for f in findings if per_node or config_entries else ():
         if f.incomplete or f.rule_id.startswith("SYS"):
             continue
         cands: list[SuppressionEntry] = []

@@ -84,15 +84,22 @@ def groups(
     module and attribute path, and come from different roots or module instances;
     ``same`` adds what else must match (a diff state).  Problems of the scan itself
     (SYS findings that make it incomplete) are never grouped."""
-    by_key: dict[tuple[Hashable, ...], Group] = {}
-    out: list[Group] = []
+    return [Group(members) for members in _grouped_members(findings, same)]
+
+
+def _grouped_members(
+    findings: Sequence[Finding], same: Callable[[Finding], Hashable] | None
+) -> list[list[Finding]]:
+    """:func:`groups`' members, without a :class:`Group` for each."""
+    by_key: dict[tuple[Hashable, ...], list[Finding]] = {}
+    out: list[list[Finding]] = []
     # a finding alone at its rule, file, line and column groups with none: only the
     # others need the whole key (most findings are alone: 60k CloudFormation findings)
     places = [(f.rule_id, f.range.file, f.range.start_line, f.range.start_col) for f in findings]
     crowded = {place for place, n in Counter(places).items() if n > 1}
     for f, place in zip(findings, places, strict=True):
         if f.incomplete or f.address == f.rule_id or place not in crowded:
-            out.append(Group([f]))
+            out.append([f])
             continue
         key: tuple[Hashable, ...] = (
             *group_key(f),
@@ -102,14 +109,14 @@ def groups(
             f.unresolved,
             same(f) if same is not None else None,
         )
-        g = by_key.get(key)
-        if g is None:
-            g = by_key[key] = Group([f])
-            out.append(g)
-        elif all((m.scope, m.address) != (f.scope, f.address) for m in g.members):
-            g.members.append(f)
+        members = by_key.get(key)
+        if members is None:
+            members = by_key[key] = [f]
+            out.append(members)
+        elif all((m.scope, m.address) != (f.scope, f.address) for m in members):
+            members.append(f)
         else:
-            out.append(Group([f]))
+            out.append([f])
     return out
 
 
@@ -189,5 +196,9 @@ def grouped(
     result: ScanResult | None = None,
     same: Callable[[Finding], Hashable] | None = None,
 ) -> list[Finding]:
-    """The findings as the human formats list them: one per group."""
-    return [shown(g, result) for g in groups(findings, same)]
+    """The findings as the human formats list them: one per group (a finding alone is
+    its own group's: no :class:`Group` made for the tens of thousands of those)."""
+    return [
+        members[0] if len(members) == 1 else shown(Group(members), result)
+        for members in _grouped_members(findings, same)
+    ]

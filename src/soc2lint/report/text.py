@@ -41,10 +41,14 @@ def _clean(text: str) -> str:
     return one_line(text.replace("\n", " "))
 
 
-def displayed(result: ScanResult, min_severity: Severity | None) -> list[Finding]:
+def displayed(
+    result: ScanResult, min_severity: Severity | None, active: list[Finding] | None = None
+) -> list[Finding]:
     """The findings a human format lists: the active ones at or above ``min_severity``
-    (a display filter: what fails the run is decided by --fail-on on every finding)."""
-    active = result.active
+    (a display filter: what fails the run is decided by --fail-on on every finding).
+    ``active``: ``result.active``, when the caller has it already."""
+    if active is None:
+        active = result.active
     if min_severity is None:
         return active
     return [f for f in active if f.severity >= min_severity]
@@ -109,7 +113,8 @@ def render_text(
     statistics: bool = False,
 ) -> str:
     out: list[str] = []
-    shown = displayed(result, min_severity)
+    active = result.active
+    shown = displayed(result, min_severity, active)
     listed = None
     if statistics:
         out.extend(statistics_lines(shown))
@@ -125,7 +130,7 @@ def render_text(
                 out.extend(finding_lines(f, lines, color))
             out.append("")
         out.extend(_read_more(result, shown))
-    out.append(_summary(result, threshold, shown, min_severity, listed))
+    out.append(_summary(result, threshold, shown, min_severity, listed, active))
     return "\n".join(out) + "\n"
 
 
@@ -136,10 +141,11 @@ def render_concise(
     min_severity: Severity | None = None,
     statistics: bool = False,
 ) -> str:
-    shown = displayed(result, min_severity)
+    active = result.active
+    shown = displayed(result, min_severity, active)
     listed = None if statistics else grouped(shown, result)
     out = statistics_lines(shown) if listed is None else [concise_line(f) for f in listed]
-    out.append(_summary(result, threshold, shown, min_severity, listed))
+    out.append(_summary(result, threshold, shown, min_severity, listed, active))
     return "\n".join(out) + "\n"
 
 
@@ -189,9 +195,12 @@ def _summary(
     shown: list[Finding] | None = None,
     min_severity: Severity | None = None,
     listed: list[Finding] | None = None,
+    active: list[Finding] | None = None,
 ) -> str:
-    """The summary; ``listed``: the shown findings as listed (grouped), when known."""
-    active = result.active
+    """The summary; ``listed``: the shown findings as listed (grouped), and ``active``:
+    ``result.active``, when known."""
+    if active is None:
+        active = result.active
     sev = by_severity(active)
     parts = [f"{n} {k}" for k, n in sev.items() if n]
     fam = by_family(active)
