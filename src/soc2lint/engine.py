@@ -499,7 +499,7 @@ def check_each(
     """:func:`run_rules` with the rule settings of ``config`` (no scan request: what a
     worker process has)."""
     scopes = sorted({n.scope for n in loaded.nodes})
-    scope_files = scope_first_files(loaded.nodes)
+    scope_files: dict[str, str] | None = None  # made when a rule first reports
     fallback_file = sorted(loaded.files)[0] if loaded.files else "."
     findings: list[Finding] = []
     rule_timings: dict[str, float] = {}
@@ -530,8 +530,10 @@ def check_each(
                 continue
         if ctx.skipped:
             skipped[r.id] = ctx.skipped
+        if reports and scope_files is None:
+            scope_files = scope_first_files(loaded.nodes)
         for rep in reports:
-            findings.append(finding_from_report(rep, r, scope_files, fallback_file, graph))
+            findings.append(finding_from_report(rep, r, scope_files or {}, fallback_file, graph))
     return findings, rule_timings, skipped, errors
 
 
