@@ -37,3 +37,16 @@ def test_its_methods_and_attributes_are_the_compiled_patterns() -> None:
     assert match is not None and match.group("value") == "1"
     # after the first use a method is the compiled pattern's own, not a lookup each time
     assert lazy.search == eager.search
+
+
+def test_a_copy_or_a_pickle_is_a_stand_in_that_still_matches() -> None:
+    import copy
+    import pickle
+
+    for used in (False, True):
+        lazy = compile_lazily(PATTERN)
+        if used:
+            lazy.search(TEXT)
+        for again in (pickle.loads(pickle.dumps(lazy)), copy.deepcopy(lazy), copy.copy(lazy)):
+            assert not isinstance(again, re.Pattern)
+            assert [m.group("key") for m in again.finditer(TEXT)] == ["a", "bb"]

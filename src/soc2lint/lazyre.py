@@ -22,7 +22,14 @@ class _Lazy:
     def __init__(self, pattern: str, flags: int) -> None:
         self._args = (pattern, flags)
 
+    def __reduce__(self) -> tuple[type[_Lazy], tuple[str, int]]:
+        return (_Lazy, self._args)  # a copy or a pickle is a stand-in again
+
     def __getattr__(self, name: str) -> Any:
+        if name == "_args" or name.startswith("__"):
+            # not a pattern's: ``_args`` before unpickling set it, the protocols copy
+            # and pickle look for (``__deepcopy__``...), answered by ``__reduce__``
+            raise AttributeError(name)
         # reached only for what the instance does not hold: its methods before the first
         # use, the pattern's other attributes (``groupindex``...) at every use, which
         # re.compile then finds in its own cache

@@ -13,8 +13,10 @@ and pickling work on it; only ``__dataclass_params__`` tells the difference.
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import reprlib
+import sys
 from collections.abc import Callable
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -39,6 +41,36 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
         one = attrgetter(names[0])
         return lambda obj: (one(obj),)
     return lambda obj: ()
+
+
+def _eq(names: tuple[str, ...]) -> Callable[[Any, object], Any]:
+    """The ``__eq__`` dataclass makes for the compared fields ``names``: up to Python
+    3.12 the fields compare as tuples (an identical NaN field is equal); from 3.13
+    the instance is equal to itself, then the fields compare one by one, ``and``-ed
+    (whatever a field's ``==`` returns)."""
+    if sys.version_info < (3, 13):
+        compared = _getter(names)
+
+        def by_tuples(self: Any, other: object) -> Any:
+            if other.__class__ is self.__class__:
+                return compared(self) == compared(other)
+            return NotImplemented
+
+        return by_tuples
+
+    def one_by_one(self: Any, other: object) -> Any:
+        if self is other:
+            return True
+        if other.__class__ is self.__class__:
+            result: Any = True
+            for name in names:
+                result = getattr(self, name) == getattr(other, name)
+                if not result:
+                    break
+            return result
+        return NotImplemented
+
+    return one_by_one
 
 
 def _add_methods(cls: type, *, eq: bool, frozen: bool) -> None:
@@ -66,13 +98,8 @@ def _add_methods(cls: type, *, eq: bool, frozen: bool) -> None:
         written_hash is dataclasses.MISSING or (written_hash is None and "__eq__" in body)
     )
     if "__eq__" not in body:
-        compared = _getter(tuple(f.name for f in flds if f.compare))
-
-        def __eq__(self: Any, other: object) -> bool:
-            if other.__class__ is self.__class__:
-                return compared(self) == compared(other)
-            return NotImplemented
-
+        __eq__ = _eq(tuple(f.name for f in flds if f.compare))
+        __eq__.__name__ = "__eq__"
         __eq__.__qualname__ = f"{cls.__qualname__}.__eq__"
         cls.__eq__ = __eq__  # type: ignore[method-assign,assignment]
     if explicit_hash:
@@ -116,6 +143,7 @@ def record(
             c, repr=False, eq=False, frozen=frozen, kw_only=kw_only, slots=slots
         )
         _add_methods(made, eq=eq, frozen=frozen)
+        abc.update_abstractmethods(made)  # as dataclass does: an ABC's methods may be ours now
         return made
 
     return make if cls is None else make(cls)
