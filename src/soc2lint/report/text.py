@@ -41,14 +41,10 @@ def _clean(text: str) -> str:
     return one_line(text.replace("\n", " "))
 
 
-def displayed(
-    result: ScanResult, min_severity: Severity | None, active: list[Finding] | None = None
-) -> list[Finding]:
-    """The findings a human format lists: the active ones at or above ``min_severity``
-    (a display filter: what fails the run is decided by --fail-on on every finding).
-    ``active``: ``result.active``, when the caller has it already."""
-    if active is None:
-        active = result.active
+def displayed(active: list[Finding], min_severity: Severity | None) -> list[Finding]:
+    """The findings a human format lists: of a result's ``active`` ones, those at or
+    above ``min_severity`` (a display filter: what fails the run is decided by
+    --fail-on on every finding)."""
     if min_severity is None:
         return active
     return [f for f in active if f.severity >= min_severity]
@@ -114,7 +110,7 @@ def render_text(
 ) -> str:
     out: list[str] = []
     active = result.active
-    shown = displayed(result, min_severity, active)
+    shown = displayed(active, min_severity)
     listed = None
     if statistics:
         out.extend(statistics_lines(shown))
@@ -130,7 +126,7 @@ def render_text(
                 out.extend(finding_lines(f, lines, color))
             out.append("")
         out.extend(_read_more(result, shown))
-    out.append(_summary(result, threshold, shown, min_severity, listed, active))
+    out.append(_summary(result, threshold, active, shown, min_severity, listed))
     return "\n".join(out) + "\n"
 
 
@@ -142,10 +138,10 @@ def render_concise(
     statistics: bool = False,
 ) -> str:
     active = result.active
-    shown = displayed(result, min_severity, active)
+    shown = displayed(active, min_severity)
     listed = None if statistics else grouped(shown, result)
     out = statistics_lines(shown) if listed is None else [concise_line(f) for f in listed]
-    out.append(_summary(result, threshold, shown, min_severity, listed, active))
+    out.append(_summary(result, threshold, active, shown, min_severity, listed))
     return "\n".join(out) + "\n"
 
 
@@ -192,15 +188,13 @@ def _plural(n: int, word: str) -> str:
 def _summary(
     result: ScanResult,
     threshold: Severity | None,
+    active: list[Finding],
     shown: list[Finding] | None = None,
     min_severity: Severity | None = None,
     listed: list[Finding] | None = None,
-    active: list[Finding] | None = None,
 ) -> str:
-    """The summary; ``listed``: the shown findings as listed (grouped), and ``active``:
-    ``result.active``, when known."""
-    if active is None:
-        active = result.active
+    """The summary of ``result``, whose active findings are ``active``; ``listed``: the
+    shown findings as listed (grouped), when known."""
     sev = by_severity(active)
     parts = [f"{n} {k}" for k, n in sev.items() if n]
     fam = by_family(active)
