@@ -530,10 +530,12 @@ def check_each(
                 continue
         if ctx.skipped:
             skipped[r.id] = ctx.skipped
-        if reports and scope_files is None:
+        if not reports:
+            continue
+        if scope_files is None:
             scope_files = scope_first_files(loaded.nodes)
         for rep in reports:
-            findings.append(finding_from_report(rep, r, scope_files or {}, fallback_file, graph))
+            findings.append(finding_from_report(rep, r, scope_files, fallback_file, graph))
     return findings, rule_timings, skipped, errors
 
 
