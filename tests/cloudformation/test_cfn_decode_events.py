@@ -1,8 +1,12 @@
-"""The event builder against the constructors: the same values and spans, or the same error.
+"""The block reader and the event builder against the constructors: the same values and
+spans, or the same error.
 
-``decode._fast_load`` builds a template straight from libyaml's events and
-leaves whatever it does not handle to PyYAML's constructors; ``events=False``
-goes to the constructors from the start.  Every text here is read both ways.
+``decode._fast_load`` reads a template with :class:`~soc2lint.cloudformation.blockyaml.
+BlockReader` when it is written in the plain subset of YAML that reader reads, else
+builds it straight from libyaml's events, and leaves whatever the event builder does
+not handle to PyYAML's constructors; ``block=False`` starts with the event builder,
+``events=False`` goes to the constructors from the start.  Every text here is read all
+three ways.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import yaml
 from cfn_testlib import FIXTURES
 
 from soc2lint.cloudformation import decode
+from soc2lint.cloudformation.blockyaml import BlockReader, Declined
 from soc2lint.cloudformation.decode import _fast_load, decode_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,16 +45,32 @@ def _shape(value: Any) -> Any:
     return (type(value).__name__, repr(value))
 
 
-def _read(text: str, *, events: bool) -> Any:
+def _read(text: str, *, events: bool, block: bool = True) -> Any:
     try:
-        root, duplicates = _fast_load(text, text.split("\n"), events=events)
+        root, duplicates = _fast_load(text, text.split("\n"), events=events, block=block)
     except Exception as exc:
         return ("error", type(exc).__name__, str(exc))
     return (_shape(root), duplicates)
 
 
 def _assert_same(text: str) -> None:
-    assert _read(text, events=True) == _read(text, events=False), text[:200]
+    constructors = _read(text, events=False)
+    assert _read(text, events=True, block=False) == constructors, text[:200]
+    assert _read(text, events=True) == constructors, text[:200]
+
+
+def _read_by_block_reader(text: str) -> bool:
+    """True when the block reader read the text (it declined nothing)."""
+    lines = text.split("\n")
+    loader = decode._fast_loader_class()(text)
+    reader = BlockReader(text, lines, loader, decode._Spans(lines).trim_end, decode.long_form)
+    try:
+        reader.read()
+    except Declined:
+        return False
+    finally:
+        loader.dispose()
+    return True
 
 
 def _built_from_events(text: str, monkeypatch: pytest.MonkeyPatch) -> bool:
@@ -97,11 +118,17 @@ def test_every_fixture_and_rule_example_reads_the_same_both_ways(
     examples = _example_templates()
     assert len(paths) > 100 and len(examples) > 300
     from_events = 0
-    for text in [p.read_text(encoding="utf-8") for p in paths] + examples:
+    by_block_reader = 0
+    texts = [p.read_text(encoding="utf-8") for p in paths] + examples
+    for text in texts:
         _assert_same(text)
         from_events += _built_from_events(text, monkeypatch)
+        by_block_reader += _read_by_block_reader(text)
     # the builder, not the fallback, reads nearly all of them
     assert from_events > 0.9 * (len(paths) + len(examples)), from_events
+    # and the block reader most YAML ones (not JSON, nor what it leaves to libyaml)
+    yaml_texts = sum(not t.lstrip().startswith(("{", "[")) for t in texts)
+    assert by_block_reader > 0.9 * yaml_texts, (by_block_reader, yaml_texts)
 
 
 EDGE_CASES = [

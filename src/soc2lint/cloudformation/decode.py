@@ -39,6 +39,7 @@ from typing import Any, ClassVar, cast
 from ..memory import paused_gc
 from ..record import record
 from ..yamldepth import MAX_DEPTH, too_deep  # a template nested deeper is rejected
+from .blockyaml import STRING, BlockReader, Declined
 from .nodes import Span, YDict, YList, YStr
 
 #: alias-expanded node count above which a template is rejected (cfn-lint's own
@@ -365,12 +366,18 @@ class _AliasAmplification(Exception):
         self.problems = problems
 
 
-class _Declined(Exception):
-    """The document has something the event builder leaves to the constructors."""
+#: the document has something the event builder leaves to the constructors (raised by
+#: the block reader too, for what it leaves to the event builder)
+_Declined = Declined
 
 
 def _fast_load(
-    text: str, lines: list[str], max_nodes: int = DEFAULT_MAX_YAML_NODES, *, events: bool = True
+    text: str,
+    lines: list[str],
+    max_nodes: int = DEFAULT_MAX_YAML_NODES,
+    *,
+    events: bool = True,
+    block: bool = True,
 ) -> tuple[Any, list[tuple[str, Span, Span]]]:
     """Load with a subclass of cfn-lint's loader whose constructors build YDict/YList/YStr.
 
@@ -391,7 +398,8 @@ def _fast_load(
     from yaml import YAMLError
 
     loader_cls = _fast_loader_class()
-    span = _span_function(_Spans(lines))
+    spans = _Spans(lines)
+    span = _span_function(spans)
     # Building a large tree allocates hundreds of thousands of containers; the
     # cyclic collector would walk all of them again and again (it doubled the time).
     with paused_gc():
@@ -401,8 +409,17 @@ def _fast_load(
             loader = loader_cls(text)
             loader.span = span
             loader.duplicates = duplicates
+            if block:
+                reader = BlockReader(text, lines, loader, spans.trim_end, long_form)
+                try:
+                    data = reader.read()
+                except Exception:  # Declined, or a bug here: libyaml reads it
+                    data = _Declined
+                else:
+                    duplicates.extend(reader.duplicates)
             try:
-                data = loader.from_events()
+                if data is _Declined:
+                    data = loader.from_events()
             except YAMLError:
                 raise  # the text's own error, the one the composer meets first too
             except Exception:  # _Declined, or a bug here: the constructors decide
@@ -430,7 +447,7 @@ def _fast_load(
     return data, duplicates
 
 
-def _long_form(suffix: str, value: Any, where: Span) -> YDict:
+def long_form(suffix: str, value: Any, where: Span) -> YDict:
     """A short-form tag's value in the long form, as cfn-lint writes it (``!Ref x`` ->
     ``{"Ref": x}``, ``!Sub x`` -> ``{"Fn::Sub": x}``)."""
     key = _LONG_FORM_KEYS.get(suffix)
@@ -592,11 +609,14 @@ def _fast_loader_class() -> Any:
                 where = self.span(event.start_mark, event.end_mark)
                 if tag == "!GetAtt":  # `!GetAtt a.b`: a list of two strings
                     parts = [YStr(part, where) for part in text.split(".", 1)]
-                    return _long_form(tag[1:], YList(where, parts), where)
+                    return long_form(tag[1:], YList(where, parts), where)
                 value = _new_str(YStr, text)
                 value.span = where
-                return _long_form(tag[1:], value, where)
-            # null, booleans and numbers (immutable: one of each per text)
+                return long_form(tag[1:], value, where)
+            return self.resolved(tag, text)
+
+        def resolved(self, tag: str, text: str) -> Any:
+            """A null, boolean or number (immutable: one of each per text)."""
             others = _PLAIN_VALUES
             plain = others.get((tag, text), _Declined)
             if plain is _Declined:
@@ -608,6 +628,20 @@ def _fast_loader_class() -> Any:
                         others.clear()
                     others[(tag, text)] = plain
             return plain
+
+        def resolved_plain(self, text: str) -> Any:
+            """An untagged plain scalar's value when it is not a string (null, a
+            boolean, a number); ``blockyaml.STRING`` when it is one (a timestamp is
+            kept as written).  For :class:`~.blockyaml.BlockReader`."""
+            tag = self._tags.get(text) or self.resolve(ScalarNode, text, (True, False))
+            if tag in (_STR_TAG, _TIMESTAMP_TAG):
+                return STRING
+            return self.resolved(tag, text)
+
+        def is_special_key(self, text: str) -> bool:
+            """A plain key the event builder leaves to the constructors (null, merge)."""
+            tag = self._tags.get(text) or self.resolve(ScalarNode, text, (True, False))
+            return tag in (_NULL_TAG, _MERGE_TAG)
 
         def event_node(self, event: Any, depth: int) -> Any:
             cls = event.__class__
@@ -627,7 +661,7 @@ def _fast_loader_class() -> Any:
             if tag is None or tag in ("!", untagged):
                 return value
             if tag.startswith("!"):
-                return _long_form(tag[1:], value, value.span)
+                return long_form(tag[1:], value, value.span)
             raise _Declined
 
         def event_mapping(self, start: Any, depth: int) -> YDict:
@@ -826,7 +860,7 @@ def _fast_loader_class() -> Any:
             value = construct_map(loader, node)
         else:  # pragma: no cover - PyYAML has no other node kinds
             raise ConstructorError(None, None, f"bad tag !{suffix}", node.start_mark)
-        return _long_form(suffix, value, span)
+        return long_form(suffix, value, span)
 
     PositionedLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
     PositionedLoader.add_constructor("tag:yaml.org,2002:str", construct_str)
