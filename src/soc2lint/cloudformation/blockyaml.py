@@ -36,8 +36,8 @@ from .nodes import Span, YDict, YList, YStr
 #: text at the start of a line that the reader leaves to libyaml: directives, document
 #: markers (a first line ``---`` alone is read)
 _LINE_STARTS = ("\n%", "\n---", "\n...")
-#: a short-form tag: ``!Name`` then a space or the end of the line
-_TAG = re.compile(r"!([A-Za-z][A-Za-z0-9]*)(?= |$)")
+#: a short-form tag's name (what follows ``!``, up to a space or the end of the line)
+_TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 #: a plain scalar in a flow collection, through to its last character: it ends before
 #: a flow indicator, a colon followed by a space or flow indicator (libyaml 0.2.5;
 #: earlier versions reject any other colon in a flow scalar: see _flow_plain), or a
@@ -348,11 +348,11 @@ class BlockReader:
         tag = None
         first = s[p]
         if first == "!":
-            m = _TAG.match(s, p)
-            if m is None:
-                raise Declined
-            tag = (m.group(1), i, p)
-            p = m.end()
+            end = s.find(" ", p)
+            if end == -1:
+                end = len(s)
+            tag = (_tag_suffix(s[p + 1 : end]), i, p)
+            p = end
             n = len(s)
             while p < n and s[p] == " ":
                 p += 1
@@ -501,6 +501,7 @@ class BlockReader:
         if depth > MAX_DEPTH:
             raise Declined
         loader = self.loader
+        plain_values = _PLAIN
         n = len(s)
         open_ = s[p]
         close = "]" if open_ == "[" else "}"
@@ -516,7 +517,19 @@ class BlockReader:
                 q += 1
                 break  # empty
             if open_ == "[":
-                value, vspan, q = self.flow_node(s, q, i, depth)
+                if s[q] in _PLAIN_FIRST:  # a plain scalar (flow_node, inline)
+                    m = self.flow_plain(s, q)
+                    text = m.group()
+                    end = m.end()
+                    value = plain_values.get(text, _MISSING)
+                    if value is _MISSING:
+                        value = _remember(plain_values, text, loader.resolved_plain(text))
+                    if value is _STRING:
+                        value = _new_str(YStr, text)
+                        value.span = (i + 1, q + 1, i + 1, end + 1)
+                    q = end
+                else:
+                    value, _, q = self.flow_node(s, q, i, depth)
                 out.append(value)
             else:
                 kstart = q
@@ -571,11 +584,11 @@ class BlockReader:
         tag = None
         first = s[q]
         if first == "!":
-            m = _TAG.match(s, q)
-            if m is None:
+            end = s.find(" ", q)
+            if end == -1:
                 raise Declined
-            tag = (m.group(1), i, q)
-            q = m.end()
+            tag = (_tag_suffix(s[q + 1 : end]), i, q)
+            q = end
             n = len(s)
             while q < n and s[q] == " ":
                 q += 1
@@ -654,6 +667,20 @@ def _flow_plain() -> Any:
     except (ImportError, ValueError):
         version = (0, 0, 0)
     return _FLOW_PLAIN if version >= (0, 2, 5) else _FLOW_PLAIN_NO_COLON
+
+
+#: short-form tag names read so far (the few templates use)
+_TAG_NAMES: set[str] = set()
+
+
+def _tag_suffix(name: str) -> str:
+    """``name`` when it is a short-form tag's name the reader reads."""
+    if name not in _TAG_NAMES:
+        if _TAG_NAME.fullmatch(name) is None:
+            raise Declined
+        if len(_TAG_NAMES) < 1_000:
+            _TAG_NAMES.add(name)
+    return name
 
 
 def _plain_start(text: str) -> bool:
