@@ -60,6 +60,9 @@ _new_list = list.__new__
 
 #: nesting beyond which the reader leaves a document to libyaml (as the event builder)
 MAX_DEPTH = 100
+#: libyaml forgets a possible key more than 1,024 characters before its colon (and then
+#: rejects the text): longer keys are left to it
+MAX_KEY = 1000
 
 
 class Declined(Exception):
@@ -194,6 +197,8 @@ class BlockReader:
                     ok = _remember(keys_ok, text, _ordinary_key(loader, text))
                 if not ok:
                     raise Declined
+            if colon - c > MAX_KEY:
+                raise Declined
             where = (i + 1, c + 1, i + 1, colon + 1)
             key: YStr = _new_str(YStr, text)
             key.span = where
@@ -311,7 +316,7 @@ class BlockReader:
             _, after = self.quoted(s, p)
             if after < len(s) and s[after] == ":":
                 raise Declined  # a quoted key of a mapping in a sequence entry
-        value, j, jindent, _ = self.inline(s, p, i, indent, depth)
+        value, j, jindent, _ = self.inline(s, p, i, indent, depth, entry=True)
         return value, j, jindent
 
     def below(
@@ -338,11 +343,11 @@ class BlockReader:
     # ---- a value written on its key's (or entry's) line ---------------------------------
 
     def inline(
-        self, s: str, p: int, i: int, indent: int, depth: int
+        self, s: str, p: int, i: int, indent: int, depth: int, *, entry: bool = False
     ) -> tuple[Any, int, int, Span | None]:
         """The value written from column ``p`` of line ``i`` (its key's or entry's block
-        is at ``indent``): value, next content line and its indentation, and the value's
-        span when it cannot carry one."""
+        is at ``indent``; ``entry``: a sequence entry's): value, next content line and
+        its indentation, and the value's span when it cannot carry one."""
         if depth > MAX_DEPTH:
             raise Declined
         tag = None
@@ -358,6 +363,10 @@ class BlockReader:
                 p += 1
             if p >= n or s[p] == "#":  # a tagged block collection below
                 j, jindent = self.next_content(i + 1)
+                if entry and jindent <= indent:
+                    # a sequence entry's value is never an indentless sequence: this is
+                    # an empty tagged scalar, and the `-` below the next entry
+                    raise Declined
                 return (*self.below(j, jindent, indent, tag, depth), None)
             first = s[p]
         if first == "|":
@@ -538,13 +547,14 @@ class BlockReader:
                     text, q = self.quoted(s, q)
                 else:
                     m = self.flow_plain(s, q)
-                    if m is None or not _plain_start(m.group()):
+                    # (in a flow collection `?` is the key indicator whatever follows it)
+                    if m is None or first in "-?" or not _plain_start(m.group()):
                         raise Declined
                     text = m.group()
                     if _special_key(loader, text):
                         raise Declined
                     q = m.end()
-                if s[q : q + 2] != ": ":
+                if s[q : q + 2] != ": " or q - kstart > MAX_KEY:
                     raise Declined
                 where = (i + 1, kstart + 1, i + 1, q + 1)
                 key: YStr = _new_str(YStr, text)
