@@ -1,15 +1,17 @@
-"""The CloudFormation event builder against PyYAML's constructors on real files.
+"""CloudFormation's three YAML readers against each other on real files.
 
     .venv/bin/python bench/cfn_decode_differential.py [DIR ...] [--time]
 
 Decodes every ``.yaml``, ``.yml``, ``.json`` and ``.template`` file under each
 DIR (default: the repositories under /work/real, ``fixtures/`` and the
-generated corpus /tmp/warm-corpus/cfn when present) both ways with
-``soc2lint.cloudformation.decode._fast_load`` (``events=True``, the default, and
-``events=False``), and reports how many files gave the same values, spans and
-duplicate keys (or the same error), how many the builder left to the
-constructors, and which files differ (the exit status is 1 when any does).
-``--time`` adds the CPU seconds of each way over all the files.
+generated corpus /tmp/warm-corpus/cfn when present) three ways with
+``soc2lint.cloudformation.decode._fast_load``: as a scan does (the block reader,
+else the event builder, else the constructors), with ``block=False`` (the event
+builder first) and with ``events=False`` (the constructors only).  It reports
+how many files gave the same values, spans and duplicate keys (or the same
+error) all three ways, how many the block reader read, how many the event
+builder left to the constructors, and which files differ (the exit status is 1
+when any does).  ``--time`` adds the CPU seconds of each way over all the files.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from yaml import YAMLError
 
 from soc2lint.cloudformation import decode
+from soc2lint.cloudformation.blockyaml import BlockReader
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 REPO = Path(__file__).resolve().parents[1]
@@ -40,12 +43,25 @@ def shape(value: Any) -> Any:
     return (type(value).__name__, repr(value))
 
 
-def read(text: str, *, events: bool) -> Any:
+def read(text: str, *, events: bool, block: bool = True) -> Any:
     try:
-        root, duplicates = decode._fast_load(text, text.split("\n"), events=events)
+        root, duplicates = decode._fast_load(text, text.split("\n"), events=events, block=block)
     except Exception as exc:
         return ("error", type(exc).__name__, str(exc))
     return (shape(root), duplicates)
+
+
+def read_by_block_reader(text: str) -> bool:
+    lines = text.split("\n")
+    loader = decode._fast_loader_class()(text)
+    reader = BlockReader(text, lines, loader, decode._Spans(lines).trim_end, decode.long_form)
+    try:
+        reader.read()
+    except Exception:  # declined: the event builder reads it
+        return False
+    finally:
+        loader.dispose()
+    return True
 
 
 def built_from_events(text: str) -> bool:
@@ -81,23 +97,33 @@ def main() -> int:
                     texts.append((path, path.read_text(encoding="utf-8")))
                 except (OSError, UnicodeDecodeError):
                     continue
-    differ = [path for path, text in texts if read(text, events=True) != read(text, events=False)]
+    differ = []
+    for path, text in texts:
+        constructors = read(text, events=False)
+        if not (read(text, events=True) == read(text, events=True, block=False) == constructors):
+            differ.append(path)
+    by_block = sum(read_by_block_reader(text) for _, text in texts)
     left = sum(not built_from_events(text) for _, text in texts)
     print(
-        f"{len(texts)} files: {len(texts) - len(differ)} the same both ways, "
-        f"{left} left to the constructors, {len(differ)} different"
+        f"{len(texts)} files: {len(texts) - len(differ)} the same all three ways, "
+        f"{by_block} read by the block reader, {left} left by the event builder to the "
+        f"constructors, {len(differ)} different"
     )
     for path in differ:
         print(f"  differs: {path}")
     if args.time:
-        for events in (False, True):
+        ways = {
+            "constructors": {"events": False},
+            "events": {"events": True, "block": False},
+            "block reader first": {"events": True, "block": True},
+        }
+        for way, how in ways.items():
             started = time.process_time()
             for _, text in texts:
                 try:
-                    decode._fast_load(text, text.split("\n"), events=events)
+                    decode._fast_load(text, text.split("\n"), **how)
                 except Exception:
                     continue
-            way = "events" if events else "constructors"
             print(f"{way}: {time.process_time() - started:.2f} CPU-s")
     return 1 if differ else 0
 
