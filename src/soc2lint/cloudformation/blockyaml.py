@@ -222,7 +222,7 @@ class BlockReader:
                     raise Declined
                 value = plain_values.get(vtext, _MISSING)
                 if value is _MISSING:
-                    value = _remember(plain_values, vtext, loader.resolved_plain(vtext))
+                    value = _remember(plain_values, vtext, _resolved(loader, vtext))
                 if value is _STRING:
                     value = _new_str(YStr, vtext)
                     value.span = (i + 1, p + 1, i + 1, end + 1)
@@ -404,7 +404,7 @@ class BlockReader:
         """An untagged plain scalar: a YStr, or a null, boolean or number."""
         value = _PLAIN.get(text, _MISSING)
         if value is _MISSING:
-            value = _remember(_PLAIN, text, self.loader.resolved_plain(text))
+            value = _remember(_PLAIN, text, _resolved(self.loader, text))
         if value is _STRING:
             out: YStr = _new_str(YStr, text)
             out.span = (i + 1, c + 1, i + 1, end + 1)
@@ -532,7 +532,7 @@ class BlockReader:
                     end = m.end()
                     value = plain_values.get(text, _MISSING)
                     if value is _MISSING:
-                        value = _remember(plain_values, text, loader.resolved_plain(text))
+                        value = _remember(plain_values, text, _resolved(loader, text))
                     if value is _STRING:
                         value = _new_str(YStr, text)
                         value.span = (i + 1, q + 1, i + 1, end + 1)
@@ -548,7 +548,7 @@ class BlockReader:
                 else:
                     m = self.flow_plain(s, q)
                     # (in a flow collection `?` is the key indicator whatever follows it)
-                    if m is None or first in "-?" or not _plain_start(m.group()):
+                    if m is None or first == "?" or not _plain_start(m.group()):
                         raise Declined
                     text = m.group()
                     if _special_key(loader, text):
@@ -591,6 +591,8 @@ class BlockReader:
     def flow_node(self, s: str, q: int, i: int, depth: int) -> tuple[Any, Span | None, int]:
         """A node inside a flow collection at column ``q``: value, span when it cannot
         carry one, and the column after it."""
+        if q >= len(s):
+            raise Declined  # continued on the next line
         tag = None
         first = s[q]
         if first == "!":
@@ -646,6 +648,17 @@ def _remember(memo: dict[str, Any], text: str, value: Any) -> Any:
             memo.clear()
         memo[text] = value
     return value
+
+
+def _resolved(loader: Any, text: str) -> Any:
+    """An untagged plain scalar's value (``loader.resolved_plain``); a text PyYAML's
+    constructor fails on (``0x_``, which its resolver calls an integer) is declined."""
+    try:
+        return loader.resolved_plain(text)
+    except Declined:
+        raise
+    except Exception:
+        raise Declined from None
 
 
 def _special_key(loader: Any, text: str) -> bool:
