@@ -629,8 +629,32 @@ def edit(text: str, rng: random.Random, count: int) -> str:
     lines = text.split("\n")
     for _ in range(count):
         i = rng.randrange(len(lines))
-        action = rng.randrange(6)
-        if action == 0 and len(lines) > 1:
+        action = rng.randrange(9)
+        if action == 6:
+            # a run of lines shifted left or right (a block at an intermediate column)
+            j = min(len(lines), i + rng.randint(1, 6))
+            shift = rng.choice([-2, -1, 1, 2, 4])
+            for k in range(i, j):
+                if shift < 0:
+                    cut = min(-shift, len(lines[k]) - len(lines[k].lstrip(" ")))
+                    lines[k] = lines[k][cut:]
+                else:
+                    lines[k] = " " * shift + lines[k]
+        elif action == 7:
+            # a scalar after a colon replaced by a YAML 1.1 one, an indicator or a tag
+            m = re.search(r": (\S+)", lines[i])
+            if m:
+                new = rng.choice([*YAML11, "|", "|-", "!Ref", "!If", "[a, b]", "{a: b}", "''"])
+                lines[i] = lines[i][: m.start(1)] + new + lines[i][m.end(1) :]
+        elif action == 8 and i + 1 < len(lines):
+            # two lines joined, or a line split at a space
+            if rng.random() < 0.5:
+                lines[i : i + 2] = [lines[i] + " " + lines[i + 1].lstrip(" ")]
+            elif " " in lines[i].strip():
+                at = lines[i].index(" ", len(lines[i]) - len(lines[i].lstrip(" ")))
+                pad = " " * rng.randint(0, 6)
+                lines[i : i + 1] = [lines[i][:at], pad + lines[i][at + 1 :]]
+        elif action == 0 and len(lines) > 1:
             del lines[i]
         elif action == 1:
             lines.insert(i, lines[i])
