@@ -34,54 +34,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from cfn_decode_differential import read
 
 from soc2lint.cloudformation import decode
-from soc2lint.cloudformation.blockyaml import BlockReader, Declined
+from soc2lint.cloudformation.blockyaml import Declined
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = Path("/work/real/aws-cloudformation-templates")
 
-# ---- the oracle ---------------------------------------------------------------------
-
-
-def shape(value: Any) -> Any:
-    """Everything a decoded value carries: types, text, spans, value spans, key spans."""
-    if isinstance(value, dict):
-        return (
-            type(value).__name__,
-            getattr(value, "span", None),
-            getattr(value, "value_spans", None),
-            [(shape(k), shape(v)) for k, v in value.items()],
-        )
-    if isinstance(value, list):
-        return (type(value).__name__, getattr(value, "span", None), [shape(v) for v in value])
-    if isinstance(value, str):
-        return (type(value).__name__, str(value), getattr(value, "span", None))
-    return (type(value).__name__, repr(value))
-
-
-def read(text: str, *, events: bool, block: bool = True) -> Any:
-    try:
-        root, duplicates = decode._fast_load(text, text.split("\n"), events=events, block=block)
-    except Exception as exc:
-        return ("error", type(exc).__name__, str(exc))
-    return (shape(root), duplicates)
+# ---- the oracle (shape and read: bench/cfn_decode_differential.py) -----------------
 
 
 def accepted(text: str) -> bool | str:
     """True when the block reader reads the text; an exception's name when it fails
     with something other than Declined (decode falls back then, but it is a bug)."""
-    lines = text.split("\n")
-    loader = decode._fast_loader_class()(text)
-    reader = BlockReader(text, lines, loader, decode._Spans(lines).trim_end, decode.long_form)
     try:
-        reader.read()
+        decode.block_read(text)
     except Declined:
         return False
     except Exception as exc:
         return type(exc).__name__
-    finally:
-        loader.dispose()
     return True
 
 

@@ -25,7 +25,6 @@ from typing import Any
 from yaml import YAMLError
 
 from soc2lint.cloudformation import decode
-from soc2lint.cloudformation.blockyaml import BlockReader
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 REPO = Path(__file__).resolve().parents[1]
@@ -52,15 +51,10 @@ def read(text: str, *, events: bool, block: bool = True) -> Any:
 
 
 def read_by_block_reader(text: str) -> bool:
-    lines = text.split("\n")
-    loader = decode._fast_loader_class()(text)
-    reader = BlockReader(text, lines, loader, decode._Spans(lines).trim_end, decode.long_form)
     try:
-        reader.read()
+        decode.block_read(text)
     except Exception:  # declined: the event builder reads it
         return False
-    finally:
-        loader.dispose()
     return True
 
 

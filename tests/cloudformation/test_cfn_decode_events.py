@@ -22,7 +22,7 @@ import yaml
 from cfn_testlib import FIXTURES
 
 from soc2lint.cloudformation import decode
-from soc2lint.cloudformation.blockyaml import BlockReader, Declined
+from soc2lint.cloudformation.blockyaml import Declined
 from soc2lint.cloudformation.decode import _fast_load, decode_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,15 +61,10 @@ def _assert_same(text: str) -> None:
 
 def _read_by_block_reader(text: str) -> bool:
     """True when the block reader read the text (it declined nothing)."""
-    lines = text.split("\n")
-    loader = decode._fast_loader_class()(text)
-    reader = BlockReader(text, lines, loader, decode._Spans(lines).trim_end, decode.long_form)
     try:
-        reader.read()
+        decode.block_read(text)
     except Declined:
         return False
-    finally:
-        loader.dispose()
     return True
 
 

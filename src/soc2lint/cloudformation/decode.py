@@ -447,6 +447,19 @@ def _fast_load(
     return data, duplicates
 
 
+def block_read(text: str) -> Any:
+    """What the block reader alone reads from ``text``; raises :class:`~.blockyaml.Declined`
+    when it leaves the text to libyaml.  For the differential tests and benchmarks (a scan
+    reads through :func:`decode_text`)."""
+    lines = text.split("\n")
+    loader = _fast_loader_class()(text)
+    try:
+        with paused_gc():
+            return BlockReader(text, lines, loader, _Spans(lines).trim_end, long_form).read()
+    finally:
+        loader.dispose()
+
+
 def long_form(suffix: str, value: Any, where: Span) -> YDict:
     """A short-form tag's value in the long form, as cfn-lint writes it (``!Ref x`` ->
     ``{"Ref": x}``, ``!Sub x`` -> ``{"Fn::Sub": x}``)."""
