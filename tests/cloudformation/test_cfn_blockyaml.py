@@ -16,7 +16,7 @@ import random
 import pytest
 from test_cfn_decode_events import _assert_same, _read, _read_by_block_reader
 
-from soc2lint.cloudformation import decode
+from soc2lint.cloudformation import blockyaml, decode, nodes
 from soc2lint.cloudformation.blockyaml import Declined
 
 K1024 = "k" * 1024
@@ -430,3 +430,51 @@ def test_generated_texts_read_the_same_three_ways() -> None:
     assert read > len(texts) // 5, read
     shortest = sorted(different, key=len)[:5]
     assert not different, f"{len(different)} texts read differently, the shortest: {shortest}"
+
+
+# ---- limits (review) ----------------------------------------------------------------
+
+
+def test_nesting_through_indentless_sequences_is_left_to_libyaml() -> None:
+    # each level an indentless sequence of one-key mappings, the innermost entry a plain
+    # scalar: deeper than the event builder reads (100), and than too_deep allows (200)
+    levels = 99
+    text = "A:\n" + "".join(" " * (2 * i) + "- a:\n" for i in range(levels))
+    text += " " * (2 * levels) + "- a: x\n"
+    with pytest.raises(Declined):
+        decode.block_read(text)
+    _assert_same(text)
+    assert decode.decode_text(text).problems  # still refused as too deep
+    shallow = "A:\n" + "".join(" " * (2 * i) + "- a:\n" for i in range(20))
+    shallow += " " * 40 + "- a: x\n"
+    assert _read_by_block_reader(shallow)
+    _assert_same(shallow)
+
+
+def test_flow_scalars_with_an_older_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    # before libyaml 0.2.5 (and in PyYAML's pure-Python scanner) `?` ends a flow scalar,
+    # and before 0.2.2 a colon in one is an error: the reader leaves both to libyaml
+    monkeypatch.setattr(blockyaml, "_flow_plain", lambda: blockyaml._FLOW_PLAIN_STRICT)
+    for text in ("A: [a?b]\n", "A: {a?b: c}\n", "A: [x ?y]\n", "A: [a:b]\n", "A: {aws:x: y}\n"):
+        with pytest.raises(Declined):
+            decode.block_read(text)
+    assert decode.block_read("A: [a, b c, !Ref d]\nB: {e: f}\n")
+
+
+def test_a_long_number_is_built_once() -> None:
+    # PyYAML builds a sexagesimal number in quadratic time: a long one is left to the
+    # event builder rather than built by the reader and again after a later decline
+    text = "A: 1" + ":59" * 200 + "\n"
+    with pytest.raises(Declined):
+        decode.block_read(text)
+    _assert_same(text)
+    assert decode.block_read("A: 1:30\n") == {"A": 90}
+
+
+def test_long_tag_names_are_not_remembered() -> None:
+    name = "X" * 100
+    text = f"A: !{name} y\nB: !{name} [z]\n"
+    assert _read_by_block_reader(text)
+    _assert_same(text)
+    assert name not in blockyaml._TAG_NAMES
+    assert name not in nodes._LONG_FORM_KEYS

@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..lazyre import compile_lazily
-from .nodes import Span, YDict, YList, YStr
+from .nodes import Span, YDict, YList, YStr, long_form, tagged_scalar
 
 #: text at the start of a line that the reader leaves to libyaml: directives, document
 #: markers (a first line ``---`` alone is read)
@@ -39,13 +40,14 @@ _LINE_STARTS = ("\n%", "\n---", "\n...")
 #: a short-form tag's name (what follows ``!``, up to a space or the end of the line)
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 #: a plain scalar in a flow collection, through to its last character: it ends before
-#: a flow indicator, a colon followed by a space or flow indicator (libyaml 0.2.5;
-#: earlier versions reject any other colon in a flow scalar: see _flow_plain), or a
-#: comment
+#: a flow indicator, a colon followed by a space or flow indicator, or a comment (as
+#: libyaml 0.2.5 reads it; see _flow_plain for earlier versions)
 _FLOW_PLAIN = compile_lazily(
     r"[^,\[\]{}:#\s](?:[^,\[\]{}:\s]|:(?=[^\s,?\[\]{}])|\s+(?=[^\s,\[\]{}:#]))*"
 )
-_FLOW_PLAIN_NO_COLON = compile_lazily(r"[^,\[\]{}:#\s](?:[^,\[\]{}:\s]|\s+(?=[^\s,\[\]{}:#]))*")
+#: the same without a colon or a question mark in it: libyaml before 0.2.5 (and PyYAML's
+#: pure-Python scanner) end a flow scalar at `?` and, before 0.2.2, reject a colon in one
+_FLOW_PLAIN_STRICT = compile_lazily(r"[^,\[\]{}:#?\s](?:[^,\[\]{}:?\s]|\s+(?=[^\s,\[\]{}:#?]))*")
 #: characters a plain scalar cannot start with (``-``, ``?`` and ``:`` can, followed by
 #: a non-space, handled apart)
 _NOT_PLAIN_START = frozenset(",[]{}#&*!|>'\"%@`")
@@ -71,14 +73,15 @@ class Declined(Exception):
 
 class BlockReader:
     """Reads one text (see the module doc).  ``loader`` is the event builder's loader:
-    plain scalars resolve through it (``plain_tag``, ``resolved``), and short-form
-    tags become the long form through ``long_form`` (:func:`.decode.long_form`),
-    exactly as for events."""
+    plain scalars resolve through it (``resolved_plain``, ``is_special_key``), and
+    short-form tags become the long form (:func:`.nodes.long_form`), as for events."""
 
-    def __init__(self, text: str, lines: list[str], loader: Any, trim: Any, long_form: Any) -> None:
+    def __init__(
+        self, text: str, lines: list[str], loader: Any, trim: Callable[[int, int], tuple[int, int]]
+    ) -> None:
+        """``lines`` is ``text.split("\\n")``; ``trim`` pulls a block collection's end
+        mark back over blank and comment lines (:meth:`.decode._Spans.trim_end`)."""
         self.text = text
-        #: long_form(suffix, value, span): a short-form tag's value in the long form
-        self.long_form = long_form
         self.lines = lines
         self.n = len(lines)
         self.loader = loader
@@ -153,22 +156,24 @@ class BlockReader:
         if s[indent] == "-" and (len(s) == indent + 1 or s[indent + 1] == " "):
             value, j, jindent = self.sequence(i, indent, start, False, depth)
         else:
-            value, j, jindent = self.mapping(i, indent, indent, start, depth)
+            value, j, jindent = self.mapping(i, indent, start, depth)
         if tag is not None:
-            value = self.long_form(tag[0], value, value.span)
+            value = long_form(tag[0], value, value.span)
         return value, j, jindent
 
     # ---- block collections -------------------------------------------------------------
 
     def mapping(
-        self, i: int, indent: int, column: int, start: tuple[int, int], depth: int
+        self, i: int, indent: int, start: tuple[int, int], depth: int
     ) -> tuple[YDict, int, int]:
-        """A block mapping whose keys are at ``indent``, its first key on line ``i`` at
-        ``column`` (after a sequence's ``- `` it is not the line's indentation).
+        """A block mapping whose keys are at column ``indent``, from line ``i`` (whose
+        first key may follow a sequence's ``- ``).
 
         The common entry, ``key: plain scalar``, is read here without a call (this
-        loop runs for most lines of a template); anything else through ``inline``
-        and ``below``."""
+        loop runs for most lines of a template): keep it the same as ``inline`` and
+        ``next_content``, which read anything else."""
+        if depth > MAX_DEPTH:
+            raise Declined
         lines = self.lines
         n = self.n
         loader = self.loader
@@ -177,11 +182,11 @@ class BlockReader:
         out: YDict = _new_dict(YDict)
         value_spans: dict[Any, Span] = {}
         written: dict[Any, YStr] | None = None
-        c = column
+        c = indent
         s = lines[i]
         while True:
             # the key: plain up to the first ": " (or a final ":"), or quoted
-            if s[c] in "\"'":
+            if s[c] in _QUOTES:
                 text, colon = self.quoted(s, c)
                 if s[colon : colon + 2] != ": " and s[colon:] != ":":
                     raise Declined
@@ -223,7 +228,7 @@ class BlockReader:
                 value = plain_values.get(vtext, _MISSING)
                 if value is _MISSING:
                     value = _remember(plain_values, vtext, _resolved(loader, vtext))
-                if value is _STRING:
+                if value is STRING:
                     value = _new_str(YStr, vtext)
                     value.span = (i + 1, p + 1, i + 1, end + 1)
                 else:
@@ -272,15 +277,17 @@ class BlockReader:
     ) -> tuple[YList, int, int]:
         """A block sequence whose ``-`` are at column ``indent``, from line ``i``;
         ``indentless`` when it is a mapping's value at the mapping's own indentation."""
+        if depth > MAX_DEPTH:
+            raise Declined
         lines = self.lines
         items: YList = _new_list(YList)
         while True:
             s = lines[i]
             p = indent + 1
-            n = len(s)
-            while p < n and s[p] == " ":
+            length = len(s)
+            while p < length and s[p] == " ":
                 p += 1
-            if p >= n or s[p] == "#":
+            if p >= length or s[p] == "#":
                 raise Declined  # the entry's value on the lines below, or empty
             value, j, jindent = self.item(s, p, i, indent, depth)
             items.append(value)
@@ -310,7 +317,7 @@ class BlockReader:
                 colon = s.find(":", colon + 1)
             comment = s.find(" #", p)
             if colon != -1 and (comment == -1 or colon < comment):
-                value, j, jindent = self.mapping(i, p, p, (i, p), depth + 1)
+                value, j, jindent = self.mapping(i, p, (i, p), depth + 1)
                 return value, j, jindent
         if first in _QUOTES:
             _, after = self.quoted(s, p)
@@ -334,10 +341,10 @@ class BlockReader:
             and (len(s) == indent + 1 or s[indent + 1] == " ")
         ):
             start = (j, indent) if tag is None else (tag[1], tag[2])
-            value, k, kindent = self.sequence(j, indent, start, True, depth + 1)
+            items, k, kindent = self.sequence(j, indent, start, True, depth + 1)
             if tag is not None:
-                value = self.long_form(tag[0], value, value.span)
-            return value, k, kindent
+                return long_form(tag[0], items, items.span), k, kindent
+            return items, k, kindent
         raise Declined  # a null value
 
     # ---- a value written on its key's (or entry's) line ---------------------------------
@@ -370,12 +377,12 @@ class BlockReader:
                 return (*self.below(j, jindent, indent, tag, depth), None)
             first = s[p]
         if first == "|":
-            value = self.literal(s, p, i, indent, tag)
-            j, jindent = self.next_content(self.after_literal)
+            value, after = self.literal(s, p, i, indent, tag)
+            j, jindent = self.next_content(after)
             return value, j, jindent, None
         vspan: Span | None = None
         if first in _OPENERS:
-            value, end = self.flow(s, p, i, tag, depth)
+            value, end = self.flow(s, p, i, tag, depth + 1)
         elif first in _QUOTES:
             text, end = self.quoted(s, p)
             value = self.tagged_text(text, tag, i, p, end)
@@ -405,7 +412,7 @@ class BlockReader:
         value = _PLAIN.get(text, _MISSING)
         if value is _MISSING:
             value = _remember(_PLAIN, text, _resolved(self.loader, text))
-        if value is _STRING:
+        if value is STRING:
             out: YStr = _new_str(YStr, text)
             out.span = (i + 1, c + 1, i + 1, end + 1)
             return out
@@ -419,13 +426,7 @@ class BlockReader:
             out: YStr = _new_str(YStr, text)
             out.span = (i + 1, c + 1, i + 1, end + 1)
             return out
-        where = (tag[1] + 1, tag[2] + 1, i + 1, end + 1)
-        if tag[0] == "GetAtt":  # `!GetAtt a.b`: a list of two strings
-            parts = [YStr(part, where) for part in text.split(".", 1)]
-            return self.long_form(tag[0], YList(where, parts), where)
-        value: YStr = _new_str(YStr, text)
-        value.span = where
-        return self.long_form(tag[0], value, where)
+        return tagged_scalar(tag[0], text, (tag[1] + 1, tag[2] + 1, i + 1, end + 1))
 
     def quoted(self, s: str, p: int) -> tuple[str, int]:
         """The one-line quoted scalar at column ``p``: its text and the column after it."""
@@ -448,9 +449,11 @@ class BlockReader:
             k = close + 2
         return s[p + 1 : close].replace("''", "'"), close + 1
 
-    def literal(self, s: str, p: int, i: int, indent: int, tag: tuple[str, int, int] | None) -> Any:
-        """A literal block scalar (``|`` or ``|-``) whose indicator is at column ``p``;
-        sets ``after_literal`` to the line where the scalar's end mark is."""
+    def literal(
+        self, s: str, p: int, i: int, indent: int, tag: tuple[str, int, int] | None
+    ) -> tuple[Any, int]:
+        """A literal block scalar (``|`` or ``|-``) whose indicator is at column ``p``, and
+        the line where its end mark is."""
         header_end = p + 1
         chomp = ""
         if header_end < len(s) and s[header_end] in "-+":
@@ -465,6 +468,8 @@ class BlockReader:
         while k < n and lines[k] == "":
             k += 1
         if k >= n or not self.text.endswith("\n"):
+            # empty; or the scalar may run to the end of a text without a final line
+            # break, where libyaml's end mark is not at a line's start
             raise Declined
         first = lines[k]
         body_indent = len(first) - len(first.lstrip(" "))
@@ -487,18 +492,14 @@ class BlockReader:
         body = "\n" * (k - i - 1) + "\n".join(line[body_indent:] for line in lines[k : last + 1])
         if chomp == "":
             body += "\n"
-        self.after_literal = j
         el, ec = self.trim(j, 0)
         start = (i, p) if tag is None else (tag[1], tag[2])
         where = _span(start, el, ec)
+        if tag is not None:
+            return tagged_scalar(tag[0], body, where), j
         value: YStr = _new_str(YStr, body)
         value.span = where
-        if tag is None:
-            return value
-        if tag[0] == "GetAtt":
-            parts = [YStr(part, where) for part in body.split(".", 1)]
-            return self.long_form(tag[0], YList(where, parts), where)
-        return self.long_form(tag[0], value, where)
+        return value, j
 
     # ---- flow collections -----------------------------------------------------------------
 
@@ -533,7 +534,7 @@ class BlockReader:
                     value = plain_values.get(text, _MISSING)
                     if value is _MISSING:
                         value = _remember(plain_values, text, _resolved(loader, text))
-                    if value is _STRING:
+                    if value is STRING:
                         value = _new_str(YStr, text)
                         value.span = (i + 1, q + 1, i + 1, end + 1)
                     q = end
@@ -548,10 +549,13 @@ class BlockReader:
                 else:
                     m = self.flow_plain(s, q)
                     # (in a flow collection `?` is the key indicator whatever follows it)
-                    if m is None or first == "?" or not _plain_start(m.group()):
+                    if m is None or first == "?":
                         raise Declined
                     text = m.group()
-                    if _special_key(loader, text):
+                    ok = _KEY_OK.get(text)
+                    if ok is None:
+                        ok = _remember(_KEY_OK, text, _ordinary_key(loader, text))
+                    if not ok:
                         raise Declined
                     q = m.end()
                 if s[q : q + 2] != ": " or q - kstart > MAX_KEY:
@@ -585,7 +589,7 @@ class BlockReader:
         if open_ == "{":
             out.value_spans = value_spans or None
         if tag is not None:
-            return self.long_form(tag[0], out, out.span), q
+            return long_form(tag[0], out, out.span), q
         return out, q
 
     def flow_node(self, s: str, q: int, i: int, depth: int) -> tuple[Any, Span | None, int]:
@@ -629,15 +633,15 @@ class BlockReader:
 
 
 #: what ``resolved_plain`` returns for a plain scalar that is a string
-_STRING: Any = object()
+STRING: Any = object()
 _MISSING: Any = object()
-#: plain scalars' values by text (a string: _STRING), and whether a plain key is one the
-#: reader declines (null, merge), across the templates of a process: templates repeat
-#: the same words thousands of times (what repeats: a short text only)
+#: plain scalars' values by text (a string: STRING), and whether a plain key is one the
+#: reader reads (_ordinary_key), for all the templates of a process: templates repeat
+#: the same words thousands of times.  Each entry depends on its text alone.
 _PLAIN: dict[str, Any] = {}
-_SPECIAL_KEY: dict[str, bool] = {}
 _KEY_OK: dict[str, bool] = {}
-#: the longest text remembered, and how many before the memo starts again
+#: the longest text remembered (a hostile megabyte of digits is not), as decode's memos,
+#: and how many before the memo starts again
 _MEMO_MAX_TEXT = 256
 _MEMO_MAX = 100_000
 
@@ -661,13 +665,6 @@ def _resolved(loader: Any, text: str) -> Any:
         raise Declined from None
 
 
-def _special_key(loader: Any, text: str) -> bool:
-    special = _SPECIAL_KEY.get(text)
-    if special is None:
-        special = _remember(_SPECIAL_KEY, text, loader.is_special_key(text))
-    return special
-
-
 def _ordinary_key(loader: Any, text: str) -> bool:
     """A plain key the reader reads: not empty, not ending in a space, no comment
     in it, a plain scalar's first character, and neither null nor a merge key."""
@@ -689,7 +686,7 @@ def _flow_plain() -> Any:
         version = tuple(int(x) for x in get_version_string().split(".")[:3])
     except (ImportError, ValueError):
         version = (0, 0, 0)
-    return _FLOW_PLAIN if version >= (0, 2, 5) else _FLOW_PLAIN_NO_COLON
+    return _FLOW_PLAIN if version >= (0, 2, 5) else _FLOW_PLAIN_STRICT
 
 
 #: short-form tag names read so far (the few templates use)
@@ -701,7 +698,7 @@ def _tag_suffix(name: str) -> str:
     if name not in _TAG_NAMES:
         if _TAG_NAME.fullmatch(name) is None:
             raise Declined
-        if len(_TAG_NAMES) < 1_000:
+        if len(_TAG_NAMES) < 1_000 and len(name) <= 64:
             _TAG_NAMES.add(name)
     return name
 
@@ -728,6 +725,3 @@ def _span(start: tuple[int, int], el: int, ec: int) -> Span:
     if el < sl or (el == sl and ec < sc):
         el, ec = sl, sc
     return (sl + 1, sc + 1, el + 1, ec + 1)
-
-
-STRING = _STRING

@@ -40,7 +40,7 @@ from ..memory import paused_gc
 from ..record import record
 from ..yamldepth import MAX_DEPTH, too_deep  # a template nested deeper is rejected
 from .blockyaml import STRING, BlockReader, Declined
-from .nodes import Span, YDict, YList, YStr
+from .nodes import Span, YDict, YList, YStr, long_form, tagged_scalar
 
 #: alias-expanded node count above which a template is rejected (cfn-lint's own
 #: guard is 250,000; this one also protects the duplicate-key recovery path)
@@ -388,12 +388,14 @@ def _fast_load(
     binary scalars keep the text they were written as.  Short-form tags become
     the long form exactly as cfn-lint writes them.
 
-    A document made only of what templates are made of is built straight from
-    libyaml's events (``from_events``), without PyYAML's node tree and
-    constructor machinery: a quarter to a third less CPU.  Anything else (an
-    anchor, alias or merge key, another explicit tag, deep nesting) is left
-    to the constructors, which read the whole text again; ``events=False`` reads
-    it that way from the start (the differential tests compare the two).
+    A text in the plain subset of YAML :class:`~.blockyaml.BlockReader` reads is
+    read from its lines (``block=False`` skips it); any other document made only of
+    what templates are made of is built straight from libyaml's events
+    (``from_events``), without PyYAML's node tree and constructor machinery: a
+    quarter to a third less CPU.  Anything else (an anchor, alias or merge key,
+    another explicit tag, deep nesting) is left to the constructors, which read the
+    whole text again; ``events=False`` reads it that way from the start (the
+    differential tests compare the three).
     """
     from yaml import YAMLError
 
@@ -410,7 +412,7 @@ def _fast_load(
             loader.span = span
             loader.duplicates = duplicates
             if block:
-                reader = BlockReader(text, lines, loader, spans.trim_end, long_form)
+                reader = BlockReader(text, lines, loader, spans.trim_end)
                 try:
                     data = reader.read()
                 except Exception:  # Declined, or a bug here: libyaml reads it
@@ -455,29 +457,9 @@ def block_read(text: str) -> Any:
     loader = _fast_loader_class()(text)
     try:
         with paused_gc():
-            return BlockReader(text, lines, loader, _Spans(lines).trim_end, long_form).read()
+            return BlockReader(text, lines, loader, _Spans(lines).trim_end).read()
     finally:
         loader.dispose()
-
-
-def long_form(suffix: str, value: Any, where: Span) -> YDict:
-    """A short-form tag's value in the long form, as cfn-lint writes it (``!Ref x`` ->
-    ``{"Ref": x}``, ``!Sub x`` -> ``{"Fn::Sub": x}``)."""
-    key = _LONG_FORM_KEYS.get(suffix)
-    if key is None:
-        key = YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")
-        if len(_LONG_FORM_KEYS) < 256:  # the tags templates use, not any text's
-            _LONG_FORM_KEYS[suffix] = key
-    out: YDict = _new_dict(YDict)
-    out.span = where
-    out.value_spans = None
-    out[key] = value
-    return out
-
-
-#: the long-form key of a short-form tag, by its suffix: one YStr (without a span) each,
-#: shared by every template of the process (nothing sets a decoded value's span later)
-_LONG_FORM_KEYS: dict[str, YStr] = {}
 
 
 def _span_function(spans: _Spans) -> Any:
@@ -619,13 +601,7 @@ def _fast_loader_class() -> Any:
                 value.span = self.span(event.start_mark, event.end_mark)
                 return value
             if tag.startswith("!"):
-                where = self.span(event.start_mark, event.end_mark)
-                if tag == "!GetAtt":  # `!GetAtt a.b`: a list of two strings
-                    parts = [YStr(part, where) for part in text.split(".", 1)]
-                    return long_form(tag[1:], YList(where, parts), where)
-                value = _new_str(YStr, text)
-                value.span = where
-                return long_form(tag[1:], value, where)
+                return tagged_scalar(tag[1:], text, self.span(event.start_mark, event.end_mark))
             return self.resolved(tag, text)
 
         def resolved(self, tag: str, text: str) -> Any:
@@ -649,6 +625,10 @@ def _fast_loader_class() -> Any:
             tag = self._tags.get(text) or self.resolve(ScalarNode, text, (True, False))
             if tag in (_STR_TAG, _TIMESTAMP_TAG):
                 return STRING
+            if len(text) > _MEMO_MAX_TEXT:
+                # a long number (PyYAML builds `1:59:59...` in quadratic time) is left to
+                # the event builder, so that it is never built twice
+                raise _Declined
             return self.resolved(tag, text)
 
         def is_special_key(self, text: str) -> bool:
@@ -862,12 +842,8 @@ def _fast_loader_class() -> Any:
         span = loader.node_span(node)
         value: Any
         if isinstance(node, ScalarNode):
-            text = str(loader.construct_scalar(node))
-            if suffix == "GetAtt":
-                value = YList(span, [YStr(part, span) for part in text.split(".", 1)])
-            else:
-                value = YStr(text, span)
-        elif isinstance(node, SequenceNode):
+            return tagged_scalar(suffix, str(loader.construct_scalar(node)), span)
+        if isinstance(node, SequenceNode):
             value = construct_seq(loader, node)
         elif isinstance(node, MappingNode):
             value = construct_map(loader, node)

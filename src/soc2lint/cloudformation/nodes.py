@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 _str_new = str.__new__
+_dict_new = dict.__new__
 
 #: 1-based (start_line, start_col, end_line, end_col), end exclusive
 Span: TypeAlias = tuple[int, int, int, int]
@@ -102,3 +103,35 @@ def plain(value: Any) -> Any:
 
 def plain_key(key: Any) -> Any:
     return str(key) if isinstance(key, str) else key
+
+
+def long_form(suffix: str, value: Any, where: Span | None) -> YDict:
+    """A short-form tag's value in the long form, as cfn-lint writes it (``!Ref x`` ->
+    ``{"Ref": x}``, ``!Sub x`` -> ``{"Fn::Sub": x}``)."""
+    key = _LONG_FORM_KEYS.get(suffix)
+    if key is None:
+        key = YStr(suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}")
+        if len(_LONG_FORM_KEYS) < 256 and len(suffix) <= 64:  # the tags templates use
+            _LONG_FORM_KEYS[suffix] = key
+    out: YDict = _dict_new(YDict)
+    out.span = where
+    out.value_spans = None
+    out[key] = value
+    return out
+
+
+def tagged_scalar(suffix: str, text: str, where: Span | None) -> YDict:
+    """A short-form tag on a scalar in the long form; ``!GetAtt a.b`` holds a list of two
+    strings (as cfn-lint writes it)."""
+    value: Any
+    if suffix == "GetAtt":
+        value = YList(where, [YStr(part, where) for part in text.split(".", 1)])
+    else:
+        value = _str_new(YStr, text)
+        value.span = where
+    return long_form(suffix, value, where)
+
+
+#: the long-form key of a short-form tag, by its suffix: one YStr (without a span) each,
+#: shared by every template of the process (nothing sets a decoded value's span later)
+_LONG_FORM_KEYS: dict[str, YStr] = {}
