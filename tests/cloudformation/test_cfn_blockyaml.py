@@ -106,6 +106,27 @@ READ = [
     # deep nesting, within the reader's limit
     "".join(" " * i + f"k{i}:\n" for i in range(40)) + " " * 40 + "v: 1\n",
     "A: " + "[" * 30 + "]" * 30 + "\n",
+    # empty values (null; an empty string after a tag), escapes in double quotes, a
+    # sequence in a sequence entry
+    "A:\n",
+    "A:\nB: 1\n",
+    "A: !Ref\n",
+    "A: !Ref\nB: 1\n",
+    'A: "esc\\n"\n',
+    "A:\n  - \n  - b\n",
+    "A:\n  - - a\n",
+    'A: "\\u00E9\\U0001F600"\n',
+    'A: "\\N\\_\\L\\P\\e\\0\\a\\b\\v\\f\\r\\ "\n',
+    'A: ["\\"", "\\\\"]\nB: {"k\\"": 1}\n',
+    "A:\n  - -\n    - b\n",
+    "A:\n  B:\nC: 1\n",
+    "A:\n  -\n  -\n",
+    "A:\n- \nB:\n",
+    "A: !Ref # c\n  B: 1\n",
+    "A: !Sub\nB: !Ref\n",
+    "A:\n- !GetAZs\n- x\n",
+    "A:\n  - - a\n  - b: 1\n    c: 2\n  - - - x\n",
+    "A: !Rain::Embed x.txt\n",
 ]
 
 #: texts the block reader leaves to libyaml (which may read them, or report an error)
@@ -117,10 +138,6 @@ DECLINED = [
     "",
     "---\n",
     "# only a comment\n",
-    "A:\n",
-    "A:\nB: 1\n",
-    "A: !Ref\n",
-    "A: !Ref\nB: 1\n",
     "- a\n- b\n",
     "scalar\n",
     "A: 1\n---\nB: 2\n",
@@ -137,7 +154,6 @@ DECLINED = [
     "A: !Ref!x y\n",
     "A: plain\n  continued\n",
     "A: 'multi\n  line'\n",
-    'A: "esc\\n"\n',
     "A: >\n  folded\n",
     "A: |+\n  keep\n",
     "A: |2\n    x\n",
@@ -174,8 +190,6 @@ DECLINED = [
     "? a\n: b\n",
     "A: - b\n",
     "A: -\n",
-    "A:\n  - \n  - b\n",
-    "A:\n  - - a\n",
     "A:\n  - 'k': v\n",
     "A: @x\n",
     "A: `x\n",
@@ -186,6 +200,12 @@ DECLINED = [
     "A: 1\n  B: 2\n",
     "  A: 1\nB: 2\n",
     "A: " + "[" * 150 + "]" * 150 + "\n",
+    # an escape libyaml rejects (or an older one would), a backslash ending the line
+    'A: "\\x4"\n',
+    'A: "\\ud800"\n',
+    'A: "\\q"\n',
+    'A: "\\/"\n',
+    'A: "a\\\n',
 ]
 
 #: texts on which the block reader once failed with another exception than Declined

@@ -1,27 +1,31 @@
 """Reading the plain subset of YAML templates are written in, line by line.
 
-Most YAML templates use a small part of YAML: block mappings and sequences,
-one-line plain and quoted scalars, short-form tags, one-line flow
+Most YAML templates use a small part of YAML: block mappings and sequences
+(a sequence in an entry, ``- - a``, too), one-line plain and quoted scalars
+(double-quoted escapes too), empty values, short-form tags, one-line flow
 collections, literal block scalars and comments.  :class:`BlockReader` reads
 exactly that, straight from the text's lines, into the same
 :class:`~.nodes.YDict`/``YList``/``YStr`` values with the same spans as the
 event builder of :mod:`.decode` makes from libyaml's events; it raises
 :class:`Declined` on anything else (an anchor, a tab, a multi-line plain or
-quoted scalar, a folded scalar, an escape, a non-ASCII character, ...), and
-that text is read by libyaml as before.  Nothing is guessed: where this
-reader and libyaml could disagree, it declines.
+quoted scalar, a folded scalar, a non-ASCII character, a key of over 1,000
+characters, nesting over 100 levels, ...), and that text is read by libyaml as
+before.  Nothing is guessed: where this reader and libyaml could disagree, it
+declines.
 
 Why: libyaml itself is fast, but every event reaches Python as an object
-with two marks, and that costs more than reading these lines does (about
-half of a 300-resource template's decoding).  The differential tests
-(``tests/cloudformation/test_cfn_decode_events.py``) and
-``bench/cfn_decode_differential.py`` compare the two readers on every
-fixture, rule example and corpus template, and on generated edge cases.
+with two marks, and that costs more than reading these lines does (a
+300-resource template is read in about 40 % fewer instructions).  The
+differential tests (``tests/cloudformation/test_cfn_decode_events.py``,
+``test_cfn_blockyaml.py``), ``bench/cfn_decode_differential.py`` and the
+fuzzer ``bench/blockyaml_fuzz.py`` compare the readers on every fixture, rule
+example and corpus template, and on generated and mutated texts.
 
 Positions follow libyaml's marks, as :func:`.decode._span_function` turns
 them into spans: a scalar or flow collection ends just after its text; a
 block collection ends where the next token starts (the first line indented
-less, or the end of the stream), pulled back over blank and comment lines.
+less, or the end of the stream), pulled back over blank and comment lines; an
+empty value is where libyaml puts it (just after its colon, dash or tag).
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ from .nodes import Span, YDict, YList, YStr, long_form, tagged_scalar
 #: text at the start of a line that the reader leaves to libyaml: directives, document
 #: markers (a first line ``---`` alone is read)
 _LINE_STARTS = ("\n%", "\n---", "\n...")
-#: a short-form tag's name (what follows ``!``, up to a space or the end of the line)
-_TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+#: a short-form tag's name (what follows ``!``, up to a space or the end of the line;
+#: ``!Rain::Embed`` too)
+_TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:::[A-Za-z][A-Za-z0-9]*)*")
 #: a plain scalar in a flow collection, through to its last character: it ends before
 #: a flow indicator, a colon followed by a space or flow indicator, or a comment (as
 #: libyaml 0.2.5 reads it; see _flow_plain for earlier versions)
@@ -215,7 +220,8 @@ class BlockReader:
                 p += 1
             if p >= length or s[p] == "#":  # on the lines below
                 j, jindent = self.next_content(i + 1)
-                value, i, jindent = self.below(j, jindent, indent, None, depth)
+                empty = (i + 1, colon + 2, i + 1, colon + 2)
+                value, i, jindent, vspan = self.below(j, jindent, indent, None, depth, empty)
             elif s[p] in _PLAIN_FIRST:  # a plain scalar
                 end = s.find(" #", p)
                 if end == -1:
@@ -287,9 +293,14 @@ class BlockReader:
             length = len(s)
             while p < length and s[p] == " ":
                 p += 1
-            if p >= length or s[p] == "#":
-                raise Declined  # the entry's value on the lines below, or empty
-            value, j, jindent = self.item(s, p, i, indent, depth)
+            if p >= length or s[p] == "#":  # the entry's value is on the lines below
+                j, jindent = self.next_content(i + 1)
+                empty = (i + 1, indent + 2, i + 1, indent + 2)
+                value, j, jindent, _ = self.below(
+                    j, jindent, indent, None, depth, empty, entry=True
+                )
+            else:
+                value, j, jindent = self.item(s, p, i, indent, depth)
             items.append(value)
             if jindent != indent:
                 if jindent > indent:
@@ -308,6 +319,9 @@ class BlockReader:
     def item(self, s: str, p: int, i: int, indent: int, depth: int) -> tuple[Any, int, int]:
         """A sequence entry written from column ``p`` of line ``i``."""
         first = s[p]
+        if first == "-" and (p + 1 == len(s) or s[p + 1] == " "):
+            # a sequence in the entry, its first entry on this line (`- - a`)
+            return self.sequence(i, p, (i, p), False, depth + 1)
         if first not in _NOT_PLAIN_START and (
             first not in "-?:" or s[p + 1 : p + 2] not in ("", " ")
         ):
@@ -327,11 +341,35 @@ class BlockReader:
         return value, j, jindent
 
     def below(
-        self, j: int, jindent: int, indent: int, tag: tuple[str, int, int] | None, depth: int
-    ) -> tuple[Any, int, int]:
-        """A block collection starting on line ``j``, the value of a key at ``indent``."""
-        if j >= self.n:
-            raise Declined  # a null value
+        self,
+        j: int,
+        jindent: int,
+        indent: int,
+        tag: tuple[str, int, int] | None,
+        depth: int,
+        empty: Span,
+        *,
+        entry: bool = False,
+    ) -> tuple[Any, int, int, Span | None]:
+        """The value of a key at ``indent`` (``entry``: of a sequence entry whose ``-`` is
+        at ``indent``) written on the lines below it, the next of which is line ``j``: a
+        block collection, or nothing: an empty value, null (or an empty string after a
+        tag), at ``empty`` (libyaml's mark: just after the colon, dash or tag).  With the
+        next content line, its indentation, and the span of a null."""
+        if j < self.n and jindent > indent:
+            return (*self.block(j, jindent, tag, depth + 1), None)
+        if j < self.n and jindent == indent and not entry:
+            s = self.lines[j]
+            if s[indent] == "-" and (len(s) == indent + 1 or s[indent + 1] == " "):
+                # an indentless sequence (never a sequence entry's value)
+                start = (j, indent) if tag is None else (tag[1], tag[2])
+                items, k, kindent = self.sequence(j, indent, start, True, depth + 1)
+                if tag is not None:
+                    return long_form(tag[0], items, items.span), k, kindent, None
+                return items, k, kindent, None
+        if tag is not None:
+            return tagged_scalar(tag[0], "", empty), j, jindent, None
+        return _resolved(self.loader, ""), j, jindent, empty
         if jindent > indent:
             return self.block(j, jindent, tag, depth + 1)
         s = self.lines[j]
@@ -368,13 +406,10 @@ class BlockReader:
             n = len(s)
             while p < n and s[p] == " ":
                 p += 1
-            if p >= n or s[p] == "#":  # a tagged block collection below
+            if p >= n or s[p] == "#":  # a tagged block collection below, or nothing
                 j, jindent = self.next_content(i + 1)
-                if entry and jindent <= indent:
-                    # a sequence entry's value is never an indentless sequence: this is
-                    # an empty tagged scalar, and the `-` below the next entry
-                    raise Declined
-                return (*self.below(j, jindent, indent, tag, depth), None)
+                empty = (i + 1, tag[2] + 1, i + 1, end + 1)
+                return self.below(j, jindent, indent, tag, depth, empty, entry=entry)
             first = s[p]
         if first == "|":
             value, after = self.literal(s, p, i, indent, tag)
@@ -437,7 +472,7 @@ class BlockReader:
                 raise Declined  # continued on the next line
             text = s[p + 1 : close]
             if "\\" in text:
-                raise Declined  # an escape sequence
+                return _escaped(s, p + 1)
             return text, close + 1
         k = p + 1
         while True:
@@ -701,6 +736,65 @@ def _tag_suffix(name: str) -> str:
         if len(_TAG_NAMES) < 1_000 and len(name) <= 64:
             _TAG_NAMES.add(name)
     return name
+
+
+#: a double-quoted scalar's one-character escapes (YAML 1.1, as libyaml reads them; not
+#: ``\\/``, which older versions reject)
+_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+#: the hexadecimal escapes and their number of digits
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _escaped(s: str, k: int) -> tuple[str, int]:
+    """A one-line double-quoted scalar with escapes whose text starts at column ``k``:
+    its text and the column after its closing quote."""
+    parts: list[str] = []
+    n = len(s)
+    while True:
+        close = s.find('"', k)
+        if close == -1:
+            raise Declined  # continued on the next line
+        backslash = s.find("\\", k, close)
+        if backslash == -1:
+            parts.append(s[k:close])
+            return "".join(parts), close + 1
+        parts.append(s[k:backslash])
+        if backslash + 1 >= n:
+            raise Declined
+        code = s[backslash + 1]
+        if code in _ESCAPES:
+            parts.append(_ESCAPES[code])
+            k = backslash + 2
+        elif code in _HEX_ESCAPES:
+            width = _HEX_ESCAPES[code]
+            digits = s[backslash + 2 : backslash + 2 + width]
+            if len(digits) != width or not set(digits) <= _HEX_DIGITS:
+                raise Declined
+            number = int(digits, 16)
+            if 0xD800 <= number <= 0xDFFF or number > 0x10FFFF:
+                raise Declined  # libyaml rejects it
+            parts.append(chr(number))
+            k = backslash + 2 + width
+        else:
+            raise Declined  # not an escape: libyaml's error
 
 
 def _plain_start(text: str) -> bool:
