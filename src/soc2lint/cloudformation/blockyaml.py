@@ -15,7 +15,7 @@ declines.
 
 Why: libyaml itself is fast, but every event reaches Python as an object
 with two marks, and that costs more than reading these lines does (a
-300-resource template is read in about 40 % fewer instructions).  The
+300-resource template is read in about a third fewer instructions).  The
 differential tests (``tests/cloudformation/test_cfn_decode_events.py``,
 ``test_cfn_blockyaml.py``), ``bench/cfn_decode_differential.py`` and the
 fuzzer ``bench/blockyaml_fuzz.py`` compare the readers on every fixture, rule
