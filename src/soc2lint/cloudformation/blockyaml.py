@@ -370,20 +370,6 @@ class BlockReader:
         if tag is not None:
             return tagged_scalar(tag[0], "", empty), j, jindent, None
         return _resolved(self.loader, ""), j, jindent, empty
-        if jindent > indent:
-            return self.block(j, jindent, tag, depth + 1)
-        s = self.lines[j]
-        if (
-            jindent == indent
-            and s[indent] == "-"
-            and (len(s) == indent + 1 or s[indent + 1] == " ")
-        ):
-            start = (j, indent) if tag is None else (tag[1], tag[2])
-            items, k, kindent = self.sequence(j, indent, start, True, depth + 1)
-            if tag is not None:
-                return long_form(tag[0], items, items.span), k, kindent
-            return items, k, kindent
-        raise Declined  # a null value
 
     # ---- a value written on its key's (or entry's) line ---------------------------------
 
