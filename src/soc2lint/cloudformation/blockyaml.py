@@ -158,7 +158,7 @@ class BlockReader:
         s = self.lines[i]
         start = (i, indent) if tag is None else (tag[1], tag[2])
         value: Any
-        if s[indent] == "-" and (len(s) == indent + 1 or s[indent + 1] == " "):
+        if _dash_at(s, indent):
             value, j, jindent = self.sequence(i, indent, start, False, depth)
         else:
             value, j, jindent = self.mapping(i, indent, start, depth)
@@ -222,7 +222,7 @@ class BlockReader:
                 j, jindent = self.next_content(i + 1)
                 empty = (i + 1, colon + 2, i + 1, colon + 2)
                 value, i, jindent, vspan = self.below(j, jindent, indent, None, depth, empty)
-            elif s[p] in _PLAIN_FIRST:  # a plain scalar
+            elif s[p] in _PLAIN_FIRST:  # a plain scalar (plain(), inline)
                 end = s.find(" #", p)
                 if end == -1:
                     end = length
@@ -271,7 +271,7 @@ class BlockReader:
                 break
             s = lines[i]
             if s[indent] == "-" and (len(s) == indent + 1 or s[indent + 1] == " "):
-                raise Declined  # a sequence entry among the keys
+                raise Declined  # a sequence entry among the keys (_dash_at, inline)
             c = indent
         el, ec = self.end_of_block(i, jindent)
         out.span = _span(start, el, ec)
@@ -307,7 +307,7 @@ class BlockReader:
                     raise Declined
                 break
             s = lines[j]
-            if not (s[indent] == "-" and (len(s) == indent + 1 or s[indent + 1] == " ")):
+            if not (_dash_at(s, indent)):
                 if indentless:
                     break  # the mapping's next key
                 raise Declined
@@ -319,7 +319,7 @@ class BlockReader:
     def item(self, s: str, p: int, i: int, indent: int, depth: int) -> tuple[Any, int, int]:
         """A sequence entry written from column ``p`` of line ``i``."""
         first = s[p]
-        if first == "-" and (p + 1 == len(s) or s[p + 1] == " "):
+        if _dash_at(s, p):
             # a sequence in the entry, its first entry on this line (`- - a`)
             return self.sequence(i, p, (i, p), False, depth + 1)
         if first not in _NOT_PLAIN_START and (
@@ -360,7 +360,7 @@ class BlockReader:
             return (*self.block(j, jindent, tag, depth + 1), None)
         if j < self.n and jindent == indent and not entry:
             s = self.lines[j]
-            if s[indent] == "-" and (len(s) == indent + 1 or s[indent + 1] == " "):
+            if _dash_at(s, indent):
                 # an indentless sequence (never a sequence entry's value)
                 start = (j, indent) if tag is None else (tag[1], tag[2])
                 items, k, kindent = self.sequence(j, indent, start, True, depth + 1)
@@ -532,7 +532,6 @@ class BlockReader:
         if depth > MAX_DEPTH:
             raise Declined
         loader = self.loader
-        plain_values = _PLAIN
         n = len(s)
         open_ = s[p]
         close = "]" if open_ == "[" else "}"
@@ -550,14 +549,8 @@ class BlockReader:
             if open_ == "[":
                 if s[q] in _PLAIN_FIRST:  # a plain scalar (flow_node, inline)
                     m = self.flow_plain(s, q)
-                    text = m.group()
                     end = m.end()
-                    value = plain_values.get(text, _MISSING)
-                    if value is _MISSING:
-                        value = _remember(plain_values, text, _resolved(loader, text))
-                    if value is STRING:
-                        value = _new_str(YStr, text)
-                        value.span = (i + 1, q + 1, i + 1, end + 1)
+                    value = self.plain(m.group(), i, q, end)
                     q = end
                 else:
                     value, _, q = self.flow_node(s, q, i, depth)
@@ -781,6 +774,11 @@ def _escaped(s: str, k: int) -> tuple[str, int]:
             k = backslash + 2 + width
         else:
             raise Declined  # not an escape: libyaml's error
+
+
+def _dash_at(s: str, column: int) -> bool:
+    """A sequence entry's ``-`` at ``column`` of ``s`` (followed by a space or the end)."""
+    return s[column] == "-" and (len(s) == column + 1 or s[column + 1] == " ")
 
 
 def _plain_start(text: str) -> bool:
