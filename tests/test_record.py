@@ -230,3 +230,227 @@ def test_a_record_can_implement_an_abstract_method_it_is_given() -> None:
         name: str
 
     assert _qualname_free(repr(Named("x"))).endswith("Named(name='x')")
+
+
+# ---- __init__, frozen assignment, pickling: record builds them without dataclass's exec
+
+
+def _init_shapes(make: Callable[..., Any]) -> dict[str, type]:
+    """Classes whose ``__init__`` takes every kind of field, made by ``make``."""
+
+    @make
+    class Fields:
+        a: int
+        b: list[int] = dataclasses.field(default_factory=list)
+        c: int = dataclasses.field(default=5, init=False)
+        d: list[int] = dataclasses.field(default_factory=lambda: [1], init=False)
+        e: int = dataclasses.field(init=False)
+        f: int = dataclasses.field(default=1, kw_only=True)
+        g: list[int] = dataclasses.field(default_factory=list, kw_only=True)
+        h: int = dataclasses.field(kw_only=True)
+
+        def __post_init__(self) -> None:
+            self.e = self.a * 2
+
+    @make(frozen=True)
+    class FrozenFields:
+        a: int
+        b: tuple[int, ...] = dataclasses.field(default_factory=tuple)
+        c: str = dataclasses.field(default="c", init=False)
+        seen: list[int] = dataclasses.field(default_factory=list, compare=False)
+
+        def __post_init__(self) -> None:
+            self.seen.append(self.a)
+
+    @make(frozen=True, slots=True)
+    class FrozenSlots:
+        a: int
+        b: str = "b"
+
+    @make(slots=True)
+    class Slots:
+        a: int
+
+    @make(kw_only=True, frozen=True)
+    class AllKeywords:
+        a: int
+        b: int = 2
+
+    @make(frozen=True)
+    class FrozenChild(FrozenFields):
+        z: int = 0
+
+    class NoDoc:
+        a: int
+        b: str = "x"
+
+    no_doc = make(NoDoc)
+
+    @make
+    class OwnInit:
+        a: int
+
+        def __init__(self, value: int) -> None:
+            self.a = value + 1
+
+    return {
+        "Fields": Fields,
+        "FrozenFields": FrozenFields,
+        "FrozenSlots": FrozenSlots,
+        "Slots": Slots,
+        "AllKeywords": AllKeywords,
+        "FrozenChild": FrozenChild,
+        "NoDoc": no_doc,
+        "OwnInit": OwnInit,
+    }
+
+
+INIT_DATA = _init_shapes(dataclasses.dataclass)
+INIT_REC = _init_shapes(record)
+
+
+def test_init_takes_the_parameters_dataclass_gives_it() -> None:
+    import inspect
+
+    for name, d in INIT_DATA.items():
+        r = INIT_REC[name]
+        assert str(inspect.signature(r)) == str(inspect.signature(d)), name
+        assert r.__init__.__annotations__ == d.__init__.__annotations__, name
+        assert _qualname_free(r.__init__.__qualname__) == _qualname_free(d.__init__.__qualname__)
+    assert str(inspect.signature(INIT_REC["Fields"])) == (
+        "(a: 'int', b: 'list[int]' = <factory>, *, f: 'int' = 1, "
+        "g: 'list[int]' = <factory>, h: 'int') -> None"
+    )
+
+
+def test_init_sets_the_fields_as_dataclasss_does() -> None:
+    made = []
+    for shapes in (INIT_DATA, INIT_REC):
+        fields = shapes["Fields"](3, h=9)
+        again = shapes["Fields"](3, h=9)
+        made.append(
+            [
+                fields,
+                shapes["Fields"](4, [7], f=2, g=[8], h=1),
+                shapes["FrozenFields"](1),
+                shapes["FrozenFields"](1, (2,)),
+                shapes["FrozenSlots"](1),
+                shapes["Slots"](2),
+                shapes["AllKeywords"](a=1),
+                shapes["FrozenChild"](1, z=3),
+                shapes["NoDoc"](1),
+                shapes["OwnInit"](1),
+            ]
+        )
+        # a factory is called for each instance: no list shared between them
+        assert fields.b is not again.b and fields.d is not again.d and fields.g is not again.g
+        assert (fields.c, fields.d, fields.e) == (5, [1], 6)  # init=False, __post_init__
+    for d, r in zip(*made, strict=True):
+        assert _qualname_free(repr(r)) == _qualname_free(repr(d))
+    assert INIT_REC["FrozenFields"](4).seen == [4]
+
+
+def test_init_refuses_what_dataclass_refuses() -> None:
+    for shapes in (INIT_DATA, INIT_REC):
+        with pytest.raises(TypeError):
+            shapes["Fields"](1)  # h is required
+        with pytest.raises(TypeError):
+            shapes["Fields"](1, [], 2, h=1)  # f is keyword-only
+        with pytest.raises(TypeError):
+            shapes["AllKeywords"](1)
+    for make, shapes in ((dataclasses.dataclass, INIT_DATA), (record, INIT_REC)):
+        with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+
+            @make
+            class Misordered:
+                a: int = 0
+                b: int
+
+        frozen_base, mutable_base = shapes["FrozenFields"], shapes["Slots"]
+        with pytest.raises(TypeError, match="cannot inherit non-frozen dataclass from a frozen"):
+
+            @make
+            class Thawed(frozen_base):  # type: ignore[misc,valid-type]
+                x: int = 0
+
+        with pytest.raises(TypeError, match="cannot inherit frozen dataclass from a non-frozen"):
+
+            @make(frozen=True)
+            class Frozen(mutable_base):  # type: ignore[misc,valid-type]
+                x: int = 0
+
+
+def test_a_frozen_record_refuses_assignment_as_dataclass_does() -> None:
+    for shapes in (INIT_DATA, INIT_REC):
+        for obj in (shapes["FrozenFields"](1), shapes["FrozenSlots"](1), shapes["FrozenChild"](1)):
+            with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'a'"):
+                obj.a = 2
+            with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field 'a'"):
+                del obj.a
+        with pytest.raises(TypeError, match="Cannot overwrite attribute __setattr__"):
+
+            @(record(frozen=True) if shapes is INIT_REC else dataclasses.dataclass(frozen=True))
+            class Own:
+                a: int
+
+                def __setattr__(self, name: str, value: Any) -> None:
+                    pass
+
+
+def test_a_record_pickles_as_a_dataclass_does() -> None:
+    import copy
+    import pickle
+
+    from soc2lint.model import Edge, Range
+    from soc2lint.terraform.syntax import Lit
+
+    # deepcopy goes through __reduce_ex__ and __setstate__ as pickle does (these classes
+    # are local to a function: pickle cannot name them)
+    for name, cls in INIT_REC.items():
+        if name == "OwnInit":
+            continue
+        obj = cls(1, h=2) if name == "Fields" else cls(a=1) if name == "AllKeywords" else cls(1)
+        back = copy.deepcopy(obj)
+        assert back == obj and back is not obj and type(back) is cls, name
+    slotted = INIT_REC["FrozenSlots"](1, "q")
+    assert slotted.__getstate__() == INIT_DATA["FrozenSlots"](1, "q").__getstate__() == [1, "q"]
+    for obj in (
+        Range("a.tf", 1, 2, 3, 4),
+        Edge("s::a", "s::b", "ref", ("x",)),
+        Lit((1, 1, 1, 2), 3),
+    ):
+        back = pickle.loads(pickle.dumps(obj))
+        assert back == obj and type(back) is type(obj)
+
+
+def test_a_class_without_a_docstring_is_described_as_dataclass_describes_it() -> None:
+    assert INIT_REC["NoDoc"].__doc__ == INIT_DATA["NoDoc"].__doc__
+    assert INIT_REC["NoDoc"].__doc__ == "NoDoc(a: 'int', b: 'str' = 'x')"
+
+
+def test_a_field_cannot_take_the_name_init_gives_the_instance() -> None:
+    with pytest.raises(TypeError, match="cannot be named self"):
+
+        @record
+        class Odd:
+            self: int
+
+
+def test_a_frozen_record_may_extend_a_frozen_dataclass() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Base:
+        a: int
+
+    @record(frozen=True)
+    class Extended(Base):
+        b: int = 2
+
+    made = Extended(1)
+    assert (made.a, made.b) == (1, 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.b = 3  # type: ignore[misc]
+    with pytest.raises(TypeError, match="cannot inherit non-frozen dataclass from a frozen"):
+
+        @record
+        class Thawed(Base):
+            c: int = 0

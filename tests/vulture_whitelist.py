@@ -30,3 +30,4 @@ signum
 frame
 # pickle's protocol method, set on the syntax tree's classes (terraform/syntax.py)
 _.__reduce__
+_.__kwdefaults__  # record._init: the keyword-only defaults of the __init__ it builds
