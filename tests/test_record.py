@@ -454,3 +454,33 @@ def test_a_frozen_record_may_extend_a_frozen_dataclass() -> None:
         @record
         class Thawed(Base):
             c: int = 0
+
+
+def test_order_compares_as_dataclasss() -> None:
+    made = {}
+    for make in (dataclasses.dataclass, record):
+
+        @make(frozen=True, order=True)
+        class Place:
+            file: str
+            line: int
+            note: str = dataclasses.field(default="", compare=False)
+
+        made[make] = Place
+    values = [("b", 2, "x"), ("a", 9, ""), ("b", 1, "z"), ("a", 9, "y")]
+    for make, cls in made.items():
+        items = [cls(*v) for v in values]
+        assert [(p.file, p.line) for p in sorted(items)] == [
+            ("a", 9),
+            ("a", 9),
+            ("b", 1),
+            ("b", 2),
+        ], make
+        a, b = items[1], items[3]
+        assert (a < b, a <= b, a > b, a >= b, a == b) == (False, True, False, True, True)
+    rec, data = made[record], made[dataclasses.dataclass]
+    assert rec("a", 1).__lt__(data("a", 1)) is NotImplemented
+    with pytest.raises(TypeError):
+        rec("a", 1) < data("a", 2)  # noqa: B015
+    with pytest.raises(ValueError, match="eq must be true if order is true"):
+        record(order=True, eq=False)

@@ -23,7 +23,7 @@ import hashlib
 import json
 import struct
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, TypeGuard
 
@@ -290,7 +290,7 @@ def to_int(value: Any) -> int | None:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Range:
     """A span in a file.  Lines and columns are 1-based, the end exclusive."""
 

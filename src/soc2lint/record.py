@@ -21,6 +21,7 @@ from __future__ import annotations
 import abc
 import dataclasses
 import inspect
+import operator
 import reprlib
 import sys
 import types
@@ -215,6 +216,32 @@ def _template(shape: tuple[str, ...], frozen: bool, post_init: bool) -> _Templat
     return _Template(made.__init__, markers)
 
 
+def _add_order(cls: type, flds: tuple[dataclasses.Field[Any], ...]) -> None:
+    """``order=True``'s ``__lt__``, ``__le__``, ``__gt__`` and ``__ge__``, as dataclass
+    makes them: the compared fields as tuples, instances of the same class only."""
+    compared = _getter(tuple(f.name for f in flds if f.compare))
+    for name, op in (
+        ("__lt__", operator.lt),
+        ("__le__", operator.le),
+        ("__gt__", operator.gt),
+        ("__ge__", operator.ge),
+    ):
+        if name in cls.__dict__:
+            raise TypeError(
+                f"Cannot overwrite attribute {name} in class {cls.__name__}. "
+                "Consider using functools.total_ordering"
+            )
+
+        def method(self: Any, other: object, op: Callable[[Any, Any], Any] = op) -> Any:
+            if other.__class__ is self.__class__:
+                return op(compared(self), compared(other))
+            return NotImplemented
+
+        method.__name__ = name
+        method.__qualname__ = f"{cls.__qualname__}.{name}"
+        setattr(cls, name, method)
+
+
 def _check_defaults(flds: tuple[dataclasses.Field[Any], ...]) -> None:
     """dataclass's check that no parameter without a default follows one with a default
     (its own is skipped with ``init=False``)."""
@@ -325,7 +352,12 @@ def record(cls: type[_T], /) -> type[_T]: ...
 
 @overload
 def record(
-    *, eq: bool = True, frozen: bool = False, kw_only: bool = False, slots: bool = False
+    *,
+    eq: bool = True,
+    order: bool = False,
+    frozen: bool = False,
+    kw_only: bool = False,
+    slots: bool = False,
 ) -> Callable[[type[_T]], type[_T]]: ...
 
 
@@ -335,11 +367,14 @@ def record(
     /,
     *,
     eq: bool = True,
+    order: bool = False,
     frozen: bool = False,
     kw_only: bool = False,
     slots: bool = False,
 ) -> Any:
     """``@dataclass`` with the same arguments, for the classes of this package."""
+    if order and not eq:
+        raise ValueError("eq must be true if order is true")
 
     def make(c: type[Any]) -> type[Any]:
         documented = bool(c.__dict__.get("__doc__"))
@@ -373,6 +408,8 @@ def record(
                 signature = ""
             made.__doc__ = made.__name__ + signature
         _add_methods(made, eq=eq, frozen=frozen)
+        if order:
+            _add_order(made, flds)
         abc.update_abstractmethods(made)  # as dataclass does: an ABC's methods may be ours now
         return made
 

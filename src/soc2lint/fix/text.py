@@ -21,8 +21,10 @@ import functools
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
+
+from ..record import record
 
 if TYPE_CHECKING:
     from ..terraform.syntax import Attribute, Block, Body
@@ -32,7 +34,7 @@ class NotFixable(Exception):
     """Why a fix cannot be written here, in the user's words."""
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Edit:
     """Replace ``text[start:end]`` of ``file`` (relative to the repository) with ``new``."""
 
