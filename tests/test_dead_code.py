@@ -22,6 +22,8 @@ def test_no_dead_code_in_the_package() -> None:
             "--min-confidence=60",
             "--ignore-names=f_*,x_*",
             "--ignore-decorators=@*.command,@*.group,@pytest.*,@given,@settings",
+            # generated: soc2lint.record copies its functions' code, never calls them
+            "--exclude=src/soc2lint/record_inits.py",
         ],
         cwd=REPO,
         capture_output=True,

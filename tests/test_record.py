@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from soc2lint import record as record_module
 from soc2lint.record import record
 
 
@@ -305,30 +306,80 @@ def _init_shapes(make: Callable[..., Any]) -> dict[str, type]:
     }
 
 
+class _Written:
+    """record_inits.py as if it held every shape: each function written and compiled
+    when asked for (``written_source``), so that the written path makes every class."""
+
+    def __getattr__(self, name: str) -> Any:
+        flags, _, kinds = name.partition("__")
+        key = (
+            tuple(kinds.split("_")) if kinds else (),
+            flags.startswith("frozen"),
+            "_post" in flags,
+        )
+        assert record_module.written_name(*key) == name
+        scope: dict[str, Any] = {}
+        exec(compile(record_module.written_source(*key), name, "exec"), {}, scope)
+        return scope[name]
+
+
+def _made_with(inits: Any) -> dict[str, type]:
+    """:func:`_init_shapes` by record, its ``__init__`` taken from ``inits`` (the written
+    functions), or, where ``inits`` has none, made by ``dataclass`` (templates)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(record_module, "record_inits", inits)
+        return _init_shapes(record)
+
+
 INIT_DATA = _init_shapes(dataclasses.dataclass)
-INIT_REC = _init_shapes(record)
+#: every class's __init__ from its shape's template (dataclass run on a class of that shape)
+INIT_REC = _made_with(object())
+#: every class's __init__ from its shape's written function (as record_inits.py holds them)
+INIT_WRITTEN = _made_with(_Written())
+BOTH_WAYS = pytest.mark.parametrize("made", [INIT_REC, INIT_WRITTEN], ids=["template", "written"])
 
 
-def test_init_takes_the_parameters_dataclass_gives_it() -> None:
+def test_the_written_inits_are_the_package_shapes() -> None:
+    """record_inits.py holds the shape of every record of the package (else the start
+    compiles one with dataclass for each missing shape), and nothing else."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    import soc2lint
+
+    for module in pkgutil.walk_packages(soc2lint.__path__, "soc2lint."):
+        importlib.import_module(module.name)
+    written = Path(record_module.__file__).with_name("record_inits.py").read_text("utf-8")
+    assert written == record_module.written_inits(record_module._PACKAGE_SHAPES), (
+        "src/soc2lint/record_inits.py is not current: "
+        'python -c "import soc2lint.record as r; r.write_inits()"'
+    )
+
+
+@BOTH_WAYS
+def test_init_takes_the_parameters_dataclass_gives_it(made: dict[str, type]) -> None:
     import inspect
 
     for name, d in INIT_DATA.items():
-        r = INIT_REC[name]
+        r = made[name]
         assert str(inspect.signature(r)) == str(inspect.signature(d)), name
         assert r.__init__.__annotations__ == d.__init__.__annotations__, name
         assert _qualname_free(r.__init__.__qualname__) == _qualname_free(d.__init__.__qualname__)
-    assert str(inspect.signature(INIT_REC["Fields"])) == (
+    assert str(inspect.signature(made["Fields"])) == (
         "(a: 'int', b: 'list[int]' = <factory>, *, f: 'int' = 1, "
         "g: 'list[int]' = <factory>, h: 'int') -> None"
     )
 
 
-def test_init_sets_the_fields_as_dataclasss_does() -> None:
-    made = []
-    for shapes in (INIT_DATA, INIT_REC):
+@BOTH_WAYS
+def test_init_sets_the_fields_as_dataclasss_does(made: dict[str, type]) -> None:
+    rec = made
+    made_both: list[list[Any]] = []
+    for shapes in (INIT_DATA, rec):
         fields = shapes["Fields"](3, h=9)
         again = shapes["Fields"](3, h=9)
-        made.append(
+        made_both.append(
             [
                 fields,
                 shapes["Fields"](4, [7], f=2, g=[8], h=1),
@@ -345,20 +396,21 @@ def test_init_sets_the_fields_as_dataclasss_does() -> None:
         # a factory is called for each instance: no list shared between them
         assert fields.b is not again.b and fields.d is not again.d and fields.g is not again.g
         assert (fields.c, fields.d, fields.e) == (5, [1], 6)  # init=False, __post_init__
-    for d, r in zip(*made, strict=True):
+    for d, r in zip(*made_both, strict=True):
         assert _qualname_free(repr(r)) == _qualname_free(repr(d))
-    assert INIT_REC["FrozenFields"](4).seen == [4]
+    assert rec["FrozenFields"](4).seen == [4]
 
 
-def test_init_refuses_what_dataclass_refuses() -> None:
-    for shapes in (INIT_DATA, INIT_REC):
+@BOTH_WAYS
+def test_init_refuses_what_dataclass_refuses(made: dict[str, type]) -> None:
+    for shapes in (INIT_DATA, made):
         with pytest.raises(TypeError):
             shapes["Fields"](1)  # h is required
         with pytest.raises(TypeError):
             shapes["Fields"](1, [], 2, h=1)  # f is keyword-only
         with pytest.raises(TypeError):
             shapes["AllKeywords"](1)
-    for make, shapes in ((dataclasses.dataclass, INIT_DATA), (record, INIT_REC)):
+    for make, shapes in ((dataclasses.dataclass, INIT_DATA), (record, made)):
         with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
 
             @make
@@ -380,8 +432,9 @@ def test_init_refuses_what_dataclass_refuses() -> None:
                 x: int = 0
 
 
-def test_a_frozen_record_refuses_assignment_as_dataclass_does() -> None:
-    for shapes in (INIT_DATA, INIT_REC):
+@BOTH_WAYS
+def test_a_frozen_record_refuses_assignment_as_dataclass_does(made: dict[str, type]) -> None:
+    for shapes in (INIT_DATA, made):
         for obj in (shapes["FrozenFields"](1), shapes["FrozenSlots"](1), shapes["FrozenChild"](1)):
             with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'a'"):
                 obj.a = 2
@@ -389,7 +442,7 @@ def test_a_frozen_record_refuses_assignment_as_dataclass_does() -> None:
                 del obj.a
         with pytest.raises(TypeError, match="Cannot overwrite attribute __setattr__"):
 
-            @(record(frozen=True) if shapes is INIT_REC else dataclasses.dataclass(frozen=True))
+            @(record(frozen=True) if shapes is made else dataclasses.dataclass(frozen=True))
             class Own:
                 a: int
 
@@ -397,7 +450,8 @@ def test_a_frozen_record_refuses_assignment_as_dataclass_does() -> None:
                     pass
 
 
-def test_a_record_pickles_as_a_dataclass_does() -> None:
+@BOTH_WAYS
+def test_a_record_pickles_as_a_dataclass_does(made: dict[str, type]) -> None:
     import copy
     import pickle
 
@@ -406,13 +460,13 @@ def test_a_record_pickles_as_a_dataclass_does() -> None:
 
     # deepcopy goes through __reduce_ex__ and __setstate__ as pickle does (these classes
     # are local to a function: pickle cannot name them)
-    for name, cls in INIT_REC.items():
+    for name, cls in made.items():
         if name == "OwnInit":
             continue
         obj = cls(1, h=2) if name == "Fields" else cls(a=1) if name == "AllKeywords" else cls(1)
         back = copy.deepcopy(obj)
         assert back == obj and back is not obj and type(back) is cls, name
-    slotted = INIT_REC["FrozenSlots"](1, "q")
+    slotted = made["FrozenSlots"](1, "q")
     assert slotted.__getstate__() == INIT_DATA["FrozenSlots"](1, "q").__getstate__() == [1, "q"]
     for obj in (
         Range("a.tf", 1, 2, 3, 4),
@@ -423,9 +477,12 @@ def test_a_record_pickles_as_a_dataclass_does() -> None:
         assert back == obj and type(back) is type(obj)
 
 
-def test_a_class_without_a_docstring_is_described_as_dataclass_describes_it() -> None:
-    assert INIT_REC["NoDoc"].__doc__ == INIT_DATA["NoDoc"].__doc__
-    assert INIT_REC["NoDoc"].__doc__ == "NoDoc(a: 'int', b: 'str' = 'x')"
+@BOTH_WAYS
+def test_a_class_without_a_docstring_is_described_as_dataclass_describes_it(
+    made: dict[str, type],
+) -> None:
+    assert made["NoDoc"].__doc__ == INIT_DATA["NoDoc"].__doc__
+    assert made["NoDoc"].__doc__ == "NoDoc(a: 'int', b: 'str' = 'x')"
 
 
 def test_a_field_cannot_take_the_name_init_gives_the_instance() -> None:
@@ -484,3 +541,53 @@ def test_order_compares_as_dataclasss() -> None:
         rec("a", 1) < data("a", 2)  # noqa: B015
     with pytest.raises(ValueError, match="eq must be true if order is true"):
         record(order=True, eq=False)
+
+
+@pytest.mark.parametrize("inits", [object(), _Written()], ids=["template", "written"])
+def test_a_slotted_records_unset_field_takes_its_default_as_dataclasss_does(inits: Any) -> None:
+    """Slotted, an ``init=False`` field's default has no class attribute to live in:
+    ``__init__`` sets it.  Without slots it does not (the class attribute serves)."""
+    made = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(record_module, "record_inits", inits)
+        for make in (dataclasses.dataclass, record):
+            for slots in (False, True):
+
+                @make(frozen=True, slots=slots)
+                class Unset:
+                    a: int
+                    b: int = dataclasses.field(default=3, init=False)
+
+                made[make, slots] = Unset(1)
+    for slots in (False, True):
+        d, r = made[dataclasses.dataclass, slots], made[record, slots]
+        assert (r.a, r.b) == (d.a, d.b) == (1, 3)
+        assert getattr(r, "__dict__", None) == getattr(d, "__dict__", None)
+
+
+@pytest.mark.parametrize("inits", [object(), _Written()], ids=["template", "written"])
+def test_init_annotations_resolve_in_the_class_module(inits: Any) -> None:
+    import typing
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(record_module, "record_inits", inits)
+
+        @record
+        class Typed:
+            value: Any
+            factor: float = 1.0
+
+    assert typing.get_type_hints(Typed.__init__) == {
+        "value": Any,
+        "factor": float,
+        "return": type(None),
+    }
+
+
+def test_a_record_takes_no_initvar() -> None:
+    with pytest.raises(TypeError, match="takes no InitVar"):
+
+        @record
+        class WithInitVar:
+            a: int
+            b: dataclasses.InitVar[int] = 0

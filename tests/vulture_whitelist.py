@@ -31,3 +31,4 @@ frame
 # pickle's protocol method, set on the syntax tree's classes (terraform/syntax.py)
 _.__reduce__
 _.__kwdefaults__  # record._init: the keyword-only defaults of the __init__ it builds
+_.write_inits  # soc2lint.record: run by hand to regenerate record_inits.py (its docstring says how)
