@@ -266,10 +266,12 @@ def _check_defaults(flds: tuple[dataclasses.Field[Any], ...]) -> None:
 
 
 def _init(cls: type, flds: tuple[dataclasses.Field[Any], ...], frozen: bool, slots: bool) -> Any:
-    """The ``__init__`` ``dataclass`` writes for ``cls``, made from its shape's template
-    (:func:`_template`: compiled once for all classes of that shape) with the class's
-    field names put in place of the template's (``CodeType.replace``: the same bytecode)
-    and its defaults and factories in place of the template's markers."""
+    """The ``__init__`` ``dataclass`` writes for ``cls``: the code of its shape with the
+    class's field names put in place of the placeholders (``CodeType.replace``), and its
+    defaults and factories given to it.  The code is the shape's function written out in
+    record_inits.py (:func:`_from_written`), or else the ``__init__`` of a template class
+    of that shape (:func:`_template`, compiled by ``dataclass`` once a shape), whose
+    markers stand for the defaults and factories."""
     names = {f"_rec_a{i}": f.name for i, f in enumerate(flds)}
     if "self" in names.values() or any(n.startswith("_rec_") for n in names.values()):
         raise TypeError(f"{cls.__qualname__}: a record field cannot be named self or _rec_...")
@@ -372,8 +374,9 @@ def written_source(shape: tuple[str, ...], frozen: bool, post_init: bool) -> str
         if kind[0] == _SET:
             if kind == _SET:
                 continue  # init=False without a factory: __post_init__ sets it, or nothing
-            value = f"_rec_f{i}()" if kind.endswith("f") else f"_rec_d{i}"
-            free.append(value.rstrip("()"))
+            given = f"_rec_f{i}" if kind.endswith("f") else f"_rec_d{i}"
+            free.append(given)
+            value = f"{given}()" if kind.endswith("f") else given
         else:
             (keyword if kind[0] == _KEYWORD else positional).append(name)
             value = name
