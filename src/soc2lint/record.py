@@ -252,6 +252,11 @@ def _add_order(cls: type, flds: tuple[dataclasses.Field[Any], ...]) -> None:
         setattr(cls, name, method)
 
 
+def _has_default(f: dataclasses.Field[Any]) -> bool:
+    """A default or a default factory."""
+    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+
+
 def _check_defaults(flds: tuple[dataclasses.Field[Any], ...]) -> None:
     """dataclass's check that no parameter without a default follows one with a default
     (its own is skipped with ``init=False``)."""
@@ -259,7 +264,7 @@ def _check_defaults(flds: tuple[dataclasses.Field[Any], ...]) -> None:
     for f in flds:
         if not f.init or f.kw_only:
             continue
-        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
+        if _has_default(f):
             seen_default = True
         elif seen_default:
             raise TypeError(f"non-default argument {f.name!r} follows default argument")
@@ -301,12 +306,8 @@ def _init(cls: type, flds: tuple[dataclasses.Field[Any], ...], frozen: bool, slo
     # the defaults of the parameters that have one, in order (the template gave every
     # parameter one: the class's own positional parameters without one come first)
     positional = [f for f in flds if f.init and not f.kw_only]
-    has_default = [
-        f.default_factory is not dataclasses.MISSING or f.default is not dataclasses.MISSING
-        for f in positional
-    ]
     defaults = tuple(
-        own(d) for d, has in zip(base.__defaults__ or (), has_default, strict=True) if has
+        own(d) for d, f in zip(base.__defaults__ or (), positional, strict=True) if _has_default(f)
     )
     closure = tuple(types.CellType(own(c.cell_contents)) for c in base.__closure__ or ())
     init = types.FunctionType(code, scope, "__init__", defaults or None, closure)
@@ -413,18 +414,23 @@ def written_inits(keys: Iterable[tuple[Any, ...]]) -> str:
     return header + "".join(f"\n\n{written_source(*key)}" for key in sorted(keys))
 
 
-def write_inits() -> None:
-    """Write record_inits.py for every record of the package (a development step)."""
+def package_inits() -> str:
+    """What record_inits.py must hold: the shapes of every record of the package (each of
+    its modules imported, so that each of its records is made)."""
     import importlib
     import pkgutil
-    from pathlib import Path
 
     package = sys.modules[__package__]
     for module in pkgutil.walk_packages(package.__path__, f"{__package__}."):
         importlib.import_module(module.name)
-    Path(__file__).with_name("record_inits.py").write_text(
-        written_inits(_PACKAGE_SHAPES), encoding="utf-8"
-    )
+    return written_inits(_PACKAGE_SHAPES)
+
+
+def write_inits() -> None:
+    """Write record_inits.py for every record of the package (a development step)."""
+    from pathlib import Path
+
+    Path(__file__).with_name("record_inits.py").write_text(package_inits(), encoding="utf-8")
 
 
 def _from_written(
